@@ -1,0 +1,120 @@
+# neurodyn — build, test, install.  `make help` lists the targets.
+CC      ?= gcc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+# Vectorised kernels want the machine's widest vectors; override with NATIVE= for portable builds.
+NATIVE  ?= -march=native
+OPT     ?= -O2
+SANITIZE ?=
+
+WARN     := -Wall -Wextra -Werror
+CPPFLAGS := -Iinclude -Imodels -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+CFLAGS_ALL = -std=c11 $(OPT) $(NATIVE) -fopenmp-simd -fPIC $(WARN) $(SANITIZE) $(CFLAGS)
+LIBS     := -lgsl -lgslcblas -ljansson -ldl -lm
+LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
+
+STAMP   := build/.deps-ok
+MODULES := core models integrators plots
+LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_SRC := $(wildcard cli/*.c)
+TEST_SRC := $(wildcard tests/*.c)
+EXAMPLE_SRC := $(filter-out examples/user_model.c,$(wildcard examples/*.c))
+BENCH_SRC := $(wildcard bench/*.c)
+
+STATIC  := $(BUILD)/lib/libneurodyn.a
+SHARED  := $(BUILD)/lib/libneurodyn.so
+CLI     := $(BUILD)/bin/neurodyn
+TESTS   := $(BUILD)/tests/neurodyn-tests
+EXAMPLES := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
+BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+NVCC := $(shell command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/dev/null)
+
+.PHONY: all deps test asan bench demo install uninstall clean help cuda-check
+all: $(STATIC) $(SHARED) $(CLI) $(EXAMPLES) $(TESTS)
+
+help:
+	@echo "make            build libraries, CLI, examples and tests under $(BUILD)/"
+	@echo "make deps       install the Debian packages the build needs (root) or name them"
+	@echo "make test       build and run the Criterion test suite"
+	@echo "make asan       the test suite under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@echo "make demo       the main job: analyse the built-in models into ./out"
+	@echo "make bench      benchmarks (print ratios, never assert)"
+	@echo "make install PREFIX=/usr/local   headers, libraries, CLI, neurodyn.pc"
+
+deps:
+	@rm -f $(STAMP)
+	@scripts/deps.sh $(STAMP)
+
+$(STAMP): scripts/deps.sh
+	@scripts/deps.sh $(STAMP)
+
+$(BUILD)/obj/%.o: %.c | $(STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
+
+$(CLI): $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
+
+$(TESTS): $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDFLAGS_ALL) -lcriterion $(LIBS)
+
+$(BUILD)/examples/%: $(BUILD)/obj/examples/%.o $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
+
+# The tests run the CLI too, so it is built first. -j2: Criterion runs tests in parallel.
+test: $(TESTS) $(CLI) $(EXAMPLES)
+	ND_CLI=$(abspath $(CLI)) ND_BUILD=$(abspath $(BUILD)) $(TESTS) -j2
+
+asan:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g" \
+	    SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+
+bench: $(BENCHES)
+	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+
+demo: $(CLI)
+	scripts/demo.sh $(CLI) out
+
+# CUDA parts build when nvcc is present: the zoo's RHS bodies must compile as device code.
+cuda-check:
+ifeq ($(NVCC),)
+	@echo "cuda-check: nvcc not found, skipped"
+else
+	@mkdir -p $(BUILD)/cuda
+	$(NVCC) -std=c++17 -Iinclude -Imodels -x cu -c gpu/zoo_device_check.cu -o $(BUILD)/cuda/zoo_device_check.o
+endif
+
+install: $(STATIC) $(SHARED) $(CLI)
+	install -d $(DESTDIR)$(PREFIX)/include/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/neurodyn/*.h $(DESTDIR)$(PREFIX)/include/neurodyn/
+	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS@|$(LIBS)|' neurodyn.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/neurodyn.pc
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/include/neurodyn
+	rm -f $(DESTDIR)$(PREFIX)/lib/libneurodyn.a $(DESTDIR)$(PREFIX)/lib/libneurodyn.so \
+	      $(DESTDIR)$(PREFIX)/bin/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig/neurodyn.pc
+
+clean:
+	rm -rf $(BUILD) out
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,2 @@
+build/obj/core/error.o: core/error.c include/neurodyn/error.h
+include/neurodyn/error.h:

@@ -1,0 +1,30 @@
+/* The neurodyn command: shared helpers of the subcommands. */
+#ifndef ND_CLI_H
+#define ND_CLI_H
+
+#include <stdio.h>
+
+#include "neurodyn/neurodyn.h"
+
+/* Exit statuses of the command-line contract (DESIGN.md). */
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+/* Prints "neurodyn CMD: message" on stderr and returns the exit status for an error: usage
+ * problems (bad values, unknown names) give 2, failed computations 1. */
+int cli_error(const char *cmd, const nd_error *err);
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Loads MODEL and fills default parameters and state (caller frees p and x). */
+int cli_load_model(const char *cmd, const char *spec, nd_model_ref *ref, double **p, double **x);
+
+/* Parses a finite double option value; exits via the returned status on error. */
+int cli_number(const char *cmd, const char *opt, const char *text, double *out);
+
+/* Writes a JSON string literal (with escapes) of s to f. */
+void cli_json_string(FILE *f, const char *s);
+
+int cmd_models(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+
+#endif

@@ -1,0 +1,196 @@
+/* neurodyn simulate MODEL --t1 T [...]: integrate and write TSV (t, then the variables). */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "neurodyn/plot.h"
+
+static const char *HELP =
+    "usage: neurodyn simulate MODEL --t1 T [options]\n"
+    "\n"
+    "Integrates MODEL from t0 to T and writes the trajectory as TSV (header: t and the\n"
+    "variable names) to --out FILE, or to stdout.\n"
+    "\n"
+    "  --t1 T             end time (required)\n"
+    "  --t0 T             start time (default 0)\n"
+    "  --method NAME      integration method (default rkdp; see docs/integrators.md)\n"
+    "  --dt H             step of fixed-step methods; initial step of adaptive ones\n"
+    "  --rtol R, --atol A tolerances of adaptive methods (default 1e-6, 1e-9)\n"
+    "  --set NAME=VALUE   set a parameter (repeatable)\n"
+    "  --init NAME=VALUE  set an initial value (repeatable)\n"
+    "  --sample DT_OUT    write a sample every DT_OUT (default: every step)\n"
+    "  --out FILE         write the TSV there instead of stdout\n"
+    "  --plot FILE        also plot the time series (PNG, SVG or PDF by extension)\n"
+    "  --no-spike-rule    ignore the model's threshold/reset rule\n"
+    "  --json             print a JSON summary on stdout (the TSV then needs --out)\n";
+
+typedef struct sim_args {
+    const char *model, *method, *out, *plot;
+    double t0, t1, dt, rtol, atol, sample;
+    int have_t1, json, no_spike;
+    const char **sets, **inits;
+    int n_sets, n_inits;
+} sim_args;
+
+enum { O_T0 = 1000, O_T1, O_DT, O_METHOD, O_RTOL, O_ATOL, O_SET, O_INIT, O_SAMPLE, O_OUT,
+       O_PLOT, O_JSON, O_NOSPIKE, O_HELP };
+
+static int parse(int argc, char **argv, sim_args *a)
+{
+    static const struct option opts[] = {
+        {"t0", required_argument, 0, O_T0},       {"t1", required_argument, 0, O_T1},
+        {"dt", required_argument, 0, O_DT},       {"method", required_argument, 0, O_METHOD},
+        {"rtol", required_argument, 0, O_RTOL},   {"atol", required_argument, 0, O_ATOL},
+        {"set", required_argument, 0, O_SET},     {"init", required_argument, 0, O_INIT},
+        {"sample", required_argument, 0, O_SAMPLE}, {"out", required_argument, 0, O_OUT},
+        {"plot", required_argument, 0, O_PLOT},   {"json", no_argument, 0, O_JSON},
+        {"no-spike-rule", no_argument, 0, O_NOSPIKE}, {"help", no_argument, 0, O_HELP},
+        {0, 0, 0, 0}};
+    opterr = 0;
+    optind = 1;
+    int c, rc = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_T0: rc = cli_number("simulate", "t0", optarg, &a->t0); break;
+        case O_T1: rc = cli_number("simulate", "t1", optarg, &a->t1), a->have_t1 = 1; break;
+        case O_DT: rc = cli_number("simulate", "dt", optarg, &a->dt); break;
+        case O_RTOL: rc = cli_number("simulate", "rtol", optarg, &a->rtol); break;
+        case O_ATOL: rc = cli_number("simulate", "atol", optarg, &a->atol); break;
+        case O_SAMPLE: rc = cli_number("simulate", "sample", optarg, &a->sample); break;
+        case O_METHOD: a->method = optarg; break;
+        case O_SET: a->sets[a->n_sets++] = optarg; break;
+        case O_INIT: a->inits[a->n_inits++] = optarg; break;
+        case O_OUT: a->out = optarg; break;
+        case O_PLOT: a->plot = optarg; break;
+        case O_JSON: a->json = 1; break;
+        case O_NOSPIKE: a->no_spike = 1; break;
+        case 'h':
+        case O_HELP: fputs(HELP, stdout); return -1;
+        default:
+            return cli_usage_error("simulate", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+        if (rc) return rc;
+    }
+    for (; optind < argc; optind++) {
+        if (a->model) return cli_usage_error("simulate", "unexpected argument '%s'", argv[optind]);
+        a->model = argv[optind];
+    }
+    if (!a->model) return cli_usage_error("simulate", "no MODEL given");
+    if (!a->have_t1) return cli_usage_error("simulate", "--t1 is required");
+    return 0;
+}
+
+typedef struct writer {
+    FILE *f;
+    const nd_model *m;
+    int header_done;
+} writer;
+
+/* The header goes out with the first row, so a run refused by its arguments writes nothing. */
+static int write_row(double t, const double *x, void *ctx)
+{
+    writer *w = ctx;
+    size_t n = w->m->n_vars;
+    if (!w->header_done) {
+        fprintf(w->f, "t");
+        for (size_t i = 0; i < n; i++) fprintf(w->f, "\t%s", w->m->var_names[i]);
+        fputc('\n', w->f);
+        w->header_done = 1;
+    }
+    fprintf(w->f, "%.15g", t);
+    for (size_t i = 0; i < n; i++) fprintf(w->f, "\t%.15g", x[i]);
+    fputc('\n', w->f);
+    return ferror(w->f) ? 1 : 0;
+}
+
+static void print_json(const sim_args *a, const nd_model *m, const char *method,
+                       const nd_solve_stats *st, const double *x)
+{
+    printf("{\"model\": ");
+    cli_json_string(stdout, m->name);
+    printf(", \"method\": ");
+    cli_json_string(stdout, method);
+    printf(", \"t0\": %.17g, \"t1\": %.17g, \"steps\": %ld, \"rejected\": %ld, \"rhs_evals\": %ld, "
+           "\"events\": %ld, \"spikes\": %ld, \"final\": {",
+           a->t0, st->t, st->steps, st->rejected, st->rhs_evals, st->events, st->spikes);
+    for (size_t i = 0; i < m->n_vars; i++) {
+        printf("%s", i ? ", " : "");
+        cli_json_string(stdout, m->var_names[i]);
+        printf(": %.17g", x[i]);
+    }
+    printf("}");
+    if (a->out) {
+        printf(", \"out\": ");
+        cli_json_string(stdout, a->out);
+    }
+    printf("}\n");
+}
+
+static int run(const sim_args *a, const nd_model *m, double *p, double *x)
+{
+    nd_error err;
+    for (int i = 0; i < a->n_sets; i++)
+        if (nd_model_set_par(m, p, a->sets[i], &err)) return cli_error("simulate", &err);
+    for (int i = 0; i < a->n_inits; i++)
+        if (nd_model_set_var(m, x, a->inits[i], &err)) return cli_error("simulate", &err);
+    nd_solve_opts o;
+    nd_solve_opts_init(&o);
+    if (a->method) o.method = a->method;
+    o.dt = a->dt, o.dt_out = a->sample, o.no_spike_rule = a->no_spike;
+    if (a->rtol) o.rtol = a->rtol;
+    if (a->atol) o.atol = a->atol;
+    const nd_method *meth = nd_method_find(o.method, &err);
+    if (!meth) return cli_error("simulate", &err);
+    if (!meth->adaptive && meth->kind != ND_METHOD_GSL && a->dt == 0)
+        return cli_usage_error("simulate", "method %s is fixed-step: give --dt", meth->name);
+    writer w = {NULL, m, 0};
+    if (a->out) {
+        if (!(w.f = fopen(a->out, "w"))) {
+            fprintf(stderr, "neurodyn simulate: cannot write '%s'\n", a->out);
+            return EXIT_FAILED;
+        }
+    } else if (!a->json) {
+        w.f = stdout;
+    }
+    if (w.f) {
+        o.on_sample = write_row;
+        o.ctx = &w;
+    }
+    nd_solve_stats st;
+    nd_status s = nd_solve(m, p, a->t0, a->t1, x, &o, &st, &err);
+    int io_failed = w.f && ferror(w.f);
+    if (w.f && w.f != stdout) io_failed |= fclose(w.f) != 0;
+    if (s) return cli_error("simulate", &err);
+    if (io_failed) {
+        fprintf(stderr, "neurodyn simulate: writing the trajectory failed\n");
+        return EXIT_FAILED;
+    }
+    if (a->plot) {
+        if (!a->out) return cli_usage_error("simulate", "--plot needs --out (the data file it reads)");
+        nd_plot_status ps = nd_plot_timeseries(a->out, m->name, m->time_unit, a->plot, &err);
+        if (ps == ND_PLOT_FAILED) return cli_error("simulate", &err);
+    }
+    if (a->json) print_json(a, m, meth->name, &st, x);
+    return EXIT_OK;
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+    sim_args a = {0};
+    a.sets = calloc((size_t)argc, sizeof *a.sets);
+    a.inits = calloc((size_t)argc, sizeof *a.inits);
+    int rc = (a.sets && a.inits) ? parse(argc, argv, &a) : EXIT_FAILED;
+    if (rc == 0) {
+        nd_model_ref ref;
+        double *p = NULL, *x = NULL;
+        rc = cli_load_model("simulate", a.model, &ref, &p, &x);
+        if (rc == 0) {
+            rc = run(&a, ref.model, p, x);
+            free(p), free(x);
+            nd_model_unload(&ref);
+        }
+    }
+    free(a.sets), free(a.inits);
+    return rc < 0 ? EXIT_OK : rc;
+}

@@ -1,0 +1,41 @@
+/* neurodyn — command-line entry: dispatches to the subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *summary;
+} commands[] = {
+    {"models", cmd_models, "list the built-in models"},
+    {"info", cmd_info, "describe a model: variables, parameters, defaults, reference"},
+    {"simulate", cmd_simulate, "integrate a model and write the trajectory as TSV"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: neurodyn <command> [MODEL] [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nMODEL is a built-in name (neurodyn models), a model .c file or a .so.\n"
+               "Every command takes --help. Exit status: 0 success, 1 failed computation, 2 bad usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "neurodyn: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

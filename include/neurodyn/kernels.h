@@ -1,0 +1,95 @@
+/* neurodyn — kernel templates instantiated with a model's inlined RHS.
+ *
+ * ND_KERNELS(name, NV, NP) must follow ND_RHS(name) in a model file. It defines
+ * `name##_kernels`, an nd_model_kernels table whose loops run across a block of trajectories
+ * in structure-of-arrays layout with `omp simd`, the RHS body inlined into the loop body.
+ * NV and NP are the model's numbers of variables and parameters as integer constants: the
+ * per-lane copies of x and p become vector registers only when their sizes are known here.
+ *
+ * The trajectory loop is the outer, vectorised loop and the time steps run inside it, so a
+ * trajectory's state stays in registers for the whole run (compile with -fopenmp-simd). */
+#ifndef NEURODYN_KERNELS_H
+#define NEURODYN_KERNELS_H
+
+#include <stddef.h>
+
+#if defined(__CUDACC__)
+/* The device kernels are instantiated by gpu/ from name##_rhs_body; the CPU tables are
+ * not built by nvcc. */
+#define ND_KERNELS(name, NV, NP)                                                             \
+    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL};
+#else
+
+#define ND_PRAGMA_SIMD _Pragma("omp simd")
+
+#define ND_KERNELS(name, NV, NP)                                                             \
+    static void name##_soa_rhs(size_t n, size_t ld, double t, const double *ND_RESTRICT X,   \
+                               const double *ND_RESTRICT P, double *ND_RESTRICT DX)           \
+    {                                                                                         \
+        ND_PRAGMA_SIMD                                                                        \
+        for (size_t i = 0; i < n; i++) {                                                      \
+            double x_[(NV)], p_[(NP) > 0 ? (NP) : 1], d_[(NV)];                               \
+            for (int v = 0; v < (NV); v++) x_[v] = X[v * ld + i];                             \
+            for (int k = 0; k < (NP); k++) p_[k] = P[k * ld + i];                             \
+            name##_rhs_body(t, x_, p_, d_);                                                   \
+            for (int v = 0; v < (NV); v++) DX[v * ld + i] = d_[v];                            \
+        }                                                                                     \
+    }                                                                                         \
+    static void name##_soa_erk(const nd_butcher *tab, size_t n, size_t ld,                   \
+                               double *ND_RESTRICT X, const double *ND_RESTRICT P, double t0, \
+                               double h, long nsteps)                                         \
+    {                                                                                         \
+        const int ns = tab->stages;                                                           \
+        ND_PRAGMA_SIMD                                                                        \
+        for (size_t i = 0; i < n; i++) {                                                      \
+            double x_[(NV)], p_[(NP) > 0 ? (NP) : 1], y_[(NV)], k_[ND_MAX_STAGES][(NV)];      \
+            for (int v = 0; v < (NV); v++) x_[v] = X[v * ld + i];                             \
+            for (int k = 0; k < (NP); k++) p_[k] = P[k * ld + i];                             \
+            for (long s = 0; s < nsteps; s++) {                                               \
+                const double t = t0 + (double)s * h;                                          \
+                for (int st = 0; st < ns; st++) {                                             \
+                    for (int v = 0; v < (NV); v++) {                                          \
+                        double acc = 0.0;                                                     \
+                        for (int j = 0; j < st; j++) acc += tab->a[st][j] * k_[j][v];         \
+                        y_[v] = x_[v] + h * acc;                                              \
+                    }                                                                         \
+                    name##_rhs_body(t + tab->c[st] * h, y_, p_, k_[st]);                      \
+                }                                                                             \
+                for (int v = 0; v < (NV); v++) {                                              \
+                    double acc = 0.0;                                                         \
+                    for (int st = 0; st < ns; st++) acc += tab->b[st] * k_[st][v];            \
+                    x_[v] += h * acc;                                                         \
+                }                                                                             \
+            }                                                                                 \
+            for (int v = 0; v < (NV); v++) X[v * ld + i] = x_[v];                             \
+        }                                                                                     \
+    }                                                                                         \
+    static void name##_soa_rk4(size_t n, size_t ld, double *ND_RESTRICT X,                   \
+                               const double *ND_RESTRICT P, double t0, double h, long nsteps) \
+    {                                                                                         \
+        ND_PRAGMA_SIMD                                                                        \
+        for (size_t i = 0; i < n; i++) {                                                      \
+            double x_[(NV)], p_[(NP) > 0 ? (NP) : 1], y_[(NV)];                               \
+            double k1[(NV)], k2[(NV)], k3[(NV)], k4[(NV)];                                    \
+            for (int v = 0; v < (NV); v++) x_[v] = X[v * ld + i];                             \
+            for (int k = 0; k < (NP); k++) p_[k] = P[k * ld + i];                             \
+            for (long s = 0; s < nsteps; s++) {                                               \
+                const double t = t0 + (double)s * h;                                          \
+                name##_rhs_body(t, x_, p_, k1);                                               \
+                for (int v = 0; v < (NV); v++) y_[v] = x_[v] + 0.5 * h * k1[v];               \
+                name##_rhs_body(t + 0.5 * h, y_, p_, k2);                                     \
+                for (int v = 0; v < (NV); v++) y_[v] = x_[v] + 0.5 * h * k2[v];               \
+                name##_rhs_body(t + 0.5 * h, y_, p_, k3);                                     \
+                for (int v = 0; v < (NV); v++) y_[v] = x_[v] + h * k3[v];                     \
+                name##_rhs_body(t + h, y_, p_, k4);                                           \
+                for (int v = 0; v < (NV); v++)                                                \
+                    x_[v] += h / 6.0 * (k1[v] + 2.0 * k2[v] + 2.0 * k3[v] + k4[v]);           \
+            }                                                                                 \
+            for (int v = 0; v < (NV); v++) X[v * ld + i] = x_[v];                             \
+        }                                                                                     \
+    }                                                                                         \
+    static const nd_model_kernels name##_kernels = {(NV), (NP), name##_soa_rhs,              \
+                                                    name##_soa_erk, name##_soa_rk4};
+#endif
+
+#endif

@@ -1,0 +1,181 @@
+/* neurodyn — the model descriptor.
+ *
+ * A model is a right-hand side f(t, x, p) -> dx/dt plus names, defaults and optional pieces
+ * (analytic Jacobian, diffusion term, spike rule). The RHS is written ONCE with ND_RHS:
+ *
+ *     ND_RHS(fhn)                       // defines fhn_rhs (plain function) and
+ *     {                                 // fhn_rhs_body (inlinable, host+device)
+ *         dxdt[0] = x[0] - x[0]*x[0]*x[0]/3 - x[1] + p[3];
+ *         dxdt[1] = (x[0] + p[0] - p[1]*x[1]) / p[2];
+ *     }
+ *     ND_KERNELS(fhn, 2, 4)             // vectorised kernels with the body inlined
+ *
+ * The plain function serves analysis and the single-trajectory driver; the body is inlined
+ * into the structure-of-arrays kernels (CPU, `omp simd`) and, under nvcc, into device code.
+ * Inside the body the arguments are always named t, x, p and dxdt.
+ * See docs/models.md and examples/user_model.c. */
+#ifndef NEURODYN_MODEL_H
+#define NEURODYN_MODEL_H
+
+#include <math.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- portability macros shared by host code, kernels and device code ---------------- */
+#if defined(__CUDACC__)
+#define ND_FN __host__ __device__ static inline
+#define ND_RESTRICT __restrict__
+#elif defined(__cplusplus)
+#define ND_FN static inline
+#define ND_RESTRICT __restrict__
+#else
+#define ND_FN static inline
+#define ND_RESTRICT restrict
+#endif
+#define ND_UNUSED __attribute__((unused))
+
+/* ---- function types ------------------------------------------------------------------ */
+/* dxdt[i] = f_i(t, x, p) */
+typedef void (*nd_rhs_fn)(double t, const double *x, const double *p, double *dxdt);
+/* jac[i*n + j] = d f_i / d x_j (row-major n x n) */
+typedef void (*nd_jac_fn)(double t, const double *x, const double *p, double *jac);
+/* diffusion: g is n (scalar/diagonal noise) or n x m row-major (general noise) */
+typedef void (*nd_diffusion_fn)(double t, const double *x, const double *p, double *g);
+/* spike reset: applied to the state when the spike variable reaches threshold */
+typedef void (*nd_reset_fn)(double *x, const double *p);
+
+typedef enum nd_noise_type {
+    ND_NOISE_NONE = 0,
+    ND_NOISE_SCALAR,   /* one Wiener process shared by all variables: g has n entries */
+    ND_NOISE_DIAGONAL, /* one Wiener process per variable: g has n entries */
+    ND_NOISE_GENERAL   /* m Wiener processes: g is n x m */
+} nd_noise_type;
+
+typedef enum nd_sde_kind { ND_ITO = 0, ND_STRATONOVICH = 1 } nd_sde_kind;
+
+/* Threshold/reset rule of integrate-and-fire style models. A spike is a crossing of the
+ * threshold upward by variable `var`; with a reset function the state jumps, and during the
+ * refractory period the model's state is held (BrainPy's semantics). */
+typedef struct nd_spike_rule {
+    int var;            /* index of the spiking variable */
+    int threshold_par;  /* index into p of the threshold, or -1 to use `threshold` */
+    double threshold;
+    nd_reset_fn reset;  /* NULL: spikes are detected but the state does not jump */
+    int refractory_par; /* index into p of the refractory period, or -1 to use `refractory` */
+    double refractory;  /* 0: no refractoriness */
+} nd_spike_rule;
+
+/* Explicit Runge–Kutta tableau, shared by the integrators and the kernels below. */
+#define ND_MAX_STAGES 7
+typedef struct nd_butcher {
+    int stages;
+    int order;          /* order of the propagated solution */
+    int embedded_order; /* order of the embedded solution, 0 for fixed-step methods */
+    int fsal;           /* last stage equals f at the new point */
+    double c[ND_MAX_STAGES];
+    double a[ND_MAX_STAGES][ND_MAX_STAGES];
+    double b[ND_MAX_STAGES];    /* weights of the propagated solution */
+    double bhat[ND_MAX_STAGES]; /* weights of the embedded solution (error = b - bhat) */
+} nd_butcher;
+
+/* Vectorised kernels, instantiated per model by ND_KERNELS with the RHS body inlined.
+ * State and parameters are structure-of-arrays: X[v*ld + i] is variable v of trajectory i,
+ * P[k*ld + i] parameter k of trajectory i. */
+typedef struct nd_model_kernels {
+    size_t n_vars, n_pars; /* the sizes the kernels were compiled for */
+    /* DX = f(t, X, P) for trajectories 0..n-1 */
+    void (*soa_rhs)(size_t n, size_t ld, double t, const double *X, const double *P, double *DX);
+    /* nsteps fixed steps of size h of any explicit table, trajectories 0..n-1, in place */
+    void (*soa_erk)(const nd_butcher *tab, size_t n, size_t ld, double *X, const double *P,
+                    double t0, double h, long nsteps);
+    /* the same for the classical RK4, with the tableau unrolled */
+    void (*soa_rk4)(size_t n, size_t ld, double *X, const double *P, double t0, double h,
+                    long nsteps);
+} nd_model_kernels;
+
+/* The descriptor. Fill it with designated initialisers; fields left out are zero/NULL. */
+typedef struct nd_model {
+    const char *name;        /* identifier used on the command line */
+    const char *aliases;     /* space-separated short names, or NULL */
+    const char *title;       /* one line, human readable */
+    const char *reference;   /* literature source of the equations and defaults */
+    size_t n_vars, n_pars;
+    const char *const *var_names;
+    const char *const *par_names;
+    const double *par_defaults; /* n_pars values */
+    const double *init;         /* n_vars initial values */
+    const double *var_lo, *var_hi; /* optional: a sensible box for each variable */
+    nd_rhs_fn rhs;              /* required */
+    nd_jac_fn jac;              /* optional: NULL -> central finite differences */
+    const nd_model_kernels *kernels; /* optional: set by ND_KERNELS */
+    /* stochastic part (optional) */
+    nd_diffusion_fn diffusion;
+    nd_noise_type noise;
+    size_t n_noise;             /* number of Wiener processes for ND_NOISE_GENERAL */
+    nd_sde_kind sde_kind;
+    /* integrate-and-fire part (optional) */
+    const nd_spike_rule *spike;
+    /* hints for the analysis commands (optional) */
+    const char *time_unit;      /* e.g. "ms" */
+    const char *slow_vars;      /* space-separated names of slow variables (fast-slow) */
+    const char *bif_par;        /* parameter to continue by default */
+    double bif_lo, bif_hi;      /* its default range */
+} nd_model;
+
+/* ---- defining a model ----------------------------------------------------------------- */
+/* ND_RHS(name) { ... } defines name_rhs_body (inlinable) and name_rhs (plain). */
+#define ND_RHS(name)                                                                         \
+    ND_FN void name##_rhs_body(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x,     \
+                               ND_UNUSED const double *ND_RESTRICT p,                        \
+                               double *ND_RESTRICT dxdt);                                     \
+    ND_UNUSED static void name##_rhs(double t, const double *x, const double *p,             \
+                                     double *dxdt)                                            \
+    {                                                                                         \
+        name##_rhs_body(t, x, p, dxdt);                                                       \
+    }                                                                                         \
+    ND_FN void name##_rhs_body(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x,     \
+                               ND_UNUSED const double *ND_RESTRICT p, double *ND_RESTRICT dxdt)
+
+/* ND_JACOBIAN(name) { jac[i*n + j] = ...; } defines name_jac. */
+#define ND_JACOBIAN(name)                                                                    \
+    static void name##_jac(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x,         \
+                           ND_UNUSED const double *ND_RESTRICT p, double *ND_RESTRICT jac)
+
+/* ND_DIFFUSION(name) { g[...] = ...; } defines name_diffusion_body and name_diffusion. */
+#define ND_DIFFUSION(name)                                                                   \
+    ND_FN void name##_diffusion_body(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x, \
+                                     ND_UNUSED const double *ND_RESTRICT p,                  \
+                                     double *ND_RESTRICT g);                                  \
+    ND_UNUSED static void name##_diffusion(double t, const double *x, const double *p,       \
+                                           double *g)                                         \
+    {                                                                                         \
+        name##_diffusion_body(t, x, p, g);                                                    \
+    }                                                                                         \
+    ND_FN void name##_diffusion_body(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x, \
+                                     ND_UNUSED const double *ND_RESTRICT p,                  \
+                                     double *ND_RESTRICT g)
+
+/* ND_RESET(name) { x[...] = ...; } defines name_reset_body and name_reset. */
+#define ND_RESET(name)                                                                       \
+    ND_FN void name##_reset_body(double *ND_RESTRICT x, ND_UNUSED const double *ND_RESTRICT p); \
+    ND_UNUSED static void name##_reset(double *x, const double *p) { name##_reset_body(x, p); } \
+    ND_FN void name##_reset_body(double *ND_RESTRICT x, ND_UNUSED const double *ND_RESTRICT p)
+
+/* In a user model file: ND_EXPORT_MODEL(my_model) makes the descriptor loadable by the CLI. */
+#define ND_EXPORT_MODEL(descriptor)                                                          \
+    __attribute__((visibility("default"))) const nd_model *nd_model_entry(void);             \
+    __attribute__((visibility("default"))) const nd_model *nd_model_entry(void)              \
+    {                                                                                         \
+        return &(descriptor);                                                                 \
+    }
+
+#ifdef __cplusplus
+}
+#endif
+
+#include "kernels.h"
+
+#endif

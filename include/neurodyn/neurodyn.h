@@ -1,0 +1,10 @@
+/* neurodyn — everything. */
+#ifndef NEURODYN_H
+#define NEURODYN_H
+
+#include "error.h"
+#include "model.h"
+#include "core.h"
+#include "integrate.h"
+
+#endif

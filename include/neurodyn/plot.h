@@ -1,0 +1,35 @@
+/* neurodyn — figures through gnuplot.
+ *
+ * Every figure is a data file (TSV with a header line) plus an editable gnuplot script next to
+ * the output image; the script is run by gnuplot, which renders PNG, SVG or PDF chosen by the
+ * output's extension (pngcairo / svg / pdfcairo, headless). Without gnuplot the script is still
+ * written and a warning says how to render it. */
+#ifndef NEURODYN_PLOT_H
+#define NEURODYN_PLOT_H
+
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum nd_plot_status {
+    ND_PLOT_OK = 0,
+    ND_PLOT_NO_GNUPLOT, /* script written, not rendered (a warning was printed on stderr) */
+    ND_PLOT_FAILED      /* err says why */
+} nd_plot_status;
+
+/* Time series of every column of a TSV whose first column is t; one panel per variable (up to
+ * six, else one panel). `title` heads the figure; `time_unit` labels the t axis (may be NULL).
+ * The script is written to `out` with its extension replaced by .gp. */
+nd_plot_status nd_plot_timeseries(const char *data_tsv, const char *title, const char *time_unit,
+                                  const char *out, nd_error *err);
+
+/* Runs gnuplot on a script from the script's folder. */
+nd_plot_status nd_plot_render(const char *script, nd_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
