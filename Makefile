@@ -80,7 +80,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(STATIC)
 
 # The tests run the CLI too, so it is built first. -j2: Criterion runs tests in parallel.
 test: $(TESTS) $(CLI) $(EXAMPLES)
-	ND_CLI=$(abspath $(CLI)) ND_BUILD=$(abspath $(BUILD)) $(TESTS) -j2
+	ND_CLI=$(abspath $(CLI)) ND_SRC=$(CURDIR) $(TESTS) -j2
 
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g" \

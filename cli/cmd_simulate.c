@@ -28,7 +28,7 @@ static const char *HELP =
 typedef struct sim_args {
     const char *model, *method, *out, *plot;
     double t0, t1, dt, rtol, atol, sample;
-    int have_t1, json, no_spike;
+    int have_t1, have_dt, json, no_spike;
     const char **sets, **inits;
     int n_sets, n_inits;
 } sim_args;
@@ -54,7 +54,7 @@ static int parse(int argc, char **argv, sim_args *a)
         switch (c) {
         case O_T0: rc = cli_number("simulate", "t0", optarg, &a->t0); break;
         case O_T1: rc = cli_number("simulate", "t1", optarg, &a->t1), a->have_t1 = 1; break;
-        case O_DT: rc = cli_number("simulate", "dt", optarg, &a->dt); break;
+        case O_DT: rc = cli_number("simulate", "dt", optarg, &a->dt), a->have_dt = 1; break;
         case O_RTOL: rc = cli_number("simulate", "rtol", optarg, &a->rtol); break;
         case O_ATOL: rc = cli_number("simulate", "atol", optarg, &a->atol); break;
         case O_SAMPLE: rc = cli_number("simulate", "sample", optarg, &a->sample); break;
@@ -142,7 +142,7 @@ static int run(const sim_args *a, const nd_model *m, double *p, double *x)
     if (a->atol) o.atol = a->atol;
     const nd_method *meth = nd_method_find(o.method, &err);
     if (!meth) return cli_error("simulate", &err);
-    if (!meth->adaptive && meth->kind != ND_METHOD_GSL && a->dt == 0)
+    if (!meth->adaptive && meth->kind != ND_METHOD_GSL && !a->have_dt)
         return cli_usage_error("simulate", "method %s is fixed-step: give --dt", meth->name);
     writer w = {NULL, m, 0};
     if (a->out) {

@@ -4,7 +4,8 @@
  * evaluated to 40 digits); Gottlieb & Shu (1998) for ssprk3; Fehlberg (1969) NASA TR R-315
  * for rkf12 and rkf45; Dormand & Prince (1980) for rkdp; Cash & Karp (1990) ACM TOMS 16:201
  * for ck; Bogacki & Shampine (1989) Appl. Math. Lett. 2:321 for bs. Embedded pairs propagate
- * the higher-order solution (local extrapolation), as GSL does for rkf45 and rkck. */
+ * the higher-order solution (local extrapolation), as GSL does for rkf45 and rkck, except
+ * rkf12, which propagates its first-order solution as Fehlberg designed it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -47,10 +48,13 @@ static const nd_butcher tab_rk4_38 = {4, 4, 0, 0, {0, 1.0 / 3, 2.0 / 3, 1},
 
 /* ---- embedded pairs ---- */
 static const nd_butcher tab_heun_euler = {2, 2, 1, 0, {0, 1}, {{0}, {1}}, {0.5, 0.5}, {1, 0}};
-static const nd_butcher tab_rkf12 = {3, 2, 1, 0, {0, 0.5, 1},
+/* Fehlberg's 1(2) pair is built to propagate the first-order solution (its error constant
+ * is 1/512 and the third stage is FSAL); the second-order one only estimates the error.
+ * Local extrapolation would leave the propagated solution's error uncontrolled. */
+static const nd_butcher tab_rkf12 = {3, 1, 2, 1, {0, 0.5, 1},
                                      {{0}, {0.5}, {1.0 / 256, 255.0 / 256}},
-                                     {1.0 / 512, 255.0 / 256, 1.0 / 512},
-                                     {1.0 / 256, 255.0 / 256, 0}};
+                                     {1.0 / 256, 255.0 / 256, 0},
+                                     {1.0 / 512, 255.0 / 256, 1.0 / 512}};
 static const nd_butcher tab_bs = {4, 3, 2, 1, {0, 0.5, 0.75, 1},
                                   {{0}, {0.5}, {0, 0.75}, {2.0 / 9, 1.0 / 3, 4.0 / 9}},
                                   {2.0 / 9, 1.0 / 3, 4.0 / 9, 0},
@@ -108,7 +112,7 @@ static const nd_method methods[] = {
     ERK("ralston4", "Ralston's fourth-order method (minimum error bound)", tab_ralston4, 0),
     ERK("rk4_38rule", "Kutta's 3/8-rule fourth-order method", tab_rk4_38, 0),
     ERK("heun_euler", "Heun-Euler 2(1) embedded pair", tab_heun_euler, 1),
-    ERK("rkf12", "Runge-Kutta-Fehlberg 1(2) embedded pair", tab_rkf12, 1),
+    ERK("rkf12", "Runge-Kutta-Fehlberg 1(2) embedded pair, FSAL", tab_rkf12, 1),
     ERK("bs", "Bogacki-Shampine 3(2) embedded pair, FSAL", tab_bs, 1),
     ERK("rkf45", "Runge-Kutta-Fehlberg 4(5) embedded pair", tab_rkf45, 1),
     ERK("ck", "Cash-Karp 4(5) embedded pair", tab_ck, 1),

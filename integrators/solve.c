@@ -127,17 +127,21 @@ static const char *var_name(const run *r, size_t i, char *buf, size_t len)
 
 static nd_status nonfinite_error(run *r, double h)
 {
-    char buf[32];
-    r->sys->f(r->t, r->y, r->scratch, r->sys->ctx);
-    for (size_t i = 0; i < r->n; i++)
-        if (!isfinite(r->scratch[i]))
-            return nd_fail(r->err, ND_ENONFINITE,
-                           "the right-hand side d%s/dt is %g at t = %.17g (%s = %g)",
-                           var_name(r, i, buf, sizeof buf), r->scratch[i], r->t,
-                           var_name(r, i, buf, sizeof buf), r->y[i]);
+    char buf[32], state[400];
+    size_t used = 0;
+    const nd_stepper *st = r->st;
+    if (st->bad.seen) {
+        state[0] = '\0';
+        for (size_t i = 0; i < r->n && used + 40 < sizeof state; i++)
+            used += (size_t)snprintf(state + used, sizeof state - used, "%s%s = %g", i ? ", " : "",
+                                     var_name(r, i, buf, sizeof buf), st->bad.x[i]);
+        return nd_fail(r->err, ND_ENONFINITE,
+                       "the right-hand side d%s/dt is %g at t = %.17g (state: %s)",
+                       var_name(r, st->bad.var, buf, sizeof buf), st->bad.value, st->bad.t, state);
+    }
     return nd_fail(r->err, ND_ENONFINITE,
                    "the solution became non-finite in a step from t = %.17g with h = %g "
-                   "(the right-hand side is finite at t; the step may be too large or the solution blows up)",
+                   "(the right-hand side stayed finite: the step is too large or the solution blows up)",
                    r->t, h);
 }
 
@@ -216,6 +220,7 @@ static nd_status adaptive_step(run *r, double target)
         double h_min = r->o->h_min > 0 ? r->o->h_min : 16 * DBL_EPSILON * fmax(fabs(r->t), 1.0);
         double h = fmin(fmin(r->h, h_max), target - r->t);
         int clipped = h == target - r->t;
+        if (h < h_min && !clipped && r->st->bad.seen) return nonfinite_error(r, h);
         if (h < h_min && !clipped)
             return nd_fail(r->err, ND_ESTEPSIZE,
                            "step size %g fell below h_min = %g at t = %.17g with rtol = %g, atol = %g "
@@ -223,7 +228,7 @@ static nd_status adaptive_step(run *r, double target)
                            h, h_min, r->t, r->o->rtol, r->o->atol);
         nd_status st = nd_stepper_step(r->st, r->t, h, r->y, r->y_new, r->yerr, r->err);
         if (st == ND_ENONFINITE) {
-            if (h <= h_min) return nonfinite_error(r, h);
+            if (h <= h_min || (clipped && h <= 2 * h_min)) return nonfinite_error(r, h);
             r->h = h * 0.1; /* a too-large trial step may overflow: retry smaller */
             r->stats->rejected++;
             rejected_before = 1;
@@ -252,6 +257,17 @@ static nd_status gsl_step(run *r, double target)
     double t = r->t;
     gsl_odeiv2_driver *d = r->gdrv;
     int rc = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &r->st->gsys, &t, target, &r->h, r->y_new);
+    /* GSL gives up at the first non-finite RHS; a too-large trial step may be the cause, so
+     * retry smaller down to the minimum step before reporting it */
+    double h_min = r->o->h_min > 0 ? r->o->h_min : 16 * DBL_EPSILON * fmax(fabs(r->t), 1.0);
+    while (rc == GSL_EBADFUNC && r->h > h_min) {
+        r->h *= 0.1;
+        r->stats->rejected++;
+        gsl_odeiv2_driver_reset(d);
+        memcpy(r->y_new, r->y, r->n * sizeof *r->y);
+        t = r->t;
+        rc = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &r->st->gsys, &t, target, &r->h, r->y_new);
+    }
     if (rc == GSL_EBADFUNC) return nonfinite_error(r, r->h);
     if (rc) return nd_fail(r->err, ND_EFAILED, "%s failed at t = %.17g with h = %g (%s)",
                            r->method->name, r->t, r->h, gsl_strerror(rc));
@@ -262,10 +278,15 @@ static nd_status gsl_step(run *r, double target)
 
 /* ---- events ------------------------------------------------------------------------------- */
 /* State at t_prev + tau, into out: a fresh step of the same one-step method from y_prev, or
- * for GSL types the cubic Hermite interpolant through (y_prev, f_prev), (y_new, f_new). */
+ * for the multistep msbdf the cubic Hermite interpolant through (y_prev, f_prev), (y_new, f_new). */
+static int is_multistep(const run *r)
+{
+    return r->method->gsl_name && strcmp(r->method->gsl_name, "msbdf") == 0;
+}
+
 static nd_status state_at(run *r, double tau, double *out)
 {
-    if (uses_gsl_evolve(r)) {
+    if (is_multistep(r)) {
         double h = r->t - r->t_prev, s = tau / h;
         double h00 = (1 + 2 * s) * (1 - s) * (1 - s), h10 = s * (1 - s) * (1 - s);
         double h01 = s * s * (3 - 2 * s), h11 = s * s * (s - 1);
@@ -413,9 +434,10 @@ static nd_status loop(run *r)
         memcpy(r->y_prev, r->y, r->n * sizeof *r->y);
         nd_status st = take_step(r);
         if (st) return st;
+        r->st->bad.seen = 0; /* a non-finite trial that a smaller step avoided is forgotten */
         r->stats->steps++;
         if (r->o->n_events || r->spike) {
-            if (uses_gsl_evolve(r)) { /* slopes at both ends for the Hermite interpolant */
+            if (is_multistep(r)) { /* slopes at both ends for the Hermite interpolant */
                 r->sys->f(r->t_prev, r->y_prev, r->f_prev, r->sys->ctx);
                 r->sys->f(r->t, r->y_new, r->f_new, r->sys->ctx);
                 r->st->rhs_evals += 2;
@@ -431,7 +453,8 @@ static nd_status loop(run *r)
         } else {
             memcpy(r->y, r->y_new, r->n * sizeof *r->y);
         }
-        if (r->spike && r->t < r->refractory_end) r->y[r->spike->var] = r->held_value;
+        /* a step that started inside the refractory period ends at or before its end (clipped) */
+        if (r->spike && r->t_prev < r->refractory_end) r->y[r->spike->var] = r->held_value;
         if (emit_due_samples(r)) {
             r->stats->stopped = 1;
             return ND_OK;

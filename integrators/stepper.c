@@ -11,17 +11,28 @@
 
 #include "stepper_impl.h"
 
-static void count_f(nd_stepper *s, double t, const double *x, double *dx)
-{
-    s->rhs_evals++;
-    s->sys->f(t, x, dx, s->sys->ctx);
-}
-
 static int all_finite(const double *v, size_t n)
 {
     double acc = 0.0;
     for (size_t i = 0; i < n; i++) acc += v[i] * 0.0; /* NaN*0 and Inf*0 are NaN */
     return acc == 0.0;
+}
+
+/* Every RHS evaluation goes through here: it is counted, and the first non-finite output is
+ * remembered (time, variable, value, state) so the driver's error can name them. */
+static void count_f(nd_stepper *s, double t, const double *x, double *dx)
+{
+    s->rhs_evals++;
+    s->sys->f(t, x, dx, s->sys->ctx);
+    if (!s->bad.seen && !all_finite(dx, s->n)) {
+        size_t i = 0;
+        while (i < s->n && isfinite(dx[i])) i++;
+        s->bad.seen = 1;
+        s->bad.t = t;
+        s->bad.var = i < s->n ? i : 0;
+        s->bad.value = dx[s->bad.var];
+        memcpy(s->bad.x, x, s->n * sizeof *x);
+    }
 }
 
 /* ---- GSL bridge ---- */
@@ -74,7 +85,7 @@ nd_status nd_stepper_alloc(const nd_method *method, const nd_system *sys, nd_ste
     size_t n = sys->n;
     nd_stepper *s = calloc(1, sizeof *s);
     /* k stages, ytmp, f cache, y cache, 8n scratch + (n+1)^2 x 2 for exponential Euler */
-    size_t nwork = (ND_MAX_STAGES + 11) * n + 2 * (n + 1) * (n + 1) + n * n;
+    size_t nwork = (ND_MAX_STAGES + 12) * n + 2 * (n + 1) * (n + 1) + n * n;
     if (!s || !(s->mem = calloc(nwork, sizeof(double)))) {
         free(s);
         return nd_fail(err, ND_ENOMEM, "stepper: no memory for a system of size %zu", n);
@@ -90,7 +101,8 @@ nd_status nd_stepper_alloc(const nd_method *method, const nd_system *sys, nd_ste
     s->work = w, w += 8 * n; /* [0,2n) df/dt, [2n,5n) FD Jacobian, [5n,6n) yerr, [6n,7n) out */
     s->aug = w, w += (n + 1) * (n + 1);
     s->aug_exp = w, w += (n + 1) * (n + 1);
-    s->jac = w;
+    s->jac = w, w += n * n;
+    s->bad.x = w;
     gsl_set_error_handler_off(); /* GSL must return codes, never abort the host program */
     if (method->kind == ND_METHOD_GSL) {
         s->gsys = (gsl_odeiv2_system){gsl_f, gsl_jac, n, s};

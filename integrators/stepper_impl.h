@@ -16,6 +16,11 @@ struct nd_stepper {
     double t_cache;
     int f_cache_valid;
     long rhs_evals, jac_evals;
+    struct {
+        int seen;
+        double t, value, *x;
+        size_t var;
+    } bad; /* the first non-finite RHS output seen */
     gsl_odeiv2_system gsys;
     gsl_odeiv2_step *gstep;
 };

@@ -6,6 +6,16 @@
 
 static const nd_model *const zoo[] = {
     &nd_model_fitzhugh_nagumo,
+    &nd_model_hindmarsh_rose,
+    &nd_model_hodgkin_huxley,
+    &nd_model_morris_lecar,
+    &nd_model_morris_lecar_snic,
+    &nd_model_izhikevich,
+    &nd_model_wilson_cowan,
+    &nd_model_van_der_pol,
+    &nd_model_lorenz,
+    &nd_model_rossler,
+    &nd_model_lif,
 };
 
 size_t nd_builtin_count(void) { return sizeof zoo / sizeof zoo[0]; }

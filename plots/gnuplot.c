@@ -136,13 +136,14 @@ nd_plot_status nd_plot_timeseries(const char *data_tsv, const char *title, const
     fprintf(f, "# neurodyn time series; edit freely and re-run: gnuplot %s\n", base_name(script));
     fprintf(f, "%s\nset output '%s'\n", term, base_name(out));
     fprintf(f, "set datafile separator tab\nset key off\nset grid lc rgb '#dddddd'\n");
+    fprintf(f, "set offsets graph 0, 0, 0.06, 0.06  # keep extrema off the frame\n");
     fprintf(f, "data = '%s'\n", data);
-    if (panels > 1) fprintf(f, "set multiplot layout %d,1 title '%s'\n", panels, title);
-    else fprintf(f, "set title '%s'\nset key outside right\n", title);
+    if (panels > 1) fprintf(f, "set multiplot layout %d,1 title '%s' noenhanced\n", panels, title);
+    else fprintf(f, "set title '%s' noenhanced\nset key outside right noenhanced\n", title);
     for (int v = 0; v < vars; v++) {
         int last = panels == 1 || v == vars - 1;
         if (panels > 1) {
-            fprintf(f, "set ylabel '%s'\n", names[v + 1]);
+            fprintf(f, "set ylabel '%s' noenhanced\n", names[v + 1]);
             if (last) fprintf(f, "set xlabel 't%s%s%s'\n", time_unit ? " (" : "", time_unit ? time_unit : "", time_unit ? ")" : "");
             else fprintf(f, "unset xlabel\n");
             fprintf(f, "plot data using 1:%d with lines lw 1.5 lc %d title '%s'\n", v + 2, v + 1, names[v + 1]);

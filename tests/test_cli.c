@@ -1,0 +1,215 @@
+/* The neurodyn command: output formats, exit statuses, user model files. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct result {
+    int status;
+    char out[1 << 16];
+    char err[1 << 14];
+} result;
+
+static char tmpdir[256];
+
+static void make_tmpdir(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/nd-cli-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    char cache[300];
+    snprintf(cache, sizeof cache, "%s/cache", tmpdir);
+    setenv("NEURODYN_CACHE", cache, 1);
+}
+
+static void remove_tmpdir(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(cli, .init = make_tmpdir, .fini = remove_tmpdir);
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    size_t got = f ? fread(buf, 1, len - 1, f) : 0;
+    buf[got] = '\0';
+    if (f) fclose(f);
+}
+
+/* Runs `neurodyn ARGS` (ND_CLI is set by `make test`), capturing both streams. */
+static void run(result *r, const char *args)
+{
+    const char *cli = getenv("ND_CLI");
+    cr_assert_not_null(cli, "ND_CLI must name the neurodyn binary (make test sets it)");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s > '%s/stdout' 2> '%s/stderr' < /dev/null", tmpdir,
+             cli, args, tmpdir, tmpdir);
+    int rc = system(cmd);
+    r->status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+    char path[300];
+    snprintf(path, sizeof path, "%s/stdout", tmpdir);
+    slurp(path, r->out, sizeof r->out);
+    snprintf(path, sizeof path, "%s/stderr", tmpdir);
+    slurp(path, r->err, sizeof r->err);
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(cli, models_lists_the_zoo)
+{
+    result r;
+    run(&r, "models");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *expected[] = {"fitzhugh_nagumo", "hindmarsh_rose", "hodgkin_huxley", "morris_lecar",
+                              "izhikevich", "wilson_cowan", "van_der_pol", "lorenz", "rossler", "lif"};
+    for (size_t i = 0; i < sizeof expected / sizeof *expected; i++)
+        cr_expect(strstr(r.out, expected[i]), "missing %s in:\n%s", expected[i], r.out);
+}
+
+Test(cli, simulate_writes_tsv_with_header)
+{
+    result r;
+    run(&r, "simulate fhn --t1 5 --sample 1");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strncmp(r.out, "t\tV\tw\n0\t-1\t-0.5\n", 16) == 0, "%s", r.out);
+    int lines = 0;
+    for (const char *s = r.out; *s; s++) lines += *s == '\n';
+    cr_expect_eq(lines, 7, "header + samples at t = 0..5:\n%s", r.out);
+}
+
+Test(cli, simulate_json_summary)
+{
+    result r;
+    run(&r, "simulate hh --t1 20 --method rk4 --dt 0.01 --set Iext=10 --init V=-70 --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_error_t jerr;
+    json_t *j = json_loads(r.out, 0, &jerr);
+    cr_assert_not_null(j, "stdout is not one JSON document: %s\n%s", jerr.text, r.out);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "model")), "hodgkin_huxley");
+    cr_expect_str_eq(json_string_value(json_object_get(j, "method")), "rk4");
+    cr_expect_eq(json_number_value(json_object_get(j, "t1")), 20.0);
+    cr_expect_eq(json_integer_value(json_object_get(j, "steps")), 2000);
+    cr_expect_eq(json_integer_value(json_object_get(j, "rhs_evals")), 8000);
+    json_t *final = json_object_get(j, "final");
+    cr_assert(json_is_object(final));
+    const char *vars[] = {"V", "m", "h", "n"};
+    for (int i = 0; i < 4; i++) cr_expect(json_is_number(json_object_get(final, vars[i])), "final.%s", vars[i]);
+    json_decref(j);
+}
+
+Test(cli, bad_usage_exits_2_with_one_line)
+{
+    const char *cases[][2] = {
+        {"simulate fhn", "--t1 is required"},
+        {"simulate fhn --t1 10 --bogus", "--bogus"},
+        {"simulate fhn --t1 ten", "'ten' is not a number"},
+        {"simulate fhn --t1 10 --set Iex=1", "unknown parameter 'Iex'"},
+        {"simulate fhn --t1 10 --init q=1", "unknown variable 'q'"},
+        {"simulate nosuchmodel --t1 10", "unknown model 'nosuchmodel'"},
+        {"simulate fhn --t1 10 --method rk4", "give --dt"},
+        {"simulate fhn --t1 10 --method rk4 --dt 0", "dt = 0"},
+        {"simulate fhn --t1 -1", "before t0"},
+        {"simulate ./missing.c --t1 1", "does not exist"},
+        {"frobnicate", "unknown command"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        result r;
+        run(&r, cases[i][0]);
+        cr_expect_eq(r.status, 2, "'%s' exited %d: %s", cases[i][0], r.status, r.err);
+        cr_expect(strstr(r.err, cases[i][1]), "'%s' said: %s", cases[i][0], r.err);
+        cr_expect_eq(r.out[0], '\0', "'%s' wrote to stdout: %s", cases[i][0], r.out);
+    }
+}
+
+Test(cli, every_command_has_help)
+{
+    const char *cmds[] = {"--help", "models --help", "info --help", "simulate --help"};
+    for (size_t i = 0; i < 4; i++) {
+        result r;
+        run(&r, cmds[i]);
+        cr_expect_eq(r.status, 0, "%s", cmds[i]);
+        cr_expect(strstr(r.out, "usage"), "%s: %s", cmds[i], r.out);
+    }
+}
+
+Test(cli, nonfinite_rhs_fails_with_exit_1)
+{
+    /* A user model whose RHS is sqrt(1 - t): not finite after t = 1. */
+    write_file("bad.c",
+               "#include \"neurodyn/model.h\"\n"
+               "ND_RHS(bad) { dxdt[0] = sqrt(1.0 - t); }\n"
+               "static const char *const v[] = {\"x\"};\n"
+               "static const double i0[] = {0};\n"
+               "static const nd_model m = {.name = \"bad\", .n_vars = 1, .var_names = v,\n"
+               "                           .init = i0, .rhs = bad_rhs};\n"
+               "ND_EXPORT_MODEL(m)\n");
+    result r;
+    run(&r, "simulate ./bad.c --t1 2 --method rk4 --dt 0.01");
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect(strstr(r.err, "dx/dt is -nan") || strstr(r.err, "dx/dt is nan"), "%s", r.err);
+}
+
+Test(cli, user_model_files_compile_and_run)
+{
+    write_file("decay.c",
+               "#include \"neurodyn/model.h\"\n"
+               "/* x' = -k x */\n"
+               "ND_RHS(decay) { dxdt[0] = -p[0] * x[0]; }\n"
+               "ND_KERNELS(decay, 1, 1)\n"
+               "static const char *const v[] = {\"x\"}, *const pn[] = {\"k\"};\n"
+               "static const double d[] = {0.5}, i0[] = {2.0};\n"
+               "static const nd_model m = {.name = \"decay\", .n_vars = 1, .n_pars = 1,\n"
+               "    .var_names = v, .par_names = pn, .par_defaults = d, .init = i0,\n"
+               "    .rhs = decay_rhs, .kernels = &decay_kernels};\n"
+               "ND_EXPORT_MODEL(m)\n");
+    result r;
+    run(&r, "simulate ./decay.c --t1 2 --rtol 1e-10 --atol 1e-12 --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%s", r.out);
+    double x = json_number_value(json_object_get(json_object_get(j, "final"), "x"));
+    cr_expect(fabs(x - 2.0 * exp(-1.0)) < 1e-8, "x(2) = %.12g, exact 2/e", x); /* x = 2 e^{-k t} */
+    json_decref(j);
+    /* the second run reuses the cached object */
+    run(&r, "info ./decay.c");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "decay"), "%s", r.out);
+}
+
+Test(cli, user_model_errors_are_explained)
+{
+    write_file("broken.c", "#include \"neurodyn/model.h\"\nND_RHS(b) { dxdt[0] = undefined_thing; }\n");
+    result r;
+    run(&r, "info ./broken.c");
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect(strstr(r.err, "undefined_thing"), "the compiler's message is shown: %s", r.err);
+    write_file("empty.c", "#include \"neurodyn/model.h\"\nint unrelated = 1;\n");
+    run(&r, "info ./empty.c");
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect(strstr(r.err, "defines no model"), "%s", r.err);
+}
+
+Test(cli, example_template_model_runs)
+{
+    const char *src = getenv("ND_SRC");
+    cr_assert_not_null(src, "ND_SRC must name the source tree (make test sets it)");
+    char args[1024];
+    snprintf(args, sizeof args, "simulate '%s/examples/user_model.c' --t1 20 --json", src);
+    result r;
+    run(&r, args);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+}

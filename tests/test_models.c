@@ -1,0 +1,409 @@
+/* Tests of the built-in model zoo (models/): descriptors, lookup, kernels, Jacobians, reference
+ * values, parameter handling and the default parameter sets' dynamics. */
+#include <criterion/criterion.h>
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "neurodyn/core.h"
+
+#define BLOCK 5 /* trajectories in the SoA block, also its leading dimension */
+#define MAXN 16 /* more variables / parameters than any zoo model has */
+
+static const nd_model *find(const char *name)
+{
+    const nd_model *m = nd_builtin_find(name);
+    cr_assert_not_null(m, "built-in model '%s' not found", name);
+    return m;
+}
+
+/* True when the space-separated list contains name as a word. */
+static int has_word(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *s = list; s && *s;) {
+        while (*s == ' ') s++;
+        size_t k = strcspn(s, " ");
+        if (k == n && strncmp(s, name, n) == 0) return 1;
+        s += k;
+    }
+    return 0;
+}
+
+/* ---- descriptors and lookup ---------------------------------------------------------------- */
+
+Test(models, builtins_are_valid_and_findable)
+{
+    cr_assert_eq(nd_builtin_count(), 11, "the zoo has %zu models, expected 11", nd_builtin_count());
+    cr_assert_null(nd_builtin_at(nd_builtin_count()));
+    cr_assert_null(nd_builtin_find("no_such_model"));
+    cr_assert_null(nd_builtin_find(NULL));
+    for (size_t i = 0; i < nd_builtin_count(); i++) {
+        const nd_model *m = nd_builtin_at(i);
+        cr_assert_not_null(m);
+        nd_error err = {0};
+        cr_assert_eq(nd_model_validate(m, &err), ND_OK, "%s: %s", m->name, err.msg);
+        cr_assert_eq(nd_builtin_find(m->name), m, "%s not found by its name", m->name);
+        /* every alias finds this model */
+        char aliases[256] = "";
+        if (m->aliases) {
+            cr_assert_lt(strlen(m->aliases), sizeof aliases);
+            strcpy(aliases, m->aliases);
+        }
+        for (char *tok = strtok(aliases, " "); tok; tok = strtok(NULL, " "))
+            cr_assert_eq(nd_builtin_find(tok), m, "%s not found by alias '%s'", m->name, tok);
+        cr_assert(m->title && m->title[0], "%s has no title", m->name);
+        cr_assert(m->reference && m->reference[0], "%s has no reference", m->name);
+        cr_assert_leq(m->n_vars, MAXN);
+        cr_assert_leq(m->n_pars, MAXN);
+        cr_assert_not_null(m->kernels, "%s has no kernels", m->name);
+        /* the box is well formed and holds the initial state */
+        cr_assert(m->var_lo && m->var_hi, "%s has no box", m->name);
+        for (size_t v = 0; v < m->n_vars; v++) {
+            cr_assert_lt(m->var_lo[v], m->var_hi[v], "%s: empty box for %s", m->name,
+                         m->var_names[v]);
+            cr_assert(m->init[v] >= m->var_lo[v] && m->init[v] <= m->var_hi[v],
+                      "%s: initial %s = %g outside [%g, %g]", m->name, m->var_names[v],
+                      m->init[v], m->var_lo[v], m->var_hi[v]);
+        }
+        /* hints name real things */
+        if (m->bif_par) {
+            cr_assert_geq(nd_model_par_index(m, m->bif_par, &err), 0, "%s: %s", m->name, err.msg);
+            cr_assert_lt(m->bif_lo, m->bif_hi, "%s: empty bif range", m->name);
+        }
+        if (m->slow_vars) {
+            char slow[256];
+            cr_assert_lt(strlen(m->slow_vars), sizeof slow);
+            strcpy(slow, m->slow_vars);
+            for (char *tok = strtok(slow, " "); tok; tok = strtok(NULL, " "))
+                cr_assert_geq(nd_model_var_index(m, tok, &err), 0, "%s: %s", m->name, err.msg);
+        }
+        /* the RHS is finite at the initial state with default parameters */
+        double x[MAXN], p[MAXN], d[MAXN];
+        nd_model_default_state(m, x);
+        nd_model_default_params(m, p);
+        m->rhs(0.0, x, p, d);
+        for (size_t v = 0; v < m->n_vars; v++)
+            cr_assert(isfinite(d[v]), "%s: d%s/dt = %g at the initial state", m->name,
+                      m->var_names[v], d[v]);
+    }
+}
+
+Test(models, names_in_the_zoo_order)
+{
+    static const char *const expected[] = {
+        "fitzhugh_nagumo", "hindmarsh_rose", "hodgkin_huxley", "morris_lecar",
+        "morris_lecar_snic", "izhikevich", "wilson_cowan", "van_der_pol",
+        "lorenz", "rossler", "lif"};
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        cr_assert_str_eq(nd_builtin_at(i)->name, expected[i]);
+    /* the short names of the brief */
+    cr_assert_eq(nd_builtin_find("fhn"), find("fitzhugh_nagumo"));
+    cr_assert_eq(nd_builtin_find("hr"), find("hindmarsh_rose"));
+    cr_assert_eq(nd_builtin_find("hh"), find("hodgkin_huxley"));
+    cr_assert_eq(nd_builtin_find("ml"), find("morris_lecar"));
+    cr_assert_eq(nd_builtin_find("vdp"), find("van_der_pol"));
+}
+
+/* ---- kernels -------------------------------------------------------------------------------- */
+
+/* soa_rhs inlines the same RHS body as m->rhs, so the two agree to rounding: the only freedom
+ * the compiler has is contraction into FMAs and vector math routines, a few ulps of each term.
+ * Tolerance 1e-14 relative; values below 1e-6 in magnitude are compared to 1e-20 absolute (a
+ * relative test of a result that cancels to ~0 would measure the cancellation, not the
+ * kernel). */
+Test(models, soa_rhs_matches_rhs)
+{
+    for (size_t mi = 0; mi < nd_builtin_count(); mi++) {
+        const nd_model *m = nd_builtin_at(mi);
+        const nd_model_kernels *k = m->kernels;
+        cr_assert_not_null(k, "%s has no kernels", m->name);
+        cr_assert_not_null(k->soa_rhs, "%s has no soa_rhs", m->name);
+        size_t nv = m->n_vars, np = m->n_pars;
+        double X[MAXN * BLOCK], P[MAXN * BLOCK], DX[MAXN * BLOCK];
+        for (size_t i = 0; i < BLOCK; i++) {
+            /* trajectory i: initial state moved by i% of the box width, defaults scaled by
+             * (1 + 0.01 i); trajectory 0 is exactly the defaults */
+            for (size_t v = 0; v < nv; v++)
+                X[v * BLOCK + i] = m->init[v] + 0.01 * (double)i * (m->var_hi[v] - m->var_lo[v]);
+            for (size_t q = 0; q < np; q++)
+                P[q * BLOCK + i] = m->par_defaults[q] * (1.0 + 0.01 * (double)i);
+        }
+        const double t = 0.25;
+        k->soa_rhs(BLOCK, BLOCK, t, X, P, DX);
+        for (size_t i = 0; i < BLOCK; i++) {
+            double x[MAXN], p[MAXN], d[MAXN];
+            for (size_t v = 0; v < nv; v++) x[v] = X[v * BLOCK + i];
+            for (size_t q = 0; q < np; q++) p[q] = P[q * BLOCK + i];
+            m->rhs(t, x, p, d);
+            for (size_t v = 0; v < nv; v++) {
+                double got = DX[v * BLOCK + i], want = d[v];
+                cr_assert(isfinite(want), "%s: d%s/dt not finite", m->name, m->var_names[v]);
+                double tol = fabs(want) < 1e-6 ? 1e-20 : 1e-14 * fabs(want);
+                cr_assert(fabs(got - want) <= tol,
+                          "%s: soa_rhs d%s/dt = %.17g, rhs = %.17g (trajectory %zu)", m->name,
+                          m->var_names[v], got, want, i);
+            }
+        }
+    }
+}
+
+/* ---- Jacobians -------------------------------------------------------------------------------- */
+
+/* nd_jacobian_fd uses central differences with h_j = cbrt(eps) * max(|x_j|, 1) ~ 6e-6 *
+ * max(|x_j|, 1): truncation error h^2/6 |f'''| ~ 6e-12 |f'''| (4e-11 |f'''| per unit h^2
+ * scale) plus rounding ~ eps |f| / h ~ 4e-11 |f|. Over the boxes of the zoo |f| stays below
+ * ~1e3 and the third derivatives below ~1e3 in the scaled variables, so the FD error is below
+ * ~1e-7; the tolerance is 1e-6 relative, scaled by max(1, |entry|). */
+static void check_jacobian_at(const nd_model *m, const double *x, const double *p,
+                              const char *where)
+{
+    size_t n = m->n_vars;
+    double an[MAXN * MAXN], fd[MAXN * MAXN];
+    nd_error err = {0};
+    m->jac(0.0, x, p, an);
+    cr_assert_eq(nd_jacobian_fd(m, 0.0, x, p, fd, &err), ND_OK, "%s: %s", m->name, err.msg);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            double a = an[i * n + j], f = fd[i * n + j];
+            cr_assert(fabs(a - f) <= 1e-6 * fmax(1.0, fabs(a)),
+                      "%s at %s: d(d%s/dt)/d%s analytic %.12g, finite differences %.12g",
+                      m->name, where, m->var_names[i], m->var_names[j], a, f);
+        }
+}
+
+Test(models, analytic_jacobians_match_finite_differences)
+{
+    static const double frac[3] = {0.23, 0.51, 0.78}; /* fixed points inside each box */
+    int checked = 0;
+    for (size_t mi = 0; mi < nd_builtin_count(); mi++) {
+        const nd_model *m = nd_builtin_at(mi);
+        if (!m->jac) continue;
+        checked++;
+        double x[MAXN], p[MAXN];
+        nd_model_default_params(m, p);
+        nd_model_default_state(m, x);
+        check_jacobian_at(m, x, p, "the initial state");
+        for (int s = 0; s < 3; s++) {
+            for (size_t v = 0; v < m->n_vars; v++)
+                x[v] = m->var_lo[v] + frac[(s + v) % 3] * (m->var_hi[v] - m->var_lo[v]);
+            char where[32];
+            snprintf(where, sizeof where, "box point %d", s);
+            check_jacobian_at(m, x, p, where);
+        }
+    }
+    /* all but Hodgkin-Huxley have one */
+    cr_assert_eq(checked, 10, "%d models with analytic Jacobians", checked);
+    cr_assert_null(find("hodgkin_huxley")->jac);
+}
+
+/* ---- analytic reference values ------------------------------------------------------------------ */
+
+/* FitzHugh-Nagumo, BrainPy form (FitzHugh 1961; defaults a=0.7, b=0.8, tau=12.5, Iext=0.5 as
+ * in models/fitzhugh_nagumo.c): at V=1, w=0
+ *   dV/dt = 1 - 1/3 - 0 + 0.5,   dw/dt = (1 + 0.7 - 0.8*0)/12.5 = 0.136   (by hand). */
+Test(models, fitzhugh_nagumo_reference_value)
+{
+    const nd_model *m = find("fitzhugh_nagumo");
+    double p[MAXN], d[2], x[2] = {1.0, 0.0};
+    nd_model_default_params(m, p);
+    m->rhs(0.0, x, p, d);
+    cr_assert_float_eq(d[0], 1.0 - 1.0 / 3.0 + 0.5, 4 * DBL_EPSILON);
+    cr_assert_float_eq(d[1], (1.0 + 0.7) / 12.5, 4 * DBL_EPSILON * 0.136);
+}
+
+/* Lorenz (1963) with sigma=10, rho=28, beta=8/3 at (1,1,1):
+ *   dx = 10 (1 - 1) = 0,  dy = 1 (28 - 1) - 1 = 26,  dz = 1 - 8/3   (by hand). */
+Test(models, lorenz_reference_value)
+{
+    const nd_model *m = find("lorenz");
+    double p[MAXN], d[3], x[3] = {1.0, 1.0, 1.0};
+    nd_model_default_params(m, p);
+    m->rhs(0.0, x, p, d);
+    cr_assert_eq(d[0], 0.0);
+    cr_assert_eq(d[1], 26.0);
+    cr_assert_float_eq(d[2], 1.0 - 8.0 / 3.0, 4 * DBL_EPSILON * (8.0 / 3.0));
+}
+
+/* u / (1 - exp(-u)) = 1 + u/2 + u^2/12 - u^4/720 + O(u^6): the Bernoulli-number series
+ * t/(e^t - 1) = sum B_n t^n / n! (Abramowitz & Stegun 23.1.1) at t = -u. */
+static double exprel_series(double u) { return 1.0 + u / 2.0 + u * u / 12.0 - u * u * u * u / 720.0; }
+
+/* Hodgkin-Huxley rates (BrainPy form): alpha_m = 0.1 (V+40)/(1 - exp(-(V+40)/10)) and
+ * alpha_n = 0.01 (V+55)/(1 - exp(-(V+55)/10)) are 0/0 at V=-40 and V=-55; by l'Hopital the
+ * limits are alpha_m(-40) = 0.1*10 = 1 and alpha_n(-55) = 0.01*10 = 0.1. With m = h = n = 0,
+ * dm/dt = alpha_m(V) and dn/dt = alpha_n(V), dh/dt = alpha_h(V) = 0.07 exp(-(V+65)/20). */
+Test(models, hodgkin_huxley_rates_at_the_removable_singularities)
+{
+    const nd_model *m = find("hodgkin_huxley");
+    double p[MAXN], d[4];
+    nd_model_default_params(m, p);
+    double x40[4] = {-40.0, 0.0, 0.0, 0.0};
+    m->rhs(0.0, x40, p, d);
+    cr_assert(isfinite(d[1]) && isfinite(d[3]));
+    cr_assert_eq(d[1], 1.0, "alpha_m(-40) = %.17g", d[1]); /* 1 + u/2 at u = 0 exactly */
+    cr_assert_float_eq(d[2], 0.07 * exp(-25.0 / 20.0), 4 * DBL_EPSILON);
+    /* away from its singularity alpha_n(-40) = 0.15/(1 - exp(-1.5)) */
+    cr_assert_float_eq(d[3], 0.15 / (1.0 - exp(-1.5)), 4 * DBL_EPSILON);
+
+    double x55[4] = {-55.0, 0.0, 0.0, 0.0};
+    m->rhs(0.0, x55, p, d);
+    cr_assert(isfinite(d[1]) && isfinite(d[3]));
+    cr_assert_float_eq(d[3], 0.1, 4 * DBL_EPSILON * 0.1, "alpha_n(-55) = %.17g", d[3]);
+
+    /* continuity on both sides of the cut |u| < 1e-6 and beyond it: the cut drops u^2/12 <
+     * 1e-13 relative; expm1 is accurate to an ulp elsewhere. Tolerance 2e-13 relative. */
+    static const double dv[] = {1e-9, -1e-9, 1e-7, 3e-6, -3e-6, 2e-5, 1e-3, -1e-3};
+    for (size_t k = 0; k < sizeof dv / sizeof dv[0]; k++) {
+        double xm[4] = {-40.0 + dv[k], 0.0, 0.0, 0.0};
+        m->rhs(0.0, xm, p, d);
+        double um = (xm[0] + 40.0) / 10.0;
+        cr_assert(fabs(d[1] - exprel_series(um)) <= 2e-13 * exprel_series(um),
+                  "alpha_m(-40 + %g) = %.17g, series %.17g", dv[k], d[1], exprel_series(um));
+        double xn[4] = {-55.0 + dv[k], 0.0, 0.0, 0.0};
+        m->rhs(0.0, xn, p, d);
+        double un = (xn[0] + 55.0) / 10.0;
+        cr_assert(fabs(d[3] - 0.1 * exprel_series(un)) <= 2e-13 * 0.1 * exprel_series(un),
+                  "alpha_n(-55 + %g) = %.17g, series %.17g", dv[k], d[3],
+                  0.1 * exprel_series(un));
+    }
+}
+
+/* ---- spike rules ------------------------------------------------------------------------------ */
+
+/* Izhikevich (2003) eq. (3): if v >= 30 mV then v <- c, u <- u + d (RS: c=-65, d=8). */
+Test(models, izhikevich_spike_rule)
+{
+    const nd_model *m = find("izhikevich");
+    const nd_spike_rule *s = m->spike;
+    cr_assert_not_null(s);
+    nd_error err = {0};
+    cr_assert_eq(s->var, nd_model_var_index(m, "v", &err));
+    cr_assert_eq(s->threshold_par, nd_model_par_index(m, "V_th", &err));
+    cr_assert_eq(m->par_defaults[s->threshold_par], 30.0);
+    cr_assert_eq(s->refractory_par, -1);
+    cr_assert_eq(s->refractory, 0.0);
+    double p[MAXN], x[2] = {31.0, -10.0};
+    nd_model_default_params(m, p);
+    s->reset(x, p);
+    cr_assert_eq(x[0], -65.0);
+    cr_assert_eq(x[1], -2.0);
+}
+
+/* BrainPy LIF: after V >= V_th, V <- V_reset and V is held for tau_ref. */
+Test(models, lif_spike_rule)
+{
+    const nd_model *m = find("lif");
+    const nd_spike_rule *s = m->spike;
+    cr_assert_not_null(s);
+    nd_error err = {0};
+    cr_assert_eq(s->var, 0);
+    cr_assert_eq(s->threshold_par, nd_model_par_index(m, "V_th", &err));
+    cr_assert_eq(s->refractory_par, nd_model_par_index(m, "tau_ref", &err));
+    cr_assert_eq(m->par_defaults[s->threshold_par], 20.0);
+    cr_assert_eq(m->par_defaults[s->refractory_par], 5.0);
+    double p[MAXN], x[1] = {20.5};
+    nd_model_default_params(m, p);
+    s->reset(x, p);
+    cr_assert_eq(x[0], -5.0);
+    /* tau dV/dt = -(V - V_rest) + R I: at V = 0, dV/dt = 25/10 */
+    double d[1], x0[1] = {0.0};
+    m->rhs(0.0, x0, p, d);
+    cr_assert_float_eq(d[0], 2.5, 4 * DBL_EPSILON * 2.5);
+}
+
+/* ---- names and assignments ---------------------------------------------------------------------- */
+
+Test(models, unknown_names_list_the_valid_ones)
+{
+    const nd_model *m = find("fitzhugh_nagumo");
+    nd_error err = {0};
+    cr_assert_eq(nd_model_par_index(m, "nope", &err), -1);
+    cr_assert_eq(err.code, ND_EINVAL);
+    cr_assert_not_null(strstr(err.msg, "nope"), "%s", err.msg);
+    cr_assert_not_null(strstr(err.msg, "a, b, tau, Iext"), "%s", err.msg);
+
+    nd_error_clear(&err);
+    cr_assert_eq(nd_model_var_index(m, "x", &err), -1);
+    cr_assert_not_null(strstr(err.msg, "'x'"), "%s", err.msg);
+    cr_assert_not_null(strstr(err.msg, "V, w"), "%s", err.msg);
+
+    const nd_model *hh = find("hodgkin_huxley");
+    nd_error_clear(&err);
+    cr_assert_eq(nd_model_par_index(hh, "I", &err), -1);
+    cr_assert_not_null(strstr(err.msg, "ENa, EK, EL, gNa, gK, gL, C, Iext"), "%s", err.msg);
+
+    /* known names resolve */
+    cr_assert_eq(nd_model_par_index(m, "Iext", &err), 3);
+    cr_assert_eq(nd_model_var_index(m, "w", &err), 1);
+    cr_assert_eq(nd_model_var_index(find("wilson_cowan"), "I", &err), 1);
+    cr_assert_eq(nd_model_par_index(find("wilson_cowan"), "I", NULL), -1);
+}
+
+Test(models, bad_assignments_are_rejected_with_the_bad_text)
+{
+    const nd_model *m = find("fitzhugh_nagumo");
+    double p[MAXN];
+    nd_model_default_params(m, p);
+    nd_error err = {0};
+
+    cr_assert_eq(nd_model_set_par(m, p, "Iext=abc", &err), ND_EINVAL);
+    cr_assert_not_null(strstr(err.msg, "abc"), "%s", err.msg);
+    cr_assert_eq(p[3], 0.5, "a failed assignment changed Iext");
+
+    nd_error_clear(&err);
+    cr_assert_eq(nd_model_set_par(m, p, "=3", &err), ND_EINVAL);
+    cr_assert_not_null(strstr(err.msg, "=3"), "%s", err.msg);
+
+    nd_error_clear(&err);
+    cr_assert_eq(nd_model_set_par(m, p, "nope=1", &err), ND_EINVAL);
+    cr_assert_not_null(strstr(err.msg, "nope"), "%s", err.msg);
+
+    cr_assert_eq(memcmp(p, m->par_defaults, m->n_pars * sizeof *p), 0);
+    cr_assert_eq(nd_model_set_par(m, p, "Iext=0.75", &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(p[3], 0.75);
+}
+
+/* ---- the default parameter sets do what the model files say -------------------------------------- */
+
+/* Runs the model's RK4 kernel (one trajectory) from its initial state with default
+ * parameters: `transient` time units are dropped, then variable 0 is sampled every `dt_s`
+ * for `window`; returns its range and the number of upward crossings of `level`. */
+static void sample_orbit(const nd_model *m, double h, double transient, double window,
+                         double dt_s, double level, double *lo, double *hi, int *crossings)
+{
+    double x[MAXN], p[MAXN];
+    nd_model_default_state(m, x);
+    nd_model_default_params(m, p);
+    long per = lround(dt_s / h);
+    m->kernels->soa_rk4(1, 1, x, p, 0.0, h, lround(transient / h));
+    double t = transient, prev = x[0];
+    *lo = INFINITY, *hi = -INFINITY, *crossings = 0;
+    for (long k = 0; k < lround(window / dt_s); k++) {
+        m->kernels->soa_rk4(1, 1, x, p, t, h, per);
+        t += (double)per * h;
+        cr_assert(isfinite(x[0]), "%s diverged", m->name);
+        *lo = fmin(*lo, x[0]);
+        *hi = fmax(*hi, x[0]);
+        if (prev < level && x[0] >= level) ++*crossings;
+        prev = x[0];
+    }
+}
+
+/* Periods and ranges from the throw-away RK4 runs quoted in the model files: Morris-Lecar
+ * Hopf set I=100: V in [-50.3, 33.3], period ~85 ms; SNIC set I=45: V in [-46.4, 30.9],
+ * period ~100 ms; Wilson-Cowan P=1.25: E in [0.10, 0.27], period ~5; Hodgkin-Huxley Iext=10:
+ * ~70 Hz. The assertions are loose (oscillation present, count within +-30%). */
+Test(models, default_parameters_oscillate)
+{
+    double lo, hi;
+    int nc;
+    sample_orbit(find("morris_lecar"), 0.05, 2000.0, 1000.0, 0.5, 0.0, &lo, &hi, &nc);
+    cr_assert(hi - lo > 60.0 && nc >= 8 && nc <= 16, "ML Hopf: V in [%g, %g], %d spikes", lo, hi, nc);
+    sample_orbit(find("morris_lecar_snic"), 0.05, 2000.0, 1000.0, 0.5, 0.0, &lo, &hi, &nc);
+    cr_assert(hi - lo > 60.0 && nc >= 7 && nc <= 13, "ML SNIC: V in [%g, %g], %d spikes", lo, hi, nc);
+    sample_orbit(find("wilson_cowan"), 0.01, 100.0, 50.0, 0.05, 0.2, &lo, &hi, &nc);
+    cr_assert(hi - lo > 0.1 && nc >= 7 && nc <= 13, "WC: E in [%g, %g], %d cycles", lo, hi, nc);
+    sample_orbit(find("hodgkin_huxley"), 0.01, 100.0, 200.0, 0.05, 0.0, &lo, &hi, &nc);
+    cr_assert(hi - lo > 80.0 && nc >= 10 && nc <= 18, "HH: V in [%g, %g], %d spikes", lo, hi, nc);
+}
