@@ -79,7 +79,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(STATIC)
 	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
 
 # The tests run the CLI too, so it is built first. -j2: Criterion runs tests in parallel.
-test: $(TESTS) $(CLI) $(EXAMPLES)
+test: $(TESTS) $(CLI) $(EXAMPLES) cuda-check
 	ND_CLI=$(abspath $(CLI)) ND_SRC=$(CURDIR) $(TESTS) -j2
 
 asan:
@@ -98,7 +98,7 @@ ifeq ($(NVCC),)
 	@echo "cuda-check: nvcc not found, skipped"
 else
 	@mkdir -p $(BUILD)/cuda
-	$(NVCC) -std=c++17 -Iinclude -Imodels -x cu -c gpu/zoo_device_check.cu -o $(BUILD)/cuda/zoo_device_check.o
+	$(NVCC) -std=c++17 -Iinclude -c gpu/device_check.cu -o $(BUILD)/cuda/device_check.o
 endif
 
 install: $(STATIC) $(SHARED) $(CLI)

@@ -61,9 +61,10 @@ nd_status nd_include_dir(char *buf, size_t len, nd_error *err)
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash) *slash = '\0';
-        /* installed: PREFIX/bin -> PREFIX/include; build tree: build/<dir> -> include */
-        const char *rel[] = {"/../include", "/../../include"};
-        for (size_t i = 0; i < 2; i++) {
+        /* installed: PREFIX/bin -> PREFIX/include; build tree: build/<dir> or
+         * build/<variant>/<dir> -> include */
+        const char *rel[] = {"/../include", "/../../include", "/../../../include"};
+        for (size_t i = 0; i < 3; i++) {
             char probe[PATH_MAX + 64];
             snprintf(probe, sizeof probe, "%s%s/neurodyn/model.h", exe, rel[i]);
             if (is_file(probe)) {

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "neurodyn/core.h"
@@ -15,19 +16,6 @@ static const nd_model *find(const char *name)
     const nd_model *m = nd_builtin_find(name);
     cr_assert_not_null(m, "built-in model '%s' not found", name);
     return m;
-}
-
-/* True when the space-separated list contains name as a word. */
-static int has_word(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *s = list; s && *s;) {
-        while (*s == ' ') s++;
-        size_t k = strcspn(s, " ");
-        if (k == n && strncmp(s, name, n) == 0) return 1;
-        s += k;
-    }
-    return 0;
 }
 
 /* ---- descriptors and lookup ---------------------------------------------------------------- */
@@ -150,11 +138,12 @@ Test(models, soa_rhs_matches_rhs)
 
 /* ---- Jacobians -------------------------------------------------------------------------------- */
 
-/* nd_jacobian_fd uses central differences with h_j = cbrt(eps) * max(|x_j|, 1) ~ 6e-6 *
- * max(|x_j|, 1): truncation error h^2/6 |f'''| ~ 6e-12 |f'''| (4e-11 |f'''| per unit h^2
- * scale) plus rounding ~ eps |f| / h ~ 4e-11 |f|. Over the boxes of the zoo |f| stays below
- * ~1e3 and the third derivatives below ~1e3 in the scaled variables, so the FD error is below
- * ~1e-7; the tolerance is 1e-6 relative, scaled by max(1, |entry|). */
+/* nd_jacobian_fd uses central differences with h_j = cbrt(eps) * max(|x_j|, 1), about
+ * 6e-6 * max(|x_j|, 1). Its truncation error is h^2/6 |f'''| <= h^2 |f'''| ~ 4e-11 |f'''| per
+ * unit of max(|x_j|, 1)^2, its rounding error ~ eps |f| / h ~ 4e-11 |f|. Over the zoo's boxes
+ * both stay below ~1e-7, so a relative tolerance of 1e-6 (scaled by max(1, |entry|)) leaves
+ * an order of magnitude of margin while still catching any wrong term or sign (errors of
+ * order 1 in an entry). */
 static void check_jacobian_at(const nd_model *m, const double *x, const double *p,
                               const char *where)
 {

@@ -31,6 +31,9 @@ extern "C" {
 #elif defined(__cplusplus)
 #define ND_FN static inline
 #define ND_RESTRICT __restrict__
+#elif defined(__GNUC__)
+#define ND_FN static inline __attribute__((always_inline))
+#define ND_RESTRICT restrict
 #else
 #define ND_FN static inline
 #define ND_RESTRICT restrict

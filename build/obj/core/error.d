@@ -1,2 +1,0 @@
-build/obj/core/error.o: core/error.c include/neurodyn/error.h
-include/neurodyn/error.h:

@@ -1,7 +1,0 @@
-build/obj/core/loader.o: core/loader.c include/neurodyn/core.h \
- include/neurodyn/error.h include/neurodyn/model.h \
- include/neurodyn/kernels.h
-include/neurodyn/core.h:
-include/neurodyn/error.h:
-include/neurodyn/model.h:
-include/neurodyn/kernels.h:
