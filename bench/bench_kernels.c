@@ -8,7 +8,11 @@
  *     pointer with a classic RK4 step, no simd.
  *
  * rho and the initial state vary slightly per trajectory. Prints times, ratios and the largest
- * difference between the final states; never asserts. Exit status 1 only on failure. */
+ * difference between the final states; never asserts. Exit status 1 only on failure.
+ *
+ * Timing: best of 3 repetitions, interleaved; a measurement whose first run takes longer than
+ * SLOW_S seconds is timed once (its noise is small next to its length), which keeps the whole
+ * bench near 15 s on a 2-core machine even while the kernels run at scalar speed. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +31,7 @@
 #define NSTEPS 10000L
 #endif
 #define DT 1e-3
+#define SLOW_S 2.0
 
 static double now(void)
 {
@@ -54,9 +59,13 @@ static void fill_soa(size_t n, size_t ld, double *X, double *P)
 }
 
 /* ---- b. hand-written vectorised loop --------------------------------------------------------- */
-static void hand_soa_rk4(size_t n, size_t ld, double *restrict X, const double *restrict P,
-                         double h, long nsteps)
+/* noinline, so nsteps is a run-time value as it is for the library's kernel. The early return
+ * matters: without it GCC 12 puts the `nsteps > 0` guard of the step loop inside the trajectory
+ * loop, and the outer-loop vectoriser rejects that control flow. */
+__attribute__((noinline)) static void hand_soa_rk4(size_t n, size_t ld, double *restrict X,
+                                                   const double *restrict P, double h, long nsteps)
 {
+    if (nsteps <= 0) return;
 #pragma omp simd
     for (size_t i = 0; i < n; i++) {
         double x = X[i], y = X[ld + i], z = X[2 * ld + i];
@@ -78,7 +87,8 @@ static void hand_soa_rk4(size_t n, size_t ld, double *restrict X, const double *
 }
 
 /* ---- c. per-trajectory loop through the function pointer ------------------------------------- */
-static void plain_rk4(size_t n, double *Xa, const double *Pa, double h, long nsteps)
+__attribute__((noinline)) static void plain_rk4(size_t n, double *Xa, const double *Pa, double h,
+                                                long nsteps)
 {
     nd_rhs_fn f = plain_rhs;
     for (size_t i = 0; i < n; i++) {
@@ -94,7 +104,8 @@ static void plain_rk4(size_t n, double *Xa, const double *Pa, double h, long nst
             f(t + 0.5 * h, y, p, k3);
             for (int v = 0; v < 3; v++) y[v] = x[v] + h * k3[v];
             f(t + h, y, p, k4);
-            for (int v = 0; v < 3; v++) x[v] += h / 6.0 * (k1[v] + 2.0 * k2[v] + 2.0 * k3[v] + k4[v]);
+            for (int v = 0; v < 3; v++)
+                x[v] += h / 6.0 * (k1[v] + 2.0 * k2[v] + 2.0 * k3[v] + k4[v]);
         }
     }
 }
@@ -147,42 +158,48 @@ int main(void)
         for (int v = 0; v < 3; v++) Pa[3 * i + v] = P[v * ld + i];
 
     double best[4] = {INFINITY, INFINITY, INFINITY, INFINITY};
+    int reps[4] = {0, 0, 0, 0};
     for (int r = 0; r < REPS; r++) {
         double t0;
 
-        memcpy(Xk, X0, 3 * ld * sizeof *Xk);
-        t0 = now();
-        kr->soa_rk4(n, ld, Xk, P, 0.0, DT, NSTEPS);
-        best[0] = fmin(best[0], now() - t0);
-
-        memcpy(Xe, X0, 3 * ld * sizeof *Xe);
-        t0 = now();
-        kr->soa_erk(rk4->tableau, n, ld, Xe, P, 0.0, DT, NSTEPS);
-        best[1] = fmin(best[1], now() - t0);
-
-        memcpy(Xh, X0, 3 * ld * sizeof *Xh);
-        t0 = now();
-        hand_soa_rk4(n, ld, Xh, P, DT, NSTEPS);
-        best[2] = fmin(best[2], now() - t0);
-
-        for (size_t i = 0; i < n; i++)
-            for (int v = 0; v < 3; v++) Xa[3 * i + v] = X0[v * ld + i];
-        t0 = now();
-        plain_rk4(n, Xa, Pa, DT, NSTEPS);
-        best[3] = fmin(best[3], now() - t0);
+        if (r == 0 || best[0] < SLOW_S) {
+            memcpy(Xk, X0, 3 * ld * sizeof *Xk);
+            t0 = now();
+            kr->soa_rk4(n, ld, Xk, P, 0.0, DT, NSTEPS);
+            best[0] = fmin(best[0], now() - t0), reps[0]++;
+        }
+        if (r == 0 || best[1] < SLOW_S) {
+            memcpy(Xe, X0, 3 * ld * sizeof *Xe);
+            t0 = now();
+            kr->soa_erk(rk4->tableau, n, ld, Xe, P, 0.0, DT, NSTEPS);
+            best[1] = fmin(best[1], now() - t0), reps[1]++;
+        }
+        if (r == 0 || best[2] < SLOW_S) {
+            memcpy(Xh, X0, 3 * ld * sizeof *Xh);
+            t0 = now();
+            hand_soa_rk4(n, ld, Xh, P, DT, NSTEPS);
+            best[2] = fmin(best[2], now() - t0), reps[2]++;
+        }
+        if (r == 0 || best[3] < SLOW_S) {
+            for (size_t i = 0; i < n; i++)
+                for (int v = 0; v < 3; v++) Xa[3 * i + v] = X0[v * ld + i];
+            t0 = now();
+            plain_rk4(n, Xa, Pa, DT, NSTEPS);
+            best[3] = fmin(best[3], now() - t0), reps[3]++;
+        }
     }
     for (size_t i = 0; i < n; i++)
         for (int v = 0; v < 3; v++) Xp[v * ld + i] = Xa[3 * i + v];
 
     const double work = (double)n * (double)NSTEPS;
-    printf("Lorenz ensemble: %zu trajectories x %ld RK4 steps (dt = %g), one core, best of %d\n",
-           n, NSTEPS, DT, REPS);
+    printf("Lorenz ensemble: %zu trajectories x %ld RK4 steps (dt = %g), one core, best of %d "
+           "(runs over %.0f s: once)\n", n, NSTEPS, DT, REPS, SLOW_S);
     static const char *const label[4] = {
         "kernel soa_rk4", "kernel soa_erk (rk4 tableau)", "hand-vectorised (omp simd)",
         "per-trajectory, fn pointer"};
     for (int k = 0; k < 4; k++)
-        printf("  %-30s %8.3f s  (%6.2f ns per trajectory-step)\n", label[k], best[k],
-               1e9 * best[k] / work);
+        printf("  %-30s %8.3f s  (%6.2f ns per trajectory-step, %d run%s)\n", label[k], best[k],
+               1e9 * best[k] / work, reps[k], reps[k] > 1 ? "s" : "");
     printf("  ratio soa_rk4/hand-vectorised     %7.3f  (target <= 1.3)\n", best[0] / best[2]);
     printf("  ratio soa_erk/hand-vectorised     %7.3f\n", best[1] / best[2]);
     printf("  ratio soa_erk/soa_rk4             %7.3f\n", best[1] / best[0]);
@@ -195,7 +212,8 @@ int main(void)
     printf("  max relative difference of final states vs soa_rk4:\n");
     printf("    soa_erk %.3e, hand-vectorised %.3e, per-trajectory %.3e  (%s 1e-10)\n", d_e, d_h,
            d_p, d_max <= 1e-10 ? "within" : "EXCEEDS");
-    printf("  sample final state, trajectory 0: (%.15g, %.15g, %.15g)\n", Xk[0], Xk[ld], Xk[2 * ld]);
+    printf("  sample final state, trajectory 0: (%.15g, %.15g, %.15g)\n", Xk[0], Xk[ld],
+           Xk[2 * ld]);
 
     free(X0), free(P), free(Xk), free(Xe), free(Xh), free(Xp), free(Xa), free(Pa);
     return 0;
