@@ -31,6 +31,9 @@ BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 NVCC := $(shell command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/dev/null)
 
+# keep object files that only examples and benches use
+.SECONDARY:
+
 .PHONY: all deps test asan bench demo install uninstall clean help cuda-check
 all: $(STATIC) $(SHARED) $(CLI) $(EXAMPLES) $(TESTS)
 

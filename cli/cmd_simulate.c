@@ -27,7 +27,7 @@ static const char *HELP =
 
 typedef struct sim_args {
     const char *model, *method, *out, *plot;
-    double t0, t1, dt, rtol, atol, sample;
+    double t0, t1, dt, rtol, atol, sample; /* rtol/atol < 0: not given */
     int have_t1, have_dt, json, no_spike;
     const char **sets, **inits;
     int n_sets, n_inits;
@@ -78,6 +78,12 @@ static int parse(int argc, char **argv, sim_args *a)
     }
     if (!a->model) return cli_usage_error("simulate", "no MODEL given");
     if (!a->have_t1) return cli_usage_error("simulate", "--t1 is required");
+    if (a->plot && !a->out) return cli_usage_error("simulate", "--plot needs --out (the data file it reads)");
+    if (a->plot) {
+        const char *ext = strrchr(a->plot, '.');
+        if (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".pdf")))
+            return cli_usage_error("simulate", "--plot '%s': use the extension .png, .svg or .pdf", a->plot);
+    }
     return 0;
 }
 
@@ -138,8 +144,8 @@ static int run(const sim_args *a, const nd_model *m, double *p, double *x)
     nd_solve_opts_init(&o);
     if (a->method) o.method = a->method;
     o.dt = a->dt, o.dt_out = a->sample, o.no_spike_rule = a->no_spike;
-    if (a->rtol) o.rtol = a->rtol;
-    if (a->atol) o.atol = a->atol;
+    if (a->rtol >= 0) o.rtol = a->rtol;
+    if (a->atol >= 0) o.atol = a->atol;
     const nd_method *meth = nd_method_find(o.method, &err);
     if (!meth) return cli_error("simulate", &err);
     if (!meth->adaptive && meth->kind != ND_METHOD_GSL && !a->have_dt)
@@ -167,7 +173,6 @@ static int run(const sim_args *a, const nd_model *m, double *p, double *x)
         return EXIT_FAILED;
     }
     if (a->plot) {
-        if (!a->out) return cli_usage_error("simulate", "--plot needs --out (the data file it reads)");
         nd_plot_status ps = nd_plot_timeseries(a->out, m->name, m->time_unit, a->plot, &err);
         if (ps == ND_PLOT_FAILED) return cli_error("simulate", &err);
     }
@@ -178,6 +183,7 @@ static int run(const sim_args *a, const nd_model *m, double *p, double *x)
 int cmd_simulate(int argc, char **argv)
 {
     sim_args a = {0};
+    a.rtol = a.atol = -1.0;
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.inits = calloc((size_t)argc, sizeof *a.inits);
     int rc = (a.sets && a.inits) ? parse(argc, argv, &a) : EXIT_FAILED;

@@ -28,9 +28,9 @@
 enum { V, N_GATE };                                                /* variables  x[0], x[1] */
 enum { C, IAPP, GL, EL, GNA, ENA, GK, EK, VM, KM, VN, KN, TAU };   /* parameters p[0..12]   */
 
-/* A helper used by the RHS must be inlinable too: ND_FN is `static inline` for the C
- * compiler and `__host__ __device__ static inline` under nvcc. Prefix its name with the
- * model's name so it cannot clash with the helpers of other models. */
+/* A helper used by the RHS must be inlinable too: ND_FN is `static inline` (forced inline
+ * with GCC/Clang) and `__host__ __device__ static inline` under nvcc. Prefix its name with
+ * the model's name so it cannot clash with the helpers of other models. */
 ND_FN double inap_boltzmann(double v, double vhalf, double k)
 {
     return 1.0 / (1.0 + exp((vhalf - v) / k));

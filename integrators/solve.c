@@ -376,6 +376,9 @@ static void cut_step(run *r, double tau, const double *xe)
 {
     r->t = r->t_prev + tau;
     memcpy(r->y_new, xe, r->n * sizeof *xe);
+    /* fixed step: the grid point the cut step was heading for is still ahead */
+    if (!r->method->adaptive && !uses_gsl_evolve(r))
+        while (r->k_grid > 1 && grid_time(r, r->k_grid - 1) > r->t) r->k_grid--;
 }
 
 static int fire_event(run *r, int id, const double *x)

@@ -78,7 +78,11 @@ nd_status nd_simulate(const nd_model *m, const double *p, const double *x0, doub
     else nd_solve_opts_init(&opts);
     tr->n_vars = m->n_vars;
     /* refuse before allocating when the samples cannot fit */
-    double every = opts.dt_out > 0 ? opts.dt_out : opts.dt;
+    const nd_method *meth = nd_method_find(opts.method ? opts.method : "rkdp", err);
+    if (!meth) return ND_EINVAL;
+    int fixed = !meth->adaptive && meth->kind != ND_METHOD_GSL;
+    /* adaptive runs sampled every step have no count known in advance: they grow, checked */
+    double every = opts.dt_out > 0 ? opts.dt_out : (fixed ? opts.dt : 0.0);
     if (every > 0 && t1 > t0 && isfinite(t1 - t0)) {
         double samples = floor((t1 - t0) / every) + 2;
         size_t row = (m->n_vars + 1) * sizeof(double);

@@ -436,3 +436,22 @@ Test(integrators, stiff_problem_reports_step_size_underflow_or_budget)
     o.method = "msbdf";
     cr_expect_eq(nd_solve(m, p, 0.0, 1.0, y, &o, NULL, &err), ND_OK, "%s", err.msg);
 }
+
+Test(integrators, fixed_step_grid_survives_events)
+{
+    /* rk4 with dt = 0.1 over [0, 10]: 100 grid steps; each of the 3 events cuts one step in
+     * two, so 103 steps, none longer than dt, and the run still ends on the grid at t = 10. */
+    nd_system sys = {2, oscillator_f, NULL, NULL};
+    nd_event ev = {0, 0.0, 0, 0};
+    hits h = {0};
+    nd_solve_opts o;
+    nd_solve_opts_init(&o);
+    o.method = "rk4", o.dt = 0.1;
+    o.events = &ev, o.n_events = 1, o.on_event = record, o.ctx = &h;
+    double x[2] = {1.0, 0.0};
+    nd_solve_stats st;
+    cr_assert_eq(nd_solve_system(&sys, 0.0, 10.0, x, &o, &st, NULL), ND_OK);
+    cr_expect_eq(h.n, 3);
+    cr_expect_eq(st.steps, 103, "steps %ld", st.steps);
+    cr_expect(fabs(x[0] - cos(10.0)) < 1e-5, "x(10) = %.9g, cos 10 = %.9g", x[0], cos(10.0));
+}

@@ -78,7 +78,7 @@ typedef struct nd_solve_opts {
     double dt;           /* fixed-step size; adaptive: initial step (0 = chosen automatically) */
     double rtol, atol;   /* adaptive tolerances, defaults 1e-6 and 1e-9 */
     double dt_out;       /* sample every dt_out; 0 = every step */
-    double h_min, h_max; /* adaptive step bounds; 0 = 1e-14*|t| scale and t1 - t0 */
+    double h_min, h_max; /* adaptive step bounds; 0 = 16 eps max(|t|, 1) and t1 - t0 */
     long max_steps;      /* 0 = 100 million */
     const nd_event *events;
     size_t n_events;

@@ -61,7 +61,9 @@ typedef enum nd_sde_kind { ND_ITO = 0, ND_STRATONOVICH = 1 } nd_sde_kind;
 
 /* Threshold/reset rule of integrate-and-fire style models. A spike is a crossing of the
  * threshold upward by variable `var`; with a reset function the state jumps, and during the
- * refractory period the model's state is held (BrainPy's semantics). */
+ * refractory period that follows a reset the spiking variable is held at its reset value
+ * while the other variables evolve (BrainPy's LIF semantics). Without a reset there is no
+ * refractory period. */
 typedef struct nd_spike_rule {
     int var;            /* index of the spiking variable */
     int threshold_par;  /* index into p of the threshold, or -1 to use `threshold` */

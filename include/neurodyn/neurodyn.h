@@ -6,5 +6,6 @@
 #include "model.h"
 #include "core.h"
 #include "integrate.h"
+#include "plot.h"
 
 #endif
