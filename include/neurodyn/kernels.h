@@ -44,6 +44,13 @@
  * locals of an inlined function are scalarised (SRA) once the loops above are unrolled. The
  * time loop is a do-while (nsteps >= 1 is checked outside the simd loop): a possibly empty
  * inner loop is control flow that blocks GCC's outer-loop vectorisation. */
+/* One vectorised trajectory loop per stage count (ND_MAX_STAGES = 7). */
+#define ND_ERK_CASE(name, NS)                                                                \
+    case NS:                                                                                  \
+        ND_PRAGMA_SIMD                                                                        \
+        for (size_t i = 0; i < n; i++) name##_lane_erk(tab, NS, i, ld, X, P, t0, h, nsteps); \
+        break;
+
 #define ND_KERNELS(name, NV, NP)                                                             \
     ND_ALWAYS_INLINE void name##_lane_rhs(size_t i, size_t ld, double t,                     \
                                           const double *ND_RESTRICT X,                        \
@@ -61,33 +68,43 @@
         ND_PRAGMA_SIMD                                                                        \
         for (size_t i = 0; i < n; i++) name##_lane_rhs(i, ld, t, X, P, DX);                   \
     }                                                                                         \
+    /* ns is a constant in each instantiation below, so the stage loops unroll */             \
+    ND_ALWAYS_INLINE void name##_lane_erk(const nd_butcher *tab, const int ns, size_t i,     \
+                                          size_t ld, double *ND_RESTRICT X,                   \
+                                          const double *ND_RESTRICT P, double t0, double h,   \
+                                          long nsteps)                                        \
+    {                                                                                         \
+        double x_[(NV)], p_[(NP) > 0 ? (NP) : 1], y_[(NV)], k_[ND_MAX_STAGES][(NV)];          \
+        ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = X[v * ld + i];                       \
+        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = P[k * ld + i];                       \
+        long s = 0;                                                                           \
+        do {                                                                                  \
+            const double t = t0 + (double)s * h;                                              \
+            ND_UNROLL for (int st = 0; st < ns; st++) {                                       \
+                ND_UNROLL for (int v = 0; v < (NV); v++) {                                    \
+                    double acc = 0.0;                                                         \
+                    ND_UNROLL for (int j = 0; j < st; j++) acc += tab->a[st][j] * k_[j][v];   \
+                    y_[v] = x_[v] + h * acc;                                                  \
+                }                                                                             \
+                name##_rhs_body(t + tab->c[st] * h, y_, p_, k_[st]);                          \
+            }                                                                                 \
+            ND_UNROLL for (int v = 0; v < (NV); v++) {                                        \
+                double acc = 0.0;                                                             \
+                ND_UNROLL for (int st = 0; st < ns; st++) acc += tab->b[st] * k_[st][v];      \
+                x_[v] += h * acc;                                                             \
+            }                                                                                 \
+        } while (++s < nsteps);                                                               \
+        ND_UNROLL for (int v = 0; v < (NV); v++) X[v * ld + i] = x_[v];                       \
+    }                                                                                         \
     static void name##_soa_erk(const nd_butcher *tab, size_t n, size_t ld,                   \
                                double *ND_RESTRICT X, const double *ND_RESTRICT P, double t0, \
                                double h, long nsteps)                                         \
     {                                                                                         \
-        const int ns = tab->stages;                                                           \
-        ND_PRAGMA_SIMD                                                                        \
-        for (size_t i = 0; i < n; i++) {                                                      \
-            double x_[(NV)], p_[(NP) > 0 ? (NP) : 1], y_[(NV)], k_[ND_MAX_STAGES][(NV)];      \
-            for (int v = 0; v < (NV); v++) x_[v] = X[v * ld + i];                             \
-            for (int k = 0; k < (NP); k++) p_[k] = P[k * ld + i];                             \
-            for (long s = 0; s < nsteps; s++) {                                               \
-                const double t = t0 + (double)s * h;                                          \
-                for (int st = 0; st < ns; st++) {                                             \
-                    for (int v = 0; v < (NV); v++) {                                          \
-                        double acc = 0.0;                                                     \
-                        for (int j = 0; j < st; j++) acc += tab->a[st][j] * k_[j][v];         \
-                        y_[v] = x_[v] + h * acc;                                              \
-                    }                                                                         \
-                    name##_rhs_body(t + tab->c[st] * h, y_, p_, k_[st]);                      \
-                }                                                                             \
-                for (int v = 0; v < (NV); v++) {                                              \
-                    double acc = 0.0;                                                         \
-                    for (int st = 0; st < ns; st++) acc += tab->b[st] * k_[st][v];            \
-                    x_[v] += h * acc;                                                         \
-                }                                                                             \
-            }                                                                                 \
-            for (int v = 0; v < (NV); v++) X[v * ld + i] = x_[v];                             \
+        if (nsteps <= 0) return;                                                              \
+        switch (tab->stages) {                                                                \
+        ND_ERK_CASE(name, 1) ND_ERK_CASE(name, 2) ND_ERK_CASE(name, 3) ND_ERK_CASE(name, 4)   \
+        ND_ERK_CASE(name, 5) ND_ERK_CASE(name, 6) ND_ERK_CASE(name, 7)                        \
+        default: break;                                                                       \
         }                                                                                     \
     }                                                                                         \
     ND_ALWAYS_INLINE void name##_lane_rk4(size_t i, size_t ld, double *ND_RESTRICT X,        \
