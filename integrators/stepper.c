@@ -153,7 +153,9 @@ static void erk_step(nd_stepper *s, double t, double h, const double *y, double 
     const nd_butcher *tab = s->method->tableau;
     size_t n = s->n;
     double **k = s->k, *ys = s->ytmp;
-    f_at(s, t, y, k[0]);
+    /* the f(t, y) cache only pays off for adaptive retries and FSAL pairs */
+    if (s->method->adaptive) f_at(s, t, y, k[0]);
+    else count_f(s, t, y, k[0]);
     for (int st = 1; st < tab->stages; st++) {
         for (size_t i = 0; i < n; i++) {
             double acc = 0.0;
@@ -163,13 +165,14 @@ static void erk_step(nd_stepper *s, double t, double h, const double *y, double 
         count_f(s, t + tab->c[st] * h, ys, k[st]);
     }
     for (size_t i = 0; i < n; i++) {
-        double acc = 0.0, e = 0.0;
-        for (int st = 0; st < tab->stages; st++) {
-            acc += tab->b[st] * k[st][i];
-            e += (tab->b[st] - tab->bhat[st]) * k[st][i];
-        }
+        double acc = 0.0;
+        for (int st = 0; st < tab->stages; st++) acc += tab->b[st] * k[st][i];
         yout[i] = y[i] + h * acc;
-        if (yerr) yerr[i] = h * e;
+    }
+    for (size_t i = 0; yerr && i < n; i++) {
+        double e = 0.0;
+        for (int st = 0; st < tab->stages; st++) e += (tab->b[st] - tab->bhat[st]) * k[st][i];
+        yerr[i] = h * e;
     }
     if (tab->fsal) { /* the last stage is f(t + h, yout): keep it for the next step */
         memcpy(s->f_cache, k[tab->stages - 1], n * sizeof *yout);
