@@ -46,13 +46,14 @@ typedef struct run {
     nd_error *err;
 } run;
 
+static int is_fixed_step(const nd_method *m) { return !m->adaptive && m->kind != ND_METHOD_GSL; }
+
 static double grid_time(const run *r, long k) { return r->t0 + (double)k * r->o->dt; }
 
 static double sample_time(const run *r, long k)
 {
     if (r->o->dt_out <= 0) return INFINITY;
-    if (!r->method->adaptive && r->method->kind != ND_METHOD_GSL)
-        return grid_time(r, k * r->sample_stride);
+    if (is_fixed_step(r->method)) return grid_time(r, k * r->sample_stride);
     return r->t0 + (double)k * r->o->dt_out;
 }
 
@@ -67,7 +68,7 @@ static nd_status check_args(const nd_system *sys, double t0, double t1, const do
     if (t1 < t0) return nd_fail(err, ND_EINVAL, "t1 = %g is before t0 = %g", t1, t0);
     for (size_t i = 0; i < sys->n; i++)
         if (!isfinite(x[i])) return nd_fail(err, ND_EINVAL, "initial value %zu is %g", i, x[i]);
-    int fixed = !m->adaptive && m->kind != ND_METHOD_GSL;
+    int fixed = is_fixed_step(m);
     if (fixed && !(o->dt > 0) ) return nd_fail(err, ND_EINVAL, "dt = %g must be > 0 for method %s", o->dt, m->name);
     if (!(o->dt >= 0) || !isfinite(o->dt)) return nd_fail(err, ND_EINVAL, "dt = %g must be >= 0", o->dt);
     if (!(o->dt_out >= 0) || !isfinite(o->dt_out))
@@ -377,7 +378,7 @@ static void cut_step(run *r, double tau, const double *xe)
     r->t = r->t_prev + tau;
     memcpy(r->y_new, xe, r->n * sizeof *xe);
     /* fixed step: the grid point the cut step was heading for is still ahead */
-    if (!r->method->adaptive && !uses_gsl_evolve(r))
+    if (is_fixed_step(r->method))
         while (r->k_grid > 1 && grid_time(r, r->k_grid - 1) > r->t) r->k_grid--;
 }
 
@@ -418,7 +419,7 @@ static int handle_events(run *r)
 static nd_status take_step(run *r)
 {
     double target = next_target(r);
-    if (!r->method->adaptive && r->method->kind != ND_METHOD_GSL) return fixed_step(r, target);
+    if (is_fixed_step(r->method)) return fixed_step(r, target);
     if (uses_gsl_evolve(r)) return gsl_step(r, target);
     return adaptive_step(r, target);
 }
@@ -477,7 +478,7 @@ static nd_status setup(run *r, nd_error *err)
     if (!r->y) return nd_fail(err, ND_ENOMEM, "solve: no memory for n = %zu", n);
     r->y_prev = r->y + n, r->y_new = r->y + 2 * n, r->yerr = r->y + 3 * n;
     r->f_prev = r->y + 4 * n, r->f_new = r->y + 5 * n, r->scratch = r->y + 6 * n; /* 3n */
-    if (r->o->dt_out > 0 && !r->method->adaptive && r->method->kind != ND_METHOD_GSL)
+    if (r->o->dt_out > 0 && is_fixed_step(r->method))
         r->sample_stride = lround(r->o->dt_out / r->o->dt);
     if (uses_gsl_evolve(r)) {
         /* GSL's driver object links step, control and evolve (msbdf needs the link) */
@@ -513,7 +514,6 @@ static nd_status solve(const nd_system *sys, const nd_spike_rule *spike, const d
              .spike = spike, .p = p, .names = names, .refractory_end = -INFINITY, .stats = stats, .err = err,
              .k_grid = 1};
     r.h = opts->dt > 0 ? opts->dt : 0.0;
-    if (!r.h && !uses_gsl_evolve(&r)) r.h = 0; /* set after setup for adaptive ERK */
     if (uses_gsl_evolve(&r) && !r.h) r.h = fmin(1e-3, fmax(t1 - t0, 1e-9));
     if ((st = setup(&r, err))) {
         teardown(&r);
