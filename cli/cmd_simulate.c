@@ -1,4 +1,5 @@
 /* neurodyn simulate MODEL --t1 T [...]: integrate and write TSV (t, then the variables). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,18 +24,22 @@ static const char *HELP =
     "  --out FILE         write the TSV there instead of stdout\n"
     "  --plot FILE        also plot the time series (PNG, SVG or PDF by extension)\n"
     "  --no-spike-rule    ignore the model's threshold/reset rule\n"
+    "  --seed N           noise seed of stochastic runs (default 0): same seed, same path\n"
+    "  --noise SIGMA      add additive noise SIGMA dW to every variable (deterministic models);\n"
+    "                     stochastic runs use the SDE methods (default euler; docs/sde.md)\n"
     "  --json             print a JSON summary on stdout (the TSV then needs --out)\n";
 
 typedef struct sim_args {
     const char *model, *method, *out, *plot;
-    double t0, t1, dt, rtol, atol, sample; /* rtol/atol < 0: not given */
+    double t0, t1, dt, rtol, atol, sample, noise; /* rtol/atol < 0: not given */
+    unsigned long long seed;
     int have_t1, have_dt, json, no_spike;
     const char **sets, **inits;
     int n_sets, n_inits;
 } sim_args;
 
 enum { O_T0 = 1000, O_T1, O_DT, O_METHOD, O_RTOL, O_ATOL, O_SET, O_INIT, O_SAMPLE, O_OUT,
-       O_PLOT, O_JSON, O_NOSPIKE, O_HELP };
+       O_PLOT, O_JSON, O_NOSPIKE, O_HELP, O_SEED, O_NOISE };
 
 static int parse(int argc, char **argv, sim_args *a)
 {
@@ -46,6 +51,7 @@ static int parse(int argc, char **argv, sim_args *a)
         {"sample", required_argument, 0, O_SAMPLE}, {"out", required_argument, 0, O_OUT},
         {"plot", required_argument, 0, O_PLOT},   {"json", no_argument, 0, O_JSON},
         {"no-spike-rule", no_argument, 0, O_NOSPIKE}, {"help", no_argument, 0, O_HELP},
+        {"seed", required_argument, 0, O_SEED},   {"noise", required_argument, 0, O_NOISE},
         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
@@ -59,6 +65,15 @@ static int parse(int argc, char **argv, sim_args *a)
         case O_ATOL: rc = cli_number("simulate", "atol", optarg, &a->atol); break;
         case O_SAMPLE: rc = cli_number("simulate", "sample", optarg, &a->sample); break;
         case O_METHOD: a->method = optarg; break;
+        case O_NOISE: rc = cli_number("simulate", "noise", optarg, &a->noise); break;
+        case O_SEED: {
+            char *end;
+            errno = 0;
+            a->seed = strtoull(optarg, &end, 10);
+            if (*optarg == '-' || *end || end == optarg || errno)
+                rc = cli_usage_error("simulate", "--seed '%s' is not a non-negative integer", optarg);
+            break;
+        }
         case O_SET: a->sets[a->n_sets++] = optarg; break;
         case O_INIT: a->inits[a->n_inits++] = optarg; break;
         case O_OUT: a->out = optarg; break;
@@ -126,6 +141,7 @@ static void print_json(const sim_args *a, const nd_model *m, const char *method,
         printf(": %.17g", x[i]);
     }
     printf("}");
+    if (m->noise != ND_NOISE_NONE || a->noise != 0.0) printf(", \"seed\": %llu", a->seed);
     if (a->out) {
         printf(", \"out\": ");
         cli_json_string(stdout, a->out);
@@ -146,10 +162,20 @@ static int run(const sim_args *a, const nd_model *m, double *p, double *x)
     o.dt = a->dt, o.dt_out = a->sample, o.no_spike_rule = a->no_spike;
     if (a->rtol >= 0) o.rtol = a->rtol;
     if (a->atol >= 0) o.atol = a->atol;
-    const nd_method *meth = nd_method_find(o.method, &err);
-    if (!meth) return cli_error("simulate", &err);
-    if (!meth->adaptive && meth->kind != ND_METHOD_GSL && !a->have_dt)
-        return cli_usage_error("simulate", "method %s is fixed-step: give --dt", meth->name);
+    o.seed = a->seed, o.noise = a->noise;
+    const char *method_name;
+    if (m->noise != ND_NOISE_NONE || a->noise != 0.0) {
+        const nd_sde_method *sm = nd_sde_method_find(o.method ? o.method : "euler", &err);
+        if (!sm) return cli_error("simulate", &err);
+        if (!a->have_dt) return cli_usage_error("simulate", "stochastic runs are fixed-step: give --dt");
+        method_name = sm->name;
+    } else {
+        const nd_method *meth = nd_method_find(o.method ? o.method : "rkdp", &err);
+        if (!meth) return cli_error("simulate", &err);
+        if (!meth->adaptive && meth->kind != ND_METHOD_GSL && !a->have_dt)
+            return cli_usage_error("simulate", "method %s is fixed-step: give --dt", meth->name);
+        method_name = meth->name;
+    }
     writer w = {NULL, m, 0};
     if (a->out) {
         if (!(w.f = fopen(a->out, "w"))) {
@@ -176,7 +202,7 @@ static int run(const sim_args *a, const nd_model *m, double *p, double *x)
         nd_plot_status ps = nd_plot_timeseries(a->out, m->name, m->time_unit, a->plot, &err);
         if (ps == ND_PLOT_FAILED) return cli_error("simulate", &err);
     }
-    if (a->json) print_json(a, m, meth->name, &st, x);
+    if (a->json) print_json(a, m, method_name, &st, x);
     return EXIT_OK;
 }
 

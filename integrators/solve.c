@@ -10,12 +10,13 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "sde_impl.h"
 #include "stepper_impl.h"
 
 void nd_solve_opts_init(nd_solve_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->method = "rkdp";
+    o->method = NULL;
     o->rtol = 1e-6;
     o->atol = 1e-9;
     o->event_tol = 1e-12;
@@ -547,6 +548,8 @@ nd_status nd_solve(const nd_model *m, const double *p, double t0, double t1, dou
     for (size_t k = 0; k < m->n_pars; k++)
         if (!isfinite(p[k]))
             return nd_fail(err, ND_EINVAL, "parameter %s = %g is not finite", m->par_names[k], p[k]);
+    if (m->noise != ND_NOISE_NONE || (o && o->noise != 0.0))
+        return nd_sde_solve(m, p, t0, t1, x, o, stats, err);
     nd_model_system ms;
     nd_system_from_model(&ms, m, p);
     const nd_spike_rule *spike = (o && o->no_spike_rule) ? NULL : m->spike;

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "neurodyn/integrate.h"
+#include "sde_impl.h"
 
 typedef struct collect {
     nd_trajectory *tr;
@@ -78,9 +78,12 @@ nd_status nd_simulate(const nd_model *m, const double *p, const double *x0, doub
     else nd_solve_opts_init(&opts);
     tr->n_vars = m->n_vars;
     /* refuse before allocating when the samples cannot fit */
-    const nd_method *meth = nd_method_find(opts.method ? opts.method : "rkdp", err);
-    if (!meth) return ND_EINVAL;
-    int fixed = !meth->adaptive && meth->kind != ND_METHOD_GSL;
+    int fixed = 1; /* stochastic runs are fixed-step */
+    if (!nd_solve_is_stochastic(m, &opts)) {
+        const nd_method *meth = nd_method_find(opts.method ? opts.method : "rkdp", err);
+        if (!meth) return ND_EINVAL;
+        fixed = !meth->adaptive && meth->kind != ND_METHOD_GSL;
+    }
     /* adaptive runs sampled every step have no count known in advance: they grow, checked */
     double every = opts.dt_out > 0 ? opts.dt_out : (fixed ? opts.dt : 0.0);
     if (every > 0 && t1 > t0 && isfinite(t1 - t0)) {

@@ -16,6 +16,8 @@ static const nd_model *const zoo[] = {
     &nd_model_lorenz,
     &nd_model_rossler,
     &nd_model_lif,
+    &nd_model_noisy_lorenz,
+    &nd_model_stochastic_fhn,
 };
 
 size_t nd_builtin_count(void) { return sizeof zoo / sizeof zoo[0]; }

@@ -16,4 +16,7 @@ extern const nd_model nd_model_lorenz;
 extern const nd_model nd_model_rossler;
 extern const nd_model nd_model_lif;
 
+extern const nd_model nd_model_noisy_lorenz;
+extern const nd_model nd_model_stochastic_fhn;
+
 #endif

@@ -22,7 +22,7 @@ static const nd_model *find(const char *name)
 
 Test(models, builtins_are_valid_and_findable)
 {
-    cr_assert_eq(nd_builtin_count(), 11, "the zoo has %zu models, expected 11", nd_builtin_count());
+    cr_assert_eq(nd_builtin_count(), 13, "the zoo has %zu models, expected 13", nd_builtin_count());
     cr_assert_null(nd_builtin_at(nd_builtin_count()));
     cr_assert_null(nd_builtin_find("no_such_model"));
     cr_assert_null(nd_builtin_find(NULL));
@@ -182,7 +182,7 @@ Test(models, analytic_jacobians_match_finite_differences)
         }
     }
     /* all but Hodgkin-Huxley have one */
-    cr_assert_eq(checked, 10, "%d models with analytic Jacobians", checked);
+    cr_assert_eq(checked, 12, "%d models with analytic Jacobians (all but Hodgkin-Huxley)", checked);
     cr_assert_null(find("hodgkin_huxley")->jac);
 }
 

@@ -74,7 +74,7 @@ typedef int (*nd_event_fn)(int event, double t, const double *x, void *ctx);
 
 /* ---- the driver ----------------------------------------------------------------------------- */
 typedef struct nd_solve_opts {
-    const char *method;  /* default "rkdp" */
+    const char *method;  /* NULL: "rkdp" for ODEs, "euler" for SDEs (see sde.h) */
     double dt;           /* fixed-step size; adaptive: initial step (0 = chosen automatically) */
     double rtol, atol;   /* adaptive tolerances, defaults 1e-6 and 1e-9 */
     double dt_out;       /* sample every dt_out; 0 = every step */
@@ -84,6 +84,11 @@ typedef struct nd_solve_opts {
     size_t n_events;
     double event_tol;    /* time tolerance of event location, default 1e-12 */
     int no_spike_rule;   /* 1: ignore the model's threshold/reset rule */
+    /* stochastic runs (a model with a diffusion term, or noise > 0) */
+    unsigned long long seed;       /* Philox key: same seed, same path */
+    unsigned long long trajectory; /* Philox counter word: index of this path in an ensemble */
+    double noise;        /* > 0: add additive diagonal Ito noise of this amplitude to a
+                            deterministic model */
     nd_sample_fn on_sample;
     nd_event_fn on_event;
     void *ctx;

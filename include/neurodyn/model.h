@@ -116,8 +116,10 @@ typedef struct nd_model {
     nd_rhs_fn rhs;              /* required */
     nd_jac_fn jac;              /* optional: NULL -> central finite differences */
     const nd_model_kernels *kernels; /* optional: set by ND_KERNELS */
-    /* stochastic part (optional) */
+    /* stochastic part (optional): dx = f dt + g dW, g from `diffusion` */
     nd_diffusion_fn diffusion;
+    nd_jac_fn diffusion_jac;    /* optional, scalar/diagonal noise: d g_i / d x_j (n x n), used
+                                   by milstein; without it milstein is derivative-free */
     nd_noise_type noise;
     size_t n_noise;             /* number of Wiener processes for ND_NOISE_GENERAL */
     nd_sde_kind sde_kind;
@@ -162,6 +164,12 @@ typedef struct nd_model {
     ND_FN void name##_diffusion_body(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x, \
                                      ND_UNUSED const double *ND_RESTRICT p,                  \
                                      double *ND_RESTRICT g)
+
+/* ND_DIFFUSION_JACOBIAN(name) { dg[i*n + j] = d g_i / d x_j; } defines name_diffusion_jac. */
+#define ND_DIFFUSION_JACOBIAN(name)                                                          \
+    static void name##_diffusion_jac(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x, \
+                                     ND_UNUSED const double *ND_RESTRICT p,                  \
+                                     double *ND_RESTRICT jac)
 
 /* ND_RESET(name) { x[...] = ...; } defines name_reset_body and name_reset. */
 #define ND_RESET(name)                                                                       \

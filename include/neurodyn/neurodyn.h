@@ -7,5 +7,7 @@
 #include "core.h"
 #include "integrate.h"
 #include "plot.h"
+#include "sde.h"
+#include "noise.h"
 
 #endif

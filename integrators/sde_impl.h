@@ -1,0 +1,14 @@
+/* Internal: the SDE driver behind nd_solve. */
+#ifndef ND_SDE_IMPL_H
+#define ND_SDE_IMPL_H
+
+#include "neurodyn/integrate.h"
+#include "neurodyn/sde.h"
+
+/* True when nd_solve integrates this run as an SDE. */
+int nd_solve_is_stochastic(const nd_model *m, const nd_solve_opts *o);
+
+nd_status nd_sde_solve(const nd_model *m, const double *p, double t0, double t1, double *x,
+                       const nd_solve_opts *o, nd_solve_stats *stats, nd_error *err);
+
+#endif
