@@ -71,7 +71,7 @@ $(CLI): $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(STATIC)
 
 $(TESTS): $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(LDFLAGS_ALL) -lcriterion $(LIBS)
+	$(CC) -o $@ $^ $(LDFLAGS_ALL) -lcriterion -pthread $(LIBS)
 
 $(BUILD)/examples/%: $(BUILD)/obj/examples/%.o $(STATIC)
 	@mkdir -p $(dir $@)
