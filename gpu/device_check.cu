@@ -28,3 +28,16 @@ __global__ void check_rk4(size_t n, double *X, const double *P, double h)
     check_fhn_rhs_body(h, y, p, k4);
     for (int v = 0; v < 2; v++) X[v * n + i] = x[v] + h / 6.0 * (k1[v] + 2 * k2[v] + 2 * k3[v] + k4[v]);
 }
+
+/* The Philox normals of the SDE driver, callable on the device: the same (seed, trajectory,
+ * step) gives the same increments on the GPU as on the CPU. */
+#include "neurodyn/noise.h"
+
+__global__ void check_noise(size_t n, unsigned long long seed, unsigned long long step, double *out)
+{
+    size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    double z[4];
+    nd_philox_normals(seed, i, step, 4, z);
+    out[i] = z[0] + z[1] + z[2] + z[3];
+}

@@ -213,3 +213,37 @@ Test(cli, example_template_model_runs)
     run(&r, args);
     cr_expect_eq(r.status, 0, "%s", r.err);
 }
+
+Test(cli, stochastic_runs_are_seeded)
+{
+    result a, b, c;
+    run(&a, "simulate sfhn --t1 20 --dt 0.01 --seed 5 --json");
+    run(&b, "simulate sfhn --t1 20 --dt 0.01 --seed 5 --json");
+    run(&c, "simulate sfhn --t1 20 --dt 0.01 --seed 6 --json");
+    cr_assert_eq(a.status, 0, "%s", a.err);
+    cr_expect_str_eq(a.out, b.out, "the same seed gives the same path");
+    cr_expect_str_neq(a.out, c.out, "another seed gives another path");
+    cr_expect(strstr(a.out, "\"seed\": 5") && strstr(a.out, "\"method\": \"euler\""), "%s", a.out);
+    result d;
+    run(&d, "simulate fhn --t1 10 --dt 0.01 --noise 0.2 --method milstein --json");
+    cr_expect_eq(d.status, 0, "%s", d.err);
+    cr_expect(strstr(d.out, "\"method\": \"milstein\""), "%s", d.out);
+}
+
+Test(cli, stochastic_bad_usage)
+{
+    const char *cases[][2] = {
+        {"simulate sfhn --t1 1", "give --dt"},
+        {"simulate sfhn --t1 1 --dt 0.01 --seed -1", "--seed '-1'"},
+        {"simulate sfhn --t1 1 --dt 0.01 --noise 0.1", "already has a diffusion term"},
+        {"simulate noisy_lorenz --t1 1 --dt 0.01 --method heun", "does not support Ito diagonal noise"},
+        {"simulate sfhn --t1 1 --dt 0.01 --method rk4", "unknown SDE method 'rk4'"},
+        {"simulate fhn --t1 1 --dt 0.01 --noise -1", "noise amplitude -1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        result r;
+        run(&r, cases[i][0]);
+        cr_expect_eq(r.status, 2, "'%s' exited %d: %s", cases[i][0], r.status, r.err);
+        cr_expect(strstr(r.err, cases[i][1]), "'%s' said: %s", cases[i][0], r.err);
+    }
+}

@@ -347,3 +347,31 @@ Test(sde, every_method_runs_every_supported_zoo_combination)
                   meth->name, x[0], x[1], x[2]);
     }
 }
+
+Test(sde, zoo_diffusion_jacobians_match_finite_differences)
+{
+    int checked = 0;
+    for (size_t k = 0; k < nd_builtin_count(); k++) {
+        const nd_model *m = nd_builtin_at(k);
+        if (!m->diffusion_jac) continue;
+        size_t n = m->n_vars;
+        double p[16], x[8], g1[8], g2[8], jac[64];
+        nd_model_default_params(m, p);
+        for (size_t i = 0; i < n; i++) x[i] = m->init[i] + 0.3 * (double)(i + 1);
+        m->diffusion_jac(0.0, x, p, jac);
+        for (size_t j = 0; j < n; j++) {
+            double h = 1e-6 * fmax(1.0, fabs(x[j])), xj = x[j];
+            x[j] = xj + h, m->diffusion(0.0, x, p, g1);
+            x[j] = xj - h, m->diffusion(0.0, x, p, g2);
+            x[j] = xj;
+            for (size_t i = 0; i < n; i++) {
+                double fd = (g1[i] - g2[i]) / (2 * h);
+                /* central differences of these linear/constant g are exact up to rounding */
+                cr_expect(fabs(fd - jac[i * n + j]) < 1e-8 * fmax(1.0, fabs(fd)), "%s dg%zu/dx%zu: %g vs %g",
+                          m->name, i, j, jac[i * n + j], fd);
+            }
+        }
+        checked++;
+    }
+    cr_expect_eq(checked, 2, "noisy_lorenz and stochastic_fhn");
+}
