@@ -10,11 +10,11 @@ SANITIZE ?=
 WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -Iinclude -Imodels -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 CFLAGS_ALL = -std=c11 $(OPT) $(NATIVE) -fopenmp-simd -fPIC $(WARN) $(SANITIZE) $(CFLAGS)
-LIBS     := -lgsl -lgslcblas -ljansson -ldl -lm
+LIBS     := -lnlopt -lgsl -lgslcblas -ljansson -ldl -lm
 LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
 STAMP   := build/.deps-ok
-MODULES := core models integrators plots
+MODULES := core models integrators analysis plots
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_SRC := $(wildcard cli/*.c)

@@ -23,7 +23,15 @@ int cli_number(const char *cmd, const char *opt, const char *text, double *out);
 /* Writes a JSON string literal (with escapes) of s to f. */
 void cli_json_string(FILE *f, const char *s);
 
+/* Parses NAME=LO:HI for a variable (is_par 0) or parameter (1). */
+int cli_parse_range(const char *cmd, const nd_model *m, const char *text, int is_par, int *index,
+                    double *lo, double *hi);
+/* Fills lo/hi from the model's default box for variables neither given nor fixed. */
+int cli_region_from_model(const char *cmd, const nd_model *m, double *lo, double *hi, const int *given,
+                          const int *fixed);
+
 int cmd_models(int argc, char **argv);
+int cmd_fixed_points(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 

@@ -61,3 +61,37 @@ void cli_json_string(FILE *f, const char *s)
     }
     fputc('"', f);
 }
+
+int cli_parse_range(const char *cmd, const nd_model *m, const char *text, int is_par, int *index,
+                    double *lo, double *hi)
+{
+    nd_error err;
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text) return cli_usage_error(cmd, "'%s' is not of the form NAME=LO:HI", text);
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - text), text);
+    int i = is_par ? nd_model_par_index(m, name, &err) : nd_model_var_index(m, name, &err);
+    if (i < 0) return cli_error(cmd, &err);
+    const char *colon = strchr(eq + 1, ':');
+    if (!colon) return cli_usage_error(cmd, "'%s': the range must be LO:HI", text);
+    char lo_s[64], hi_s[64];
+    snprintf(lo_s, sizeof lo_s, "%.*s", (int)(colon - eq - 1), eq + 1);
+    snprintf(hi_s, sizeof hi_s, "%s", colon + 1);
+    if (nd_parse_double(lo_s, name, lo, &err) || nd_parse_double(hi_s, name, hi, &err)) return cli_error(cmd, &err);
+    if (!(*lo < *hi)) return cli_usage_error(cmd, "range of %s is empty or inverted (%g:%g)", name, *lo, *hi);
+    *index = i;
+    return EXIT_OK;
+}
+
+int cli_region_from_model(const char *cmd, const nd_model *m, double *lo, double *hi, const int *given,
+                          const int *fixed)
+{
+    for (size_t i = 0; i < m->n_vars; i++) {
+        if (given[i] || (fixed && fixed[i])) continue;
+        if (!m->var_lo || !m->var_hi)
+            return cli_usage_error(cmd, "model %s declares no default box: give --range %s=LO:HI", m->name,
+                                   m->var_names[i]);
+        lo[i] = m->var_lo[i], hi[i] = m->var_hi[i];
+    }
+    return EXIT_OK;
+}

@@ -12,6 +12,7 @@ static const struct {
     {"models", cmd_models, "list the built-in models"},
     {"info", cmd_info, "describe a model: variables, parameters, defaults, reference"},
     {"simulate", cmd_simulate, "integrate a model and write the trajectory as TSV"},
+    {"fixed-points", cmd_fixed_points, "equilibria in a box, with eigenvalues and stability"},
 };
 
 static void usage(FILE *f)

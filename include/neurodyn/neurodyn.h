@@ -9,5 +9,6 @@
 #include "plot.h"
 #include "sde.h"
 #include "noise.h"
+#include "analysis.h"
 
 #endif

@@ -1,0 +1,192 @@
+/* neurodyn fixed-points MODEL [--range V=LO:HI]... [--set NAME=VALUE]... [--fix NAME=VALUE]...
+ * [--seeds N] [--seed S] [--json] */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *HELP =
+    "usage: neurodyn fixed-points MODEL [options]\n"
+    "\n"
+    "Finds every equilibrium in a box (multi-start Newton, NLopt fallback), with its\n"
+    "eigenvalues and stability type.\n"
+    "\n"
+    "  --range NAME=LO:HI  box of a variable (default: the model's box); repeatable\n"
+    "  --set NAME=VALUE    set a parameter; repeatable\n"
+    "  --fix NAME=VALUE    hold a variable at VALUE and analyse the slice; repeatable\n"
+    "  --seeds N           number of starting points (default 64 * 2^free variables)\n"
+    "  --seed S            shifts the quasi-random starting points\n"
+    "  --json              print one JSON document on stdout\n";
+
+typedef struct fp_args {
+    const char *model;
+    const char **ranges, **sets, **fixes;
+    int n_ranges, n_sets, n_fixes, json;
+    unsigned long long seeds, seed;
+} fp_args;
+
+enum { O_RANGE = 1000, O_SET, O_FIX, O_SEEDS, O_SEED, O_JSON, O_HELP };
+
+static int parse_count(const char *text, unsigned long long *out)
+{
+    char *end;
+    if (!text || *text == '-' || !*text) return -1;
+    *out = strtoull(text, &end, 10);
+    return *end ? -1 : 0;
+}
+
+static int parse(int argc, char **argv, fp_args *a)
+{
+    static const struct option opts[] = {
+        {"range", required_argument, 0, O_RANGE}, {"set", required_argument, 0, O_SET},
+        {"fix", required_argument, 0, O_FIX},     {"seeds", required_argument, 0, O_SEEDS},
+        {"seed", required_argument, 0, O_SEED},   {"json", no_argument, 0, O_JSON},
+        {"help", no_argument, 0, O_HELP},         {0, 0, 0, 0}};
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_RANGE: a->ranges[a->n_ranges++] = optarg; break;
+        case O_SET: a->sets[a->n_sets++] = optarg; break;
+        case O_FIX: a->fixes[a->n_fixes++] = optarg; break;
+        case O_SEEDS:
+            if (parse_count(optarg, &a->seeds) || a->seeds == 0)
+                return cli_usage_error("fixed-points", "--seeds '%s' is not a positive integer", optarg);
+            break;
+        case O_SEED:
+            if (parse_count(optarg, &a->seed))
+                return cli_usage_error("fixed-points", "--seed '%s' is not a non-negative integer", optarg);
+            break;
+        case O_JSON: a->json = 1; break;
+        case 'h':
+        case O_HELP: fputs(HELP, stdout); return -1;
+        default: return cli_usage_error("fixed-points", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    for (; optind < argc; optind++) {
+        if (a->model) return cli_usage_error("fixed-points", "unexpected argument '%s'", argv[optind]);
+        a->model = argv[optind];
+    }
+    return a->model ? 0 : cli_usage_error("fixed-points", "no MODEL given");
+}
+
+static void print_text(const nd_model *m, const nd_fp_result *r)
+{
+    printf("%zu fixed point%s of %s (%zu seeds tried, %zu converged, %zu with a non-finite RHS%s)\n", r->n,
+           r->n == 1 ? "" : "s", m->name, r->seeds_tried, r->seeds_converged, r->seeds_nonfinite,
+           r->fallback_used ? ", global search used" : "");
+    for (size_t i = 0; i < r->n; i++) {
+        const nd_fixed_point *fp = &r->points[i];
+        printf("  ");
+        for (size_t v = 0; v < m->n_vars; v++) printf("%s=%-14.10g ", m->var_names[v], fp->x[v]);
+        printf("%-18s eigenvalues:", fp->type);
+        for (size_t k = 0; k < r->n_free; k++) {
+            if (fp->eig_im[k] == 0) printf(" %.6g", fp->eig_re[k]);
+            else printf(" %.6g%+.6gi", fp->eig_re[k], fp->eig_im[k]);
+        }
+        printf("\n");
+    }
+}
+
+static void print_json(const nd_model *m, const double *p, const nd_fp_result *r)
+{
+    printf("{\"model\": ");
+    cli_json_string(stdout, m->name);
+    printf(", \"parameters\": {");
+    for (size_t k = 0; k < m->n_pars; k++) {
+        printf("%s", k ? ", " : "");
+        cli_json_string(stdout, m->par_names[k]);
+        printf(": %.17g", p[k]);
+    }
+    printf("}, \"fixed_points\": [");
+    for (size_t i = 0; i < r->n; i++) {
+        const nd_fixed_point *fp = &r->points[i];
+        printf("%s{\"state\": {", i ? ", " : "");
+        for (size_t v = 0; v < m->n_vars; v++) {
+            printf("%s", v ? ", " : "");
+            cli_json_string(stdout, m->var_names[v]);
+            printf(": %.17g", fp->x[v]);
+        }
+        printf("}, \"stability\": ");
+        cli_json_string(stdout, fp->type);
+        printf(", \"stable\": %s, \"residual\": %.3g, \"eigenvalues\": [", fp->stable ? "true" : "false", fp->residual);
+        for (size_t k = 0; k < r->n_free; k++)
+            printf("%s{\"re\": %.17g, \"im\": %.17g}", k ? ", " : "", fp->eig_re[k], fp->eig_im[k]);
+        printf("]}");
+    }
+    printf("], \"seeds\": {\"tried\": %zu, \"converged\": %zu, \"nonfinite\": %zu, \"global_search\": %s}}\n",
+           r->seeds_tried, r->seeds_converged, r->seeds_nonfinite, r->fallback_used ? "true" : "false");
+}
+
+static int run(const fp_args *a, const nd_model *m, double *p, double *x)
+{
+    const char *cmd = "fixed-points";
+    nd_error err;
+    size_t n = m->n_vars;
+    double *lo = calloc(n, sizeof *lo), *hi = calloc(n, sizeof *hi);
+    int *given = calloc(n, sizeof *given), *fixed = calloc(n, sizeof *fixed);
+    int rc = (lo && hi && given && fixed) ? EXIT_OK : EXIT_FAILED;
+    for (int i = 0; !rc && i < a->n_sets; i++)
+        if (nd_model_set_par(m, p, a->sets[i], &err)) rc = cli_error(cmd, &err);
+    for (int i = 0; !rc && i < a->n_fixes; i++) {
+        if (nd_model_set_var(m, x, a->fixes[i], &err)) {
+            rc = cli_error(cmd, &err);
+            break;
+        }
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(a->fixes[i], "="), a->fixes[i]);
+        fixed[nd_model_var_index(m, name, NULL)] = 1;
+    }
+    for (int i = 0; !rc && i < a->n_ranges; i++) {
+        int idx;
+        double l, h;
+        if ((rc = cli_parse_range(cmd, m, a->ranges[i], 0, &idx, &l, &h))) break;
+        lo[idx] = l, hi[idx] = h, given[idx] = 1;
+    }
+    if (!rc) rc = cli_region_from_model(cmd, m, lo, hi, given, fixed);
+    if (!rc) {
+        nd_region region = {lo, hi, fixed, x};
+        nd_fp_opts o;
+        nd_fp_opts_init(&o);
+        o.n_seeds = (size_t)a->seeds, o.seed = a->seed;
+        nd_fp_result res;
+        if (nd_fixed_points(m, p, &region, &o, &res, &err)) {
+            rc = cli_error(cmd, &err);
+        } else {
+            if (res.n == 0) {
+                fprintf(stderr, "neurodyn fixed-points: no equilibrium of %s in the box", m->name);
+                for (size_t v = 0; v < n; v++)
+                    if (!fixed[v]) fprintf(stderr, " %s=%g:%g", m->var_names[v], lo[v], hi[v]);
+                fprintf(stderr, " (%zu seeds tried%s)\n", res.seeds_tried, res.fallback_used ? ", then a global search" : "");
+            }
+            if (a->json) print_json(m, p, &res);
+            else print_text(m, &res);
+            nd_fp_result_free(&res);
+        }
+    }
+    free(lo), free(hi), free(given), free(fixed);
+    return rc;
+}
+
+int cmd_fixed_points(int argc, char **argv)
+{
+    fp_args a = {0};
+    a.ranges = calloc((size_t)argc, sizeof *a.ranges);
+    a.sets = calloc((size_t)argc, sizeof *a.sets);
+    a.fixes = calloc((size_t)argc, sizeof *a.fixes);
+    int rc = (a.ranges && a.sets && a.fixes) ? parse(argc, argv, &a) : EXIT_FAILED;
+    if (rc == 0) {
+        nd_model_ref ref;
+        double *p = NULL, *x = NULL;
+        rc = cli_load_model("fixed-points", a.model, &ref, &p, &x);
+        if (rc == 0) {
+            rc = run(&a, ref.model, p, x);
+            free(p), free(x);
+            nd_model_unload(&ref);
+        }
+    }
+    free(a.ranges), free(a.sets), free(a.fixes);
+    return rc < 0 ? EXIT_OK : rc;
+}

@@ -1,0 +1,148 @@
+/* neurodyn — equilibria, their stability, and the pieces of a phase portrait.
+ *
+ * Every result is plain data (structs with arrays) with a matching _free function; nothing
+ * here writes files or plots. A "slice" fixes some variables of a larger model at given values
+ * and analyses the remaining free ones (e.g. the fast subsystem of a burster). */
+#ifndef NEURODYN_ANALYSIS_H
+#define NEURODYN_ANALYSIS_H
+
+#include <stddef.h>
+
+#include "core.h"
+#include "integrate.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the region and the slice --------------------------------------------------------------- */
+/* lo/hi: one interval per model variable (n_vars each). fixed: NULL, or one flag per variable;
+ * a fixed variable keeps the value given in `at` (n_vars values; for fixed variables only). */
+typedef struct nd_region {
+    const double *lo, *hi;
+    const int *fixed;
+    const double *at;
+} nd_region;
+
+/* Checks the region: finite, lo < hi for free variables, at least one free variable. */
+nd_status nd_region_check(const nd_model *m, const nd_region *r, nd_error *err);
+
+/* ---- stability -------------------------------------------------------------------------------- */
+#define ND_STABILITY_RTOL 1e-9 /* relative tolerance for "zero" trace, det, discriminant, Re(lambda) */
+
+/* Stability of a k x k Jacobian J (row-major): eigenvalues (re, im; k each, sorted by real part
+ * descending), eigenvectors as columns (vec_re, vec_im: k x k row-major, may be NULL), and the
+ * type name (static string): 1D "saddle node" / "stable point" / "unstable point"; 2D BrainPy's
+ * twelve types from trace, determinant and discriminant; kD from the eigenvalue signature.
+ * *stable is 1 when every eigenvalue has a negative real part. */
+nd_status nd_stability(size_t k, const double *J, double *re, double *im, double *vec_re,
+                       double *vec_im, const char **type, int *stable, nd_error *err);
+
+/* The 2D type from the Jacobian entries alone (BrainPy's decision tree, zero tests relative). */
+const char *nd_stability_type_2d(double a, double b, double c, double d);
+
+/* ---- fixed points ---------------------------------------------------------------------------- */
+typedef struct nd_fp_opts {
+    size_t n_seeds;           /* starting points; 0 = 64 * 2^k for k free variables, max 4096 */
+    unsigned long long seed;  /* shifts the quasi-random (Halton) seeds */
+    double tol;               /* scaled residual to reach; 0 = 1e-12 */
+    int no_fallback;          /* 1: no NLopt global search when Newton finds nothing */
+} nd_fp_opts;
+
+void nd_fp_opts_init(nd_fp_opts *o);
+
+typedef struct nd_fixed_point {
+    double *x;            /* n_vars: the full state (fixed variables included) */
+    double *eig_re, *eig_im; /* n_free eigenvalues of the free block of the Jacobian */
+    double *vec_re, *vec_im; /* n_free x n_free eigenvectors (columns) */
+    const char *type;
+    int stable;
+    double residual;      /* scaled max |f_i| at x */
+} nd_fixed_point;
+
+typedef struct nd_fp_result {
+    size_t n_vars, n_free;
+    size_t *free_idx;     /* indices of the free variables */
+    size_t n;             /* points found, sorted by their first free coordinate */
+    nd_fixed_point *points;
+    size_t seeds_tried, seeds_converged, seeds_nonfinite;
+    int fallback_used;    /* NLopt global search ran (Newton found nothing) */
+} nd_fp_result;
+
+nd_status nd_fixed_points(const nd_model *m, const double *p, const nd_region *region,
+                          const nd_fp_opts *o, nd_fp_result *res, nd_error *err);
+void nd_fp_result_free(nd_fp_result *res);
+
+/* ---- phase plane (2 free variables) ------------------------------------------------------------ */
+typedef struct nd_curve {
+    size_t n;
+    double *x, *y; /* ordered points along the curve */
+    int closed;    /* the curve returned to its start */
+} nd_curve;
+
+typedef struct nd_nullclines {
+    int var;          /* which free variable's derivative is zero (index into the model) */
+    size_t n_curves;
+    nd_curve *curves;
+} nd_nullclines;
+
+/* Traces {f_var = 0} in the 2D region (exactly two free variables): starting points from sign
+ * changes on a res x res grid (0 = 100), then pseudo-arclength continuation of the implicit
+ * curve with Newton correction (|f| <= 1e-10 scaled at every point), through folds, ending at
+ * the box or when a curve closes. Several pieces are returned separately. */
+nd_status nd_nullclines_trace(const nd_model *m, const double *p, const nd_region *region,
+                              int var, size_t res, nd_nullclines *out, nd_error *err);
+void nd_nullclines_free(nd_nullclines *nc);
+
+typedef struct nd_vector_field {
+    size_t nx, ny;
+    double *x, *y;     /* nx and ny grid coordinates */
+    double *u, *v;     /* nx * ny derivatives, index j * nx + i */
+    double *un, *vn;   /* normalised to unit length (0 where the field vanishes) */
+} nd_vector_field;
+
+nd_status nd_vector_field_grid(const nd_model *m, const double *p, const nd_region *region,
+                               size_t nx, size_t ny, nd_vector_field *out, nd_error *err);
+void nd_vector_field_free(nd_vector_field *vf);
+
+/* Trajectory of the full model from x0 for |t1| time units, backward in time when t1 < 0,
+ * sampled every dt_out, stopping early when a free variable leaves the region's box (enlarged
+ * by half its size). */
+nd_status nd_phase_trajectory(const nd_model *m, const double *p, const nd_region *region,
+                              const double *x0, double t1, double dt_out, nd_trajectory *out,
+                              nd_error *err);
+
+/* Stable and unstable manifolds of a 2D saddle: four branches from fp->x +- eps v along the
+ * eigenvectors, unstable forward and stable backward in time, each up to t_max or the box. */
+typedef struct nd_separatrices {
+    size_t n;              /* branches (4 for a saddle) */
+    nd_trajectory *branch;
+    int *unstable;         /* 1: unstable manifold branch, 0: stable */
+} nd_separatrices;
+
+nd_status nd_separatrices_2d(const nd_model *m, const double *p, const nd_region *region,
+                             const nd_fixed_point *fp, double t_max, nd_separatrices *out,
+                             nd_error *err);
+void nd_separatrices_free(nd_separatrices *s);
+
+/* A limit cycle by simulation: after `transient`, successive upward crossings of variable
+ * `var` through the mean of its range are compared until the state repeats (relative 1e-6);
+ * the result holds one period of the orbit sampled at n_samples points. ND_EFAILED when no
+ * periodic orbit is found within t_max. */
+typedef struct nd_cycle {
+    double period;
+    size_t n_vars, n;
+    double *t, *x;       /* one period, n samples, row-major n x n_vars */
+    double *xmax, *xmin; /* per variable */
+} nd_cycle;
+
+nd_status nd_cycle_by_simulation(const nd_model *m, const double *p, const double *x0, int var,
+                                 double transient, double t_max, size_t n_samples, nd_cycle *out,
+                                 nd_error *err);
+void nd_cycle_free(nd_cycle *c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
