@@ -247,3 +247,50 @@ Test(cli, stochastic_bad_usage)
         cr_expect(strstr(r.err, cases[i][1]), "'%s' said: %s", cases[i][0], r.err);
     }
 }
+
+Test(cli, fixed_points_json)
+{
+    result r;
+    run(&r, "fixed-points fhn --set Iext=0 --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%s", r.out);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "model")), "fitzhugh_nagumo");
+    cr_expect_eq(json_number_value(json_object_get(json_object_get(j, "parameters"), "Iext")), 0.0);
+    json_t *fps = json_object_get(j, "fixed_points");
+    cr_assert_eq(json_array_size(fps), 1);
+    json_t *fp = json_array_get(fps, 0);
+    /* V* = -1.19940803524 at Iext = 0 (root of V^3 + 0.75 V + 2.625, Cardano) */
+    cr_expect(fabs(json_number_value(json_object_get(json_object_get(fp, "state"), "V")) + 1.19940803524) < 1e-9);
+    cr_expect_str_eq(json_string_value(json_object_get(fp, "stability")), "stable focus");
+    cr_expect_eq(json_array_size(json_object_get(fp, "eigenvalues")), 2);
+    cr_expect(json_is_number(json_object_get(json_array_get(json_object_get(fp, "eigenvalues"), 0), "im")));
+    json_t *seeds = json_object_get(j, "seeds");
+    cr_expect_eq(json_integer_value(json_object_get(seeds, "tried")), 256);
+    json_decref(j);
+}
+
+Test(cli, fixed_points_slices_and_errors)
+{
+    result r;
+    run(&r, "fixed-points hr --fix z=2 --range x=-3:3 --range y=-20:5 --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_expect_eq(json_array_size(json_object_get(j, "fixed_points")), 3, "%s", r.out);
+    json_decref(j);
+    run(&r, "fixed-points fhn --range V=2:3 --range w=-3:-2");
+    cr_expect_eq(r.status, 0, "an empty box is an answer, not an error");
+    cr_expect(strstr(r.err, "no equilibrium of fitzhugh_nagumo in the box V=2:3 w=-3:-2"), "%s", r.err);
+    const char *cases[][2] = {
+        {"fixed-points fhn --range V=3:-3", "empty or inverted"},
+        {"fixed-points fhn --range Q=0:1", "unknown variable 'Q'"},
+        {"fixed-points fhn --range V=0", "LO:HI"},
+        {"fixed-points fhn --fix V=1 --fix w=0", "every variable"},
+        {"fixed-points fhn --seeds 0", "--seeds '0'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run(&r, cases[i][0]);
+        cr_expect_eq(r.status, 2, "'%s' exited %d: %s", cases[i][0], r.status, r.err);
+        cr_expect(strstr(r.err, cases[i][1]), "'%s' said: %s", cases[i][0], r.err);
+    }
+}
