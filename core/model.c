@@ -81,6 +81,12 @@ nd_status nd_model_validate(const nd_model *m, nd_error *err)
                        "model '%s': ND_KERNELS was given %zu variables and %zu parameters but the "
                        "descriptor has %zu and %zu",
                        nm, m->kernels->n_vars, m->kernels->n_pars, m->n_vars, m->n_pars);
+    if (m->noise == ND_NOISE_NONE && m->diffusion)
+        return nd_fail(err, ND_EINVAL, "model '%s' has a diffusion term but noise = ND_NOISE_NONE: set .noise", nm);
+    if (m->noise < ND_NOISE_NONE || m->noise > ND_NOISE_GENERAL)
+        return nd_fail(err, ND_EINVAL, "model '%s': noise type %d is not one of nd_noise_type", nm, (int)m->noise);
+    if (m->sde_kind != ND_ITO && m->sde_kind != ND_STRATONOVICH)
+        return nd_fail(err, ND_EINVAL, "model '%s': sde_kind %d is neither ND_ITO nor ND_STRATONOVICH", nm, (int)m->sde_kind);
     if (m->noise != ND_NOISE_NONE && !m->diffusion)
         return nd_fail(err, ND_EINVAL, "model '%s' declares noise but has no diffusion term", nm);
     if (m->noise == ND_NOISE_GENERAL && m->n_noise == 0)

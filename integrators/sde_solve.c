@@ -87,9 +87,14 @@ static nd_status check_args(const nd_model *m, double t0, double t1, const doubl
     if (steps > (double)max_steps)
         return nd_fail(err, ND_EMAXSTEPS, "t1 - t0 = %g with dt = %g needs %.0f steps, more than max_steps = %ld",
                        t1 - t0, o->dt, steps, max_steps);
-    for (size_t k = 0; k < o->n_events; k++)
-        if (o->events[k].var < 0 || (size_t)o->events[k].var >= m->n_vars)
-            return nd_fail(err, ND_EINVAL, "event %zu: variable index %d out of range", k, o->events[k].var);
+    for (size_t k = 0; k < o->n_events; k++) {
+        const nd_event *e = &o->events[k];
+        if (e->var < 0 || (size_t)e->var >= m->n_vars)
+            return nd_fail(err, ND_EINVAL, "event %zu: variable index %d out of range", k, e->var);
+        if (!isfinite(e->level)) return nd_fail(err, ND_EINVAL, "event %zu: level %g is not finite", k, e->level);
+        if (e->direction < -1 || e->direction > 1)
+            return nd_fail(err, ND_EINVAL, "event %zu: direction %d must be -1, 0 or +1", k, e->direction);
+    }
     return ND_OK;
 }
 
@@ -126,7 +131,8 @@ static int fire(sde_run *r, int id, double te)
     return r->o->on_event ? r->o->on_event(id, te, r->xe, r->o->ctx) : 0;
 }
 
-/* Events of the step just taken, in time order. Returns 1 to stop. */
+/* Events of the step just taken: user events in the order given, then the spike rule.
+ * Returns 1 to stop. */
 static int handle_events(sde_run *r)
 {
     for (size_t k = 0; k < r->o->n_events; k++) { /* user events: report, stop if terminal */
@@ -165,13 +171,19 @@ static nd_status run_loop(sde_run *r, nd_sde_stepper *st, size_t m, double t0, d
     const nd_sde_method *meth = nd_sde_method_find(o->method ? o->method : "euler", NULL);
     int needs_dz = meth->needs_dz;
     long stride = o->dt_out > 0 ? lround(o->dt_out / o->dt) : 1;
+    /* the noise of step k of a run starting at t0 is that of grid step t0/dt + k, so a run
+     * continued from where another stopped draws new increments (and [0, a] + [a, b] equals
+     * [0, b] when a is on the grid) */
+    double base_steps = t0 / o->dt;
+    uint64_t k0 = (t0 >= 0 && fabs(base_steps - round(base_steps)) < 1e-9 * fmax(1.0, base_steps))
+                      ? (uint64_t)llround(base_steps) : 0;
     long nsteps = (long)ceil((t1 - t0) / o->dt - 1e-9);
     nd_status status = ND_OK;
     if (o->on_sample && o->on_sample(t0, r->y, o->ctx)) r->stats->stopped = 1;
     for (long k = 0; k < nsteps && !r->stats->stopped; k++) {
         double t_next = k + 1 == nsteps ? t1 : t0 + (double)(k + 1) * o->dt;
         double h = t_next - r->t;
-        nd_philox_normals(o->seed, o->trajectory, (uint64_t)k, (int)((needs_dz ? 2 : 1) * m), zbuf);
+        nd_philox_normals(o->seed, o->trajectory, k0 + (uint64_t)k, (int)((needs_dz ? 2 : 1) * m), zbuf);
         double sq = sqrt(h);
         for (size_t j = 0; j < (needs_dz ? 2 : 1) * m; j++) zbuf[j] *= sq;
         memcpy(r->y_prev, r->y, r->n * sizeof *r->y);

@@ -188,7 +188,7 @@ static void heun_step(nd_sde_stepper *s, double t, double h, const double *y, co
     eval_g(s, t, y, s->g0);
     noise_product(s, s->g0, dW, s->incr);
     for (size_t i = 0; i < n; i++) s->ybar[i] = y[i] + s->incr[i];
-    eval_g(s, t, s->ybar, s->gbar);
+    eval_g(s, t + h, s->ybar, s->gbar);
     for (size_t i = 0; i < s->gsize; i++) s->gbar[i] = 0.5 * (s->g0[i] + s->gbar[i]);
     noise_product(s, s->gbar, dW, s->incr);
     for (size_t i = 0; i < n; i++) s->ynew[i] = y[i] + s->f0[i] * h + s->incr[i];
@@ -239,6 +239,23 @@ static nd_status exp_euler_step(nd_sde_stepper *s, double t, double h, const dou
     return ND_OK;
 }
 
+/* f at drift stage k is used by the weights or by a later stage. */
+static int sri_needs_f(const sri_table *tb, int k)
+{
+    if (tb->alpha[k] != 0.0) return 1;
+    for (int j = k + 1; j < SRI_STAGES; j++)
+        if (tb->A0[j][k] != 0.0 || tb->A1[j][k] != 0.0) return 1;
+    return 0;
+}
+
+static int sri_same_as_first(const sri_table *tb, int k)
+{
+    if (tb->c0[k] != 0.0) return 0;
+    for (int j = 0; j < k; j++)
+        if (tb->A0[k][j] != 0.0 || tb->B0[k][j] != 0.0) return 0;
+    return 1;
+}
+
 /* Rößler's SRI scheme: stages H0 (drift) and H1 (diffusion), iterated integrals
  * I(1) = dW, I(1,0) = h/2 (dW + dZ/sqrt 3), I(1,1) = (dW^2 - h)/2, I(1,1,1) = (dW^3 - 3h dW)/6. */
 static void sri_step(nd_sde_stepper *s, const sri_table *tb, double t, double h, const double *y,
@@ -254,12 +271,18 @@ static void sri_step(nd_sde_stepper *s, const sri_table *tb, double t, double h,
         s->I111[i] = (w * w * w - 3.0 * h * w) / 6.0;
     }
     for (int k = 0; k < SRI_STAGES; k++) {
-        for (size_t i = 0; i < n; i++) { /* drift stage */
-            double a = 0.0, b = 0.0;
-            for (int j = 0; j < k; j++) a += tb->A0[k][j] * s->F[j][i], b += tb->B0[k][j] * s->G[j][i];
-            s->H[i] = y[i] + h * a + b * s->I10[i] / h;
+        if (sri_needs_f(tb, k)) {
+            if (k > 0 && sri_same_as_first(tb, k)) { /* H0_k = y at c0 = 0: f(H0_k) = f(H0_0) */
+                memcpy(s->F[k], s->F[0], n * sizeof *s->F[k]);
+            } else {
+                for (size_t i = 0; i < n; i++) { /* drift stage */
+                    double a = 0.0, b = 0.0;
+                    for (int j = 0; j < k; j++) a += tb->A0[k][j] * s->F[j][i], b += tb->B0[k][j] * s->G[j][i];
+                    s->H[i] = y[i] + h * a + b * s->I10[i] / h;
+                }
+                eval_f(s, t + tb->c0[k] * h, s->H, s->F[k]);
+            }
         }
-        eval_f(s, t + tb->c0[k] * h, s->H, s->F[k]);
         for (size_t i = 0; i < n; i++) { /* diffusion stage */
             double a = 0.0, b = 0.0;
             for (int j = 0; j < k; j++) a += tb->A1[k][j] * s->F[j][i], b += tb->B1[k][j] * s->G[j][i];
@@ -272,7 +295,8 @@ static void sri_step(nd_sde_stepper *s, const sri_table *tb, double t, double h,
         for (int k = 0; k < SRI_STAGES; k++) {
             double wk = tb->beta1[k] * s->I1[i] + tb->beta2[k] * s->I11[i] / sq +
                         tb->beta3[k] * s->I10[i] / h + tb->beta4[k] * s->I111[i] / h;
-            acc += h * tb->alpha[k] * s->F[k][i] + wk * s->G[k][i];
+            if (tb->alpha[k] != 0.0) acc += h * tb->alpha[k] * s->F[k][i];
+            acc += wk * s->G[k][i];
         }
         s->ynew[i] = acc;
     }

@@ -375,3 +375,20 @@ Test(sde, zoo_diffusion_jacobians_match_finite_differences)
     }
     cr_expect_eq(checked, 2, "noisy_lorenz and stochastic_fhn");
 }
+
+Test(sde, a_continued_run_equals_one_long_run)
+{
+    /* step k of a run from t0 draws the noise of grid step t0/dt + k */
+    const nd_model *m = nd_builtin_find("stochastic_fhn");
+    double p[5], a[2], b[2];
+    nd_model_default_params(m, p);
+    nd_model_default_state(m, a);
+    nd_model_default_state(m, b);
+    nd_solve_opts o;
+    nd_solve_opts_init(&o);
+    o.dt = 0.01, o.seed = 3;
+    cr_assert_eq(nd_solve(m, p, 0.0, 10.0, a, &o, NULL, NULL), ND_OK);
+    cr_assert_eq(nd_solve(m, p, 0.0, 5.0, b, &o, NULL, NULL), ND_OK);
+    cr_assert_eq(nd_solve(m, p, 5.0, 10.0, b, &o, NULL, NULL), ND_OK);
+    for (int i = 0; i < 2; i++) cr_expect(fabs(a[i] - b[i]) < 1e-12, "%.17g vs %.17g", a[i], b[i]);
+}
