@@ -13,6 +13,7 @@ static const struct {
     {"info", cmd_info, "describe a model: variables, parameters, defaults, reference"},
     {"simulate", cmd_simulate, "integrate a model and write the trajectory as TSV"},
     {"fixed-points", cmd_fixed_points, "equilibria in a box, with eigenvalues and stability"},
+    {"phase-plane", cmd_phase_plane, "nullclines, vector field, fixed points, trajectories, separatrices"},
 };
 
 static void usage(FILE *f)

@@ -159,3 +159,57 @@ nd_plot_status nd_plot_timeseries(const char *data_tsv, const char *title, const
     }
     return nd_plot_render(script, err);
 }
+
+static FILE *open_script(const char *out, char *script, size_t len, nd_error *err)
+{
+    script_path(out, script, len);
+    FILE *f = fopen(script, "w");
+    if (!f) nd_fail(err, ND_EIO, "cannot write '%s': %s", script, strerror(errno));
+    return f;
+}
+
+nd_plot_status nd_plot_phase_plane(const nd_phase_plot *s, const char *out, nd_error *err)
+{
+    int panels = 1;
+    const char *term = terminal_for(out, panels);
+    if (!term) {
+        nd_fail(err, ND_EINVAL, "plot file '%s': use the extension .png, .svg or .pdf", out);
+        return ND_PLOT_FAILED;
+    }
+    char script[PATH_MAX], path[PATH_MAX + 64], ref[7][PATH_MAX];
+    const char *files[7] = {"vector_field.tsv", "nullcline_X", "nullcline_Y", "separatrices.tsv",
+                            "trajectories.tsv", "fixed_points.tsv", "trajectory_arrows.tsv"};
+    for (int i = 0; i < 7; i++) {
+        if (i == 1 || i == 2)
+            snprintf(path, sizeof path, "%.3000s/nullcline_%.100s.tsv", s->dir, i == 1 ? s->xname : s->yname);
+        else
+            snprintf(path, sizeof path, "%.3000s/%s", s->dir, files[i]);
+        data_ref(path, out, ref[i], sizeof ref[i]);
+    }
+    FILE *f = open_script(out, script, sizeof script, err);
+    if (!f) return ND_PLOT_FAILED;
+    int xc = 4 + s->ix, yc = 4 + s->iy;         /* columns in trajectory files: branch, kind, t, vars */
+    int fx = 1 + s->ix, fy = 1 + s->iy, fs = 1 + (int)s->n_vars; /* fixed_points.tsv: vars, stable */
+    fprintf(f, "# neurodyn phase portrait; edit freely and re-run: gnuplot %s\n", base_name(script));
+    fprintf(f, "%s\nset output '%s'\n", terminal_for(out, 0), base_name(out));
+    fprintf(f, "set datafile separator tab\nset title '%s: phase plane' noenhanced\n", s->title);
+    fprintf(f, "set xlabel '%s' noenhanced\nset ylabel '%s' noenhanced\n", s->xname, s->yname);
+    fprintf(f, "set xrange [%.10g:%.10g]\nset yrange [%.10g:%.10g]\n", s->xlo, s->xhi, s->ylo, s->yhi);
+    fprintf(f, "set key outside right top box opaque\nset grid lc rgb '#eeeeee'\n");
+    fprintf(f, "Lx = %.10g; Ly = %.10g\nax = Lx / 30.0; ay = Ly / 30.0  # arrow length: 1/30 of the box\n", s->xhi - s->xlo, s->yhi - s->ylo);
+    fprintf(f, "# field arrows have one length on screen: direction measured in box units\n");
+    fprintf(f, "nrm(u, v) = sqrt((u / Lx)**2 + (v / Ly)**2)\narr(w, u, v) = nrm(u, v) > 0 ? w / nrm(u, v) / 30.0 : 0\n");
+    fprintf(f, "plot '%s' skip 1 using 1:2:(0.8*arr($3, $3, $4)):(0.8*arr($4, $3, $4)) with vectors head size screen 0.008,20 filled lc rgb '#b8b8b8' title 'vector field', \\\n", ref[0]);
+    fprintf(f, "     '%s' skip 1 using 2:3 with lines lw 2.5 lc rgb '#d62728' title 'd%s/dt = 0', \\\n", ref[1], s->xname);
+    fprintf(f, "     '%s' skip 1 using 2:3 with lines lw 2.5 lc rgb '#1f77b4' title 'd%s/dt = 0', \\\n", ref[2], s->yname);
+    fprintf(f, "     '%s' skip 1 using %d:%d with lines lw 1.5 dt 2 lc rgb '#9467bd' title 'separatrices', \\\n", ref[3], xc, yc);
+    fprintf(f, "     '%s' skip 1 using %d:%d with lines lw 1.8 lc rgb '#2ca02c' title 'trajectories', \\\n", ref[4], xc, yc);
+    fprintf(f, "     '%s' skip 1 using 1:2:($3*ax*0.7):($4*ay*0.7) with vectors head size screen 0.012,25 filled lw 1.8 lc rgb '#2ca02c' notitle, \\\n", ref[6]);
+    fprintf(f, "     '%s' skip 1 using %d:(column(%d) == 1 ? column(%d) : NaN) with points pt 7 ps 2 lc rgb 'black' title 'stable', \\\n", ref[5], fx, fs, fy);
+    fprintf(f, "     '%s' skip 1 using %d:(column(%d) == 0 ? column(%d) : NaN) with points pt 6 ps 2 lw 2 lc rgb 'black' title 'unstable'\n", ref[5], fx, fs, fy);
+    if (fclose(f) != 0) {
+        nd_fail(err, ND_EIO, "writing '%s' failed", script);
+        return ND_PLOT_FAILED;
+    }
+    return nd_plot_render(script, err);
+}

@@ -392,3 +392,43 @@ Test(sde, a_continued_run_equals_one_long_run)
     cr_assert_eq(nd_solve(m, p, 5.0, 10.0, b, &o, NULL, NULL), ND_OK);
     for (int i = 0; i < 2; i++) cr_expect(fabs(a[i] - b[i]) < 1e-12, "%.17g vs %.17g", a[i], b[i]);
 }
+
+/* General noise: n = 2 variables driven by m = 3 Wiener processes through a 2 x 3 matrix. */
+static void zero_f(double t, const double *x, double *dx, void *ctx)
+{
+    (void)t, (void)x, (void)ctx;
+    dx[0] = dx[1] = 0.0;
+}
+
+static void matrix_g(double t, const double *x, double *g, void *ctx)
+{
+    (void)t, (void)ctx;
+    const double G[6] = {1, 2, 0, 0, 1, 3};
+    for (int i = 0; i < 6; i++) g[i] = G[i] * (1 + 0.0 * x[0]);
+}
+
+Test(sde, general_noise_applies_the_whole_matrix)
+{
+    nd_sde_system sys = {2, 3, ND_NOISE_GENERAL, ND_ITO, zero_f, matrix_g, NULL, NULL, NULL};
+    const char *methods[] = {"euler", "exponential_euler"};
+    for (int k = 0; k < 2; k++) {
+        nd_sde_stepper *st;
+        nd_error err;
+        cr_assert_eq(nd_sde_stepper_alloc(nd_sde_method_find(methods[k], NULL), &sys, &st, &err), ND_OK, "%s", err.msg);
+        double y[2] = {1, -1}, dW[3] = {0.1, -0.2, 0.3};
+        cr_assert_eq(nd_sde_stepper_step(st, 0, 0.01, y, dW, NULL, &err), ND_OK, "%s", err.msg);
+        /* y + G dW = (1 + 0.1 - 0.4, -1 - 0.2 + 0.9) */
+        cr_expect(fabs(y[0] - 0.7) < 1e-15 && fabs(y[1] + 0.3) < 1e-15, "%s: (%g, %g)", methods[k], y[0], y[1]);
+        nd_sde_stepper_free(st);
+    }
+    nd_sde_system strat = sys;
+    strat.kind = ND_STRATONOVICH;
+    nd_sde_stepper *st;
+    cr_assert_eq(nd_sde_stepper_alloc(nd_sde_method_find("heun", NULL), &strat, &st, NULL), ND_OK);
+    double y[2] = {1, -1}, dW[3] = {0.1, -0.2, 0.3};
+    cr_assert_eq(nd_sde_stepper_step(st, 0, 0.01, y, dW, NULL, NULL), ND_OK);
+    cr_expect(fabs(y[0] - 0.7) < 1e-15 && fabs(y[1] + 0.3) < 1e-15, "heun: (%g, %g)", y[0], y[1]);
+    nd_sde_stepper_free(st);
+    cr_expect_eq(nd_sde_stepper_alloc(nd_sde_method_find("milstein", NULL), &sys, &st, NULL), ND_EINVAL,
+                 "Milstein needs Levy areas for general noise: refused");
+}

@@ -76,8 +76,9 @@ void nd_fp_result_free(nd_fp_result *res);
 /* ---- phase plane (2 free variables) ------------------------------------------------------------ */
 typedef struct nd_curve {
     size_t n;
-    double *x, *y; /* ordered points along the curve */
-    int closed;    /* the curve returned to its start */
+    double *x, *y; /* ordered points along the curve: x is the first free variable in model
+                      order, y the second */
+    int closed;    /* the curve returned to its start (its last point repeats the first) */
 } nd_curve;
 
 typedef struct nd_nullclines {
@@ -105,15 +106,18 @@ nd_status nd_vector_field_grid(const nd_model *m, const double *p, const nd_regi
                                size_t nx, size_t ny, nd_vector_field *out, nd_error *err);
 void nd_vector_field_free(nd_vector_field *vf);
 
-/* Trajectory of the full model from x0 for |t1| time units, backward in time when t1 < 0,
- * sampled every dt_out, stopping early when a free variable leaves the region's box (enlarged
- * by half its size). */
+/* Trajectory of the full model from x0 for |t1| time units (t1 != 0), backward in time when
+ * t1 < 0 (times reported negative), sampled every dt_out (0: every step), fixed variables held
+ * at region->at. It stops early when a free variable leaves the region's box enlarged by half
+ * its size on each side; out->stats.stopped is then 1. */
 nd_status nd_phase_trajectory(const nd_model *m, const double *p, const nd_region *region,
                               const double *x0, double t1, double dt_out, nd_trajectory *out,
                               nd_error *err);
 
-/* Stable and unstable manifolds of a 2D saddle: four branches from fp->x +- eps v along the
- * eigenvectors, unstable forward and stable backward in time, each up to t_max or the box. */
+/* Stable and unstable manifolds of a 2D saddle (eigenvalues real, one of each sign): four
+ * branches from fp->x +- eps v along the eigenvectors (eps = 1e-6 of the box diagonal in box
+ * units), unstable forward and stable backward in time, each up to t_max or the box. Order:
+ * unstable +v, unstable -v, stable +v, stable -v; every integrator step is kept. */
 typedef struct nd_separatrices {
     size_t n;              /* branches (4 for a saddle) */
     nd_trajectory *branch;
@@ -126,9 +130,11 @@ nd_status nd_separatrices_2d(const nd_model *m, const double *p, const nd_region
 void nd_separatrices_free(nd_separatrices *s);
 
 /* A limit cycle by simulation: after `transient`, successive upward crossings of variable
- * `var` through the mean of its range are compared until the state repeats (relative 1e-6);
- * the result holds one period of the orbit sampled at n_samples points. ND_EFAILED when no
- * periodic orbit is found within t_max. */
+ * `var` through the middle of its range are compared (each with up to 16 earlier ones, so
+ * bursts are found) until the state repeats (relative 1e-6); the result holds one period of
+ * the orbit sampled at n_samples >= 2 points, with the extrema of every variable. t_max is
+ * the total time allowed, transient included. ND_EFAILED, saying what was seen, when no
+ * periodic orbit is found (e.g. the orbit settles on an equilibrium). */
 typedef struct nd_cycle {
     double period;
     size_t n_vars, n;

@@ -25,6 +25,19 @@ typedef enum nd_plot_status {
 nd_plot_status nd_plot_timeseries(const char *data_tsv, const char *title, const char *time_unit,
                                   const char *out, nd_error *err);
 
+/* A phase portrait from the files `neurodyn phase-plane` writes into dir (nullcline_X.tsv,
+ * nullcline_Y.tsv, vector_field.tsv, fixed_points.tsv, trajectories.tsv, separatrices.tsv):
+ * normalised vector field, nullclines, separatrices, trajectories with direction arrows, and
+ * fixed points filled (stable) or open (unstable). ix/iy are the plane's variable indices. */
+typedef struct nd_phase_plot {
+    const char *dir, *title, *xname, *yname;
+    int ix, iy;
+    size_t n_vars;
+    double xlo, xhi, ylo, yhi;
+} nd_phase_plot;
+
+nd_plot_status nd_plot_phase_plane(const nd_phase_plot *spec, const char *out, nd_error *err);
+
 /* Runs gnuplot on a script from the script's folder. */
 nd_plot_status nd_plot_render(const char *script, nd_error *err);
 
