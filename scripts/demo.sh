@@ -8,13 +8,20 @@ mkdir -p "$out"
 
 run() { echo "+ neurodyn $*" >&2; "$nd" "$@"; }
 
-# FitzHugh–Nagumo (Iext = 0.5: relaxation oscillations)
+# FitzHugh–Nagumo (Iext = 0.5: relaxation oscillations around an unstable focus)
 run info fhn > "$out/fhn_info.txt"
+run fixed-points fhn --json > "$out/fhn_fixed_points.json"
+run phase-plane fhn --traj V=-2.8,w=-1.8 --traj V=0,w=2 --outdir "$out/fhn_phase_plane" \
+    --plot "$out/fhn_phase_plane.png" --json > "$out/fhn_phase_plane.json"
 run simulate fhn --t1 300 --sample 0.1 --out "$out/fhn.tsv" --plot "$out/fhn.png" --json > "$out/fhn.json"
 
 # Hindmarsh–Rose (I = 2, r = 0.001: square-wave bursting); the slow variable z settles first
 run info hindmarsh_rose > "$out/hr_info.txt"
 run simulate hindmarsh_rose --t1 2000 --sample 0.5 --out "$out/hr.tsv" --plot "$out/hr.png" --json > "$out/hr.json"
+# its fast subsystem (x, y) with the slow z frozen at 2: three equilibria, the middle a saddle
+run fixed-points hindmarsh_rose --fix z=2 --range x=-3:3 --range y=-20:5 --json > "$out/hr_fast_fixed_points.json"
+run phase-plane hindmarsh_rose --fix z=2 --x x=-3:3 --y y=-20:5 --traj x=-0.5,y=-5 \
+    --outdir "$out/hr_fast_phase_plane" --plot "$out/hr_fast_phase_plane.png" --json > "$out/hr_fast_phase_plane.json"
 
 echo "demo: results in $out/:" >&2
 ls -1 "$out" >&2

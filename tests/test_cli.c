@@ -294,3 +294,66 @@ Test(cli, fixed_points_slices_and_errors)
         cr_expect(strstr(r.err, cases[i][1]), "'%s' said: %s", cases[i][0], r.err);
     }
 }
+
+static void slurp_file(const char *name, char *buf, size_t len)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    slurp(path, buf, len);
+}
+
+Test(cli, phase_plane_writes_every_piece)
+{
+    result r;
+    run(&r, "phase-plane fhn --traj V=-2.8,w=-1.8 --t1 50 --outdir pp --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%s", r.out);
+    cr_expect_str_eq(json_string_value(json_object_get(json_object_get(j, "x"), "name")), "V");
+    cr_expect_eq(json_array_size(json_object_get(j, "fixed_points")), 1);
+    json_decref(j);
+    static char buf[1 << 20];
+    const char *headers[][2] = {
+        {"pp/nullcline_V.tsv", "piece\tV\tw\n"},
+        {"pp/nullcline_w.tsv", "piece\tV\tw\n"},
+        {"pp/vector_field.tsv", "V\tw\tdV\tdw\tdV_unit\tdw_unit\n"},
+        {"pp/fixed_points.tsv", "V\tw\tstable\ttype\n"},
+        {"pp/trajectories.tsv", "branch\tkind\tt\tV\tw\n"},
+        {"pp/separatrices.tsv", "branch\tkind\tt\tV\tw\n"},
+    };
+    for (size_t i = 0; i < sizeof headers / sizeof *headers; i++) {
+        slurp_file(headers[i][0], buf, sizeof buf);
+        cr_expect(strncmp(buf, headers[i][1], strlen(headers[i][1])) == 0, "%s starts: %.60s", headers[i][0], buf);
+    }
+    /* every V-nullcline point satisfies w = V - V^3/3 + Iext (Iext = 0.5) to the printed digits */
+    slurp_file("pp/nullcline_V.tsv", buf, sizeof buf);
+    int points = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        int piece;
+        double V, w;
+        if (sscanf(line, "%d\t%lf\t%lf", &piece, &V, &w) != 3) continue;
+        cr_expect(fabs(w - (V - V * V * V / 3 + 0.5)) < 1e-9, "V = %g, w = %g", V, w);
+        points++;
+    }
+    cr_expect(points > 50, "%d points", points);
+    slurp_file("pp/trajectories.tsv", buf, sizeof buf);
+    cr_expect(strstr(buf, "forward") && strstr(buf, "backward"), "both directions");
+}
+
+Test(cli, phase_plane_bad_usage)
+{
+    const char *cases[][2] = {
+        {"phase-plane fhn --x V=-3:3 --y V=-3:3", "same variable"},
+        {"phase-plane fhn --x Q=-3:3", "unknown variable 'Q'"},
+        {"phase-plane fhn --grid 1", "--grid '1'"},
+        {"phase-plane fhn --t1 0", "--t1 0"},
+        {"phase-plane fhn --traj V=1,q=2 --outdir pp2", "unknown variable 'q'"},
+        {"phase-plane fhn --plot pp.gif", "extension"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        result r;
+        run(&r, cases[i][0]);
+        cr_expect_eq(r.status, 2, "'%s' exited %d: %s", cases[i][0], r.status, r.err);
+        cr_expect(strstr(r.err, cases[i][1]), "'%s' said: %s", cases[i][0], r.err);
+    }
+}
