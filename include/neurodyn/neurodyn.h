@@ -10,5 +10,6 @@
 #include "sde.h"
 #include "noise.h"
 #include "analysis.h"
+#include "continuation.h"
 
 #endif

@@ -1,0 +1,210 @@
+/* Continuation of equilibria: special points on normal forms with exact locations and
+ * coefficients, neutral saddles rejected, and the FitzHugh–Nagumo Hopf points in closed form. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "neurodyn/neurodyn.h"
+
+/* Hopf normal form with quadratic terms: x' = mu x - w y + x^2 + x y + s x r^2,
+ * y' = w x + mu y + y^2 + s y r^2 (r^2 = x^2 + y^2). By the Guckenheimer–Holmes formula
+ * (Nonlinear Oscillations, eq. 3.4.11) a = s + [f_xy (f_xx + f_yy)] / (16 w) = s + 1/(8 w) at
+ * the Hopf point mu = 0, and Kuznetsov's l1 = a / w (Elements, eq. 3.20 with Re c1 = a). */
+ND_RHS(hopf_nf)
+{
+    double r2 = x[0] * x[0] + x[1] * x[1];
+    dxdt[0] = p[0] * x[0] - p[2] * x[1] + x[0] * x[0] + x[0] * x[1] + p[1] * x[0] * r2;
+    dxdt[1] = p[2] * x[0] + p[0] * x[1] + x[1] * x[1] + p[1] * x[1] * r2;
+}
+
+static const char *const hv[] = {"x", "y"}, *const hp[] = {"mu", "s", "w"};
+static const double hd[] = {-0.5, -1.0, 1.0}, h0[] = {0, 0};
+static const nd_model hopf_model = {.name = "hopf_nf", .n_vars = 2, .n_pars = 3, .var_names = hv, .par_names = hp,
+                                    .par_defaults = hd, .init = h0, .rhs = hopf_nf_rhs};
+
+/* x' = mu - x^2, y' = -y: a fold at mu = 0, x = 0 (Kuznetsov sec. 3.2). */
+ND_RHS(fold_nf)
+{
+    dxdt[0] = p[0] - x[0] * x[0];
+    dxdt[1] = -x[1];
+}
+static const char *const fp_[] = {"mu"};
+static const double fd[] = {1.0}, f0[] = {1, 0};
+static const nd_model fold_model = {.name = "fold_nf", .n_vars = 2, .n_pars = 1, .var_names = hv, .par_names = fp_,
+                                    .par_defaults = fd, .init = f0, .rhs = fold_nf_rhs};
+
+/* x' = mu x - x^3, y' = -y: the trivial branch x = 0 meets the pitchfork at mu = 0 (a branch
+ * point of the equilibrium curve). */
+ND_RHS(pitch_nf)
+{
+    dxdt[0] = p[0] * x[0] - x[0] * x[0] * x[0];
+    dxdt[1] = -x[1];
+}
+static const double pd[] = {-1.0}, p0[] = {0, 0};
+static const nd_model pitch_model = {.name = "pitch_nf", .n_vars = 2, .n_pars = 1, .var_names = hv, .par_names = fp_,
+                                     .par_defaults = pd, .init = p0, .rhs = pitch_nf_rhs};
+
+/* x' = mu x + y, y' = x: trace mu, determinant -1: at mu = 0 the eigenvalues are +-1, a
+ * neutral saddle, where the Hopf test function vanishes but there is no Hopf bifurcation. */
+ND_RHS(saddle_nf)
+{
+    dxdt[0] = p[0] * x[0] + x[1];
+    dxdt[1] = x[0];
+}
+static const nd_model saddle_model = {.name = "neutral_saddle", .n_vars = 2, .n_pars = 1, .var_names = hv,
+                                      .par_names = fp_, .par_defaults = pd, .init = p0, .rhs = saddle_nf_rhs};
+
+static void continue_from(const nd_model *m, double *p, const double *u0, double lo_par, double hi_par,
+                          nd_branch *b, nd_eq_curve *c)
+{
+    double lo[2] = {-10, -10}, hi[2] = {10, 10}, x[2] = {0, 0};
+    nd_region r = {lo, hi, NULL, x};
+    nd_error err;
+    cr_assert_eq(nd_eq_curve_init(c, m, p, 0, &r, &err), ND_OK, "%s", err.msg);
+    nd_cont_opts o;
+    nd_cont_opts_init(&o);
+    double blo[3] = {-10, -10, lo_par}, bhi[3] = {10, 10, hi_par};
+    o.lo = blo, o.hi = bhi;
+    o.direction = u0[2] < 0.5 * (lo_par + hi_par) ? 1 : -1;
+    cr_assert_eq(nd_continue(&c->type, u0, NULL, &o, b, &err), ND_OK, "%s", err.msg);
+}
+
+static size_t count(const nd_branch *b, int test)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->n_special; i++) n += b->special[i].test == test;
+    return n;
+}
+
+static const nd_special_point *first(const nd_branch *b, int test)
+{
+    for (size_t i = 0; i < b->n_special; i++)
+        if (b->special[i].test == test) return &b->special[i];
+    return NULL;
+}
+
+Test(continuation, hopf_point_and_first_lyapunov_coefficient_on_the_normal_form)
+{
+    const double s_values[] = {-1.0, 0.5}, w_values[] = {1.0, 2.0};
+    for (int k = 0; k < 2; k++) {
+        double p[3] = {-0.5, s_values[k], w_values[k]}, u0[3] = {0, 0, -0.5};
+        nd_branch b;
+        nd_eq_curve c;
+        continue_from(&hopf_model, p, u0, -0.5, 0.5, &b, &c);
+        const nd_special_point *h = first(&b, ND_EQ_H);
+        cr_assert_not_null(h, "no Hopf point found (stop: %s)", b.stop_reason);
+        double w = w_values[k], l1 = (s_values[k] + 1.0 / (8 * w)) / w;
+        cr_expect(fabs(h->u[2]) < 1e-10, "mu_H = %.3g, exact 0", h->u[2]);
+        cr_expect(fabs(h->data[0] - w) < 1e-9, "omega = %.12g, exact %g", h->data[0], w);
+        /* the multilinear forms come from finite differences of f (steps eps^(1/4), eps^(1/5)):
+         * their error is ~1e-6 relative, the stated tolerance */
+        cr_expect(fabs(h->data[1] - l1) < 1e-5 * fmax(1.0, fabs(l1)), "l1 = %.10g, exact %.10g", h->data[1], l1);
+        cr_expect_eq(count(&b, ND_EQ_H), 1);
+        nd_branch_free(&b);
+        nd_eq_curve_free(&c);
+    }
+}
+
+Test(continuation, fold_point_located_on_the_normal_form)
+{
+    double p[1] = {1.0}, u0[3] = {1, 0, 1.0};
+    nd_branch b;
+    nd_eq_curve c;
+    continue_from(&fold_model, p, u0, -1, 2, &b, &c);
+    const nd_special_point *lp = first(&b, ND_EQ_LP);
+    cr_assert_not_null(lp, "no fold (stop: %s)", b.stop_reason);
+    cr_expect(fabs(lp->u[2]) < 1e-10, "mu_LP = %.3g, exact 0", lp->u[2]);
+    cr_expect(fabs(lp->u[0]) < 1e-5, "x_LP = %.3g, exact 0", lp->u[0]); /* x ~ sqrt(mu) */
+    cr_expect_eq(count(&b, ND_EQ_BP), 0);
+    /* the branch turns: after the fold x < 0 and the parameter grows again */
+    cr_expect(b.u[(b.n - 1) * 3] < 0, "the branch went around the fold");
+    nd_branch_free(&b);
+    nd_eq_curve_free(&c);
+}
+
+Test(continuation, branch_point_of_the_pitchfork)
+{
+    double p[1] = {-1.0}, u0[3] = {0, 0, -1.0};
+    nd_branch b;
+    nd_eq_curve c;
+    continue_from(&pitch_model, p, u0, -1, 1, &b, &c);
+    const nd_special_point *bp = first(&b, ND_EQ_BP);
+    cr_assert_not_null(bp, "no branch point (stop: %s)", b.stop_reason);
+    cr_expect(fabs(bp->u[2]) < 1e-10, "mu_BP = %.3g, exact 0", bp->u[2]);
+    nd_branch_free(&b);
+    nd_eq_curve_free(&c);
+}
+
+Test(continuation, neutral_saddles_are_not_hopf_points)
+{
+    double p[1] = {-1.0}, u0[3] = {0, 0, -1.0};
+    nd_branch b;
+    nd_eq_curve c;
+    continue_from(&saddle_model, p, u0, -1, 1, &b, &c);
+    cr_expect(b.u[(b.n - 1) * 3 + 2] > 0.9, "the branch crossed mu = 0");
+    cr_expect_eq(count(&b, ND_EQ_H), 0, "a neutral saddle was reported as a Hopf point");
+    nd_branch_free(&b);
+    nd_eq_curve_free(&c);
+}
+
+Test(continuation, fitzhugh_nagumo_hopf_points_in_closed_form)
+{
+    /* At a Hopf point the trace 1 - V^2 - b/tau vanishes: V = +-sqrt(1 - b/tau), and
+     * Iext = -(V - V^3/3) + (V + a)/b on the equilibrium (BrainPy's FHN, a=0.7, b=0.8,
+     * tau=12.5); omega^2 = det = (1 - b/tau) ... = 1/tau - (b/tau)^2 */
+    const nd_model *m = nd_builtin_find("fhn");
+    double p[4], x[2];
+    nd_model_default_params(m, p);
+    p[3] = 0.0;
+    nd_model_default_state(m, x);
+    double lo[2] = {-3, -3}, hi[2] = {3, 3};
+    nd_region r = {lo, hi, NULL, x};
+    nd_fp_result fr;
+    nd_error err;
+    cr_assert_eq(nd_fixed_points(m, p, &r, NULL, &fr, &err), ND_OK);
+    cr_assert_eq(fr.n, 1);
+    nd_eq_curve c;
+    cr_assert_eq(nd_eq_curve_init(&c, m, p, 3, &r, &err), ND_OK, "%s", err.msg);
+    double u0[3] = {fr.points[0].x[0], fr.points[0].x[1], 0.0};
+    nd_fp_result_free(&fr);
+    nd_cont_opts o;
+    nd_cont_opts_init(&o);
+    double blo[3] = {-3, -3, -0.01}, bhi[3] = {3, 3, 2};
+    o.lo = blo, o.hi = bhi;
+    nd_branch b;
+    cr_assert_eq(nd_continue(&c.type, u0, NULL, &o, &b, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(count(&b, ND_EQ_H), 2, "stop: %s", b.stop_reason);
+    double V = sqrt(1 - 0.8 / 12.5), omega = sqrt(1 / 12.5 - (0.8 / 12.5) * (0.8 / 12.5));
+    double I1 = -(-V + V * V * V / 3) + (-V + 0.7) / 0.8, I2 = -(V - V * V * V / 3) + (V + 0.7) / 0.8;
+    const nd_special_point *h1 = &b.special[0], *h2 = &b.special[1];
+    cr_expect(fabs(h1->u[2] - I1) < 1e-10, "I_H1 = %.15g, exact %.15g", h1->u[2], I1);
+    cr_expect(fabs(h2->u[2] - I2) < 1e-10, "I_H2 = %.15g, exact %.15g", h2->u[2], I2);
+    cr_expect(fabs(h1->u[0] + V) < 1e-9 && fabs(h2->u[0] - V) < 1e-9);
+    cr_expect(fabs(h1->data[0] - omega) < 1e-9, "omega %.12g vs %.12g", h1->data[0], omega);
+    /* both Hopf points of this FHN are subcritical (l1 > 0) by symmetry V -> -V of the cubic */
+    cr_expect(h1->data[1] > 0 && fabs(h1->data[1] - h2->data[1]) < 1e-5, "l1 = %g, %g", h1->data[1], h2->data[1]);
+    /* stability flips at each Hopf point: stable, unstable, stable */
+    cr_expect_eq(b.label[0], 1);
+    cr_expect_eq(b.label[h1->after + 1], 0);
+    cr_expect_eq(b.label[b.n - 1], 1);
+    nd_branch_free(&b);
+    nd_eq_curve_free(&c);
+}
+
+Test(continuation, bad_starts_are_explained)
+{
+    double p[1] = {1.0}, u0[3] = {5, 5, 1.0}; /* far from x^2 = mu */
+    nd_eq_curve c;
+    double lo[2] = {-10, -10}, hi[2] = {10, 10}, x[2] = {0, 0};
+    nd_region r = {lo, hi, NULL, x};
+    nd_error err;
+    cr_assert_eq(nd_eq_curve_init(&c, &fold_model, p, 0, &r, &err), ND_OK);
+    nd_branch b;
+    nd_status st = nd_continue(&c.type, u0, NULL, NULL, &b, &err);
+    if (st) cr_expect(strstr(err.msg, "not on the equilibrium curve"), "%s", err.msg);
+    else cr_expect(fabs(b.u[0] * b.u[0] - b.u[2]) < 1e-8, "the corrector found the curve: (%g, %g)", b.u[0], b.u[2]);
+    if (!st) nd_branch_free(&b);
+    cr_expect_eq(nd_eq_curve_init(&c, &fold_model, p, 3, &r, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "out of range"), "%s", err.msg);
+    nd_eq_curve_free(&c);
+}
