@@ -208,3 +208,127 @@ Test(continuation, bad_starts_are_explained)
     cr_expect(strstr(err.msg, "out of range"), "%s", err.msg);
     nd_eq_curve_free(&c);
 }
+
+/* Continues the equilibria of a zoo model in parameter `par` from p0 to p1, starting at the
+ * single equilibrium found at p0 (the one with the lowest first variable when there are more). */
+static void zoo_branch(const char *name, const char *par, double p0, double p1, const double *lo, const double *hi,
+                       const char *set, nd_branch *b, nd_eq_curve *c)
+{
+    const nd_model *m = nd_builtin_find(name);
+    cr_assert_not_null(m);
+    size_t n = m->n_vars;
+    double p[16], x[8];
+    nd_model_default_params(m, p);
+    nd_model_default_state(m, x);
+    nd_error err;
+    if (set) cr_assert_eq(nd_model_set_par(m, p, set, &err), ND_OK, "%s", err.msg);
+    int k = nd_model_par_index(m, par, &err);
+    cr_assert(k >= 0, "%s", err.msg);
+    p[k] = p0;
+    nd_region r = {lo, hi, NULL, x};
+    nd_fp_result fr;
+    cr_assert_eq(nd_fixed_points(m, p, &r, NULL, &fr, &err), ND_OK, "%s", err.msg);
+    cr_assert(fr.n >= 1);
+    double u0[9], blo[9], bhi[9];
+    for (size_t i = 0; i < n; i++) u0[i] = fr.points[0].x[i], blo[i] = lo[i], bhi[i] = hi[i];
+    u0[n] = p0, blo[n] = p0 - 1e-9, bhi[n] = p1;
+    nd_fp_result_free(&fr);
+    cr_assert_eq(nd_eq_curve_init(c, m, p, k, &r, &err), ND_OK, "%s", err.msg);
+    nd_cont_opts o;
+    nd_cont_opts_init(&o);
+    o.lo = blo, o.hi = bhi, o.h_max = (p1 - p0) / 20;
+    cr_assert_eq(nd_continue(&c->type, u0, NULL, &o, b, &err), ND_OK, "%s", err.msg);
+}
+
+Test(continuation, hodgkin_huxley_hopf_points_against_published_values)
+{
+    /* With the classic leak gL = 0.3 mS/cm^2 (the zoo follows BrainPy's 0.03) the rest state
+     * of the Hodgkin–Huxley model loses stability in a subcritical Hopf bifurcation at
+     * I = 9.78 uA/cm^2 and regains it in a supercritical one at I = 154.5 (Rinzel & Miller
+     * (1980) Math. Biosci. 49:27; Hassard (1978) J. Theor. Biol. 71:401). Published to the
+     * digits given, hence the tolerance 0.01. */
+    const double lo[4] = {-100, 0, 0, 0}, hi[4] = {60, 1, 1, 1};
+    nd_branch b;
+    nd_eq_curve c;
+    zoo_branch("hodgkin_huxley", "Iext", 0, 200, lo, hi, "gL=0.3", &b, &c);
+    cr_assert_eq(count(&b, ND_EQ_H), 2, "stop: %s", b.stop_reason);
+    cr_expect(fabs(b.special[0].u[4] - 9.78) < 0.01, "I_H1 = %.6g", b.special[0].u[4]);
+    cr_expect(fabs(b.special[1].u[4] - 154.5) < 0.05, "I_H2 = %.6g", b.special[1].u[4]);
+    cr_expect(b.special[0].data[1] > 0, "subcritical: l1 = %g", b.special[0].data[1]);
+    cr_expect(b.special[1].data[1] < 0, "supercritical: l1 = %g", b.special[1].data[1]);
+    nd_branch_free(&b);
+    nd_eq_curve_free(&c);
+}
+
+/* Morris–Lecar, independently of the continuation: on the equilibrium curve w = w_inf(V) and
+ * I = I_ss(V) = gL(V - VL) + gCa m_inf(V)(V - VCa) + gK w_inf(V)(V - VK). Folds are the
+ * extrema of I_ss; Hopf points are where the trace of the Jacobian,
+ * -(gL + gCa (m_inf' (V - VCa) + m_inf) + gK w_inf)/C - phi / tau_w(V), vanishes (with the
+ * determinant positive). Parameters as in models/morris_lecar.c (Rinzel & Ermentrout 1989). */
+typedef struct ml_pars {
+    double C, gL, VL, gCa, VCa, gK, VK, V1, V2, V3, V4, phi;
+} ml_pars;
+
+static double ml_minf(const ml_pars *q, double V) { return 0.5 * (1 + tanh((V - q->V1) / q->V2)); }
+static double ml_winf(const ml_pars *q, double V) { return 0.5 * (1 + tanh((V - q->V3) / q->V4)); }
+static double ml_iss(const ml_pars *q, double V)
+{
+    return q->gL * (V - q->VL) + q->gCa * ml_minf(q, V) * (V - q->VCa) + q->gK * ml_winf(q, V) * (V - q->VK);
+}
+static double ml_trace(const ml_pars *q, double V)
+{
+    double h = 1e-6, dm = (ml_minf(q, V + h) - ml_minf(q, V - h)) / (2 * h);
+    double tau = 1 / cosh((V - q->V3) / (2 * q->V4));
+    return -(q->gL + q->gCa * (dm * (V - q->VCa) + ml_minf(q, V)) + q->gK * ml_winf(q, V)) / q->C - q->phi / tau;
+}
+
+static double bisect(double (*f)(const ml_pars *, double), const ml_pars *q, double a, double b)
+{
+    for (int it = 0; it < 200; it++) {
+        double mid = 0.5 * (a + b);
+        if ((f(q, a) < 0) == (f(q, mid) < 0)) a = mid;
+        else b = mid;
+    }
+    return 0.5 * (a + b);
+}
+
+static double ml_diss(const ml_pars *q, double V) { return (ml_iss(q, V + 1e-5) - ml_iss(q, V - 1e-5)) / 2e-5; }
+
+Test(continuation, morris_lecar_hopf_and_fold_against_independent_conditions)
+{
+    const double lo[2] = {-80, -0.1}, hi[2] = {60, 1};
+    ml_pars hopf = {20, 2, -60, 4.4, 120, 8, -84, -1.2, 18, 2, 30, 0.04};
+    nd_branch b;
+    nd_eq_curve c;
+    zoo_branch("morris_lecar", "I", 0, 300, lo, hi, NULL, &b, &c);
+    cr_assert(count(&b, ND_EQ_H) >= 1, "stop: %s", b.stop_reason);
+    /* the first sign change of the trace above rest */
+    double V = -60, Vh = NAN;
+    for (; V < 40; V += 0.01)
+        if (ml_trace(&hopf, V) < 0 && ml_trace(&hopf, V + 0.01) >= 0) {
+            Vh = bisect(ml_trace, &hopf, V, V + 0.01);
+            break;
+        }
+    cr_assert(isfinite(Vh));
+    double Ih = ml_iss(&hopf, Vh);
+    cr_expect(fabs(b.special[0].u[2] - Ih) < 1e-6, "I_H = %.10g, trace condition %.10g", b.special[0].u[2], Ih);
+    nd_branch_free(&b);
+    nd_eq_curve_free(&c);
+
+    ml_pars snic = {20, 2, -60, 4.0, 120, 8, -84, -1.2, 18, 12, 17.4, 1.0 / 15};
+    zoo_branch("morris_lecar_snic", "I", 0, 150, lo, hi, NULL, &b, &c);
+    const nd_special_point *lp = first(&b, ND_EQ_LP);
+    cr_assert_not_null(lp, "stop: %s", b.stop_reason);
+    /* the lower stable branch ends at the local maximum of I_ss (the SNIC fold) */
+    double Vmax = NAN;
+    for (V = -70; V < 20; V += 0.01)
+        if (ml_diss(&snic, V) > 0 && ml_diss(&snic, V + 0.01) <= 0) {
+            Vmax = bisect(ml_diss, &snic, V, V + 0.01);
+            break;
+        }
+    cr_assert(isfinite(Vmax));
+    cr_expect(fabs(lp->u[2] - ml_iss(&snic, Vmax)) < 1e-6, "I_LP = %.10g, max of I_ss %.10g", lp->u[2],
+              ml_iss(&snic, Vmax));
+    nd_branch_free(&b);
+    nd_eq_curve_free(&c);
+}
