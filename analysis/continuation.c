@@ -294,8 +294,15 @@ static nd_status run(cont *w, const double *u0, const double *v0, nd_branch *b)
             }
             continue;
         }
-        if (!in_box(w, un)) {
-            snprintf(b->stop_reason, sizeof b->stop_reason, "left the box after u[N-1] = %.10g", u[N - 1]);
+        if (!in_box(w, un)) { /* end exactly on the box: interpolate to the first face crossed */
+            double s = 1.0;
+            for (size_t i = 0; i < N; i++) {
+                if (un[i] > w->o.hi[i] && un[i] != u[i]) s = fmin(s, (w->o.hi[i] - u[i]) / (un[i] - u[i]));
+                if (un[i] < w->o.lo[i] && un[i] != u[i]) s = fmin(s, (w->o.lo[i] - u[i]) / (un[i] - u[i]));
+            }
+            for (size_t i = 0; i < N; i++) un[i] = u[i] + fmax(s, 0.0) * (un[i] - u[i]);
+            if ((st = push_point(b, un, label_of(w, un), w->err))) return st;
+            snprintf(b->stop_reason, sizeof b->stop_reason, "left the box at u[N-1] = %.10g", un[N - 1]);
             return ND_OK;
         }
         /* orientation: the corrected tangent keeps the direction of travel */

@@ -165,14 +165,18 @@ static uint64_t splitmix64(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-static const unsigned primes[] = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53};
+static const unsigned primes[64] = {
+    2,   3,   5,   7,   11,  13,  17,  19,  23,  29,  31,  37,  41,  43,  47,  53,
+    59,  61,  67,  71,  73,  79,  83,  89,  97,  101, 103, 107, 109, 113, 127, 131,
+    137, 139, 149, 151, 157, 163, 167, 173, 179, 181, 191, 193, 197, 199, 211, 223,
+    227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277, 281, 283, 293, 307, 311};
 
 /* Seed j: a Halton point shifted modulo 1 by a per-dimension offset from the seed
  * (Cranley–Patterson rotation), mapped into the box. */
 static void seed_point(const fp_problem *pb, size_t j, const double *shift, double *z)
 {
     for (size_t a = 0; a < pb->k; a++) {
-        double u = radical_inverse(j + 1, primes[a % 16]) + shift[a];
+        double u = radical_inverse(j + 1, primes[a]) + shift[a];
         u -= floor(u);
         size_t i = pb->free_idx[a];
         z[a] = pb->r->lo[i] + u * (pb->r->hi[i] - pb->r->lo[i]);
@@ -353,6 +357,9 @@ nd_status nd_fixed_points(const nd_model *m, const double *p, const nd_region *r
     memset(res, 0, sizeof *res);
     nd_status st = nd_model_validate(m, err);
     if (st || (st = nd_region_check(m, region, err))) return st;
+    if (!p && m->n_pars) return nd_fail(err, ND_EINVAL, "fixed points: parameter vector p is NULL");
+    for (size_t i = 0; i < m->n_pars; i++)
+        if (!isfinite(p[i])) return nd_fail(err, ND_EINVAL, "parameter %s = %g is not finite", m->par_names[i], p[i]);
     nd_fp_opts defaults;
     if (!opts) nd_fp_opts_init(&defaults), opts = &defaults;
     gsl_set_error_handler_off();

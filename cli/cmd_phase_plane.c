@@ -227,6 +227,10 @@ static int write_trajectories(const pp_args *a, const nd_model *m, const double 
     int rc = EXIT_OK;
     for (int k = 0; k < a->n_trajs && !rc; k++) {
         double *x0 = malloc(m->n_vars * sizeof *x0);
+        if (!x0) {
+            rc = EXIT_FAILED;
+            break;
+        }
         memcpy(x0, r->at, m->n_vars * sizeof *x0);
         rc = parse_point(m, a->trajs[k], x0);
         for (int dir = 0; dir < 2 && !rc; dir++) {
@@ -326,6 +330,14 @@ static int run(pp_args *a, const nd_model *m, double *p, double *x)
         for (size_t v = 0; v < n; v++) pl.fixed[v] = (int)v != pl.ix && (int)v != pl.iy;
         rc = make_outdir(a->outdir);
     }
+    /* check every --traj point before any file is written */
+    double *probe = malloc(n * sizeof *probe);
+    if (!probe) rc = EXIT_FAILED;
+    for (int k = 0; !rc && k < a->n_trajs; k++) {
+        memcpy(probe, x, n * sizeof *probe);
+        rc = parse_point(m, a->trajs[k], probe);
+    }
+    free(probe);
     nd_region r = {pl.lo, pl.hi, pl.fixed, x};
     nd_fp_result fps = {0};
     size_t px = 0, py = 0;

@@ -332,3 +332,50 @@ Test(continuation, morris_lecar_hopf_and_fold_against_independent_conditions)
     nd_branch_free(&b);
     nd_eq_curve_free(&c);
 }
+
+Test(continuation, diagram_switches_branches_at_the_pitchfork)
+{
+    /* x' = mu x - x^3: from mu = -1 the trivial branch x = 0 reaches the branch point at
+     * mu = 0, where the branches x = +-sqrt(mu) start */
+    double p[1] = {-1.0}, lo[2] = {-2, -2}, hi[2] = {2, 2}, x[2] = {0, 0};
+    nd_region r = {lo, hi, NULL, x};
+    nd_bif_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_1d(&pitch_model, p, 0, -1, 1, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(d.n_start, 1);
+    cr_assert_eq(d.n_branches, 3, "%zu branches", d.n_branches);
+    cr_expect_eq(d.from_bp[0], -1);
+    int upper = 0, lower = 0;
+    for (size_t b = 1; b < 3; b++) {
+        const nd_branch *br = &d.branches[b];
+        cr_expect_eq(d.from_bp[b], 0);
+        /* the last point is interpolated onto the box face; the one before is corrected */
+        double xe = br->u[(br->n - 2) * 3], mu = br->u[(br->n - 2) * 3 + 2];
+        if (fabs(xe) > 0.5) {
+            cr_expect(fabs(xe * xe - mu) < 1e-9, "near the end of branch %zu: x = %g, mu = %g", b, xe, mu);
+            upper += xe > 0, lower += xe < 0;
+            cr_expect_eq(br->label[br->n - 1], 1, "the pitchfork branches are stable");
+        }
+    }
+    cr_expect(upper == 1 && lower == 1, "one branch on each side (%d, %d)", upper, lower);
+    cr_expect_eq(d.branches[0].label[d.branches[0].n - 1], 0, "the trivial branch is unstable past mu = 0");
+    nd_bif_diagram_free(&d);
+}
+
+Test(continuation, diagram_of_morris_lecar_snic_follows_the_fold)
+{
+    /* at I = 0 the SNIC set has three equilibria; the lower two lie on one branch joined at
+     * the fold, so the diagram has two branches, not three */
+    const nd_model *m = nd_builtin_find("morris_lecar_snic");
+    double p[16], x[2], lo[2] = {-80, -0.1}, hi[2] = {60, 1};
+    nd_model_default_params(m, p);
+    nd_model_default_state(m, x);
+    nd_region r = {lo, hi, NULL, x};
+    nd_bif_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_1d(m, p, nd_model_par_index(m, "I", NULL), 0, 150, &r, NULL, &d, &err), ND_OK, "%s",
+                 err.msg);
+    cr_expect_eq(d.n_start, 3);
+    cr_expect_eq(d.n_branches, 2, "%zu branches", d.n_branches);
+    nd_bif_diagram_free(&d);
+}

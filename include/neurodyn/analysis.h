@@ -34,7 +34,8 @@ nd_status nd_region_check(const nd_model *m, const nd_region *r, nd_error *err);
  * descending), eigenvectors as columns (vec_re, vec_im: k x k row-major, may be NULL), and the
  * type name (static string): 1D "saddle node" / "stable point" / "unstable point"; 2D BrainPy's
  * twelve types from trace, determinant and discriminant; kD from the eigenvalue signature.
- * *stable is 1 when every eigenvalue has a negative real part. */
+ * *stable is 1 exactly when the type name starts with "stable" (marginal cases such as
+ * "center" count as not stable). */
 nd_status nd_stability(size_t k, const double *J, double *re, double *im, double *vec_re,
                        double *vec_im, const char **type, int *stable, nd_error *err);
 

@@ -69,9 +69,9 @@ typedef struct nd_branch {
 } nd_branch;
 
 /* Continues from u0 (which need not lie exactly on the curve: it is corrected first) along the
- * tangent v0 (NULL: computed, oriented by o->direction), until the box, the point budget, or a
- * failure of the corrector at the smallest step (the reason is in stop_reason; the branch so
- * far is returned with ND_OK). */
+ * tangent v0 (NULL: computed, oriented by o->direction), until the box (the last point is then
+ * interpolated onto the box face), the point budget, or a failure of the corrector at the
+ * smallest step (the reason is in stop_reason; the branch so far is returned with ND_OK). */
 nd_status nd_continue(const nd_curve_type *c, const double *u0, const double *v0,
                       const nd_cont_opts *o, nd_branch *out, nd_error *err);
 void nd_branch_free(nd_branch *b);
@@ -96,6 +96,28 @@ typedef struct nd_eq_curve {
 nd_status nd_eq_curve_init(nd_eq_curve *c, const nd_model *m, const double *p, int par,
                            const nd_region *region, nd_error *err);
 void nd_eq_curve_free(nd_eq_curve *c);
+
+/* ---- one-parameter diagrams -------------------------------------------------------------------- */
+typedef struct nd_bif_diagram {
+    const nd_model *m;
+    int par;
+    size_t n_free;
+    size_t *free_idx;        /* the free variables, in the order of u */
+    size_t n_branches;
+    nd_branch *branches;     /* u = (free variables, parameter); labels: 1 stable, 0 unstable */
+    int *from_bp;            /* -1, or the branch whose branch point started this one */
+    size_t n_start;          /* equilibria found at the start of the range */
+} nd_bif_diagram;
+
+/* The equilibrium diagram of m in parameter par over [p_lo, p_hi]: the equilibria at p_lo are
+ * found in the region (nd_fixed_points), each is continued while it stays in the box (the
+ * region's ranges and [p_lo, p_hi]), skipping those already on a computed branch, and at every
+ * branch point both halves of the crossing branch are followed. o may be NULL (h_max is then
+ * (p_hi - p_lo)/50). */
+nd_status nd_bifurcation_1d(const nd_model *m, const double *p, int par, double p_lo, double p_hi,
+                            const nd_region *region, const nd_cont_opts *o, nd_bif_diagram *out,
+                            nd_error *err);
+void nd_bif_diagram_free(nd_bif_diagram *d);
 
 /* The first Lyapunov coefficient at a Hopf point x of the free system (Kuznetsov, Elements of
  * Applied Bifurcation Theory, 3rd ed., eq. 3.20 in invariant form), multilinear forms by
