@@ -30,6 +30,7 @@ typedef struct cont {
     nd_cont_opts o;
     size_t N;
     double *J, *B, *rhs, *rhs2, *F, *tmp, *dx;
+    double *u, *v, *un, *vn, *uz, *vz, *e; /* N each */
     gsl_permutation *perm;
     nd_error *err;
 } cont;
@@ -53,6 +54,8 @@ static nd_status jacobian(cont *w, const double *u, double *J)
     }
     return ND_OK;
 }
+
+static int has_hooks(const cont *w) { return w->c->bordered_factor && w->c->bordered_solve; }
 
 /* B = [J; v^T], LU-factorised in place; 0 when non-singular. */
 static int factor_bordered(cont *w, const double *J, const double *v)
@@ -86,9 +89,9 @@ static double norm(const double *v, size_t n)
 static nd_status tangent(cont *w, const double *u, const double *ref, double *t)
 {
     size_t N = w->N;
-    nd_status st = jacobian(w, u, w->J);
+    nd_status st = has_hooks(w) ? ND_OK : jacobian(w, u, w->J);
     if (st) return st;
-    double e[64];
+    double *e = w->e;
     const double *r = ref;
     for (size_t trial = 0; trial <= N; trial++) {
         if (!ref || trial > 0) { /* no reference, or a singular border: try unit vectors */
@@ -97,10 +100,13 @@ static nd_status tangent(cont *w, const double *u, const double *ref, double *t)
             e[k] = 1.0;
             r = e;
         }
-        if (factor_bordered(w, w->J, r)) continue;
         memset(t, 0, N * sizeof *t);
         t[N - 1] = 1.0;
-        if (solve_bordered(w, t)) continue;
+        if (has_hooks(w)) {
+            if (w->c->bordered_factor(w->c->ctx, u, r, NULL, NULL) || w->c->bordered_solve(w->c->ctx, t, NULL)) continue;
+        } else if (factor_bordered(w, w->J, r) || solve_bordered(w, t)) {
+            continue;
+        }
         double n = norm(t, N);
         if (!(n > 0) || !isfinite(n)) continue;
         double dot = 0.0;
@@ -122,16 +128,25 @@ static int correct(cont *w, double *x, double *v)
     size_t N = w->N, M = N - 1;
     const nd_curve_type *c = w->c;
     for (int it = 1; it <= w->o.max_newton; it++) {
-        if (c->residual(c->ctx, x, w->F, NULL) || jacobian(w, x, w->J)) return -1;
-        if (factor_bordered(w, w->J, v)) return -1;
+        if (c->residual(c->ctx, x, w->F, NULL)) return -1;
         /* R = [F; 0], Q = [J v; 0] */
-        for (size_t i = 0; i < M; i++) {
-            double jv = 0.0;
-            for (size_t j = 0; j < N; j++) jv += w->J[i * N + j] * v[j];
-            w->rhs[i] = w->F[i], w->rhs2[i] = jv;
+        if (has_hooks(w)) {
+            if (c->bordered_factor(c->ctx, x, v, w->rhs2, NULL)) return -1;
+        } else {
+            if (jacobian(w, x, w->J) || factor_bordered(w, w->J, v)) return -1;
+            for (size_t i = 0; i < M; i++) {
+                double jv = 0.0;
+                for (size_t j = 0; j < N; j++) jv += w->J[i * N + j] * v[j];
+                w->rhs2[i] = jv;
+            }
         }
+        memcpy(w->rhs, w->F, M * sizeof *w->rhs);
         w->rhs[M] = 0.0, w->rhs2[M] = 0.0;
-        if (solve_bordered(w, w->rhs) || solve_bordered(w, w->rhs2)) return -1;
+        if (has_hooks(w)) {
+            if (c->bordered_solve(c->ctx, w->rhs, NULL) || c->bordered_solve(c->ctx, w->rhs2, NULL)) return -1;
+        } else if (solve_bordered(w, w->rhs) || solve_bordered(w, w->rhs2)) {
+            return -1;
+        }
         for (size_t j = 0; j < N; j++) v[j] -= w->rhs2[j];
         double nv = norm(v, N);
         if (!(nv > 0) || !isfinite(nv)) return -1;
@@ -210,6 +225,7 @@ static nd_status eval_tests(cont *w, const double *u, const double *v, double *p
 {
     const nd_curve_type *c = w->c;
     if (!c->n_tests) return ND_OK;
+    if (has_hooks(w)) return c->tests(c->ctx, u, v, NULL, psi, w->err);
     nd_status st = jacobian(w, u, w->J);
     return st ? st : c->tests(c->ctx, u, v, w->J, psi, w->err);
 }
@@ -251,7 +267,7 @@ static nd_status check_tests(cont *w, nd_branch *b, const double *u0, const doub
                              const double *psi0, const double *psi1)
 {
     const nd_curve_type *c = w->c;
-    double uz[64], vz[64], data[ND_CONT_DATA];
+    double *uz = w->uz, *vz = w->vz, data[ND_CONT_DATA];
     for (size_t k = 0; k < c->n_tests; k++) {
         if (!(psi0[k] * psi1[k] < 0)) continue;
         if (locate(w, (int)k, u0, v0, h, psi0[k], psi1[k], uz, vz)) continue; /* not resolvable: skip */
@@ -267,7 +283,7 @@ static nd_status check_tests(cont *w, nd_branch *b, const double *u0, const doub
 static nd_status run(cont *w, const double *u0, const double *v0, nd_branch *b)
 {
     size_t N = w->N;
-    double u[64], v[64], un[64], vn[64], psi[ND_CONT_MAX_TESTS], psin[ND_CONT_MAX_TESTS];
+    double *u = w->u, *v = w->v, *un = w->un, *vn = w->vn, psi[ND_CONT_MAX_TESTS], psin[ND_CONT_MAX_TESTS];
     memcpy(u, u0, N * sizeof *u);
     nd_status st;
     if (v0) {
@@ -325,8 +341,10 @@ nd_status nd_continue(const nd_curve_type *c, const double *u0, const double *v0
 {
     if (!out) return nd_fail(err, ND_EINVAL, "continuation: branch is NULL");
     memset(out, 0, sizeof *out);
-    if (!c || !c->residual || c->dim < 2 || c->dim > 64)
-        return nd_fail(err, ND_EINVAL, "continuation: the curve type needs a residual and 2..64 unknowns");
+    int hooks = c && c->bordered_factor && c->bordered_solve;
+    if (!c || !c->residual || c->dim < 2 || (!hooks && c->dim > 64))
+        return nd_fail(err, ND_EINVAL, "continuation: the curve type needs a residual and 2..64 unknowns "
+                                       "(more with its own bordered solver)");
     if (c->n_tests > ND_CONT_MAX_TESTS || (c->n_tests && !c->tests))
         return nd_fail(err, ND_EINVAL, "continuation: bad test-function table");
     cont w = {.c = c, .N = c->dim, .err = err};
@@ -344,19 +362,23 @@ nd_status nd_continue(const nd_curve_type *c, const double *u0, const double *v0
     if (!w.o.direction) w.o.direction = 1;
     size_t N = w.N;
     gsl_set_error_handler_off();
-    double *mem = calloc(2 * N * N + 6 * N, sizeof *mem);
-    w.perm = gsl_permutation_alloc(N);
-    if (!mem || !w.perm) {
+    size_t dense = hooks ? 0 : 2 * N * N; /* structured curve types bring their own solver */
+    double *mem = calloc(dense + 13 * N, sizeof *mem);
+    w.perm = hooks ? NULL : gsl_permutation_alloc(N);
+    if (!mem || (!hooks && !w.perm)) {
         free(mem);
         if (w.perm) gsl_permutation_free(w.perm);
         return nd_fail(err, ND_ENOMEM, "continuation: no memory for N = %zu", N);
     }
-    w.J = mem, w.B = mem + N * N, w.rhs = mem + 2 * N * N, w.rhs2 = w.rhs + N;
-    w.F = w.rhs2 + N, w.tmp = w.F + N, w.dx = w.tmp + N;
+    w.J = hooks ? NULL : mem, w.B = hooks ? NULL : mem + N * N;
+    double *vec = mem + dense;
+    w.rhs = vec, w.rhs2 = vec + N, w.F = vec + 2 * N, w.tmp = vec + 3 * N, w.dx = vec + 4 * N;
+    w.u = vec + 5 * N, w.v = vec + 6 * N, w.un = vec + 7 * N, w.vn = vec + 8 * N;
+    w.uz = vec + 9 * N, w.vz = vec + 10 * N, w.e = vec + 11 * N;
     out->dim = N;
     nd_status st = run(&w, u0, v0, out);
     free(mem);
-    gsl_permutation_free(w.perm);
+    if (w.perm) gsl_permutation_free(w.perm);
     if (st) nd_branch_free(out);
     return st;
 }

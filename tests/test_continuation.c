@@ -379,3 +379,58 @@ Test(continuation, diagram_of_morris_lecar_snic_follows_the_fold)
     cr_expect_eq(d.n_branches, 2, "%zu branches", d.n_branches);
     nd_bif_diagram_free(&d);
 }
+
+/* A curve type that brings its own bordered solver (the hook large structured systems use):
+ * the unit circle x^2 + y^2 = 1, B = [2x 2y; v1 v2] solved by Cramer's rule. */
+typedef struct circle_ctx {
+    double B[4];
+    int factored;
+} circle_ctx;
+
+static nd_status circle_F(void *ctx, const double *u, double *F, nd_error *err)
+{
+    (void)ctx, (void)err;
+    F[0] = u[0] * u[0] + u[1] * u[1] - 1.0;
+    return ND_OK;
+}
+
+static nd_status circle_factor(void *ctx, const double *u, const double *v, double *Jv, nd_error *err)
+{
+    (void)err;
+    circle_ctx *c = ctx;
+    c->B[0] = 2 * u[0], c->B[1] = 2 * u[1], c->B[2] = v[0], c->B[3] = v[1];
+    if (Jv) Jv[0] = 2 * u[0] * v[0] + 2 * u[1] * v[1];
+    c->factored++;
+    return ND_OK;
+}
+
+static nd_status circle_solve(void *ctx, double *x, nd_error *err)
+{
+    circle_ctx *c = ctx;
+    double det = c->B[0] * c->B[3] - c->B[1] * c->B[2];
+    if (det == 0) return nd_fail(err, ND_EFAILED, "singular");
+    double a = (x[0] * c->B[3] - c->B[1] * x[1]) / det, b = (c->B[0] * x[1] - c->B[2] * x[0]) / det;
+    x[0] = a, x[1] = b;
+    return ND_OK;
+}
+
+Test(continuation, curve_types_can_bring_their_own_linear_solver)
+{
+    circle_ctx ctx = {{0}, 0};
+    nd_curve_type c = {.name = "circle", .dim = 2, .residual = circle_F, .bordered_factor = circle_factor,
+                       .bordered_solve = circle_solve, .ctx = &ctx};
+    nd_cont_opts o;
+    nd_cont_opts_init(&o);
+    o.max_points = 100;
+    double u0[2] = {1.0, 0.0};
+    nd_branch b;
+    nd_error err;
+    cr_assert_eq(nd_continue(&c, u0, NULL, &o, &b, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(b.n, 100);
+    cr_expect(ctx.factored > 0, "the hooks were used");
+    for (size_t i = 0; i < b.n; i++) {
+        double r = hypot(b.u[2 * i], b.u[2 * i + 1]);
+        cr_expect(fabs(r - 1) < 1e-10, "point %zu at radius %.15g", i, r);
+    }
+    nd_branch_free(&b);
+}

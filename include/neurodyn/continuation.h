@@ -21,7 +21,8 @@ extern "C" {
 
 typedef struct nd_curve_type {
     const char *name;
-    size_t dim; /* N: unknowns; the defining system has N - 1 equations */
+    size_t dim; /* N: unknowns; the defining system has N - 1 equations (N <= 64 unless the
+                   bordered_* hooks below are given) */
     /* F(u) (N - 1 values); non-zero status when u is outside the domain (non-finite values) */
     nd_status (*residual)(void *ctx, const double *u, double *F, nd_error *err);
     /* (N - 1) x N row-major; NULL: central finite differences of residual */
@@ -36,6 +37,13 @@ typedef struct nd_curve_type {
     int (*accept)(void *ctx, int k, const double *u, const double *v, double *data);
     /* per-point label, e.g. stability of an equilibrium (1 stable, 0 unstable); may be NULL */
     int (*label)(void *ctx, const double *u);
+    /* Optional linear algebra for large structured systems (e.g. collocation of cycles, solved
+     * by condensation or a sparse factorisation): factor B = [J(u); v^T] keeping whatever
+     * solve needs in ctx, and write J(u) v into Jv (N - 1 values) when Jv is not NULL; solve
+     * replaces x (N values) by B^{-1} x. With these set the continuer never forms J densely,
+     * `jacobian` may be NULL, and `tests` receive J = NULL. */
+    nd_status (*bordered_factor)(void *ctx, const double *u, const double *v, double *Jv, nd_error *err);
+    nd_status (*bordered_solve)(void *ctx, double *x, nd_error *err);
     void *ctx;
 } nd_curve_type;
 
