@@ -8,9 +8,9 @@ OPT     ?= -O2
 SANITIZE ?=
 
 WARN     := -Wall -Wextra -Werror
-CPPFLAGS := -Iinclude -Imodels -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+CPPFLAGS := -Iinclude -Imodels -I/usr/include/suitesparse -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 CFLAGS_ALL = -std=c11 $(OPT) $(NATIVE) -fopenmp-simd -fPIC $(WARN) $(SANITIZE) $(CFLAGS)
-LIBS     := -lnlopt -lgsl -lgslcblas -ljansson -ldl -lm
+LIBS     := -lklu -lamd -lcolamd -lbtf -lsuitesparseconfig -lnlopt -lgsl -lgslcblas -ljansson -ldl -lm
 LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
 STAMP   := build/.deps-ok

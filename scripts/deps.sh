@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh STAMPFILE   (the stamp is written when everything is present)
 set -euo pipefail
 stamp=${1:-build/.deps-ok}
-packages=(build-essential pkg-config libgsl-dev libnlopt-dev libcriterion-dev gnuplot-nox
+packages=(build-essential pkg-config libgsl-dev libnlopt-dev libcriterion-dev gnuplot-nox libsuitesparse-dev
           librandom123-dev libjansson-dev)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
