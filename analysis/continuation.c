@@ -164,8 +164,10 @@ static int correct(cont *w, double *x, double *v)
 static int in_box(const cont *w, const double *u)
 {
     if (!w->o.lo || !w->o.hi) return 1;
-    for (size_t i = 0; i < w->N; i++)
-        if (u[i] < w->o.lo[i] || u[i] > w->o.hi[i]) return 0;
+    for (size_t i = 0; i < w->N; i++) { /* a curve lying on a face (x = 0 exactly) stays inside */
+        double slack = 1e-9 * (w->o.hi[i] - w->o.lo[i]);
+        if (u[i] < w->o.lo[i] - slack || u[i] > w->o.hi[i] + slack) return 0;
+    }
     return 1;
 }
 
@@ -237,6 +239,15 @@ static int point_at(cont *w, const double *u0, const double *v0, double s, doubl
     return correct(w, u, v) < 0 ? -1 : 0;
 }
 
+/* point_at, nudged off s when the corrector breaks down exactly there (at a branch point the
+ * bordered matrix itself is singular, and a linear test function lands on it exactly). */
+static int point_near(cont *w, const double *u0, const double *v0, double s, double h, double *u, double *v)
+{
+    if (!point_at(w, u0, v0, s, u, v)) return 0;
+    double eps = 1e-9 * fabs(h);
+    return point_at(w, u0, v0, s + eps, u, v) && point_at(w, u0, v0, s - eps, u, v) ? -1 : 0;
+}
+
 /* Illinois on the arclength between (u0, psi0) and the next point at distance h for the
  * zero of test k; the located point goes to uz (its tangent to vz). */
 static int locate(cont *w, int k, const double *u0, const double *v0, double h, double psi0, double psi1,
@@ -247,7 +258,7 @@ static int locate(cont *w, int k, const double *u0, const double *v0, double h, 
     for (int it = 0; it < 100 && fabs(b - a) > w->o.locate_tol; it++) {
         double s = fb != fa ? b - fb * (b - a) / (fb - fa) : 0.5 * (a + b);
         if (!(s > fmin(a, b) && s < fmax(a, b))) s = 0.5 * (a + b);
-        if (point_at(w, u0, v0, s, uz, vz) || eval_tests(w, uz, vz, psi)) return -1;
+        if (point_near(w, u0, v0, s, h, uz, vz) || eval_tests(w, uz, vz, psi)) return -1;
         double fs = psi[k];
         if (fs == 0.0) return 0;
         if ((fs > 0) == (fb > 0)) {
@@ -260,7 +271,7 @@ static int locate(cont *w, int k, const double *u0, const double *v0, double h, 
             side = -1;
         }
     }
-    return point_at(w, u0, v0, 0.5 * (a + b), uz, vz);
+    return point_near(w, u0, v0, 0.5 * (a + b), h, uz, vz);
 }
 
 static nd_status check_tests(cont *w, nd_branch *b, const double *u0, const double *v0, double h,

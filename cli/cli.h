@@ -33,6 +33,7 @@ int cli_region_from_model(const char *cmd, const nd_model *m, double *lo, double
 int cmd_models(int argc, char **argv);
 int cmd_fixed_points(int argc, char **argv);
 int cmd_phase_plane(int argc, char **argv);
+int cmd_bifurcation(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 

@@ -14,13 +14,14 @@ static const struct {
     {"simulate", cmd_simulate, "integrate a model and write the trajectory as TSV"},
     {"fixed-points", cmd_fixed_points, "equilibria in a box, with eigenvalues and stability"},
     {"phase-plane", cmd_phase_plane, "nullclines, vector field, fixed points, trajectories, separatrices"},
+    {"bifurcation", cmd_bifurcation, "equilibrium diagram in one parameter: LP, Hopf (with l1), BP"},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: neurodyn <command> [MODEL] [options]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nMODEL is a built-in name (neurodyn models), a model .c file or a .so.\n"
                "Every command takes --help. Exit status: 0 success, 1 failed computation, 2 bad usage.\n");
 }

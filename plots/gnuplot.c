@@ -213,3 +213,39 @@ nd_plot_status nd_plot_phase_plane(const nd_phase_plot *s, const char *out, nd_e
     }
     return nd_plot_render(script, err);
 }
+
+nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_error *err)
+{
+    if (!terminal_for(out, 1)) {
+        nd_fail(err, ND_EINVAL, "plot file '%s': use the extension .png, .svg or .pdf", out);
+        return ND_PLOT_FAILED;
+    }
+    char script[PATH_MAX], path[PATH_MAX + 64], ref[3][PATH_MAX];
+    const char *files[3] = {"branches.tsv", "special_points.tsv", "brute.tsv"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%.3000s/%s", s->dir, files[i]);
+        data_ref(path, out, ref[i], sizeof ref[i]);
+    }
+    FILE *f = open_script(out, script, sizeof script, err);
+    if (!f) return ND_PLOT_FAILED;
+    int C = 3 + s->var, S = 3 + (int)s->n_vars; /* branches.tsv: branch, par, vars..., stable */
+    fprintf(f, "# neurodyn bifurcation diagram; edit freely and re-run: gnuplot %s\n", base_name(script));
+    fprintf(f, "%s\nset output '%s'\n", terminal_for(out, 0), base_name(out));
+    fprintf(f, "set datafile separator tab\nset title '%s: equilibria in %s' noenhanced\n", s->title, s->parname);
+    fprintf(f, "set xlabel '%s' noenhanced\nset ylabel '%s' noenhanced\n", s->parname, s->varname);
+    fprintf(f, "set xrange [%.10g:%.10g]\nset offsets 0, 0, graph 0.05, graph 0.05\n", s->plo, s->phi);
+    fprintf(f, "set key outside right top box opaque\nset grid lc rgb '#eeeeee'\n");
+    fprintf(f, "plot '%s' skip 1 using 2:(column(%d) == 1 ? column(%d) : NaN) with lines lw 2.5 lc rgb '#1f77b4' title 'stable', \\\n", ref[0], S, C);
+    fprintf(f, "     '%s' skip 1 using 2:(column(%d) == 0 ? column(%d) : NaN) with lines lw 2 dt 2 lc rgb '#d62728' title 'unstable', \\\n", ref[0], S, C);
+    if (s->brute) {
+        fprintf(f, "     '%s' skip 1 using 2:(stringcolumn(1) eq 'attractor_max' ? column(%d) : NaN) with points pt 7 ps 0.35 lc rgb '#7f7f7f' title 'attractor max/min', \\\n", ref[2], C);
+        fprintf(f, "     '%s' skip 1 using 2:(stringcolumn(1) eq 'attractor_min' ? column(%d) : NaN) with points pt 7 ps 0.35 lc rgb '#7f7f7f' notitle, \\\n", ref[2], C);
+    }
+    fprintf(f, "     '%s' skip 1 using 3:%d with points pt 7 ps 1.6 lc rgb 'black' title 'special points', \\\n", ref[1], C + 1);
+    fprintf(f, "     '%s' skip 1 using 3:%d:1 with labels offset char 1.2,0.9 font ',11' notitle\n", ref[1], C + 1);
+    if (fclose(f) != 0) {
+        nd_fail(err, ND_EIO, "writing '%s' failed", script);
+        return ND_PLOT_FAILED;
+    }
+    return nd_plot_render(script, err);
+}

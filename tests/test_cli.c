@@ -357,3 +357,47 @@ Test(cli, phase_plane_bad_usage)
         cr_expect(strstr(r.err, cases[i][1]), "'%s' said: %s", cases[i][0], r.err);
     }
 }
+
+Test(cli, bifurcation_json_and_files)
+{
+    result r;
+    run(&r, "bifurcation fhn --par Iext=0:2 --outdir bif --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%.300s", r.out);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "parameter")), "Iext");
+    json_t *sp = json_object_get(j, "special_points");
+    cr_assert_eq(json_array_size(sp), 2, "two Hopf points");
+    /* Iext at the Hopf points: V = -+sqrt(1 - b/tau), Iext = -(V - V^3/3) + (V + a)/b */
+    double V = sqrt(1 - 0.8 / 12.5), I1 = -(-V + V * V * V / 3) + (-V + 0.7) / 0.8;
+    json_t *h = json_array_get(sp, 0);
+    cr_expect_str_eq(json_string_value(json_object_get(h, "type")), "H");
+    cr_expect(fabs(json_number_value(json_object_get(h, "Iext")) - I1) < 1e-10);
+    cr_expect_str_eq(json_string_value(json_object_get(h, "criticality")), "subcritical");
+    json_t *br = json_array_get(json_object_get(j, "branches"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(br, "kind")), "equilibrium");
+    cr_expect(json_array_size(json_object_get(br, "points")) > 10);
+    json_decref(j);
+    static char buf[1 << 20];
+    slurp_file("bif/branches.tsv", buf, sizeof buf);
+    cr_expect(strncmp(buf, "branch\tIext\tV\tw\tstable\n", 23) == 0, "%.60s", buf);
+    slurp_file("bif/special_points.tsv", buf, sizeof buf);
+    cr_expect(strncmp(buf, "type\tbranch\tIext\tV\tw\tomega\tfirst_lyapunov\n", 41) == 0, "%.60s", buf);
+}
+
+Test(cli, bifurcation_bad_usage)
+{
+    const char *cases[][2] = {
+        {"bifurcation fhn --par Iexx=0:1", "unknown parameter 'Iexx'"},
+        {"bifurcation fhn --par Iext=1:0", "empty or inverted"},
+        {"bifurcation fhn --par Iext=0:1 --var q", "unknown variable 'q'"},
+        {"bifurcation fhn --t1 10 --transient 20", "--transient"},
+        {"bifurcation lorenz --par sigma=-1:x", "is not a number"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        result r;
+        run(&r, cases[i][0]);
+        cr_expect_eq(r.status, 2, "'%s' exited %d: %s", cases[i][0], r.status, r.err);
+        cr_expect(strstr(r.err, cases[i][1]), "'%s' said: %s", cases[i][0], r.err);
+    }
+}

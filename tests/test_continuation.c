@@ -434,3 +434,31 @@ Test(continuation, curve_types_can_bring_their_own_linear_solver)
     }
     nd_branch_free(&b);
 }
+
+Test(continuation, lorenz_pitchfork_and_subcritical_hopf)
+{
+    /* The origin loses stability in a pitchfork at rho = 1, where C+- are born; they lose
+     * stability in a subcritical Hopf bifurcation at rho_H = sigma (sigma + beta + 3) /
+     * (sigma - beta - 1) = 24.7368 (Lorenz 1963; Sparrow, The Lorenz Equations, 1982). The
+     * branch point lies on a face of the box (z = 0), and the test function is linear in rho,
+     * so the corrector lands exactly on the singular point: both must be handled. */
+    const nd_model *m = nd_builtin_find("lorenz");
+    double p[3], x[3] = {0, 0, 0}, lo[3] = {-25, -30, 0}, hi[3] = {25, 30, 55};
+    nd_model_default_params(m, p);
+    nd_region r = {lo, hi, NULL, x};
+    nd_bif_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_1d(m, p, 2, 0, 30, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(d.n_branches, 3, "origin and the two branches from the pitchfork");
+    const nd_special_point *bp = first(&d.branches[0], ND_EQ_BP);
+    cr_assert_not_null(bp);
+    cr_expect(fabs(bp->u[3] - 1.0) < 1e-10, "rho_BP = %.15g", bp->u[3]);
+    double rho_h = 10.0 * (10.0 + 8.0 / 3 + 3) / (10.0 - 8.0 / 3 - 1);
+    for (size_t b = 1; b < 3; b++) {
+        const nd_special_point *h = first(&d.branches[b], ND_EQ_H);
+        cr_assert_not_null(h, "branch %zu has no Hopf point", b);
+        cr_expect(fabs(h->u[3] - rho_h) < 1e-9, "rho_H = %.15g, exact %.15g", h->u[3], rho_h);
+        cr_expect(h->data[1] > 0, "subcritical: l1 = %g", h->data[1]);
+    }
+    nd_bif_diagram_free(&d);
+}

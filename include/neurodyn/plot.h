@@ -38,6 +38,20 @@ typedef struct nd_phase_plot {
 
 nd_plot_status nd_plot_phase_plane(const nd_phase_plot *spec, const char *out, nd_error *err);
 
+/* The one-parameter diagram from the files `neurodyn bifurcation` writes into dir
+ * (branches.tsv, special_points.tsv, and brute.tsv when brute is set): stable branches solid,
+ * unstable dashed, special points labelled (LP, H, BP), the brute-force attractor extremes as
+ * dots. var is the index of the variable shown, n_vars the model's size. */
+typedef struct nd_bif_plot {
+    const char *dir, *title, *parname, *varname;
+    int var;
+    size_t n_vars;
+    double plo, phi;
+    int brute;
+} nd_bif_plot;
+
+nd_plot_status nd_plot_bifurcation(const nd_bif_plot *spec, const char *out, nd_error *err);
+
 /* Runs gnuplot on a script from the script's folder. */
 nd_plot_status nd_plot_render(const char *script, nd_error *err);
 

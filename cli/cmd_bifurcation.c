@@ -1,0 +1,383 @@
+/* neurodyn bifurcation MODEL --par NAME=LO:HI [...]: the one-parameter equilibrium diagram by
+ * continuation (LP, H with l1, BP with branch switching), optionally with the brute-force
+ * sweep (BrainPy's Bifurcation): fixed points and attractor extremes on a parameter grid. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+static const char *HELP =
+    "usage: neurodyn bifurcation MODEL --par NAME=LO:HI [options]\n"
+    "\n"
+    "Continues every equilibrium found at LO through the box, detecting folds (LP), Hopf\n"
+    "points (H, with the first Lyapunov coefficient: sub- or supercritical) and branch points\n"
+    "(BP, whose other branch is followed too). Writes branches.tsv and special_points.tsv in\n"
+    "DIR; --brute adds the grid sweep brute.tsv (fixed points and, from simulation, the\n"
+    "attractor's max/min of every variable).\n"
+    "\n"
+    "  --par NAME=LO:HI   the bifurcation parameter and its range (default: the model's)\n"
+    "  --range V=LO:HI    box of a variable (default: the model's box); repeatable\n"
+    "  --set NAME=VALUE   set a parameter; repeatable\n"
+    "  --fix NAME=VALUE   hold a variable (diagram of a slice, e.g. a fast subsystem)\n"
+    "  --brute            also the brute-force sweep\n"
+    "  --grid N           points of the sweep (default 200)\n"
+    "  --t1 T             simulated time per sweep point (default 500), --transient T (250)\n"
+    "  --outdir DIR       output folder (default: bifurcation)\n"
+    "  --plot FILE        draw the diagram of the first free variable (PNG, SVG or PDF)\n"
+    "  --var NAME         the variable the plot shows\n"
+    "  --json             print the diagram as JSON on stdout\n";
+
+typedef struct bif_args {
+    const char *model, *par, *outdir, *plot, *var;
+    const char **ranges, **sets, **fixes;
+    int n_ranges, n_sets, n_fixes, brute, json;
+    double t1, transient;
+    unsigned long grid;
+} bif_args;
+
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_GRID, O_T1, O_TRANS, O_OUTDIR, O_PLOT, O_VAR, O_JSON, O_HELP };
+
+static int parse(int argc, char **argv, bif_args *a)
+{
+    static const struct option opts[] = {
+        {"par", required_argument, 0, O_PAR},     {"range", required_argument, 0, O_RANGE},
+        {"set", required_argument, 0, O_SET},     {"fix", required_argument, 0, O_FIX},
+        {"brute", no_argument, 0, O_BRUTE},       {"grid", required_argument, 0, O_GRID},
+        {"t1", required_argument, 0, O_T1},       {"transient", required_argument, 0, O_TRANS},
+        {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
+        {"var", required_argument, 0, O_VAR},     {"json", no_argument, 0, O_JSON},
+        {"help", no_argument, 0, O_HELP},         {0, 0, 0, 0}};
+    opterr = 0;
+    optind = 1;
+    int c, rc = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_PAR: a->par = optarg; break;
+        case O_RANGE: a->ranges[a->n_ranges++] = optarg; break;
+        case O_SET: a->sets[a->n_sets++] = optarg; break;
+        case O_FIX: a->fixes[a->n_fixes++] = optarg; break;
+        case O_BRUTE: a->brute = 1; break;
+        case O_GRID: {
+            char *end;
+            a->grid = strtoul(optarg, &end, 10);
+            if (*end || *optarg == '-' || a->grid < 2 || a->grid > 100000)
+                rc = cli_usage_error("bifurcation", "--grid '%s' must be an integer in 2..100000", optarg);
+            break;
+        }
+        case O_T1: rc = cli_number("bifurcation", "t1", optarg, &a->t1); break;
+        case O_TRANS: rc = cli_number("bifurcation", "transient", optarg, &a->transient); break;
+        case O_OUTDIR: a->outdir = optarg; break;
+        case O_PLOT: a->plot = optarg; break;
+        case O_VAR: a->var = optarg; break;
+        case O_JSON: a->json = 1; break;
+        case 'h':
+        case O_HELP: fputs(HELP, stdout); return -1;
+        default: return cli_usage_error("bifurcation", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+        if (rc) return rc;
+    }
+    for (; optind < argc; optind++) {
+        if (a->model) return cli_usage_error("bifurcation", "unexpected argument '%s'", argv[optind]);
+        a->model = argv[optind];
+    }
+    if (!a->model) return cli_usage_error("bifurcation", "no MODEL given");
+    if (!(a->t1 > 0) || !(a->transient >= 0) || a->transient >= a->t1)
+        return cli_usage_error("bifurcation", "need 0 <= --transient (%g) < --t1 (%g)", a->transient, a->t1);
+    if (a->plot) {
+        const char *ext = strrchr(a->plot, '.');
+        if (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".pdf")))
+            return cli_usage_error("bifurcation", "--plot '%s': use the extension .png, .svg or .pdf", a->plot);
+    }
+    return 0;
+}
+
+static FILE *open_out(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) fprintf(stderr, "neurodyn bifurcation: cannot write '%s': %s\n", path, strerror(errno));
+    return f;
+}
+
+static const char *special_name(int test) { return test == ND_EQ_LP ? "LP" : test == ND_EQ_H ? "H" : "BP"; }
+
+/* The full state of branch point u (free variables from u, fixed ones from at). */
+static void full_state(const nd_bif_diagram *d, const double *u, const double *at, double *x)
+{
+    memcpy(x, at, d->m->n_vars * sizeof *x);
+    for (size_t a = 0; a < d->n_free; a++) x[d->free_idx[a]] = u[a];
+}
+
+static void write_row(FILE *f, const nd_bif_diagram *d, size_t b, const double *u, const double *at, int stable)
+{
+    double x[64];
+    full_state(d, u, at, x);
+    fprintf(f, "%zu\t%.12g", b, u[d->n_free]);
+    for (size_t v = 0; v < d->m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
+    fprintf(f, "\t%d\n", stable);
+}
+
+/* branches.tsv: one block per branch; where stability changes the point is written with both
+ * labels, so solid and dashed pieces meet in the plot. */
+static int write_branches(const bif_args *a, const nd_bif_diagram *d, const double *at)
+{
+    FILE *f = open_out(a->outdir, "branches.tsv");
+    if (!f) return EXIT_FAILED;
+    const nd_model *m = d->m;
+    fprintf(f, "branch\t%s", m->par_names[d->par]);
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
+    fprintf(f, "\tstable\n");
+    size_t N = d->n_free + 1;
+    for (size_t b = 0; b < d->n_branches; b++) {
+        const nd_branch *br = &d->branches[b];
+        if (b) fprintf(f, "\n\n");
+        for (size_t i = 0; i < br->n; i++) {
+            if (i && br->label[i] != br->label[i - 1]) write_row(f, d, b, br->u + i * N, at, br->label[i - 1]);
+            write_row(f, d, b, br->u + i * N, at, br->label[i]);
+        }
+    }
+    return fclose(f) ? EXIT_FAILED : EXIT_OK;
+}
+
+static int write_specials(const bif_args *a, const nd_bif_diagram *d, const double *at)
+{
+    FILE *f = open_out(a->outdir, "special_points.tsv");
+    if (!f) return EXIT_FAILED;
+    const nd_model *m = d->m;
+    fprintf(f, "type\tbranch\t%s", m->par_names[d->par]);
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
+    fprintf(f, "\tomega\tfirst_lyapunov\n");
+    double x[64];
+    for (size_t b = 0; b < d->n_branches; b++)
+        for (size_t s = 0; s < d->branches[b].n_special; s++) {
+            const nd_special_point *sp = &d->branches[b].special[s];
+            full_state(d, sp->u, at, x);
+            fprintf(f, "%s\t%zu\t%.12g", special_name(sp->test), b, sp->u[d->n_free]);
+            for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
+            if (sp->test == ND_EQ_H) fprintf(f, "\t%.10g\t%.10g\n", sp->data[0], sp->data[1]);
+            else fprintf(f, "\tnan\tnan\n");
+        }
+    return fclose(f) ? EXIT_FAILED : EXIT_OK;
+}
+
+/* The brute-force sweep: at each grid value the fixed points with stability, and from a
+ * simulation of the full model the attractor's max/min of every variable after the transient. */
+typedef struct extremes {
+    const double *at;
+    double transient;
+    size_t n;
+    double *mx, *mn;
+} extremes;
+
+static int track(double t, const double *x, void *ctx)
+{
+    extremes *e = ctx;
+    if (t < e->transient) return 0;
+    for (size_t v = 0; v < e->n; v++) e->mx[v] = fmax(e->mx[v], x[v]), e->mn[v] = fmin(e->mn[v], x[v]);
+    return 0;
+}
+
+static int write_brute(const bif_args *a, const nd_model *m, const double *p0, int par, double lo, double hi,
+                       const nd_region *r)
+{
+    FILE *f = open_out(a->outdir, "brute.tsv");
+    if (!f) return EXIT_FAILED;
+    size_t n = m->n_vars;
+    fprintf(f, "kind\t%s", m->par_names[par]);
+    for (size_t v = 0; v < n; v++) fprintf(f, "\t%s", m->var_names[v]);
+    fprintf(f, "\tstable\n");
+    double *p = malloc(m->n_pars * sizeof *p), *x = malloc(n * sizeof *x), *mx = malloc(2 * n * sizeof *mx);
+    int rc = p && x && mx ? EXIT_OK : EXIT_FAILED;
+    for (unsigned long g = 0; !rc && g < a->grid; g++) {
+        memcpy(p, p0, m->n_pars * sizeof *p);
+        p[par] = lo + (hi - lo) * (double)g / (double)(a->grid - 1);
+        nd_fp_result fr;
+        nd_error err;
+        if (nd_fixed_points(m, p, r, NULL, &fr, &err)) {
+            rc = cli_error("bifurcation", &err);
+            break;
+        }
+        for (size_t i = 0; i < fr.n; i++) {
+            fprintf(f, "fixed_point\t%.10g", p[par]);
+            for (size_t v = 0; v < n; v++) fprintf(f, "\t%.10g", fr.points[i].x[v]);
+            fprintf(f, "\t%d\n", fr.points[i].stable);
+        }
+        nd_fp_result_free(&fr);
+        /* the attractor reached from the model's initial state (fixed variables held) */
+        memcpy(x, m->init, n * sizeof *x);
+        for (size_t v = 0; v < n; v++) {
+            if (r->fixed && r->fixed[v]) x[v] = r->at[v];
+            mx[v] = -INFINITY, mx[n + v] = INFINITY;
+        }
+        extremes e = {r->at, a->transient, n, mx, mx + n};
+        nd_trajectory tr;
+        if (nd_phase_trajectory(m, p, r, x, a->t1, a->t1 / 5000, &tr, &err)) continue; /* e.g. blow-up: no attractor */
+        for (size_t i = 0; i < tr.n; i++) track(tr.t[i], tr.x + i * n, &e);
+        nd_trajectory_free(&tr);
+        for (int side = 0; side < 2; side++) {
+            fprintf(f, "%s\t%.10g", side ? "attractor_min" : "attractor_max", p[par]);
+            for (size_t v = 0; v < n; v++) fprintf(f, "\t%.10g", mx[side * n + v]);
+            fprintf(f, "\tnan\n");
+        }
+    }
+    free(p), free(x), free(mx);
+    int bad = fclose(f);
+    return rc ? rc : bad ? EXIT_FAILED : EXIT_OK;
+}
+
+static void print_json(const nd_bif_diagram *d, const double *at)
+{
+    const nd_model *m = d->m;
+    const char *pn = m->par_names[d->par];
+    size_t N = d->n_free + 1;
+    double x[64];
+    printf("{\"model\": ");
+    cli_json_string(stdout, m->name);
+    printf(", \"parameter\": ");
+    cli_json_string(stdout, pn);
+    printf(", \"branches\": [");
+    for (size_t b = 0; b < d->n_branches; b++) {
+        const nd_branch *br = &d->branches[b];
+        printf("%s{\"kind\": \"equilibrium\", \"stop\": ", b ? ", " : "");
+        cli_json_string(stdout, br->stop_reason);
+        printf(", \"points\": [");
+        for (size_t i = 0; i < br->n; i++) {
+            full_state(d, br->u + i * N, at, x);
+            printf("%s{", i ? ", " : "");
+            cli_json_string(stdout, pn);
+            printf(": %.15g, \"state\": {", br->u[i * N + d->n_free]);
+            for (size_t v = 0; v < m->n_vars; v++) {
+                printf("%s", v ? ", " : "");
+                cli_json_string(stdout, m->var_names[v]);
+                printf(": %.15g", x[v]);
+            }
+            printf("}, \"stable\": %s}", br->label[i] == 1 ? "true" : "false");
+        }
+        printf("]}");
+    }
+    printf("], \"special_points\": [");
+    int first = 1;
+    for (size_t b = 0; b < d->n_branches; b++)
+        for (size_t s = 0; s < d->branches[b].n_special; s++) {
+            const nd_special_point *sp = &d->branches[b].special[s];
+            full_state(d, sp->u, at, x);
+            printf("%s{\"type\": \"%s\", ", first ? "" : ", ", special_name(sp->test));
+            first = 0;
+            cli_json_string(stdout, pn);
+            printf(": %.15g, \"state\": {", sp->u[d->n_free]);
+            for (size_t v = 0; v < m->n_vars; v++) {
+                printf("%s", v ? ", " : "");
+                cli_json_string(stdout, m->var_names[v]);
+                printf(": %.15g", x[v]);
+            }
+            printf("}");
+            if (sp->test == ND_EQ_H) {
+                printf(", \"frequency\": %.15g", sp->data[0]);
+                if (isfinite(sp->data[1]))
+                    printf(", \"first_lyapunov\": %.10g, \"criticality\": \"%s\"", sp->data[1],
+                           sp->data[1] < 0 ? "supercritical" : "subcritical");
+            }
+            printf(", \"branch\": %zu}", b);
+        }
+    printf("]}\n");
+}
+
+static int make_outdir(const char *dir)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", dir);
+    for (char *s = tmp + 1; *s; s++)
+        if (*s == '/') *s = '\0', mkdir(tmp, 0755), *s = '/';
+    if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "neurodyn bifurcation: cannot create '%s': %s\n", dir, strerror(errno));
+        return EXIT_FAILED;
+    }
+    return EXIT_OK;
+}
+
+static int run(const bif_args *a, const nd_model *m, double *p, double *x)
+{
+    const char *cmd = "bifurcation";
+    nd_error err;
+    size_t n = m->n_vars;
+    double *lo = calloc(n, sizeof *lo), *hi = calloc(n, sizeof *hi);
+    int *given = calloc(n, sizeof *given), *fixed = calloc(n, sizeof *fixed);
+    int rc = lo && hi && given && fixed ? EXIT_OK : EXIT_FAILED, par = -1, plot_var = -1;
+    double plo = m->bif_lo, phi = m->bif_hi;
+    for (int i = 0; !rc && i < a->n_sets; i++)
+        if (nd_model_set_par(m, p, a->sets[i], &err)) rc = cli_error(cmd, &err);
+    for (int i = 0; !rc && i < a->n_fixes; i++) {
+        if (nd_model_set_var(m, x, a->fixes[i], &err)) {
+            rc = cli_error(cmd, &err);
+            break;
+        }
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(a->fixes[i], "="), a->fixes[i]);
+        fixed[nd_model_var_index(m, name, NULL)] = 1;
+    }
+    for (int i = 0; !rc && i < a->n_ranges; i++) {
+        int idx;
+        double l, h;
+        if ((rc = cli_parse_range(cmd, m, a->ranges[i], 0, &idx, &l, &h))) break;
+        lo[idx] = l, hi[idx] = h, given[idx] = 1;
+    }
+    if (!rc) rc = cli_region_from_model(cmd, m, lo, hi, given, fixed);
+    if (!rc && a->par) rc = cli_parse_range(cmd, m, a->par, 1, &par, &plo, &phi);
+    else if (!rc && m->bif_par) par = nd_model_par_index(m, m->bif_par, NULL);
+    if (!rc && par < 0) rc = cli_usage_error(cmd, "model %s names no default parameter: give --par NAME=LO:HI", m->name);
+    if (!rc && a->var && (plot_var = nd_model_var_index(m, a->var, &err)) < 0) rc = cli_error(cmd, &err);
+    if (!rc) rc = make_outdir(a->outdir);
+    nd_region r = {lo, hi, fixed, x};
+    nd_bif_diagram d = {0};
+    if (!rc && nd_bifurcation_1d(m, p, par, plo, phi, &r, NULL, &d, &err)) rc = cli_error(cmd, &err);
+    if (!rc && d.n_branches == 0)
+        fprintf(stderr, "neurodyn bifurcation: no equilibrium of %s at %s = %g in the box: nothing to continue\n",
+                m->name, m->par_names[par], plo);
+    if (!rc) rc = write_branches(a, &d, x);
+    if (!rc) rc = write_specials(a, &d, x);
+    if (!rc && a->brute) rc = write_brute(a, m, p, par, plo, phi, &r);
+    if (!rc && a->plot) {
+        int v = plot_var >= 0 ? plot_var : (int)d.free_idx[0];
+        nd_bif_plot spec = {a->outdir, m->name, m->par_names[par], m->var_names[v], v, n, plo, phi, a->brute};
+        nd_plot_status ps = nd_plot_bifurcation(&spec, a->plot, &err);
+        if (ps == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
+    }
+    if (!rc && a->json) print_json(&d, x);
+    else if (!rc) {
+        size_t ns = 0;
+        for (size_t b = 0; b < d.n_branches; b++) ns += d.branches[b].n_special;
+        printf("%s of %s in %s = %g:%g: %zu branch%s, %zu special point%s, written to %s\n", "equilibrium diagram",
+               m->name, m->par_names[par], plo, phi, d.n_branches, d.n_branches == 1 ? "" : "es", ns, ns == 1 ? "" : "s",
+               a->outdir);
+    }
+    nd_bif_diagram_free(&d);
+    free(lo), free(hi), free(given), free(fixed);
+    return rc;
+}
+
+int cmd_bifurcation(int argc, char **argv)
+{
+    bif_args a = {0};
+    a.outdir = "bifurcation", a.grid = 200, a.t1 = 500, a.transient = 250;
+    a.ranges = calloc((size_t)argc, sizeof *a.ranges);
+    a.sets = calloc((size_t)argc, sizeof *a.sets);
+    a.fixes = calloc((size_t)argc, sizeof *a.fixes);
+    int rc = (a.ranges && a.sets && a.fixes) ? parse(argc, argv, &a) : EXIT_FAILED;
+    if (rc == 0) {
+        nd_model_ref ref;
+        double *p = NULL, *x = NULL;
+        rc = cli_load_model("bifurcation", a.model, &ref, &p, &x);
+        if (rc == 0) {
+            rc = run(&a, ref.model, p, x);
+            free(p), free(x);
+            nd_model_unload(&ref);
+        }
+    }
+    free(a.ranges), free(a.sets), free(a.fixes);
+    return rc < 0 ? EXIT_OK : rc;
+}
