@@ -341,7 +341,9 @@ static int run(const bif_args *a, const nd_model *m, double *p, double *x)
     if (!rc) rc = write_branches(a, &d, x);
     if (!rc) rc = write_specials(a, &d, x);
     if (!rc && a->brute) rc = write_brute(a, m, p, par, plo, phi, &r);
-    if (!rc && a->plot) {
+    if (!rc && a->plot && d.n_branches == 0)
+        fprintf(stderr, "neurodyn bifurcation: nothing to plot, %s not written\n", a->plot);
+    else if (!rc && a->plot) {
         int v = plot_var >= 0 ? plot_var : (int)d.free_idx[0];
         nd_bif_plot spec = {a->outdir, m->name, m->par_names[par], m->var_names[v], v, n, plo, phi, a->brute};
         nd_plot_status ps = nd_plot_bifurcation(&spec, a->plot, &err);

@@ -14,6 +14,9 @@ run fixed-points fhn --json > "$out/fhn_fixed_points.json"
 run phase-plane fhn --traj V=-2.8,w=-1.8 --traj V=0,w=2 --outdir "$out/fhn_phase_plane" \
     --plot "$out/fhn_phase_plane.png" --json > "$out/fhn_phase_plane.json"
 run simulate fhn --t1 300 --sample 0.1 --out "$out/fhn.tsv" --plot "$out/fhn.png" --json > "$out/fhn.json"
+# equilibria in Iext by continuation (two subcritical Hopf points) over the brute-force sweep
+run bifurcation fhn --par Iext=0:2 --brute --grid 100 --outdir "$out/fhn_bifurcation" \
+    --plot "$out/fhn_bifurcation.png" --json > "$out/fhn_bifurcation.json"
 
 # Hindmarsh–Rose (I = 2, r = 0.001: square-wave bursting); the slow variable z settles first
 run info hindmarsh_rose > "$out/hr_info.txt"
@@ -22,6 +25,10 @@ run simulate hindmarsh_rose --t1 2000 --sample 0.5 --out "$out/hr.tsv" --plot "$
 run fixed-points hindmarsh_rose --fix z=2 --range x=-3:3 --range y=-20:5 --json > "$out/hr_fast_fixed_points.json"
 run phase-plane hindmarsh_rose --fix z=2 --x x=-3:3 --y y=-20:5 --traj x=-0.5,y=-5 \
     --outdir "$out/hr_fast_phase_plane" --plot "$out/hr_fast_phase_plane.png" --json > "$out/hr_fast_phase_plane.json"
+# the fast subsystem's equilibria against the slow variable z held as a parameter would be the
+# fast-slow diagram (issue 6); here: the full model's equilibria in the input current I
+run bifurcation hindmarsh_rose --par I=0:4 --outdir "$out/hr_bifurcation" \
+    --plot "$out/hr_bifurcation.png" --json > "$out/hr_bifurcation.json"
 
 echo "demo: results in $out/:" >&2
 ls -1 "$out" >&2
