@@ -30,6 +30,22 @@ int cli_parse_range(const char *cmd, const nd_model *m, const char *text, int is
 int cli_region_from_model(const char *cmd, const nd_model *m, double *lo, double *hi, const int *given,
                           const int *fixed);
 
+/* The repeatable --set, --fix and --range options of the analysis commands. */
+typedef struct cli_lists {
+    const char **sets, **fixes, **ranges;
+    int n_sets, n_fixes, n_ranges;
+} cli_lists;
+
+/* Applies --set to p and --fix to x (marking fixed), parses --range into lo/hi and fills the
+ * other free variables' boxes from the model (lo, hi, fixed: n_vars each, zeroed). */
+int cli_region(const char *cmd, const nd_model *m, double *p, double *x, const cli_lists *l, double *lo,
+               double *hi, int *fixed);
+
+/* Creates dir (and its parents); the message names the command. */
+int cli_make_dir(const char *cmd, const char *dir);
+/* Opens dir/name for writing, or says why not and returns NULL. */
+FILE *cli_open_out(const char *cmd, const char *dir, const char *name);
+
 int cmd_models(int argc, char **argv);
 int cmd_fixed_points(int argc, char **argv);
 int cmd_phase_plane(int argc, char **argv);

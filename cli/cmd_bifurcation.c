@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -95,15 +94,6 @@ static int parse(int argc, char **argv, bif_args *a)
     return 0;
 }
 
-static FILE *open_out(const char *dir, const char *name)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) fprintf(stderr, "neurodyn bifurcation: cannot write '%s': %s\n", path, strerror(errno));
-    return f;
-}
-
 static const char *special_name(int test) { return test == ND_EQ_LP ? "LP" : test == ND_EQ_H ? "H" : "BP"; }
 
 /* The full state of branch point u (free variables from u, fixed ones from at). */
@@ -126,7 +116,7 @@ static void write_row(FILE *f, const nd_bif_diagram *d, size_t b, const double *
  * labels, so solid and dashed pieces meet in the plot. */
 static int write_branches(const bif_args *a, const nd_bif_diagram *d, const double *at)
 {
-    FILE *f = open_out(a->outdir, "branches.tsv");
+    FILE *f = cli_open_out("bifurcation", a->outdir, "branches.tsv");
     if (!f) return EXIT_FAILED;
     const nd_model *m = d->m;
     fprintf(f, "branch\t%s", m->par_names[d->par]);
@@ -146,7 +136,7 @@ static int write_branches(const bif_args *a, const nd_bif_diagram *d, const doub
 
 static int write_specials(const bif_args *a, const nd_bif_diagram *d, const double *at)
 {
-    FILE *f = open_out(a->outdir, "special_points.tsv");
+    FILE *f = cli_open_out("bifurcation", a->outdir, "special_points.tsv");
     if (!f) return EXIT_FAILED;
     const nd_model *m = d->m;
     fprintf(f, "type\tbranch\t%s", m->par_names[d->par]);
@@ -185,7 +175,7 @@ static int track(double t, const double *x, void *ctx)
 static int write_brute(const bif_args *a, const nd_model *m, const double *p0, int par, double lo, double hi,
                        const nd_region *r)
 {
-    FILE *f = open_out(a->outdir, "brute.tsv");
+    FILE *f = cli_open_out("bifurcation", a->outdir, "brute.tsv");
     if (!f) return EXIT_FAILED;
     size_t n = m->n_vars;
     fprintf(f, "kind\t%s", m->par_names[par]);
@@ -287,51 +277,22 @@ static void print_json(const nd_bif_diagram *d, const double *at)
     printf("]}\n");
 }
 
-static int make_outdir(const char *dir)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *s = tmp + 1; *s; s++)
-        if (*s == '/') *s = '\0', mkdir(tmp, 0755), *s = '/';
-    if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "neurodyn bifurcation: cannot create '%s': %s\n", dir, strerror(errno));
-        return EXIT_FAILED;
-    }
-    return EXIT_OK;
-}
-
 static int run(const bif_args *a, const nd_model *m, double *p, double *x)
 {
     const char *cmd = "bifurcation";
     nd_error err;
     size_t n = m->n_vars;
     double *lo = calloc(n, sizeof *lo), *hi = calloc(n, sizeof *hi);
-    int *given = calloc(n, sizeof *given), *fixed = calloc(n, sizeof *fixed);
-    int rc = lo && hi && given && fixed ? EXIT_OK : EXIT_FAILED, par = -1, plot_var = -1;
+    int *fixed = calloc(n, sizeof *fixed);
+    int rc = lo && hi && fixed ? EXIT_OK : EXIT_FAILED, par = -1, plot_var = -1;
     double plo = m->bif_lo, phi = m->bif_hi;
-    for (int i = 0; !rc && i < a->n_sets; i++)
-        if (nd_model_set_par(m, p, a->sets[i], &err)) rc = cli_error(cmd, &err);
-    for (int i = 0; !rc && i < a->n_fixes; i++) {
-        if (nd_model_set_var(m, x, a->fixes[i], &err)) {
-            rc = cli_error(cmd, &err);
-            break;
-        }
-        char name[128];
-        snprintf(name, sizeof name, "%.*s", (int)strcspn(a->fixes[i], "="), a->fixes[i]);
-        fixed[nd_model_var_index(m, name, NULL)] = 1;
-    }
-    for (int i = 0; !rc && i < a->n_ranges; i++) {
-        int idx;
-        double l, h;
-        if ((rc = cli_parse_range(cmd, m, a->ranges[i], 0, &idx, &l, &h))) break;
-        lo[idx] = l, hi[idx] = h, given[idx] = 1;
-    }
-    if (!rc) rc = cli_region_from_model(cmd, m, lo, hi, given, fixed);
+    cli_lists lists = {a->sets, a->fixes, a->ranges, a->n_sets, a->n_fixes, a->n_ranges};
+    if (!rc) rc = cli_region(cmd, m, p, x, &lists, lo, hi, fixed);
     if (!rc && a->par) rc = cli_parse_range(cmd, m, a->par, 1, &par, &plo, &phi);
     else if (!rc && m->bif_par) par = nd_model_par_index(m, m->bif_par, NULL);
     if (!rc && par < 0) rc = cli_usage_error(cmd, "model %s names no default parameter: give --par NAME=LO:HI", m->name);
     if (!rc && a->var && (plot_var = nd_model_var_index(m, a->var, &err)) < 0) rc = cli_error(cmd, &err);
-    if (!rc) rc = make_outdir(a->outdir);
+    if (!rc) rc = cli_make_dir("bifurcation", a->outdir);
     nd_region r = {lo, hi, fixed, x};
     nd_bif_diagram d = {0};
     if (!rc && nd_bifurcation_1d(m, p, par, plo, phi, &r, NULL, &d, &err)) rc = cli_error(cmd, &err);
@@ -358,7 +319,7 @@ static int run(const bif_args *a, const nd_model *m, double *p, double *x)
                a->outdir);
     }
     nd_bif_diagram_free(&d);
-    free(lo), free(hi), free(given), free(fixed);
+    free(lo), free(hi), free(fixed);
     return rc;
 }
 

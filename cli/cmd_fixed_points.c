@@ -126,26 +126,10 @@ static int run(const fp_args *a, const nd_model *m, double *p, double *x)
     nd_error err;
     size_t n = m->n_vars;
     double *lo = calloc(n, sizeof *lo), *hi = calloc(n, sizeof *hi);
-    int *given = calloc(n, sizeof *given), *fixed = calloc(n, sizeof *fixed);
-    int rc = (lo && hi && given && fixed) ? EXIT_OK : EXIT_FAILED;
-    for (int i = 0; !rc && i < a->n_sets; i++)
-        if (nd_model_set_par(m, p, a->sets[i], &err)) rc = cli_error(cmd, &err);
-    for (int i = 0; !rc && i < a->n_fixes; i++) {
-        if (nd_model_set_var(m, x, a->fixes[i], &err)) {
-            rc = cli_error(cmd, &err);
-            break;
-        }
-        char name[128];
-        snprintf(name, sizeof name, "%.*s", (int)strcspn(a->fixes[i], "="), a->fixes[i]);
-        fixed[nd_model_var_index(m, name, NULL)] = 1;
-    }
-    for (int i = 0; !rc && i < a->n_ranges; i++) {
-        int idx;
-        double l, h;
-        if ((rc = cli_parse_range(cmd, m, a->ranges[i], 0, &idx, &l, &h))) break;
-        lo[idx] = l, hi[idx] = h, given[idx] = 1;
-    }
-    if (!rc) rc = cli_region_from_model(cmd, m, lo, hi, given, fixed);
+    int *fixed = calloc(n, sizeof *fixed);
+    int rc = (lo && hi && fixed) ? EXIT_OK : EXIT_FAILED;
+    cli_lists lists = {a->sets, a->fixes, a->ranges, a->n_sets, a->n_fixes, a->n_ranges};
+    if (!rc) rc = cli_region(cmd, m, p, x, &lists, lo, hi, fixed);
     if (!rc) {
         nd_region region = {lo, hi, fixed, x};
         nd_fp_opts o;
@@ -166,7 +150,7 @@ static int run(const fp_args *a, const nd_model *m, double *p, double *x)
             nd_fp_result_free(&res);
         }
     }
-    free(lo), free(hi), free(given), free(fixed);
+    free(lo), free(hi), free(fixed);
     return rc;
 }
 

@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -108,28 +107,6 @@ static int axis(const pp_args *a, const nd_model *m, const char *spec, int fallb
     return EXIT_OK;
 }
 
-static int make_outdir(const char *dir)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *s = tmp + 1; *s; s++)
-        if (*s == '/') *s = '\0', mkdir(tmp, 0755), *s = '/';
-    if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "neurodyn phase-plane: cannot create '%s': %s\n", dir, strerror(errno));
-        return EXIT_FAILED;
-    }
-    return EXIT_OK;
-}
-
-static FILE *open_out(const char *dir, const char *name)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) fprintf(stderr, "neurodyn phase-plane: cannot write '%s': %s\n", path, strerror(errno));
-    return f;
-}
-
 static int write_nullclines(const pp_args *a, const nd_model *m, const double *p, const nd_region *r,
                             const plane *pl, int var, size_t *pieces)
 {
@@ -138,7 +115,7 @@ static int write_nullclines(const pp_args *a, const nd_model *m, const double *p
     if (nd_nullclines_trace(m, p, r, var, 5 * a->grid, &nc, &err)) return cli_error("phase-plane", &err);
     char name[256];
     snprintf(name, sizeof name, "nullcline_%s.tsv", m->var_names[var]);
-    FILE *f = open_out(a->outdir, name);
+    FILE *f = cli_open_out("phase-plane", a->outdir, name);
     if (!f) return nd_nullclines_free(&nc), EXIT_FAILED;
     /* pieces separated by blank lines: gnuplot draws each as its own line */
     fprintf(f, "piece\t%s\t%s\n", m->var_names[pl->ix], m->var_names[pl->iy]);
@@ -157,7 +134,7 @@ static int write_field(const pp_args *a, const nd_model *m, const double *p, con
     nd_error err;
     nd_vector_field vf;
     if (nd_vector_field_grid(m, p, r, a->grid, a->grid, &vf, &err)) return cli_error("phase-plane", &err);
-    FILE *f = open_out(a->outdir, "vector_field.tsv");
+    FILE *f = cli_open_out("phase-plane", a->outdir, "vector_field.tsv");
     if (!f) return nd_vector_field_free(&vf), EXIT_FAILED;
     const char *X = m->var_names[pl->ix], *Y = m->var_names[pl->iy];
     fprintf(f, "%s\t%s\td%s\td%s\td%s_unit\td%s_unit\n", X, Y, X, Y, X, Y);
@@ -214,8 +191,8 @@ static void write_arrows(FILE *f, const nd_model *m, const double *p, const nd_t
 
 static int write_trajectories(const pp_args *a, const nd_model *m, const double *p, const nd_region *r, const plane *pl)
 {
-    FILE *f = open_out(a->outdir, "trajectories.tsv");
-    FILE *arrows = open_out(a->outdir, "trajectory_arrows.tsv");
+    FILE *f = cli_open_out("phase-plane", a->outdir, "trajectories.tsv");
+    FILE *arrows = cli_open_out("phase-plane", a->outdir, "trajectory_arrows.tsv");
     if (!f || !arrows) {
         if (f) fclose(f);
         if (arrows) fclose(arrows);
@@ -253,8 +230,8 @@ static int write_trajectories(const pp_args *a, const nd_model *m, const double 
 static int write_fixed_points(const pp_args *a, const nd_model *m, const double *p, const nd_region *r,
                               const nd_fp_result *fps)
 {
-    FILE *f = open_out(a->outdir, "fixed_points.tsv");
-    FILE *s = open_out(a->outdir, "separatrices.tsv");
+    FILE *f = cli_open_out("phase-plane", a->outdir, "fixed_points.tsv");
+    FILE *s = cli_open_out("phase-plane", a->outdir, "separatrices.tsv");
     if (!f || !s) {
         if (f) fclose(f);
         if (s) fclose(s);
@@ -328,7 +305,7 @@ static int run(pp_args *a, const nd_model *m, double *p, double *x)
     if (!rc && pl.ix == pl.iy) rc = cli_usage_error(cmd, "--x and --y name the same variable %s", m->var_names[pl.ix]);
     if (!rc) {
         for (size_t v = 0; v < n; v++) pl.fixed[v] = (int)v != pl.ix && (int)v != pl.iy;
-        rc = make_outdir(a->outdir);
+        rc = cli_make_dir("phase-plane", a->outdir);
     }
     /* check every --traj point before any file is written */
     double *probe = malloc(n * sizeof *probe);

@@ -1,5 +1,7 @@
 /* Helpers shared by the subcommands. */
+#include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,4 +96,54 @@ int cli_region_from_model(const char *cmd, const nd_model *m, double *lo, double
         lo[i] = m->var_lo[i], hi[i] = m->var_hi[i];
     }
     return EXIT_OK;
+}
+
+int cli_make_dir(const char *cmd, const char *dir)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", dir);
+    for (char *s = tmp + 1; *s; s++)
+        if (*s == '/') *s = '\0', mkdir(tmp, 0755), *s = '/';
+    if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "neurodyn %s: cannot create '%s': %s\n", cmd, dir, strerror(errno));
+        return EXIT_FAILED;
+    }
+    return EXIT_OK;
+}
+
+FILE *cli_open_out(const char *cmd, const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) fprintf(stderr, "neurodyn %s: cannot write '%s': %s\n", cmd, path, strerror(errno));
+    return f;
+}
+
+int cli_region(const char *cmd, const nd_model *m, double *p, double *x, const cli_lists *l, double *lo,
+               double *hi, int *fixed)
+{
+    nd_error err;
+    size_t n = m->n_vars;
+    int *given = calloc(n, sizeof *given), rc = given ? EXIT_OK : EXIT_FAILED;
+    for (int i = 0; !rc && i < l->n_sets; i++)
+        if (nd_model_set_par(m, p, l->sets[i], &err)) rc = cli_error(cmd, &err);
+    for (int i = 0; !rc && i < l->n_fixes; i++) {
+        if (nd_model_set_var(m, x, l->fixes[i], &err)) {
+            rc = cli_error(cmd, &err);
+            break;
+        }
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(l->fixes[i], "="), l->fixes[i]);
+        fixed[nd_model_var_index(m, name, NULL)] = 1;
+    }
+    for (int i = 0; !rc && i < l->n_ranges; i++) {
+        int idx;
+        double lo_i, hi_i;
+        if ((rc = cli_parse_range(cmd, m, l->ranges[i], 0, &idx, &lo_i, &hi_i))) break;
+        lo[idx] = lo_i, hi[idx] = hi_i, given[idx] = 1;
+    }
+    if (!rc) rc = cli_region_from_model(cmd, m, lo, hi, given, fixed);
+    free(given);
+    return rc;
 }
