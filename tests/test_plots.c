@@ -1,0 +1,138 @@
+/* Figures: each kind renders a non-empty PNG through gnuplot, and its editable script runs
+ * again on its own from its folder. Skipped, with a message, where gnuplot is not installed. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static char dir[256];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/nd-plot-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(plots, .init = setup, .fini = teardown);
+
+static int have_gnuplot(void) { return system("command -v gnuplot >/dev/null 2>&1") == 0; }
+
+static int sh(const char *fmt, const char *arg)
+{
+    char cmd[4096], inner[1800];
+    snprintf(inner, sizeof inner, fmt, arg);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s >/dev/null 2>err.txt", dir, inner);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}
+
+/* A PNG file starts with the 8-byte signature 89 50 4E 47 0D 0A 1A 0A (PNG spec, 5.2). */
+static void expect_png(const char *name)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s was not written", name);
+    unsigned char sig[8] = {0};
+    size_t got = fread(sig, 1, 8, f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    const unsigned char png[8] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
+    cr_expect(got == 8 && memcmp(sig, png, 8) == 0, "%s is not a PNG", name);
+    cr_expect(size > 5000, "%s is only %ld bytes", name, size);
+}
+
+/* Re-renders from the script alone, in its own folder, after removing the image. */
+static void expect_standalone(const char *script, const char *image)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -f '%s' && gnuplot '%s'", image, script);
+    cr_expect_eq(sh("%s", cmd), 0, "gnuplot %s failed on its own", script);
+    expect_png(image);
+}
+
+static const char *cli(void)
+{
+    const char *c = getenv("ND_CLI");
+    cr_assert_not_null(c, "ND_CLI must name the neurodyn binary (make test sets it)");
+    return c;
+}
+
+Test(plots, time_series)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    cr_assert_eq(sh("'%s' simulate hr --t1 500 --sample 0.5 --out hr.tsv --plot hr.png", cli()), 0);
+    expect_png("hr.png");
+    expect_standalone("hr.gp", "hr.png");
+}
+
+Test(plots, phase_portrait)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    cr_assert_eq(sh("'%s' phase-plane morris_lecar_snic --set I=0 --x V=-80:40 --y w=-0.1:0.6 --traj V=-20,w=0.1 "
+                    "--t1 300 --outdir pp --plot pp.png", cli()), 0);
+    expect_png("pp.png");
+    expect_standalone("pp.gp", "pp.png");
+}
+
+Test(plots, bifurcation_diagram)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    cr_assert_eq(sh("'%s' bifurcation fhn --par Iext=0:2 --brute --grid 40 --outdir bif --plot bif.png", cli()), 0);
+    expect_png("bif.png");
+    expect_standalone("bif.gp", "bif.png");
+}
+
+Test(plots, svg_and_pdf_by_extension)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    cr_assert_eq(sh("'%s' simulate fhn --t1 50 --out fhn.tsv --plot fhn.svg", cli()), 0);
+    cr_assert_eq(sh("'%s' simulate fhn --t1 50 --out fhn2.tsv --plot fhn2.pdf", cli()), 0);
+    char path[600];
+    snprintf(path, sizeof path, "%s/fhn.svg", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char head[256] = {0};
+    cr_expect(fread(head, 1, sizeof head - 1, f) > 0);
+    fclose(f);
+    cr_expect(strstr(head, "<svg") || strstr(head, "<?xml"), "fhn.svg: %.60s", head);
+    snprintf(path, sizeof path, "%s/fhn2.pdf", dir);
+    f = fopen(path, "rb");
+    cr_assert_not_null(f);
+    char pdf[5] = {0};
+    cr_expect(fread(pdf, 1, 4, f) == 4 && strcmp(pdf, "%PDF") == 0, "fhn2.pdf is not a PDF");
+    fclose(f);
+}
+
+Test(plots, without_gnuplot_the_script_is_written_and_the_run_succeeds)
+{
+    /* PATH without gnuplot: the data and the script are still written, a warning says how to
+     * render them, and the command exits 0 */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "mkdir -p nobin && ln -sf \"$(command -v sh)\" nobin/sh && PATH=\"$PWD/nobin\" '%s' "
+                              "simulate fhn --t1 20 --out f.tsv --plot f.png",
+             cli());
+    cr_expect_eq(sh("%s", cmd), 0);
+    char path[600];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/f.gp", dir);
+    cr_expect_eq(stat(path, &st), 0, "the script was written");
+    snprintf(path, sizeof path, "%s/err.txt", dir);
+    FILE *f = fopen(path, "r");
+    char msg[1024] = {0};
+    if (f) {
+        cr_expect(fread(msg, 1, sizeof msg - 1, f) > 0);
+        fclose(f);
+    }
+    cr_expect(strstr(msg, "gnuplot not found"), "warning: %s", msg);
+}
