@@ -11,5 +11,6 @@
 #include "noise.h"
 #include "analysis.h"
 #include "continuation.h"
+#include "codim2.h"
 
 #endif

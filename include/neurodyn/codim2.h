@@ -1,0 +1,181 @@
+/* neurodyn — codimension-2 continuation of equilibria: fold (LP) and Hopf (H) curves in two
+ * parameters, as curve types of the continuer (continuation.h), with their codim-2 points.
+ *
+ * Both curves use MatCont's minimally augmented systems (Govaerts, Numerical Methods for
+ * Bifurcations of Dynamical Equilibria, SIAM 2000, ch. 4 and 10; Kuznetsov, Elements of Applied
+ * Bifurcation Theory, 3rd ed., sec. 10.2-10.3): the equilibrium equations plus one (fold) or two
+ * (Hopf) scalars from a bordered linear system that vanish exactly where the Jacobian has the
+ * required singularity. The bordering vectors are adapted to the current null vectors at every
+ * accepted point of the curve (the curve type's `label` hook does it), so the bordered systems
+ * stay well conditioned along the whole curve.
+ *
+ * Fold curve: u = (free variables x, p1, p2); F = (f(x, p), g), where
+ *     [A b; c^T 0] [v; g] = [0; 1],   A = f_x (free block),
+ * so g = 0 exactly when A is singular (b, c are the left/right null vectors of the last point).
+ * Special points (test functions):
+ *   ND_LP_BT  Bogdanov–Takens: psi = <w, v> with v, w the unit right/left null vectors from the
+ *             bordered systems (orientation fixed by the borders); zero when 0 is a double
+ *             eigenvalue. Accepted when it is a genuine zero (not a jump or a pole) and A has two
+ *             eigenvalues near 0. data[0] = a, data[1] = b: the BT normal-form coefficients of
+ *             w0' = w1, w1' = a w0^2 + b w0 w1 (Kuznetsov, Elements, sec. 8.4; q0 unit,
+ *             <q0, q1> = 0, as MatCont's nf_BT).
+ *   ND_LP_CP  cusp: psi = <w, B(v, v)> with the same unit v, w: the fold normal-form
+ *             coefficient a = <w, B(v, v)> / (2 <w, v>) up to its denominator, so that the test
+ *             stays finite through BT points. data[0] = c, the cusp coefficient of x' = c x^3
+ *             (Kuznetsov sec. 8.2: c = <p, C(q,q,q) + 3 B(q, h2)> / 6, h2 = -A^INV B(q, q),
+ *             |q| = 1, <p, q> = 1).
+ *   ND_LP_ZH  zero–Hopf (fold–Hopf): psi = prod_{i<j} (l_i + l_j) over the eigenvalues of A
+ *             other than the one nearest 0 — the determinant of the bialternate product 2A (.) I
+ *             restricted to the complement of the null vector, evaluated from the eigenvalues
+ *             (GSL's nonsymmetric solver): it changes sign when a pair l, -l appears among the
+ *             other eigenvalues. Neutral saddles (a real pair +-l) are rejected.
+ *             data[0] = omega of the pair +-i omega.
+ * Every located zero is accepted only when the test changes sign across it and is much smaller
+ * there than 1e-5 |u| away along the tangent (this rejects poles and jumps).
+ *
+ * Hopf curve: u = (free variables x, kappa, p1, p2) with kappa = omega^2; F = (f(x, p), g_a, g_b)
+ * where
+ *     [A^2 + kappa I, B; C^T, 0] [V; G] = [0; I_2]   (B, C: k x 2; G: 2 x 2),
+ * and g_a, g_b are the two entries of G whose Jacobian is best conditioned (chosen again at
+ * every accepted point, as MatCont's hopf curve does). A^2 + kappa I has a two-dimensional
+ * kernel exactly when A has eigenvalues +-i sqrt(kappa) (kappa > 0: Hopf) or +-sqrt(-kappa)
+ * (kappa < 0: neutral saddle), so the curve passes smoothly through BT points (kappa = 0) into
+ * the neutral-saddle part. Per-point label: 1 Hopf (kappa > 0), 0 neutral saddle.
+ * Special points:
+ *   ND_H_BT   Bogdanov–Takens: psi = kappa. data[0..1] = a, b as for ND_LP_BT.
+ *   ND_H_GH   generalised Hopf (Bautin): psi = l1, the first Lyapunov coefficient at the current
+ *             point (NaN on the neutral-saddle part), normalised as nd_first_lyapunov
+ *             (x' = mu x - w y + s x r^2, ... gives l1 = s / w). Poles of l1 (e.g. at a ZH point,
+ *             where A is singular) are rejected. data[0] = omega, data[1] = l2, the second
+ *             Lyapunov coefficient (Kuznetsov, Elements, eq. 8.23: l2 = Re c2 / omega with the
+ *             same normalisation, so r' = r (b1 + b2 r^2 + s r^4), ... gives l2 = s / omega).
+ *   ND_H_ZH   zero–Hopf: psi = product of the eigenvalues of A other than the Hopf pair (the
+ *             two with the smallest |l^2 + kappa|); a real eigenvalue crosses 0.
+ *             data[0] = omega.
+ *   ND_H_HH   double Hopf (needs 4 or more free variables): psi = prod_{i<j} (l_i + l_j) over
+ *             the eigenvalues other than the Hopf pair; "Hopf + neutral saddle" is rejected.
+ *             data[0] = omega (this curve's pair), data[1] = omega of the second pair.
+ *
+ * Derivatives: the model's analytic Jacobian when it has one, else central differences of
+ * fourth order; multilinear forms B, C, D, E of f by polarisation of directional derivatives
+ * (central stencils of fourth order, the fifth derivative Richardson-extrapolated; steps
+ * eps^(1/(k+4)) in units of max(1, |x_i|)). Measured: l1 to about 1e-8 relative (Morris–Lecar
+ * against closed-form derivatives), l2 to about 1e-5 (normal forms); the curves themselves do
+ * not depend on these forms (only the tests CP, GH and the data do).
+ *
+ * The curve types use their `label` hook, which the continuer calls once per accepted point, to
+ * adapt the bordering vectors; a caller that copies `type` must keep it.
+ *
+ * Typical use (both directions from a fold found on an equilibrium curve in p1):
+ *     nd_fold_curve fc;
+ *     nd_fold_curve_init(&fc, m, p, p1, p2, &region, &err);
+ *     double u0[66];
+ *     nd_fold_curve_start(&fc, lp->u, u0, &err);        // lp: ND_EQ_LP special point
+ *     nd_branch half[2];
+ *     nd_fold_curve_continue(&fc, u0, &opts, half, &err); // opts.lo/hi: box on u
+ */
+#ifndef NEURODYN_CODIM2_H
+#define NEURODYN_CODIM2_H
+
+#include <stddef.h>
+
+#include "continuation.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the model at a point of a two-parameter family (shared by both curve types) ------------ */
+typedef struct nd_codim2_sys {
+    const nd_model *m;
+    double *p;          /* parameters; p[par[0]] and p[par[1]] are set by nd_codim2_sys_set */
+    int par[2];
+    nd_region region;   /* fixed variables and their values (may have NULL members) */
+    size_t k;           /* free variables */
+    size_t *free_idx;
+    double *x;          /* the full state of the current point (n_vars) */
+    double *f, *J;      /* scratch */
+} nd_codim2_sys;
+
+/* Model m with parameters p (copied), two distinct parameters par1, par2, and the free/fixed
+ * split of region (NULL: every variable free; 1..61 free variables). */
+/* par2 may be -1 for a single parameter (then nd_codim2_sys_set ignores p2). */
+nd_status nd_codim2_sys_init(nd_codim2_sys *s, const nd_model *m, const double *p, int par1, int par2,
+                             const nd_region *region, nd_error *err);
+void nd_codim2_sys_free(nd_codim2_sys *s);
+/* Makes (x_free, p1, p2) the current point. */
+void nd_codim2_sys_set(nd_codim2_sys *s, const double *x_free, double p1, double p2);
+/* f at the current point, free components (k values); ND_ENONFINITE when not finite. */
+nd_status nd_codim2_rhs(nd_codim2_sys *s, double *F, nd_error *err);
+/* The free block of the Jacobian at the current point (k x k row-major). */
+nd_status nd_codim2_jacobian(nd_codim2_sys *s, double *A, nd_error *err);
+/* The symmetric multilinear form of order 2..5 of f at the current point (B, C, D, E in
+ * Kuznetsov's notation): out = D^order f [v[0], ..., v[order-1]] (k values; v[i] k values). */
+nd_status nd_codim2_form(nd_codim2_sys *s, int order, const double *const *v, double *out, nd_error *err);
+/* First (and, when l2 is not NULL, second) Lyapunov coefficient at the current point, which must
+ * have a pair of eigenvalues near +-i omega: omega_in > 0 selects the pair closest to
+ * +-i omega_in and is used as omega; omega_in <= 0 takes the pair closest to the imaginary axis.
+ * Normalisation as nd_first_lyapunov: the planar r' = r (mu + s1 r^2 + s2 r^4), theta' = w
+ * gives l1 = s1 / w, l2 = s2 / w. */
+nd_status nd_codim2_lyapunov(nd_codim2_sys *s, double omega_in, double *omega, double *l1, double *l2,
+                             nd_error *err);
+/* Bogdanov–Takens normal-form coefficients a, b at the current point (A has a double zero
+ * eigenvalue with a Jordan block): w0' = w1, w1' = a w0^2 + b w0 w1. */
+nd_status nd_codim2_bt_coefficients(nd_codim2_sys *s, double *a, double *b, nd_error *err);
+/* Cusp coefficient c at the current point (a simple zero eigenvalue): x' = c x^3. */
+nd_status nd_codim2_cusp_coefficient(nd_codim2_sys *s, double *c, nd_error *err);
+
+/* ---- fold curves ---------------------------------------------------------------------------- */
+enum { ND_LP_BT = 0, ND_LP_CP = 1, ND_LP_ZH = 2 };
+
+typedef struct nd_fold_curve {
+    nd_codim2_sys sys;
+    double *b, *c;      /* bordering vectors (k each): left and right null vectors, unit */
+    nd_curve_type type; /* dim k + 2: u = (x, p1, p2) */
+} nd_fold_curve;
+
+/* The fold curve of m in (par1, par2). Per-point label: 1 when the other eigenvalues all have
+ * negative real parts (a saddle-node of a stable node), else 0. */
+nd_status nd_fold_curve_init(nd_fold_curve *c, const nd_model *m, const double *p, int par1, int par2,
+                             const nd_region *region, nd_error *err);
+void nd_fold_curve_free(nd_fold_curve *c);
+/* The starting point u0 (k + 2 values) from lp_u, the u of an ND_EQ_LP point of an equilibrium
+ * curve of the same model and region in par1 (k + 1 values: x, p1); p2 is the value in the p
+ * given to init. Sets the bordering vectors from the SVD of A there. */
+nd_status nd_fold_curve_start(nd_fold_curve *c, const double *lp_u, double *u0, nd_error *err);
+/* Sets the bordering vectors from the SVD of A at u (k + 2 values), as before a new run. */
+nd_status nd_fold_curve_reset(nd_fold_curve *c, const double *u, nd_error *err);
+/* Both halves of the curve through u0: out[0] with o->direction = +1, out[1] with -1 (the sign
+ * of the p2 component of the first tangent), each from borders reset at u0. o may be NULL. */
+nd_status nd_fold_curve_continue(nd_fold_curve *c, const double *u0, const nd_cont_opts *o, nd_branch out[2],
+                                 nd_error *err);
+
+/* ---- Hopf curves ---------------------------------------------------------------------------- */
+enum { ND_H_BT = 0, ND_H_GH = 1, ND_H_ZH = 2, ND_H_HH = 3 };
+
+typedef struct nd_hopf_curve {
+    nd_codim2_sys sys;
+    double *B, *C;      /* bordering matrices (k x 2 row-major): left and right kernels */
+    int eq[2];          /* the entries of G used as equations: 0 g11, 1 g12, 2 g21, 3 g22 */
+    int no_l2;          /* 1: skip the second Lyapunov coefficient at GH points (data[1] NaN) */
+    nd_curve_type type; /* dim k + 3: u = (x, kappa, p1, p2) */
+} nd_hopf_curve;
+
+/* The Hopf curve of m in (par1, par2); 2..61 free variables. */
+nd_status nd_hopf_curve_init(nd_hopf_curve *c, const nd_model *m, const double *p, int par1, int par2,
+                             const nd_region *region, nd_error *err);
+void nd_hopf_curve_free(nd_hopf_curve *c);
+/* The starting point u0 (k + 3 values) from h_u, the u of an ND_EQ_H point of an equilibrium
+ * curve in par1 (x, p1), and its frequency omega (the point's data[0]); p2 from init's p. */
+nd_status nd_hopf_curve_start(nd_hopf_curve *c, const double *h_u, double omega, double *u0, nd_error *err);
+/* Sets the borders from the SVD of A^2 + kappa I at u and chooses the equations of G. */
+nd_status nd_hopf_curve_reset(nd_hopf_curve *c, const double *u, nd_error *err);
+/* Both halves through u0, as nd_fold_curve_continue. */
+nd_status nd_hopf_curve_continue(nd_hopf_curve *c, const double *u0, const nd_cont_opts *o, nd_branch out[2],
+                                 nd_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
