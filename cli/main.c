@@ -15,6 +15,7 @@ static const struct {
     {"fixed-points", cmd_fixed_points, "equilibria in a box, with eigenvalues and stability"},
     {"phase-plane", cmd_phase_plane, "nullclines, vector field, fixed points, trajectories, separatrices"},
     {"bifurcation", cmd_bifurcation, "equilibrium diagram in one parameter: LP, Hopf (with l1), BP"},
+    {"bifurcation2", cmd_bifurcation2, "fold and Hopf curves in two parameters: BT, CP, ZH, GH, HH"},
 };
 
 static void usage(FILE *f)

@@ -401,3 +401,37 @@ Test(cli, bifurcation_bad_usage)
         cr_expect(strstr(r.err, cases[i][1]), "'%s' said: %s", cases[i][0], r.err);
     }
 }
+
+Test(cli, bifurcation2_fhn_hopf_line)
+{
+    /* the Hopf curve of FHN in (a, Iext) is the line Iext = -(V - V^3/3) + (V + a)/b with
+     * V = -sqrt(1 - b/tau) (trace zero), slope 1/b = 1.25 */
+    result r;
+    run(&r, "bifurcation2 fhn --par a=0.5:1 --par Iext=0:1 --outdir b2 --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%.200s", r.out);
+    json_t *curves = json_object_get(j, "curves");
+    cr_assert(json_array_size(curves) >= 1);
+    double V = -sqrt(1 - 0.8 / 12.5);
+    size_t checked = 0;
+    for (size_t c = 0; c < json_array_size(curves); c++) {
+        json_t *cv = json_array_get(curves, c);
+        cr_expect_str_eq(json_string_value(json_object_get(cv, "kind")), "H");
+        json_t *pts = json_object_get(cv, "points");
+        for (size_t i = 0; i + 1 < json_array_size(pts); i++) { /* the last point is clipped to the box */
+            json_t *pt = json_array_get(pts, i);
+            double a = json_number_value(json_object_get(pt, "a")), I = json_number_value(json_object_get(pt, "Iext"));
+            cr_expect(fabs(I - (-(V - V * V * V / 3) + (V + a) / 0.8)) < 1e-8, "a = %g, Iext = %.12g", a, I);
+            checked++;
+        }
+    }
+    cr_expect(checked > 20, "%zu points", checked);
+    json_decref(j);
+    run(&r, "bifurcation2 fhn --par a=0.5:1");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "exactly twice"), "%s", r.err);
+    run(&r, "bifurcation2 fhn --par a=0.8:1 --par Iext=0:1");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "outside its range"), "%s", r.err);
+}

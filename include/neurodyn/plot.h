@@ -52,6 +52,16 @@ typedef struct nd_bif_plot {
 
 nd_plot_status nd_plot_bifurcation(const nd_bif_plot *spec, const char *out, nd_error *err);
 
+/* The two-parameter diagram from the files `neurodyn bifurcation2` writes into dir
+ * (curves.tsv, special_points.tsv): fold curves and Hopf curves in the (P1, P2) plane, the
+ * codimension-2 points labelled (BT, CP, ZH, GH, HH). */
+typedef struct nd_bif2_plot {
+    const char *dir, *title, *p1name, *p2name;
+    double p1lo, p1hi, p2lo, p2hi;
+} nd_bif2_plot;
+
+nd_plot_status nd_plot_bifurcation2(const nd_bif2_plot *spec, const char *out, nd_error *err);
+
 /* Runs gnuplot on a script from the script's folder. */
 nd_plot_status nd_plot_render(const char *script, nd_error *err);
 
