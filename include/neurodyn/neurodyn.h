@@ -12,5 +12,6 @@
 #include "analysis.h"
 #include "continuation.h"
 #include "codim2.h"
+#include "cycles.h"
 
 #endif
