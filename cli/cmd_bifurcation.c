@@ -22,6 +22,8 @@ static const char *HELP =
     "  --range V=LO:HI    box of a variable (default: the model's box); repeatable\n"
     "  --set NAME=VALUE   set a parameter; repeatable\n"
     "  --fix NAME=VALUE   hold a variable (diagram of a slice, e.g. a fast subsystem)\n"
+    "  --cycles           continue the limit cycles born at every Hopf point (orthogonal\n"
+    "                     collocation): cycles.tsv with period, max/min, stability; LPC/PD/NS\n"
     "  --brute            also the brute-force sweep\n"
     "  --grid N           points of the sweep (default 200)\n"
     "  --t1 T             simulated time per sweep point (default 500), --transient T (250)\n"
@@ -33,12 +35,12 @@ static const char *HELP =
 typedef struct bif_args {
     const char *model, *par, *outdir, *plot, *var;
     const char **ranges, **sets, **fixes;
-    int n_ranges, n_sets, n_fixes, brute, json;
+    int n_ranges, n_sets, n_fixes, brute, cycles, json;
     double t1, transient;
     unsigned long grid;
 } bif_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_GRID, O_T1, O_TRANS, O_OUTDIR, O_PLOT, O_VAR, O_JSON, O_HELP };
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_GRID, O_T1, O_TRANS, O_OUTDIR, O_PLOT, O_VAR, O_JSON, O_HELP };
 
 static int parse(int argc, char **argv, bif_args *a)
 {
@@ -46,6 +48,7 @@ static int parse(int argc, char **argv, bif_args *a)
         {"par", required_argument, 0, O_PAR},     {"range", required_argument, 0, O_RANGE},
         {"set", required_argument, 0, O_SET},     {"fix", required_argument, 0, O_FIX},
         {"brute", no_argument, 0, O_BRUTE},       {"grid", required_argument, 0, O_GRID},
+        {"cycles", no_argument, 0, O_CYCLES},
         {"t1", required_argument, 0, O_T1},       {"transient", required_argument, 0, O_TRANS},
         {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
         {"var", required_argument, 0, O_VAR},     {"json", no_argument, 0, O_JSON},
@@ -60,6 +63,7 @@ static int parse(int argc, char **argv, bif_args *a)
         case O_SET: a->sets[a->n_sets++] = optarg; break;
         case O_FIX: a->fixes[a->n_fixes++] = optarg; break;
         case O_BRUTE: a->brute = 1; break;
+        case O_CYCLES: a->cycles = 1; break;
         case O_GRID: {
             char *end;
             a->grid = strtoul(optarg, &end, 10);
@@ -134,7 +138,112 @@ static int write_branches(const bif_args *a, const nd_bif_diagram *d, const doub
     return fclose(f) ? EXIT_FAILED : EXIT_OK;
 }
 
-static int write_specials(const bif_args *a, const nd_bif_diagram *d, const double *at)
+/* Cycle branches from the Hopf points: one per Hopf point not already reached by a branch. */
+typedef struct cycle_set {
+    size_t n;
+    nd_cycle_curve *curve;
+    nd_branch *branch;
+} cycle_set;
+
+static void cycle_set_free(cycle_set *cs)
+{
+    for (size_t i = 0; i < cs->n; i++) nd_branch_free(&cs->branch[i]), nd_cycle_curve_free(&cs->curve[i]);
+    free(cs->curve), free(cs->branch);
+    memset(cs, 0, sizeof *cs);
+}
+
+static int reached_before(const cycle_set *cs, double par, double range)
+{
+    for (size_t i = 0; i < cs->n; i++)
+        for (size_t s = 0; s < cs->branch[i].n_special; s++) {
+            const nd_special_point *sp = &cs->branch[i].special[s];
+            if (sp->test == ND_CYC_H && fabs(sp->data[1] - par) < 1e-6 * range) return 1;
+        }
+    return 0;
+}
+
+static int compute_cycles(const nd_model *m, const double *p, int par, const nd_region *r, const nd_bif_diagram *d,
+                          double plo, double phi, cycle_set *cs)
+{
+    nd_error err;
+    size_t cap = 0;
+    for (size_t b = 0; b < d->n_branches; b++) cap += d->branches[b].n_special;
+    cs->curve = calloc(cap + 1, sizeof *cs->curve), cs->branch = calloc(cap + 1, sizeof *cs->branch);
+    if (!cs->curve || !cs->branch) return EXIT_FAILED;
+    for (size_t b = 0; b < d->n_branches; b++)
+        for (size_t s = 0; s < d->branches[b].n_special; s++) {
+            const nd_special_point *h = &d->branches[b].special[s];
+            if (h->test != ND_EQ_H || reached_before(cs, h->u[d->n_free], phi - plo)) continue;
+            nd_cycle_curve *cc = &cs->curve[cs->n];
+            if (nd_cycle_curve_init(cc, m, p, par, r, 80, 4, &err)) return cli_error("bifurcation", &err);
+            size_t N = cc->type.dim;
+            double *u0 = malloc(N * sizeof *u0), *v0 = malloc(N * sizeof *v0), *lo = malloc(N * sizeof *lo),
+                   *hi = malloc(N * sizeof *hi);
+            int ok = u0 && v0 && lo && hi;
+            for (size_t i = 0; ok && i < N; i++) lo[i] = -INFINITY, hi[i] = INFINITY;
+            if (ok) lo[N - 1] = plo, hi[N - 1] = phi;
+            nd_cont_opts o;
+            nd_cont_opts_init(&o);
+            o.lo = lo, o.hi = hi, o.h_max = 0.1, o.max_points = 600; /* h_max in the curve's L2 units */
+            nd_status st = ok ? nd_cycle_curve_from_hopf(cc, h, 0, u0, v0, &err) : ND_ENOMEM;
+            if (!st) st = nd_cycle_continue(cc, u0, v0, &o, &cs->branch[cs->n], &err);
+            free(u0), free(v0), free(lo), free(hi);
+            if (st) {
+                fprintf(stderr, "neurodyn bifurcation: no cycle branch from the Hopf point at %s = %g: %s\n",
+                        m->par_names[par], h->u[d->n_free], err.msg);
+                nd_cycle_curve_free(cc);
+                continue;
+            }
+            cs->n++;
+        }
+    return EXIT_OK;
+}
+
+/* cycles.tsv: per branch point the parameter, period, max and min of every variable, stable. */
+static int write_cycles(const bif_args *a, const nd_model *m, int par, const cycle_set *cs, const double *at)
+{
+    FILE *f = cli_open_out("bifurcation", a->outdir, "cycles.tsv");
+    if (!f) return EXIT_FAILED;
+    fprintf(f, "branch\t%s\tperiod", m->par_names[par]);
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\tmax_%s\tmin_%s", m->var_names[v], m->var_names[v]);
+    fprintf(f, "\tstable\n");
+    for (size_t c = 0; c < cs->n; c++) {
+        const nd_cycle_curve *cc = &cs->curve[c];
+        if (c) fprintf(f, "\n\n");
+        for (size_t i = 0; i < cs->branch[c].n; i++) {
+            const nd_cycle_info *in = nd_cycle_curve_info(cc, i);
+            if (!in) continue;
+            fprintf(f, "%zu\t%.12g\t%.12g", c, in->par, in->period);
+            for (size_t v = 0, a2 = 0; v < m->n_vars; v++) {
+                if (a2 < cc->k && cc->free_idx[a2] == v) fprintf(f, "\t%.12g\t%.12g", in->xmax[a2], in->xmin[a2]), a2++;
+                else fprintf(f, "\t%.12g\t%.12g", at[v], at[v]);
+            }
+            fprintf(f, "\t%d\n", in->stable);
+        }
+    }
+    return fclose(f) ? EXIT_FAILED : EXIT_OK;
+}
+
+static const char *cycle_special_name(int test)
+{
+    return test == ND_CYC_LPC ? "LPC" : test == ND_CYC_PD ? "PD" : test == ND_CYC_NS ? "NS" : "H";
+}
+
+/* Cycle special points (LPC, PD, NS) follow the equilibrium ones in special_points.tsv; their
+ * state is not a single point (nan) and omega is the cycle's 2 pi / T. */
+static void write_cycle_specials(FILE *f, const nd_bif_diagram *d, const cycle_set *cs)
+{
+    for (size_t c = 0; c < cs->n; c++)
+        for (size_t s = 0; s < cs->branch[c].n_special; s++) {
+            const nd_special_point *sp = &cs->branch[c].special[s];
+            if (sp->test == ND_CYC_H) continue;
+            fprintf(f, "%s\t%zu\t%.12g", cycle_special_name(sp->test), d->n_branches + c, sp->data[1]);
+            for (size_t v = 0; v < d->m->n_vars; v++) fprintf(f, "\tnan");
+            fprintf(f, "\t%.10g\tnan\n", 2 * M_PI / sp->data[0]);
+        }
+}
+
+static int write_specials(const bif_args *a, const nd_bif_diagram *d, const double *at, const cycle_set *cs)
 {
     FILE *f = cli_open_out("bifurcation", a->outdir, "special_points.tsv");
     if (!f) return EXIT_FAILED;
@@ -152,6 +261,7 @@ static int write_specials(const bif_args *a, const nd_bif_diagram *d, const doub
             if (sp->test == ND_EQ_H) fprintf(f, "\t%.10g\t%.10g\n", sp->data[0], sp->data[1]);
             else fprintf(f, "\tnan\tnan\n");
         }
+    write_cycle_specials(f, d, cs);
     return fclose(f) ? EXIT_FAILED : EXIT_OK;
 }
 
@@ -220,7 +330,7 @@ static int write_brute(const bif_args *a, const nd_model *m, const double *p0, i
     return rc ? rc : bad ? EXIT_FAILED : EXIT_OK;
 }
 
-static void print_json(const nd_bif_diagram *d, const double *at)
+static void print_json(const nd_bif_diagram *d, const double *at, const cycle_set *cs)
 {
     const nd_model *m = d->m;
     const char *pn = m->par_names[d->par];
@@ -250,6 +360,30 @@ static void print_json(const nd_bif_diagram *d, const double *at)
         }
         printf("]}");
     }
+    for (size_t c = 0; cs && c < cs->n; c++) {
+        const nd_cycle_curve *cc = &cs->curve[c];
+        printf("%s{\"kind\": \"cycle\", \"stop\": ", d->n_branches + c ? ", " : "");
+        cli_json_string(stdout, cs->branch[c].stop_reason);
+        printf(", \"points\": [");
+        for (size_t i = 0; i < cs->branch[c].n; i++) {
+            const nd_cycle_info *in = nd_cycle_curve_info(cc, i);
+            if (!in) continue;
+            printf("%s{", i ? ", " : "");
+            cli_json_string(stdout, pn);
+            printf(": %.15g, \"period\": %.15g", in->par, in->period);
+            for (int side = 0; side < 2; side++) {
+                printf(", \"%s\": {", side ? "min" : "max");
+                for (size_t k = 0; k < cc->k; k++) {
+                    printf("%s", k ? ", " : "");
+                    cli_json_string(stdout, m->var_names[cc->free_idx[k]]);
+                    printf(": %.15g", side ? in->xmin[k] : in->xmax[k]);
+                }
+                printf("}");
+            }
+            printf(", \"stable\": %s}", in->stable ? "true" : "false");
+        }
+        printf("]}");
+    }
     printf("], \"special_points\": [");
     int first = 1;
     for (size_t b = 0; b < d->n_branches; b++)
@@ -273,6 +407,15 @@ static void print_json(const nd_bif_diagram *d, const double *at)
                            sp->data[1] < 0 ? "supercritical" : "subcritical");
             }
             printf(", \"branch\": %zu}", b);
+        }
+    for (size_t c = 0; cs && c < cs->n; c++)
+        for (size_t s = 0; s < cs->branch[c].n_special; s++) {
+            const nd_special_point *sp = &cs->branch[c].special[s];
+            if (sp->test == ND_CYC_H) continue; /* the Hopf point is reported on its equilibrium branch */
+            printf("%s{\"type\": \"%s\", ", first ? "" : ", ", cycle_special_name(sp->test));
+            first = 0;
+            cli_json_string(stdout, pn);
+            printf(": %.15g, \"period\": %.15g, \"branch\": %zu}", sp->data[1], sp->data[0], d->n_branches + c);
         }
     printf("]}\n");
 }
@@ -300,17 +443,20 @@ static int run(const bif_args *a, const nd_model *m, double *p, double *x)
         fprintf(stderr, "neurodyn bifurcation: no equilibrium of %s at %s = %g in the box: nothing to continue\n",
                 m->name, m->par_names[par], plo);
     if (!rc) rc = write_branches(a, &d, x);
-    if (!rc) rc = write_specials(a, &d, x);
+    cycle_set cycles = {0};
+    if (!rc && a->cycles) rc = compute_cycles(m, p, par, &r, &d, plo, phi, &cycles);
+    if (!rc && a->cycles) rc = write_cycles(a, m, par, &cycles, x);
+    if (!rc) rc = write_specials(a, &d, x, &cycles);
     if (!rc && a->brute) rc = write_brute(a, m, p, par, plo, phi, &r);
     if (!rc && a->plot && d.n_branches == 0)
         fprintf(stderr, "neurodyn bifurcation: nothing to plot, %s not written\n", a->plot);
     else if (!rc && a->plot) {
         int v = plot_var >= 0 ? plot_var : (int)d.free_idx[0];
-        nd_bif_plot spec = {a->outdir, m->name, m->par_names[par], m->var_names[v], v, n, plo, phi, a->brute};
+        nd_bif_plot spec = {a->outdir, m->name, m->par_names[par], m->var_names[v], v, n, plo, phi, a->brute, a->cycles};
         nd_plot_status ps = nd_plot_bifurcation(&spec, a->plot, &err);
         if (ps == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
     }
-    if (!rc && a->json) print_json(&d, x);
+    if (!rc && a->json) print_json(&d, x, &cycles);
     else if (!rc) {
         size_t ns = 0;
         for (size_t b = 0; b < d.n_branches; b++) ns += d.branches[b].n_special;
@@ -318,6 +464,7 @@ static int run(const bif_args *a, const nd_model *m, double *p, double *x)
                m->name, m->par_names[par], plo, phi, d.n_branches, d.n_branches == 1 ? "" : "es", ns, ns == 1 ? "" : "s",
                a->outdir);
     }
+    cycle_set_free(&cycles);
     nd_bif_diagram_free(&d);
     free(lo), free(hi), free(fixed);
     return rc;

@@ -220,9 +220,9 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_err
         nd_fail(err, ND_EINVAL, "plot file '%s': use the extension .png, .svg or .pdf", out);
         return ND_PLOT_FAILED;
     }
-    char script[PATH_MAX], path[PATH_MAX + 64], ref[3][PATH_MAX];
-    const char *files[3] = {"branches.tsv", "special_points.tsv", "brute.tsv"};
-    for (int i = 0; i < 3; i++) {
+    char script[PATH_MAX], path[PATH_MAX + 64], ref[4][PATH_MAX];
+    const char *files[4] = {"branches.tsv", "special_points.tsv", "brute.tsv", "cycles.tsv"};
+    for (int i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "%.3000s/%s", s->dir, files[i]);
         data_ref(path, out, ref[i], sizeof ref[i]);
     }
@@ -240,6 +240,13 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_err
     if (s->brute) {
         fprintf(f, "     '%s' skip 1 using 2:(stringcolumn(1) eq 'attractor_max' ? column(%d) : NaN) with points pt 7 ps 0.35 lc rgb '#7f7f7f' title 'attractor max/min', \\\n", ref[2], C);
         fprintf(f, "     '%s' skip 1 using 2:(stringcolumn(1) eq 'attractor_min' ? column(%d) : NaN) with points pt 7 ps 0.35 lc rgb '#7f7f7f' notitle, \\\n", ref[2], C);
+    }
+    if (s->cycles) { /* cycles.tsv: branch, par, period, (max, min) per variable, stable */
+        int mx = 4 + 2 * s->var, mn = mx + 1, cs = 4 + 2 * (int)s->n_vars;
+        fprintf(f, "     '%s' skip 1 using 2:(column(%d) == 1 ? column(%d) : NaN) with lines lw 2 lc rgb '#2ca02c' title 'stable cycle max/min', \\\n", ref[3], cs, mx);
+        fprintf(f, "     '%s' skip 1 using 2:(column(%d) == 1 ? column(%d) : NaN) with lines lw 2 lc rgb '#2ca02c' notitle, \\\n", ref[3], cs, mn);
+        fprintf(f, "     '%s' skip 1 using 2:(column(%d) == 0 ? column(%d) : NaN) with lines lw 1.5 dt 2 lc rgb '#9467bd' title 'unstable cycle max/min', \\\n", ref[3], cs, mx);
+        fprintf(f, "     '%s' skip 1 using 2:(column(%d) == 0 ? column(%d) : NaN) with lines lw 1.5 dt 2 lc rgb '#9467bd' notitle, \\\n", ref[3], cs, mn);
     }
     fprintf(f, "     '%s' skip 1 using 3:%d with points pt 7 ps 1.6 lc rgb 'black' title 'special points', \\\n", ref[1], C + 1);
     fprintf(f, "     '%s' skip 1 using 3:%d:1 with labels offset char 1.2,0.9 font ',11' notitle\n", ref[1], C + 1);

@@ -14,8 +14,9 @@ run fixed-points fhn --json > "$out/fhn_fixed_points.json"
 run phase-plane fhn --traj V=-2.8,w=-1.8 --traj V=0,w=2 --outdir "$out/fhn_phase_plane" \
     --plot "$out/fhn_phase_plane.png" --json > "$out/fhn_phase_plane.json"
 run simulate fhn --t1 300 --sample 0.1 --out "$out/fhn.tsv" --plot "$out/fhn.png" --json > "$out/fhn.json"
-# equilibria in Iext by continuation (two subcritical Hopf points) over the brute-force sweep
-run bifurcation fhn --par Iext=0:2 --brute --grid 100 --outdir "$out/fhn_bifurcation" \
+# equilibria and limit cycles in Iext by continuation (two subcritical Hopf points, folds of
+# cycles), over the brute-force sweep
+run bifurcation fhn --par Iext=0:2 --cycles --brute --grid 100 --outdir "$out/fhn_bifurcation" \
     --plot "$out/fhn_bifurcation.png" --json > "$out/fhn_bifurcation.json"
 
 # Hindmarsh–Rose (I = 2, r = 0.001: square-wave bursting); the slow variable z settles first

@@ -435,3 +435,36 @@ Test(cli, bifurcation2_fhn_hopf_line)
     cr_expect_eq(r.status, 2);
     cr_expect(strstr(r.err, "outside its range"), "%s", r.err);
 }
+
+Test(cli, bifurcation_with_cycles)
+{
+    result r;
+    run(&r, "bifurcation fhn --par Iext=0:2 --cycles --outdir bc --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%.200s", r.out);
+    json_t *branches = json_object_get(j, "branches");
+    size_t cycles = 0;
+    for (size_t b = 0; b < json_array_size(branches); b++) {
+        json_t *br = json_array_get(branches, b);
+        if (strcmp(json_string_value(json_object_get(br, "kind")), "cycle")) continue;
+        cycles++;
+        json_t *pt = json_array_get(json_object_get(br, "points"), 10);
+        cr_expect(json_number_value(json_object_get(pt, "period")) > 0);
+        cr_expect(json_is_number(json_object_get(json_object_get(pt, "max"), "V")));
+    }
+    cr_expect_eq(cycles, 1, "one cycle branch joins the two Hopf points");
+    /* the FHN cubic is symmetric under (V, w, Iext) -> (-V, -w, 1.75 - Iext) for a/b = 0.875,
+     * so the two folds of cycles sum to 1.75 */
+    json_t *sp = json_object_get(j, "special_points");
+    double lpc[2];
+    size_t n = 0;
+    for (size_t i = 0; i < json_array_size(sp); i++) {
+        json_t *s = json_array_get(sp, i);
+        if (!strcmp(json_string_value(json_object_get(s, "type")), "LPC") && n < 2)
+            lpc[n++] = json_number_value(json_object_get(s, "Iext"));
+    }
+    cr_assert_eq(n, 2, "two folds of cycles");
+    cr_expect(fabs(lpc[0] + lpc[1] - 1.75) < 1e-8, "LPC at %.12g and %.12g", lpc[0], lpc[1]);
+    json_decref(j);
+}

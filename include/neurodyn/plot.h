@@ -48,6 +48,7 @@ typedef struct nd_bif_plot {
     size_t n_vars;
     double plo, phi;
     int brute;
+    int cycles; /* cycles.tsv: max/min envelopes of the cycle branches */
 } nd_bif_plot;
 
 nd_plot_status nd_plot_bifurcation(const nd_bif_plot *spec, const char *out, nd_error *err);
