@@ -31,6 +31,7 @@ typedef struct cont {
     size_t N;
     double *J, *B, *rhs, *rhs2, *F, *tmp, *dx;
     double *u, *v, *un, *vn, *uz, *vz, *e; /* N each */
+    int j_fresh; /* J holds the Jacobian of the last converged corrector iteration */
     gsl_permutation *perm;
     nd_error *err;
 } cont;
@@ -89,6 +90,7 @@ static double norm(const double *v, size_t n)
 static nd_status tangent(cont *w, const double *u, const double *ref, double *t)
 {
     size_t N = w->N;
+    w->j_fresh = 0;
     nd_status st = has_hooks(w) ? ND_OK : jacobian(w, u, w->J);
     if (st) return st;
     double *e = w->e;
@@ -127,6 +129,7 @@ static int correct(cont *w, double *x, double *v)
 {
     size_t N = w->N, M = N - 1;
     const nd_curve_type *c = w->c;
+    w->j_fresh = 0;
     for (int it = 1; it <= w->o.max_newton; it++) {
         if (c->residual(c->ctx, x, w->F, NULL)) return -1;
         /* R = [F; 0], Q = [J v; 0] */
@@ -155,7 +158,8 @@ static int correct(cont *w, double *x, double *v)
         if (!isfinite(dxn)) return -1;
         if (dxn < w->o.tol * fmax(1.0, norm(x, N)) && fn < w->o.tol * 1e2) {
             if (c->residual(c->ctx, x, w->F, NULL)) return -1;
-            if (norm(w->F, M) < w->o.tol * 1e2) return it;
+            /* J was taken a step of size < tol from x: close enough to reuse for the tests */
+            if (norm(w->F, M) < w->o.tol * 1e2) return w->j_fresh = !has_hooks(w), it;
         }
     }
     return -1;
@@ -228,7 +232,9 @@ static nd_status eval_tests(cont *w, const double *u, const double *v, double *p
     const nd_curve_type *c = w->c;
     if (!c->n_tests) return ND_OK;
     if (has_hooks(w)) return c->tests(c->ctx, u, v, NULL, psi, w->err);
-    nd_status st = jacobian(w, u, w->J);
+    /* the corrector's last Jacobian is reused at the point it just converged to */
+    nd_status st = w->j_fresh ? ND_OK : jacobian(w, u, w->J);
+    w->j_fresh = 0;
     return st ? st : c->tests(c->ctx, u, v, w->J, psi, w->err);
 }
 

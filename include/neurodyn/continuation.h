@@ -4,7 +4,8 @@
  * differences), test functions whose sign changes mark special points, and an acceptance
  * check that describes a located point. The continuer (pseudo-arclength with Moore–Penrose
  * correction, Allgower & Georg 1990; MatCont's cont.m) knows nothing of models: equilibrium
- * curves, and later fold, Hopf and cycle curves, plug in as curve types. */
+ * curves, and later fold, Hopf and cycle curves, plug in as curve types. The Jacobian of the
+ * corrector's last iteration is reused for the test functions at the point it converged to. */
 #ifndef NEURODYN_CONTINUATION_H
 #define NEURODYN_CONTINUATION_H
 
