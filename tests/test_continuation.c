@@ -204,6 +204,7 @@ Test(continuation, bad_starts_are_explained)
     if (st) cr_expect(strstr(err.msg, "not on the equilibrium curve"), "%s", err.msg);
     else cr_expect(fabs(b.u[0] * b.u[0] - b.u[2]) < 1e-8, "the corrector found the curve: (%g, %g)", b.u[0], b.u[2]);
     if (!st) nd_branch_free(&b);
+    nd_eq_curve_free(&c);
     cr_expect_eq(nd_eq_curve_init(&c, &fold_model, p, 3, &r, &err), ND_EINVAL);
     cr_expect(strstr(err.msg, "out of range"), "%s", err.msg);
     nd_eq_curve_free(&c);
