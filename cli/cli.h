@@ -41,6 +41,13 @@ typedef struct cli_lists {
 int cli_region(const char *cmd, const nd_model *m, double *p, double *x, const cli_lists *l, double *lo,
                double *hi, int *fixed);
 
+/* Loads MODEL, runs run(args, model, default parameters, initial state) and frees them. */
+typedef int (*cli_model_fn)(const void *args, const nd_model *m, double *p, double *x);
+int cli_with_model(const char *cmd, const char *spec, cli_model_fn run, const void *args);
+
+/* Exit status 2 unless file (may be NULL) ends in .png, .svg or .pdf. */
+int cli_check_plot_file(const char *cmd, const char *file);
+
 /* Creates dir (and its parents); the message names the command. */
 int cli_make_dir(const char *cmd, const char *dir);
 /* Opens dir/name for writing, or says why not and returns NULL. */

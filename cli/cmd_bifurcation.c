@@ -90,11 +90,7 @@ static int parse(int argc, char **argv, bif_args *a)
     if (!a->model) return cli_usage_error("bifurcation", "no MODEL given");
     if (!(a->t1 > 0) || !(a->transient >= 0) || a->transient >= a->t1)
         return cli_usage_error("bifurcation", "need 0 <= --transient (%g) < --t1 (%g)", a->transient, a->t1);
-    if (a->plot) {
-        const char *ext = strrchr(a->plot, '.');
-        if (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".pdf")))
-            return cli_usage_error("bifurcation", "--plot '%s': use the extension .png, .svg or .pdf", a->plot);
-    }
+    if (cli_check_plot_file("bifurcation", a->plot)) return EXIT_USAGE;
     return 0;
 }
 
@@ -420,8 +416,9 @@ static void print_json(const nd_bif_diagram *d, const double *at, const cycle_se
     printf("]}\n");
 }
 
-static int run(const bif_args *a, const nd_model *m, double *p, double *x)
+static int run(const void *args, const nd_model *m, double *p, double *x)
 {
+    const bif_args *a = args;
     const char *cmd = "bifurcation";
     nd_error err;
     size_t n = m->n_vars;
@@ -479,14 +476,7 @@ int cmd_bifurcation(int argc, char **argv)
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);
     int rc = (a.ranges && a.sets && a.fixes) ? parse(argc, argv, &a) : EXIT_FAILED;
     if (rc == 0) {
-        nd_model_ref ref;
-        double *p = NULL, *x = NULL;
-        rc = cli_load_model("bifurcation", a.model, &ref, &p, &x);
-        if (rc == 0) {
-            rc = run(&a, ref.model, p, x);
-            free(p), free(x);
-            nd_model_unload(&ref);
-        }
+        rc = cli_with_model("bifurcation", a.model, run, &a);
     }
     free(a.ranges), free(a.sets), free(a.fixes);
     return rc < 0 ? EXIT_OK : rc;

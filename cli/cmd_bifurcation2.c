@@ -66,11 +66,7 @@ static int parse(int argc, char **argv, bif2_args *a)
     }
     if (!a->model) return cli_usage_error("bifurcation2", "no MODEL given");
     if (a->n_par != 2) return cli_usage_error("bifurcation2", "give --par exactly twice (P1=LO:HI and P2=LO:HI)");
-    if (a->plot) {
-        const char *ext = strrchr(a->plot, '.');
-        if (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".pdf")))
-            return cli_usage_error("bifurcation2", "--plot '%s': use the extension .png, .svg or .pdf", a->plot);
-    }
+    if (cli_check_plot_file("bifurcation2", a->plot)) return EXIT_USAGE;
     return 0;
 }
 
@@ -270,8 +266,9 @@ static void print_json(const nd_model *m, const plane2 *pl, const curve *cs, siz
     printf("]}\n");
 }
 
-static int run(const bif2_args *a, const nd_model *m, double *p, double *x)
+static int run(const void *args, const nd_model *m, double *p, double *x)
 {
+    const bif2_args *a = args;
     const char *cmd = "bifurcation2";
     nd_error err;
     size_t n = m->n_vars;
@@ -324,14 +321,7 @@ int cmd_bifurcation2(int argc, char **argv)
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);
     int rc = (a.ranges && a.sets && a.fixes) ? parse(argc, argv, &a) : EXIT_FAILED;
     if (rc == 0) {
-        nd_model_ref ref;
-        double *p = NULL, *x = NULL;
-        rc = cli_load_model("bifurcation2", a.model, &ref, &p, &x);
-        if (rc == 0) {
-            rc = run(&a, ref.model, p, x);
-            free(p), free(x);
-            nd_model_unload(&ref);
-        }
+        rc = cli_with_model("bifurcation2", a.model, run, &a);
     }
     free(a.ranges), free(a.sets), free(a.fixes);
     return rc < 0 ? EXIT_OK : rc;

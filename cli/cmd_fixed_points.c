@@ -120,8 +120,9 @@ static void print_json(const nd_model *m, const double *p, const nd_fp_result *r
            r->seeds_tried, r->seeds_converged, r->seeds_nonfinite, r->fallback_used ? "true" : "false");
 }
 
-static int run(const fp_args *a, const nd_model *m, double *p, double *x)
+static int run(const void *args, const nd_model *m, double *p, double *x)
 {
+    const fp_args *a = args;
     const char *cmd = "fixed-points";
     nd_error err;
     size_t n = m->n_vars;
@@ -162,14 +163,7 @@ int cmd_fixed_points(int argc, char **argv)
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);
     int rc = (a.ranges && a.sets && a.fixes) ? parse(argc, argv, &a) : EXIT_FAILED;
     if (rc == 0) {
-        nd_model_ref ref;
-        double *p = NULL, *x = NULL;
-        rc = cli_load_model("fixed-points", a.model, &ref, &p, &x);
-        if (rc == 0) {
-            rc = run(&a, ref.model, p, x);
-            free(p), free(x);
-            nd_model_unload(&ref);
-        }
+        rc = cli_with_model("fixed-points", a.model, run, &a);
     }
     free(a.ranges), free(a.sets), free(a.fixes);
     return rc < 0 ? EXIT_OK : rc;

@@ -289,8 +289,9 @@ static void print_json(const pp_args *a, const nd_model *m, const plane *pl, con
     printf("}\n");
 }
 
-static int run(pp_args *a, const nd_model *m, double *p, double *x)
+static int run(const void *args, const nd_model *m, double *p, double *x)
 {
+    const pp_args *a = args;
     const char *cmd = "phase-plane";
     nd_error err;
     size_t n = m->n_vars;
@@ -347,20 +348,9 @@ int cmd_phase_plane(int argc, char **argv)
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);
     a.trajs = calloc((size_t)argc, sizeof *a.trajs);
     int rc = (a.sets && a.fixes && a.trajs) ? parse(argc, argv, &a) : EXIT_FAILED;
-    if (rc == 0 && a.plot) {
-        const char *ext = strrchr(a.plot, '.');
-        if (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".pdf")))
-            rc = cli_usage_error("phase-plane", "--plot '%s': use the extension .png, .svg or .pdf", a.plot);
-    }
+    if (rc == 0) rc = cli_check_plot_file("phase-plane", a.plot);
     if (rc == 0) {
-        nd_model_ref ref;
-        double *p = NULL, *x = NULL;
-        rc = cli_load_model("phase-plane", a.model, &ref, &p, &x);
-        if (rc == 0) {
-            rc = run(&a, ref.model, p, x);
-            free(p), free(x);
-            nd_model_unload(&ref);
-        }
+        rc = cli_with_model("phase-plane", a.model, run, &a);
     }
     free(a.sets), free(a.fixes), free(a.trajs);
     return rc < 0 ? EXIT_OK : rc;

@@ -94,11 +94,7 @@ static int parse(int argc, char **argv, sim_args *a)
     if (!a->model) return cli_usage_error("simulate", "no MODEL given");
     if (!a->have_t1) return cli_usage_error("simulate", "--t1 is required");
     if (a->plot && !a->out) return cli_usage_error("simulate", "--plot needs --out (the data file it reads)");
-    if (a->plot) {
-        const char *ext = strrchr(a->plot, '.');
-        if (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".pdf")))
-            return cli_usage_error("simulate", "--plot '%s': use the extension .png, .svg or .pdf", a->plot);
-    }
+    if (cli_check_plot_file("simulate", a->plot)) return EXIT_USAGE;
     return 0;
 }
 
@@ -149,8 +145,9 @@ static void print_json(const sim_args *a, const nd_model *m, const char *method,
     printf("}\n");
 }
 
-static int run(const sim_args *a, const nd_model *m, double *p, double *x)
+static int run(const void *args, const nd_model *m, double *p, double *x)
 {
+    const sim_args *a = args;
     nd_error err;
     for (int i = 0; i < a->n_sets; i++)
         if (nd_model_set_par(m, p, a->sets[i], &err)) return cli_error("simulate", &err);
@@ -214,14 +211,7 @@ int cmd_simulate(int argc, char **argv)
     a.inits = calloc((size_t)argc, sizeof *a.inits);
     int rc = (a.sets && a.inits) ? parse(argc, argv, &a) : EXIT_FAILED;
     if (rc == 0) {
-        nd_model_ref ref;
-        double *p = NULL, *x = NULL;
-        rc = cli_load_model("simulate", a.model, &ref, &p, &x);
-        if (rc == 0) {
-            rc = run(&a, ref.model, p, x);
-            free(p), free(x);
-            nd_model_unload(&ref);
-        }
+        rc = cli_with_model("simulate", a.model, run, &a);
     }
     free(a.sets), free(a.inits);
     return rc < 0 ? EXIT_OK : rc;

@@ -147,3 +147,23 @@ int cli_region(const char *cmd, const nd_model *m, double *p, double *x, const c
     free(given);
     return rc;
 }
+
+int cli_with_model(const char *cmd, const char *spec, cli_model_fn run, const void *args)
+{
+    nd_model_ref ref;
+    double *p = NULL, *x = NULL;
+    int rc = cli_load_model(cmd, spec, &ref, &p, &x);
+    if (rc) return rc;
+    rc = run(args, ref.model, p, x);
+    free(p), free(x);
+    nd_model_unload(&ref);
+    return rc;
+}
+
+int cli_check_plot_file(const char *cmd, const char *file)
+{
+    const char *ext = file ? strrchr(file, '.') : NULL;
+    if (file && (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".pdf"))))
+        return cli_usage_error(cmd, "--plot '%s': use the extension .png, .svg or .pdf", file);
+    return EXIT_OK;
+}
