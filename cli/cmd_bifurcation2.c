@@ -20,6 +20,10 @@ static const char *HELP =
     "  --range V=LO:HI    box of a variable (default: the model's box); repeatable\n"
     "  --set NAME=VALUE   set a parameter; repeatable\n"
     "  --fix NAME=VALUE   hold a variable (slice); repeatable\n"
+    "  --brute            also the brute-force map brute2.tsv: on an N x N grid the number of\n"
+    "                     equilibria, how many are stable, and whether the attractor reached\n"
+    "                     from the initial state oscillates (BrainPy's two-parameter sweep)\n"
+    "  --grid N           grid of the map (default 40), --t1 T (500), --transient T (250)\n"
     "  --outdir DIR       output folder (default: bifurcation2)\n"
     "  --plot FILE        draw the two-parameter diagram (PNG, SVG or PDF)\n"
     "  --json             print the curves as JSON on stdout\n";
@@ -27,10 +31,12 @@ static const char *HELP =
 typedef struct bif2_args {
     const char *model, *par[2], *outdir, *plot;
     const char **ranges, **sets, **fixes;
-    int n_par, n_ranges, n_sets, n_fixes, json;
+    int n_par, n_ranges, n_sets, n_fixes, json, brute;
+    unsigned long grid;
+    double t1, transient;
 } bif2_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP };
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_BRUTE, O_GRID, O_T1, O_TRANS };
 
 static int parse(int argc, char **argv, bif2_args *a)
 {
@@ -39,12 +45,24 @@ static int parse(int argc, char **argv, bif2_args *a)
         {"set", required_argument, 0, O_SET},       {"fix", required_argument, 0, O_FIX},
         {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
         {"json", no_argument, 0, O_JSON},           {"help", no_argument, 0, O_HELP},
+        {"brute", no_argument, 0, O_BRUTE},         {"grid", required_argument, 0, O_GRID},
+        {"t1", required_argument, 0, O_T1},         {"transient", required_argument, 0, O_TRANS},
         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
-    int c;
+    int c, rc = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
+        case O_BRUTE: a->brute = 1; break;
+        case O_GRID: {
+            char *end;
+            a->grid = strtoul(optarg, &end, 10);
+            if (*end || *optarg == '-' || a->grid < 2 || a->grid > 1000)
+                return cli_usage_error("bifurcation2", "--grid '%s' must be an integer in 2..1000", optarg);
+            break;
+        }
+        case O_T1: rc = cli_number("bifurcation2", "t1", optarg, &a->t1); break;
+        case O_TRANS: rc = cli_number("bifurcation2", "transient", optarg, &a->transient); break;
         case O_PAR:
             if (a->n_par == 2) return cli_usage_error("bifurcation2", "give --par exactly twice");
             a->par[a->n_par++] = optarg;
@@ -59,7 +77,10 @@ static int parse(int argc, char **argv, bif2_args *a)
         case O_HELP: fputs(HELP, stdout); return -1;
         default: return cli_usage_error("bifurcation2", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
+        if (rc) return rc;
     }
+    if (!(a->t1 > 0) || !(a->transient >= 0) || a->transient >= a->t1)
+        return cli_usage_error("bifurcation2", "need 0 <= --transient (%g) < --t1 (%g)", a->transient, a->t1);
     for (; optind < argc; optind++) {
         if (a->model) return cli_usage_error("bifurcation2", "unexpected argument '%s'", argv[optind]);
         a->model = argv[optind];
@@ -217,6 +238,55 @@ static int write_files(const bif2_args *a, const nd_model *m, const plane2 *pl, 
     return bad ? EXIT_FAILED : EXIT_OK;
 }
 
+/* BrainPy's two-parameter brute force: per grid cell the equilibria (how many, how many
+ * stable) and whether the attractor reached from the initial state oscillates (the range of
+ * the first free variable after the transient exceeds 1e-3 of its box). */
+static int write_brute2(const bif2_args *a, const nd_model *m, const double *p0, const nd_region *r, const plane2 *pl,
+                        size_t var)
+{
+    FILE *f = cli_open_out("bifurcation2", a->outdir, "brute2.tsv");
+    if (!f) return EXIT_FAILED;
+    size_t n = m->n_vars;
+    fprintf(f, "%s\t%s\tequilibria\tstable\toscillates\tamplitude_%s\n", m->par_names[pl->pidx[0]],
+            m->par_names[pl->pidx[1]], m->var_names[var]);
+    double *p = malloc(m->n_pars * sizeof *p), *x = malloc(n * sizeof *x);
+    int rc = p && x ? EXIT_OK : EXIT_FAILED;
+    for (unsigned long j = 0; !rc && j < a->grid; j++) {
+        for (unsigned long i = 0; !rc && i < a->grid; i++) {
+            memcpy(p, p0, m->n_pars * sizeof *p);
+            p[pl->pidx[0]] = pl->plo[0] + (pl->phi[0] - pl->plo[0]) * (double)i / (double)(a->grid - 1);
+            p[pl->pidx[1]] = pl->plo[1] + (pl->phi[1] - pl->plo[1]) * (double)j / (double)(a->grid - 1);
+            nd_fp_result fr;
+            nd_error err;
+            if (nd_fixed_points(m, p, r, NULL, &fr, &err)) {
+                rc = cli_error("bifurcation2", &err);
+                break;
+            }
+            size_t stable = 0;
+            for (size_t k = 0; k < fr.n; k++) stable += (size_t)fr.points[k].stable;
+            memcpy(x, m->init, n * sizeof *x);
+            for (size_t v = 0; v < n; v++)
+                if (r->fixed && r->fixed[v]) x[v] = r->at[v];
+            double amp = NAN;
+            nd_trajectory tr;
+            if (!nd_phase_trajectory(m, p, r, x, a->t1, a->t1 / 2000, &tr, &err)) {
+                double hi = -INFINITY, lo = INFINITY;
+                for (size_t s = 0; s < tr.n; s++)
+                    if (tr.t[s] >= a->transient) hi = fmax(hi, tr.x[s * n + var]), lo = fmin(lo, tr.x[s * n + var]);
+                amp = hi - lo;
+                nd_trajectory_free(&tr);
+            }
+            int osc = amp > 1e-3 * (r->hi[var] - r->lo[var]);
+            fprintf(f, "%.10g\t%.10g\t%zu\t%zu\t%d\t%.6g\n", p[pl->pidx[0]], p[pl->pidx[1]], fr.n, stable, osc, amp);
+            nd_fp_result_free(&fr);
+        }
+        fprintf(f, "\n"); /* gnuplot's grid format: a blank line between rows */
+    }
+    free(p), free(x);
+    int bad = fclose(f);
+    return rc ? rc : bad ? EXIT_FAILED : EXIT_OK;
+}
+
 static void json_point(const nd_model *m, const plane2 *pl, const curve *c, const double *u, const double *at)
 {
     double x[64];
@@ -292,10 +362,11 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     pl.d = &d;
     if (!rc) rc = trace_curves(m, p, &r, &pl, &cs, &nc);
     if (!rc) rc = write_files(a, m, &pl, cs, nc, x);
+    if (!rc && a->brute) rc = write_brute2(a, m, p, &r, &pl, d.n_free ? d.free_idx[0] : 0);
     if (!rc && a->plot && nc == 0) fprintf(stderr, "neurodyn bifurcation2: no LP or H point to continue; %s not written\n", a->plot);
     else if (!rc && a->plot) {
         nd_bif2_plot spec = {a->outdir, m->name, m->par_names[pl.pidx[0]], m->par_names[pl.pidx[1]], pl.plo[0], pl.phi[0],
-                             pl.plo[1], pl.phi[1]};
+                             pl.plo[1], pl.phi[1], a->brute};
         if (nd_plot_bifurcation2(&spec, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
     }
     if (!rc && a->json) print_json(m, &pl, cs, nc, x);
@@ -315,7 +386,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_bifurcation2(int argc, char **argv)
 {
     bif2_args a = {0};
-    a.outdir = "bifurcation2";
+    a.outdir = "bifurcation2", a.grid = 40, a.t1 = 500, a.transient = 250;
     a.ranges = calloc((size_t)argc, sizeof *a.ranges);
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);

@@ -263,9 +263,9 @@ nd_plot_status nd_plot_bifurcation2(const nd_bif2_plot *s, const char *out, nd_e
         nd_fail(err, ND_EINVAL, "plot file '%s': use the extension .png, .svg or .pdf", out);
         return ND_PLOT_FAILED;
     }
-    char script[PATH_MAX], path[PATH_MAX + 64], ref[2][PATH_MAX];
-    const char *files[2] = {"curves.tsv", "special_points.tsv"};
-    for (int i = 0; i < 2; i++) {
+    char script[PATH_MAX], path[PATH_MAX + 64], ref[3][PATH_MAX];
+    const char *files[3] = {"curves.tsv", "special_points.tsv", "brute2.tsv"};
+    for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%.3000s/%s", s->dir, files[i]);
         data_ref(path, out, ref[i], sizeof ref[i]);
     }
@@ -277,7 +277,10 @@ nd_plot_status nd_plot_bifurcation2(const nd_bif2_plot *s, const char *out, nd_e
     fprintf(f, "set xlabel '%s' noenhanced\nset ylabel '%s' noenhanced\n", s->p1name, s->p2name);
     fprintf(f, "set xrange [%.10g:%.10g]\nset yrange [%.10g:%.10g]\n", s->p1lo, s->p1hi, s->p2lo, s->p2hi);
     fprintf(f, "set key outside right top box opaque\nset grid lc rgb '#eeeeee'\n");
-    fprintf(f, "plot '%s' skip 1 using 3:(stringcolumn(2) eq 'LP' ? column(4) : NaN) with lines lw 2.5 lc rgb '#ff7f0e' title 'fold (LP) curves', \\\n", ref[0]);
+    fprintf(f, "plot ");
+    if (s->brute) /* brute2.tsv: P1, P2, equilibria, stable, oscillates, amplitude */
+        fprintf(f, "'%s' skip 1 using 1:($5 == 1 ? $2 : NaN) with points pt 5 ps 1.4 lc rgb '#d9ecd0' title 'oscillates (simulation)', \\\n     ", ref[2]);
+    fprintf(f, "'%s' skip 1 using 3:(stringcolumn(2) eq 'LP' ? column(4) : NaN) with lines lw 2.5 lc rgb '#ff7f0e' title 'fold (LP) curves', \\\n", ref[0]);
     fprintf(f, "     '%s' skip 1 using 3:(stringcolumn(2) eq 'H' ? column(4) : NaN) with lines lw 2.5 lc rgb '#1f77b4' title 'Hopf (H) curves', \\\n", ref[0]);
     fprintf(f, "     '%s' skip 1 using 3:4 with points pt 7 ps 1.6 lc rgb 'black' title 'codim-2 points', \\\n", ref[1]);
     fprintf(f, "     '%s' skip 1 using 3:4:1 with labels offset char 1.2,0.9 font ',11' notitle\n", ref[1]);

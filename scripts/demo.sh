@@ -13,6 +13,9 @@ run info fhn > "$out/fhn_info.txt"
 run fixed-points fhn --json > "$out/fhn_fixed_points.json"
 run phase-plane fhn --traj V=-2.8,w=-1.8 --traj V=0,w=2 --outdir "$out/fhn_phase_plane" \
     --plot "$out/fhn_phase_plane.png" --json > "$out/fhn_phase_plane.json"
+# the Hopf curve in (a, Iext) over the brute-force map of where FHN oscillates
+run bifurcation2 fhn --par a=0.5:1 --par Iext=0:1 --brute --grid 30 --outdir "$out/fhn_bifurcation2" \
+    --plot "$out/fhn_bifurcation2.png" --json > "$out/fhn_bifurcation2.json"
 run simulate fhn --t1 300 --sample 0.1 --out "$out/fhn.tsv" --plot "$out/fhn.png" --json > "$out/fhn.json"
 # equilibria and limit cycles in Iext by continuation (two subcritical Hopf points, folds of
 # cycles), over the brute-force sweep

@@ -468,3 +468,26 @@ Test(cli, bifurcation_with_cycles)
     cr_expect(fabs(lpc[0] + lpc[1] - 1.75) < 1e-8, "LPC at %.12g and %.12g", lpc[0], lpc[1]);
     json_decref(j);
 }
+
+Test(cli, bifurcation2_brute_force_map_agrees_with_the_hopf_line)
+{
+    /* FHN oscillates (from its initial state) above the Hopf line Iext_H(a) and rests well
+     * below it; cells within 0.05 of the line are not judged (the Hopf points are subcritical) */
+    result r;
+    run(&r, "bifurcation2 fhn --par a=0.5:1 --par Iext=0:1 --brute --grid 12 --outdir b5");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    static char buf[1 << 16];
+    slurp_file("b5/brute2.tsv", buf, sizeof buf);
+    double V = -sqrt(1 - 0.8 / 12.5);
+    int judged = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        double a, I, amp;
+        int eq, st, osc;
+        if (sscanf(line, "%lf\t%lf\t%d\t%d\t%d\t%lf", &a, &I, &eq, &st, &osc, &amp) != 6) continue;
+        double IH = -(V - V * V * V / 3) + (V + a) / 0.8;
+        cr_expect_eq(eq, 1, "one equilibrium at a = %g, Iext = %g", a, I);
+        if (I > IH + 0.05) cr_expect_eq(osc, 1, "a = %g, Iext = %g above the Hopf line %g", a, I, IH), judged++;
+        if (I < IH - 0.05) cr_expect_eq(osc, 0, "a = %g, Iext = %g below the Hopf line %g", a, I, IH), judged++;
+    }
+    cr_expect(judged > 100, "%d cells judged", judged);
+}

@@ -59,6 +59,7 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *spec, const char *out, nd_
 typedef struct nd_bif2_plot {
     const char *dir, *title, *p1name, *p2name;
     double p1lo, p1hi, p2lo, p2hi;
+    int brute; /* brute2.tsv: shade the cells where the attractor oscillates */
 } nd_bif2_plot;
 
 nd_plot_status nd_plot_bifurcation2(const nd_bif2_plot *spec, const char *out, nd_error *err);
