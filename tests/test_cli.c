@@ -486,8 +486,14 @@ Test(cli, bifurcation2_brute_force_map_agrees_with_the_hopf_line)
         if (sscanf(line, "%lf\t%lf\t%d\t%d\t%d\t%lf", &a, &I, &eq, &st, &osc, &amp) != 6) continue;
         double IH = -(V - V * V * V / 3) + (V + a) / 0.8;
         cr_expect_eq(eq, 1, "one equilibrium at a = %g, Iext = %g", a, I);
-        if (I > IH + 0.05) cr_expect_eq(osc, 1, "a = %g, Iext = %g above the Hopf line %g", a, I, IH), judged++;
-        if (I < IH - 0.05) cr_expect_eq(osc, 0, "a = %g, Iext = %g below the Hopf line %g", a, I, IH), judged++;
+        if (I > IH + 0.05) {
+            cr_expect_eq(osc, 1, "a = %g, Iext = %g above the Hopf line %g", a, I, IH);
+            judged++;
+        }
+        if (I < IH - 0.05) {
+            cr_expect_eq(osc, 0, "a = %g, Iext = %g below the Hopf line %g", a, I, IH);
+            judged++;
+        }
     }
     cr_expect(judged > 100, "%d cells judged", judged);
 }
