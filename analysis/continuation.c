@@ -344,6 +344,10 @@ static nd_status run(cont *w, const double *u0, const double *v0, nd_branch *b)
         if (dot < 0)
             for (size_t i = 0; i < N; i++) vn[i] = -vn[i];
         if ((st = eval_tests(w, un, vn, psin))) return st;
+        /* a test function exactly zero at a point (a step landing on the zero) counts as
+         * having changed sign there, so the zero is located and not lost between two steps */
+        for (size_t k = 0; k < w->c->n_tests; k++)
+            if (psin[k] == 0.0 && psi[k] != 0.0) psin[k] = -copysign(DBL_MIN, psi[k]);
         if ((st = check_tests(w, b, u, v, h, psi, psin))) return st;
         if ((st = push_point(b, un, label_of(w, un), w->err))) return st;
         memcpy(u, un, N * sizeof *u), memcpy(v, vn, N * sizeof *v), memcpy(psi, psin, sizeof psi);

@@ -1919,6 +1919,48 @@ static nd_status branch_append(nd_branch *out, const nd_branch *seg, size_t from
     return ND_OK;
 }
 
+/* Adds one special point (a copy of u, dim values) to out, after point `after`. */
+static nd_status push_special_point(nd_branch *out, int test, size_t after, const double *u, const double *data,
+                                    nd_error *err)
+{
+    if (out->n_special == out->special_cap) {
+        size_t cap = out->special_cap ? 2 * out->special_cap : 8;
+        nd_special_point *ns = realloc(out->special, cap * sizeof *ns);
+        if (!ns) return nd_fail(err, ND_ENOMEM, "cycle continuation: no memory");
+        out->special = ns, out->special_cap = cap;
+    }
+    nd_special_point *sp = &out->special[out->n_special];
+    sp->u = malloc(out->dim * sizeof *sp->u);
+    if (!sp->u) return nd_fail(err, ND_ENOMEM, "cycle continuation: no memory");
+    memcpy(sp->u, u, out->dim * sizeof *sp->u);
+    memcpy(sp->data, data, sizeof sp->data);
+    sp->test = test, sp->after = after;
+    out->n_special++;
+    return ND_OK;
+}
+
+/* A PD or NS zero within the discretisation error of the point where two runs meet can change
+ * sign with the mesh adaptation there and be seen by neither run: compare the test functions
+ * on the old and the new mesh at that point, and report such a zero at the point itself. */
+static nd_status junction_zeros(nd_cycle_curve *c, nd_branch *out, const double *psi_old, const double *x,
+                                const double *tx, double *u, nd_error *err)
+{
+    cw *w = W(c);
+    double psi[ND_CONT_MAX_TESTS], data[ND_CONT_DATA];
+    if (cyc_tests(c, x, tx, NULL, psi, NULL)) return ND_OK;
+    const int tests[2] = {ND_CYC_PD, ND_CYC_NS};
+    for (int i = 0; i < 2; i++) {
+        int k = tests[i];
+        if (!(psi_old[k] * psi[k] < 0)) continue;
+        memset(data, 0, sizeof data);
+        if (!cyc_accept(c, k, x, tx, data)) continue;
+        to_u(w, x, u);
+        nd_status st = push_special_point(out, k, out->n ? out->n - 1 : 0, u, data, err);
+        if (st) return st;
+    }
+    return ND_OK;
+}
+
 /* Drops the last point of out (and its record), with the special points after it. */
 static void drop_last(nd_cycle_curve *c, nd_branch *out)
 {
@@ -2066,8 +2108,11 @@ nd_status nd_cycle_continue(nd_cycle_curve *c, const double *u0, const double *v
             if (ts) memcpy(vb, sec, N * sizeof *v);
             else tangent_to_u(w, tx, vb);
             memcpy(mesh_b, c->mesh, (w->ntst + 1) * sizeof *c->mesh);
+            double psi_old[ND_CONT_MAX_TESTS];
+            int have_psi = !cyc_tests(c, x, tx, NULL, psi_old, NULL);
             adapt(c, x, tx, 0.0);
             set_reference(c, x);
+            if (have_psi) st = junction_zeros(c, out, psi_old, x, tx, u, err);
             to_u(w, x, u);
             tangent_to_u(w, tx, v);
             h0 = fmin(1.3 * hs, opts.h_max);
