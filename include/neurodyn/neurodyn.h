@@ -13,5 +13,6 @@
 #include "continuation.h"
 #include "codim2.h"
 #include "cycles.h"
+#include "fastslow.h"
 
 #endif
