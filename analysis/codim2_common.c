@@ -618,3 +618,23 @@ nd_status nd_codim2_cusp_coefficient(nd_codim2_sys *s, double *c, nd_error *err)
 nonfinite:
     return nd_fail(err, ND_ENONFINITE, "cusp coefficient: the right-hand side of %s is not finite", s->m->name);
 }
+
+nd_status nd_codim2_continue_both(const nd_curve_type *type, nd_status (*reset)(void *curve, const double *u, nd_error *err),
+                                  void *curve, const double *u0, const nd_cont_opts *o, nd_branch out[2], nd_error *err)
+{
+    if (!out) return nd_fail(err, ND_EINVAL, "%s curve: out is NULL", type->name);
+    memset(out, 0, 2 * sizeof *out);
+    nd_cont_opts opt;
+    if (o) opt = *o;
+    else nd_cont_opts_init(&opt);
+    for (int i = 0; i < 2; i++) {
+        opt.direction = i ? -1 : 1;
+        nd_status st = reset(curve, u0, err); /* borders from u0 for each half */
+        if (!st) st = nd_continue(type, u0, NULL, &opt, &out[i], err);
+        if (st) {
+            nd_branch_free(&out[0]);
+            return st;
+        }
+    }
+    return ND_OK;
+}

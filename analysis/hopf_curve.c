@@ -391,22 +391,13 @@ nd_status nd_hopf_curve_start(nd_hopf_curve *c, const double *h_u, double omega,
     return nd_hopf_curve_reset(c, u0, err);
 }
 
+static nd_status reset_hopf(void *curve, const double *u, nd_error *err)
+{
+    return nd_hopf_curve_reset(curve, u, err);
+}
+
 nd_status nd_hopf_curve_continue(nd_hopf_curve *c, const double *u0, const nd_cont_opts *o, nd_branch out[2],
                                  nd_error *err)
 {
-    if (!out) return nd_fail(err, ND_EINVAL, "Hopf curve: out is NULL");
-    memset(out, 0, 2 * sizeof *out);
-    nd_cont_opts opt;
-    if (o) opt = *o;
-    else nd_cont_opts_init(&opt);
-    for (int i = 0; i < 2; i++) {
-        opt.direction = i ? -1 : 1;
-        nd_status st = nd_hopf_curve_reset(c, u0, err);
-        if (!st) st = nd_continue(&c->type, u0, NULL, &opt, &out[i], err);
-        if (st) {
-            nd_branch_free(&out[0]);
-            return st;
-        }
-    }
-    return ND_OK;
+    return nd_codim2_continue_both(&c->type, reset_hopf, c, u0, o, out, err);
 }

@@ -125,6 +125,11 @@ nd_status nd_codim2_bt_coefficients(nd_codim2_sys *s, double *a, double *b, nd_e
 /* Cusp coefficient c at the current point (a simple zero eigenvalue): x' = c x^3. */
 nd_status nd_codim2_cusp_coefficient(nd_codim2_sys *s, double *c, nd_error *err);
 
+/* Both halves of a codim-2 curve through u0 (direction +1 then -1), the bordering data reset at
+ * u0 before each by reset(curve, u0). Shared by the fold and Hopf curves. */
+nd_status nd_codim2_continue_both(const nd_curve_type *type, nd_status (*reset)(void *curve, const double *u, nd_error *err),
+                                  void *curve, const double *u0, const nd_cont_opts *o, nd_branch out[2], nd_error *err);
+
 /* ---- fold curves ---------------------------------------------------------------------------- */
 enum { ND_LP_BT = 0, ND_LP_CP = 1, ND_LP_ZH = 2 };
 
