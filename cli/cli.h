@@ -45,6 +45,12 @@ int cli_region(const char *cmd, const nd_model *m, double *p, double *x, const c
 typedef int (*cli_model_fn)(const void *args, const nd_model *m, double *p, double *x);
 int cli_with_model(const char *cmd, const char *spec, cli_model_fn run, const void *args);
 
+/* Parses an integer option value in lo..hi. */
+int cli_count(const char *cmd, const char *opt, const char *text, unsigned long lo, unsigned long hi,
+              unsigned long *out);
+/* Takes the one positional MODEL argument left after getopt_long. */
+int cli_model_arg(const char *cmd, int argc, char **argv, const char **model);
+
 /* Exit status 2 unless file (may be NULL) ends in .png, .svg or .pdf. */
 int cli_check_plot_file(const char *cmd, const char *file);
 

@@ -64,13 +64,7 @@ static int parse(int argc, char **argv, bif_args *a)
         case O_FIX: a->fixes[a->n_fixes++] = optarg; break;
         case O_BRUTE: a->brute = 1; break;
         case O_CYCLES: a->cycles = 1; break;
-        case O_GRID: {
-            char *end;
-            a->grid = strtoul(optarg, &end, 10);
-            if (*end || *optarg == '-' || a->grid < 2 || a->grid > 100000)
-                rc = cli_usage_error("bifurcation", "--grid '%s' must be an integer in 2..100000", optarg);
-            break;
-        }
+        case O_GRID: rc = cli_count("bifurcation", "grid", optarg, 2, 100000, &a->grid); break;
         case O_T1: rc = cli_number("bifurcation", "t1", optarg, &a->t1); break;
         case O_TRANS: rc = cli_number("bifurcation", "transient", optarg, &a->transient); break;
         case O_OUTDIR: a->outdir = optarg; break;
@@ -83,11 +77,7 @@ static int parse(int argc, char **argv, bif_args *a)
         }
         if (rc) return rc;
     }
-    for (; optind < argc; optind++) {
-        if (a->model) return cli_usage_error("bifurcation", "unexpected argument '%s'", argv[optind]);
-        a->model = argv[optind];
-    }
-    if (!a->model) return cli_usage_error("bifurcation", "no MODEL given");
+    if (cli_model_arg("bifurcation", argc, argv, &a->model)) return EXIT_USAGE;
     if (!(a->t1 > 0) || !(a->transient >= 0) || a->transient >= a->t1)
         return cli_usage_error("bifurcation", "need 0 <= --transient (%g) < --t1 (%g)", a->transient, a->t1);
     if (cli_check_plot_file("bifurcation", a->plot)) return EXIT_USAGE;

@@ -54,13 +54,7 @@ static int parse(int argc, char **argv, bif2_args *a)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case O_BRUTE: a->brute = 1; break;
-        case O_GRID: {
-            char *end;
-            a->grid = strtoul(optarg, &end, 10);
-            if (*end || *optarg == '-' || a->grid < 2 || a->grid > 1000)
-                return cli_usage_error("bifurcation2", "--grid '%s' must be an integer in 2..1000", optarg);
-            break;
-        }
+        case O_GRID: rc = cli_count("bifurcation2", "grid", optarg, 2, 1000, &a->grid); break;
         case O_T1: rc = cli_number("bifurcation2", "t1", optarg, &a->t1); break;
         case O_TRANS: rc = cli_number("bifurcation2", "transient", optarg, &a->transient); break;
         case O_PAR:
@@ -81,11 +75,7 @@ static int parse(int argc, char **argv, bif2_args *a)
     }
     if (!(a->t1 > 0) || !(a->transient >= 0) || a->transient >= a->t1)
         return cli_usage_error("bifurcation2", "need 0 <= --transient (%g) < --t1 (%g)", a->transient, a->t1);
-    for (; optind < argc; optind++) {
-        if (a->model) return cli_usage_error("bifurcation2", "unexpected argument '%s'", argv[optind]);
-        a->model = argv[optind];
-    }
-    if (!a->model) return cli_usage_error("bifurcation2", "no MODEL given");
+    if (cli_model_arg("bifurcation2", argc, argv, &a->model)) return EXIT_USAGE;
     if (a->n_par != 2) return cli_usage_error("bifurcation2", "give --par exactly twice (P1=LO:HI and P2=LO:HI)");
     if (cli_check_plot_file("bifurcation2", a->plot)) return EXIT_USAGE;
     return 0;

@@ -57,13 +57,7 @@ static int parse(int argc, char **argv, pp_args *a)
         case O_FIX: a->fixes[a->n_fixes++] = optarg; break;
         case O_TRAJ: a->trajs[a->n_trajs++] = optarg; break;
         case O_T1: rc = cli_number("phase-plane", "t1", optarg, &a->t1); break;
-        case O_GRID: {
-            char *end;
-            a->grid = strtoul(optarg, &end, 10);
-            if (*end || a->grid < 2 || a->grid > 2000 || *optarg == '-')
-                rc = cli_usage_error("phase-plane", "--grid '%s' must be an integer in 2..2000", optarg);
-            break;
-        }
+        case O_GRID: rc = cli_count("phase-plane", "grid", optarg, 2, 2000, &a->grid); break;
         case O_OUTDIR: a->outdir = optarg; break;
         case O_PLOT: a->plot = optarg; break;
         case O_JSON: a->json = 1; break;
@@ -73,11 +67,7 @@ static int parse(int argc, char **argv, pp_args *a)
         }
         if (rc) return rc;
     }
-    for (; optind < argc; optind++) {
-        if (a->model) return cli_usage_error("phase-plane", "unexpected argument '%s'", argv[optind]);
-        a->model = argv[optind];
-    }
-    if (!a->model) return cli_usage_error("phase-plane", "no MODEL given");
+    if (cli_model_arg("phase-plane", argc, argv, &a->model)) return EXIT_USAGE;
     if (!(a->t1 > 0)) return cli_usage_error("phase-plane", "--t1 %g must be > 0", a->t1);
     return 0;
 }

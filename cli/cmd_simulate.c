@@ -87,11 +87,7 @@ static int parse(int argc, char **argv, sim_args *a)
         }
         if (rc) return rc;
     }
-    for (; optind < argc; optind++) {
-        if (a->model) return cli_usage_error("simulate", "unexpected argument '%s'", argv[optind]);
-        a->model = argv[optind];
-    }
-    if (!a->model) return cli_usage_error("simulate", "no MODEL given");
+    if (cli_model_arg("simulate", argc, argv, &a->model)) return EXIT_USAGE;
     if (!a->have_t1) return cli_usage_error("simulate", "--t1 is required");
     if (a->plot && !a->out) return cli_usage_error("simulate", "--plot needs --out (the data file it reads)");
     if (cli_check_plot_file("simulate", a->plot)) return EXIT_USAGE;

@@ -1,5 +1,6 @@
 /* Helpers shared by the subcommands. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -166,4 +167,25 @@ int cli_check_plot_file(const char *cmd, const char *file)
     if (file && (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".pdf"))))
         return cli_usage_error(cmd, "--plot '%s': use the extension .png, .svg or .pdf", file);
     return EXIT_OK;
+}
+
+int cli_count(const char *cmd, const char *opt, const char *text, unsigned long lo, unsigned long hi,
+              unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (*text == '-' || *end || end == text || errno || v < lo || v > hi)
+        return cli_usage_error(cmd, "--%s '%s' must be an integer in %lu..%lu", opt, text, lo, hi);
+    *out = v;
+    return EXIT_OK;
+}
+
+int cli_model_arg(const char *cmd, int argc, char **argv, const char **model)
+{
+    for (; optind < argc; optind++) {
+        if (*model) return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+        *model = argv[optind];
+    }
+    return *model ? EXIT_OK : cli_usage_error(cmd, "no MODEL given");
 }
