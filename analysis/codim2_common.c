@@ -638,3 +638,19 @@ nd_status nd_codim2_continue_both(const nd_curve_type *type, nd_status (*reset)(
     }
     return ND_OK;
 }
+
+int nd_codim2_genuine_zero(const nd_curve_type *type, int (*values)(void *curve, const double *u, double *psi),
+                           void *curve, int t, const double *u, const double *v)
+{
+    size_t N = type->dim;
+    double *up = malloc(2 * N * sizeof *up), p0[ND_CONT_MAX_TESTS], pp[ND_CONT_MAX_TESTS], pm[ND_CONT_MAX_TESTS];
+    if (!up) return 0;
+    double *um = up + N, scale = 1;
+    for (size_t i = 0; i < N; i++) scale = fmax(scale, fabs(u[i]));
+    double d = 1e-5 * scale;
+    for (size_t i = 0; i < N; i++) up[i] = u[i] + d * v[i], um[i] = u[i] - d * v[i];
+    int bad = values(curve, u, p0) || values(curve, up, pp) || values(curve, um, pm);
+    free(up);
+    if (bad) return 0;
+    return pp[t] * pm[t] < 0 && fabs(p0[t]) <= 0.1 * fmin(fabs(pp[t]), fabs(pm[t]));
+}

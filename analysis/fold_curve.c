@@ -159,15 +159,11 @@ static nd_status fold_tests(void *ctx, const double *u, const double *v, const d
 
 /* A located zero of test t is genuine when the test changes sign across it and is much smaller
  * there than a short step away along the tangent (not a pole or a jump of orientation). */
+static int test_values_any(void *curve, const double *u, double *psi) { return test_values(curve, u, psi); }
+
 static int genuine_zero(nd_fold_curve *c, int t, const double *u, const double *v)
 {
-    size_t N = c->type.dim;
-    double up[KMAX + 2], um[KMAX + 2], p0[3], pp[3], pm[3], scale = 1;
-    for (size_t i = 0; i < N; i++) scale = fmax(scale, fabs(u[i]));
-    double d = 1e-5 * scale;
-    for (size_t i = 0; i < N; i++) up[i] = u[i] + d * v[i], um[i] = u[i] - d * v[i];
-    if (test_values(c, u, p0) || test_values(c, up, pp) || test_values(c, um, pm)) return 0;
-    return pp[t] * pm[t] < 0 && fabs(p0[t]) <= 0.1 * fmin(fabs(pp[t]), fabs(pm[t]));
+    return nd_codim2_genuine_zero(&c->type, test_values_any, c, t, u, v);
 }
 
 static int fold_accept(void *ctx, int t, const double *u, const double *v, double *data)

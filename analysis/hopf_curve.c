@@ -207,15 +207,11 @@ static nd_status hopf_tests(void *ctx, const double *u, const double *v, const d
 
 /* As on the fold curve: a sign change across the point, and much smaller there than a short step
  * away along the tangent (rejects poles, e.g. of l1 at a zero-Hopf point). */
+static int test_values_any(void *curve, const double *u, double *psi) { return test_values(curve, u, psi); }
+
 static int genuine_zero(nd_hopf_curve *c, int t, const double *u, const double *v)
 {
-    size_t N = c->type.dim;
-    double up[KMAX + 3], um[KMAX + 3], p0[4], pp[4], pm[4], scale = 1;
-    for (size_t i = 0; i < N; i++) scale = fmax(scale, fabs(u[i]));
-    double d = 1e-5 * scale;
-    for (size_t i = 0; i < N; i++) up[i] = u[i] + d * v[i], um[i] = u[i] - d * v[i];
-    if (test_values(c, u, p0) || test_values(c, up, pp) || test_values(c, um, pm)) return 0;
-    return pp[t] * pm[t] < 0 && fabs(p0[t]) <= 0.1 * fmin(fabs(pp[t]), fabs(pm[t]));
+    return nd_codim2_genuine_zero(&c->type, test_values_any, c, t, u, v);
 }
 
 static int hopf_accept(void *ctx, int t, const double *u, const double *v, double *data)

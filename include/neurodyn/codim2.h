@@ -130,6 +130,12 @@ nd_status nd_codim2_cusp_coefficient(nd_codim2_sys *s, double *c, nd_error *err)
 nd_status nd_codim2_continue_both(const nd_curve_type *type, nd_status (*reset)(void *curve, const double *u, nd_error *err),
                                   void *curve, const double *u0, const nd_cont_opts *o, nd_branch out[2], nd_error *err);
 
+/* Whether a located zero of test t at (u, v) is genuine: the test changes sign across it and is
+ * much smaller there than 1e-5 |u| away along the tangent (rejects poles and jumps). values(curve,
+ * u, psi) evaluates all tests. Shared by the fold and Hopf curves. */
+int nd_codim2_genuine_zero(const nd_curve_type *type, int (*values)(void *curve, const double *u, double *psi),
+                           void *curve, int t, const double *u, const double *v);
+
 /* ---- fold curves ---------------------------------------------------------------------------- */
 enum { ND_LP_BT = 0, ND_LP_CP = 1, ND_LP_ZH = 2 };
 
