@@ -86,128 +86,16 @@ static int parse(int argc, char **argv, bif_args *a)
 
 static const char *special_name(int test) { return test == ND_EQ_LP ? "LP" : test == ND_EQ_H ? "H" : "BP"; }
 
-/* The full state of branch point u (free variables from u, fixed ones from at). */
-static void full_state(const nd_bif_diagram *d, const double *u, const double *at, double *x)
-{
-    memcpy(x, at, d->m->n_vars * sizeof *x);
-    for (size_t a = 0; a < d->n_free; a++) x[d->free_idx[a]] = u[a];
-}
-
-static void write_row(FILE *f, const nd_bif_diagram *d, size_t b, const double *u, const double *at, int stable)
-{
-    double x[64];
-    full_state(d, u, at, x);
-    fprintf(f, "%zu\t%.12g", b, u[d->n_free]);
-    for (size_t v = 0; v < d->m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
-    fprintf(f, "\t%d\n", stable);
-}
-
-/* branches.tsv: one block per branch; where stability changes the point is written with both
- * labels, so solid and dashed pieces meet in the plot. */
-static int write_branches(const bif_args *a, const nd_bif_diagram *d, const double *at)
-{
-    FILE *f = cli_open_out("bifurcation", a->outdir, "branches.tsv");
-    if (!f) return EXIT_FAILED;
-    const nd_model *m = d->m;
-    fprintf(f, "branch\t%s", m->par_names[d->par]);
-    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
-    fprintf(f, "\tstable\n");
-    size_t N = d->n_free + 1;
-    for (size_t b = 0; b < d->n_branches; b++) {
-        const nd_branch *br = &d->branches[b];
-        if (b) fprintf(f, "\n\n");
-        for (size_t i = 0; i < br->n; i++) {
-            if (i && br->label[i] != br->label[i - 1]) write_row(f, d, b, br->u + i * N, at, br->label[i - 1]);
-            write_row(f, d, b, br->u + i * N, at, br->label[i]);
-        }
-    }
-    return fclose(f) ? EXIT_FAILED : EXIT_OK;
-}
-
 /* Cycle branches from the Hopf points: one per Hopf point not already reached by a branch. */
-typedef struct cycle_set {
-    size_t n;
-    nd_cycle_curve *curve;
-    nd_branch *branch;
-} cycle_set;
-
-static void cycle_set_free(cycle_set *cs)
-{
-    for (size_t i = 0; i < cs->n; i++) nd_branch_free(&cs->branch[i]), nd_cycle_curve_free(&cs->curve[i]);
-    free(cs->curve), free(cs->branch);
-    memset(cs, 0, sizeof *cs);
-}
-
-static int reached_before(const cycle_set *cs, double par, double range)
-{
-    for (size_t i = 0; i < cs->n; i++)
-        for (size_t s = 0; s < cs->branch[i].n_special; s++) {
-            const nd_special_point *sp = &cs->branch[i].special[s];
-            if (sp->test == ND_CYC_H && fabs(sp->data[1] - par) < 1e-6 * range) return 1;
-        }
-    return 0;
-}
-
-static int compute_cycles(const nd_model *m, const double *p, int par, const nd_region *r, const nd_bif_diagram *d,
-                          double plo, double phi, cycle_set *cs)
+static int compute_cycles(const double *p, const nd_region *r, const nd_bif_diagram *d,
+                          double plo, double phi, nd_cycle_set *cs)
 {
     nd_error err;
-    size_t cap = 0;
-    for (size_t b = 0; b < d->n_branches; b++) cap += d->branches[b].n_special;
-    cs->curve = calloc(cap + 1, sizeof *cs->curve), cs->branch = calloc(cap + 1, sizeof *cs->branch);
-    if (!cs->curve || !cs->branch) return EXIT_FAILED;
-    for (size_t b = 0; b < d->n_branches; b++)
-        for (size_t s = 0; s < d->branches[b].n_special; s++) {
-            const nd_special_point *h = &d->branches[b].special[s];
-            if (h->test != ND_EQ_H || reached_before(cs, h->u[d->n_free], phi - plo)) continue;
-            nd_cycle_curve *cc = &cs->curve[cs->n];
-            if (nd_cycle_curve_init(cc, m, p, par, r, 80, 4, &err)) return cli_error("bifurcation", &err);
-            size_t N = cc->type.dim;
-            double *u0 = malloc(N * sizeof *u0), *v0 = malloc(N * sizeof *v0), *lo = malloc(N * sizeof *lo),
-                   *hi = malloc(N * sizeof *hi);
-            int ok = u0 && v0 && lo && hi;
-            for (size_t i = 0; ok && i < N; i++) lo[i] = -INFINITY, hi[i] = INFINITY;
-            if (ok) lo[N - 1] = plo, hi[N - 1] = phi;
-            nd_cont_opts o;
-            nd_cont_opts_init(&o);
-            o.lo = lo, o.hi = hi, o.h_max = 0.1, o.max_points = 600; /* h_max in the curve's L2 units */
-            nd_status st = ok ? nd_cycle_curve_from_hopf(cc, h, 0, u0, v0, &err) : ND_ENOMEM;
-            if (!st) st = nd_cycle_continue(cc, u0, v0, &o, &cs->branch[cs->n], &err);
-            free(u0), free(v0), free(lo), free(hi);
-            if (st) {
-                fprintf(stderr, "neurodyn bifurcation: no cycle branch from the Hopf point at %s = %g: %s\n",
-                        m->par_names[par], h->u[d->n_free], err.msg);
-                nd_cycle_curve_free(cc);
-                continue;
-            }
-            cs->n++;
-        }
+    if (nd_cycles_from_hopf(d, p, r, plo, phi, 80, cs, &err)) return cli_error("bifurcation", &err);
+    if (cs->n_failed)
+        fprintf(stderr, "neurodyn bifurcation: %zu Hopf point%s gave no cycle branch; the last: %s\n", cs->n_failed,
+                cs->n_failed == 1 ? "" : "s", cs->failure);
     return EXIT_OK;
-}
-
-/* cycles.tsv: per branch point the parameter, period, max and min of every variable, stable. */
-static int write_cycles(const bif_args *a, const nd_model *m, int par, const cycle_set *cs, const double *at)
-{
-    FILE *f = cli_open_out("bifurcation", a->outdir, "cycles.tsv");
-    if (!f) return EXIT_FAILED;
-    fprintf(f, "branch\t%s\tperiod", m->par_names[par]);
-    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\tmax_%s\tmin_%s", m->var_names[v], m->var_names[v]);
-    fprintf(f, "\tstable\n");
-    for (size_t c = 0; c < cs->n; c++) {
-        const nd_cycle_curve *cc = &cs->curve[c];
-        if (c) fprintf(f, "\n\n");
-        for (size_t i = 0; i < cs->branch[c].n; i++) {
-            const nd_cycle_info *in = nd_cycle_curve_info(cc, i);
-            if (!in) continue;
-            fprintf(f, "%zu\t%.12g\t%.12g", c, in->par, in->period);
-            for (size_t v = 0, a2 = 0; v < m->n_vars; v++) {
-                if (a2 < cc->k && cc->free_idx[a2] == v) fprintf(f, "\t%.12g\t%.12g", in->xmax[a2], in->xmin[a2]), a2++;
-                else fprintf(f, "\t%.12g\t%.12g", at[v], at[v]);
-            }
-            fprintf(f, "\t%d\n", in->stable);
-        }
-    }
-    return fclose(f) ? EXIT_FAILED : EXIT_OK;
 }
 
 static const char *cycle_special_name(int test)
@@ -217,7 +105,7 @@ static const char *cycle_special_name(int test)
 
 /* Cycle special points (LPC, PD, NS) follow the equilibrium ones in special_points.tsv; their
  * state is not a single point (nan) and omega is the cycle's 2 pi / T. */
-static void write_cycle_specials(FILE *f, const nd_bif_diagram *d, const cycle_set *cs)
+static void write_cycle_specials(FILE *f, const nd_bif_diagram *d, const nd_cycle_set *cs)
 {
     for (size_t c = 0; c < cs->n; c++)
         for (size_t s = 0; s < cs->branch[c].n_special; s++) {
@@ -229,7 +117,7 @@ static void write_cycle_specials(FILE *f, const nd_bif_diagram *d, const cycle_s
         }
 }
 
-static int write_specials(const bif_args *a, const nd_bif_diagram *d, const double *at, const cycle_set *cs)
+static int write_specials(const bif_args *a, const nd_bif_diagram *d, const double *at, const nd_cycle_set *cs)
 {
     FILE *f = cli_open_out("bifurcation", a->outdir, "special_points.tsv");
     if (!f) return EXIT_FAILED;
@@ -241,7 +129,7 @@ static int write_specials(const bif_args *a, const nd_bif_diagram *d, const doub
     for (size_t b = 0; b < d->n_branches; b++)
         for (size_t s = 0; s < d->branches[b].n_special; s++) {
             const nd_special_point *sp = &d->branches[b].special[s];
-            full_state(d, sp->u, at, x);
+            cli_full_state(d, sp->u, at, x);
             fprintf(f, "%s\t%zu\t%.12g", special_name(sp->test), b, sp->u[d->n_free]);
             for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
             if (sp->test == ND_EQ_H) fprintf(f, "\t%.10g\t%.10g\n", sp->data[0], sp->data[1]);
@@ -316,66 +204,23 @@ static int write_brute(const bif_args *a, const nd_model *m, const double *p0, i
     return rc ? rc : bad ? EXIT_FAILED : EXIT_OK;
 }
 
-static void print_json(const nd_bif_diagram *d, const double *at, const cycle_set *cs)
+static void print_json(const nd_bif_diagram *d, const double *at, const nd_cycle_set *cs)
 {
     const nd_model *m = d->m;
     const char *pn = m->par_names[d->par];
-    size_t N = d->n_free + 1;
     double x[64];
     printf("{\"model\": ");
     cli_json_string(stdout, m->name);
     printf(", \"parameter\": ");
     cli_json_string(stdout, pn);
-    printf(", \"branches\": [");
-    for (size_t b = 0; b < d->n_branches; b++) {
-        const nd_branch *br = &d->branches[b];
-        printf("%s{\"kind\": \"equilibrium\", \"stop\": ", b ? ", " : "");
-        cli_json_string(stdout, br->stop_reason);
-        printf(", \"points\": [");
-        for (size_t i = 0; i < br->n; i++) {
-            full_state(d, br->u + i * N, at, x);
-            printf("%s{", i ? ", " : "");
-            cli_json_string(stdout, pn);
-            printf(": %.15g, \"state\": {", br->u[i * N + d->n_free]);
-            for (size_t v = 0; v < m->n_vars; v++) {
-                printf("%s", v ? ", " : "");
-                cli_json_string(stdout, m->var_names[v]);
-                printf(": %.15g", x[v]);
-            }
-            printf("}, \"stable\": %s}", br->label[i] == 1 ? "true" : "false");
-        }
-        printf("]}");
-    }
-    for (size_t c = 0; cs && c < cs->n; c++) {
-        const nd_cycle_curve *cc = &cs->curve[c];
-        printf("%s{\"kind\": \"cycle\", \"stop\": ", d->n_branches + c ? ", " : "");
-        cli_json_string(stdout, cs->branch[c].stop_reason);
-        printf(", \"points\": [");
-        for (size_t i = 0; i < cs->branch[c].n; i++) {
-            const nd_cycle_info *in = nd_cycle_curve_info(cc, i);
-            if (!in) continue;
-            printf("%s{", i ? ", " : "");
-            cli_json_string(stdout, pn);
-            printf(": %.15g, \"period\": %.15g", in->par, in->period);
-            for (int side = 0; side < 2; side++) {
-                printf(", \"%s\": {", side ? "min" : "max");
-                for (size_t k = 0; k < cc->k; k++) {
-                    printf("%s", k ? ", " : "");
-                    cli_json_string(stdout, m->var_names[cc->free_idx[k]]);
-                    printf(": %.15g", side ? in->xmin[k] : in->xmax[k]);
-                }
-                printf("}");
-            }
-            printf(", \"stable\": %s}", in->stable ? "true" : "false");
-        }
-        printf("]}");
-    }
-    printf("], \"special_points\": [");
+    printf(", \"branches\": ");
+    cli_json_branches(stdout, d, at, cs);
+    printf(", \"special_points\": [");
     int first = 1;
     for (size_t b = 0; b < d->n_branches; b++)
         for (size_t s = 0; s < d->branches[b].n_special; s++) {
             const nd_special_point *sp = &d->branches[b].special[s];
-            full_state(d, sp->u, at, x);
+            cli_full_state(d, sp->u, at, x);
             printf("%s{\"type\": \"%s\", ", first ? "" : ", ", special_name(sp->test));
             first = 0;
             cli_json_string(stdout, pn);
@@ -429,10 +274,10 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && d.n_branches == 0)
         fprintf(stderr, "neurodyn bifurcation: no equilibrium of %s at %s = %g in the box: nothing to continue\n",
                 m->name, m->par_names[par], plo);
-    if (!rc) rc = write_branches(a, &d, x);
-    cycle_set cycles = {0};
-    if (!rc && a->cycles) rc = compute_cycles(m, p, par, &r, &d, plo, phi, &cycles);
-    if (!rc && a->cycles) rc = write_cycles(a, m, par, &cycles, x);
+    if (!rc) rc = cli_write_branches(cmd, a->outdir, &d, x);
+    nd_cycle_set cycles = {0};
+    if (!rc && a->cycles) rc = compute_cycles(p, &r, &d, plo, phi, &cycles);
+    if (!rc && a->cycles) rc = cli_write_cycles(cmd, a->outdir, m, par, &cycles, x);
     if (!rc) rc = write_specials(a, &d, x, &cycles);
     if (!rc && a->brute) rc = write_brute(a, m, p, par, plo, phi, &r);
     if (!rc && a->plot && d.n_branches == 0)
@@ -451,7 +296,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                m->name, m->par_names[par], plo, phi, d.n_branches, d.n_branches == 1 ? "" : "es", ns, ns == 1 ? "" : "s",
                a->outdir);
     }
-    cycle_set_free(&cycles);
+    nd_cycle_set_free(&cycles);
     nd_bif_diagram_free(&d);
     free(lo), free(hi), free(fixed);
     return rc;

@@ -209,6 +209,34 @@ void nd_cycle_curve_eval(const nd_cycle_curve *c, const double *u, double t, dou
 nd_status nd_cycle_curve_profile(const nd_cycle_curve *c, const nd_branch *b, size_t i, size_t n_t, double *x,
                                  nd_error *err);
 
+/* ---- the cycle branches of a one-parameter diagram ------------------------------------------- */
+/* A set of cycle branches, each with the curve that computed it (its records describe the
+ * branch points: nd_cycle_curve_info(&set->curve[i], j)). `origin` says where each began. */
+enum { ND_CYCLE_FROM_HOPF = 0, ND_CYCLE_FROM_SIMULATION = 1 };
+
+typedef struct nd_cycle_set {
+    size_t n, cap;
+    nd_cycle_curve *curve;
+    nd_branch *branch;
+    int *origin;           /* ND_CYCLE_FROM_* */
+    size_t n_failed;       /* starts that gave no branch */
+    char failure[200];     /* why the last of them failed */
+} nd_cycle_set;
+
+/* Continues the cycles born at every Hopf point of diagram d (computed for the same model,
+ * parameters p, parameter and region r) over [p_lo, p_hi], with ntst mesh intervals (0: 80):
+ * one branch per Hopf point that no earlier branch has reached. A start that fails is counted in
+ * n_failed (the reason in failure) and skipped. */
+nd_status nd_cycles_from_hopf(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo,
+                              double p_hi, size_t ntst, nd_cycle_set *cs, nd_error *err);
+
+/* Adds the branch through cyc, a cycle found by simulation (nd_cycle_by_simulation with m, p),
+ * continued towards both ends of [p_lo, p_hi]: two branches, parameter falling then rising. */
+nd_status nd_cycles_from_simulation(const nd_model *m, const double *p, int par, const nd_region *r,
+                                    const nd_cycle *cyc, double p_lo, double p_hi, size_t ntst,
+                                    nd_cycle_set *cs, nd_error *err);
+void nd_cycle_set_free(nd_cycle_set *cs);
+
 #ifdef __cplusplus
 }
 #endif

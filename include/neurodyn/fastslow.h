@@ -6,7 +6,9 @@
 #ifndef NEURODYN_FASTSLOW_H
 #define NEURODYN_FASTSLOW_H
 
+#include "analysis.h"
 #include "continuation.h"
+#include "cycles.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,6 +37,89 @@ void nd_fast_subsystem_free(nd_fast_subsystem *fs);
 
 /* The parameter index of slow variable k (0-based among the slow ones) in the fast model. */
 int nd_fast_slow_par(const nd_fast_subsystem *fs, size_t k);
+
+/* ---- the fast–slow diagram and the burster's class --------------------------------------------
+ *
+ * nd_fast_slow_analyse computes, for one slow variable s of a model:
+ *  - a trajectory of the full model (rkdp, rtol 1e-8) and its activity: spikes are upward
+ *    crossings of the middle of the spike variable's range (with hysteresis: the variable must
+ *    fall below a quarter of the range in between); inter-spike intervals split into bursts at
+ *    the largest jump of the sorted intervals when that jump is a factor above 2;
+ *  - the fast subsystem's equilibria continued in s over [slow_lo, slow_hi] (LP, H with l1),
+ *    its cycles from every Hopf point, and the spiking cycle found by simulating the fast
+ *    subsystem at the middle of the burst's excursion in s, continued both ways (LPC, PD, NS;
+ *    a branch whose period grows without bound ends at a homoclinic orbit, or at a SNIC when a
+ *    fold lies there);
+ *  - the slow nullcline ds/dt = 0 in the plane (s, spike variable), the other variables held at
+ *    their mean over the trajectory (exact when ds/dt depends on s and the spike variable only,
+ *    as in Hindmarsh–Rose);
+ *  - the burster's class in Izhikevich's (2000) naming "onset/termination": the bifurcation of
+ *    the fast subsystem nearest to the slow value where bursts begin that ends the resting
+ *    state (fold, circle = SNIC, Hopf, subHopf), and the one nearest to where they end that
+ *    ends the spiking cycle (homoclinic, circle, fold cycle, Hopf). A candidate further than half
+ *    the burst's excursion in s is not accepted ("unknown"). */
+typedef struct nd_fs_opts {
+    int slow;                 /* the slow variable on the axis (full-model index); -1: the first
+                                 of the model's slow_vars */
+    double slow_lo, slow_hi;  /* its range; NaN: the model's box */
+    const double *var_lo, *var_hi; /* box of the variables (n_vars, full-model order; NULL: the
+                                      model's); the fast ones bound the continuation */
+    const double *x0;         /* initial state of the trajectory (NULL: the model's) */
+    double t1, transient;     /* trajectory length and the part discarded (0: 3000 and 1000) */
+    size_t samples;           /* samples kept after the transient (0: 40000) */
+    int spike_var;            /* full-model index of the variable that spikes; -1: the first
+                                 fast variable */
+    int cycles;               /* 0: no cycle continuation (equilibria and trajectory only) */
+} nd_fs_opts;
+
+void nd_fs_opts_init(nd_fs_opts *o);
+
+typedef enum nd_fs_activity { ND_FS_QUIESCENT = 0, ND_FS_TONIC = 1, ND_FS_BURSTING = 2 } nd_fs_activity;
+
+/* A bifurcation of the fast subsystem in s. type: "LP", "H", "LPC", "PD", "NS", "HC"
+ * (homoclinic: a cycle branch ends with its period growing), "SNIC" (the same at a fold). */
+typedef struct nd_fs_special {
+    char type[8];
+    double slow;      /* the slow variable */
+    double x;         /* the spike variable there (a cycle's: its minimum; HC: at the last point) */
+    double period;    /* cycles: the period there; NaN for equilibria */
+    double l1;        /* H: the first Lyapunov coefficient (negative: supercritical); else NaN */
+    int branch;       /* LP, H: the equilibrium branch; others: the cycle branch */
+} nd_fs_special;
+
+typedef struct nd_fast_slow {
+    nd_fast_subsystem fs;   /* the fast subsystem (its RHS finds this struct: do not move it) */
+    int slow;               /* full-model index of the slow variable on the axis */
+    int par;                /* its parameter index in fs.model */
+    int spike_var;          /* full-model index */
+    double slow_lo, slow_hi;
+    double *p;              /* parameters of fs.model (slow ones: values used) */
+    double *lo, *hi, *at;   /* the fast region (fast-model order) */
+    nd_region region;
+    nd_bif_diagram eq;      /* equilibria of the fast subsystem in s */
+    nd_cycle_set cycles;    /* its cycle branches */
+    nd_trajectory traj;     /* the full model after the transient */
+    size_t n_nullcline;     /* the slow nullcline: pieces of (s, spike variable) */
+    nd_curve *nullcline;    /* x = s, y = the spike variable */
+    size_t n_special;
+    nd_fs_special *special;
+    /* activity of the trajectory */
+    nd_fs_activity activity;
+    size_t n_spikes, n_bursts;      /* bursts: complete ones (a gap before and after) */
+    double spikes_per_burst, burst_period, spike_period;
+    double onset_slow, end_slow;    /* mean s at the first and last spike of the bursts */
+    int onset_special, end_special; /* indices into special, or -1 */
+    char onset[16], termination[16], burster[40]; /* "fold", "homoclinic", "fold/homoclinic";
+                                                     "" when not bursting */
+    char note[200];         /* why a class is unknown, or a cycle start failed */
+} nd_fast_slow;
+
+/* Runs the analysis of the full model `m` at parameters p (m->n_pars values). The result must
+ * stay where it was filled (the fast subsystem's RHS refers to it); release with
+ * nd_fast_slow_free. */
+nd_status nd_fast_slow_analyse(const nd_model *m, const double *p, const nd_fs_opts *o, nd_fast_slow *out,
+                               nd_error *err);
+void nd_fast_slow_free(nd_fast_slow *fsd);
 
 #ifdef __cplusplus
 }
