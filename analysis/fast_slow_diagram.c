@@ -318,7 +318,7 @@ static nd_status add_special(nd_fast_slow *d, const char *type, double s, double
     d->special = n;
     nd_fs_special *sp = &n[d->n_special++];
     snprintf(sp->type, sizeof sp->type, "%s", type);
-    sp->slow = s, sp->x = x, sp->period = period, sp->l1 = l1, sp->branch = branch;
+    sp->slow = s, sp->x = x, sp->period = period, sp->l1 = l1, sp->branch = branch, sp->u = NULL;
     return ND_OK;
 }
 
@@ -341,6 +341,7 @@ static nd_status equilibrium_specials(nd_fast_slow *d, nd_error *err)
             int hopf = sp->test == ND_EQ_H;
             nd_status st = add_special(d, hopf ? "H" : "LP", sp->u[nfree], sp->u[xv], NAN, hopf ? sp->data[1] : NAN, (int)b, err);
             if (st) return st;
+            d->special[d->n_special - 1].u = sp->u;
         }
     return ND_OK;
 }

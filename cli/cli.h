@@ -73,6 +73,7 @@ int cmd_fixed_points(int argc, char **argv);
 int cmd_phase_plane(int argc, char **argv);
 int cmd_bifurcation(int argc, char **argv);
 int cmd_bifurcation2(int argc, char **argv);
+int cmd_fast_slow(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 

@@ -16,6 +16,7 @@ static const struct {
     {"phase-plane", cmd_phase_plane, "nullclines, vector field, fixed points, trajectories, separatrices"},
     {"bifurcation", cmd_bifurcation, "equilibrium diagram in one parameter: LP, Hopf (with l1), BP"},
     {"bifurcation2", cmd_bifurcation2, "fold and Hopf curves in two parameters: BT, CP, ZH, GH, HH"},
+    {"fast-slow", cmd_fast_slow, "fast subsystem against a slow variable, trajectory overlay, burster class"},
 };
 
 static void usage(FILE *f)

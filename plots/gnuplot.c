@@ -220,9 +220,10 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_err
         nd_fail(err, ND_EINVAL, "plot file '%s': use the extension .png, .svg or .pdf", out);
         return ND_PLOT_FAILED;
     }
-    char script[PATH_MAX], path[PATH_MAX + 64], ref[4][PATH_MAX];
-    const char *files[4] = {"branches.tsv", "special_points.tsv", "brute.tsv", "cycles.tsv"};
-    for (int i = 0; i < 4; i++) {
+    char script[PATH_MAX], path[PATH_MAX + 64], ref[6][PATH_MAX];
+    const char *files[6] = {"branches.tsv", "special_points.tsv", "brute.tsv", "cycles.tsv", "trajectory.tsv",
+                            "slow_nullcline.tsv"};
+    for (int i = 0; i < 6; i++) {
         snprintf(path, sizeof path, "%.3000s/%s", s->dir, files[i]);
         data_ref(path, out, ref[i], sizeof ref[i]);
     }
@@ -231,11 +232,20 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_err
     int C = 3 + s->var, S = 3 + (int)s->n_vars; /* branches.tsv: branch, par, vars..., stable */
     fprintf(f, "# neurodyn bifurcation diagram; edit freely and re-run: gnuplot %s\n", base_name(script));
     fprintf(f, "%s\nset output '%s'\n", terminal_for(out, 0), base_name(out));
-    fprintf(f, "set datafile separator tab\nset title '%s: equilibria in %s' noenhanced\n", s->title, s->parname);
+    if (s->fast_slow)
+        fprintf(f, "set datafile separator tab\nset title '%s: fast subsystem in %s, with the trajectory' noenhanced\n",
+                s->title, s->parname);
+    else
+        fprintf(f, "set datafile separator tab\nset title '%s: equilibria in %s' noenhanced\n", s->title, s->parname);
     fprintf(f, "set xlabel '%s' noenhanced\nset ylabel '%s' noenhanced\n", s->parname, s->varname);
     fprintf(f, "set xrange [%.10g:%.10g]\nset offsets 0, 0, graph 0.05, graph 0.05\n", s->plo, s->phi);
     fprintf(f, "set key outside right top box opaque\nset grid lc rgb '#eeeeee'\n");
-    fprintf(f, "plot '%s' skip 1 using 2:(column(%d) == 1 ? column(%d) : NaN) with lines lw 2.5 lc rgb '#1f77b4' title 'stable', \\\n", ref[0], S, C);
+    fprintf(f, "plot ");
+    if (s->fast_slow) /* under the branches: the trajectory and the slow nullcline */
+        fprintf(f, "'%s' skip 1 using %d:%d with lines lw 1 lc rgb '#b0b0b0' title 'trajectory (full model)', \\\n"
+                   "     '%s' skip 1 using 1:2 with lines lw 1.5 dt 4 lc rgb '#8c564b' title 'slow nullcline', \\\n     ",
+                ref[4], s->traj_xcol, s->traj_ycol, ref[5]);
+    fprintf(f, "'%s' skip 1 using 2:(column(%d) == 1 ? column(%d) : NaN) with lines lw 2.5 lc rgb '#1f77b4' title 'stable', \\\n", ref[0], S, C);
     fprintf(f, "     '%s' skip 1 using 2:(column(%d) == 0 ? column(%d) : NaN) with lines lw 2 dt 2 lc rgb '#d62728' title 'unstable', \\\n", ref[0], S, C);
     if (s->brute) {
         fprintf(f, "     '%s' skip 1 using 2:(stringcolumn(1) eq 'attractor_max' ? column(%d) : NaN) with points pt 7 ps 0.35 lc rgb '#7f7f7f' title 'attractor max/min', \\\n", ref[2], C);

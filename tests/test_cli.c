@@ -10,7 +10,7 @@
 
 typedef struct result {
     int status;
-    char out[1 << 16];
+    char out[1 << 18];
     char err[1 << 14];
 } result;
 
@@ -496,4 +496,46 @@ Test(cli, bifurcation2_brute_force_map_agrees_with_the_hopf_line)
         }
     }
     cr_expect(judged > 100, "%d cells judged", judged);
+}
+
+Test(cli, fast_slow_hindmarsh_rose)
+{
+    /* the documented JSON shape, the class (Izhikevich 2000: fold/homoclinic) and the files */
+    result r;
+    run(&r, "fast-slow hr --slow z=1:3.3 --outdir fs --plot fs/hr.svg --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%.200s", r.out);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "slow")), "z");
+    cr_expect_str_eq(json_string_value(json_object_get(j, "burster")), "fold/homoclinic");
+    cr_expect_str_eq(json_string_value(json_object_get(j, "activity")), "bursting");
+    cr_expect_str_eq(json_string_value(json_object_get(j, "trajectory")), "fs/trajectory.tsv");
+    json_t *on = json_object_get(json_object_get(j, "onset"), "point");
+    cr_expect_str_eq(json_string_value(json_object_get(on, "type")), "LP");
+    cr_expect(fabs(json_number_value(json_object_get(on, "z")) - 49.0 / 27.0) < 1e-9);
+    size_t eq = 0, cyc = 0;
+    json_t *br = json_object_get(j, "branches");
+    for (size_t b = 0; b < json_array_size(br); b++) {
+        const char *kind = json_string_value(json_object_get(json_array_get(br, b), "kind"));
+        eq += !strcmp(kind, "equilibrium"), cyc += !strcmp(kind, "cycle");
+    }
+    cr_expect(eq >= 1 && cyc >= 2, "%zu equilibrium and %zu cycle branches", eq, cyc);
+    json_decref(j);
+    const char *files[] = {"branches.tsv", "cycles.tsv", "special_points.tsv", "trajectory.tsv", "slow_nullcline.tsv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[400], head[256];
+        snprintf(path, sizeof path, "%s/fs/%s", tmpdir, files[i]);
+        slurp(path, head, sizeof head);
+        cr_expect(strlen(head) > 10, "%s is empty", files[i]);
+    }
+    char path[400], head[64];
+    snprintf(path, sizeof path, "%s/fs/trajectory.tsv", tmpdir);
+    slurp(path, head, sizeof head);
+    cr_expect(!strncmp(head, "t\tx\ty\tz\n", 8), "trajectory header: %.20s", head);
+    run(&r, "fast-slow fhn");
+    cr_expect_eq(r.status, 2, "a model without slow variables");
+    cr_expect(strstr(r.err, "declares no slow variable"), "%s", r.err);
+    run(&r, "fast-slow hr --traj x=1,q=2");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "'q'"), "%s", r.err);
 }

@@ -59,3 +59,108 @@ Test(fast_slow, slots_are_reused_and_bad_requests_refused)
     cr_expect_eq(nd_fast_subsystem_init(&fs[0], hr, slow, &err), ND_OK, "a freed slot is reused");
     nd_fast_subsystem_free(&fs[0]);
 }
+
+/* The fast subsystem of Hindmarsh–Rose (z as parameter) at z, simulated from next to its upper
+ * equilibrium (an unstable focus inside the spiking cycle while that exists; the lower node is
+ * stable too, so a start elsewhere may rest): 1 if it still spikes after t = 3000 (the range of
+ * x stays above 1), 0 if it has come to rest. */
+static int fast_subsystem_spikes(double z)
+{
+    const nd_model *hr = nd_builtin_find("hindmarsh_rose");
+    int slow[3] = {0, 0, 1};
+    nd_fast_subsystem fs;
+    nd_error err;
+    cr_assert_eq(nd_fast_subsystem_init(&fs, hr, slow, &err), ND_OK, "%s", err.msg);
+    double xe = 1.0; /* the largest root of -x^3 - 2x^2 + 3 - z, by Newton */
+    for (int i = 0; i < 50; i++) xe -= (-xe * xe * xe - 2 * xe * xe + 3 - z) / (-3 * xe * xe - 4 * xe);
+    double p[16], x[2] = {xe + 0.01, 1 - 5 * xe * xe};
+    nd_model_default_params(&fs.model, p);
+    p[nd_fast_slow_par(&fs, 0)] = z;
+    nd_solve_opts o;
+    nd_solve_opts_init(&o);
+    o.rtol = 1e-9, o.atol = 1e-11;
+    cr_assert_eq(nd_solve(&fs.model, p, 0, 2000, x, &o, NULL, &err), ND_OK, "%s", err.msg);
+    nd_trajectory tr;
+    o.dt_out = 0.05;
+    cr_assert_eq(nd_simulate(&fs.model, p, x, 2000, 3000, &o, &tr, &err), ND_OK, "%s", err.msg);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < tr.n; i++) lo = fmin(lo, tr.x[2 * i]), hi = fmax(hi, tr.x[2 * i]);
+    nd_trajectory_free(&tr);
+    nd_fast_subsystem_free(&fs);
+    return hi - lo > 1.0;
+}
+
+Test(fast_slow, hindmarsh_rose_is_a_fold_homoclinic_burster)
+{
+    /* Hindmarsh–Rose with the paper's parameters and I = 2 is Izhikevich's (2000, Int. J.
+     * Bifurcation Chaos 10:1171, sec. 4 and fig. 28) fold/homoclinic ("square-wave") burster:
+     * bursts begin where the lower branch of rest states ends at the fold z = 49/27 and end
+     * where the spiking cycle meets the saddle (homoclinic orbit). */
+    const nd_model *hr = nd_builtin_find("hindmarsh_rose");
+    double p[8];
+    nd_model_default_params(hr, p);
+    nd_fs_opts o;
+    nd_fs_opts_init(&o);
+    o.slow_lo = 1.0, o.slow_hi = 3.3;
+    nd_fast_slow d;
+    nd_error err;
+    cr_assert_eq(nd_fast_slow_analyse(hr, p, &o, &d, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(d.activity, ND_FS_BURSTING);
+    cr_expect_str_eq(d.burster, "fold/homoclinic", "note: %s", d.note);
+    cr_assert(d.onset_special >= 0 && d.end_special >= 0);
+    const nd_fs_special *on = &d.special[d.onset_special], *end = &d.special[d.end_special];
+    cr_expect_str_eq(on->type, "LP");
+    cr_expect(fabs(on->slow - 49.0 / 27.0) < 1e-9, "onset fold at z = %.12g, exact 49/27", on->slow);
+    cr_expect(fabs(on->x + 4.0 / 3.0) < 1e-7, "fold at x = %.12g, exact -4/3", on->x);
+    cr_expect_str_eq(end->type, "HC");
+    /* a burst of this model has 9 spikes (measured here, stable over the window: every burst
+     * alike) and the last spike comes just before the homoclinic point */
+    cr_expect(fabs(d.spikes_per_burst - 9.0) < 1e-12, "%g spikes per burst", d.spikes_per_burst);
+    cr_expect(d.end_slow < end->slow && end->slow - d.end_slow < 0.02, "last spike at z = %g, HC at %g", d.end_slow, end->slow);
+    /* independent check of the homoclinic point by simulation of the fast subsystem (to 5e-4): the
+     * spiking cycle exists just below it and not just above it */
+    cr_expect(fast_subsystem_spikes(end->slow - 0.0005), "spikes below z_HC = %g", end->slow);
+    cr_expect(!fast_subsystem_spikes(end->slow + 0.0005), "rests above z_HC = %g", end->slow);
+    /* the period grows towards the homoclinic orbit */
+    cr_expect(end->period > 150, "period %g at the homoclinic end", end->period);
+    /* the slow nullcline is z = s (x - x_r) = 4 (x + 1.6) (dz/dt = r (s (x - x_r) - z)) */
+    cr_assert(d.n_nullcline >= 1);
+    for (size_t c = 0; c < d.n_nullcline; c++)
+        for (size_t i = 0; i < d.nullcline[c].n; i++)
+            cr_expect(fabs(d.nullcline[c].x[i] - 4.0 * (d.nullcline[c].y[i] + 1.6)) < 1e-8, "(%g, %g)", d.nullcline[c].x[i],
+                      d.nullcline[c].y[i]);
+    nd_fast_slow_free(&d);
+}
+
+Test(fast_slow, tonic_spiking_and_bad_requests)
+{
+    const nd_model *hr = nd_builtin_find("hindmarsh_rose");
+    double p[8];
+    nd_model_default_params(hr, p);
+    nd_fs_opts o;
+    nd_fs_opts_init(&o);
+    nd_fast_slow d;
+    nd_error err;
+    /* I = 3.5 (Hindmarsh & Rose's large-current regime): z settles where the spiking cycle is
+     * the only attractor, so the model fires tonically and there is no burster class */
+    p[7] = 3.5;
+    o.slow_lo = 1.0, o.slow_hi = 4.0, o.cycles = 0;
+    cr_assert_eq(nd_fast_slow_analyse(hr, p, &o, &d, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(d.activity, ND_FS_TONIC, "activity %d, %zu spikes, %zu bursts", d.activity, d.n_spikes, d.n_bursts);
+    cr_expect_str_eq(d.burster, "");
+    nd_fast_slow_free(&d);
+    p[7] = 2.0;
+    const nd_model *fhn = nd_builtin_find("fitzhugh_nagumo");
+    double pf[8];
+    nd_model_default_params(fhn, pf);
+    nd_fs_opts_init(&o);
+    cr_expect_eq(nd_fast_slow_analyse(fhn, pf, &o, &d, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "declares no slow variable"), "%s", err.msg);
+    o.slow = 2, o.slow_lo = 2, o.slow_hi = 1;
+    cr_expect_eq(nd_fast_slow_analyse(hr, p, &o, &d, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "range of z"), "%s", err.msg);
+    nd_fs_opts_init(&o);
+    o.t1 = 100, o.transient = 200;
+    cr_expect_eq(nd_fast_slow_analyse(hr, p, &o, &d, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "transient"), "%s", err.msg);
+}

@@ -85,6 +85,8 @@ typedef struct nd_fs_special {
     double period;    /* cycles: the period there; NaN for equilibria */
     double l1;        /* H: the first Lyapunov coefficient (negative: supercritical); else NaN */
     int branch;       /* LP, H: the equilibrium branch; others: the cycle branch */
+    const double *u;  /* LP, H: the point on the equilibrium branch (fast variables, then s),
+                         inside the result's eq; NULL for the others */
 } nd_fs_special;
 
 typedef struct nd_fast_slow {

@@ -49,6 +49,10 @@ typedef struct nd_bif_plot {
     double plo, phi;
     int brute;
     int cycles; /* cycles.tsv: max/min envelopes of the cycle branches */
+    /* fast–slow overlay (0: none): the diagram is the fast subsystem's in a slow variable, with
+     * trajectory.tsv (t, then the full model's variables) drawn as column traj_xcol against
+     * traj_ycol (1-based) and the slow nullcline from slow_nullcline.tsv (slow, variable) */
+    int fast_slow, traj_xcol, traj_ycol;
 } nd_bif_plot;
 
 nd_plot_status nd_plot_bifurcation(const nd_bif_plot *spec, const char *out, nd_error *err);

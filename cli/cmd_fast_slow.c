@@ -1,0 +1,321 @@
+/* neurodyn fast-slow MODEL [--slow z=LO:HI] [...]: the Rinzel diagram of a burster, the fast
+ * subsystem's equilibria and cycles against a slow variable with a trajectory of the full model
+ * over them, the slow nullcline, and the burster's class (Izhikevich 2000). */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *HELP =
+    "usage: neurodyn fast-slow MODEL [--slow NAME=LO:HI] [options]\n"
+    "\n"
+    "Treats the slow variable as a parameter of the fast subsystem: continues its equilibria\n"
+    "(LP, H) and limit cycles (from every Hopf point and from the spiking orbit found by\n"
+    "simulation; LPC, PD, NS, and HC/SNIC where the period grows without bound) over the slow\n"
+    "range, simulates the full model, counts spikes and bursts, and names the burster's class\n"
+    "from the bifurcations where bursts begin and end (e.g. fold/homoclinic). Writes\n"
+    "branches.tsv, cycles.tsv, special_points.tsv, trajectory.tsv and slow_nullcline.tsv in DIR.\n"
+    "\n"
+    "  --slow NAME=LO:HI  the slow variable and its range (default: the model's first slow\n"
+    "                     variable and its box)\n"
+    "  --fast NAME=LO:HI  box of a fast variable (default: the model's); repeatable\n"
+    "  --set NAME=VALUE   set a parameter; repeatable\n"
+    "  --traj V=X,...     initial state of the trajectory, e.g. x=1,y=0,z=0 (default: the model's)\n"
+    "  --t1 T             length of the trajectory (default 3000), --transient T (1000)\n"
+    "  --var NAME         the fast variable that spikes and that the plot shows (default: the\n"
+    "                     first fast variable)\n"
+    "  --no-cycles        equilibria and trajectory only\n"
+    "  --outdir DIR       output folder (default: fast_slow)\n"
+    "  --plot FILE        draw the diagram with the trajectory (PNG, SVG or PDF)\n"
+    "  --json             print the diagram and the class as JSON on stdout\n";
+
+typedef struct fs_args {
+    const char *model, *slow, *traj, *outdir, *plot, *var;
+    const char **sets, **fasts;
+    int n_sets, n_fasts, json, no_cycles;
+    double t1, transient;
+} fs_args;
+
+enum { O_SLOW = 1000, O_FAST, O_SET, O_TRAJ, O_T1, O_TRANS, O_VAR, O_NOCYC, O_OUTDIR, O_PLOT, O_JSON, O_HELP };
+
+static int parse(int argc, char **argv, fs_args *a)
+{
+    static const struct option opts[] = {
+        {"slow", required_argument, 0, O_SLOW},   {"fast", required_argument, 0, O_FAST},
+        {"set", required_argument, 0, O_SET},     {"traj", required_argument, 0, O_TRAJ},
+        {"t1", required_argument, 0, O_T1},       {"transient", required_argument, 0, O_TRANS},
+        {"var", required_argument, 0, O_VAR},     {"no-cycles", no_argument, 0, O_NOCYC},
+        {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
+        {"json", no_argument, 0, O_JSON},         {"help", no_argument, 0, O_HELP},
+        {0, 0, 0, 0}};
+    opterr = 0;
+    optind = 1;
+    int c, rc = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_SLOW: a->slow = optarg; break;
+        case O_FAST: a->fasts[a->n_fasts++] = optarg; break;
+        case O_SET: a->sets[a->n_sets++] = optarg; break;
+        case O_TRAJ: a->traj = optarg; break;
+        case O_T1: rc = cli_number("fast-slow", "t1", optarg, &a->t1); break;
+        case O_TRANS: rc = cli_number("fast-slow", "transient", optarg, &a->transient); break;
+        case O_VAR: a->var = optarg; break;
+        case O_NOCYC: a->no_cycles = 1; break;
+        case O_OUTDIR: a->outdir = optarg; break;
+        case O_PLOT: a->plot = optarg; break;
+        case O_JSON: a->json = 1; break;
+        case 'h':
+        case O_HELP: fputs(HELP, stdout); return -1;
+        default: return cli_usage_error("fast-slow", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+        if (rc) return rc;
+    }
+    if (cli_model_arg("fast-slow", argc, argv, &a->model)) return EXIT_USAGE;
+    if (!(a->t1 > 0) || !(a->transient >= 0) || a->transient >= a->t1)
+        return cli_usage_error("fast-slow", "need 0 <= --transient (%g) < --t1 (%g)", a->transient, a->t1);
+    return cli_check_plot_file("fast-slow", a->plot);
+}
+
+/* --traj x=1,y=0,z=0 into x (other variables keep their initial values). */
+static int parse_traj(const nd_model *m, const char *text, double *x)
+{
+    char *copy = strdup(text), *save = NULL;
+    if (!copy) return EXIT_FAILED;
+    int rc = EXIT_OK;
+    for (char *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq) {
+            rc = cli_usage_error("fast-slow", "--traj: '%s' is not NAME=VALUE", item);
+            break;
+        }
+        *eq = '\0';
+        nd_error err;
+        int v = nd_model_var_index(m, item, &err);
+        if (v < 0) rc = cli_error("fast-slow", &err);
+        else rc = cli_number("fast-slow", "traj", eq + 1, &x[v]);
+    }
+    free(copy);
+    return rc;
+}
+
+/* ---- files ------------------------------------------------------------------------------------ */
+
+static int write_trajectory(const fs_args *a, const nd_model *m, const nd_trajectory *tr)
+{
+    FILE *f = cli_open_out("fast-slow", a->outdir, "trajectory.tsv");
+    if (!f) return EXIT_FAILED;
+    fprintf(f, "t");
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
+    fprintf(f, "\n");
+    for (size_t i = 0; i < tr->n; i++) {
+        fprintf(f, "%.10g", tr->t[i]);
+        for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.10g", tr->x[i * m->n_vars + v]);
+        fprintf(f, "\n");
+    }
+    return fclose(f) ? EXIT_FAILED : EXIT_OK;
+}
+
+static int write_nullcline(const fs_args *a, const nd_model *m, const nd_fast_slow *d)
+{
+    FILE *f = cli_open_out("fast-slow", a->outdir, "slow_nullcline.tsv");
+    if (!f) return EXIT_FAILED;
+    fprintf(f, "%s\t%s\n", m->var_names[d->slow], m->var_names[d->spike_var]);
+    for (size_t c = 0; c < d->n_nullcline; c++) {
+        if (c) fprintf(f, "\n\n");
+        for (size_t i = 0; i < d->nullcline[c].n; i++) fprintf(f, "%.10g\t%.10g\n", d->nullcline[c].x[i], d->nullcline[c].y[i]);
+    }
+    return fclose(f) ? EXIT_FAILED : EXIT_OK;
+}
+
+/* special_points.tsv in the layout of `bifurcation` (type, branch, s, fast variables, period,
+ * first_lyapunov); cycle points carry the spike variable only (its minimum there). */
+static int write_specials(const fs_args *a, const nd_fast_slow *d)
+{
+    FILE *f = cli_open_out("fast-slow", a->outdir, "special_points.tsv");
+    if (!f) return EXIT_FAILED;
+    const nd_model *fm = &d->fs.model;
+    fprintf(f, "type\tbranch\t%s", fm->par_names[d->par]);
+    for (size_t v = 0; v < fm->n_vars; v++) fprintf(f, "\t%s", fm->var_names[v]);
+    fprintf(f, "\tperiod\tfirst_lyapunov\n");
+    for (size_t i = 0; i < d->n_special; i++) {
+        const nd_fs_special *sp = &d->special[i];
+        fprintf(f, "%s\t%d\t%.12g", sp->type, sp->branch, sp->slow);
+        for (size_t v = 0; v < fm->n_vars; v++) {
+            double val = sp->u ? sp->u[v] : (int)d->fs.fast_idx[v] == d->spike_var ? sp->x : NAN;
+            fprintf(f, "\t%.12g", val);
+        }
+        fprintf(f, "\t%.10g\t%.10g\n", sp->period, sp->l1);
+    }
+    return fclose(f) ? EXIT_FAILED : EXIT_OK;
+}
+
+/* ---- JSON ----------------------------------------------------------------------------------------- */
+
+static void json_number(double v)
+{
+    if (isfinite(v)) printf("%.15g", v);
+    else printf("null");
+}
+
+static void json_special(const nd_fast_slow *d, const nd_fs_special *sp)
+{
+    const nd_model *fm = &d->fs.model;
+    printf("{\"type\": \"%s\", ", sp->type);
+    cli_json_string(stdout, fm->par_names[d->par]);
+    printf(": %.15g, \"state\": {", sp->slow);
+    int first = 1;
+    for (size_t v = 0; v < fm->n_vars; v++) {
+        double val = sp->u ? sp->u[v] : (int)d->fs.fast_idx[v] == d->spike_var ? sp->x : NAN;
+        if (!isfinite(val)) continue;
+        printf("%s", first ? "" : ", ");
+        first = 0;
+        cli_json_string(stdout, fm->var_names[v]);
+        printf(": %.15g", val);
+    }
+    printf("}");
+    if (isfinite(sp->period)) printf(", \"period\": %.15g", sp->period);
+    if (isfinite(sp->l1))
+        printf(", \"first_lyapunov\": %.10g, \"criticality\": \"%s\"", sp->l1, sp->l1 < 0 ? "supercritical" : "subcritical");
+    printf(", \"branch\": %d}", sp->branch);
+}
+
+static void json_transition(const nd_fast_slow *d, const char *key, double s, const char *name, int k)
+{
+    printf(", \"%s\": {", key);
+    cli_json_string(stdout, d->fs.full->var_names[d->slow]);
+    printf(": ");
+    json_number(s);
+    printf(", \"bifurcation\": ");
+    cli_json_string(stdout, name);
+    if (k >= 0) printf(", \"point\": "), json_special(d, &d->special[k]);
+    printf("}");
+}
+
+static void print_json(const fs_args *a, const nd_model *m, const nd_fast_slow *d)
+{
+    static const char *activity[] = {"quiescent", "tonic spiking", "bursting"};
+    printf("{\"model\": ");
+    cli_json_string(stdout, m->name);
+    printf(", \"slow\": ");
+    cli_json_string(stdout, m->var_names[d->slow]);
+    printf(", \"range\": [%.15g, %.15g], \"fast\": [", d->slow_lo, d->slow_hi);
+    for (size_t v = 0; v < d->fs.n_fast; v++) {
+        printf("%s", v ? ", " : "");
+        cli_json_string(stdout, m->var_names[d->fs.fast_idx[v]]);
+    }
+    printf("], \"spike_variable\": ");
+    cli_json_string(stdout, m->var_names[d->spike_var]);
+    printf(", \"branches\": ");
+    cli_json_branches(stdout, &d->eq, d->at, &d->cycles);
+    printf(", \"special_points\": [");
+    for (size_t i = 0; i < d->n_special; i++) printf("%s", i ? ", " : ""), json_special(d, &d->special[i]);
+    printf("], \"trajectory\": ");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/trajectory.tsv", a->outdir);
+    cli_json_string(stdout, path);
+    printf(", \"activity\": \"%s\", \"spikes\": %zu, \"bursts\": %zu, \"spikes_per_burst\": ", activity[d->activity], d->n_spikes,
+           d->n_bursts);
+    json_number(d->spikes_per_burst);
+    printf(", \"burst_period\": ");
+    json_number(d->burst_period);
+    if (d->burster[0]) {
+        json_transition(d, "onset", d->onset_slow, d->onset, d->onset_special);
+        json_transition(d, "termination", d->end_slow, d->termination, d->end_special);
+        printf(", \"burster\": ");
+        cli_json_string(stdout, d->burster);
+    } else {
+        printf(", \"burster\": null");
+    }
+    printf(", \"note\": ");
+    cli_json_string(stdout, d->note);
+    printf("}\n");
+}
+
+static void print_summary(const fs_args *a, const nd_model *m, const nd_fast_slow *d)
+{
+    printf("fast-slow diagram of %s in %s = %g:%g: %zu equilibrium and %zu cycle branch(es), %zu special point(s), written to %s\n",
+           m->name, m->var_names[d->slow], d->slow_lo, d->slow_hi, d->eq.n_branches, d->cycles.n, d->n_special, a->outdir);
+    if (d->burster[0])
+        printf("bursting: %zu bursts of %.3g spikes, period %.6g; bursts begin at %s = %.6g (%s) and end at %.6g (%s): %s burster\n",
+               d->n_bursts, d->spikes_per_burst, d->burst_period, m->var_names[d->slow], d->onset_slow, d->onset, d->end_slow,
+               d->termination, d->burster);
+    else
+        printf("activity: %s (%zu spikes)\n", d->activity == ND_FS_TONIC ? "tonic spiking" : d->activity ? "bursting" : "quiescent",
+               d->n_spikes);
+    if (d->note[0]) fprintf(stderr, "neurodyn fast-slow: note: %s\n", d->note);
+}
+
+/* ---- run ------------------------------------------------------------------------------------------ */
+
+static int options(const fs_args *a, const nd_model *m, double *p, double *x, double *lo, double *hi, nd_fs_opts *o)
+{
+    const char *cmd = "fast-slow";
+    int *fixed = calloc(m->n_vars, sizeof *fixed);
+    if (!fixed) return EXIT_FAILED;
+    cli_lists lists = {a->sets, NULL, a->fasts, a->n_sets, 0, a->n_fasts};
+    int rc = cli_region(cmd, m, p, x, &lists, lo, hi, fixed);
+    free(fixed);
+    nd_fs_opts_init(o);
+    nd_error err;
+    if (!rc && a->slow) rc = cli_parse_range(cmd, m, a->slow, 0, &o->slow, &o->slow_lo, &o->slow_hi);
+    if (!rc && a->var && (o->spike_var = nd_model_var_index(m, a->var, &err)) < 0) rc = cli_error(cmd, &err);
+    if (!rc && a->traj) rc = parse_traj(m, a->traj, x);
+    o->var_lo = lo, o->var_hi = hi, o->x0 = x, o->t1 = a->t1, o->transient = a->transient, o->cycles = !a->no_cycles;
+    return rc;
+}
+
+static int run(const void *args, const nd_model *m, double *p, double *x)
+{
+    const fs_args *a = args;
+    const char *cmd = "fast-slow";
+    double *lo = calloc(2 * m->n_vars, sizeof *lo);
+    if (!lo) return EXIT_FAILED;
+    nd_fs_opts o;
+    nd_fast_slow d;
+    nd_error err;
+    int rc = options(a, m, p, x, lo, lo + m->n_vars, &o);
+    if (!rc) rc = cli_make_dir(cmd, a->outdir);
+    if (!rc && nd_fast_slow_analyse(m, p, &o, &d, &err)) {
+        free(lo);
+        return cli_error(cmd, &err);
+    }
+    if (rc) {
+        free(lo);
+        return rc;
+    }
+    rc = cli_write_branches(cmd, a->outdir, &d.eq, d.at);
+    if (!rc) rc = cli_write_cycles(cmd, a->outdir, &d.fs.model, d.par, &d.cycles, d.at);
+    if (!rc) rc = write_specials(a, &d);
+    if (!rc) rc = write_trajectory(a, m, &d.traj);
+    if (!rc) rc = write_nullcline(a, m, &d);
+    if (!rc && a->plot) {
+        const nd_model *fm = &d.fs.model;
+        int v = 0;
+        while ((int)d.fs.fast_idx[v] != d.spike_var) v++;
+        char title[160];
+        snprintf(title, sizeof title, "%.60s%s%.40s%s", m->name, d.burster[0] ? " (" : "", d.burster,
+                 d.burster[0] ? " burster)" : "");
+        nd_bif_plot spec = {a->outdir, title, fm->par_names[d.par], fm->var_names[v], v, fm->n_vars,
+                            d.slow_lo, d.slow_hi, 0, d.cycles.n > 0, 1, 2 + d.slow, 2 + d.spike_var};
+        if (nd_plot_bifurcation(&spec, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
+    }
+    if (!rc && a->json) print_json(a, m, &d);
+    else if (!rc) print_summary(a, m, &d);
+    nd_fast_slow_free(&d);
+    free(lo);
+    return rc;
+}
+
+int cmd_fast_slow(int argc, char **argv)
+{
+    fs_args a = {0};
+    a.outdir = "fast_slow", a.t1 = 3000, a.transient = 1000;
+    a.sets = calloc((size_t)argc, sizeof *a.sets);
+    a.fasts = calloc((size_t)argc, sizeof *a.fasts);
+    int rc = (a.sets && a.fasts) ? parse(argc, argv, &a) : EXIT_FAILED;
+    if (rc == 0) rc = cli_with_model("fast-slow", a.model, run, &a);
+    free(a.sets), free(a.fasts);
+    return rc < 0 ? EXIT_OK : rc;
+}
