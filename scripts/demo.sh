@@ -29,8 +29,11 @@ run simulate hindmarsh_rose --t1 2000 --sample 0.5 --out "$out/hr.tsv" --plot "$
 run fixed-points hindmarsh_rose --fix z=2 --range x=-3:3 --range y=-20:5 --json > "$out/hr_fast_fixed_points.json"
 run phase-plane hindmarsh_rose --fix z=2 --x x=-3:3 --y y=-20:5 --traj x=-0.5,y=-5 \
     --outdir "$out/hr_fast_phase_plane" --plot "$out/hr_fast_phase_plane.png" --json > "$out/hr_fast_phase_plane.json"
-# the fast subsystem's equilibria against the slow variable z held as a parameter would be the
-# fast-slow diagram (issue 6); here: the full model's equilibria in the input current I
+# the fast–slow diagram: the fast subsystem's equilibria and cycles against z with the
+# bursting trajectory over them, and the burster's class (fold/homoclinic)
+run fast-slow hindmarsh_rose --slow z=1:3.3 --outdir "$out/hr_fast_slow" \
+    --plot "$out/hr_fast_slow.png" --json > "$out/hr_fast_slow.json"
+# the full model's equilibria in the input current I
 run bifurcation hindmarsh_rose --par I=0:4 --outdir "$out/hr_bifurcation" \
     --plot "$out/hr_bifurcation.png" --json > "$out/hr_bifurcation.json"
 
