@@ -297,7 +297,8 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         char title[160];
         snprintf(title, sizeof title, "%.60s%s%.40s%s", m->name, d.burster[0] ? " (" : "", d.burster,
                  d.burster[0] ? " burster)" : "");
-        nd_bif_plot spec = {a->outdir, title, fm->par_names[d.par], fm->var_names[v], v, fm->n_vars,
+        char vl[96];
+        nd_bif_plot spec = {a->outdir, title, fm->par_names[d.par], nd_model_var_label(m, (size_t)d.spike_var, vl, sizeof vl), v, fm->n_vars,
                             d.slow_lo, d.slow_hi, 0, d.cycles.n > 0, 1, 2 + d.slow, 2 + d.spike_var};
         if (nd_plot_bifurcation(&spec, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
     }

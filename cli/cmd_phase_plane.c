@@ -316,7 +316,9 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc) rc = write_fixed_points(a, m, p, &r, &fps);
     if (!rc) rc = write_trajectories(a, m, p, &r, &pl);
     if (!rc && a->plot) {
-        nd_phase_plot spec = {a->outdir, m->name, m->var_names[pl.ix], m->var_names[pl.iy], pl.ix, pl.iy, n,
+        char xl[96], yl[96];
+        nd_phase_plot spec = {a->outdir, m->name, nd_model_var_label(m, (size_t)pl.ix, xl, sizeof xl),
+                              nd_model_var_label(m, (size_t)pl.iy, yl, sizeof yl), pl.ix, pl.iy, n,
                               pl.lo[pl.ix], pl.hi[pl.ix], pl.lo[pl.iy], pl.hi[pl.iy]};
         nd_plot_status ps = nd_plot_phase_plane(&spec, a->plot, &err);
         if (ps == ND_PLOT_FAILED) rc = cli_error(cmd, &err);

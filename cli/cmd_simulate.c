@@ -23,6 +23,7 @@ static const char *HELP =
     "  --sample DT_OUT    write a sample every DT_OUT (default: every step)\n"
     "  --out FILE         write the TSV there instead of stdout\n"
     "  --plot FILE        also plot the time series (PNG, SVG or PDF by extension)\n"
+    "  --plot3d FILE      also plot the trajectory in the space of the first three variables\n"
     "  --no-spike-rule    ignore the model's threshold/reset rule\n"
     "  --seed N           noise seed of stochastic runs (default 0): same seed, same path\n"
     "  --noise SIGMA      add additive noise SIGMA dW to every variable (deterministic models);\n"
@@ -30,7 +31,7 @@ static const char *HELP =
     "  --json             print a JSON summary on stdout (the TSV then needs --out)\n";
 
 typedef struct sim_args {
-    const char *model, *method, *out, *plot;
+    const char *model, *method, *out, *plot, *plot3d;
     double t0, t1, dt, rtol, atol, sample, noise; /* rtol/atol < 0: not given */
     unsigned long long seed;
     int have_t1, have_dt, json, no_spike;
@@ -38,7 +39,7 @@ typedef struct sim_args {
     int n_sets, n_inits;
 } sim_args;
 
-enum { O_T0 = 1000, O_T1, O_DT, O_METHOD, O_RTOL, O_ATOL, O_SET, O_INIT, O_SAMPLE, O_OUT,
+enum { O_T0 = 1000, O_T1, O_DT, O_METHOD, O_RTOL, O_ATOL, O_SET, O_INIT, O_SAMPLE, O_OUT, O_PLOT3D,
        O_PLOT, O_JSON, O_NOSPIKE, O_HELP, O_SEED, O_NOISE };
 
 static int parse(int argc, char **argv, sim_args *a)
@@ -49,7 +50,7 @@ static int parse(int argc, char **argv, sim_args *a)
         {"rtol", required_argument, 0, O_RTOL},   {"atol", required_argument, 0, O_ATOL},
         {"set", required_argument, 0, O_SET},     {"init", required_argument, 0, O_INIT},
         {"sample", required_argument, 0, O_SAMPLE}, {"out", required_argument, 0, O_OUT},
-        {"plot", required_argument, 0, O_PLOT},   {"json", no_argument, 0, O_JSON},
+        {"plot", required_argument, 0, O_PLOT},   {"plot3d", required_argument, 0, O_PLOT3D},   {"json", no_argument, 0, O_JSON},
         {"no-spike-rule", no_argument, 0, O_NOSPIKE}, {"help", no_argument, 0, O_HELP},
         {"seed", required_argument, 0, O_SEED},   {"noise", required_argument, 0, O_NOISE},
         {0, 0, 0, 0}};
@@ -78,6 +79,7 @@ static int parse(int argc, char **argv, sim_args *a)
         case O_INIT: a->inits[a->n_inits++] = optarg; break;
         case O_OUT: a->out = optarg; break;
         case O_PLOT: a->plot = optarg; break;
+        case O_PLOT3D: a->plot3d = optarg; break;
         case O_JSON: a->json = 1; break;
         case O_NOSPIKE: a->no_spike = 1; break;
         case 'h':
@@ -91,6 +93,8 @@ static int parse(int argc, char **argv, sim_args *a)
     if (!a->have_t1) return cli_usage_error("simulate", "--t1 is required");
     if (a->plot && !a->out) return cli_usage_error("simulate", "--plot needs --out (the data file it reads)");
     if (cli_check_plot_file("simulate", a->plot)) return EXIT_USAGE;
+    if (a->plot3d && !a->out) return cli_usage_error("simulate", "--plot3d needs --out (the data file it reads)");
+    if (cli_check_plot_file("simulate", a->plot3d)) return EXIT_USAGE;
     return 0;
 }
 
@@ -194,6 +198,14 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (a->plot) {
         nd_plot_status ps = nd_plot_timeseries(a->out, m->name, m->time_unit, a->plot, &err);
         if (ps == ND_PLOT_FAILED) return cli_error("simulate", &err);
+    }
+    if (a->plot3d && m->n_vars < 3) {
+        fprintf(stderr, "neurodyn simulate: --plot3d needs three variables; %s has %zu\n", m->name, m->n_vars);
+        return EXIT_USAGE;
+    }
+    if (a->plot3d) {
+        const int cols[3] = {2, 3, 4};
+        if (nd_plot_trajectory3d(a->out, m->name, cols, a->plot3d, &err) == ND_PLOT_FAILED) return cli_error("simulate", &err);
     }
     if (a->json) print_json(a, m, method_name, &st, x);
     return EXIT_OK;

@@ -48,6 +48,7 @@ ND_RHS(hodgkin_huxley)
 ND_KERNELS(hodgkin_huxley, 4, 8)
 
 static const char *const vars[] = {"V", "m", "h", "n"};
+static const char *const units[] = {"mV", "", "", ""};
 static const char *const pars[] = {"ENa", "EK", "EL", "gNa", "gK", "gL", "C", "Iext"};
 static const double defaults[] = {50.0, -77.0, -54.387, 120.0, 36.0, 0.03, 1.0, 10.0};
 static const double init[] = {-65.0, 0.05, 0.6, 0.32};
@@ -62,6 +63,7 @@ const nd_model nd_model_hodgkin_huxley = {
     .n_vars = 4,
     .n_pars = 8,
     .var_names = vars,
+    .var_units = units,
     .par_names = pars,
     .par_defaults = defaults,
     .init = init,

@@ -45,6 +45,7 @@ static const nd_spike_rule spike = {
 };
 
 static const char *const vars[] = {"v", "u"};
+static const char *const units[] = {"mV", ""};
 static const char *const pars[] = {"a", "b", "c", "d", "I", "V_th"};
 static const double defaults[] = {0.02, 0.2, -65.0, 8.0, 10.0, 30.0};
 static const double init[] = {-65.0, -13.0};
@@ -59,6 +60,7 @@ const nd_model nd_model_izhikevich = {
     .n_vars = 2,
     .n_pars = 6,
     .var_names = vars,
+    .var_units = units,
     .par_names = pars,
     .par_defaults = defaults,
     .init = init,

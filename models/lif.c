@@ -40,6 +40,7 @@ static const nd_spike_rule spike = {
 };
 
 static const char *const vars[] = {"V"};
+static const char *const units[] = {"mV"};
 static const char *const pars[] = {"V_rest", "V_reset", "V_th", "R", "tau", "tau_ref", "I"};
 static const double defaults[] = {0.0, -5.0, 20.0, 1.0, 10.0, 5.0, 25.0};
 static const double init[] = {0.0};
@@ -54,6 +55,7 @@ const nd_model nd_model_lif = {
     .n_vars = 1,
     .n_pars = 7,
     .var_names = vars,
+    .var_units = units,
     .par_names = pars,
     .par_defaults = defaults,
     .init = init,

@@ -58,6 +58,7 @@ ND_JACOBIAN(morris_lecar)
 ND_KERNELS(morris_lecar, 2, 13)
 
 static const char *const vars[] = {"V", "w"};
+static const char *const units[] = {"mV", ""};
 static const char *const pars[] = {"C",  "I",  "gL", "VL", "gCa", "VCa", "gK",
                                    "VK", "V1", "V2", "V3", "V4",  "phi"};
 /*                                    C     I      gL   VL     gCa  VCa    gK   VK     V1    V2 */
@@ -80,6 +81,7 @@ const nd_model nd_model_morris_lecar = {
     .n_vars = 2,
     .n_pars = 13,
     .var_names = vars,
+    .var_units = units,
     .par_names = pars,
     .par_defaults = defaults_hopf,
     .init = init_hopf,
@@ -104,6 +106,7 @@ const nd_model nd_model_morris_lecar_snic = {
     .n_vars = 2,
     .n_pars = 13,
     .var_names = vars,
+    .var_units = units,
     .par_names = pars,
     .par_defaults = defaults_snic,
     .init = init_snic,

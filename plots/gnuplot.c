@@ -214,6 +214,44 @@ nd_plot_status nd_plot_phase_plane(const nd_phase_plot *s, const char *out, nd_e
     return nd_plot_render(script, err);
 }
 
+nd_plot_status nd_plot_trajectory3d(const char *data_tsv, const char *title, const int cols[3], const char *out,
+                                    nd_error *err)
+{
+    char names[MAX_COLUMNS][64];
+    int n = read_header(data_tsv, names, MAX_COLUMNS, err);
+    if (n < 0) return ND_PLOT_FAILED;
+    for (int k = 0; k < 3; k++)
+        if (cols[k] < 2 || cols[k] > n) {
+            nd_fail(err, ND_EINVAL, "3D plot: column %d of '%s' does not exist (it has %d)", cols[k], data_tsv, n);
+            return ND_PLOT_FAILED;
+        }
+    const char *term = terminal_for(out, 1);
+    if (!term) {
+        nd_fail(err, ND_EINVAL, "plot file '%s': use the extension .png, .svg or .pdf", out);
+        return ND_PLOT_FAILED;
+    }
+    char script[PATH_MAX], data[PATH_MAX];
+    data_ref(data_tsv, out, data, sizeof data);
+    FILE *f = open_script(out, script, sizeof script, err);
+    if (!f) return ND_PLOT_FAILED;
+    fprintf(f, "# neurodyn 3D trajectory; edit freely and re-run: gnuplot %s\n", base_name(script));
+    fprintf(f, "%s\nset output '%s'\n", term, base_name(out));
+    fprintf(f, "set datafile separator tab\nset title '%s: trajectory' noenhanced\n", title);
+    fprintf(f, "set xlabel '%s' noenhanced\nset ylabel '%s' noenhanced\nset zlabel '%s' noenhanced rotate parallel\n",
+            names[cols[0] - 1], names[cols[1] - 1], names[cols[2] - 1]);
+    fprintf(f, "set view 65, 40\nset grid\nset ticslevel 0\nset key top right\n");
+    fprintf(f, "set palette defined (0 '#1f77b4', 1 '#2ca02c', 2 '#ff7f0e')\nset cbrange [*:*]\nset cblabel 't'\n");
+    fprintf(f, "splot '%s' skip 1 using %d:%d:%d:1 with lines lw 1 lc palette title 'trajectory (colour: time)', \\\n",
+            data, cols[0], cols[1], cols[2]);
+    fprintf(f, "      '%s' skip 1 every ::0::0 using %d:%d:%d with points pt 7 ps 1.5 lc rgb 'black' title 'start'\n", data,
+            cols[0], cols[1], cols[2]);
+    if (fclose(f) != 0) {
+        nd_fail(err, ND_EIO, "writing '%s' failed", script);
+        return ND_PLOT_FAILED;
+    }
+    return nd_plot_render(script, err);
+}
+
 nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_error *err)
 {
     if (!terminal_for(out, 1)) {

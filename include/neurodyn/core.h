@@ -18,6 +18,8 @@ nd_status nd_model_validate(const nd_model *m, nd_error *err);
 
 /* Index of a variable / parameter by name. On failure returns -1 and the message lists the
  * valid names. */
+/* "V (mV)" when the model declares a unit for variable v, else "V"; written into buf. */
+const char *nd_model_var_label(const nd_model *m, size_t v, char *buf, size_t len);
 int nd_model_var_index(const nd_model *m, const char *name, nd_error *err);
 int nd_model_par_index(const nd_model *m, const char *name, nd_error *err);
 

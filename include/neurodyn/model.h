@@ -130,6 +130,10 @@ typedef struct nd_model {
     const char *slow_vars;      /* space-separated names of slow variables (fast-slow) */
     const char *bif_par;        /* parameter to continue by default */
     double bif_lo, bif_hi;      /* its default range */
+    const char *bif2_par;       /* second parameter of the default two-parameter diagram */
+    double bif2_lo, bif2_hi;    /* its range */
+    const char *const *var_units; /* n_vars unit strings ("" for none), or NULL */
+    double t_sim;               /* a simulation length that shows the dynamics (report; 0: 200) */
 } nd_model;
 
 /* ---- defining a model ----------------------------------------------------------------- */

@@ -25,6 +25,11 @@ typedef enum nd_plot_status {
 nd_plot_status nd_plot_timeseries(const char *data_tsv, const char *title, const char *time_unit,
                                   const char *out, nd_error *err);
 
+/* A trajectory in three dimensions from a TSV whose first column is t: columns cols[0..2]
+ * (1-based, >= 2) as x, y, z, coloured by time, the start marked. */
+nd_plot_status nd_plot_trajectory3d(const char *data_tsv, const char *title, const int cols[3], const char *out,
+                                    nd_error *err);
+
 /* A phase portrait from the files `neurodyn phase-plane` writes into dir (nullcline_X.tsv,
  * nullcline_Y.tsv, vector_field.tsv, fixed_points.tsv, trajectories.tsv, separatrices.tsv):
  * normalised vector field, nullclines, separatrices, trajectories with direction arrows, and
