@@ -80,7 +80,7 @@ static nd_status check_options(const nd_model *m, const nd_fs_opts *o, nd_fast_s
 {
     d->slow_lo = isnan(o->slow_lo) ? box_lo(m, o, (size_t)d->slow) : o->slow_lo;
     d->slow_hi = isnan(o->slow_hi) ? box_hi(m, o, (size_t)d->slow) : o->slow_hi;
-    if (!(d->slow_lo < d->slow_hi) || !isfinite(d->slow_lo) || !isfinite(d->slow_hi))
+    if (!(d->slow_lo < d->slow_hi) || !isfinite(d->slow_lo) || !isfinite(d->slow_hi) || isnan(o->slow_lo) != isnan(o->slow_hi))
         return nd_fail(err, ND_EINVAL, "fast-slow: range of %s is [%g, %g]; need LO < HI", m->var_names[d->slow],
                        d->slow_lo, d->slow_hi);
     double t1 = o->t1 > 0 ? o->t1 : 3000, tr = o->t1 > 0 ? o->transient : 1000;
@@ -112,6 +112,18 @@ static nd_status simulate(const nd_model *m, const double *p, const nd_fs_opts *
     if (!st) st = nd_simulate(m, p, x, tr, t1, &so, &d->traj, err);
     free(x);
     return st;
+}
+
+/* Without a given range: the box, narrowed to four times the trajectory's excursion in s on
+ * either side of it (the bifurcations that shape the bursts lie there; the box may be wide). */
+static void default_range(nd_fast_slow *d)
+{
+    const nd_trajectory *tr = &d->traj;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < tr->n; i++) lo = fmin(lo, tr->x[i * tr->n_vars + d->slow]), hi = fmax(hi, tr->x[i * tr->n_vars + d->slow]);
+    double e = hi - lo;
+    if (!(e > 0)) return;
+    d->slow_lo = fmax(d->slow_lo, lo - 4 * e), d->slow_hi = fmin(d->slow_hi, hi + 4 * e);
 }
 
 typedef struct spikes {
@@ -483,6 +495,7 @@ nd_status nd_fast_slow_analyse(const nd_model *m, const double *p, const nd_fs_o
     if ((st = check_options(m, o, d, err))) return st;
     d->onset_special = d->end_special = -1;
     st = simulate(m, p, o, d, err);
+    if (!st && isnan(o->slow_lo)) default_range(d);
     if (!st) st = make_fast_subsystem(m, p, o, d, err);
     if (!st) {
         d->spike_var = o->spike_var >= 0 ? o->spike_var : (int)d->fs.fast_idx[0];

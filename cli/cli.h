@@ -74,6 +74,7 @@ int cmd_phase_plane(int argc, char **argv);
 int cmd_bifurcation(int argc, char **argv);
 int cmd_bifurcation2(int argc, char **argv);
 int cmd_fast_slow(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 

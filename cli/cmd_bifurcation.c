@@ -104,7 +104,7 @@ static const char *cycle_special_name(int test)
 }
 
 /* Cycle special points (LPC, PD, NS) follow the equilibrium ones in special_points.tsv; their
- * state is not a single point (nan) and omega is the cycle's 2 pi / T. */
+ * state columns hold the cycle's maximum of each variable there, and omega is its 2 pi / T. */
 static void write_cycle_specials(FILE *f, const nd_bif_diagram *d, const nd_cycle_set *cs)
 {
     for (size_t c = 0; c < cs->n; c++)
@@ -112,7 +112,14 @@ static void write_cycle_specials(FILE *f, const nd_bif_diagram *d, const nd_cycl
             const nd_special_point *sp = &cs->branch[c].special[s];
             if (sp->test == ND_CYC_H) continue;
             fprintf(f, "%s\t%zu\t%.12g", cycle_special_name(sp->test), d->n_branches + c, sp->data[1]);
-            for (size_t v = 0; v < d->m->n_vars; v++) fprintf(f, "\tnan");
+            /* the cycle's maximum there, so that the plot labels the point on the envelope */
+            const nd_cycle_curve *cc = &cs->curve[c];
+            const nd_cycle_info *in = nd_cycle_curve_info(cc, sp->after);
+            for (size_t v = 0, a = 0; v < d->m->n_vars; v++) {
+                int free_v = a < cc->k && cc->free_idx[a] == v;
+                fprintf(f, "\t%.12g", free_v && in ? in->xmax[a] : NAN);
+                a += free_v;
+            }
             fprintf(f, "\t%.10g\tnan\n", 2 * M_PI / sp->data[0]);
         }
 }

@@ -17,6 +17,7 @@ static const struct {
     {"bifurcation", cmd_bifurcation, "equilibrium diagram in one parameter: LP, Hopf (with l1), BP"},
     {"bifurcation2", cmd_bifurcation2, "fold and Hopf curves in two parameters: BT, CP, ZH, GH, HH"},
     {"fast-slow", cmd_fast_slow, "fast subsystem against a slow variable, trajectory overlay, burster class"},
+    {"report", cmd_report, "the main job: every analysis the model allows, figures, summary.json, index.html"},
 };
 
 static void usage(FILE *f)

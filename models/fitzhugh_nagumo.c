@@ -55,5 +55,5 @@ const nd_model nd_model_fitzhugh_nagumo = {
     .bif2_hi = 1.0,
     .t_sim = 300,
     .bif_lo = 0.0,
-    .bif_hi = 1.0,
+    .bif_hi = 2.0,
 };

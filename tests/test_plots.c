@@ -136,3 +136,67 @@ Test(plots, without_gnuplot_the_script_is_written_and_the_run_succeeds)
     }
     cr_expect(strstr(msg, "gnuplot not found"), "warning: %s", msg);
 }
+
+/* The first line of a data file, for its documented columns. */
+static void expect_header(const char *name, const char *header)
+{
+    char path[600], line[512] = {0};
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s was not written", name);
+    cr_expect_not_null(fgets(line, sizeof line, f));
+    fclose(f);
+    cr_expect_eq(strncmp(line, header, strlen(header)), 0, "%s starts '%s', documented '%s'", name, line, header);
+}
+
+Test(plots, three_d_trajectory)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    cr_assert_eq(sh("'%s' simulate lorenz --t1 30 --sample 0.01 --out lz.tsv --plot3d lz3.png", cli()), 0);
+    expect_png("lz3.png");
+    expect_standalone("lz3.gp", "lz3.png");
+    expect_header("lz.tsv", "t\tx\ty\tz\n");
+    cr_expect_eq(sh("'%s' simulate fhn --t1 10 --out f.tsv --plot3d f3.png", cli()), 2, "two variables: refused");
+}
+
+Test(plots, report_of_both_models_writes_every_figure)
+{
+    /* the main job: every figure of the FitzHugh–Nagumo report (phase plane, time series,
+     * codim-1 with cycles, codim-2) and of the Hindmarsh–Rose one (fast–slow, fast-subsystem
+     * phase plane, time series, 3D, codim-1), their scripts standalone, summary.json and
+     * index.html */
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    cr_assert_eq(sh("'%s' report fhn --outdir fhn", cli()), 0);
+    cr_assert_eq(sh("'%s' report hr --outdir hr", cli()), 0);
+    const char *figs[] = {"fhn/phase_plane", "fhn/timeseries", "fhn/bifurcation", "fhn/bifurcation2", "hr/fast_slow",
+                          "hr/phase_plane",  "hr/timeseries",  "hr/trajectory3d", "hr/bifurcation"};
+    for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
+        char png[300], gp[300];
+        snprintf(png, sizeof png, "%s.png", figs[i]);
+        snprintf(gp, sizeof gp, "%s.gp", figs[i]);
+        expect_png(png);
+        char cmd[1024]; /* each script from its own folder */
+        snprintf(cmd, sizeof cmd, "cd \"$(dirname '%s')\" && rm -f \"$(basename '%s')\" && gnuplot \"$(basename '%s')\"", gp, png, gp);
+        cr_expect_eq(sh("%s", cmd), 0, "gnuplot %s failed on its own", gp);
+        expect_png(png);
+    }
+    const char *files[] = {"fhn/summary.json", "fhn/index.html", "fhn/fixed_points.json", "fhn/info.json",
+                           "hr/summary.json",  "hr/index.html",  "hr/fast_slow.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[600];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        cr_expect(stat(path, &st) == 0 && st.st_size > 100, "%s missing or empty", files[i]);
+    }
+    expect_header("fhn/bifurcation/branches.tsv", "branch\tIext\tV\tw\tstable\n");
+    expect_header("fhn/bifurcation/cycles.tsv", "branch\tIext\tperiod\tmax_V\tmin_V\tmax_w\tmin_w\tstable\n");
+    expect_header("fhn/bifurcation2/curves.tsv", "curve\tkind\ta\tIext");
+    expect_header("hr/fast_slow/branches.tsv", "branch\tz\tx\ty\tstable\n");
+    expect_header("hr/fast_slow/slow_nullcline.tsv", "z\tx\n");
+    expect_header("hr/timeseries.tsv", "t\tx\ty\tz\n");
+    /* the key numbers reach summary.json and the page */
+    cr_expect_eq(sh("grep -q '\"burster\": \"fold/homoclinic\"' %s", "hr/summary.json"), 0);
+    cr_expect_eq(sh("grep -q 'fold/homoclinic' %s", "hr/index.html"), 0);
+    cr_expect_eq(sh("grep -q 'unstable focus' %s", "fhn/index.html"), 0);
+    cr_expect_eq(sh("grep -q '\"type\": \"BT\"\\|\"type\": \"H\"' %s", "fhn/summary.json"), 0);
+}

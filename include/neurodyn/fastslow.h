@@ -61,7 +61,8 @@ int nd_fast_slow_par(const nd_fast_subsystem *fs, size_t k);
 typedef struct nd_fs_opts {
     int slow;                 /* the slow variable on the axis (full-model index); -1: the first
                                  of the model's slow_vars */
-    double slow_lo, slow_hi;  /* its range; NaN: the model's box */
+    double slow_lo, slow_hi;  /* its range; NaN: the model's box, narrowed to 4 times the
+                                 trajectory's excursion in it on either side */
     const double *var_lo, *var_hi; /* box of the variables (n_vars, full-model order; NULL: the
                                       model's); the fast ones bound the continuation */
     const double *x0;         /* initial state of the trajectory (NULL: the model's) */

@@ -1,0 +1,461 @@
+/* neurodyn report MODEL [--outdir DIR]: the main job. Runs every analysis the model's metadata
+ * allows (fixed points, phase plane, time series, 3D trajectory, codim-1 diagram with cycles,
+ * codim-2 diagram, fast–slow diagram with the burster class) through the same subcommands a
+ * user would call, each with --json and --plot, then writes summary.json with the key numbers
+ * and index.html that shows the figures beside them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char *HELP =
+    "usage: neurodyn report MODEL [--outdir DIR] [--set NAME=VALUE]...\n"
+    "\n"
+    "Analyses MODEL with what its metadata allows and writes, in DIR (default: report_MODEL):\n"
+    "  info.json, fixed_points.json           equilibria with eigenvalues and stability\n"
+    "  phase_plane.png (+ data, .gp)          2D models, or the fast subsystem of a burster\n"
+    "  timeseries.png, trajectory3d.png       a simulation (3D: models with 3+ variables)\n"
+    "  bifurcation.png                        equilibria and cycles in the model's parameter\n"
+    "  bifurcation2.png                       fold and Hopf curves in two parameters\n"
+    "  fast_slow.png                          models with slow variables: Rinzel diagram, class\n"
+    "  summary.json, index.html               the key numbers and every figure\n"
+    "Each step is the command of the same name (its JSON is kept as STEP.json); a step that\n"
+    "fails is reported in summary.json and the others go on.\n";
+
+typedef struct report {
+    const char *model, *outdir;
+    const char **sets;
+    int n_sets;
+    const nd_model *m;
+    json_t *steps;   /* [{"step", "command", "status", "figure"?, "json"?}] */
+    int failures;
+} report;
+
+/* ---- running one step ---------------------------------------------------------------------- */
+
+typedef struct argv_builder {
+    int argc;
+    char *argv[64];
+    char store[64][512];
+} argv_builder;
+
+static void arg(argv_builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void arg(argv_builder *b, const char *fmt, ...)
+{
+    if (b->argc >= 63) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->store[b->argc], sizeof b->store[b->argc], fmt, ap);
+    va_end(ap);
+    b->argv[b->argc] = b->store[b->argc];
+    b->argc++;
+    b->argv[b->argc] = NULL;
+}
+
+static void add_sets(argv_builder *b, const report *r)
+{
+    for (int i = 0; i < r->n_sets; i++) arg(b, "--set"), arg(b, "%s", r->sets[i]);
+}
+
+/* Runs cmd with stdout sent to DIR/json_name (NULL: to /dev/null), records the step. */
+static int run_step(report *r, const char *step, int (*cmd)(int, char **), argv_builder *b, const char *json_name,
+                    const char *figure)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", r->outdir, json_name ? json_name : "");
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    int fd = open(json_name ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (saved < 0 || fd < 0) {
+        fprintf(stderr, "neurodyn report: cannot write %s: %s\n", path, strerror(errno));
+        if (saved >= 0) close(saved);
+        if (fd >= 0) close(fd);
+        return EXIT_FAILED;
+    }
+    dup2(fd, STDOUT_FILENO);
+    close(fd);
+    char line[2048] = "neurodyn";
+    for (int i = 0; i < b->argc; i++) strncat(line, " ", sizeof line - strlen(line) - 1), strncat(line, b->argv[i], sizeof line - strlen(line) - 1);
+    fprintf(stderr, "+ %s\n", line);
+    int rc = cmd(b->argc, b->argv);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    json_t *s = json_pack("{s:s, s:s, s:s}", "step", step, "command", line, "status", rc ? "failed" : "ok");
+    if (figure && !rc) json_object_set_new(s, "figure", json_string(figure));
+    if (json_name && !rc) json_object_set_new(s, "json", json_string(json_name));
+    json_array_append_new(r->steps, s);
+    if (rc) r->failures++, fprintf(stderr, "neurodyn report: step '%s' failed (exit %d); going on\n", step, rc);
+    return rc;
+}
+
+static json_t *load_step_json(const report *r, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", r->outdir, name);
+    return json_load_file(path, 0, NULL);
+}
+
+/* ---- the steps ------------------------------------------------------------------------------ */
+
+static double sim_length(const nd_model *m) { return m->t_sim > 0 ? m->t_sim : 200; }
+
+static void step_info_and_fixed_points(report *r)
+{
+    argv_builder b = {0};
+    arg(&b, "info"), arg(&b, "%s", r->model), arg(&b, "--json");
+    run_step(r, "info", cmd_info, &b, "info.json", NULL);
+    argv_builder f = {0};
+    arg(&f, "fixed-points"), arg(&f, "%s", r->model), add_sets(&f, r), arg(&f, "--json");
+    run_step(r, "fixed points", cmd_fixed_points, &f, "fixed_points.json", NULL);
+}
+
+static void step_simulation(report *r)
+{
+    const nd_model *m = r->m;
+    double t1 = sim_length(m);
+    argv_builder b = {0};
+    arg(&b, "simulate"), arg(&b, "%s", r->model), add_sets(&b, r);
+    arg(&b, "--t1"), arg(&b, "%g", t1), arg(&b, "--sample"), arg(&b, "%g", t1 / 4000);
+    arg(&b, "--out"), arg(&b, "%s/timeseries.tsv", r->outdir), arg(&b, "--plot"), arg(&b, "%s/timeseries.png", r->outdir);
+    if (m->n_vars >= 3) arg(&b, "--plot3d"), arg(&b, "%s/trajectory3d.png", r->outdir);
+    arg(&b, "--json");
+    run_step(r, "simulation", cmd_simulate, &b, "simulate.json", "timeseries.png");
+    if (m->n_vars >= 3) {
+        json_t *s = json_array_get(r->steps, json_array_size(r->steps) - 1);
+        if (!strcmp(json_string_value(json_object_get(s, "status")), "ok"))
+            json_array_append_new(r->steps, json_pack("{s:s, s:s, s:s, s:s}", "step", "3D trajectory", "command",
+                                                      json_string_value(json_object_get(s, "command")), "status", "ok",
+                                                      "figure", "trajectory3d.png"));
+    }
+}
+
+/* The phase plane: of a 2D model, with a trajectory from its initial state; of a burster's
+ * two-variable fast subsystem, with the slow variables frozen at the middle of the bursts'
+ * excursion (from the fast–slow step) or at their initial values. */
+static void step_phase_plane(report *r, const json_t *fast_slow)
+{
+    const nd_model *m = r->m;
+    argv_builder b = {0};
+    arg(&b, "phase-plane"), arg(&b, "%s", r->model), add_sets(&b, r);
+    size_t n_slow = 0;
+    int slow[64] = {0};
+    if (m->slow_vars) {
+        char name[64];
+        int used;
+        for (const char *s = m->slow_vars; sscanf(s, "%63s%n", name, &used) == 1; s += used) {
+            int v = nd_model_var_index(m, name, NULL);
+            if (v >= 0 && !slow[v]) slow[v] = 1, n_slow++;
+        }
+    }
+    if (m->n_vars - n_slow != 2) return;
+    char traj[512] = "";
+    for (size_t v = 0; v < m->n_vars; v++) {
+        double at = m->init[v];
+        if (slow[v]) {
+            const json_t *on = json_object_get(json_object_get(fast_slow, "onset"), m->var_names[v]);
+            const json_t *end = json_object_get(json_object_get(fast_slow, "termination"), m->var_names[v]);
+            if (json_is_number(on) && json_is_number(end)) at = 0.5 * (json_number_value(on) + json_number_value(end));
+            arg(&b, "--fix"), arg(&b, "%s=%.6g", m->var_names[v], at);
+        } else {
+            snprintf(traj + strlen(traj), sizeof traj - strlen(traj), "%s%s=%.6g", traj[0] ? "," : "", m->var_names[v], at);
+        }
+    }
+    arg(&b, "--traj"), arg(&b, "%s", traj);
+    arg(&b, "--outdir"), arg(&b, "%s/phase_plane", r->outdir), arg(&b, "--plot"), arg(&b, "%s/phase_plane.png", r->outdir);
+    arg(&b, "--json");
+    run_step(r, n_slow ? "phase plane of the fast subsystem" : "phase plane", cmd_phase_plane, &b, "phase_plane.json",
+             "phase_plane.png");
+}
+
+static void step_bifurcation(report *r)
+{
+    const nd_model *m = r->m;
+    if (!m->bif_par) return;
+    argv_builder b = {0};
+    arg(&b, "bifurcation"), arg(&b, "%s", r->model), add_sets(&b, r);
+    arg(&b, "--par"), arg(&b, "%s=%.10g:%.10g", m->bif_par, m->bif_lo, m->bif_hi);
+    if (!m->slow_vars) arg(&b, "--cycles"); /* a burster's cycles belong to the fast–slow step */
+    arg(&b, "--outdir"), arg(&b, "%s/bifurcation", r->outdir), arg(&b, "--plot"), arg(&b, "%s/bifurcation.png", r->outdir);
+    arg(&b, "--json");
+    run_step(r, "codim-1 diagram", cmd_bifurcation, &b, "bifurcation.json", "bifurcation.png");
+}
+
+static void step_bifurcation2(report *r)
+{
+    const nd_model *m = r->m;
+    if (!m->bif_par || !m->bif2_par) return;
+    argv_builder b = {0};
+    arg(&b, "bifurcation2"), arg(&b, "%s", r->model), add_sets(&b, r);
+    arg(&b, "--par"), arg(&b, "%s=%.10g:%.10g", m->bif2_par, m->bif2_lo, m->bif2_hi);
+    arg(&b, "--par"), arg(&b, "%s=%.10g:%.10g", m->bif_par, m->bif_lo, m->bif_hi);
+    arg(&b, "--brute"), arg(&b, "--grid"), arg(&b, "30");
+    arg(&b, "--outdir"), arg(&b, "%s/bifurcation2", r->outdir), arg(&b, "--plot"), arg(&b, "%s/bifurcation2.png", r->outdir);
+    arg(&b, "--json");
+    run_step(r, "codim-2 diagram", cmd_bifurcation2, &b, "bifurcation2.json", "bifurcation2.png");
+}
+
+static void step_fast_slow(report *r)
+{
+    if (!r->m->slow_vars) return;
+    argv_builder b = {0};
+    arg(&b, "fast-slow"), arg(&b, "%s", r->model), add_sets(&b, r);
+    arg(&b, "--outdir"), arg(&b, "%s/fast_slow", r->outdir), arg(&b, "--plot"), arg(&b, "%s/fast_slow.png", r->outdir);
+    arg(&b, "--json");
+    run_step(r, "fast-slow diagram", cmd_fast_slow, &b, "fast_slow.json", "fast_slow.png");
+}
+
+/* ---- summary.json ---------------------------------------------------------------------------- */
+
+/* The special points of a diagram's JSON without their bulky state. */
+static json_t *special_points(const json_t *diagram)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *sp;
+    json_array_foreach(json_object_get(diagram, "special_points"), i, sp)
+    {
+        json_t *c = json_deep_copy(sp);
+        json_object_del(c, "branch"), json_object_del(c, "curve");
+        json_array_append_new(out, c);
+    }
+    return out;
+}
+
+static json_t *equilibria(const json_t *fp)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(fp, "fixed_points"), i, p)
+    {
+        json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:O}", "state", json_object_get(p, "state"), "stability",
+                                             json_object_get(p, "stability"), "stable", json_object_get(p, "stable"),
+                                             "eigenvalues", json_object_get(p, "eigenvalues")));
+    }
+    return out;
+}
+
+static json_t *burster(const json_t *fs)
+{
+    if (!fs) return json_null();
+    json_t *out = json_object();
+    const char *keys[] = {"slow", "activity", "spikes_per_burst", "burst_period", "burster", "onset", "termination", "note"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        json_t *v = json_object_get(fs, keys[k]);
+        if (v) json_object_set(out, keys[k], v);
+    }
+    json_object_set_new(out, "special_points", special_points(fs));
+    return out;
+}
+
+static json_t *build_summary(report *r)
+{
+    const nd_model *m = r->m;
+    json_t *info = load_step_json(r, "info.json"), *fp = load_step_json(r, "fixed_points.json");
+    json_t *b1 = load_step_json(r, "bifurcation.json"), *b2 = load_step_json(r, "bifurcation2.json");
+    json_t *fs = load_step_json(r, "fast_slow.json");
+    json_t *s = json_pack("{s:s, s:s, s:s}", "model", m->name, "title", m->title ? m->title : "", "reference",
+                          m->reference ? m->reference : "");
+    json_object_set(s, "parameters", info ? json_object_get(info, "parameters") : json_null());
+    json_object_set_new(s, "equilibria", fp ? equilibria(fp) : json_null());
+    if (b1) json_object_set_new(s, "codim1", json_pack("{s:O, s:o}", "parameter", json_object_get(b1, "parameter"), "special_points", special_points(b1)));
+    if (b2) json_object_set_new(s, "codim2", json_pack("{s:O, s:o}", "parameters", json_object_get(b2, "parameters"), "special_points", special_points(b2)));
+    if (m->slow_vars) json_object_set_new(s, "fast_slow", burster(fs));
+    json_t *cls = fs ? json_object_get(fs, "burster") : NULL;
+    json_object_set(s, "burster", cls ? cls : json_null());
+    json_object_set(s, "steps", r->steps);
+    json_object_set_new(s, "failed_steps", json_integer(r->failures));
+    json_decref(info), json_decref(fp), json_decref(b1), json_decref(b2), json_decref(fs);
+    return s;
+}
+
+/* ---- index.html --------------------------------------------------------------------------------- */
+
+static void html_text(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '<') fputs("&lt;", f);
+        else if (*s == '>') fputs("&gt;", f);
+        else if (*s == '&') fputs("&amp;", f);
+        else fputc(*s, f);
+    }
+}
+
+static void html_number_object(FILE *f, const json_t *o)
+{
+    const char *k;
+    json_t *v;
+    int first = 1;
+    json_object_foreach((json_t *)o, k, v)
+    {
+        fprintf(f, "%s", first ? "" : ", ");
+        first = 0;
+        html_text(f, k);
+        if (json_is_number(v)) fprintf(f, " = %.6g", json_number_value(v));
+        else if (json_is_string(v)) fprintf(f, " = "), html_text(f, json_string_value(v));
+    }
+}
+
+static void html_equilibria(FILE *f, const json_t *eq)
+{
+    fprintf(f, "<h2>Equilibria</h2>\n<table><tr><th>state</th><th>stability</th><th>eigenvalues</th></tr>\n");
+    size_t i, j;
+    json_t *p, *e;
+    json_array_foreach(eq, i, p)
+    {
+        fprintf(f, "<tr><td>");
+        html_number_object(f, json_object_get(p, "state"));
+        fprintf(f, "</td><td>");
+        html_text(f, json_string_value(json_object_get(p, "stability")));
+        fprintf(f, "</td><td>");
+        json_array_foreach(json_object_get(p, "eigenvalues"), j, e)
+            fprintf(f, "%s%.5g%+.5gi", j ? ", " : "", json_number_value(json_object_get(e, "re")), json_number_value(json_object_get(e, "im")));
+        fprintf(f, "</td></tr>\n");
+    }
+    fprintf(f, "</table>\n");
+}
+
+static void html_specials(FILE *f, const char *heading, const json_t *sps)
+{
+    if (!json_array_size(sps)) return;
+    fprintf(f, "<h2>%s</h2>\n<table><tr><th>type</th><th>where</th><th>details</th></tr>\n", heading);
+    size_t i;
+    json_t *sp;
+    json_array_foreach(sps, i, sp)
+    {
+        fprintf(f, "<tr><td>");
+        html_text(f, json_string_value(json_object_get(sp, "type")));
+        fprintf(f, "</td><td>");
+        json_t *rest = json_deep_copy(sp), *state = json_object_get(sp, "state");
+        json_object_del(rest, "type"), json_object_del(rest, "state");
+        html_number_object(f, rest);
+        fprintf(f, "</td><td>");
+        if (state) html_number_object(f, state);
+        fprintf(f, "</td></tr>\n");
+        json_decref(rest);
+    }
+    fprintf(f, "</table>\n");
+}
+
+static int write_index(const report *r, const json_t *summary)
+{
+    FILE *f = cli_open_out("report", r->outdir, "index.html");
+    if (!f) return EXIT_FAILED;
+    const nd_model *m = r->m;
+    fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>neurodyn report: ");
+    html_text(f, m->name);
+    fprintf(f, "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+               "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;"
+               "font-size:90%%}figure{margin:2em 0}img{max-width:100%%;border:1px solid #eee}"
+               ".class{font-size:130%%;font-weight:bold;color:#1f77b4}</style></head><body>\n<h1>");
+    html_text(f, m->title ? m->title : m->name);
+    fprintf(f, "</h1>\n<p><code>");
+    html_text(f, m->name);
+    fprintf(f, "</code>: ");
+    html_text(f, m->reference);
+    fprintf(f, "</p>\n<p>Parameters: ");
+    html_number_object(f, json_object_get(summary, "parameters"));
+    fprintf(f, "</p>\n");
+    const json_t *cls = json_object_get(summary, "burster");
+    if (json_is_string(cls)) {
+        fprintf(f, "<p>Burster class (Izhikevich 2000): <span class=\"class\">");
+        html_text(f, json_string_value(cls));
+        fprintf(f, "</span></p>\n");
+    }
+    const json_t *eq = json_object_get(summary, "equilibria");
+    if (json_is_array(eq)) html_equilibria(f, eq);
+    html_specials(f, "Special points of the codim-1 diagram", json_object_get(json_object_get(summary, "codim1"), "special_points"));
+    html_specials(f, "Codim-2 points", json_object_get(json_object_get(summary, "codim2"), "special_points"));
+    html_specials(f, "Bifurcations of the fast subsystem", json_object_get(json_object_get(summary, "fast_slow"), "special_points"));
+    size_t i;
+    json_t *st;
+    json_array_foreach(json_object_get(summary, "steps"), i, st)
+    {
+        const char *fig = json_string_value(json_object_get(st, "figure"));
+        const char *ok = json_string_value(json_object_get(st, "status"));
+        fprintf(f, "<figure>");
+        if (fig) fprintf(f, "<img src=\"%s\" alt=\"%s\">", fig, fig);
+        fprintf(f, "<figcaption><b>");
+        html_text(f, json_string_value(json_object_get(st, "step")));
+        fprintf(f, "</b>%s: <code>", strcmp(ok, "ok") ? " (failed)" : "");
+        html_text(f, json_string_value(json_object_get(st, "command")));
+        fprintf(f, "</code></figcaption></figure>\n");
+    }
+    fprintf(f, "<p>Data: summary.json and the files of each step; every figure has an editable gnuplot script "
+               "next to it.</p>\n</body></html>\n");
+    return fclose(f) ? EXIT_FAILED : EXIT_OK;
+}
+
+/* ---- command ------------------------------------------------------------------------------------ */
+
+static int parse(int argc, char **argv, report *r)
+{
+    static const struct option opts[] = {{"outdir", required_argument, 0, 'o'},
+                                         {"set", required_argument, 0, 's'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': r->outdir = optarg; break;
+        case 's': r->sets[r->n_sets++] = optarg; break;
+        case 'h': fputs(HELP, stdout); return -1;
+        default: return cli_usage_error("report", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    return cli_model_arg("report", argc, argv, &r->model);
+}
+
+static int run(const void *args, const nd_model *m, double *p, double *x)
+{
+    (void)p, (void)x;
+    report *r = (report *)args;
+    r->m = m;
+    char dflt[512];
+    if (!r->outdir) snprintf(dflt, sizeof dflt, "report_%s", m->name), r->outdir = dflt;
+    int rc = cli_make_dir("report", r->outdir);
+    if (rc) return rc;
+    r->steps = json_array();
+    step_info_and_fixed_points(r);
+    step_fast_slow(r); /* before the phase plane, which freezes the slow variables from it */
+    json_t *fs = m->slow_vars ? load_step_json(r, "fast_slow.json") : NULL;
+    step_phase_plane(r, fs);
+    json_decref(fs);
+    step_simulation(r);
+    step_bifurcation(r);
+    step_bifurcation2(r);
+    json_t *summary = build_summary(r);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/summary.json", r->outdir);
+    if (json_dump_file(summary, path, JSON_INDENT(2) | JSON_REAL_PRECISION(12))) rc = EXIT_FAILED;
+    if (!rc) rc = write_index(r, summary);
+    size_t steps = json_array_size(r->steps);
+    printf("report of %s: %zu steps, %d failed; %s/index.html and %s/summary.json\n", m->name, steps, r->failures, r->outdir,
+           r->outdir);
+    if (json_is_string(json_object_get(summary, "burster")))
+        printf("burster class: %s\n", json_string_value(json_object_get(summary, "burster")));
+    json_decref(summary);
+    json_decref(r->steps);
+    if (!rc && r->failures) rc = EXIT_FAILED;
+    return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    report r = {0};
+    r.sets = calloc((size_t)argc, sizeof *r.sets);
+    int rc = r.sets ? parse(argc, argv, &r) : EXIT_FAILED;
+    if (rc == 0) rc = cli_with_model("report", r.model, run, &r);
+    free(r.sets);
+    return rc < 0 ? EXIT_OK : rc;
+}
