@@ -59,13 +59,7 @@ int cli_make_dir(const char *cmd, const char *dir);
 /* Opens dir/name for writing, or says why not and returns NULL. */
 FILE *cli_open_out(const char *cmd, const char *dir, const char *name);
 
-/* One-parameter diagrams (cli/diagram_out.c): the full state of branch point u (free
- * variables from u, fixed ones from at); branches.tsv and cycles.tsv in dir; the JSON array of
- * equilibrium and cycle branches. */
-void cli_full_state(const nd_bif_diagram *d, const double *u, const double *at, double *x);
-int cli_write_branches(const char *cmd, const char *dir, const nd_bif_diagram *d, const double *at);
-int cli_write_cycles(const char *cmd, const char *dir, const nd_model *m, int par, const nd_cycle_set *cs,
-                     const double *at);
+/* The JSON array of a diagram's equilibrium and cycle branches (cli/diagram_out.c). */
 void cli_json_branches(FILE *f, const nd_bif_diagram *d, const double *at, const nd_cycle_set *cs);
 
 int cmd_models(int argc, char **argv);

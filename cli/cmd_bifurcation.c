@@ -84,8 +84,6 @@ static int parse(int argc, char **argv, bif_args *a)
     return 0;
 }
 
-static const char *special_name(int test) { return test == ND_EQ_LP ? "LP" : test == ND_EQ_H ? "H" : "BP"; }
-
 /* Cycle branches from the Hopf points: one per Hopf point not already reached by a branch. */
 static int compute_cycles(const double *p, const nd_region *r, const nd_bif_diagram *d,
                           double plo, double phi, nd_cycle_set *cs)
@@ -96,54 +94,6 @@ static int compute_cycles(const double *p, const nd_region *r, const nd_bif_diag
         fprintf(stderr, "neurodyn bifurcation: %zu Hopf point%s gave no cycle branch; the last: %s\n", cs->n_failed,
                 cs->n_failed == 1 ? "" : "s", cs->failure);
     return EXIT_OK;
-}
-
-static const char *cycle_special_name(int test)
-{
-    return test == ND_CYC_LPC ? "LPC" : test == ND_CYC_PD ? "PD" : test == ND_CYC_NS ? "NS" : "H";
-}
-
-/* Cycle special points (LPC, PD, NS) follow the equilibrium ones in special_points.tsv; their
- * state columns hold the cycle's maximum of each variable there, and omega is its 2 pi / T. */
-static void write_cycle_specials(FILE *f, const nd_bif_diagram *d, const nd_cycle_set *cs)
-{
-    for (size_t c = 0; c < cs->n; c++)
-        for (size_t s = 0; s < cs->branch[c].n_special; s++) {
-            const nd_special_point *sp = &cs->branch[c].special[s];
-            if (sp->test == ND_CYC_H) continue;
-            fprintf(f, "%s\t%zu\t%.12g", cycle_special_name(sp->test), d->n_branches + c, sp->data[1]);
-            /* the cycle's maximum there, so that the plot labels the point on the envelope */
-            const nd_cycle_curve *cc = &cs->curve[c];
-            const nd_cycle_info *in = nd_cycle_curve_info(cc, sp->after);
-            for (size_t v = 0, a = 0; v < d->m->n_vars; v++) {
-                int free_v = a < cc->k && cc->free_idx[a] == v;
-                fprintf(f, "\t%.12g", free_v && in ? in->xmax[a] : NAN);
-                a += free_v;
-            }
-            fprintf(f, "\t%.10g\tnan\n", 2 * M_PI / sp->data[0]);
-        }
-}
-
-static int write_specials(const bif_args *a, const nd_bif_diagram *d, const double *at, const nd_cycle_set *cs)
-{
-    FILE *f = cli_open_out("bifurcation", a->outdir, "special_points.tsv");
-    if (!f) return EXIT_FAILED;
-    const nd_model *m = d->m;
-    fprintf(f, "type\tbranch\t%s", m->par_names[d->par]);
-    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
-    fprintf(f, "\tomega\tfirst_lyapunov\n");
-    double x[64];
-    for (size_t b = 0; b < d->n_branches; b++)
-        for (size_t s = 0; s < d->branches[b].n_special; s++) {
-            const nd_special_point *sp = &d->branches[b].special[s];
-            cli_full_state(d, sp->u, at, x);
-            fprintf(f, "%s\t%zu\t%.12g", special_name(sp->test), b, sp->u[d->n_free]);
-            for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
-            if (sp->test == ND_EQ_H) fprintf(f, "\t%.10g\t%.10g\n", sp->data[0], sp->data[1]);
-            else fprintf(f, "\tnan\tnan\n");
-        }
-    write_cycle_specials(f, d, cs);
-    return fclose(f) ? EXIT_FAILED : EXIT_OK;
 }
 
 /* The brute-force sweep: at each grid value the fixed points with stability, and from a
@@ -227,8 +177,8 @@ static void print_json(const nd_bif_diagram *d, const double *at, const nd_cycle
     for (size_t b = 0; b < d->n_branches; b++)
         for (size_t s = 0; s < d->branches[b].n_special; s++) {
             const nd_special_point *sp = &d->branches[b].special[s];
-            cli_full_state(d, sp->u, at, x);
-            printf("%s{\"type\": \"%s\", ", first ? "" : ", ", special_name(sp->test));
+            nd_diagram_full_state(d, sp->u, at, x);
+            printf("%s{\"type\": \"%s\", ", first ? "" : ", ", nd_eq_special_name(sp->test));
             first = 0;
             cli_json_string(stdout, pn);
             printf(": %.15g, \"state\": {", sp->u[d->n_free]);
@@ -250,7 +200,7 @@ static void print_json(const nd_bif_diagram *d, const double *at, const nd_cycle
         for (size_t s = 0; s < cs->branch[c].n_special; s++) {
             const nd_special_point *sp = &cs->branch[c].special[s];
             if (sp->test == ND_CYC_H) continue; /* the Hopf point is reported on its equilibrium branch */
-            printf("%s{\"type\": \"%s\", ", first ? "" : ", ", cycle_special_name(sp->test));
+            printf("%s{\"type\": \"%s\", ", first ? "" : ", ", nd_cycle_special_name(sp->test));
             first = 0;
             cli_json_string(stdout, pn);
             printf(": %.15g, \"period\": %.15g, \"branch\": %zu}", sp->data[1], sp->data[0], d->n_branches + c);
@@ -281,11 +231,9 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && d.n_branches == 0)
         fprintf(stderr, "neurodyn bifurcation: no equilibrium of %s at %s = %g in the box: nothing to continue\n",
                 m->name, m->par_names[par], plo);
-    if (!rc) rc = cli_write_branches(cmd, a->outdir, &d, x);
     nd_cycle_set cycles = {0};
     if (!rc && a->cycles) rc = compute_cycles(p, &r, &d, plo, phi, &cycles);
-    if (!rc && a->cycles) rc = cli_write_cycles(cmd, a->outdir, m, par, &cycles, x);
-    if (!rc) rc = write_specials(a, &d, x, &cycles);
+    if (!rc && nd_write_diagram(&d, a->cycles ? &cycles : NULL, x, a->outdir, &err)) rc = cli_error(cmd, &err);
     if (!rc && a->brute) rc = write_brute(a, m, p, par, plo, phi, &r);
     if (!rc && a->plot && d.n_branches == 0)
         fprintf(stderr, "neurodyn bifurcation: nothing to plot, %s not written\n", a->plot);

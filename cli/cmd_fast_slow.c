@@ -100,57 +100,6 @@ static int parse_traj(const nd_model *m, const char *text, double *x)
     return rc;
 }
 
-/* ---- files ------------------------------------------------------------------------------------ */
-
-static int write_trajectory(const fs_args *a, const nd_model *m, const nd_trajectory *tr)
-{
-    FILE *f = cli_open_out("fast-slow", a->outdir, "trajectory.tsv");
-    if (!f) return EXIT_FAILED;
-    fprintf(f, "t");
-    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
-    fprintf(f, "\n");
-    for (size_t i = 0; i < tr->n; i++) {
-        fprintf(f, "%.10g", tr->t[i]);
-        for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.10g", tr->x[i * m->n_vars + v]);
-        fprintf(f, "\n");
-    }
-    return fclose(f) ? EXIT_FAILED : EXIT_OK;
-}
-
-static int write_nullcline(const fs_args *a, const nd_model *m, const nd_fast_slow *d)
-{
-    FILE *f = cli_open_out("fast-slow", a->outdir, "slow_nullcline.tsv");
-    if (!f) return EXIT_FAILED;
-    fprintf(f, "%s\t%s\n", m->var_names[d->slow], m->var_names[d->spike_var]);
-    for (size_t c = 0; c < d->n_nullcline; c++) {
-        if (c) fprintf(f, "\n\n");
-        for (size_t i = 0; i < d->nullcline[c].n; i++) fprintf(f, "%.10g\t%.10g\n", d->nullcline[c].x[i], d->nullcline[c].y[i]);
-    }
-    return fclose(f) ? EXIT_FAILED : EXIT_OK;
-}
-
-/* special_points.tsv in the layout of `bifurcation` (type, branch, s, fast variables, period,
- * first_lyapunov); cycle points carry the spike variable only (its minimum there). */
-static int write_specials(const fs_args *a, const nd_fast_slow *d)
-{
-    FILE *f = cli_open_out("fast-slow", a->outdir, "special_points.tsv");
-    if (!f) return EXIT_FAILED;
-    const nd_model *fm = &d->fs.model;
-    fprintf(f, "type\tbranch\t%s", fm->par_names[d->par]);
-    for (size_t v = 0; v < fm->n_vars; v++) fprintf(f, "\t%s", fm->var_names[v]);
-    fprintf(f, "\tperiod\tfirst_lyapunov\n");
-    for (size_t i = 0; i < d->n_special; i++) {
-        const nd_fs_special *sp = &d->special[i];
-        fprintf(f, "%s\t%d\t%.12g", sp->type, sp->branch, sp->slow);
-        for (size_t v = 0; v < fm->n_vars; v++) {
-            double val = sp->u ? sp->u[v] : (int)d->fs.fast_idx[v] == d->spike_var ? sp->x : NAN;
-            fprintf(f, "\t%.12g", val);
-        }
-        fprintf(f, "\t%.10g\t%.10g\n", sp->period, sp->l1);
-    }
-    return fclose(f) ? EXIT_FAILED : EXIT_OK;
-}
-
 /* ---- JSON ----------------------------------------------------------------------------------------- */
 
 static void json_number(double v)
@@ -167,7 +116,7 @@ static void json_special(const nd_fast_slow *d, const nd_fs_special *sp)
     printf(": %.15g, \"state\": {", sp->slow);
     int first = 1;
     for (size_t v = 0; v < fm->n_vars; v++) {
-        double val = sp->u ? sp->u[v] : (int)d->fs.fast_idx[v] == d->spike_var ? sp->x : NAN;
+        double val = nd_fs_special_value(d, sp, v);
         if (!isfinite(val)) continue;
         printf("%s", first ? "" : ", ");
         first = 0;
@@ -285,23 +234,8 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         free(lo);
         return rc;
     }
-    rc = cli_write_branches(cmd, a->outdir, &d.eq, d.at);
-    if (!rc) rc = cli_write_cycles(cmd, a->outdir, &d.fs.model, d.par, &d.cycles, d.at);
-    if (!rc) rc = write_specials(a, &d);
-    if (!rc) rc = write_trajectory(a, m, &d.traj);
-    if (!rc) rc = write_nullcline(a, m, &d);
-    if (!rc && a->plot) {
-        const nd_model *fm = &d.fs.model;
-        int v = 0;
-        while ((int)d.fs.fast_idx[v] != d.spike_var) v++;
-        char title[160];
-        snprintf(title, sizeof title, "%.60s%s%.40s%s", m->name, d.burster[0] ? " (" : "", d.burster,
-                 d.burster[0] ? " burster)" : "");
-        char vl[96];
-        nd_bif_plot spec = {a->outdir, title, fm->par_names[d.par], nd_model_var_label(m, (size_t)d.spike_var, vl, sizeof vl), v, fm->n_vars,
-                            d.slow_lo, d.slow_hi, 0, d.cycles.n > 0, 1, 2 + d.slow, 2 + d.spike_var};
-        if (nd_plot_bifurcation(&spec, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
-    }
+    if (a->plot && nd_plot_fast_slow(&d, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
+    else if (!a->plot && nd_write_fast_slow(&d, a->outdir, &err)) rc = cli_error(cmd, &err);
     if (!rc && a->json) print_json(a, m, &d);
     else if (!rc) print_summary(a, m, &d);
     nd_fast_slow_free(&d);

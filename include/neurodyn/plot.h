@@ -8,6 +8,7 @@
 #define NEURODYN_PLOT_H
 
 #include "error.h"
+#include "fastslow.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +73,31 @@ typedef struct nd_bif2_plot {
 } nd_bif2_plot;
 
 nd_plot_status nd_plot_bifurcation2(const nd_bif2_plot *spec, const char *out, nd_error *err);
+
+/* ---- from results: write the data files into dir (which must exist), then render ---------- */
+
+/* The full state of diagram point u: free variables from u, the others from at (NaN if NULL). */
+void nd_diagram_full_state(const nd_bif_diagram *d, const double *u, const double *at, double *x);
+const char *nd_eq_special_name(int test);    /* "LP", "H", "BP" */
+const char *nd_cycle_special_name(int test); /* "LPC", "PD", "NS", "H" */
+
+/* branches.tsv (branch, parameter, every variable, stable), cycles.tsv when cs is given
+ * (branch, parameter, period, max_V/min_V per variable, stable) and special_points.tsv (type,
+ * branch, parameter, every variable, omega, first_lyapunov; LPC/PD/NS carry the cycle's maxima).
+ * at: values of the variables the diagram holds fixed (may be NULL). */
+nd_status nd_write_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, const char *dir,
+                           nd_error *err);
+/* The codim-1 figure of variable var over [p_lo, p_hi]. */
+nd_plot_status nd_plot_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, int var,
+                               double p_lo, double p_hi, const char *dir, const char *out, nd_error *err);
+
+/* The fast subsystem's branches.tsv, cycles.tsv and special_points.tsv (period and
+ * first_lyapunov last) in the slow variable, trajectory.tsv (t and the full model's variables)
+ * and slow_nullcline.tsv; the figure draws them with the trajectory over the branches. */
+nd_status nd_write_fast_slow(const nd_fast_slow *d, const char *dir, nd_error *err);
+nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const char *out, nd_error *err);
+/* Fast variable a of special point sp (NaN where not known). */
+double nd_fs_special_value(const nd_fast_slow *d, const nd_fs_special *sp, size_t a);
 
 /* Runs gnuplot on a script from the script's folder. */
 nd_plot_status nd_plot_render(const char *script, nd_error *err);

@@ -1,0 +1,256 @@
+/* The data files of one-parameter diagrams and fast–slow diagrams (TSV with a header line),
+ * and the plot calls that write them and render the figure. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "neurodyn/plot.h"
+
+static FILE *open_data(const char *dir, const char *name, nd_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) nd_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
+    return f;
+}
+
+static nd_status close_data(FILE *f, const char *name, nd_error *err)
+{
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    return bad ? nd_fail(err, ND_EIO, "writing %s failed", name) : ND_OK;
+}
+
+void nd_diagram_full_state(const nd_bif_diagram *d, const double *u, const double *at, double *x)
+{
+    for (size_t v = 0; v < d->m->n_vars; v++) x[v] = at ? at[v] : NAN;
+    for (size_t a = 0; a < d->n_free; a++) x[d->free_idx[a]] = u[a];
+}
+
+/* ---- branches.tsv ------------------------------------------------------------------------------ */
+
+static void branch_row(FILE *f, const nd_bif_diagram *d, size_t b, const double *u, const double *at, int stable)
+{
+    double x[64];
+    nd_diagram_full_state(d, u, at, x);
+    fprintf(f, "%zu\t%.12g", b, u[d->n_free]);
+    for (size_t v = 0; v < d->m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
+    fprintf(f, "\t%d\n", stable);
+}
+
+/* One block per branch; where stability changes the point is written with both labels, so
+ * that solid and dashed pieces meet in the plot. */
+static nd_status write_branches(const nd_bif_diagram *d, const double *at, const char *dir, nd_error *err)
+{
+    FILE *f = open_data(dir, "branches.tsv", err);
+    if (!f) return ND_EIO;
+    const nd_model *m = d->m;
+    fprintf(f, "branch\t%s", m->par_names[d->par]);
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
+    fprintf(f, "\tstable\n");
+    size_t N = d->n_free + 1;
+    for (size_t b = 0; b < d->n_branches; b++) {
+        const nd_branch *br = &d->branches[b];
+        if (b) fprintf(f, "\n\n");
+        for (size_t i = 0; i < br->n; i++) {
+            if (i && br->label[i] != br->label[i - 1]) branch_row(f, d, b, br->u + i * N, at, br->label[i - 1]);
+            branch_row(f, d, b, br->u + i * N, at, br->label[i]);
+        }
+    }
+    return close_data(f, "branches.tsv", err);
+}
+
+/* ---- cycles.tsv ---------------------------------------------------------------------------------- */
+
+static void cycle_row(FILE *f, const nd_model *m, const nd_cycle_curve *cc, size_t c, const nd_cycle_info *in,
+                      const double *at, int stable)
+{
+    fprintf(f, "%zu\t%.12g\t%.12g", c, in->par, in->period);
+    for (size_t v = 0, a = 0; v < m->n_vars; v++) {
+        if (a < cc->k && cc->free_idx[a] == v) fprintf(f, "\t%.12g\t%.12g", in->xmax[a], in->xmin[a]), a++;
+        else fprintf(f, "\t%.12g\t%.12g", at ? at[v] : NAN, at ? at[v] : NAN);
+    }
+    fprintf(f, "\t%d\n", stable);
+}
+
+static nd_status write_cycles(const nd_model *m, int par, const nd_cycle_set *cs, const double *at, const char *dir,
+                              nd_error *err)
+{
+    FILE *f = open_data(dir, "cycles.tsv", err);
+    if (!f) return ND_EIO;
+    fprintf(f, "branch\t%s\tperiod", m->par_names[par]);
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\tmax_%s\tmin_%s", m->var_names[v], m->var_names[v]);
+    fprintf(f, "\tstable\n");
+    for (size_t c = 0; cs && c < cs->n; c++) {
+        const nd_cycle_curve *cc = &cs->curve[c];
+        if (c) fprintf(f, "\n\n");
+        const nd_cycle_info *prev = NULL;
+        for (size_t i = 0; i < cs->branch[c].n; i++) {
+            const nd_cycle_info *in = nd_cycle_curve_info(cc, i);
+            if (!in) continue;
+            if (prev && prev->stable != in->stable) cycle_row(f, m, cc, c, in, at, prev->stable); /* joins the styles */
+            cycle_row(f, m, cc, c, in, at, in->stable);
+            prev = in;
+        }
+    }
+    return close_data(f, "cycles.tsv", err);
+}
+
+/* ---- special_points.tsv of a diagram ----------------------------------------------------------- */
+
+const char *nd_eq_special_name(int test) { return test == ND_EQ_LP ? "LP" : test == ND_EQ_H ? "H" : "BP"; }
+
+const char *nd_cycle_special_name(int test)
+{
+    return test == ND_CYC_LPC ? "LPC" : test == ND_CYC_PD ? "PD" : test == ND_CYC_NS ? "NS" : "H";
+}
+
+/* Cycle points follow the equilibrium ones: their state columns hold the cycle's maximum of
+ * each variable there (the plot labels the point on the envelope), omega its 2 pi / T. */
+static void cycle_specials(FILE *f, const nd_bif_diagram *d, const nd_cycle_set *cs)
+{
+    for (size_t c = 0; cs && c < cs->n; c++)
+        for (size_t s = 0; s < cs->branch[c].n_special; s++) {
+            const nd_special_point *sp = &cs->branch[c].special[s];
+            if (sp->test == ND_CYC_H) continue; /* reported on its equilibrium branch */
+            fprintf(f, "%s\t%zu\t%.12g", nd_cycle_special_name(sp->test), d->n_branches + c, sp->data[1]);
+            const nd_cycle_curve *cc = &cs->curve[c];
+            const nd_cycle_info *in = nd_cycle_curve_info(cc, sp->after);
+            for (size_t v = 0, a = 0; v < d->m->n_vars; v++) {
+                int free_v = a < cc->k && cc->free_idx[a] == v;
+                fprintf(f, "\t%.12g", free_v && in ? in->xmax[a] : NAN);
+                a += free_v;
+            }
+            fprintf(f, "\t%.10g\tnan\n", 2 * M_PI / sp->data[0]);
+        }
+}
+
+static nd_status write_specials(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, const char *dir,
+                                nd_error *err)
+{
+    FILE *f = open_data(dir, "special_points.tsv", err);
+    if (!f) return ND_EIO;
+    const nd_model *m = d->m;
+    fprintf(f, "type\tbranch\t%s", m->par_names[d->par]);
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
+    fprintf(f, "\tomega\tfirst_lyapunov\n");
+    double x[64];
+    for (size_t b = 0; b < d->n_branches; b++)
+        for (size_t s = 0; s < d->branches[b].n_special; s++) {
+            const nd_special_point *sp = &d->branches[b].special[s];
+            nd_diagram_full_state(d, sp->u, at, x);
+            fprintf(f, "%s\t%zu\t%.12g", nd_eq_special_name(sp->test), b, sp->u[d->n_free]);
+            for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
+            if (sp->test == ND_EQ_H) fprintf(f, "\t%.10g\t%.10g\n", sp->data[0], sp->data[1]);
+            else fprintf(f, "\tnan\tnan\n");
+        }
+    cycle_specials(f, d, cs);
+    return close_data(f, "special_points.tsv", err);
+}
+
+nd_status nd_write_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, const char *dir,
+                           nd_error *err)
+{
+    if (!d || !d->m || !dir) return nd_fail(err, ND_EINVAL, "diagram files: NULL argument");
+    if (d->m->n_vars > 64) return nd_fail(err, ND_EINVAL, "diagram files: %zu variables, at most 64", d->m->n_vars);
+    nd_status st = write_branches(d, at, dir, err);
+    if (!st && cs) st = write_cycles(d->m, d->par, cs, at, dir, err);
+    if (!st) st = write_specials(d, cs, at, dir, err);
+    return st;
+}
+
+nd_plot_status nd_plot_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, int var,
+                               double p_lo, double p_hi, const char *dir, const char *out, nd_error *err)
+{
+    if (!d || !d->m || var < 0 || (size_t)var >= d->m->n_vars) {
+        nd_fail(err, ND_EINVAL, "diagram plot: variable index %d out of range", var);
+        return ND_PLOT_FAILED;
+    }
+    if (nd_write_diagram(d, cs, at, dir, err)) return ND_PLOT_FAILED;
+    const nd_model *m = d->m;
+    char label[96];
+    nd_bif_plot spec = {dir, m->name, m->par_names[d->par], nd_model_var_label(m, (size_t)var, label, sizeof label),
+                        var, m->n_vars, p_lo, p_hi, 0, cs && cs->n > 0, 0, 0, 0};
+    return nd_plot_bifurcation(&spec, out, err);
+}
+
+/* ---- fast–slow ------------------------------------------------------------------------------------- */
+
+static nd_status write_trajectory(const nd_model *m, const nd_trajectory *tr, const char *dir, nd_error *err)
+{
+    FILE *f = open_data(dir, "trajectory.tsv", err);
+    if (!f) return ND_EIO;
+    fprintf(f, "t");
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
+    fprintf(f, "\n");
+    for (size_t i = 0; i < tr->n; i++) {
+        fprintf(f, "%.10g", tr->t[i]);
+        for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.10g", tr->x[i * m->n_vars + v]);
+        fprintf(f, "\n");
+    }
+    return close_data(f, "trajectory.tsv", err);
+}
+
+static nd_status write_nullcline(const nd_fast_slow *d, const char *dir, nd_error *err)
+{
+    const nd_model *m = d->fs.full;
+    FILE *f = open_data(dir, "slow_nullcline.tsv", err);
+    if (!f) return ND_EIO;
+    fprintf(f, "%s\t%s\n", m->var_names[d->slow], m->var_names[d->spike_var]);
+    for (size_t c = 0; c < d->n_nullcline; c++) {
+        if (c) fprintf(f, "\n\n");
+        for (size_t i = 0; i < d->nullcline[c].n; i++) fprintf(f, "%.10g\t%.10g\n", d->nullcline[c].x[i], d->nullcline[c].y[i]);
+    }
+    return close_data(f, "slow_nullcline.tsv", err);
+}
+
+double nd_fs_special_value(const nd_fast_slow *d, const nd_fs_special *sp, size_t a)
+{
+    if (sp->u) return sp->u[a];
+    return (int)d->fs.fast_idx[a] == d->spike_var ? sp->x : NAN;
+}
+
+/* In the layout of a diagram's (type, branch, s, fast variables, ...), with the period where
+ * a diagram has omega. */
+static nd_status write_fs_specials(const nd_fast_slow *d, const char *dir, nd_error *err)
+{
+    FILE *f = open_data(dir, "special_points.tsv", err);
+    if (!f) return ND_EIO;
+    const nd_model *fm = &d->fs.model;
+    fprintf(f, "type\tbranch\t%s", fm->par_names[d->par]);
+    for (size_t v = 0; v < fm->n_vars; v++) fprintf(f, "\t%s", fm->var_names[v]);
+    fprintf(f, "\tperiod\tfirst_lyapunov\n");
+    for (size_t i = 0; i < d->n_special; i++) {
+        const nd_fs_special *sp = &d->special[i];
+        fprintf(f, "%s\t%d\t%.12g", sp->type, sp->branch, sp->slow);
+        for (size_t v = 0; v < fm->n_vars; v++) fprintf(f, "\t%.12g", nd_fs_special_value(d, sp, v));
+        fprintf(f, "\t%.10g\t%.10g\n", sp->period, sp->l1);
+    }
+    return close_data(f, "special_points.tsv", err);
+}
+
+nd_status nd_write_fast_slow(const nd_fast_slow *d, const char *dir, nd_error *err)
+{
+    if (!d || !dir) return nd_fail(err, ND_EINVAL, "fast-slow files: NULL argument");
+    nd_status st = write_branches(&d->eq, d->at, dir, err);
+    if (!st) st = write_cycles(&d->fs.model, d->par, &d->cycles, d->at, dir, err);
+    if (!st) st = write_fs_specials(d, dir, err);
+    if (!st) st = write_trajectory(d->fs.full, &d->traj, dir, err);
+    if (!st) st = write_nullcline(d, dir, err);
+    return st;
+}
+
+nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const char *out, nd_error *err)
+{
+    if (nd_write_fast_slow(d, dir, err)) return ND_PLOT_FAILED;
+    const nd_model *m = d->fs.full, *fm = &d->fs.model;
+    size_t v = 0;
+    while ((int)d->fs.fast_idx[v] != d->spike_var) v++;
+    char title[160], label[96];
+    snprintf(title, sizeof title, "%.60s%s%.40s%s", m->name, d->burster[0] ? " (" : "", d->burster, d->burster[0] ? " burster)" : "");
+    nd_bif_plot spec = {dir, title, fm->par_names[d->par], nd_model_var_label(m, (size_t)d->spike_var, label, sizeof label),
+                        (int)v, fm->n_vars, d->slow_lo, d->slow_hi, 0, d->cycles.n > 0, 1, 2 + d->slow, 2 + d->spike_var};
+    return nd_plot_bifurcation(&spec, out, err);
+}
