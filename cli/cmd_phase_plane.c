@@ -97,63 +97,6 @@ static int axis(const pp_args *a, const nd_model *m, const char *spec, int fallb
     return EXIT_OK;
 }
 
-static int write_nullclines(const pp_args *a, const nd_model *m, const double *p, const nd_region *r,
-                            const plane *pl, int var, size_t *pieces)
-{
-    nd_error err;
-    nd_nullclines nc;
-    if (nd_nullclines_trace(m, p, r, var, 5 * a->grid, &nc, &err)) return cli_error("phase-plane", &err);
-    char name[256];
-    snprintf(name, sizeof name, "nullcline_%s.tsv", m->var_names[var]);
-    FILE *f = cli_open_out("phase-plane", a->outdir, name);
-    if (!f) return nd_nullclines_free(&nc), EXIT_FAILED;
-    /* pieces separated by blank lines: gnuplot draws each as its own line */
-    fprintf(f, "piece\t%s\t%s\n", m->var_names[pl->ix], m->var_names[pl->iy]);
-    for (size_t c = 0; c < nc.n_curves; c++) {
-        if (c) fprintf(f, "\n\n");
-        for (size_t i = 0; i < nc.curves[c].n; i++)
-            fprintf(f, "%zu\t%.12g\t%.12g\n", c, nc.curves[c].x[i], nc.curves[c].y[i]);
-    }
-    *pieces = nc.n_curves;
-    nd_nullclines_free(&nc);
-    return fclose(f) ? EXIT_FAILED : EXIT_OK;
-}
-
-static int write_field(const pp_args *a, const nd_model *m, const double *p, const nd_region *r, const plane *pl)
-{
-    nd_error err;
-    nd_vector_field vf;
-    if (nd_vector_field_grid(m, p, r, a->grid, a->grid, &vf, &err)) return cli_error("phase-plane", &err);
-    FILE *f = cli_open_out("phase-plane", a->outdir, "vector_field.tsv");
-    if (!f) return nd_vector_field_free(&vf), EXIT_FAILED;
-    const char *X = m->var_names[pl->ix], *Y = m->var_names[pl->iy];
-    fprintf(f, "%s\t%s\td%s\td%s\td%s_unit\td%s_unit\n", X, Y, X, Y, X, Y);
-    for (size_t j = 0; j < vf.ny; j++)
-        for (size_t i = 0; i < vf.nx; i++) {
-            size_t k = j * vf.nx + i;
-            fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\n", vf.x[i], vf.y[j], vf.u[k], vf.v[k], vf.un[k], vf.vn[k]);
-        }
-    nd_vector_field_free(&vf);
-    return fclose(f) ? EXIT_FAILED : EXIT_OK;
-}
-
-static void write_traj_rows(FILE *f, const nd_trajectory *tr, int branch, const char *kind)
-{
-    for (size_t i = 0; i < tr->n; i++) {
-        fprintf(f, "%d\t%s\t%.10g", branch, kind, tr->t[i]);
-        for (size_t v = 0; v < tr->n_vars; v++) fprintf(f, "\t%.10g", tr->x[i * tr->n_vars + v]);
-        fputc('\n', f);
-    }
-    fprintf(f, "\n\n");
-}
-
-static void traj_header(FILE *f, const nd_model *m)
-{
-    fprintf(f, "branch\tkind\tt");
-    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
-    fputc('\n', f);
-}
-
 /* Parses "V=-2.8,w=-1.8" into x (starting from the plane's fixed values). */
 static int parse_point(const nd_model *m, const char *spec, double *x)
 {
@@ -163,90 +106,6 @@ static int parse_point(const nd_model *m, const char *spec, double *x)
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ","))
         if (nd_model_set_var(m, x, tok, &err)) return cli_error("phase-plane", &err);
     return EXIT_OK;
-}
-
-/* Direction arrows for the plot: the unit flow direction at every 80th sample. */
-static void write_arrows(FILE *f, const nd_model *m, const double *p, const nd_trajectory *tr, const plane *pl)
-{
-    double *dx = malloc(m->n_vars * sizeof *dx);
-    for (size_t i = 40; dx && i < tr->n; i += 80) {
-        const double *x = tr->x + i * tr->n_vars;
-        m->rhs(tr->t[i], x, p, dx);
-        double u = dx[pl->ix] / (pl->hi[pl->ix] - pl->lo[pl->ix]), v = dx[pl->iy] / (pl->hi[pl->iy] - pl->lo[pl->iy]);
-        double len = hypot(u, v);
-        if (len > 0 && isfinite(len)) fprintf(f, "%.10g\t%.10g\t%.6g\t%.6g\n", x[pl->ix], x[pl->iy], u / len, v / len);
-    }
-    free(dx);
-}
-
-static int write_trajectories(const pp_args *a, const nd_model *m, const double *p, const nd_region *r, const plane *pl)
-{
-    FILE *f = cli_open_out("phase-plane", a->outdir, "trajectories.tsv");
-    FILE *arrows = cli_open_out("phase-plane", a->outdir, "trajectory_arrows.tsv");
-    if (!f || !arrows) {
-        if (f) fclose(f);
-        if (arrows) fclose(arrows);
-        return EXIT_FAILED;
-    }
-    fprintf(arrows, "%s\t%s\tdir_%s\tdir_%s\n", m->var_names[pl->ix], m->var_names[pl->iy], m->var_names[pl->ix],
-            m->var_names[pl->iy]);
-    traj_header(f, m);
-    int rc = EXIT_OK;
-    for (int k = 0; k < a->n_trajs && !rc; k++) {
-        double *x0 = malloc(m->n_vars * sizeof *x0);
-        if (!x0) {
-            rc = EXIT_FAILED;
-            break;
-        }
-        memcpy(x0, r->at, m->n_vars * sizeof *x0);
-        rc = parse_point(m, a->trajs[k], x0);
-        for (int dir = 0; dir < 2 && !rc; dir++) {
-            nd_trajectory tr;
-            nd_error err;
-            if (nd_phase_trajectory(m, p, r, x0, dir ? -a->t1 : a->t1, a->t1 / 1000, &tr, &err)) {
-                rc = cli_error("phase-plane", &err);
-                break;
-            }
-            write_traj_rows(f, &tr, k, dir ? "backward" : "forward");
-            write_arrows(arrows, m, p, &tr, pl);
-            nd_trajectory_free(&tr);
-        }
-        free(x0);
-    }
-    int bad = fclose(f) | fclose(arrows);
-    return rc ? rc : bad ? EXIT_FAILED : EXIT_OK;
-}
-
-static int write_fixed_points(const pp_args *a, const nd_model *m, const double *p, const nd_region *r,
-                              const nd_fp_result *fps)
-{
-    FILE *f = cli_open_out("phase-plane", a->outdir, "fixed_points.tsv");
-    FILE *s = cli_open_out("phase-plane", a->outdir, "separatrices.tsv");
-    if (!f || !s) {
-        if (f) fclose(f);
-        if (s) fclose(s);
-        return EXIT_FAILED;
-    }
-    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "%s%s", v ? "\t" : "", m->var_names[v]);
-    fprintf(f, "\tstable\ttype\n");
-    traj_header(s, m);
-    int branch = 0, rc = EXIT_OK;
-    for (size_t i = 0; i < fps->n; i++) {
-        const nd_fixed_point *fp = &fps->points[i];
-        for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "%s%.12g", v ? "\t" : "", fp->x[v]);
-        fprintf(f, "\t%d\t%s\n", fp->stable, fp->type);
-        if (strcmp(fp->type, "saddle node") != 0) continue; /* BrainPy's name for a 2D saddle */
-        nd_separatrices sep;
-        nd_error err;
-        if (nd_separatrices_2d(m, p, r, fp, a->t1, &sep, &err)) {
-            rc = cli_error("phase-plane", &err);
-            break;
-        }
-        for (size_t b = 0; b < sep.n; b++) write_traj_rows(s, &sep.branch[b], branch++, sep.unstable[b] ? "unstable" : "stable");
-        nd_separatrices_free(&sep);
-    }
-    int bad = fclose(f) | fclose(s);
-    return rc ? rc : bad ? EXIT_FAILED : EXIT_OK;
 }
 
 static void print_json(const pp_args *a, const nd_model *m, const plane *pl, const nd_fp_result *fps,
@@ -298,36 +157,27 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         for (size_t v = 0; v < n; v++) pl.fixed[v] = (int)v != pl.ix && (int)v != pl.iy;
         rc = cli_make_dir("phase-plane", a->outdir);
     }
-    /* check every --traj point before any file is written */
-    double *probe = malloc(n * sizeof *probe);
-    if (!probe) rc = EXIT_FAILED;
+    /* every --traj point, checked before any file is written */
+    double *starts = malloc(((size_t)a->n_trajs + 1) * n * sizeof *starts);
+    if (!starts) rc = EXIT_FAILED;
     for (int k = 0; !rc && k < a->n_trajs; k++) {
-        memcpy(probe, x, n * sizeof *probe);
-        rc = parse_point(m, a->trajs[k], probe);
+        memcpy(starts + (size_t)k * n, x, n * sizeof *starts);
+        rc = parse_point(m, a->trajs[k], starts + (size_t)k * n);
     }
-    free(probe);
     nd_region r = {pl.lo, pl.hi, pl.fixed, x};
-    nd_fp_result fps = {0};
-    size_t px = 0, py = 0;
-    if (!rc && nd_fixed_points(m, p, &r, NULL, &fps, &err)) rc = cli_error(cmd, &err);
-    if (!rc) rc = write_nullclines(a, m, p, &r, &pl, pl.ix, &px);
-    if (!rc) rc = write_nullclines(a, m, p, &r, &pl, pl.iy, &py);
-    if (!rc) rc = write_field(a, m, p, &r, &pl);
-    if (!rc) rc = write_fixed_points(a, m, p, &r, &fps);
-    if (!rc) rc = write_trajectories(a, m, p, &r, &pl);
-    if (!rc && a->plot) {
-        char xl[96], yl[96];
-        nd_phase_plot spec = {a->outdir, m->name, nd_model_var_label(m, (size_t)pl.ix, xl, sizeof xl),
-                              nd_model_var_label(m, (size_t)pl.iy, yl, sizeof yl), pl.ix, pl.iy, n,
-                              pl.lo[pl.ix], pl.hi[pl.ix], pl.lo[pl.iy], pl.hi[pl.iy]};
-        nd_plot_status ps = nd_plot_phase_plane(&spec, a->plot, &err);
-        if (ps == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
-    }
+    nd_phase_opts o = {a->grid, a->t1, (size_t)a->n_trajs, starts, pl.ix};
+    nd_phase_portrait pp = {0};
+    if (!rc && nd_phase_portrait_compute(m, p, &r, &o, &pp, &err)) rc = cli_error(cmd, &err);
+    free(starts);
+    if (!rc && a->plot && nd_plot_phase_portrait(&pp, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
+    else if (!rc && !a->plot && nd_write_phase_portrait(&pp, a->outdir, &err)) rc = cli_error(cmd, &err);
+    const nd_fp_result fps = pp.fixed_points;
+    size_t px = pp.nullcline[0].n_curves, py = pp.nullcline[1].n_curves;
     if (!rc && a->json) print_json(a, m, &pl, &fps, px, py);
     else if (!rc)
         printf("phase plane of %s in %s: %zu fixed point%s, nullclines %zu + %zu pieces\n", m->name, a->outdir, fps.n,
                fps.n == 1 ? "" : "s", px, py);
-    nd_fp_result_free(&fps);
+    nd_phase_portrait_free(&pp);
     free(pl.lo), free(pl.hi), free(pl.fixed);
     return rc;
 }

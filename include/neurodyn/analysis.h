@@ -130,6 +130,39 @@ nd_status nd_separatrices_2d(const nd_model *m, const double *p, const nd_region
                              nd_error *err);
 void nd_separatrices_free(nd_separatrices *s);
 
+/* ---- a whole phase portrait ---------------------------------------------------------------- */
+/* Everything a phase-plane figure shows, for a region with exactly two free variables: fixed
+ * points with stability, both nullclines, the vector field, trajectories forward and backward
+ * in time from given starts, and the four separatrices of every saddle. */
+typedef struct nd_phase_opts {
+    size_t grid;           /* vector field grid grid x grid, nullcline seeding 5 grid (0: 20) */
+    double t1;             /* duration of trajectories and separatrices (0: 100) */
+    size_t n_starts;       /* trajectories: starts, n_starts x n_vars (fixed variables are */
+    const double *starts;  /* replaced by the region's values) */
+    int x_var;             /* the horizontal variable (model index); -1 or either free one:
+                              0 means the first free variable in model order */
+} nd_phase_opts;
+
+typedef struct nd_phase_portrait {
+    const nd_model *m;
+    int ix, iy;               /* the plane: horizontal and vertical variable (model indices) */
+    double xlo, xhi, ylo, yhi;
+    double *p, *at;           /* copies: parameters, and the state the plane is a slice of */
+    nd_fp_result fixed_points;
+    nd_nullclines nullcline[2]; /* d(ix)/dt = 0, d(iy)/dt = 0; curve points (and the field's
+                                   grid) are in model order: (first, second free variable) */
+    nd_vector_field field;
+    size_t n_traj;            /* 2 per start: forward, then backward (times negative) */
+    nd_trajectory *traj;
+    size_t n_sep;             /* separatrices, 4 per saddle: unstable +v, -v, stable +v, -v */
+    nd_trajectory *sep;
+    int *sep_unstable;
+} nd_phase_portrait;
+
+nd_status nd_phase_portrait_compute(const nd_model *m, const double *p, const nd_region *r, const nd_phase_opts *o,
+                                    nd_phase_portrait *out, nd_error *err);
+void nd_phase_portrait_free(nd_phase_portrait *pp);
+
 /* A limit cycle by simulation: after `transient`, successive upward crossings of variable
  * `var` through the middle of its range are compared (each with up to 16 earlier ones, so
  * bursts are found) until the state repeats (relative 1e-6); the result holds one period of

@@ -99,6 +99,13 @@ nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const c
 /* Fast variable a of special point sp (NaN where not known). */
 double nd_fs_special_value(const nd_fast_slow *d, const nd_fs_special *sp, size_t a);
 
+/* A phase portrait's nullcline_X.tsv, nullcline_Y.tsv (piece, x, y), vector_field.tsv (x, y,
+ * dx, dy, unit dx, unit dy), fixed_points.tsv (every variable, stable, type), separatrices.tsv
+ * and trajectories.tsv (branch, kind, t, every variable) and trajectory_arrows.tsv; the figure
+ * as nd_plot_phase_plane draws it. */
+nd_status nd_write_phase_portrait(const nd_phase_portrait *pp, const char *dir, nd_error *err);
+nd_plot_status nd_plot_phase_portrait(const nd_phase_portrait *pp, const char *dir, const char *out, nd_error *err);
+
 /* Runs gnuplot on a script from the script's folder. */
 nd_plot_status nd_plot_render(const char *script, nd_error *err);
 
