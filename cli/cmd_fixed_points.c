@@ -17,16 +17,18 @@ static const char *HELP =
     "  --fix NAME=VALUE    hold a variable at VALUE and analyse the slice; repeatable\n"
     "  --seeds N           number of starting points (default 64 * 2^free variables)\n"
     "  --seed S            shifts the quasi-random starting points\n"
+    "  --plot FILE         draw the fixed points in the plane of the first two free variables\n"
+    "                      (PNG, SVG or PDF; the data go to FILE's name with .tsv)\n"
     "  --json              print one JSON document on stdout\n";
 
 typedef struct fp_args {
-    const char *model;
+    const char *model, *plot;
     const char **ranges, **sets, **fixes;
     int n_ranges, n_sets, n_fixes, json;
     unsigned long long seeds, seed;
 } fp_args;
 
-enum { O_RANGE = 1000, O_SET, O_FIX, O_SEEDS, O_SEED, O_JSON, O_HELP };
+enum { O_RANGE = 1000, O_SET, O_FIX, O_SEEDS, O_SEED, O_JSON, O_PLOT, O_HELP };
 
 static int parse_count(const char *text, unsigned long long *out)
 {
@@ -42,6 +44,7 @@ static int parse(int argc, char **argv, fp_args *a)
         {"range", required_argument, 0, O_RANGE}, {"set", required_argument, 0, O_SET},
         {"fix", required_argument, 0, O_FIX},     {"seeds", required_argument, 0, O_SEEDS},
         {"seed", required_argument, 0, O_SEED},   {"json", no_argument, 0, O_JSON},
+        {"plot", required_argument, 0, O_PLOT},
         {"help", no_argument, 0, O_HELP},         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
@@ -60,6 +63,7 @@ static int parse(int argc, char **argv, fp_args *a)
                 return cli_usage_error("fixed-points", "--seed '%s' is not a non-negative integer", optarg);
             break;
         case O_JSON: a->json = 1; break;
+        case O_PLOT: a->plot = optarg; break;
         case 'h':
         case O_HELP: fputs(HELP, stdout); return -1;
         default: return cli_usage_error("fixed-points", "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -69,7 +73,8 @@ static int parse(int argc, char **argv, fp_args *a)
         if (a->model) return cli_usage_error("fixed-points", "unexpected argument '%s'", argv[optind]);
         a->model = argv[optind];
     }
-    return a->model ? 0 : cli_usage_error("fixed-points", "no MODEL given");
+    if (!a->model) return cli_usage_error("fixed-points", "no MODEL given");
+    return cli_check_plot_file("fixed-points", a->plot);
 }
 
 static void print_text(const nd_model *m, const nd_fp_result *r)
@@ -120,6 +125,18 @@ static void print_json(const nd_model *m, const double *p, const nd_fp_result *r
            r->seeds_tried, r->seeds_converged, r->seeds_nonfinite, r->fallback_used ? "true" : "false");
 }
 
+/* The figure in the plane of the first two free variables. */
+static int plot(const nd_model *m, const nd_fp_result *res, const int *fixed, const double *lo, const double *hi,
+                const char *file)
+{
+    int ix = -1, iy = -1;
+    for (size_t v = 0; v < m->n_vars && iy < 0; v++)
+        if (!fixed[v]) *(ix < 0 ? &ix : &iy) = (int)v;
+    if (iy < 0) return cli_usage_error("fixed-points", "--plot needs two free variables");
+    nd_error err;
+    return nd_plot_fixed_points(m, res, ix, iy, lo, hi, file, &err) == ND_PLOT_FAILED ? cli_error("fixed-points", &err) : EXIT_OK;
+}
+
 static int run(const void *args, const nd_model *m, double *p, double *x)
 {
     const fp_args *a = args;
@@ -146,8 +163,9 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                     if (!fixed[v]) fprintf(stderr, " %s=%g:%g", m->var_names[v], lo[v], hi[v]);
                 fprintf(stderr, " (%zu seeds tried%s)\n", res.seeds_tried, res.fallback_used ? ", then a global search" : "");
             }
-            if (a->json) print_json(m, p, &res);
-            else print_text(m, &res);
+            if (a->plot) rc = plot(m, &res, fixed, lo, hi, a->plot);
+            if (!rc && a->json) print_json(m, p, &res);
+            else if (!rc) print_text(m, &res);
             nd_fp_result_free(&res);
         }
     }

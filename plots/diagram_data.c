@@ -178,10 +178,11 @@ nd_plot_status nd_plot_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, 
 
 /* ---- fast–slow ------------------------------------------------------------------------------------- */
 
-static nd_status write_trajectory(const nd_model *m, const nd_trajectory *tr, const char *dir, nd_error *err)
+nd_status nd_write_trajectory(const nd_model *m, const nd_trajectory *tr, const char *path, nd_error *err)
 {
-    FILE *f = open_data(dir, "trajectory.tsv", err);
-    if (!f) return ND_EIO;
+    if (!m || !tr || !path) return nd_fail(err, ND_EINVAL, "trajectory file: NULL argument");
+    FILE *f = fopen(path, "w");
+    if (!f) return nd_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
     fprintf(f, "t");
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
     fprintf(f, "\n");
@@ -190,7 +191,21 @@ static nd_status write_trajectory(const nd_model *m, const nd_trajectory *tr, co
         for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.10g", tr->x[i * m->n_vars + v]);
         fprintf(f, "\n");
     }
-    return close_data(f, "trajectory.tsv", err);
+    return close_data(f, path, err);
+}
+
+nd_plot_status nd_plot_trajectory(const nd_model *m, const nd_trajectory *tr, const char *data_tsv, const char *out,
+                                  nd_error *err)
+{
+    if (nd_write_trajectory(m, tr, data_tsv, err)) return ND_PLOT_FAILED;
+    return nd_plot_timeseries(data_tsv, m->name, m->time_unit, out, err);
+}
+
+static nd_status write_trajectory(const nd_model *m, const nd_trajectory *tr, const char *dir, nd_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/trajectory.tsv", dir);
+    return nd_write_trajectory(m, tr, path, err);
 }
 
 static nd_status write_nullcline(const nd_fast_slow *d, const char *dir, nd_error *err)

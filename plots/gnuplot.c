@@ -252,6 +252,58 @@ nd_plot_status nd_plot_trajectory3d(const char *data_tsv, const char *title, con
     return nd_plot_render(script, err);
 }
 
+nd_plot_status nd_plot_fixed_points(const nd_model *m, const nd_fp_result *res, int ix, int iy, const double *lo,
+                                    const double *hi, const char *out, nd_error *err)
+{
+    if (!m || !res || ix < 0 || iy < 0 || (size_t)ix >= m->n_vars || (size_t)iy >= m->n_vars || ix == iy) {
+        nd_fail(err, ND_EINVAL, "fixed-point plot: bad variables %d, %d", ix, iy);
+        return ND_PLOT_FAILED;
+    }
+    const char *term = terminal_for(out, 1);
+    if (!term) {
+        nd_fail(err, ND_EINVAL, "plot file '%s': use the extension .png, .svg or .pdf", out);
+        return ND_PLOT_FAILED;
+    }
+    char script[PATH_MAX], data[PATH_MAX + 8], ref[PATH_MAX];
+    script_path(out, script, sizeof script);
+    snprintf(data, sizeof data, "%.*s.tsv", (int)(strlen(script) - 3), script); /* next to the image */
+    FILE *d = fopen(data, "w");
+    if (!d) {
+        nd_fail(err, ND_EIO, "cannot write '%s': %s", data, strerror(errno));
+        return ND_PLOT_FAILED;
+    }
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(d, "%s\t", m->var_names[v]);
+    fprintf(d, "stable\ttype\n");
+    for (size_t i = 0; i < res->n; i++) {
+        for (size_t v = 0; v < m->n_vars; v++) fprintf(d, "%.12g\t", res->points[i].x[v]);
+        fprintf(d, "%d\t%s\n", res->points[i].stable, res->points[i].type);
+    }
+    if (fclose(d) != 0) {
+        nd_fail(err, ND_EIO, "writing '%s' failed", data);
+        return ND_PLOT_FAILED;
+    }
+    data_ref(data, out, ref, sizeof ref);
+    FILE *f = open_script(out, script, sizeof script, err);
+    if (!f) return ND_PLOT_FAILED;
+    char xl[96], yl[96];
+    fprintf(f, "# neurodyn fixed points; edit freely and re-run: gnuplot %s\n", base_name(script));
+    fprintf(f, "%s\nset output '%s'\n", term, base_name(out));
+    fprintf(f, "set datafile separator tab\nset title '%s: fixed points' noenhanced\n", m->name);
+    fprintf(f, "set xlabel '%s' noenhanced\nset ylabel '%s' noenhanced\n", nd_model_var_label(m, (size_t)ix, xl, sizeof xl),
+            nd_model_var_label(m, (size_t)iy, yl, sizeof yl));
+    if (lo && hi) fprintf(f, "set xrange [%.10g:%.10g]\nset yrange [%.10g:%.10g]\n", lo[ix], hi[ix], lo[iy], hi[iy]);
+    fprintf(f, "set key outside right top box opaque\nset grid lc rgb '#eeeeee'\n");
+    int S = (int)m->n_vars + 1, X = ix + 1, Y = iy + 1;
+    fprintf(f, "plot '%s' skip 1 using %d:(column(%d) == 1 ? column(%d) : NaN) with points pt 7 ps 2 lc rgb 'black' title 'stable', \\\n", ref, X, S, Y);
+    fprintf(f, "     '%s' skip 1 using %d:(column(%d) == 0 ? column(%d) : NaN) with points pt 6 ps 2 lw 2 lc rgb 'black' title 'unstable', \\\n", ref, X, S, Y);
+    fprintf(f, "     '%s' skip 1 using %d:%d:%d with labels offset char 1.5,1 left font ',10' noenhanced notitle\n", ref, X, Y, S + 1);
+    if (fclose(f) != 0) {
+        nd_fail(err, ND_EIO, "writing '%s' failed", script);
+        return ND_PLOT_FAILED;
+    }
+    return nd_plot_render(script, err);
+}
+
 nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_error *err)
 {
     if (!terminal_for(out, 1)) {

@@ -1,11 +1,14 @@
 /* Figures: each kind renders a non-empty PNG through gnuplot, and its editable script runs
  * again on its own from its folder. Skipped, with a message, where gnuplot is not installed. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+
+#include "neurodyn/neurodyn.h"
 
 static char dir[256];
 
@@ -199,4 +202,87 @@ Test(plots, report_of_both_models_writes_every_figure)
     cr_expect_eq(sh("grep -q 'fold/homoclinic' %s", "hr/index.html"), 0);
     cr_expect_eq(sh("grep -q 'unstable focus' %s", "fhn/index.html"), 0);
     cr_expect_eq(sh("grep -q '\"type\": \"BT\"\\|\"type\": \"H\"' %s", "fhn/summary.json"), 0);
+}
+
+Test(plots, one_call_per_result_type_from_the_c_api)
+{
+    /* the library's plot calls take the analysis results themselves: trajectory, fixed points,
+     * phase portrait, codim-1 diagram with cycles, fast–slow diagram */
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    nd_error err;
+    char data[400], out[400];
+    const nd_model *fhn = nd_builtin_find("fitzhugh_nagumo");
+    double p[4], x[2], lo[2] = {-3, -3}, hi[2] = {3, 3};
+    nd_model_default_params(fhn, p);
+    nd_model_default_state(fhn, x);
+    nd_trajectory tr;
+    cr_assert_eq(nd_simulate(fhn, p, x, 0, 100, NULL, &tr, &err), ND_OK, "%s", err.msg);
+    snprintf(data, sizeof data, "%s/tr.tsv", dir), snprintf(out, sizeof out, "%s/tr.png", dir);
+    cr_expect_eq(nd_plot_trajectory(fhn, &tr, data, out, &err), ND_PLOT_OK, "%s", err.msg);
+    nd_trajectory_free(&tr);
+    expect_png("tr.png");
+    expect_header("tr.tsv", "t\tV\tw\n");
+
+    nd_region r = {lo, hi, NULL, x};
+    nd_fp_result fps;
+    cr_assert_eq(nd_fixed_points(fhn, p, &r, NULL, &fps, &err), ND_OK, "%s", err.msg);
+    snprintf(out, sizeof out, "%s/fp.png", dir);
+    cr_expect_eq(nd_plot_fixed_points(fhn, &fps, 0, 1, lo, hi, out, &err), ND_PLOT_OK, "%s", err.msg);
+    nd_fp_result_free(&fps);
+    expect_png("fp.png");
+    expect_header("fp.tsv", "V\tw\tstable\ttype\n");
+
+    double start[2] = {-2.8, -1.8};
+    nd_phase_opts po = {20, 100, 1, start, 1}; /* w across */
+    nd_phase_portrait pp;
+    cr_assert_eq(nd_phase_portrait_compute(fhn, p, &r, &po, &pp, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(pp.ix, 1);
+    cr_expect_eq(pp.n_traj, 2);
+    snprintf(out, sizeof out, "%s/pp.png", dir);
+    cr_expect_eq(nd_plot_phase_portrait(&pp, dir, out, &err), ND_PLOT_OK, "%s", err.msg);
+    nd_phase_portrait_free(&pp);
+    expect_png("pp.png");
+    /* with w across, the V-nullcline file holds (w, V) pairs on w = V - V^3/3 + Iext */
+    expect_header("nullcline_V.tsv", "piece\tw\tV\n");
+    char path[600];
+    snprintf(path, sizeof path, "%s/nullcline_V.tsv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char line[256];
+    size_t checked = 0;
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    while (fgets(line, sizeof line, f)) {
+        double piece, w, V;
+        if (sscanf(line, "%lf %lf %lf", &piece, &w, &V) != 3) continue;
+        cr_expect(fabs(w - (V - V * V * V / 3 + p[3])) < 1e-8, "(w, V) = (%g, %g)", w, V);
+        checked++;
+    }
+    fclose(f);
+    cr_expect(checked > 50, "%zu nullcline points", checked);
+
+    nd_bif_diagram d;
+    nd_cycle_set cs = {0};
+    cr_assert_eq(nd_bifurcation_1d(fhn, p, 3, 0.0, 2.0, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycles_from_hopf(&d, p, &r, 0.0, 2.0, 60, &cs, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(cs.n, 1, "one cycle branch joins the Hopf points");
+    snprintf(out, sizeof out, "%s/bif.png", dir);
+    cr_expect_eq(nd_plot_diagram(&d, &cs, x, 0, 0.0, 2.0, dir, out, &err), ND_PLOT_OK, "%s", err.msg);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
+    expect_png("bif.png");
+    expect_header("cycles.tsv", "branch\tIext\tperiod\tmax_V\tmin_V\tmax_w\tmin_w\tstable\n");
+
+    const nd_model *hr = nd_builtin_find("hindmarsh_rose");
+    double ph[8];
+    nd_model_default_params(hr, ph);
+    nd_fast_slow fs;
+    cr_assert_eq(nd_fast_slow_analyse(hr, ph, NULL, &fs, &err), ND_OK, "%s", err.msg);
+    char fsdir[400];
+    snprintf(fsdir, sizeof fsdir, "%s/fs", dir);
+    cr_assert_eq(mkdir(fsdir, 0755), 0);
+    snprintf(out, sizeof out, "%s/fs.png", dir);
+    cr_expect_eq(nd_plot_fast_slow(&fs, fsdir, out, &err), ND_PLOT_OK, "%s", err.msg);
+    nd_fast_slow_free(&fs);
+    expect_png("fs.png");
+    expect_header("fs/special_points.tsv", "type\tbranch\tz\tx\ty\tperiod\tfirst_lyapunov\n");
 }

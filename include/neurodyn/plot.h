@@ -74,6 +74,17 @@ typedef struct nd_bif2_plot {
 
 nd_plot_status nd_plot_bifurcation2(const nd_bif2_plot *spec, const char *out, nd_error *err);
 
+/* A trajectory as TSV (t, then every variable, with a header), and its time-series figure. */
+nd_status nd_write_trajectory(const nd_model *m, const nd_trajectory *tr, const char *path, nd_error *err);
+nd_plot_status nd_plot_trajectory(const nd_model *m, const nd_trajectory *tr, const char *data_tsv, const char *out,
+                                  nd_error *err);
+
+/* Fixed points in the plane of variables ix (across) and iy: filled when stable, open when
+ * not, each labelled with its type; lo/hi (n_vars each, may be NULL) give the axes' ranges. The
+ * data go to a TSV named like `out` (every variable, stable, type). */
+nd_plot_status nd_plot_fixed_points(const nd_model *m, const nd_fp_result *res, int ix, int iy, const double *lo,
+                                    const double *hi, const char *out, nd_error *err);
+
 /* ---- from results: write the data files into dir (which must exist), then render ---------- */
 
 /* The full state of diagram point u: free variables from u, the others from at (NaN if NULL). */
