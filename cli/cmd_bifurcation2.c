@@ -81,152 +81,10 @@ static int parse(int argc, char **argv, bif2_args *a)
     return 0;
 }
 
-/* One computed half-curve: kind LP or H, its branch, and where its u keeps the parameters. */
-typedef struct curve {
-    int hopf;
-    nd_branch b;
-    size_t k; /* free variables; u = (x, [kappa,] p_eq, p_other) */
-} curve;
-
 typedef struct plane2 {
     int pidx[2];       /* parameter indices: [0] horizontal (P1), [1] the diagram's (P2) */
     double plo[2], phi[2];
-    const nd_bif_diagram *d;
 } plane2;
-
-static double curve_par(const curve *c, const double *u, int which) /* which: 0 P1, 1 P2 */
-{
-    size_t off = c->k + (size_t)c->hopf;
-    return which == 1 ? u[off] : u[off + 1];
-}
-
-/* Whether (P1, P2) of a starting point already lies on a computed curve of the same kind. */
-static int already_traced(const curve *cs, size_t n, int hopf, double a, double b, const plane2 *pl)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (cs[i].hopf != hopf) continue;
-        size_t N = cs[i].b.dim;
-        for (size_t j = 0; j < cs[i].b.n; j++) {
-            const double *u = cs[i].b.u + j * N;
-            double da = fabs(curve_par(&cs[i], u, 0) - a) / (pl->phi[0] - pl->plo[0]);
-            double db = fabs(curve_par(&cs[i], u, 1) - b) / (pl->phi[1] - pl->plo[1]);
-            if (da < 1e-6 && db < 1e-6) return 1;
-        }
-    }
-    return 0;
-}
-
-static const char *special2_name(int hopf, int test)
-{
-    static const char *lp[] = {"BT", "CP", "ZH"}, *h[] = {"BT", "GH", "ZH", "HH"};
-    return hopf ? h[test] : lp[test];
-}
-
-/* Continues every LP and H point of the diagram as a curve in (P2, P1) (the curve types take
- * the diagram's parameter first). */
-static int trace_curves(const nd_model *m, const double *p, const nd_region *r, const plane2 *pl, curve **out,
-                        size_t *n_out)
-{
-    nd_error err;
-    size_t n = 0, cap = 16;
-    curve *cs = calloc(cap, sizeof *cs);
-    if (!cs) return EXIT_FAILED;
-    const nd_bif_diagram *d = pl->d;
-    size_t k = d->n_free;
-    for (size_t b = 0; b < d->n_branches; b++)
-        for (size_t s = 0; s < d->branches[b].n_special; s++) {
-            const nd_special_point *sp = &d->branches[b].special[s];
-            if (sp->test == ND_EQ_BP || n + 2 > cap) continue;
-            int hopf = sp->test == ND_EQ_H;
-            if (already_traced(cs, n, hopf, p[pl->pidx[0]], sp->u[k], pl)) continue;
-            double lo[70], hi[70], u0[70];
-            for (size_t a = 0; a < k; a++) lo[a] = r->lo[d->free_idx[a]], hi[a] = r->hi[d->free_idx[a]];
-            size_t off = k;
-            if (hopf) lo[off] = -1e300, hi[off] = 1e300, off++;
-            lo[off] = pl->plo[1], hi[off] = pl->phi[1];
-            lo[off + 1] = pl->plo[0], hi[off + 1] = pl->phi[0];
-            nd_cont_opts o;
-            nd_cont_opts_init(&o);
-            o.lo = lo, o.hi = hi, o.max_points = 1000;
-            o.h_max = 0.02 * fmin(pl->phi[0] - pl->plo[0], pl->phi[1] - pl->plo[1]);
-            o.h0 = o.h_max / 10;
-            nd_branch half[2];
-            nd_status st;
-            if (hopf) {
-                nd_hopf_curve hc;
-                if ((st = nd_hopf_curve_init(&hc, m, p, pl->pidx[1], pl->pidx[0], r, &err))) {
-                    free(cs);
-                    return cli_error("bifurcation2", &err);
-                }
-                st = nd_hopf_curve_start(&hc, sp->u, sp->data[0], u0, &err);
-                if (!st) st = nd_hopf_curve_continue(&hc, u0, &o, half, &err);
-                nd_hopf_curve_free(&hc);
-            } else {
-                nd_fold_curve fc;
-                if ((st = nd_fold_curve_init(&fc, m, p, pl->pidx[1], pl->pidx[0], r, &err))) {
-                    free(cs);
-                    return cli_error("bifurcation2", &err);
-                }
-                st = nd_fold_curve_start(&fc, sp->u, u0, &err);
-                if (!st) st = nd_fold_curve_continue(&fc, u0, &o, half, &err);
-                nd_fold_curve_free(&fc);
-            }
-            if (st) {
-                fprintf(stderr, "neurodyn bifurcation2: the %s curve from %s = %g was not computed: %s\n",
-                        hopf ? "Hopf" : "fold", m->par_names[pl->pidx[1]], sp->u[k], err.msg);
-                continue;
-            }
-            for (int h = 0; h < 2; h++) cs[n++] = (curve){hopf, half[h], k};
-        }
-    *out = cs, *n_out = n;
-    return EXIT_OK;
-}
-
-static void full_state(const nd_bif_diagram *d, const double *u, const double *at, double *x)
-{
-    memcpy(x, at, d->m->n_vars * sizeof *x);
-    for (size_t a = 0; a < d->n_free; a++) x[d->free_idx[a]] = u[a];
-}
-
-static int write_files(const bif2_args *a, const nd_model *m, const plane2 *pl, const curve *cs, size_t n,
-                       const double *at)
-{
-    FILE *f = cli_open_out("bifurcation2", a->outdir, "curves.tsv");
-    FILE *s = cli_open_out("bifurcation2", a->outdir, "special_points.tsv");
-    if (!f || !s) {
-        if (f) fclose(f);
-        if (s) fclose(s);
-        return EXIT_FAILED;
-    }
-    const char *P1 = m->par_names[pl->pidx[0]], *P2 = m->par_names[pl->pidx[1]];
-    fprintf(f, "curve\tkind\t%s\t%s", P1, P2);
-    fprintf(s, "type\tcurve\t%s\t%s", P1, P2);
-    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]), fprintf(s, "\t%s", m->var_names[v]);
-    fprintf(f, "\n");
-    fprintf(s, "\tdata0\tdata1\n");
-    double x[64];
-    for (size_t c = 0; c < n; c++) {
-        const nd_branch *b = &cs[c].b;
-        if (c) fprintf(f, "\n\n");
-        for (size_t i = 0; i < b->n; i++) {
-            const double *u = b->u + i * b->dim;
-            full_state(pl->d, u, at, x);
-            fprintf(f, "%zu\t%s\t%.12g\t%.12g", c, cs[c].hopf ? "H" : "LP", curve_par(&cs[c], u, 0), curve_par(&cs[c], u, 1));
-            for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
-            fprintf(f, "\n");
-        }
-        for (size_t i = 0; i < b->n_special; i++) {
-            const nd_special_point *sp = &b->special[i];
-            full_state(pl->d, sp->u, at, x);
-            fprintf(s, "%s\t%zu\t%.12g\t%.12g", special2_name(cs[c].hopf, sp->test), c, curve_par(&cs[c], sp->u, 0),
-                    curve_par(&cs[c], sp->u, 1));
-            for (size_t v = 0; v < m->n_vars; v++) fprintf(s, "\t%.12g", x[v]);
-            fprintf(s, "\t%.10g\t%.10g\n", sp->data[0], sp->data[1]);
-        }
-    }
-    int bad = fclose(f) | fclose(s);
-    return bad ? EXIT_FAILED : EXIT_OK;
-}
 
 /* BrainPy's two-parameter brute force: per grid cell the equilibria (how many, how many
  * stable) and whether the attractor reached from the initial state oscillates (the range of
@@ -277,14 +135,15 @@ static int write_brute2(const bif2_args *a, const nd_model *m, const double *p0,
     return rc ? rc : bad ? EXIT_FAILED : EXIT_OK;
 }
 
-static void json_point(const nd_model *m, const plane2 *pl, const curve *c, const double *u, const double *at)
+static void json_point(const nd_codim2_diagram *d, const nd_codim2_curve *c, const double *u, const double *at)
 {
+    const nd_model *m = d->m;
     double x[64];
-    full_state(pl->d, u, at, x);
-    cli_json_string(stdout, m->par_names[pl->pidx[0]]);
-    printf(": %.15g, ", curve_par(c, u, 0));
-    cli_json_string(stdout, m->par_names[pl->pidx[1]]);
-    printf(": %.15g, \"state\": {", curve_par(c, u, 1));
+    nd_diagram_full_state(&d->start, u, at, x);
+    cli_json_string(stdout, m->par_names[d->par[0]]);
+    printf(": %.15g, ", nd_codim2_curve_par(c, u, 0));
+    cli_json_string(stdout, m->par_names[d->par[1]]);
+    printf(": %.15g, \"state\": {", nd_codim2_curve_par(c, u, 1));
     for (size_t v = 0; v < m->n_vars; v++) {
         printf("%s", v ? ", " : "");
         cli_json_string(stdout, m->var_names[v]);
@@ -293,22 +152,25 @@ static void json_point(const nd_model *m, const plane2 *pl, const curve *c, cons
     printf("}");
 }
 
-static void print_json(const nd_model *m, const plane2 *pl, const curve *cs, size_t n, const double *at)
+static void print_json(const nd_codim2_diagram *d, const double *at)
 {
+    const nd_model *m = d->m;
+    const nd_codim2_curve *cs = d->curves;
+    size_t n = d->n;
     printf("{\"model\": ");
     cli_json_string(stdout, m->name);
     printf(", \"parameters\": [");
-    cli_json_string(stdout, m->par_names[pl->pidx[0]]);
+    cli_json_string(stdout, m->par_names[d->par[0]]);
     printf(", ");
-    cli_json_string(stdout, m->par_names[pl->pidx[1]]);
+    cli_json_string(stdout, m->par_names[d->par[1]]);
     printf("], \"curves\": [");
     for (size_t c = 0; c < n; c++) {
         printf("%s{\"kind\": \"%s\", \"stop\": ", c ? ", " : "", cs[c].hopf ? "H" : "LP");
-        cli_json_string(stdout, cs[c].b.stop_reason);
+        cli_json_string(stdout, cs[c].branch.stop_reason);
         printf(", \"points\": [");
-        for (size_t i = 0; i < cs[c].b.n; i++) {
+        for (size_t i = 0; i < cs[c].branch.n; i++) {
             printf("%s{", i ? ", " : "");
-            json_point(m, pl, &cs[c], cs[c].b.u + i * cs[c].b.dim, at);
+            json_point(d, &cs[c], cs[c].branch.u + i * cs[c].branch.dim, at);
             printf("}");
         }
         printf("]}");
@@ -316,11 +178,11 @@ static void print_json(const nd_model *m, const plane2 *pl, const curve *cs, siz
     printf("], \"special_points\": [");
     int first = 1;
     for (size_t c = 0; c < n; c++)
-        for (size_t i = 0; i < cs[c].b.n_special; i++) {
-            const nd_special_point *sp = &cs[c].b.special[i];
-            printf("%s{\"type\": \"%s\", ", first ? "" : ", ", special2_name(cs[c].hopf, sp->test));
+        for (size_t i = 0; i < cs[c].branch.n_special; i++) {
+            const nd_special_point *sp = &cs[c].branch.special[i];
+            printf("%s{\"type\": \"%s\", ", first ? "" : ", ", nd_codim2_special_name(cs[c].hopf, sp->test));
             first = 0;
-            json_point(m, pl, &cs[c], sp->u, at);
+            json_point(d, &cs[c], sp->u, at);
             printf(", \"curve\": %zu}", c);
         }
     printf("]}\n");
@@ -337,7 +199,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     int rc = lo && hi && fixed ? EXIT_OK : EXIT_FAILED;
     cli_lists lists = {a->sets, a->fixes, a->ranges, a->n_sets, a->n_fixes, a->n_ranges};
     if (!rc) rc = cli_region(cmd, m, p, x, &lists, lo, hi, fixed);
-    plane2 pl = {{-1, -1}, {0, 0}, {0, 0}, NULL};
+    plane2 pl = {{-1, -1}, {0, 0}, {0, 0}};
     for (int i = 0; !rc && i < 2; i++) rc = cli_parse_range(cmd, m, a->par[i], 1, &pl.pidx[i], &pl.plo[i], &pl.phi[i]);
     if (!rc && pl.pidx[0] == pl.pidx[1]) rc = cli_usage_error(cmd, "the two --par name the same parameter %s", m->par_names[pl.pidx[0]]);
     if (!rc && (p[pl.pidx[0]] < pl.plo[0] || p[pl.pidx[0]] > pl.phi[0]))
@@ -345,30 +207,27 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                              m->par_names[pl.pidx[0]], p[pl.pidx[0]], pl.plo[0], pl.phi[0], m->par_names[pl.pidx[1]]);
     if (!rc) rc = cli_make_dir(cmd, a->outdir);
     nd_region r = {lo, hi, fixed, x};
-    nd_bif_diagram d = {0};
-    curve *cs = NULL;
-    size_t nc = 0;
-    if (!rc && nd_bifurcation_1d(m, p, pl.pidx[1], pl.plo[1], pl.phi[1], &r, NULL, &d, &err)) rc = cli_error(cmd, &err);
-    pl.d = &d;
-    if (!rc) rc = trace_curves(m, p, &r, &pl, &cs, &nc);
-    if (!rc) rc = write_files(a, m, &pl, cs, nc, x);
-    if (!rc && a->brute) rc = write_brute2(a, m, p, &r, &pl, d.n_free ? d.free_idx[0] : 0);
-    if (!rc && a->plot && nc == 0) fprintf(stderr, "neurodyn bifurcation2: no LP or H point to continue; %s not written\n", a->plot);
-    else if (!rc && a->plot) {
-        nd_bif2_plot spec = {a->outdir, m->name, m->par_names[pl.pidx[0]], m->par_names[pl.pidx[1]], pl.plo[0], pl.phi[0],
-                             pl.plo[1], pl.phi[1], a->brute};
-        if (nd_plot_bifurcation2(&spec, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
+    nd_codim2_diagram d = {0};
+    if (!rc && nd_bifurcation_2d(m, p, pl.pidx[0], pl.plo[0], pl.phi[0], pl.pidx[1], pl.plo[1], pl.phi[1], &r, &d, &err))
+        rc = cli_error(cmd, &err);
+    if (!rc && d.n_failed)
+        fprintf(stderr, "neurodyn bifurcation2: %zu curve%s not computed; the last: %s\n", d.n_failed, d.n_failed == 1 ? "" : "s",
+                d.failure);
+    if (!rc && a->brute) rc = write_brute2(a, m, p, &r, &pl, d.start.n_free ? d.start.free_idx[0] : 0);
+    if (!rc && a->plot && d.n == 0) fprintf(stderr, "neurodyn bifurcation2: no LP or H point to continue; %s not written\n", a->plot);
+    if (!rc && a->plot && d.n > 0) {
+        if (nd_plot_codim2(&d, x, a->brute, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
+    } else if (!rc && nd_write_codim2(&d, x, a->outdir, &err)) {
+        rc = cli_error(cmd, &err);
     }
-    if (!rc && a->json) print_json(m, &pl, cs, nc, x);
+    if (!rc && a->json) print_json(&d, x);
     else if (!rc) {
         size_t ns = 0;
-        for (size_t c = 0; c < nc; c++) ns += cs[c].b.n_special;
+        for (size_t c = 0; c < d.n; c++) ns += d.curves[c].branch.n_special;
         printf("two-parameter diagram of %s in (%s, %s): %zu half-curves, %zu codim-2 points, written to %s\n", m->name,
-               m->par_names[pl.pidx[0]], m->par_names[pl.pidx[1]], nc, ns, a->outdir);
+               m->par_names[pl.pidx[0]], m->par_names[pl.pidx[1]], d.n, ns, a->outdir);
     }
-    for (size_t c = 0; c < nc; c++) nd_branch_free(&cs[c].b);
-    free(cs);
-    nd_bif_diagram_free(&d);
+    nd_codim2_diagram_free(&d);
     free(lo), free(hi), free(fixed);
     return rc;
 }

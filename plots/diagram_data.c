@@ -269,3 +269,54 @@ nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const c
                         (int)v, fm->n_vars, d->slow_lo, d->slow_hi, 0, d->cycles.n > 0, 1, 2 + d->slow, 2 + d->spike_var};
     return nd_plot_bifurcation(&spec, out, err);
 }
+
+/* ---- two-parameter diagrams --------------------------------------------------------------------- */
+
+nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const char *dir, nd_error *err)
+{
+    if (!d || !d->m || !dir) return nd_fail(err, ND_EINVAL, "two-parameter diagram files: NULL argument");
+    FILE *f = open_data(dir, "curves.tsv", err);
+    if (!f) return ND_EIO;
+    FILE *s = open_data(dir, "special_points.tsv", err);
+    if (!s) return fclose(f), ND_EIO;
+    const nd_model *m = d->m;
+    const char *P1 = m->par_names[d->par[0]], *P2 = m->par_names[d->par[1]];
+    fprintf(f, "curve\tkind\t%s\t%s", P1, P2);
+    fprintf(s, "type\tcurve\t%s\t%s", P1, P2);
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]), fprintf(s, "\t%s", m->var_names[v]);
+    fprintf(f, "\n");
+    fprintf(s, "\tdata0\tdata1\n");
+    double x[64];
+    for (size_t c = 0; c < d->n; c++) {
+        const nd_codim2_curve *cv = &d->curves[c];
+        const nd_branch *b = &cv->branch;
+        if (c) fprintf(f, "\n\n");
+        for (size_t i = 0; i < b->n; i++) {
+            const double *u = b->u + i * b->dim;
+            nd_diagram_full_state(&d->start, u, at, x);
+            fprintf(f, "%zu\t%s\t%.12g\t%.12g", c, cv->hopf ? "H" : "LP", nd_codim2_curve_par(cv, u, 0), nd_codim2_curve_par(cv, u, 1));
+            for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
+            fprintf(f, "\n");
+        }
+        for (size_t i = 0; i < b->n_special; i++) {
+            const nd_special_point *sp = &b->special[i];
+            nd_diagram_full_state(&d->start, sp->u, at, x);
+            fprintf(s, "%s\t%zu\t%.12g\t%.12g", nd_codim2_special_name(cv->hopf, sp->test), c, nd_codim2_curve_par(cv, sp->u, 0),
+                    nd_codim2_curve_par(cv, sp->u, 1));
+            for (size_t v = 0; v < m->n_vars; v++) fprintf(s, "\t%.12g", x[v]);
+            fprintf(s, "\t%.10g\t%.10g\n", sp->data[0], sp->data[1]);
+        }
+    }
+    nd_status st = close_data(f, "curves.tsv", err);
+    nd_status st2 = close_data(s, "special_points.tsv", err);
+    return st ? st : st2;
+}
+
+nd_plot_status nd_plot_codim2(const nd_codim2_diagram *d, const double *at, int brute, const char *dir, const char *out,
+                              nd_error *err)
+{
+    if (nd_write_codim2(d, at, dir, err)) return ND_PLOT_FAILED;
+    const nd_model *m = d->m;
+    nd_bif2_plot spec = {dir, m->name, m->par_names[d->par[0]], m->par_names[d->par[1]], d->lo[0], d->hi[0], d->lo[1], d->hi[1], brute};
+    return nd_plot_bifurcation2(&spec, out, err);
+}

@@ -272,6 +272,25 @@ Test(plots, one_call_per_result_type_from_the_c_api)
     expect_png("bif.png");
     expect_header("cycles.tsv", "branch\tIext\tperiod\tmax_V\tmin_V\tmax_w\tmin_w\tstable\n");
 
+    /* the FHN Hopf curves in (a, Iext): Iext = -(V - V^3/3) + (V + a)/b on them, V = -+sqrt(1 - b/tau) */
+    nd_codim2_diagram d2;
+    cr_assert_eq(nd_bifurcation_2d(fhn, p, 0, 0.5, 1.0, 3, 0.0, 2.0, &r, &d2, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(d2.n, 4, "two Hopf curves, two halves each: %zu", d2.n);
+    for (size_t c = 0; c < d2.n; c++)
+        for (size_t i = 0; i + 1 < d2.curves[c].branch.n; i++) {
+            const double *u = d2.curves[c].branch.u + i * d2.curves[c].branch.dim;
+            double a = nd_codim2_curve_par(&d2.curves[c], u, 0), I = nd_codim2_curve_par(&d2.curves[c], u, 1), V = u[0];
+            cr_expect(fabs(I - (-(V - V * V * V / 3) + (V + a) / 0.8)) < 1e-8, "a = %g, Iext = %.12g", a, I);
+        }
+    char d2dir[400];
+    snprintf(d2dir, sizeof d2dir, "%s/b2", dir);
+    cr_assert_eq(mkdir(d2dir, 0755), 0);
+    snprintf(out, sizeof out, "%s/b2.png", dir);
+    cr_expect_eq(nd_plot_codim2(&d2, x, 0, d2dir, out, &err), ND_PLOT_OK, "%s", err.msg);
+    nd_codim2_diagram_free(&d2);
+    expect_png("b2.png");
+    expect_header("b2/curves.tsv", "curve\tkind\ta\tIext\tV\tw\n");
+
     const nd_model *hr = nd_builtin_find("hindmarsh_rose");
     double ph[8];
     nd_model_default_params(hr, ph);

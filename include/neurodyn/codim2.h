@@ -185,6 +185,36 @@ nd_status nd_hopf_curve_reset(nd_hopf_curve *c, const double *u, nd_error *err);
 nd_status nd_hopf_curve_continue(nd_hopf_curve *c, const double *u0, const nd_cont_opts *o, nd_branch out[2],
                                  nd_error *err);
 
+/* ---- two-parameter diagrams ------------------------------------------------------------------ */
+/* Every fold (LP) and Hopf (H) point of the equilibrium diagram in P2 (at the current value of
+ * P1) continued as a curve in (P1, P2), both ways, until the box: what `bifurcation2` draws. */
+typedef struct nd_codim2_curve {
+    int hopf;           /* 1: Hopf curve, 0: fold curve */
+    nd_branch branch;   /* u = (free variables, [kappa,] P2, P1); special points: BT, CP, ZH (LP);
+                           BT, GH, ZH, HH (H) */
+    size_t k;           /* free variables */
+} nd_codim2_curve;
+
+typedef struct nd_codim2_diagram {
+    const nd_model *m;
+    int par[2];             /* [0]: P1 (across), [1]: P2 (the starting diagram's parameter) */
+    double lo[2], hi[2];
+    nd_bif_diagram start;   /* equilibria in P2 at the current P1, where the curves start */
+    size_t n;               /* half-curves, two per starting point */
+    nd_codim2_curve *curves;
+    size_t n_failed;        /* starts that gave no curve, and why the last failed */
+    char failure[200];
+} nd_codim2_diagram;
+
+/* p[par1] must lie in [lo1, hi1]; the region is as for nd_bifurcation_1d. */
+nd_status nd_bifurcation_2d(const nd_model *m, const double *p, int par1, double lo1, double hi1, int par2, double lo2,
+                            double hi2, const nd_region *r, nd_codim2_diagram *out, nd_error *err);
+void nd_codim2_diagram_free(nd_codim2_diagram *d);
+/* P1 (which 0) or P2 (which 1) of point u of curve c. */
+double nd_codim2_curve_par(const nd_codim2_curve *c, const double *u, int which);
+/* "BT", "CP", "ZH" on fold curves; "BT", "GH", "ZH", "HH" on Hopf curves. */
+const char *nd_codim2_special_name(int hopf, int test);
+
 #ifdef __cplusplus
 }
 #endif

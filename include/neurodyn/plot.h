@@ -8,6 +8,7 @@
 #define NEURODYN_PLOT_H
 
 #include "error.h"
+#include "codim2.h"
 #include "fastslow.h"
 
 #ifdef __cplusplus
@@ -109,6 +110,14 @@ nd_status nd_write_fast_slow(const nd_fast_slow *d, const char *dir, nd_error *e
 nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const char *out, nd_error *err);
 /* Fast variable a of special point sp (NaN where not known). */
 double nd_fs_special_value(const nd_fast_slow *d, const nd_fs_special *sp, size_t a);
+
+/* A two-parameter diagram's curves.tsv (curve, kind LP/H, P1, P2, every variable; one block
+ * per half-curve) and special_points.tsv (type, curve, P1, P2, every variable, data0, data1);
+ * the figure draws the curves and labels BT/CP/ZH/GH/HH (brute: also shade brute2.tsv, which
+ * the caller wrote into dir). */
+nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const char *dir, nd_error *err);
+nd_plot_status nd_plot_codim2(const nd_codim2_diagram *d, const double *at, int brute, const char *dir, const char *out,
+                              nd_error *err);
 
 /* A phase portrait's nullcline_X.tsv, nullcline_Y.tsv (piece, x, y), vector_field.tsv (x, y,
  * dx, dy, unit dx, unit dy), fixed_points.tsv (every variable, stable, type), separatrices.tsv
