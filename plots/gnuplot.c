@@ -21,13 +21,13 @@ static const char *terminal_for(const char *out, int panels)
 {
     static char buf[160];
     const char *ext = extension(out);
-    int h = panels > 1 ? 220 * panels : 480;
+    int h = panels > 1 ? 200 * panels : 600;
     if (strcmp(ext, "png") == 0)
-        snprintf(buf, sizeof buf, "set terminal pngcairo size 1000,%d enhanced font 'Sans,11'", h);
+        snprintf(buf, sizeof buf, "set terminal pngcairo size 800,%d enhanced font 'Sans,10'", h);
     else if (strcmp(ext, "svg") == 0)
-        snprintf(buf, sizeof buf, "set terminal svg size 1000,%d enhanced font 'Sans,11' background rgb 'white'", h);
+        snprintf(buf, sizeof buf, "set terminal svg size 800,%d enhanced font 'Sans,10' background rgb 'white'", h);
     else if (strcmp(ext, "pdf") == 0)
-        snprintf(buf, sizeof buf, "set terminal pdfcairo size 7in,%.1fin enhanced font 'Sans,9'", h / 140.0);
+        snprintf(buf, sizeof buf, "set terminal pdfcairo size 6in,%.1fin enhanced font 'Sans,9'", h / 133.3);
     else
         return NULL;
     return buf;
