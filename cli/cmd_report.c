@@ -123,7 +123,7 @@ static void step_simulation(report *r)
     double t1 = sim_length(m);
     argv_builder b = {0};
     arg(&b, "simulate"), arg(&b, "%s", r->model), add_sets(&b, r);
-    arg(&b, "--t1"), arg(&b, "%g", t1), arg(&b, "--sample"), arg(&b, "%g", t1 / 4000);
+    arg(&b, "--t1"), arg(&b, "%g", t1), arg(&b, "--sample"), arg(&b, "%g", t1 / 20000);
     arg(&b, "--out"), arg(&b, "%s/timeseries.tsv", r->outdir), arg(&b, "--plot"), arg(&b, "%s/timeseries.png", r->outdir);
     if (m->n_vars >= 3) arg(&b, "--plot3d"), arg(&b, "%s/trajectory3d.png", r->outdir);
     arg(&b, "--json");

@@ -40,7 +40,7 @@ static const char *const vars[] = {"x", "y", "z"};
 static const char *const pars[] = {"a", "b", "c", "d", "s", "x_r", "r", "I"};
 static const double defaults[] = {1.0, 3.0, 1.0, 5.0, 4.0, -1.6, 0.001, 2.0};
 static const double init[] = {1.0, 0.0, 0.0};
-static const double lo[] = {-2.5, -25.0, -1.0}, hi[] = {2.5, 2.0, 3.5};
+static const double lo[] = {-2.5, -25.0, -1.0}, hi[] = {2.5, 2.0, 6.0};
 
 const nd_model nd_model_hindmarsh_rose = {
     .name = "hindmarsh_rose",
