@@ -7,7 +7,8 @@
  *    is compared with the states at the previous crossings (up to ND_CYCLE_MAX_LAG back, so that
  *    orbits crossing the level several times per period, bursters say, are found too): the
  *    relative difference is max_i |x_i - x_i'| / R_i, R_i the range of variable i between the
- *    two crossings. The first lag with a difference below 1e-6 gives the period, the time
+ *    two crossings (at least 1e-6 of the largest such range: a variable constant on the orbit
+ *    has a range of rounding size). The first lag with a difference below 1e-6 gives the period, the time
  *    between the crossings; a candidate is refused when the range of `var` over it is below
  *    1e-6 of the range found in step 2 (a dying oscillation). After a match the run goes on
  *    while the difference keeps halving (up to 8 more crossings, or below 1e-11), so that the
@@ -119,11 +120,16 @@ static double difference(cross_ctx *c, long k, int lag, double *var_range)
         }
     }
     const double *a = ring_at(c, k)->x, *b = ring_at(c, k - lag)->x;
+    /* A variable that is (nearly) constant on the orbit has a range of rounding size, and its
+     * difference relative to that is noise: ranges are floored at 1e-6 of the orbit's largest
+     * range, or the match could land on a multiple of the period. */
+    double floor_r = 0.0;
+    for (size_t i = 0; i < c->n; i++) floor_r = fmax(floor_r, 1e-6 * (c->whi[i] - c->wlo[i]));
     double rel = 0.0;
     for (size_t i = 0; i < c->n; i++) {
         double d = fabs(a[i] - b[i]);
         if (d == 0.0) continue;
-        double r = c->whi[i] - c->wlo[i];
+        double r = fmax(c->whi[i] - c->wlo[i], floor_r);
         double q = r > 0 ? d / r : INFINITY;
         if (q > rel) rel = q;
     }
