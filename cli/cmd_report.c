@@ -345,6 +345,28 @@ static void html_specials(FILE *f, const char *heading, const json_t *sps)
     fprintf(f, "</table>\n");
 }
 
+/* "Bursts of 9 spikes every 430.8; they begin at z = 1.775 (fold LP at z = 1.815) ..." */
+static void html_transition(FILE *f, const char *slow, const json_t *t, const char *verb)
+{
+    const json_t *pt = json_object_get(t, "point");
+    fprintf(f, " they %s at %s = %.4g (", verb, slow, json_number_value(json_object_get(t, slow)));
+    html_text(f, json_string_value(json_object_get(t, "bifurcation")));
+    if (pt) fprintf(f, ": %s at %s = %.6g", json_string_value(json_object_get(pt, "type")), slow, json_number_value(json_object_get(pt, slow)));
+    fprintf(f, ")");
+}
+
+static void html_bursts(FILE *f, const json_t *fs)
+{
+    const char *slow = json_string_value(json_object_get(fs, "slow"));
+    if (!slow) return;
+    fprintf(f, "<p>Bursts of %.3g spikes every %.5g time units;", json_number_value(json_object_get(fs, "spikes_per_burst")),
+            json_number_value(json_object_get(fs, "burst_period")));
+    html_transition(f, slow, json_object_get(fs, "onset"), "begin");
+    fprintf(f, " and");
+    html_transition(f, slow, json_object_get(fs, "termination"), "end");
+    fprintf(f, ".</p>\n");
+}
+
 static int write_index(const report *r, const json_t *summary)
 {
     FILE *f = cli_open_out("report", r->outdir, "index.html");
@@ -369,6 +391,7 @@ static int write_index(const report *r, const json_t *summary)
         fprintf(f, "<p>Burster class (Izhikevich 2000): <span class=\"class\">");
         html_text(f, json_string_value(cls));
         fprintf(f, "</span></p>\n");
+        html_bursts(f, json_object_get(summary, "fast_slow"));
     }
     const json_t *eq = json_object_get(summary, "equilibria");
     if (json_is_array(eq)) html_equilibria(f, eq);
@@ -377,20 +400,26 @@ static int write_index(const report *r, const json_t *summary)
     html_specials(f, "Bifurcations of the fast subsystem", json_object_get(json_object_get(summary, "fast_slow"), "special_points"));
     size_t i;
     json_t *st;
-    json_array_foreach(json_object_get(summary, "steps"), i, st)
-    {
-        const char *fig = json_string_value(json_object_get(st, "figure"));
-        const char *ok = json_string_value(json_object_get(st, "status"));
-        fprintf(f, "<figure>");
-        if (fig) fprintf(f, "<img src=\"%s\" alt=\"%s\">", fig, fig);
-        fprintf(f, "<figcaption><b>");
-        html_text(f, json_string_value(json_object_get(st, "step")));
-        fprintf(f, "</b>%s: <code>", strcmp(ok, "ok") ? " (failed)" : "");
-        html_text(f, json_string_value(json_object_get(st, "command")));
-        fprintf(f, "</code></figcaption></figure>\n");
+    for (int figures = 1; figures >= 0; figures--) { /* the figures, then the steps with data only */
+        if (!figures) fprintf(f, "<h2>Data</h2>\n<p>summary.json, and per step its JSON and files; every figure has an "
+                                 "editable gnuplot script next to it.</p>\n<ul>\n");
+        json_array_foreach(json_object_get(summary, "steps"), i, st)
+        {
+            const char *fig = json_string_value(json_object_get(st, "figure")), *json = json_string_value(json_object_get(st, "json"));
+            int failed = strcmp(json_string_value(json_object_get(st, "status")), "ok") != 0;
+            if (figures != (fig != NULL || failed)) continue;
+            fprintf(f, figures ? "<figure>" : "<li>");
+            if (fig) fprintf(f, "<img src=\"%s\" alt=\"%s\">", fig, fig);
+            fprintf(f, figures ? "<figcaption><b>" : "<b>");
+            html_text(f, json_string_value(json_object_get(st, "step")));
+            fprintf(f, "</b>%s", failed ? " (failed)" : "");
+            if (json) fprintf(f, " (<a href=\"%s\">%s</a>)", json, json);
+            fprintf(f, ": <code>");
+            html_text(f, json_string_value(json_object_get(st, "command")));
+            fprintf(f, figures ? "</code></figcaption></figure>\n" : "</code></li>\n");
+        }
     }
-    fprintf(f, "<p>Data: summary.json and the files of each step; every figure has an editable gnuplot script "
-               "next to it.</p>\n</body></html>\n");
+    fprintf(f, "</ul>\n</body></html>\n");
     return fclose(f) ? EXIT_FAILED : EXIT_OK;
 }
 
