@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "neurodyn/plot.h"
+#include "data_io.h"
 
-static FILE *open_data(const char *dir, const char *name, nd_error *err)
+FILE *nd_data_open(const char *dir, const char *name, nd_error *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -16,7 +17,7 @@ static FILE *open_data(const char *dir, const char *name, nd_error *err)
     return f;
 }
 
-static nd_status close_data(FILE *f, const char *name, nd_error *err)
+nd_status nd_data_close(FILE *f, const char *name, nd_error *err)
 {
     int bad = ferror(f);
     bad |= fclose(f) != 0;
@@ -44,7 +45,7 @@ static void branch_row(FILE *f, const nd_bif_diagram *d, size_t b, const double 
  * that solid and dashed pieces meet in the plot. */
 static nd_status write_branches(const nd_bif_diagram *d, const double *at, const char *dir, nd_error *err)
 {
-    FILE *f = open_data(dir, "branches.tsv", err);
+    FILE *f = nd_data_open(dir, "branches.tsv", err);
     if (!f) return ND_EIO;
     const nd_model *m = d->m;
     fprintf(f, "branch\t%s", m->par_names[d->par]);
@@ -59,7 +60,7 @@ static nd_status write_branches(const nd_bif_diagram *d, const double *at, const
             branch_row(f, d, b, br->u + i * N, at, br->label[i]);
         }
     }
-    return close_data(f, "branches.tsv", err);
+    return nd_data_close(f, "branches.tsv", err);
 }
 
 /* ---- cycles.tsv ---------------------------------------------------------------------------------- */
@@ -78,7 +79,7 @@ static void cycle_row(FILE *f, const nd_model *m, const nd_cycle_curve *cc, size
 static nd_status write_cycles(const nd_model *m, int par, const nd_cycle_set *cs, const double *at, const char *dir,
                               nd_error *err)
 {
-    FILE *f = open_data(dir, "cycles.tsv", err);
+    FILE *f = nd_data_open(dir, "cycles.tsv", err);
     if (!f) return ND_EIO;
     fprintf(f, "branch\t%s\tperiod", m->par_names[par]);
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\tmax_%s\tmin_%s", m->var_names[v], m->var_names[v]);
@@ -95,7 +96,7 @@ static nd_status write_cycles(const nd_model *m, int par, const nd_cycle_set *cs
             prev = in;
         }
     }
-    return close_data(f, "cycles.tsv", err);
+    return nd_data_close(f, "cycles.tsv", err);
 }
 
 /* ---- special_points.tsv of a diagram ----------------------------------------------------------- */
@@ -130,7 +131,7 @@ static void cycle_specials(FILE *f, const nd_bif_diagram *d, const nd_cycle_set 
 static nd_status write_specials(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, const char *dir,
                                 nd_error *err)
 {
-    FILE *f = open_data(dir, "special_points.tsv", err);
+    FILE *f = nd_data_open(dir, "special_points.tsv", err);
     if (!f) return ND_EIO;
     const nd_model *m = d->m;
     fprintf(f, "type\tbranch\t%s", m->par_names[d->par]);
@@ -147,7 +148,7 @@ static nd_status write_specials(const nd_bif_diagram *d, const nd_cycle_set *cs,
             else fprintf(f, "\tnan\tnan\n");
         }
     cycle_specials(f, d, cs);
-    return close_data(f, "special_points.tsv", err);
+    return nd_data_close(f, "special_points.tsv", err);
 }
 
 nd_status nd_write_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, const char *dir,
@@ -191,7 +192,7 @@ nd_status nd_write_trajectory(const nd_model *m, const nd_trajectory *tr, const 
         for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.10g", tr->x[i * m->n_vars + v]);
         fprintf(f, "\n");
     }
-    return close_data(f, path, err);
+    return nd_data_close(f, path, err);
 }
 
 nd_plot_status nd_plot_trajectory(const nd_model *m, const nd_trajectory *tr, const char *data_tsv, const char *out,
@@ -211,14 +212,14 @@ static nd_status write_trajectory(const nd_model *m, const nd_trajectory *tr, co
 static nd_status write_nullcline(const nd_fast_slow *d, const char *dir, nd_error *err)
 {
     const nd_model *m = d->fs.full;
-    FILE *f = open_data(dir, "slow_nullcline.tsv", err);
+    FILE *f = nd_data_open(dir, "slow_nullcline.tsv", err);
     if (!f) return ND_EIO;
     fprintf(f, "%s\t%s\n", m->var_names[d->slow], m->var_names[d->spike_var]);
     for (size_t c = 0; c < d->n_nullcline; c++) {
         if (c) fprintf(f, "\n\n");
         for (size_t i = 0; i < d->nullcline[c].n; i++) fprintf(f, "%.10g\t%.10g\n", d->nullcline[c].x[i], d->nullcline[c].y[i]);
     }
-    return close_data(f, "slow_nullcline.tsv", err);
+    return nd_data_close(f, "slow_nullcline.tsv", err);
 }
 
 double nd_fs_special_value(const nd_fast_slow *d, const nd_fs_special *sp, size_t a)
@@ -231,7 +232,7 @@ double nd_fs_special_value(const nd_fast_slow *d, const nd_fs_special *sp, size_
  * a diagram has omega. */
 static nd_status write_fs_specials(const nd_fast_slow *d, const char *dir, nd_error *err)
 {
-    FILE *f = open_data(dir, "special_points.tsv", err);
+    FILE *f = nd_data_open(dir, "special_points.tsv", err);
     if (!f) return ND_EIO;
     const nd_model *fm = &d->fs.model;
     fprintf(f, "type\tbranch\t%s", fm->par_names[d->par]);
@@ -243,7 +244,7 @@ static nd_status write_fs_specials(const nd_fast_slow *d, const char *dir, nd_er
         for (size_t v = 0; v < fm->n_vars; v++) fprintf(f, "\t%.12g", nd_fs_special_value(d, sp, v));
         fprintf(f, "\t%.10g\t%.10g\n", sp->period, sp->l1);
     }
-    return close_data(f, "special_points.tsv", err);
+    return nd_data_close(f, "special_points.tsv", err);
 }
 
 nd_status nd_write_fast_slow(const nd_fast_slow *d, const char *dir, nd_error *err)
@@ -275,9 +276,9 @@ nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const c
 nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const char *dir, nd_error *err)
 {
     if (!d || !d->m || !dir) return nd_fail(err, ND_EINVAL, "two-parameter diagram files: NULL argument");
-    FILE *f = open_data(dir, "curves.tsv", err);
+    FILE *f = nd_data_open(dir, "curves.tsv", err);
     if (!f) return ND_EIO;
-    FILE *s = open_data(dir, "special_points.tsv", err);
+    FILE *s = nd_data_open(dir, "special_points.tsv", err);
     if (!s) return fclose(f), ND_EIO;
     const nd_model *m = d->m;
     const char *P1 = m->par_names[d->par[0]], *P2 = m->par_names[d->par[1]];
@@ -307,8 +308,8 @@ nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const ch
             fprintf(s, "\t%.10g\t%.10g\n", sp->data[0], sp->data[1]);
         }
     }
-    nd_status st = close_data(f, "curves.tsv", err);
-    nd_status st2 = close_data(s, "special_points.tsv", err);
+    nd_status st = nd_data_close(f, "curves.tsv", err);
+    nd_status st2 = nd_data_close(s, "special_points.tsv", err);
     return st ? st : st2;
 }
 

@@ -6,22 +6,7 @@
 #include <string.h>
 
 #include "neurodyn/plot.h"
-
-static FILE *open_data(const char *dir, const char *name, nd_error *err)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) nd_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
-    return f;
-}
-
-static nd_status close_data(FILE *f, const char *name, nd_error *err)
-{
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    return bad ? nd_fail(err, ND_EIO, "writing %s failed", name) : ND_OK;
-}
+#include "data_io.h"
 
 /* nullcline_<var>.tsv: piece, x, y; pieces separated by blank lines (gnuplot draws each apart). */
 static nd_status write_nullcline(const nd_phase_portrait *pp, int k, const char *dir, nd_error *err)
@@ -30,7 +15,7 @@ static nd_status write_nullcline(const nd_phase_portrait *pp, int k, const char 
     const nd_nullclines *nc = &pp->nullcline[k];
     char name[256];
     snprintf(name, sizeof name, "nullcline_%s.tsv", m->var_names[nc->var]);
-    FILE *f = open_data(dir, name, err);
+    FILE *f = nd_data_open(dir, name, err);
     if (!f) return ND_EIO;
     fprintf(f, "piece\t%s\t%s\n", m->var_names[pp->ix], m->var_names[pp->iy]);
     for (size_t c = 0; c < nc->n_curves; c++) {
@@ -40,13 +25,13 @@ static nd_status write_nullcline(const nd_phase_portrait *pp, int k, const char 
             fprintf(f, "%zu\t%.12g\t%.12g\n", c, pp->ix < pp->iy ? a : b, pp->ix < pp->iy ? b : a);
         }
     }
-    return close_data(f, name, err);
+    return nd_data_close(f, name, err);
 }
 
 static nd_status write_field(const nd_phase_portrait *pp, const char *dir, nd_error *err)
 {
     const nd_vector_field *vf = &pp->field;
-    FILE *f = open_data(dir, "vector_field.tsv", err);
+    FILE *f = nd_data_open(dir, "vector_field.tsv", err);
     if (!f) return ND_EIO;
     const char *X = pp->m->var_names[pp->ix], *Y = pp->m->var_names[pp->iy];
     fprintf(f, "%s\t%s\td%s\td%s\td%s_unit\td%s_unit\n", X, Y, X, Y, X, Y);
@@ -58,7 +43,7 @@ static nd_status write_field(const nd_phase_portrait *pp, const char *dir, nd_er
             else /* the grid is in model order */
                 fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\n", vf->y[j], vf->x[i], vf->v[k], vf->u[k], vf->vn[k], vf->un[k]);
         }
-    return close_data(f, "vector_field.tsv", err);
+    return nd_data_close(f, "vector_field.tsv", err);
 }
 
 static void traj_header(FILE *f, const nd_model *m)
@@ -83,7 +68,7 @@ static void traj_rows(FILE *f, const nd_trajectory *tr, size_t branch, const cha
 static nd_status write_fixed_points(const nd_phase_portrait *pp, const char *dir, nd_error *err)
 {
     const nd_model *m = pp->m;
-    FILE *f = open_data(dir, "fixed_points.tsv", err);
+    FILE *f = nd_data_open(dir, "fixed_points.tsv", err);
     if (!f) return ND_EIO;
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "%s%s", v ? "\t" : "", m->var_names[v]);
     fprintf(f, "\tstable\ttype\n");
@@ -92,11 +77,11 @@ static nd_status write_fixed_points(const nd_phase_portrait *pp, const char *dir
         for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "%s%.12g", v ? "\t" : "", fp->x[v]);
         fprintf(f, "\t%d\t%s\n", fp->stable, fp->type);
     }
-    nd_status st = close_data(f, "fixed_points.tsv", err);
-    if (st || !(f = open_data(dir, "separatrices.tsv", err))) return st ? st : ND_EIO;
+    nd_status st = nd_data_close(f, "fixed_points.tsv", err);
+    if (st || !(f = nd_data_open(dir, "separatrices.tsv", err))) return st ? st : ND_EIO;
     traj_header(f, m);
     for (size_t b = 0; b < pp->n_sep; b++) traj_rows(f, &pp->sep[b], b, pp->sep_unstable[b] ? "unstable" : "stable");
-    return close_data(f, "separatrices.tsv", err);
+    return nd_data_close(f, "separatrices.tsv", err);
 }
 
 /* Direction arrows: the unit flow direction (in box units) at every 80th sample. */
@@ -114,18 +99,18 @@ static void arrows(FILE *f, const nd_phase_portrait *pp, const nd_trajectory *tr
 static nd_status write_trajectories(const nd_phase_portrait *pp, const char *dir, nd_error *err)
 {
     const nd_model *m = pp->m;
-    FILE *f = open_data(dir, "trajectories.tsv", err);
+    FILE *f = nd_data_open(dir, "trajectories.tsv", err);
     if (!f) return ND_EIO;
     traj_header(f, m);
     for (size_t k = 0; k < pp->n_traj; k++) traj_rows(f, &pp->traj[k], k / 2, k % 2 ? "backward" : "forward");
-    nd_status st = close_data(f, "trajectories.tsv", err);
-    if (st || !(f = open_data(dir, "trajectory_arrows.tsv", err))) return st ? st : ND_EIO;
+    nd_status st = nd_data_close(f, "trajectories.tsv", err);
+    if (st || !(f = nd_data_open(dir, "trajectory_arrows.tsv", err))) return st ? st : ND_EIO;
     const char *X = m->var_names[pp->ix], *Y = m->var_names[pp->iy];
     fprintf(f, "%s\t%s\tdir_%s\tdir_%s\n", X, Y, X, Y);
     double *dx = malloc(m->n_vars * sizeof *dx);
     for (size_t k = 0; dx && k < pp->n_traj; k++) arrows(f, pp, &pp->traj[k], dx);
     free(dx);
-    return close_data(f, "trajectory_arrows.tsv", err);
+    return nd_data_close(f, "trajectory_arrows.tsv", err);
 }
 
 nd_status nd_write_phase_portrait(const nd_phase_portrait *pp, const char *dir, nd_error *err)
