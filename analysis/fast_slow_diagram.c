@@ -76,6 +76,18 @@ static double box_hi(const nd_model *m, const nd_fs_opts *o, size_t v)
     return o->var_hi ? o->var_hi[v] : m->var_hi ? m->var_hi[v] : 10.0;
 }
 
+/* The trajectory's length and transient: given, or three times the model's t_sim (3000 without
+ * one), the first third discarded. */
+static void run_length(const nd_model *m, const nd_fs_opts *o, double *t1, double *transient)
+{
+    if (o->t1 > 0) {
+        *t1 = o->t1, *transient = o->transient;
+        return;
+    }
+    *t1 = m->t_sim > 0 ? 3 * m->t_sim : 3000;
+    *transient = *t1 / 3;
+}
+
 static nd_status check_options(const nd_model *m, const nd_fs_opts *o, nd_fast_slow *d, nd_error *err)
 {
     d->slow_lo = isnan(o->slow_lo) ? box_lo(m, o, (size_t)d->slow) : o->slow_lo;
@@ -83,7 +95,8 @@ static nd_status check_options(const nd_model *m, const nd_fs_opts *o, nd_fast_s
     if (!(d->slow_lo < d->slow_hi) || !isfinite(d->slow_lo) || !isfinite(d->slow_hi) || isnan(o->slow_lo) != isnan(o->slow_hi))
         return nd_fail(err, ND_EINVAL, "fast-slow: range of %s is [%g, %g]; need LO < HI", m->var_names[d->slow],
                        d->slow_lo, d->slow_hi);
-    double t1 = o->t1 > 0 ? o->t1 : 3000, tr = o->t1 > 0 ? o->transient : 1000;
+    double t1, tr;
+    run_length(m, o, &t1, &tr);
     if (!(tr >= 0) || !(tr < t1) || !isfinite(t1))
         return nd_fail(err, ND_EINVAL, "fast-slow: need 0 <= transient (%g) < t1 (%g)", tr, t1);
     if (o->spike_var >= (int)m->n_vars) return nd_fail(err, ND_EINVAL, "fast-slow: spike variable index %d out of range", o->spike_var);
@@ -98,7 +111,8 @@ static nd_status check_options(const nd_model *m, const nd_fs_opts *o, nd_fast_s
 
 static nd_status simulate(const nd_model *m, const double *p, const nd_fs_opts *o, nd_fast_slow *d, nd_error *err)
 {
-    double t1 = o->t1 > 0 ? o->t1 : 3000, tr = o->t1 > 0 ? o->transient : 1000;
+    double t1, tr;
+    run_length(m, o, &t1, &tr);
     size_t ns = o->samples ? o->samples : 40000;
     double *x = malloc(m->n_vars * sizeof *x);
     if (!x) return nd_fail(err, ND_ENOMEM, "fast-slow: no memory");

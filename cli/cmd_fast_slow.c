@@ -23,7 +23,8 @@ static const char *HELP =
     "  --fast NAME=LO:HI  box of a fast variable (default: the model's); repeatable\n"
     "  --set NAME=VALUE   set a parameter; repeatable\n"
     "  --traj V=X,...     initial state of the trajectory, e.g. x=1,y=0,z=0 (default: the model's)\n"
-    "  --t1 T             length of the trajectory (default 3000), --transient T (1000)\n"
+    "  --t1 T             length of the trajectory (default: 3 x the model's t_sim, or 3000),\n"
+    "  --transient T      the part of it discarded (default: a third)\n"
     "  --var NAME         the fast variable that spikes and that the plot shows (default: the\n"
     "                     first fast variable)\n"
     "  --no-cycles        equilibria and trajectory only\n"
@@ -73,7 +74,9 @@ static int parse(int argc, char **argv, fs_args *a)
         if (rc) return rc;
     }
     if (cli_model_arg("fast-slow", argc, argv, &a->model)) return EXIT_USAGE;
-    if (!(a->t1 > 0) || !(a->transient >= 0) || a->transient >= a->t1)
+    if (a->t1 == 0 && a->transient >= 0) return cli_usage_error("fast-slow", "--transient needs --t1");
+    if (a->t1 != 0 && a->transient < 0) a->transient = a->t1 / 3;
+    if (a->t1 != 0 && (!(a->t1 > 0) || !(a->transient >= 0) || a->transient >= a->t1))
         return cli_usage_error("fast-slow", "need 0 <= --transient (%g) < --t1 (%g)", a->transient, a->t1);
     return cli_check_plot_file("fast-slow", a->plot);
 }
@@ -246,7 +249,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_fast_slow(int argc, char **argv)
 {
     fs_args a = {0};
-    a.outdir = "fast_slow", a.t1 = 3000, a.transient = 1000;
+    a.outdir = "fast_slow", a.t1 = 0, a.transient = -1;
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fasts = calloc((size_t)argc, sizeof *a.fasts);
     int rc = (a.sets && a.fasts) ? parse(argc, argv, &a) : EXIT_FAILED;

@@ -7,6 +7,7 @@
 static const nd_model *const zoo[] = {
     &nd_model_fitzhugh_nagumo,
     &nd_model_hindmarsh_rose,
+    &nd_model_fitzhugh_rinzel,
     &nd_model_hodgkin_huxley,
     &nd_model_morris_lecar,
     &nd_model_morris_lecar_snic,

@@ -6,6 +6,7 @@
 
 extern const nd_model nd_model_fitzhugh_nagumo;
 extern const nd_model nd_model_hindmarsh_rose;
+extern const nd_model nd_model_fitzhugh_rinzel;
 extern const nd_model nd_model_hodgkin_huxley;
 extern const nd_model nd_model_morris_lecar;
 extern const nd_model nd_model_morris_lecar_snic;

@@ -15,6 +15,8 @@ run report fitzhugh_nagumo --outdir "$out/fhn"
 # Hindmarsh–Rose (I = 2, r = 0.001: square-wave bursting): the fast–slow diagram with the
 # burster's class, the fast subsystem's phase plane, time series, 3D trajectory, diagram in I
 run report hindmarsh_rose --outdir "$out/hr"
+# FitzHugh–Rinzel (I = 0.3125: elliptic bursting), a second burster class (subHopf/fold cycle)
+run report fitzhugh_rinzel --outdir "$out/fhr"
 
 cat > "$out/index.html" <<'HTML'
 <!DOCTYPE html>
@@ -24,6 +26,7 @@ cat > "$out/index.html" <<'HTML'
 <ul>
 <li><a href="fhn/index.html">FitzHugh–Nagumo</a> (fhn/summary.json)</li>
 <li><a href="hr/index.html">Hindmarsh–Rose</a> (hr/summary.json)</li>
+<li><a href="fhr/index.html">FitzHugh–Rinzel</a> (fhr/summary.json)</li>
 </ul>
 </body></html>
 HTML

@@ -74,7 +74,7 @@ Test(cli, models_lists_the_zoo)
     result r;
     run(&r, "models");
     cr_assert_eq(r.status, 0, "%s", r.err);
-    const char *expected[] = {"fitzhugh_nagumo", "hindmarsh_rose", "hodgkin_huxley", "morris_lecar",
+    const char *expected[] = {"fitzhugh_nagumo", "hindmarsh_rose", "fitzhugh_rinzel", "hodgkin_huxley", "morris_lecar",
                               "izhikevich", "wilson_cowan", "van_der_pol", "lorenz", "rossler", "lif"};
     for (size_t i = 0; i < sizeof expected / sizeof *expected; i++)
         cr_expect(strstr(r.out, expected[i]), "missing %s in:\n%s", expected[i], r.out);

@@ -164,3 +164,35 @@ Test(fast_slow, tonic_spiking_and_bad_requests)
     cr_expect_eq(nd_fast_slow_analyse(hr, p, &o, &d, &err), ND_EINVAL);
     cr_expect(strstr(err.msg, "transient"), "%s", err.msg);
 }
+
+Test(fast_slow, fitzhugh_rinzel_is_a_subhopf_fold_cycle_burster)
+{
+    /* FitzHugh–Rinzel at I = 0.3125 is Izhikevich's (2000) elliptic "subHopf/fold cycle"
+     * burster (Rinzel 1987; Shilnikov, Scholarpedia "Routes into bursting"). Its fast subsystem
+     * is FitzHugh–Nagumo (a = 0.7, b = 0.8, tau = 1/0.08) with the current I + y, so its Hopf
+     * point lies at y = I_H - I with I_H = -(V - V^3/3) + (V + a)/b, V = -sqrt(1 - b/tau)
+     * (trace zero), subcritical; the fold of cycles at y = I_LPC - I, I_LPC = 0.324178522504 the
+     * FitzHugh–Nagumo fold of cycles in Iext that `bifurcation fhn --cycles` reports (the same
+     * continuation in another parametrisation: this checks the fast subsystem's construction). */
+    const nd_model *m = nd_builtin_find("fitzhugh_rinzel");
+    cr_assert_not_null(m);
+    double p[7];
+    nd_model_default_params(m, p);
+    nd_fast_slow d;
+    nd_error err;
+    cr_assert_eq(nd_fast_slow_analyse(m, p, NULL, &d, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(d.activity, ND_FS_BURSTING);
+    cr_expect_str_eq(d.burster, "subHopf/fold cycle", "note: %s", d.note);
+    cr_assert(d.onset_special >= 0 && d.end_special >= 0);
+    const nd_fs_special *h = &d.special[d.onset_special], *lpc = &d.special[d.end_special];
+    double V = -sqrt(1 - 0.8 * 0.08), IH = -(V - V * V * V / 3) + (V + 0.7) / 0.8;
+    cr_expect_str_eq(h->type, "H");
+    cr_expect(fabs(h->slow - (IH - 0.3125)) < 1e-8, "y_H = %.12g, exact %.12g", h->slow, IH - 0.3125);
+    cr_expect(h->l1 > 0, "subcritical: l1 = %g", h->l1);
+    cr_expect_str_eq(lpc->type, "LPC");
+    cr_expect(fabs(lpc->slow - (0.324178522504 - 0.3125)) < 1e-7, "y_LPC = %.12g", lpc->slow);
+    /* bursts begin after the Hopf point (delayed loss of stability) and end at the fold */
+    cr_expect(d.onset_slow > h->slow && d.onset_slow - h->slow < 0.005, "onset at y = %g", d.onset_slow);
+    cr_expect(fabs(d.end_slow - lpc->slow) < 1e-3, "end at y = %g", d.end_slow);
+    nd_fast_slow_free(&d);
+}

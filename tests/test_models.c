@@ -22,7 +22,7 @@ static const nd_model *find(const char *name)
 
 Test(models, builtins_are_valid_and_findable)
 {
-    cr_assert_eq(nd_builtin_count(), 13, "the zoo has %zu models, expected 13", nd_builtin_count());
+    cr_assert_eq(nd_builtin_count(), 14, "the zoo has %zu models, expected 14", nd_builtin_count());
     cr_assert_null(nd_builtin_at(nd_builtin_count()));
     cr_assert_null(nd_builtin_find("no_such_model"));
     cr_assert_null(nd_builtin_find(NULL));
@@ -80,7 +80,7 @@ Test(models, builtins_are_valid_and_findable)
 Test(models, names_in_the_zoo_order)
 {
     static const char *const expected[] = {
-        "fitzhugh_nagumo", "hindmarsh_rose", "hodgkin_huxley", "morris_lecar",
+        "fitzhugh_nagumo", "hindmarsh_rose", "fitzhugh_rinzel", "hodgkin_huxley", "morris_lecar",
         "morris_lecar_snic", "izhikevich", "wilson_cowan", "van_der_pol",
         "lorenz", "rossler", "lif"};
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
@@ -182,7 +182,7 @@ Test(models, analytic_jacobians_match_finite_differences)
         }
     }
     /* all but Hodgkin-Huxley have one */
-    cr_assert_eq(checked, 12, "%d models with analytic Jacobians (all but Hodgkin-Huxley)", checked);
+    cr_assert_eq(checked, 13, "%d models with analytic Jacobians (all but Hodgkin-Huxley)", checked);
     cr_assert_null(find("hodgkin_huxley")->jac);
 }
 

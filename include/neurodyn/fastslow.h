@@ -66,7 +66,8 @@ typedef struct nd_fs_opts {
     const double *var_lo, *var_hi; /* box of the variables (n_vars, full-model order; NULL: the
                                       model's); the fast ones bound the continuation */
     const double *x0;         /* initial state of the trajectory (NULL: the model's) */
-    double t1, transient;     /* trajectory length and the part discarded (0: 3000 and 1000) */
+    double t1, transient;     /* trajectory length and the part discarded (t1 0: three times the
+                                 model's t_sim, or 3000, and a third of it) */
     size_t samples;           /* samples kept after the transient (0: 40000) */
     int spike_var;            /* full-model index of the variable that spikes; -1: the first
                                  fast variable */
