@@ -30,4 +30,4 @@ cat > "$out/index.html" <<'HTML'
 </ul>
 </body></html>
 HTML
-echo "demo: open $out/index.html (reports in $out/fhn and $out/hr)" >&2
+echo "demo: open $out/index.html (reports in $out/fhn, $out/hr and $out/fhr)" >&2
