@@ -138,7 +138,8 @@ static void kinetic_step(nd_proj *p, const uint8_t *spk, double t, double h)
     const nd_conn *c = &p->conn;
     for (size_t i = 0; i < c->n_pre; i++) {
         if (spk[i]) p->arrival[i] = t;
-        double T = t - p->arrival[i] < s->T_dur ? s->T_conc : 0.0;
+        /* on for t - arrival < T_dur, with a millionth of a step of slack against rounding */
+        double T = t - p->arrival[i] < s->T_dur - 1e-6 * h ? s->T_conc : 0.0;
         double a = s->alpha * T + s->beta, ginf = s->alpha * T / a;
         p->g[i] = ginf + (p->g[i] - ginf) * exp(-a * h);
     }
