@@ -16,6 +16,7 @@ static const struct {
     {"phase-plane", cmd_phase_plane, "nullclines, vector field, fixed points, trajectories, separatrices"},
     {"bifurcation", cmd_bifurcation, "equilibrium diagram in one parameter: LP, Hopf (with l1), BP"},
     {"bifurcation2", cmd_bifurcation2, "fold and Hopf curves in two parameters: BT, CP, ZH, GH, HH"},
+    {"coba", cmd_coba, "the E/I balanced COBA network of 4000 LIF neurons (BrainPy's parameters)"},
 };
 
 static void usage(FILE *f)

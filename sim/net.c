@@ -54,6 +54,13 @@ long nd_net_steps(const nd_net *net) { return net->step; }
 double nd_net_dt(const nd_net *net) { return net->dt; }
 void nd_net_set_progress(nd_net *net, int mode) { net->progress = mode; }
 
+size_t nd_net_synapse_count(const nd_net *net)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < net->n_projs; k++) n += net->projs[k]->conn.n_syn;
+    return n;
+}
+
 nd_status nd_net_set_order(nd_net *net, const nd_phase order[4], nd_error *err)
 {
     int seen[4] = {0};

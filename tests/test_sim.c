@@ -2,6 +2,9 @@
  * closed forms, delays, monitors, inputs, update periods and order, continued runs, the
  * vectorised group path against the per-neuron one, measurements, generators, bad input. */
 #include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -544,4 +547,42 @@ Test(sim, poisson_group_drives_a_network)
     cr_expect_gt(nd_group_spike_count(post[0]), 0);
     cr_expect_eq(nd_group_spike_count(post[0]), nd_group_spike_count(post[1]));
     nd_net_free(a), nd_net_free(b);
+}
+
+/* ---- the command line ------------------------------------------------------------------------ */
+/* `neurodyn coba --t1 50 --json`: one JSON document with the documented keys (docs/network.md)
+ * and rates in the range of the asynchronous state (about 20 Hz after an initial burst). */
+Test(sim, cli_coba_json)
+{
+    const char *cli = getenv("ND_CLI");
+    cr_assert_not_null(cli, "ND_CLI must name the neurodyn binary (make test sets it)");
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "'%s' coba --t1 50 --json 2>/dev/null", cli);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    char out[4096];
+    size_t got = fread(out, 1, sizeof out - 1, p);
+    out[got] = '\0';
+    int status = pclose(p);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d: %s", status, out);
+    json_error_t jerr;
+    json_t *doc = json_loads(out, 0, &jerr);
+    cr_assert_not_null(doc, "not JSON (%s): %s", jerr.text, out);
+    cr_expect_eq(json_number_value(json_object_get(doc, "t1")), 50.0);
+    cr_expect_eq(json_integer_value(json_object_get(doc, "neurons")), 4000);
+    json_int_t syn = json_integer_value(json_object_get(doc, "synapses"));
+    cr_expect(syn > 300000 && syn < 340000, "4000^2 * 0.02 = 320000 synapses: %lld", (long long)syn);
+    json_t *spikes = json_object_get(doc, "spikes"), *rate = json_object_get(doc, "rate_hz");
+    cr_assert(json_is_object(spikes) && json_is_object(rate), "%s", out);
+    cr_expect_gt(json_integer_value(json_object_get(spikes, "E")), 0);
+    cr_expect_gt(json_integer_value(json_object_get(spikes, "I")), 0);
+    for (int k = 0; k < 2; k++) {
+        double r = json_number_value(json_object_get(rate, k ? "I" : "E"));
+        cr_expect(r > 5.0 && r < 80.0, "rate %s = %g Hz", k ? "I" : "E", r);
+    }
+    cr_expect(json_is_number(json_object_get(doc, "wall_s")));
+    json_decref(doc);
+    snprintf(cmd, sizeof cmd, "'%s' coba --t1 -5 --json > /dev/null 2>&1", cli);
+    status = system(cmd);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 2, "bad --t1 is a usage error");
 }

@@ -57,6 +57,8 @@ void nd_net_reset(nd_net *net);
 double nd_net_time(const nd_net *net);
 long nd_net_steps(const nd_net *net);
 double nd_net_dt(const nd_net *net);
+/* Synapses in all projections. */
+size_t nd_net_synapse_count(const nd_net *net);
 
 typedef enum nd_phase { ND_PHASE_INPUTS, ND_PHASE_PROJECTIONS, ND_PHASE_GROUPS, ND_PHASE_MONITORS } nd_phase;
 /* A permutation of the four phases. */
