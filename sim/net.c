@@ -381,6 +381,8 @@ nd_status nd_net_run(nd_net *net, double duration, nd_error *err)
     if (check_iter_inputs(net, nsteps, err)) return ND_EINVAL;
     for (size_t k = 0; k < net->n_monitors; k++)
         if (monitor_reserve(net->monitors[k], net->step, nsteps, err)) return ND_ENOMEM;
+    /* parameters may have been written through nd_group_array since the last run */
+    for (size_t k = 0; k < net->n_groups; k++) net->groups[k]->pars_dirty = 1;
     int bar = net->progress == 1 || (net->progress < 0 && isatty(STDERR_FILENO)), shown = -1;
     for (long s = 0; s < nsteps; s++) {
         nd_status st = one_step(net, err);

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,4 +586,63 @@ Test(sim, cli_coba_json)
     snprintf(cmd, sizeof cmd, "'%s' coba --t1 -5 --json > /dev/null 2>&1", cli);
     status = system(cmd);
     cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 2, "bad --t1 is a usage error");
+}
+
+/* An iter input with one vector per step (per_neuron) feeds neuron i its own series. */
+Test(sim, iter_input_per_neuron)
+{
+    nd_net *net = new_net(0.1);
+    lif(net, "G", 3, -5.0, 0.0);
+    double series[] = {1, 2, 3, 4, 5, 6}; /* step 0: 1 2 3; step 1: 4 5 6 */
+    nd_input in = nd_input_iter("G.I", series, 2);
+    in.per_neuron = 1;
+    in.op = '=';
+    cr_assert_eq(nd_net_add_input(net, &in, &err), ND_OK);
+    nd_monitor *m;
+    cr_assert_eq(nd_net_add_monitor(net, "G.I", NULL, 0, 1, &m, &err), ND_OK);
+    cr_assert_eq(nd_net_run(net, 0.2, &err), ND_OK);
+    cr_expect_eq(memcmp(nd_monitor_data(m), series, sizeof series), 0);
+    nd_net_free(net);
+}
+
+/* nd_plot_raster writes the spikes and rates as TSV with headers and an editable script; a
+ * figure with an unknown extension is refused with its name. */
+Test(sim, raster_plot_files)
+{
+    char dir[] = "/tmp/nd-raster-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    double te[] = {1.0, 2.5, 7.0}, ti[] = {3.0};
+    uint32_t ie[] = {0, 1, 0}, ii[] = {0};
+    nd_raster_group g[2] = {{"E", te, ie, 3, 2}, {"I", ti, ii, 1, 1}};
+    char out[256], path[300], line[256];
+    snprintf(out, sizeof out, "%s/r.svg", dir);
+    nd_plot_status st = nd_plot_raster(g, 2, 0.0, 10.0, 5.0, "test", out, &err);
+    cr_assert_neq(st, ND_PLOT_FAILED, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/r_spikes.tsv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    cr_expect_str_eq(fgets(line, sizeof line, f), "t\tneuron\tgroup\n");
+    int rows = 0, last_neuron = -1;
+    double t;
+    int neuron, grp;
+    while (fscanf(f, "%lf\t%d\t%d", &t, &neuron, &grp) == 3) rows++, last_neuron = neuron;
+    fclose(f);
+    cr_expect_eq(rows, 4);
+    cr_expect_eq(last_neuron, 2, "I neurons are numbered after the 2 E neurons");
+    snprintf(path, sizeof path, "%s/r_rate.tsv", dir);
+    f = fopen(path, "r");
+    cr_assert_not_null(f);
+    cr_expect_str_eq(fgets(line, sizeof line, f), "t\trate_E\trate_I\n");
+    double tb, re, ri;
+    cr_assert_eq(fscanf(f, "%lf\t%lf\t%lf", &tb, &re, &ri), 3);
+    cr_expect(tb == 2.5 && re == 2.0 / (2 * 5.0) * 1000 && ri == 1.0 / 5.0 * 1000, "%g %g %g", tb, re, ri);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/r.gp", dir);
+    cr_expect_eq(access(path, R_OK), 0, "the editable script");
+    snprintf(out, sizeof out, "%s/r.bmp", dir);
+    cr_expect_eq(nd_plot_raster(g, 2, 0.0, 10.0, 5.0, "test", out, &err), ND_PLOT_FAILED);
+    cr_expect(strstr(err.msg, "r.bmp"), "%s", err.msg);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
 }

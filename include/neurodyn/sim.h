@@ -105,8 +105,10 @@ nd_status nd_net_add_poisson(nd_net *net, const char *name, size_t n, double rat
 
 size_t nd_group_size(const nd_group *g);
 const char *nd_group_name(const nd_group *g);
-/* The n values of a state variable or parameter by name (the message lists the names); writes
- * change the state (for a variable: also its initial value after nd_group_set_initial). */
+/* The n values of a state variable or parameter by name (the message lists the names). Writes
+ * change the live state; nd_group_set_initial makes them the state reset restores. Parameter
+ * writes are seen by the next nd_net_run; a callback that writes parameters during a run
+ * calls nd_group_array again after writing, so cached per-parameter values are refreshed. */
 double *nd_group_array(nd_group *g, const char *name, nd_error *err);
 /* Sets a parameter for every neuron (also the base value of the input parameter). */
 nd_status nd_group_set_par(nd_group *g, const char *name, double value, nd_error *err);
