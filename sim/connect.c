@@ -501,10 +501,14 @@ static void random_subset(gsl_rng *r, const uint32_t *pool, size_t n_pool, size_
     }
 }
 
-/* Barabási–Albert and its dual form share one loop (BrainPy ScaleFreeBA / ScaleFreeBADual):
- * the first new node (index max(m1, m2)) links to nodes 0..m-1, and every later node links to
- * m distinct nodes drawn from the repeated-nodes pool; m is m1 with probability p, else m2
- * (p = 1 gives plain BA with m = m1). */
+/* Barabási–Albert and its dual form share one loop (BrainPy ScaleFreeBA / ScaleFreeBADual).
+ * Each new node links to m distinct nodes drawn from the repeated-nodes pool (a node appears
+ * once per edge end: preferential attachment); m is m1 with probability p, else m2. Plain BA
+ * (m1 = m2) starts as BrainPy does: node m links to nodes 0..m-1. The dual form starts from a
+ * star on nodes 0..max(m1, m2), as networkx's dual_barabasi_albert_graph (whose algorithm
+ * BrainPy ports): BrainPy's own start, m links from node max(m1, m2), leaves only m + 1
+ * distinct nodes in the pool, too few to draw max(m1, m2) distinct targets when m was the
+ * smaller one. */
 static nd_status ba_dual(size_t n, size_t m1, size_t m2, double p, int directed, uint64_t seed,
                          const char *name, nd_conn *c, nd_error *err)
 {
@@ -515,19 +519,30 @@ static nd_status ba_dual(size_t n, size_t m1, size_t m2, double p, int directed,
     bitmat b;
     if (bitmat_new(&b, n, name, err)) return ND_ENOMEM;
     gsl_rng *r = make_rng(seed, err);
-    uint32_t *pool = malloc(2 * n * mmax * sizeof *pool), *targets = malloc(mmax * sizeof *targets);
+    uint32_t *pool = malloc(2 * (n + 1) * mmax * sizeof *pool), *targets = malloc(mmax * sizeof *targets);
     if (!r || !pool || !targets) {
         if (r) gsl_rng_free(r);
         free(pool), free(targets), free(b.bits);
         return nd_fail(err, ND_ENOMEM, "out of memory in %s", name);
     }
-    size_t n_pool = 0, m = gsl_rng_uniform(r) < p ? m1 : m2;
-    for (size_t a = 0; a < m; a++) targets[a] = (uint32_t)a;
-    for (size_t source = mmax; source < n; source++) {
+    size_t n_pool = 0, source, m;
+    if (m1 == m2) {
+        m = m1, source = m1;
+        for (size_t a = 0; a < m; a++) targets[a] = (uint32_t)a;
+    } else { /* star: centre 0 linked to 1..mmax, each edge end in the pool */
+        for (size_t a = 1; a <= mmax && a < n; a++) {
+            bm_link(&b, 0, a, directed, 1);
+            pool[n_pool++] = 0, pool[n_pool++] = (uint32_t)a;
+        }
+        source = mmax + 1;
+        m = gsl_rng_uniform(r) < p ? m1 : m2;
+        random_subset(r, pool, n_pool, m, targets);
+    }
+    for (; source < n; source++) {
         for (size_t a = 0; a < m; a++) bm_link(&b, source, targets[a], directed, 1);
         for (size_t a = 0; a < m; a++) pool[n_pool++] = targets[a];
         for (size_t a = 0; a < m; a++) pool[n_pool++] = (uint32_t)source;
-        m = gsl_rng_uniform(r) < p ? m1 : m2;
+        m = m1 == m2 ? m1 : (gsl_rng_uniform(r) < p ? m1 : m2);
         random_subset(r, pool, n_pool, m, targets);
     }
     gsl_rng_free(r);

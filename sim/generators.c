@@ -46,6 +46,12 @@ nd_status nd_section_input(const double *values, const double *durations, size_t
     return ND_OK;
 }
 
+nd_status nd_period_input(const double *values, const double *durations, size_t n, double dt,
+                          double **out, size_t *len, nd_error *err)
+{
+    return nd_section_input(values, durations, n, dt, out, len, err);
+}
+
 nd_status nd_constant_current(const double *values, const double *durations, size_t n, double dt,
                               double **out, size_t *len, nd_error *err)
 {

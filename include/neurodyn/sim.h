@@ -230,6 +230,8 @@ double nd_cv(const double *isi, size_t n);
 /* section_input / period_input: values[k] for durations[k] ms, one after another. */
 nd_status nd_section_input(const double *values, const double *durations, size_t n, double dt,
                            double **out, size_t *len, nd_error *err);
+nd_status nd_period_input(const double *values, const double *durations, size_t n, double dt,
+                          double **out, size_t *len, nd_error *err);
 /* constant_current: the same as section_input (BrainPy constant_input's (I, duration) pairs). */
 nd_status nd_constant_current(const double *values, const double *durations, size_t n,
                               double dt, double **out, size_t *len, nd_error *err);
