@@ -30,6 +30,11 @@ double *group_row(nd_group *g, const char *name, int *par, nd_error *err)
         if (k >= 0) return *par = k, g->P + (size_t)k * g->n;
     }
     if (strcmp(name, "t_last_spike") == 0) return g->t_last;
+    if (strcmp(name, "spike") == 0) {
+        nd_fail(err, ND_EINVAL, "'spike' of group '%s' holds flags, not values: monitor \"%s.spike\" or read "
+                "nd_group_spikes", g->name, g->name);
+        return NULL;
+    }
     char list[700];
     size_t used = 0;
     list[0] = '\0';
@@ -151,8 +156,8 @@ static void step_neuron_by_neuron(nd_group *g, double t, double h)
             erk_neuron(g->model, g->method->tableau, t, h, x, p, y, k);
         } else {
             nd_stepper_reset(g->stepper);
-            /* a non-finite result leaves x unchanged; the monitors show it */
-            nd_stepper_apply(g->stepper, t, h, x, NULL, NULL);
+            /* a non-finite result leaves x unchanged; the scan after the step reports it */
+            if (nd_stepper_apply(g->stepper, t, h, x, NULL, NULL)) x[0] = NAN;
         }
         scatter_x(g, i, x);
     }
@@ -276,16 +281,36 @@ static void poisson_step(nd_group *g, long step, double h)
     g->spike_count += count;
 }
 
-void group_update(nd_group *g, long step, double t, double h)
+/* The first non-finite state after a step, reported with the time, neuron and variable
+ * (DESIGN: a RHS that produces NaN or Inf stops the computation and says where). */
+static nd_status check_finite(const nd_group *g, double t, double h, nd_error *err)
+{
+    for (size_t v = 0; v < g->nv; v++) {
+        const double *row = g->X + v * g->n;
+        double sum = 0.0; /* one cheap pass; NaN or Inf anywhere makes the sum non-finite */
+#pragma omp simd reduction(+ : sum)
+        for (size_t i = 0; i < g->n; i++) sum += row[i] * 0.0;
+        if (sum == 0.0) continue;
+        for (size_t i = 0; i < g->n; i++)
+            if (!isfinite(row[i]))
+                return nd_fail(err, ND_ENONFINITE, "group '%s': %s of neuron %zu became %g in the step from t = %g to %g",
+                               g->name, g->model->var_names[v], i, row[i], t, t + h);
+    }
+    return ND_OK;
+}
+
+nd_status group_update(nd_group *g, long step, double t, double h, nd_error *err)
 {
     switch (g->kind) {
-    case GROUP_POISSON: poisson_step(g, step, h); return;
-    case GROUP_LIF_EXP: lif_exp_step(g, t, h); return;
+    case GROUP_POISSON: poisson_step(g, step, h); return ND_OK;
+    case GROUP_LIF_EXP: lif_exp_step(g, t, h); return ND_OK;
     case GROUP_MODEL: break;
     }
     if (g->detect) memcpy(g->prev, g->X + (size_t)g->spike_var * g->n, g->n * sizeof(double));
     integrate(g, t, h);
+    if (check_finite(g, t, h, err)) return ND_ENONFINITE;
     if (g->detect) spikes_after_step(g, t, h);
+    return ND_OK;
 }
 
 void group_reset(nd_group *g)

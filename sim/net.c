@@ -350,7 +350,10 @@ static nd_status one_step(nd_net *net, nd_error *err)
         case ND_PHASE_GROUPS:
             for (size_t k = 0; k < net->n_groups; k++) {
                 nd_group *g = net->groups[k];
-                if (step % g->period == 0) group_update(g, step, t, (double)g->period * net->dt);
+                if (step % g->period == 0 && group_update(g, step, t, (double)g->period * net->dt, err)) {
+                    net->step++; /* the failed step happened: its state is what the message describes */
+                    return ND_ENONFINITE;
+                }
             }
             break;
         case ND_PHASE_MONITORS:

@@ -112,7 +112,7 @@ struct nd_net {
 };
 
 /* group.c */
-void group_update(nd_group *g, long step, double t, double h);
+nd_status group_update(nd_group *g, long step, double t, double h, nd_error *err);
 void group_reset(nd_group *g);
 void group_free(nd_group *g);
 /* The row of a variable or parameter; is_par/par say which parameter (or -1). */

@@ -646,3 +646,18 @@ Test(sim, raster_plot_files)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_expect_eq(system(cmd), 0);
 }
+
+/* A state that blows up stops the run and says where (DESIGN: errors and bad input). */
+Test(sim, non_finite_state_stops_the_run)
+{
+    nd_net *net = new_net(1.0);
+    nd_group *g;
+    cr_assert_eq(nd_net_add_izhikevich(net, "Z", 4, "euler", &g, &err), ND_OK);
+    double *v = nd_group_array(g, "v", &err);
+    v[2] = 1e200; /* 0.04 v^2 overflows */
+    cr_expect_eq(nd_net_run(net, 10.0, &err), ND_ENONFINITE);
+    cr_expect(strstr(err.msg, "'Z'") && strstr(err.msg, "neuron 2") && strstr(err.msg, "t = 0"), "%s", err.msg);
+    cr_expect_null(nd_group_array(g, "spike", &err));
+    cr_expect(strstr(err.msg, "nd_group_spikes"), "%s", err.msg);
+    nd_net_free(net);
+}

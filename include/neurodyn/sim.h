@@ -78,6 +78,8 @@ nd_status nd_net_add_callback(nd_net *net, nd_step_fn fn, void *ctx, long period
  * one gets spike detection from nd_group_set_threshold. The input parameter (the one synapses
  * and inputs add to) is the first of I, Iext, I_ext, Iapp the model has, or set with
  * nd_group_set_input. */
+/* method NULL: "rk4". A state that becomes NaN or Inf stops the run with ND_ENONFINITE, naming
+ * the group, variable, neuron and time. */
 nd_status nd_net_add_group(nd_net *net, const char *name, const nd_model *model, size_t n,
                            const char *method, nd_group **out, nd_error *err);
 
