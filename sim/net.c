@@ -192,35 +192,67 @@ static void run_inputs(nd_net *net, long step, double t)
 }
 
 /* ---- monitors ------------------------------------------------------------------------------- */
+/* "PROJ.g" (and "PROJ.h" of a dual-exponential synapse): a projection's conductance row. */
+static const double *proj_row(nd_net *net, const char *target, size_t *n, nd_error *err)
+{
+    const char *dot = strchr(target, '.');
+    for (size_t k = 0; dot && k < net->n_projs; k++) {
+        nd_proj *p = net->projs[k];
+        if (strlen(p->name) != (size_t)(dot - target) || strncmp(p->name, target, (size_t)(dot - target)) != 0) continue;
+        const double *row = nd_proj_g(p, n);
+        if (strcmp(dot + 1, "g") == 0) return row;
+        if (strcmp(dot + 1, "h") == 0 && p->h) return *n = p->post->n, p->h;
+        nd_fail(err, ND_EINVAL, "projection '%s' has no variable '%s' (names: g%s)", p->name, dot + 1, p->h ? ", h" : "");
+        return NULL;
+    }
+    return NULL;
+}
+
+/* What a monitor reads: a group's row, a group's spike flags (row NULL) or a projection's row;
+ * *n is the size of the source. */
+static nd_status monitor_source(nd_net *net, const char *target, nd_monitor *m, size_t *n, nd_error *err)
+{
+    const char *field;
+    nd_group *g = net_find_group(net, target, &field, NULL);
+    if (!g) {
+        nd_error perr = {0};
+        if ((m->row = proj_row(net, target, n, &perr))) return ND_OK;
+        if (perr.code) return err ? (*err = perr, perr.code) : perr.code;
+        net_find_group(net, target, &field, err); /* the message lists the groups */
+        return ND_EINVAL;
+    }
+    m->g = g, *n = g->n;
+    int par;
+    if (strcmp(field, "spike") == 0) return ND_OK;
+    return (m->row = group_row(g, field, &par, err)) ? ND_OK : ND_EINVAL;
+}
+
 nd_status nd_net_add_monitor(nd_net *net, const char *target, const size_t *idx, size_t n_idx,
                              long period, nd_monitor **out, nd_error *err)
 {
     if (out) *out = NULL;
     if (!net) return nd_fail(err, ND_EINVAL, "nd_net_add_monitor: no network");
     if (period < 1) return nd_fail(err, ND_EINVAL, "monitor '%s': period %ld must be >= 1", target ? target : "", period);
-    const char *field;
-    nd_group *g = net_find_group(net, target, &field, err);
-    if (!g) return ND_EINVAL;
     nd_monitor *m = calloc(1, sizeof *m);
-    if (!m) return nd_fail(err, ND_EINVAL, "out of memory for monitor '%s'", target);
-    snprintf(m->target, sizeof m->target, "%s", target);
-    m->g = g, m->period = period;
-    int par;
-    if (strcmp(field, "spike") != 0 && !(m->row = group_row(g, field, &par, err))) {
+    if (!m) return nd_fail(err, ND_ENOMEM, "out of memory for monitor '%s'", target ? target : "");
+    size_t n = 0;
+    if (monitor_source(net, target, m, &n, err)) {
         monitor_free(m);
         return ND_EINVAL;
     }
-    m->cols = idx ? n_idx : g->n;
+    snprintf(m->target, sizeof m->target, "%s", target);
+    m->period = period;
+    m->cols = idx ? n_idx : n;
     m->idx = malloc((m->cols ? m->cols : 1) * sizeof *m->idx);
-    m->want = calloc(g->n, 1);
+    m->want = calloc(n, 1);
     if (!m->idx || !m->want) {
         monitor_free(m);
         return nd_fail(err, ND_ENOMEM, "out of memory for monitor '%s'", target);
     }
     for (size_t c = 0; c < m->cols; c++) {
         m->idx[c] = idx ? idx[c] : c;
-        if (m->idx[c] >= g->n) {
-            nd_fail(err, ND_EINVAL, "monitor '%s': index %zu is outside the group of %zu neurons", target, m->idx[c], g->n);
+        if (m->idx[c] >= n) {
+            nd_fail(err, ND_EINVAL, "monitor '%s': index %zu is outside the %zu values", target, m->idx[c], n);
             monitor_free(m);
             return ND_EINVAL;
         }

@@ -125,10 +125,17 @@ Test(sim, exponential_synapse_decays_exactly)
 {
     trace tr = {0};
     nd_net *net = one_spike_net(nd_syn_exp(5.0, 0.6), &tr);
+    nd_monitor *m, *bad;
+    cr_assert_eq(nd_net_add_monitor(net, "syn.g", NULL, 0, 1, &m, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(nd_net_add_monitor(net, "syn.q", NULL, 0, 1, &bad, &err), ND_EINVAL);
+    cr_expect_null(bad);
+    cr_expect(strstr(err.msg, "'q'") && strstr(err.msg, "names: g"), "%s", err.msg);
     cr_assert_eq(nd_net_run(net, 3.0, &err), ND_OK, "%s", err.msg);
     cr_expect_eq(tr.g[0], 0.0);
     for (int k = 1; k < tr.n; k++)
         cr_expect(fabs(tr.g[k] - 0.6 * exp(-(k - 1) * 0.1 / 5.0)) < 1e-14, "step %d: %g", k, tr.g[k]);
+    cr_assert_eq(nd_monitor_rows(m), 30);
+    for (int k = 0; k < 30; k++) cr_expect_eq(nd_monitor_data(m)[k], tr.g[k], "the monitor sees what the callback sees");
     nd_net_free(net);
 }
 

@@ -195,8 +195,9 @@ nd_input nd_input_func(const char *target, double (*func)(double, void *), void 
 nd_status nd_net_add_input(nd_net *net, const nd_input *in, nd_error *err);
 
 /* ---- monitors -------------------------------------------------------------------------------- */
-/* Records "GROUP.NAME" at neurons idx[0..n_idx) (NULL: all) every `period` steps. A monitor on
- * "GROUP.spike" records spike events (time, neuron) instead of a matrix. */
+/* Records "GROUP.NAME" (or a projection's conductance "PROJ.g", and "PROJ.h" of a
+ * dual-exponential synapse) at indices idx[0..n_idx) (NULL: all) every `period` steps. A
+ * monitor on "GROUP.spike" records spike events (time, neuron) instead of a matrix. */
 nd_status nd_net_add_monitor(nd_net *net, const char *target, const size_t *idx, size_t n_idx,
                              long period, nd_monitor **out, nd_error *err);
 size_t nd_monitor_rows(const nd_monitor *m);   /* records so far */
