@@ -355,38 +355,60 @@ nd_status nd_conn_gaussian_prob(size_t rows, size_t cols, double sigma, int norm
     return finish(&e, n, n, c, err);
 }
 
-/* Deterministic weight rule shared by GaussianWeight and DOG (BrainPy 2.0 connect): pairs with
- * |w| >= w_min are kept with their weight. */
+/* Squared distance for the weighted connectors (BrainPy 1.x GaussianWeight / DOG): grid
+ * positions (row, col), divided by (rows - 1, cols - 1) when normalize is set so that the grid
+ * spans [0, 1] on each axis (an axis of size 1 sits at 1); periodic wraps the integer
+ * distance before that scaling (a neurodyn extension, not in BrainPy's weighted connectors). */
+static double weight_dist2(size_t i, size_t j, size_t rows, size_t cols, int normalize, int periodic)
+{
+    double dr = fabs((double)(i / cols) - (double)(j / cols));
+    double dc = fabs((double)(i % cols) - (double)(j % cols));
+    if (periodic) {
+        if (dr > rows / 2.0) dr = (double)rows - dr;
+        if (dc > cols / 2.0) dc = (double)cols - dc;
+    }
+    if (normalize) {
+        dr = rows > 1 ? dr / (double)(rows - 1) : 0.0;
+        dc = cols > 1 ? dc / (double)(cols - 1) : 0.0;
+    }
+    return dr * dr + dc * dc;
+}
+
+/* Deterministic weights shared by GaussianWeight and DOG: pairs with |w| > w_min are kept
+ * with their weight (BrainPy's strict comparison). */
 static nd_status weighted_grid(size_t rows, size_t cols, const double *sig, const double *wmax,
-                               int terms, double w_min, int include_self, int periodic,
-                               nd_conn *c, nd_error *err)
+                               int terms, double w_min, int normalize, int include_self,
+                               int periodic, nd_conn *c, nd_error *err)
 {
     size_t n = rows * cols;
     edges e = {.weighted = 1};
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
             if (!include_self && i == j) continue;
-            double d2 = grid_dist2(i, j, rows, cols, periodic), w = 0.0;
+            double d2 = weight_dist2(i, j, rows, cols, normalize, periodic), w = 0.0;
             for (int t = 0; t < terms; t++) w += wmax[t] * exp(-d2 / (2.0 * sig[t] * sig[t]));
-            if (fabs(w) >= w_min && edges_push(&e, i, j, w, err)) return edges_free(&e), ND_ENOMEM;
+            if (fabs(w) > w_min && edges_push(&e, i, j, w, err)) return edges_free(&e), ND_ENOMEM;
         }
     return finish(&e, n, n, c, err);
 }
 
+/* GaussianWeight (BrainPy): w = w_max exp(-d^2 / (2 sigma^2)); default w_min = 0.01 w_max. */
 nd_status nd_conn_gaussian_weight(size_t rows, size_t cols, double sigma, double w_max,
-                                  double w_min, int include_self, int periodic, nd_conn *c,
-                                  nd_error *err)
+                                  double w_min, int normalize, int include_self, int periodic,
+                                  nd_conn *c, nd_error *err)
 {
     if (check_grid(rows, cols, sigma, "GaussianWeight", err)) return ND_EINVAL;
     if (!isfinite(w_max)) return nd_fail(err, ND_EINVAL, "GaussianWeight w_max = %g is not finite", w_max);
     double sig[1] = {sigma}, wm[1] = {w_max};
     if (w_min < 0.0) w_min = fabs(w_max) * 0.01;
-    return weighted_grid(rows, cols, sig, wm, 1, w_min, include_self, periodic, c, err);
+    return weighted_grid(rows, cols, sig, wm, 1, w_min, normalize, include_self, periodic, c, err);
 }
 
+/* DOG (BrainPy): w = w_p exp(-d^2/(2 s_p^2)) - w_n exp(-d^2/(2 s_n^2)); default
+ * w_min = 0.01 |w_p - w_n|. */
 nd_status nd_conn_dog(size_t rows, size_t cols, double sigma_p, double sigma_n, double w_p,
-                      double w_n, double w_min, int include_self, int periodic, nd_conn *c,
-                      nd_error *err)
+                      double w_n, double w_min, int normalize, int include_self, int periodic,
+                      nd_conn *c, nd_error *err)
 {
     if (check_grid(rows, cols, sigma_p, "DOG (sigma_p)", err) ||
         check_grid(rows, cols, sigma_n, "DOG (sigma_n)", err))
@@ -394,8 +416,8 @@ nd_status nd_conn_dog(size_t rows, size_t cols, double sigma_p, double sigma_n, 
     if (!isfinite(w_p) || !isfinite(w_n))
         return nd_fail(err, ND_EINVAL, "DOG weights w_p = %g, w_n = %g must be finite", w_p, w_n);
     double sig[2] = {sigma_p, sigma_n}, wm[2] = {w_p, -w_n};
-    if (w_min < 0.0) w_min = fmax(fabs(w_p), fabs(w_n)) * 0.01;
-    return weighted_grid(rows, cols, sig, wm, 2, w_min, include_self, periodic, c, err);
+    if (w_min < 0.0) w_min = fabs(w_p - w_n) * 0.01;
+    return weighted_grid(rows, cols, sig, wm, 2, w_min, normalize, include_self, periodic, c, err);
 }
 
 /* ---- graph models on a dense bit matrix (BrainPy builds them on a bool matrix too) ------- */

@@ -189,22 +189,38 @@ Test(connect, gaussian_prob_matches_its_expected_count)
 Test(connect, gaussian_weight_and_dog_weights)
 {
     nd_conn c;
-    cr_assert_eq(nd_conn_gaussian_weight(7, 7, 1.0, 2.0, 0.1, 1, 0, &c, &err), ND_OK, "%s", err.msg);
+    /* grid units: w = 2 exp(-d^2 / 2) kept where w > 0.1 */
+    cr_assert_eq(nd_conn_gaussian_weight(7, 7, 1.0, 2.0, 0.1, 0, 1, 0, &c, &err), ND_OK, "%s", err.msg);
     cr_assert_not_null(c.weights);
+    size_t expected = 0;
+    for (size_t i = 0; i < 49; i++)
+        for (size_t j = 0; j < 49; j++) {
+            double dr = (double)(i / 7) - (double)(j / 7), dc = (double)(i % 7) - (double)(j % 7);
+            expected += 2.0 * exp(-(dr * dr + dc * dc) / 2.0) > 0.1;
+        }
+    cr_expect_eq(c.n_syn, expected);
     for (size_t s = 0; s < c.n_syn; s++) {
         size_t i = c.pre_ids[s], j = c.post_ids[s];
         double dr = (double)(i / 7) - (double)(j / 7), dc = (double)(i % 7) - (double)(j % 7);
         double w = 2.0 * exp(-(dr * dr + dc * dc) / 2.0);
-        cr_expect(fabs(c.weights[s] - w) < 1e-15 && w >= 0.1, "w(%zu,%zu) = %g vs %g", i, j, c.weights[s], w);
+        cr_expect(fabs(c.weights[s] - w) < 1e-15 && w > 0.1, "w(%zu,%zu) = %g vs %g", i, j, c.weights[s], w);
     }
     expect_symmetric(&c);
     nd_conn_free(&c);
+    /* BrainPy's normalised positions: a 5 x 5 grid spans [0, 1], neighbours are 0.25 apart;
+       the default w_min = 0.01 w_max keeps everything within sqrt(2 ln 100) sigma = 0.96 */
+    cr_assert_eq(nd_conn_gaussian_weight(5, 5, 0.3, 1.0, -1, 1, 0, 0, &c, &err), ND_OK);
+    cr_expect(fabs(c.weights[0] - exp(-0.0625 / (2 * 0.09))) < 1e-15, "(0,0) -> (0,1): %g", c.weights[0]);
+    cr_expect(!has(&c, 0, 24), "opposite corners are sqrt(2) apart: below w_min");
+    cr_expect_eq(count_self(&c), 0);
+    nd_conn_free(&c);
     /* DOG at d = 0 is w_p - w_n; its sign changes with distance (Mexican hat) */
-    cr_assert_eq(nd_conn_dog(9, 9, 1.0, 3.0, 1.0, 0.5, 0.01, 1, 0, &c, &err), ND_OK);
+    cr_assert_eq(nd_conn_dog(9, 9, 1.0, 3.0, 1.0, 0.5, 0.01, 0, 1, 0, &c, &err), ND_OK);
     int pos = 0, neg = 0;
     for (size_t s = 0; s < c.n_syn; s++) {
         if (c.pre_ids[s] == c.post_ids[s]) cr_expect(fabs(c.weights[s] - 0.5) < 1e-15);
         pos |= c.weights[s] > 0, neg |= c.weights[s] < 0;
+        cr_expect_gt(fabs(c.weights[s]), 0.01);
     }
     cr_expect(pos && neg, "a difference of Gaussians has both signs");
     nd_conn_free(&c);

@@ -69,16 +69,17 @@ nd_status nd_conn_fixed_post_num(size_t n_pre, size_t n_post, size_t num, int in
 nd_status nd_conn_gaussian_prob(size_t rows, size_t cols, double sigma, int normalize,
                                 int include_self, int periodic, uint64_t seed, nd_conn *c,
                                 nd_error *err);
-/* Deterministic weights w = w_max exp(-d^2 / (2 sigma^2)), kept where w >= w_min
- * (w_min < 0: w_max / 100). */
+/* Deterministic weights w = w_max exp(-d^2 / (2 sigma^2)), kept where w > w_min (w_min < 0:
+ * w_max / 100). With normalize the grid positions are scaled to [0, 1] on each axis (BrainPy's
+ * default), else d is in grid units. */
 nd_status nd_conn_gaussian_weight(size_t rows, size_t cols, double sigma, double w_max,
-                                  double w_min, int include_self, int periodic, nd_conn *c,
-                                  nd_error *err);
+                                  double w_min, int normalize, int include_self, int periodic,
+                                  nd_conn *c, nd_error *err);
 /* Difference of Gaussians w = w_p exp(-d^2/(2 s_p^2)) - w_n exp(-d^2/(2 s_n^2)), kept where
- * |w| >= w_min (w_min < 0: max(|w_p|, |w_n|) / 100). */
+ * |w| > w_min (w_min < 0: |w_p - w_n| / 100); positions as for GaussianWeight. */
 nd_status nd_conn_dog(size_t rows, size_t cols, double sigma_p, double sigma_n, double w_p,
-                      double w_n, double w_min, int include_self, int periodic, nd_conn *c,
-                      nd_error *err);
+                      double w_n, double w_min, int normalize, int include_self, int periodic,
+                      nd_conn *c, nd_error *err);
 /* Watts–Strogatz ring of n nodes, k nearest neighbours (k/2 on each side), each edge rewired
  * with probability p. Undirected graphs are stored as both directions. */
 nd_status nd_conn_small_world(size_t n, size_t k, double p, int directed, int include_self,
