@@ -494,11 +494,15 @@ nd_status nd_conn_small_world(size_t n, size_t k, double p, int directed, int in
             size_t v = (u + j) % n;
             for (int pass = 0; pass < (directed ? 2 : 1); pass++) {
                 if (gsl_rng_uniform(r) >= p) continue;
-                size_t m = 0; /* candidates: not linked (row u, or column u for the in-edge) */
-                for (size_t w = 0; w < n; w++)
-                    if (!(pass ? bm_get(&b, w, u) : bm_get(&b, u, w)) && (include_self || w != u))
-                        free_nodes[m++] = (uint32_t)w;
-                if (m == 0) continue;
+                /* candidates: nodes not linked (row u, or column u for the in-edge); BrainPy
+                   skips the rewiring when at most one node, u itself included, is unlinked */
+                size_t m = 0, unlinked = 0;
+                for (size_t w = 0; w < n; w++) {
+                    if (pass ? bm_get(&b, w, u) : bm_get(&b, u, w)) continue;
+                    unlinked++;
+                    if (include_self || w != u) free_nodes[m++] = (uint32_t)w;
+                }
+                if (unlinked <= 1 || m == 0) continue;
                 size_t w = free_nodes[gsl_rng_uniform_int(r, m)];
                 if (!directed) bm_link(&b, u, v, 0, 0), bm_link(&b, u, w, 0, 1);
                 else if (pass == 0) bm_set(&b, u, v, 0), bm_set(&b, u, w, 1);
