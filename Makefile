@@ -14,7 +14,7 @@ LIBS     := -lklu -lamd -lcolamd -lbtf -lsuitesparseconfig -lnlopt -lgsl -lgslcb
 LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
 STAMP   := build/.deps-ok
-MODULES := core models integrators analysis plots
+MODULES := core models integrators analysis plots sim
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_SRC := $(wildcard cli/*.c)

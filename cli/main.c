@@ -18,6 +18,7 @@ static const struct {
     {"bifurcation2", cmd_bifurcation2, "fold and Hopf curves in two parameters: BT, CP, ZH, GH, HH"},
     {"fast-slow", cmd_fast_slow, "fast subsystem against a slow variable, trajectory overlay, burster class"},
     {"report", cmd_report, "the main job: every analysis the model allows, figures, summary.json, index.html"},
+    {"coba", cmd_coba, "the E/I balanced COBA network of 4000 LIF neurons (BrainPy's parameters)"},
 };
 
 static void usage(FILE *f)

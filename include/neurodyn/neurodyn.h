@@ -14,5 +14,7 @@
 #include "codim2.h"
 #include "cycles.h"
 #include "fastslow.h"
+#include "connect.h"
+#include "sim.h"
 
 #endif

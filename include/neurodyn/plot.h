@@ -7,6 +7,8 @@
 #ifndef NEURODYN_PLOT_H
 #define NEURODYN_PLOT_H
 
+#include <stddef.h>
+
 #include "error.h"
 #include "codim2.h"
 #include "fastslow.h"
@@ -125,6 +127,20 @@ nd_plot_status nd_plot_codim2(const nd_codim2_diagram *d, const double *at, int 
  * as nd_plot_phase_plane draws it. */
 nd_status nd_write_phase_portrait(const nd_phase_portrait *pp, const char *dir, nd_error *err);
 nd_plot_status nd_plot_phase_portrait(const nd_phase_portrait *pp, const char *dir, const char *out, nd_error *err);
+
+/* A raster plot of spike events (one dot per spike, groups stacked and coloured) above the
+ * population firing rate of each group in bins of `bin` ms (plots/raster.c). The data go to
+ * OUT_STEM_spikes.tsv (t, neuron, group) and OUT_STEM_rate.tsv (t, one rate column per group,
+ * Hz with t in ms), the script to OUT_STEM.gp. */
+typedef struct nd_raster_group {
+    const char *name;
+    const double *times;   /* spike times */
+    const unsigned *ids;   /* neuron of each spike, 0..n_neurons-1 */
+    size_t n_spikes, n_neurons;
+} nd_raster_group;
+
+nd_plot_status nd_plot_raster(const nd_raster_group *groups, size_t n_groups, double t0, double t1,
+                              double bin, const char *title, const char *out, nd_error *err);
 
 /* Runs gnuplot on a script from the script's folder. */
 nd_plot_status nd_plot_render(const char *script, nd_error *err);

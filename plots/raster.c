@@ -1,0 +1,135 @@
+/* Raster plot with the population firing rate below it: two TSV files and an editable gnuplot
+ * script next to the output, rendered by extension (png, svg, pdf) as the other figures. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neurodyn/plot.h"
+
+static const char *extension_of(const char *path)
+{
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static const char *base_of(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* out without its extension, plus a suffix */
+static void stem_with(const char *out, const char *suffix, char *buf, size_t len)
+{
+    const char *ext = extension_of(out);
+    size_t stem = *ext ? (size_t)(ext - out - 1) : strlen(out);
+    snprintf(buf, len, "%.*s%s", (int)stem, out, suffix);
+}
+
+static const char *raster_terminal(const char *out)
+{
+    const char *ext = extension_of(out);
+    if (strcmp(ext, "png") == 0) return "set terminal pngcairo size 1100,800 enhanced font 'Sans,11'";
+    if (strcmp(ext, "svg") == 0) return "set terminal svg size 1100,800 enhanced font 'Sans,11' background rgb 'white'";
+    if (strcmp(ext, "pdf") == 0) return "set terminal pdfcairo size 7.5in,5.5in enhanced font 'Sans,9'";
+    return NULL;
+}
+
+static nd_status write_spikes(const char *path, const nd_raster_group *g, size_t ng, nd_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return nd_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
+    fprintf(f, "t\tneuron\tgroup\n");
+    size_t offset = 0; /* groups are stacked: group k's neurons follow group k-1's */
+    for (size_t k = 0; k < ng; k++) {
+        for (size_t s = 0; s < g[k].n_spikes; s++)
+            fprintf(f, "%.10g\t%zu\t%zu\n", g[k].times[s], offset + g[k].ids[s], k);
+        offset += g[k].n_neurons;
+    }
+    return fclose(f) == 0 ? ND_OK : nd_fail(err, ND_EIO, "writing '%s' failed", path);
+}
+
+/* Population rate of each group in bins of `bin` ms: spikes / (neurons * bin) * 1000 Hz. */
+static nd_status write_rates(const char *path, const nd_raster_group *g, size_t ng, double t0, double t1,
+                             double bin, nd_error *err)
+{
+    size_t nb = (size_t)ceil((t1 - t0) / bin);
+    double *counts = calloc(nb * ng + 1, sizeof *counts);
+    if (!counts) return nd_fail(err, ND_ENOMEM, "out of memory for %zu rate bins", nb);
+    for (size_t k = 0; k < ng; k++)
+        for (size_t s = 0; s < g[k].n_spikes; s++) {
+            double b = floor((g[k].times[s] - t0) / bin);
+            if (b >= 0 && b < (double)nb) counts[(size_t)b * ng + k] += 1.0;
+        }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        free(counts);
+        return nd_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
+    }
+    fprintf(f, "t");
+    for (size_t k = 0; k < ng; k++) fprintf(f, "\trate_%s", g[k].name);
+    fputc('\n', f);
+    for (size_t b = 0; b < nb; b++) {
+        fprintf(f, "%.10g", t0 + ((double)b + 0.5) * bin);
+        for (size_t k = 0; k < ng; k++)
+            fprintf(f, "\t%.10g", counts[b * ng + k] / ((double)g[k].n_neurons * bin) * 1000.0);
+        fputc('\n', f);
+    }
+    free(counts);
+    return fclose(f) == 0 ? ND_OK : nd_fail(err, ND_EIO, "writing '%s' failed", path);
+}
+
+static nd_status write_script(const char *script, const char *out, const char *spikes, const char *rates,
+                              const nd_raster_group *g, size_t ng, double t0, double t1, const char *title,
+                              nd_error *err)
+{
+    FILE *f = fopen(script, "w");
+    if (!f) return nd_fail(err, ND_EIO, "cannot write '%s': %s", script, strerror(errno));
+    size_t total = 0;
+    for (size_t k = 0; k < ng; k++) total += g[k].n_neurons;
+    fprintf(f, "# neurodyn raster plot; edit freely and re-run: gnuplot %s\n", base_of(script));
+    fprintf(f, "%s\nset output '%s'\n", raster_terminal(out), base_of(out));
+    fprintf(f, "set datafile separator tab\nspikes = '%s'\nrates = '%s'\n", base_of(spikes), base_of(rates));
+    fprintf(f, "set multiplot layout 2,1 title '%s' noenhanced\n", title ? title : "raster");
+    fprintf(f, "set xrange [%.10g:%.10g]\nset yrange [-0.5:%zu.5]\nset key off\n", t0, t1, total);
+    fprintf(f, "set ylabel 'neuron'\nunset xlabel\nset lmargin 10\n");
+    fprintf(f, "set size 1,0.62\nset origin 0,0.36\n");
+    fprintf(f, "plot spikes using 1:2:($3+1) with dots lc variable\n");
+    fprintf(f, "set size 1,0.36\nset origin 0,0\nset autoscale y\nset yrange [0:*]\n");
+    fprintf(f, "set ylabel 'rate (Hz)'\nset xlabel 't (ms)'\nset key top right noenhanced\n");
+    fprintf(f, "plot ");
+    for (size_t k = 0; k < ng; k++)
+        fprintf(f, "rates using 1:%zu with lines lw 1.5 lc %zu title '%s'%s", k + 2, k + 1, g[k].name,
+                k + 1 < ng ? ", \\\n     " : "\n");
+    fprintf(f, "unset multiplot\n");
+    return fclose(f) == 0 ? ND_OK : nd_fail(err, ND_EIO, "writing '%s' failed", script);
+}
+
+nd_plot_status nd_plot_raster(const nd_raster_group *groups, size_t n_groups, double t0, double t1,
+                              double bin, const char *title, const char *out, nd_error *err)
+{
+    if (!out || !raster_terminal(out)) {
+        nd_fail(err, ND_EINVAL, "plot file '%s': use the extension .png, .svg or .pdf", out ? out : "(null)");
+        return ND_PLOT_FAILED;
+    }
+    if (!groups || n_groups == 0 || !(t1 > t0) || !(bin > 0.0)) {
+        nd_fail(err, ND_EINVAL, "raster plot needs groups, t1 > t0 (%g, %g) and bin > 0 (%g)", t0, t1, bin);
+        return ND_PLOT_FAILED;
+    }
+    for (size_t k = 0; k < n_groups; k++)
+        if (groups[k].n_neurons == 0 || (groups[k].n_spikes && (!groups[k].times || !groups[k].ids))) {
+            nd_fail(err, ND_EINVAL, "raster group %zu ('%s') has no neurons or no spike arrays", k,
+                    groups[k].name ? groups[k].name : "");
+            return ND_PLOT_FAILED;
+        }
+    char spikes[4096], rates[4096], script[4096];
+    stem_with(out, "_spikes.tsv", spikes, sizeof spikes);
+    stem_with(out, "_rate.tsv", rates, sizeof rates);
+    stem_with(out, ".gp", script, sizeof script);
+    if (write_spikes(spikes, groups, n_groups, err) || write_rates(rates, groups, n_groups, t0, t1, bin, err) ||
+        write_script(script, out, spikes, rates, groups, n_groups, t0, t1, title, err))
+        return ND_PLOT_FAILED;
+    return nd_plot_render(script, err);
+}
