@@ -31,9 +31,9 @@ static void stem_with(const char *out, const char *suffix, char *buf, size_t len
 static const char *raster_terminal(const char *out)
 {
     const char *ext = extension_of(out);
-    if (strcmp(ext, "png") == 0) return "set terminal pngcairo size 1100,800 enhanced font 'Sans,11'";
-    if (strcmp(ext, "svg") == 0) return "set terminal svg size 1100,800 enhanced font 'Sans,11' background rgb 'white'";
-    if (strcmp(ext, "pdf") == 0) return "set terminal pdfcairo size 7.5in,5.5in enhanced font 'Sans,9'";
+    if (strcmp(ext, "png") == 0) return "set terminal pngcairo size 800,600 enhanced font 'Sans,10'";
+    if (strcmp(ext, "svg") == 0) return "set terminal svg size 800,600 enhanced font 'Sans,10' background rgb 'white'";
+    if (strcmp(ext, "pdf") == 0) return "set terminal pdfcairo size 6in,4.5in enhanced font 'Sans,9'";
     return NULL;
 }
 

@@ -17,6 +17,9 @@ run report fitzhugh_nagumo --outdir "$out/fhn"
 run report hindmarsh_rose --outdir "$out/hr"
 # FitzHugh–Rinzel (I = 0.3125: elliptic bursting), a second burster class (subHopf/fold cycle)
 run report fitzhugh_rinzel --outdir "$out/fhr"
+# a spiking network of the validated LIF model: raster plot and population rate
+mkdir -p "$out/coba"
+run coba --t1 200 --plot "$out/coba/raster.png" --json > "$out/coba/coba.json"
 
 cat > "$out/index.html" <<'HTML'
 <!DOCTYPE html>
@@ -27,6 +30,7 @@ cat > "$out/index.html" <<'HTML'
 <li><a href="fhn/index.html">FitzHugh–Nagumo</a> (fhn/summary.json)</li>
 <li><a href="hr/index.html">Hindmarsh–Rose</a> (hr/summary.json)</li>
 <li><a href="fhr/index.html">FitzHugh–Rinzel</a> (fhr/summary.json)</li>
+<li>COBA network: <a href="coba/raster.png">raster and rate</a> (coba/coba.json)</li>
 </ul>
 </body></html>
 HTML
