@@ -88,14 +88,14 @@ static void script_path(const char *out, char *buf, size_t len)
 
 nd_plot_status nd_plot_render(const char *script, nd_error *err)
 {
-    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
-        fprintf(stderr, "neurodyn: warning: gnuplot not found; the figure was not rendered. "
-                        "Install gnuplot (apt-get install gnuplot-nox) and run: cd '%s/..' && gnuplot '%s'\n",
-                script, script);
-        return ND_PLOT_NO_GNUPLOT;
-    }
     char dir[PATH_MAX], cmd[2 * PATH_MAX + 64];
     dir_name(script, dir, sizeof dir);
+    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "neurodyn: warning: gnuplot not found; the figure was not rendered. "
+                        "Install gnuplot (apt-get install gnuplot-nox) and run: cd '%s' && gnuplot '%s'\n",
+                dir, base_name(script));
+        return ND_PLOT_NO_GNUPLOT;
+    }
     snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot '%s' 2>&1", dir, base_name(script));
     FILE *p = popen(cmd, "r");
     if (!p) {
