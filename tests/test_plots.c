@@ -138,6 +138,16 @@ Test(plots, without_gnuplot_the_script_is_written_and_the_run_succeeds)
         fclose(f);
     }
     cr_expect(strstr(msg, "gnuplot not found"), "warning: %s", msg);
+    cr_expect(strstr(msg, "&& gnuplot 'f.gp'"), "the command to render it: %s", msg);
+    /* the main job too: every step's data and script, exit 0 */
+    snprintf(cmd, sizeof cmd, "PATH=\"$PWD/nobin\" '%s' report fhn --outdir rep", cli());
+    cr_expect_eq(sh("%s", cmd), 0);
+    const char *scripts[] = {"rep/phase_plane.gp", "rep/timeseries.gp", "rep/bifurcation.gp", "rep/bifurcation2.gp",
+                             "rep/summary.json", "rep/index.html"};
+    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, scripts[i]);
+        cr_expect_eq(stat(path, &st), 0, "%s was written", scripts[i]);
+    }
 }
 
 /* The first line of a data file, for its documented columns. */
