@@ -10,11 +10,11 @@ SANITIZE ?=
 WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -Iinclude -Imodels -I/usr/include/suitesparse -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 CFLAGS_ALL = -std=c11 $(OPT) $(NATIVE) -fopenmp-simd -fPIC $(WARN) $(SANITIZE) $(CFLAGS)
-LIBS     := -lklu -lamd -lcolamd -lbtf -lsuitesparseconfig -lnlopt -lgsl -lgslcblas -ljansson -ldl -lm
+LIBS     := -fopenmp -lklu -lamd -lcolamd -lbtf -lsuitesparseconfig -lnlopt -lgsl -lgslcblas -ljansson -ldl -lm
 LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
 STAMP   := build/.deps-ok
-MODULES := core models integrators analysis plots
+MODULES := core models integrators analysis plots gpu
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_SRC := $(wildcard cli/*.c)
@@ -56,6 +56,9 @@ $(STAMP): scripts/deps.sh
 $(BUILD)/obj/%.o: %.c | $(STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+# the ensemble's CPU path spreads blocks of trajectories over all cores
+$(BUILD)/obj/gpu/%.o: CFLAGS_ALL += -fopenmp
 
 $(STATIC): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

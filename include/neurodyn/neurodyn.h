@@ -14,5 +14,6 @@
 #include "codim2.h"
 #include "cycles.h"
 #include "fastslow.h"
+#include "ensemble.h"
 
 #endif
