@@ -66,5 +66,6 @@ int cmd_bifurcation(int argc, char **argv);
 int cmd_bifurcation2(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct {
     {"phase-plane", cmd_phase_plane, "nullclines, vector field, fixed points, trajectories, separatrices"},
     {"bifurcation", cmd_bifurcation, "equilibrium diagram in one parameter: LP, Hopf (with l1), BP"},
     {"bifurcation2", cmd_bifurcation2, "fold and Hopf curves in two parameters: BT, CP, ZH, GH, HH"},
+    {"sweep", cmd_sweep, "attractors over a parameter grid from one batched ensemble (CPU cores or GPU)"},
 };
 
 static void usage(FILE *f)

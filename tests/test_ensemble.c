@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "neurodyn/neurodyn.h"
 
@@ -492,4 +493,74 @@ Test(ensemble, device_cuda_without_a_device_is_a_clear_error)
     cr_expect_eq(r.device, ND_DEVICE_CPU);
     nd_ensemble_result_free(&r);
     free(P), free(X);
+}
+
+/* ---- neurodyn sweep ------------------------------------------------------------------------- */
+#include <jansson.h>
+#include <stdio.h>
+
+/* Runs `neurodyn ARGS` (ND_CLI, set by make test); stdout into out, returns the exit status. */
+static int run_cli(const char *args, char *out, size_t len)
+{
+    const char *cli = getenv("ND_CLI");
+    cr_assert_not_null(cli, "ND_CLI must name the neurodyn binary (make test sets it)");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>/dev/null", cli, args);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t got = fread(out, 1, len - 1, p);
+    out[got] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(ensemble, sweep_json_shape)
+{
+    static char out[1 << 18];
+    cr_assert_eq(run_cli("sweep fhn --par Iext=0:1:11 --t1 300 --device cpu --json", out, sizeof out), 0);
+    json_error_t je;
+    json_t *doc = json_loads(out, 0, &je);
+    cr_assert_not_null(doc, "not JSON: %s", je.text);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "model")), "fitzhugh_nagumo");
+    json_t *pars = json_object_get(doc, "parameters"), *pts = json_object_get(doc, "points");
+    cr_assert(json_is_array(pars) && json_array_size(pars) == 1);
+    cr_expect_str_eq(json_string_value(json_array_get(pars, 0)), "Iext");
+    cr_assert(json_is_array(pts) && json_array_size(pts) == 11, "%zu points", json_array_size(pts));
+    int oscillating = 0;
+    for (size_t i = 0; i < 11; i++) {
+        json_t *pt = json_array_get(pts, i);
+        cr_expect(fabs(json_number_value(json_object_get(pt, "Iext")) - 0.1 * (double)i) < 1e-12);
+        json_t *mx = json_object_get(pt, "max"), *mn = json_object_get(pt, "min"), *T = json_object_get(pt, "period");
+        cr_assert(json_is_object(mx) && json_is_object(mn) && json_object_get(mx, "V") && json_object_get(mn, "w"));
+        cr_assert(json_is_integer(json_object_get(pt, "events")));
+        cr_assert(json_is_null(T) || json_is_real(T));
+        if (json_is_real(T)) oscillating++;
+    }
+    /* BrainPy's FHN oscillates between its Hopf points (I ~ 0.33 .. 1.42): 0.4 .. 1.0 */
+    cr_expect(oscillating >= 6 && oscillating <= 8, "%d oscillating points", oscillating);
+    cr_expect(json_is_null(json_object_get(json_array_get(pts, 0), "period")), "I = 0 rests");
+    json_decref(doc);
+}
+
+Test(ensemble, sweep_tsv_columns_and_two_parameters)
+{
+    static char out[1 << 18];
+    cr_assert_eq(run_cli("sweep fhn --par Iext=0:1:4 --par a=0.6:0.8:3 --t1 100", out, sizeof out), 0);
+    char *line = strtok(out, "\n");
+    cr_assert_not_null(line);
+    cr_expect_str_eq(line, "Iext\ta\tmax_V\tmin_V\tmax_w\tmin_w\tperiod\tevents");
+    int rows = 0;
+    while ((line = strtok(NULL, "\n"))) {
+        int cols = 1;
+        for (const char *c = line; *c; c++) cols += *c == '\t';
+        cr_expect_eq(cols, 8, "row %d: %s", rows, line);
+        rows++;
+    }
+    cr_expect_eq(rows, 12);
+    /* bad usage: exit 2; --device cuda without a device: exit 1 */
+    cr_expect_eq(run_cli("sweep fhn --par nope=0:1:4", out, sizeof out), 2);
+    cr_expect_eq(run_cli("sweep fhn --par Iext=0:1:4 --precision half", out, sizeof out), 2);
+    char why[256];
+    if (!nd_cuda_available(why, sizeof why))
+        cr_expect_eq(run_cli("sweep fhn --par Iext=0:1:4 --device cuda", out, sizeof out), 1);
 }
