@@ -99,13 +99,20 @@ demo: $(CLI)
 	scripts/demo.sh $(CLI) out
 
 # CUDA parts build when nvcc is present: the zoo's RHS bodies must compile as device code.
-cuda-check:
+# The ensemble's device code: libneurodyn_cuda.so, loaded at run time by gpu/cuda_host.c. No FMA
+# contraction (-fmad=false), as on the CPU, so both paths round alike.
+CUDA_LIB := $(if $(NVCC),$(BUILD)/cuda/libneurodyn_cuda.so)
+cuda-check: $(CUDA_LIB)
 ifeq ($(NVCC),)
 	@echo "cuda-check: nvcc not found, skipped"
 else
 	@mkdir -p $(BUILD)/cuda
 	$(NVCC) -std=c++17 -Iinclude -c gpu/device_check.cu -o $(BUILD)/cuda/device_check.o
 endif
+
+$(BUILD)/cuda/libneurodyn_cuda.so: gpu/ensemble_cuda.cu gpu/ensemble_cuda.cuh $(wildcard include/neurodyn/*.h models/*.c models/*.h)
+	@mkdir -p $(dir $@)
+	$(NVCC) -std=c++20 -fmad=false -Xcompiler -fPIC -shared -Iinclude -Imodels gpu/ensemble_cuda.cu -o $@
 
 install: $(STATIC) $(SHARED) $(CLI)
 	install -d $(DESTDIR)$(PREFIX)/include/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ensemble_impl.h"
 
@@ -16,12 +17,33 @@ typedef int (*device_count_fn)(char *msg, size_t len);
 typedef int (*run_fn)(const char *model, int kind, const nd_butcher *tab, size_t n_vars,
                       size_t n_pars, const nd_ens_block *host_block, char *msg, size_t len);
 
+/* $NEURODYN_CUDA_LIB, else next to the running program (build tree: build/cuda/, installed:
+ * lib/), else the loader's search path. */
 static void *cuda_library(char *why, size_t len)
 {
     const char *env = getenv("NEURODYN_CUDA_LIB");
-    const char *name = env && *env ? env : "libneurodyn_cuda.so";
-    void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (!h && why) snprintf(why, len, "the CUDA build of neurodyn (%s) could not be loaded: %s", name, dlerror());
+    if (env && *env) {
+        void *h = dlopen(env, RTLD_NOW | RTLD_LOCAL);
+        if (!h && why) snprintf(why, len, "NEURODYN_CUDA_LIB = %s could not be loaded: %s", env, dlerror());
+        return h;
+    }
+    char exe[4096], path[4200];
+    ssize_t got = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (got > 0) {
+        exe[got] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        const char *rel[] = {"../cuda", "../lib"};
+        for (int i = 0; i < 2; i++) {
+            snprintf(path, sizeof path, "%s/%s/libneurodyn_cuda.so", exe, rel[i]);
+            void *h = access(path, R_OK) == 0 ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
+            if (h) return h;
+        }
+    }
+    void *h = dlopen("libneurodyn_cuda.so", RTLD_NOW | RTLD_LOCAL);
+    if (!h && why)
+        snprintf(why, len, "the CUDA build of neurodyn (libneurodyn_cuda.so, from make cuda-check) could not be "
+                           "loaded: %s", dlerror());
     return h;
 }
 

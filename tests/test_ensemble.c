@@ -448,7 +448,7 @@ Test(ensemble, a_trajectory_that_blows_up_is_flagged_and_the_others_finish)
 Test(ensemble, cuda_path_agrees_with_the_cpu)
 {
     char why[512];
-    if (!nd_cuda_available(why, sizeof why)) cr_skip_test("no CUDA device: %s", why);
+    if (!nd_cuda_available(why, sizeof why)) cr_skip_test("GPU test skipped: %s", why);
     /* fixed-step double results of the GPU lanes equal the CPU lanes to 1e-12 relative */
     const nd_model *m = nd_builtin_find("lorenz");
     size_t n = 4096;
