@@ -27,7 +27,10 @@ static const char *HELP =
     "  --set NAME=VALUE    set a parameter (repeatable); --init NAME=VALUE an initial value\n"
     "  --device D          cpu, cuda or auto (default auto: cuda when a device exists)\n"
     "  --precision P       double (default) or single (rk4 only)\n"
-    "  --map Q             what a two-parameter plot shows: amplitude (default), period, events\n"
+    "  --lyapunov          also the largest Lyapunov exponent of each point (RK4 with the\n"
+    "                      tangent system, renormalised every 10 steps; after the transient)\n"
+    "  --map Q             what a two-parameter plot shows: amplitude (default), period,\n"
+    "                      events, lyapunov\n"
     "  --out FILE.tsv      write the table there (default stdout, unless --json)\n"
     "  --plot FILE         orbit diagram or heat map (PNG, SVG or PDF; needs --out)\n"
     "  --json              print the points as JSON on stdout\n";
@@ -41,7 +44,7 @@ typedef struct sweep_par {
 typedef struct sweep_args {
     const char *model, *method, *var, *out, *plot, *map, *pars[2];
     double t1, transient, dt, level;
-    int n_pars, have_transient, have_level, json;
+    int n_pars, have_transient, have_level, json, lyapunov;
     nd_device device;
     nd_precision precision;
     const char **sets, **inits;
@@ -49,7 +52,7 @@ typedef struct sweep_args {
 } sweep_args;
 
 enum { O_T1 = 1000, O_TRANSIENT, O_DT, O_METHOD, O_VAR, O_LEVEL, O_SET, O_INIT, O_DEVICE, O_PRECISION,
-       O_MAP, O_OUT, O_PLOT, O_JSON, O_PAR, O_HELP };
+       O_MAP, O_OUT, O_PLOT, O_JSON, O_PAR, O_HELP, O_LYAPUNOV };
 
 static int parse_option(int c, sweep_args *a)
 {
@@ -66,11 +69,13 @@ static int parse_option(int c, sweep_args *a)
     case O_OUT: return a->out = optarg, 0;
     case O_PLOT: return a->plot = optarg, 0;
     case O_JSON: return a->json = 1, 0;
+    case O_LYAPUNOV: return a->lyapunov = 1, 0;
     case O_DEVICE: return nd_device_parse(optarg, &a->device, &err) ? cli_error("sweep", &err) : 0;
     case O_PRECISION: return nd_precision_parse(optarg, &a->precision, &err) ? cli_error("sweep", &err) : 0;
     case O_MAP:
-        if (strcmp(optarg, "amplitude") && strcmp(optarg, "period") && strcmp(optarg, "events"))
-            return cli_usage_error("sweep", "--map '%s' is not one of amplitude, period, events", optarg);
+        if (strcmp(optarg, "amplitude") && strcmp(optarg, "period") && strcmp(optarg, "events") &&
+            strcmp(optarg, "lyapunov"))
+            return cli_usage_error("sweep", "--map '%s' is not one of amplitude, period, events, lyapunov", optarg);
         return a->map = optarg, 0;
     case O_PAR:
         if (a->n_pars == 2) return cli_usage_error("sweep", "at most two --par options ('%s' is a third)", optarg);
@@ -90,6 +95,7 @@ static int parse(int argc, char **argv, sweep_args *a)
         {"map", required_argument, 0, O_MAP},        {"out", required_argument, 0, O_OUT},
         {"plot", required_argument, 0, O_PLOT},      {"json", no_argument, 0, O_JSON},
         {"par", required_argument, 0, O_PAR},        {"help", no_argument, 0, O_HELP},
+        {"lyapunov", no_argument, 0, O_LYAPUNOV},
         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
@@ -104,6 +110,8 @@ static int parse(int argc, char **argv, sweep_args *a)
     if (a->n_pars == 0) return cli_usage_error("sweep", "give --par NAME=LO:HI[:N]");
     if (a->plot && !a->out) return cli_usage_error("sweep", "--plot needs --out (the data file it reads)");
     if (cli_check_plot_file("sweep", a->plot)) return EXIT_USAGE;
+    if (a->map && strcmp(a->map, "lyapunov") == 0 && !a->lyapunov)
+        return cli_usage_error("sweep", "--map lyapunov needs --lyapunov");
     return 0;
 }
 
@@ -134,6 +142,7 @@ typedef struct sweep_run {
     int np, var;
     size_t n;
     const double *P;
+    double *lambda; /* --lyapunov, else NULL */
     nd_ensemble_result r;
 } sweep_run;
 
@@ -142,12 +151,14 @@ static void write_tsv(FILE *f, const sweep_run *s)
     const nd_model *m = s->m;
     for (int k = 0; k < s->np; k++) fprintf(f, "%s%s", k ? "\t" : "", m->par_names[s->sp[k].index]);
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\tmax_%s\tmin_%s", m->var_names[v], m->var_names[v]);
-    fprintf(f, "\tperiod\tevents\n");
+    fprintf(f, "\tperiod\tevents%s\n", s->lambda ? "\tlyapunov" : "");
     for (size_t i = 0; i < s->n; i++) {
         for (int k = 0; k < s->np; k++) fprintf(f, "%s%.12g", k ? "\t" : "", s->P[(size_t)s->sp[k].index * s->n + i]);
         for (size_t v = 0; v < m->n_vars; v++)
             fprintf(f, "\t%.12g\t%.12g", s->r.x_max[v * s->n + i], s->r.x_min[v * s->n + i]);
-        fprintf(f, "\t%.12g\t%ld\n", s->r.period[i], s->r.events[i]);
+        fprintf(f, "\t%.12g\t%ld", s->r.period[i], s->r.events[i]);
+        if (s->lambda) fprintf(f, "\t%.12g", s->lambda[i]);
+        fputc('\n', f);
     }
 }
 
@@ -188,7 +199,9 @@ static void print_json(const sweep_run *s)
         printf("\"max\": "), json_vars(s, s->r.x_max, i);
         printf(", \"min\": "), json_vars(s, s->r.x_min, i);
         printf(", \"period\": "), json_number(s->r.period[i]);
-        printf(", \"events\": %ld, \"ok\": %s}", s->r.events[i], s->r.status[i] == ND_ENS_OK ? "true" : "false");
+        printf(", \"events\": %ld, \"ok\": %s", s->r.events[i], s->r.status[i] == ND_ENS_OK ? "true" : "false");
+        if (s->lambda) printf(", \"lyapunov\": "), json_number(s->lambda[i]);
+        printf("}");
     }
     printf("\n]}\n");
 }
@@ -208,7 +221,8 @@ static int plot(const sweep_run *s)
         const char *map = s->a->map ? s->a->map : "amplitude";
         sp.p2name = m->par_names[s->sp[1].index];
         sp.value_name = map;
-        sp.col_value = strcmp(map, "period") == 0 ? period_col : strcmp(map, "events") == 0 ? period_col + 1 : 0;
+        sp.col_value = strcmp(map, "period") == 0 ? period_col : strcmp(map, "events") == 0 ? period_col + 1
+                     : strcmp(map, "lyapunov") == 0 ? period_col + 2 : 0;
         ps = nd_plot_sweep_map(&sp, s->a->plot, &err);
     }
     return ps == ND_PLOT_FAILED ? cli_error("sweep", &err) : EXIT_OK;
@@ -263,6 +277,13 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && nd_ensemble_run(m, s.n, P, s.n * m->n_pars, X, s.n * m->n_vars, &o, &s.r, &err))
         rc = cli_error("sweep", &err);
     s.P = P;
+    if (!rc && a.lyapunov) {
+        nd_ensemble_opts lo = o;
+        lo.method = NULL;
+        if (!(s.lambda = malloc(s.n * sizeof *s.lambda))) rc = EXIT_FAILED;
+        else if (nd_ensemble_lyapunov(m, s.n, P, s.n * m->n_pars, X, s.n * m->n_vars, &lo, 10, s.lambda, &err))
+            rc = cli_error("sweep", &err);
+    }
     if (!rc && s.r.n_failed)
         fprintf(stderr, "neurodyn sweep: warning: %zu of %zu trajectories became non-finite or failed\n", s.r.n_failed, s.n);
     FILE *f = NULL;
@@ -277,7 +298,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && a.json) print_json(&s);
     if (!rc && a.plot) rc = plot(&s);
     nd_ensemble_result_free(&s.r);
-    free(P), free(X);
+    free(P), free(X), free(s.lambda);
     return rc;
 }
 

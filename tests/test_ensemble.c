@@ -557,6 +557,16 @@ Test(ensemble, sweep_tsv_columns_and_two_parameters)
         rows++;
     }
     cr_expect_eq(rows, 12);
+    /* --lyapunov adds a column: Lorenz at rho = 28 is chaotic (lambda ~ 0.9), at 10 it is not */
+    cr_assert_eq(run_cli("sweep lorenz --par rho=10:28:2 --lyapunov --t1 300 --transient 20", out, sizeof out), 0);
+    line = strtok(out, "\n");
+    cr_expect(line && strstr(line, "\tevents\tlyapunov"), "header %s", line);
+    double l10 = NAN, l28 = NAN;
+    for (int k = 0; k < 2 && (line = strtok(NULL, "\n")); k++) {
+        const char *last = strrchr(line, '\t');
+        *(k ? &l28 : &l10) = last ? atof(last + 1) : NAN;
+    }
+    cr_expect(l10 < -0.1 && fabs(l28 - 0.9056) < 0.05, "lambda(10) = %g, lambda(28) = %g", l10, l28);
     /* bad usage: exit 2; --device cuda without a device: exit 1 */
     cr_expect_eq(run_cli("sweep fhn --par nope=0:1:4", out, sizeof out), 2);
     cr_expect_eq(run_cli("sweep fhn --par Iext=0:1:4 --precision half", out, sizeof out), 2);
