@@ -70,7 +70,7 @@ nd_status nd_ens_run_cuda(const nd_model *m, const nd_method *method, const doub
     run_fn run;
     *(void **)&run = dlsym(h, "nd_cuda_ensemble_run");
     nd_ens_scratch s;
-    nd_status st = run ? nd_ens_scratch_alloc(res->n, m->n_vars, &s, err)
+    nd_status st = run ? nd_ens_scratch_alloc(res->n, m->n_vars, o->event_var, &s, err)
                        : nd_fail(err, ND_ELOAD, "ensemble: libneurodyn_cuda.so lacks nd_cuda_ensemble_run");
     if (st) {
         dlclose(h);

@@ -30,10 +30,16 @@ __global__ void nd_ens_kernel(nd_butcher tab, int kind, nd_ens_block b)
         long sk = -1;
         if ((RED & ND_ENS_RED_SAMPLES) && --until_sample == 0) sk = k_sample++, until_sample = b.stride;
         L::template step<RED>(kind, &tab, &b, i, s, t, tn, sk);
-        if ((RED & ND_ENS_RED_EVENTS) && b.max_events > 0) nd_ens_append_event(&b, i);
+        if (RED & ND_ENS_RED_EVENTS) { /* the crossings of step s - 1 */
+            const double tp = nd_ens_grid_t(&b, s - 1);
+            nd_ens_event_pass(&b, i, tp, t - tp);
+        }
     }
     L::template finish<RED>(kind, &b, i);
-    if ((RED & ND_ENS_RED_EVENTS) && b.max_events > 0) nd_ens_append_event(&b, i);
+    if (RED & ND_ENS_RED_EVENTS) { /* the crossings of the last step */
+        const double tp = nd_ens_grid_t(&b, b.nsteps - 1), te = nd_ens_grid_t(&b, b.nsteps);
+        nd_ens_event_pass(&b, i, tp, te - tp);
+    }
 }
 
 /* Copies the block's arrays to the device, runs the kernel, copies the results back. Returns 0,

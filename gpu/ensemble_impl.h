@@ -13,11 +13,11 @@ long nd_ens_fixed_steps(double t0, double t1, double dt);
 /* Per-trajectory arrays the lanes need besides the result: the events' carried values, and
  * stand-ins for reductions that a run with samples computes but the caller did not ask for. */
 typedef struct nd_ens_scratch {
-    double *ev_prev, *ev_y0, *ev_f0, *ev_new, *ev_first, *ev_last, *xmax, *xmin;
+    double *ev_prev, *ev_y0, *ev_f0, *ev_y1, *ev_f1, *ev_first, *ev_last, *xmax, *xmin, *ev_w;
     long *ev_count;
 } nd_ens_scratch;
 
-nd_status nd_ens_scratch_alloc(size_t n, size_t nv, nd_ens_scratch *s, nd_error *err);
+nd_status nd_ens_scratch_alloc(size_t n, size_t nv, int event_var, nd_ens_scratch *s, nd_error *err);
 void nd_ens_scratch_free(nd_ens_scratch *s);
 /* The lanes' block for trajectories [start, start + count) of res. */
 void nd_ens_fill_block(const nd_model *m, const double *P, const nd_ensemble_opts *o,

@@ -13,18 +13,21 @@ enum { LEAN_BLOCK = 512, REDUCE_BLOCK = 128 };
 
 void nd_ens_scratch_free(nd_ens_scratch *s)
 {
-    free(s->ev_prev), free(s->ev_y0), free(s->ev_f0), free(s->ev_new), free(s->ev_first);
-    free(s->ev_last), free(s->xmax), free(s->xmin), free(s->ev_count);
+    free(s->ev_prev), free(s->ev_y0), free(s->ev_f0), free(s->ev_y1), free(s->ev_f1), free(s->ev_first);
+    free(s->ev_last), free(s->xmax), free(s->xmin), free(s->ev_count), free(s->ev_w);
 }
 
-nd_status nd_ens_scratch_alloc(size_t n, size_t nv, nd_ens_scratch *s, nd_error *err)
+nd_status nd_ens_scratch_alloc(size_t n, size_t nv, int event_var, nd_ens_scratch *s, nd_error *err)
 {
     memset(s, 0, sizeof *s);
     size_t d = n * sizeof(double);
     if ((s->ev_prev = malloc(d)) && (s->ev_y0 = malloc(d)) && (s->ev_f0 = malloc(d)) &&
-        (s->ev_new = malloc(d)) && (s->ev_first = malloc(d)) && (s->ev_last = malloc(d)) &&
-        (s->xmax = malloc(nv * d)) && (s->xmin = malloc(nv * d)) && (s->ev_count = malloc(n * sizeof(long))))
+        (s->ev_y1 = malloc(d)) && (s->ev_f1 = malloc(d)) && (s->ev_first = malloc(d)) &&
+        (s->ev_last = malloc(d)) && (s->xmax = malloc(nv * d)) && (s->xmin = malloc(nv * d)) &&
+        (s->ev_count = malloc(n * sizeof(long))) && (s->ev_w = calloc(nv, sizeof(double)))) {
+        if (event_var >= 0) s->ev_w[event_var] = 1.0; /* one-hot: picks the event variable */
         return ND_OK;
+    }
     nd_ens_scratch_free(s);
     return nd_fail(err, ND_ENOMEM, "ensemble: no memory for the lanes' scratch of %zu trajectories", n);
 }
@@ -48,8 +51,8 @@ void nd_ens_fill_block(const nd_model *m, const double *P, const nd_ensemble_opt
     int samples = res->samples != NULL;
     if (res->x_max) b->xmax = res->x_max + start, b->xmin = res->x_min + start;
     else if (samples) b->xmax = s->xmax + start, b->xmin = s->xmin + start;
-    b->ev_prev = s->ev_prev + start, b->ev_y0 = s->ev_y0 + start;
-    b->ev_f0 = s->ev_f0 + start, b->ev_new = s->ev_new + start;
+    b->ev_prev = s->ev_prev + start, b->ev_y0 = s->ev_y0 + start, b->ev_f0 = s->ev_f0 + start;
+    b->ev_y1 = s->ev_y1 + start, b->ev_f1 = s->ev_f1 + start, b->ev_w = s->ev_w;
     if (res->events) {
         b->ev_var = o->event_var, b->ev_level = o->event_level;
         b->ev_count = res->events + start, b->ev_first = res->event_first + start;
@@ -80,7 +83,7 @@ nd_status nd_ens_run_lanes(const nd_model *m, const nd_method *method, const dou
                            const nd_ensemble_opts *o, nd_ensemble_result *res, nd_error *err)
 {
     nd_ens_scratch s;
-    nd_status st = nd_ens_scratch_alloc(res->n, m->n_vars, &s, err);
+    nd_status st = nd_ens_scratch_alloc(res->n, m->n_vars, o->event_var, &s, err);
     if (st) return st;
     const int kind = nd_ens_kind(method, o);
     const size_t bs = (res->x_max || res->events || res->samples) ? REDUCE_BLOCK : LEAN_BLOCK;

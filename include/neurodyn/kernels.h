@@ -62,8 +62,9 @@ typedef struct nd_ens_block {
     long stride;
     double *t_fail;       /* ld: start of the step that made the state non-finite, else NaN */
     double *ev_y0, *ev_f0; /* ld each (events): the event variable and its slope at the start
-                              of the step just taken, carried between steps */
-    double *ev_new;       /* ld (events): the event time found in the last step, else NaN */
+                              of the step just taken */
+    double *ev_y1, *ev_f1; /* ld each (events): the same at its end (the next step's start) */
+    const double *ev_w;   /* n_vars (events): 1 for ev_var, 0 for the others */
 } nd_ens_block;
 
 /* Whether a block asks for more than the final state (selects the lean lane otherwise). */
@@ -96,34 +97,25 @@ ND_LANE_FN double nd_ens_hermite_theta(double y0, double f0, double y1, double f
     return th;
 }
 
-/* Event bookkeeping of one lane lives in the block's arrays, updated by selection: a value
- * carried from step to step through a condition stops GCC's outer-loop vectoriser, a
- * load-select-store does not. (y0, f0) is the event variable and its slope at the start of
- * the step [t0, t0 + h], (y1, f1) at its end. */
-ND_LANE_FN void nd_ens_check_crossing(const nd_ens_block *b, size_t i, double y0, double f0,
-                                      double t0, double h, double y1, double f1)
+/* Events are found in a scalar pass after each step (nd_ens_event_pass): the vectorised step
+ * only records the event variable and its slope at the step's start (ev_y1, ev_f1), the end of
+ * the previous step. Locating a crossing inside the vectorised loop leaves control flow that
+ * GCC 12 does not if-convert, and the whole step would run one lane at a time. */
+ND_LANE_FN void nd_ens_event_pass(const nd_ens_block *b, size_t i, double t0, double h)
 {
-    const double level = b->ev_level;
-    const int hit = (y0 < level) & (y1 >= level);
-    /* GCC 12 does not vectorise this (control flow remains after if-conversion): a lane loop
-     * with events runs one lane at a time, so the rare location is kept behind the branch */
-    const double te = hit ? t0 + nd_ens_hermite_theta(y0, f0, y1, f1, h, level) * h : NAN;
-    const int rec = hit & (te >= b->t_reduce);
-    const long c = b->ev_count[i];
-    b->ev_first[i] = (rec & (c == 0)) ? te : b->ev_first[i];
-    b->ev_prev[i] = rec ? b->ev_last[i] : b->ev_prev[i];
-    b->ev_last[i] = rec ? te : b->ev_last[i];
-    b->ev_count[i] = c + rec;
-    b->ev_new[i] = rec ? te : NAN;
-}
-
-/* Appends the event of the step just taken (if any) to lane i's list of event times: a
- * separate scalar pass, since a store at a per-lane index does not vectorise. */
-ND_LANE_FN void nd_ens_append_event(const nd_ens_block *b, size_t i)
-{
-    const double te = b->ev_new[i];
-    const long c = b->ev_count[i] - 1;
-    if (te == te && c < b->max_events) b->ev_times[c * b->ld + i] = te;
+    const double level = b->ev_level, y0 = b->ev_y0[i], y1 = b->ev_y1[i];
+    if (y0 < level && y1 >= level) { /* NaN y0 before the first step: never */
+        const double te = t0 + nd_ens_hermite_theta(y0, b->ev_f0[i], y1, b->ev_f1[i], h, level) * h;
+        if (te >= b->t_reduce) {
+            const long c = b->ev_count[i];
+            if (c == 0) b->ev_first[i] = te;
+            if (c < b->max_events) b->ev_times[c * b->ld + i] = te;
+            b->ev_prev[i] = b->ev_last[i];
+            b->ev_last[i] = te;
+            b->ev_count[i] = c + 1;
+        }
+    }
+    b->ev_y0[i] = y1, b->ev_f0[i] = b->ev_f1[i];
 }
 
 /* Reductions start from the initial state: max/min (when t0 is past the transient), sample 0,
@@ -142,7 +134,7 @@ ND_LANE_FN void nd_ens_begin(const nd_ens_block *b, size_t i, int nv, const int 
     }
     if (reduce & ND_ENS_RED_EVENTS) {
         b->ev_count[i] = 0;
-        b->ev_first[i] = b->ev_last[i] = b->ev_prev[i] = b->ev_new[i] = NAN;
+        b->ev_first[i] = b->ev_last[i] = b->ev_prev[i] = NAN;
         b->ev_y0[i] = NAN, b->ev_f0[i] = 0.0; /* no step taken yet: no crossing to check */
     }
     b->t_fail[i] = NAN;
@@ -169,10 +161,13 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
  *
  * `reduce` is a compile-time constant in each instantiation. The event variable is picked by
  * selection, never by a run-time index, which would keep the state out of registers. */
-#define ND_ENS_PICK(arr, NV, ev, out)                                                        \
+/* The event variable of a lane's state: a dot product with the block's one-hot weights. An
+ * index or a comparison with ev_var would be turned into a run-time index (or a branch) that
+ * keeps the state out of registers and stops vectorisation. */
+#define ND_ENS_PICK(arr, NV, b, out)                                                         \
     do {                                                                                      \
         double pk_ = 0.0;                                                                     \
-        ND_UNROLL for (int v = 0; v < (NV); v++) pk_ = v == (ev) ? (double)(arr)[v] : pk_;  \
+        ND_UNROLL for (int v = 0; v < (NV); v++) pk_ += (b)->ev_w[v] * (double)(arr)[v];     \
         (out) = pk_;                                                                          \
     } while (0)
 
@@ -217,7 +212,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
                                           const nd_ens_block *b, size_t i, long s, double t,  \
                                           double tn, long sample_k, const int reduce)         \
     {                                                                                         \
-        (void)tab, (void)ns;                                                                  \
+        (void)tab, (void)ns, (void)s;                                                         \
         const size_t ld = b->ld;                                                              \
         R x_[(NV)], xn[(NV)], k1[(NV)];                                                       \
         double p_[(NP) > 0 ? (NP) : 1];                                                       \
@@ -226,13 +221,8 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         const R h = (R)(tn - t);                                                              \
         name##_ens_f_##sfx(t, x_, p_, k1);                                                    \
         if (reduce & ND_ENS_RED_EVENTS) { /* this k1 is the previous step's end slope */      \
-            double y1_, f1_;                                                                  \
-            const int ev = b->ev_var;                                                         \
-            ND_ENS_PICK(x_, NV, ev, y1_);                                                     \
-            ND_ENS_PICK(k1, NV, ev, f1_);                                                     \
-            const double tp_ = nd_ens_grid_t(b, s - 1); /* ev_y0 is NaN before step 1 */     \
-            nd_ens_check_crossing(b, i, b->ev_y0[i], b->ev_f0[i], tp_, t - tp_, y1_, f1_);    \
-            b->ev_y0[i] = y1_, b->ev_f0[i] = f1_;                                             \
+            ND_ENS_PICK(x_, NV, b, b->ev_y1[i]);                                              \
+            ND_ENS_PICK(k1, NV, b, b->ev_f1[i]);                                              \
         }                                                                                     \
         STEP(name, NV, R, sfx)                                                                \
         double bad_ = 0.0;                                                                    \
@@ -252,20 +242,18 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
                 b->samples[(sample_k * (NV) + v) * ld + i] = xv;                              \
         }                                                                                     \
     }                                                                                         \
-    /* after the last step: the crossing in it needs the slope at its end */                  \
+    /* after the last step: the slope at its end, for the crossing in it */                  \
     ND_LANE_FN void name##_ens_finish_##sfx(const nd_ens_block *b, size_t i, const int reduce) \
     {                                                                                         \
         if (!(reduce & ND_ENS_RED_EVENTS) || b->nsteps <= 0) return;                          \
         const size_t ld = b->ld;                                                              \
         R x_[(NV)], k1[(NV)];                                                                 \
-        double p_[(NP) > 0 ? (NP) : 1], y1_, f1_;                                             \
+        double p_[(NP) > 0 ? (NP) : 1];                                                       \
         ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = (R)b->X[v * ld + i];                 \
         ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = b->P[k * ld + i];                    \
-        const double t = nd_ens_grid_t(b, b->nsteps), tp_ = nd_ens_grid_t(b, b->nsteps - 1);  \
-        name##_ens_f_##sfx(t, x_, p_, k1);                                                    \
-        ND_ENS_PICK(x_, NV, b->ev_var, y1_);                                                  \
-        ND_ENS_PICK(k1, NV, b->ev_var, f1_);                                                  \
-        nd_ens_check_crossing(b, i, b->ev_y0[i], b->ev_f0[i], tp_, t - tp_, y1_, f1_);        \
+        name##_ens_f_##sfx(nd_ens_grid_t(b, b->nsteps), x_, p_, k1);                          \
+        ND_ENS_PICK(x_, NV, b, b->ev_y1[i]);                                                  \
+        ND_ENS_PICK(k1, NV, b, b->ev_f1[i]);                                                  \
     }
 
 /* The classical RK4 written so that every operation equals the driver's table-driven step
@@ -365,13 +353,17 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
             ND_PRAGMA_SIMD                                                                    \
             for (size_t i = 0; i < B.n; i++)                                                  \
                 name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, sk, RED);                     \
-            if (((RED) & ND_ENS_RED_EVENTS) && B.max_events > 0 && s > 0)                     \
-                for (size_t i = 0; i < B.n; i++) nd_ens_append_event(&B, i);                  \
+            if ((RED) & ND_ENS_RED_EVENTS) { /* the crossings of step s - 1 */                \
+                const double tp = nd_ens_grid_t(&B, s - 1);                                   \
+                for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, tp, t - tp);        \
+            }                                                                                 \
         }                                                                                     \
         ND_PRAGMA_SIMD                                                                        \
         for (size_t i = 0; i < B.n; i++) name##_ens_finish_##sfx(&B, i, RED);                 \
-        if (((RED) & ND_ENS_RED_EVENTS) && B.max_events > 0)                                  \
-            for (size_t i = 0; i < B.n; i++) nd_ens_append_event(&B, i);                      \
+        if ((RED) & ND_ENS_RED_EVENTS) { /* the crossings of the last step */                 \
+            const double tp = nd_ens_grid_t(&B, B.nsteps - 1), te = nd_ens_grid_t(&B, B.nsteps); \
+            for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, tp, te - tp);           \
+        }                                                                                     \
     } while (0)
 #define ND_ENS_REDUCTIONS(name, sfx, NS)                                                     \
     switch (red) {                                                                            \
