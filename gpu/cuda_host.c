@@ -77,7 +77,7 @@ nd_status nd_ens_run_cuda(const nd_model *m, const nd_method *method, const doub
         return st;
     }
     nd_ens_block b;
-    nd_ens_fill_block(m, P, o, res, &s, 0, res->n, &b);
+    nd_ens_fill_block(m, P, o, res, &s, 0, 0, res->n, &b); /* every reduction set has its kernel */
     char msg[ND_ERROR_MSG_LEN - 64] = "";
     int rc = run(m->name, nd_ens_kind(method, o), method->tableau, m->n_vars, m->n_pars, &b, msg, sizeof msg);
     if (rc == 0) nd_ens_periods(res, &s);

@@ -120,6 +120,7 @@ static size_t doubles_per_trajectory(const nd_model *m, const nd_ensemble_opts *
     if (o->keep_minmax) d += 2 * nv;
     if (o->event_var >= 0) d += 8 + o->max_events;
     d += n_samples * nv;
+    d += 10 + 3 * nv; /* the lanes' scratch (gpu/lanes.c) */
     return d;
 }
 

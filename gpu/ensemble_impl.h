@@ -11,18 +11,21 @@ int nd_ens_lanes_apply(const nd_model *m, const nd_method *method, const nd_ense
 long nd_ens_fixed_steps(double t0, double t1, double dt);
 
 /* Per-trajectory arrays the lanes need besides the result: the events' carried values, and
- * stand-ins for reductions that a run with samples computes but the caller did not ask for. */
+ * stand-ins for the reductions that an all-reductions lane computes but the caller did not ask
+ * for (see nd_ens_fill_block). */
 typedef struct nd_ens_scratch {
-    double *ev_prev, *ev_y0, *ev_f0, *ev_y1, *ev_f1, *ev_first, *ev_last, *xmax, *xmin, *ev_w;
+    double *ev_prev, *ev_y0, *ev_f0, *ev_y1, *ev_f1, *ev_first, *ev_last, *xmax, *xmin, *ev_w, *samples0;
     long *ev_count;
 } nd_ens_scratch;
 
 nd_status nd_ens_scratch_alloc(size_t n, size_t nv, int event_var, nd_ens_scratch *s, nd_error *err);
 void nd_ens_scratch_free(nd_ens_scratch *s);
-/* The lanes' block for trajectories [start, start + count) of res. */
+/* The lanes' block for trajectories [start, start + count) of res. When `full` (any reduction
+ * with a lane kind other than double RK4, or samples), every reduction array is set, those not
+ * asked for pointing at the scratch, so the all-reductions lanes can run. */
 void nd_ens_fill_block(const nd_model *m, const double *P, const nd_ensemble_opts *o,
-                       nd_ensemble_result *res, const nd_ens_scratch *s, size_t start, size_t count,
-                       nd_ens_block *b);
+                       nd_ensemble_result *res, const nd_ens_scratch *s, int full, size_t start,
+                       size_t count, nd_ens_block *b);
 /* ND_ENS_RK4, ND_ENS_RK4_SINGLE or ND_ENS_TABLE. */
 int nd_ens_kind(const nd_method *method, const nd_ensemble_opts *o);
 /* period = last - second-to-last event time. */

@@ -371,10 +371,16 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
     case 1: ND_ENS_RUN(name, sfx, NS, 1); break;                                              \
     case 2: ND_ENS_RUN(name, sfx, NS, 2); break;                                              \
     case 3: ND_ENS_RUN(name, sfx, NS, 3); break;                                              \
-    default: ND_ENS_RUN(name, sfx, NS, 7); break; /* samples: every array is set */          \
+    default: ND_ENS_RUN(name, sfx, NS, 7); break; /* with samples: every array is set */     \
     }
+/* Table methods and single precision: lean, or every reduction at once (the caller points
+ * the ones not asked for at scratch), which keeps the number of instantiations, and the
+ * compile time of a model file, down. */
+#define ND_ENS_LEAN_OR_FULL(name, sfx, NS)                                                   \
+    if (red) ND_ENS_RUN(name, sfx, NS, 7);                                                    \
+    else ND_ENS_RUN(name, sfx, NS, 0);
 #define ND_ENS_CASE(name, NS)                                                                \
-    case NS: ND_ENS_REDUCTIONS(name, tab, NS) break;
+    case NS: ND_ENS_LEAN_OR_FULL(name, tab, NS) break;
 #define ND_ENS_DISPATCH(name, NV)                                                            \
     static void name##_ens_fixed(const nd_butcher *tab, int kind, const nd_ens_block *blk)   \
     {                                                                                         \
@@ -385,7 +391,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         if (kind == ND_ENS_RK4) {                                                             \
             ND_ENS_REDUCTIONS(name, rk4, 4)                                                   \
         } else if (kind == ND_ENS_RK4_SINGLE) {                                               \
-            ND_ENS_REDUCTIONS(name, rk4f, 4)                                                  \
+            ND_ENS_LEAN_OR_FULL(name, rk4f, 4)                                                \
         } else {                                                                              \
             switch (tab->stages) {                                                            \
             ND_ENS_CASE(name, 1) ND_ENS_CASE(name, 2) ND_ENS_CASE(name, 3)                    \
