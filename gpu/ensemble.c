@@ -100,8 +100,9 @@ static nd_status check_options(const nd_model *m, const nd_ensemble_opts *o,
 /* Whether the model's SIMD lanes can run this request. */
 int nd_ens_lanes_apply(const nd_model *m, const nd_method *method, const nd_ensemble_opts *o)
 {
-    return method && method->kind == ND_METHOD_ERK && !method->adaptive && m->kernels &&
-           m->kernels->ens_fixed && !nd_ens_is_stochastic(m, o);
+    return method && method->kind == ND_METHOD_ERK && !method->adaptive &&
+           method->tableau->stages <= ND_ENS_MAX_STAGES && m->kernels && m->kernels->ens_fixed &&
+           !nd_ens_is_stochastic(m, o);
 }
 
 static size_t n_samples_of(const nd_model *m, const nd_method *method, const nd_ensemble_opts *o)

@@ -40,6 +40,9 @@
  * per trajectory (gpu/ensemble_cuda.cuh), so the two paths compute the same numbers.
  * All arrays are structure-of-arrays with leading dimension ld: a[v*ld + i]. */
 enum { ND_ENS_RK4 = 0, ND_ENS_TABLE = 1, ND_ENS_RK4_SINGLE = 2 };
+/* Table methods with up to this many stages have lanes: every fixed-step method of the library
+ * (the 5- to 7-stage tables are adaptive pairs, which run one solver per trajectory). */
+#define ND_ENS_MAX_STAGES 4
 
 typedef struct nd_ens_block {
     size_t n, ld;         /* lanes in this block; stride of every array below */
@@ -393,10 +396,9 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         } else if (kind == ND_ENS_RK4_SINGLE) {                                               \
             ND_ENS_LEAN_OR_FULL(name, rk4f, 4)                                                \
         } else {                                                                              \
-            switch (tab->stages) {                                                            \
+            switch (tab->stages) { /* <= ND_ENS_MAX_STAGES, checked by the caller */          \
             ND_ENS_CASE(name, 1) ND_ENS_CASE(name, 2) ND_ENS_CASE(name, 3)                    \
-            ND_ENS_CASE(name, 4) ND_ENS_CASE(name, 5) ND_ENS_CASE(name, 6)                    \
-            ND_ENS_CASE(name, 7)                                                              \
+            ND_ENS_CASE(name, 4)                                                              \
             default: break;                                                                   \
             }                                                                                 \
         }                                                                                     \
