@@ -76,6 +76,8 @@ static nd_status check_options(const nd_model *m, const nd_ensemble_opts *o,
         return nd_fail(err, ND_EINVAL, "ensemble: event level %g is not finite", o->event_level);
     if (o->sample_stride < 0)
         return nd_fail(err, ND_EINVAL, "ensemble: sample stride %ld must be >= 0", o->sample_stride);
+    if (!(o->noise >= 0) || !isfinite(o->noise))
+        return nd_fail(err, ND_EINVAL, "ensemble: noise amplitude %g must be >= 0", o->noise);
     if (nd_ens_is_stochastic(m, o)) {
         const nd_sde_method *sm = nd_sde_method_find(o->method ? o->method : "euler", err);
         if (!sm) return ND_EINVAL;
@@ -89,6 +91,10 @@ static nd_status check_options(const nd_model *m, const nd_ensemble_opts *o,
         return nd_fail(err, ND_EINVAL, "ensemble: dt = %g must be > 0 for a fixed-step method", o->dt);
     if (!fixed && !(o->dt >= 0 && isfinite(o->dt)))
         return nd_fail(err, ND_EINVAL, "ensemble: dt = %g must be >= 0", o->dt);
+    if (!fixed && !(o->rtol > 0 && o->rtol < 1))
+        return nd_fail(err, ND_EINVAL, "ensemble: rtol = %g must be in (0, 1)", o->rtol);
+    if (!fixed && !(o->atol >= 0 && isfinite(o->atol)))
+        return nd_fail(err, ND_EINVAL, "ensemble: atol = %g must be >= 0", o->atol);
     if (fixed && (o->t1 - o->t0) / o->dt > 1e12)
         return nd_fail(err, ND_EINVAL, "ensemble: (t1 - t0) / dt = %g steps is too many", (o->t1 - o->t0) / o->dt);
     if (o->sample_stride > 0 && !fixed)

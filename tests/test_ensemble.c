@@ -401,6 +401,14 @@ Test(ensemble, bad_input_is_refused_with_the_bad_value)
     cr_expect_eq(nd_ensemble_run(m, n, P, 3 * n, X, 3 * n, &o, &r, &err), ND_EINVAL);
     cr_expect(strstr(err.msg, "dt = -1"), "%s", err.msg);
     nd_ensemble_opts_init(&o);
+    o.method = "rkdp", o.rtol = 2;
+    cr_expect_eq(nd_ensemble_run(m, n, P, 3 * n, X, 3 * n, &o, &r, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "rtol = 2"), "%s", err.msg);
+    nd_ensemble_opts_init(&o);
+    o.noise = -1;
+    cr_expect_eq(nd_ensemble_run(m, n, P, 3 * n, X, 3 * n, &o, &r, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "noise amplitude -1"), "%s", err.msg);
+    nd_ensemble_opts_init(&o);
     o.method = "nonsense";
     cr_expect_eq(nd_ensemble_run(m, n, P, 3 * n, X, 3 * n, &o, &r, &err), ND_EINVAL);
     nd_ensemble_opts_init(&o);
