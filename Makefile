@@ -9,7 +9,7 @@ SANITIZE ?=
 
 WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -Iinclude -Imodels -I/usr/include/suitesparse -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
-CFLAGS_ALL = -std=c11 $(OPT) $(NATIVE) -fopenmp-simd -fPIC $(WARN) $(SANITIZE) $(CFLAGS)
+CFLAGS_ALL = -std=c11 $(OPT) $(NATIVE) -fopenmp-simd -ffp-contract=off -fPIC $(WARN) $(SANITIZE) $(CFLAGS)
 LIBS     := -fopenmp -lklu -lamd -lcolamd -lbtf -lsuitesparseconfig -lnlopt -lgsl -lgslcblas -ljansson -ldl -lm
 LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
