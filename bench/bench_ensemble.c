@@ -5,9 +5,10 @@
  *  hand   a hand-written `omp simd` loop (SoA, RHS inline, state in registers, no reductions);
  *  plain  a per-trajectory loop (AoS) calling the model's RHS through a function pointer.
  *
- * The ensemble is timed lean (final state) and with reductions (max/min of every variable
- * after a transient of 100 steps, the orbit diagram's work), on 1 thread for the ratios and on
- * all threads for the throughput. Baselines run on min(N, 10^5) trajectories (the plain loop on
+ * The ensemble is timed lean (final state), with reductions (max/min of every variable after a
+ * transient of 100 steps, the orbit diagram's work) and with max/min plus a section (upward
+ * crossings of the first variable through 0, located by Hermite interpolation: what `neurodyn
+ * sweep` computes), on 1 thread for the ratios and on all threads for the throughput. Baselines run on min(N, 10^5) trajectories (the plain loop on
  * 10^4): their rate per trajectory-step does not depend on N. Timings: best of REPS (fewer for
  * long runs). The GPU part is skipped when no CUDA device exists. Never asserts. */
 #include <math.h>
@@ -128,7 +129,7 @@ static void soa_to_aos(size_t n, size_t rows, const double *S, double *A)
         for (size_t r = 0; r < rows; r++) A[i * rows + r] = S[r * n + i];
 }
 
-typedef enum { HAND, PLAIN, ENS_LEAN, ENS_REDUCE } what;
+typedef enum { HAND, PLAIN, ENS_LEAN, ENS_REDUCE, ENS_SWEEP } what;
 
 /* Seconds for one run of `w` on n trajectories of m with `threads` threads. */
 static double time_once(const nd_model *m, what w, size_t n, int threads, double *P, double *X, double *A, double *PA)
@@ -146,7 +147,8 @@ static double time_once(const nd_model *m, what w, size_t n, int threads, double
         nd_ensemble_opts o;
         nd_ensemble_opts_init(&o);
         o.t1 = (double)NSTEPS * DT, o.dt = DT, o.device = ND_DEVICE_CPU;
-        o.keep_minmax = w == ENS_REDUCE, o.transient = 100 * DT;
+        o.keep_minmax = w != ENS_LEAN, o.transient = 100 * DT;
+        if (w == ENS_SWEEP) o.event_var = 0, o.event_level = 0.0; /* + a section: what sweep does */
         omp_set_num_threads(threads);
         nd_ensemble_result r;
         nd_error err;
@@ -193,9 +195,13 @@ int main(void)
             double red1 = best_rate(m, ENS_REDUCE, nb, 1, P, X, A, PA);
             double lean = best_rate(m, ENS_LEAN, n, cores, P, X, A, PA);
             double red = best_rate(m, ENS_REDUCE, n, cores, P, X, A, PA);
-            printf("%-16s N = %7zu | all cores: lean %.3g, max/min %.3g | 1 core: hand %.3g, plain %.3g, "
-                   "lean %.3g, max/min %.3g | time ratio to hand: lean %.2f, max/min %.2f; plain/max-min %.2f\n",
-                   m->name, n, lean, red, hand, plain, lean1, red1, hand / lean1, hand / red1, red1 / plain);
+            double sw1 = best_rate(m, ENS_SWEEP, nb, 1, P, X, A, PA);
+            double sw = best_rate(m, ENS_SWEEP, n, cores, P, X, A, PA);
+            printf("%-15s N = %7zu | all cores: lean %.3g, max/min %.3g, +section %.3g | 1 core: hand %.3g, "
+                   "plain %.3g, lean %.3g, max/min %.3g, +section %.3g | time / hand's: lean %.2f, max/min %.2f, "
+                   "+section %.2f | plain's time / max-min's %.1f\n",
+                   m->name, n, lean, red, sw, hand, plain, lean1, red1, sw1, hand / lean1, hand / red1, hand / sw1,
+                   red1 / plain);
             fflush(stdout);
         }
     }

@@ -119,7 +119,9 @@ nd_status nd_ens_run_solver(const nd_model *m, const double *P, const nd_ensembl
                        "path takes at most 64 of each (give it ND_KERNELS for the lanes)",
                        m->name, m->n_vars, m->n_pars);
     const long n = (long)res->n;
-    #pragma omp parallel for schedule(dynamic, 8)
+    /* dynamic (adaptive runs differ in cost) in chunks wide enough that two threads rarely
+     * write to one cache line of the result rows */
+    #pragma omp parallel for schedule(dynamic, 64)
     for (long i = 0; i < n; i++) run_one(m, P, o, res, (size_t)i);
     return ND_OK;
 }
