@@ -47,6 +47,17 @@ static void *cuda_library(char *why, size_t len)
     return h;
 }
 
+int nd_cuda_has_kernels(const nd_model *m)
+{
+    void *h = cuda_library(NULL, 0);
+    if (!h) return 0;
+    int (*has)(const char *, size_t, size_t);
+    *(void **)&has = dlsym(h, "nd_cuda_has_model");
+    int yes = has && has(m->name, m->n_vars, m->n_pars);
+    dlclose(h);
+    return yes;
+}
+
 int nd_cuda_available(char *why, size_t len)
 {
     void *h = cuda_library(why, len);

@@ -141,6 +141,7 @@ int nd_cuda_run_block(const nd_ens_block *hb, size_t nv, size_t np,
 
 extern "C" {
 __attribute__((visibility("default"))) int nd_cuda_device_count(char *msg, size_t len);
+__attribute__((visibility("default"))) int nd_cuda_has_model(const char *model, size_t n_vars, size_t n_pars);
 __attribute__((visibility("default"))) int nd_cuda_ensemble_run(const char *model, int kind, const nd_butcher *tab,
                                                                 size_t n_vars, size_t n_pars,
                                                                 const nd_ens_block *hb, char *msg, size_t len);
@@ -156,6 +157,16 @@ int nd_cuda_device_count(char *msg, size_t len)
     }
     if (n == 0) snprintf(msg, len, "the CUDA runtime found no device");
     return n;
+}
+
+/* Whether the device code has the kernels of this model (a built-in of the same size). */
+int nd_cuda_has_model(const char *model, size_t n_vars, size_t n_pars)
+{
+    for (size_t j = 0; j < sizeof registry / sizeof registry[0]; j++) {
+        const nd_model *m = registry[j].model;
+        if (strcmp(m->name, model) == 0) return m->n_vars == n_vars && m->n_pars == n_pars;
+    }
+    return 0;
 }
 
 /* By the model's name: the built-in models compiled above. */
