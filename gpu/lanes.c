@@ -8,9 +8,8 @@
 
 #include "ensemble_impl.h"
 
-/* Lanes per block: lean runs keep the state in registers, so any size streams; runs with
- * reductions sweep the block once per step, so it must stay in the L1 cache. */
-enum { LEAN_BLOCK = 512, REDUCE_BLOCK = 128 };
+/* Lanes per block: the block is swept once per step, so its rows must stay in the L1 cache. */
+enum { BLOCK = 128 };
 
 void nd_ens_scratch_free(nd_ens_scratch *s)
 {
@@ -91,7 +90,7 @@ nd_status nd_ens_run_lanes(const nd_model *m, const nd_method *method, const dou
     const int kind = nd_ens_kind(method, o);
     const int reduces = res->x_max || res->events || res->samples;
     const int full = reduces && kind != ND_ENS_RK4; /* lanes without per-reduction variants */
-    const size_t bs = reduces ? REDUCE_BLOCK : LEAN_BLOCK;
+    const size_t bs = BLOCK;
     const long n_blocks = (long)((res->n + bs - 1) / bs);
     /* static: blocks cost the same, and each thread's blocks are contiguous, so two threads
      * rarely write to one cache line (with a dynamic schedule the lines at the borders of
