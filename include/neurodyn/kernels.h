@@ -183,8 +183,9 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         name##_rhs_body(t, xd_, p, kd_);                                                      \
         ND_UNROLL for (int v = 0; v < (NV); v++) k[v] = (R)kd_[v];                            \
     }                                                                                         \
-    ND_LANE_FN void name##_ens_lane_##sfx(const nd_butcher *tab, const int ns,               \
-                                          const nd_ens_block *b, size_t i)                    \
+    /* the GPU's lean lane (unused on the CPU) */                                            \
+    ND_UNUSED ND_LANE_FN void name##_ens_lane_##sfx(const nd_butcher *tab, const int ns,     \
+                                                    const nd_ens_block *b, size_t i)          \
     {                                                                                         \
         (void)tab, (void)ns;                                                                  \
         const size_t ld = b->ld;                                                              \
