@@ -9,12 +9,12 @@ SANITIZE ?=
 
 WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -Iinclude -Imodels -I/usr/include/suitesparse -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
-CFLAGS_ALL = -std=c11 $(OPT) $(NATIVE) -fopenmp-simd -fPIC $(WARN) $(SANITIZE) $(CFLAGS)
-LIBS     := -lklu -lamd -lcolamd -lbtf -lsuitesparseconfig -lnlopt -lgsl -lgslcblas -ljansson -ldl -lm
+CFLAGS_ALL = -std=c11 $(OPT) $(NATIVE) -fopenmp-simd -ffp-contract=off -fPIC $(WARN) $(SANITIZE) $(CFLAGS)
+LIBS     := -fopenmp -lklu -lamd -lcolamd -lbtf -lsuitesparseconfig -lnlopt -lgsl -lgslcblas -ljansson -ldl -lm
 LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
 STAMP   := build/.deps-ok
-MODULES := core models integrators analysis plots sim
+MODULES := core models integrators analysis plots sim gpu
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_SRC := $(wildcard cli/*.c)
@@ -57,6 +57,9 @@ $(BUILD)/obj/%.o: %.c | $(STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
+# the ensemble's CPU path spreads blocks of trajectories over all cores
+$(BUILD)/obj/gpu/%.o: CFLAGS_ALL += -fopenmp
+
 $(STATIC): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
@@ -96,7 +99,10 @@ demo: $(CLI)
 	scripts/demo.sh $(CLI) out
 
 # CUDA parts build when nvcc is present: the zoo's RHS bodies must compile as device code.
-cuda-check:
+# The ensemble's device code: libneurodyn_cuda.so, loaded at run time by gpu/cuda_host.c. No FMA
+# contraction (-fmad=false), as on the CPU, so both paths round alike.
+CUDA_LIB := $(if $(NVCC),$(BUILD)/cuda/libneurodyn_cuda.so)
+cuda-check: $(CUDA_LIB)
 ifeq ($(NVCC),)
 	@echo "cuda-check: nvcc not found, skipped"
 else
@@ -104,17 +110,22 @@ else
 	$(NVCC) -std=c++17 -Iinclude -c gpu/device_check.cu -o $(BUILD)/cuda/device_check.o
 endif
 
+$(BUILD)/cuda/libneurodyn_cuda.so: gpu/ensemble_cuda.cu gpu/ensemble_cuda.cuh $(wildcard include/neurodyn/*.h models/*.c models/*.h)
+	@mkdir -p $(dir $@)
+	$(NVCC) -std=c++20 -fmad=false -Xcompiler -fPIC -shared -Iinclude -Imodels gpu/ensemble_cuda.cu -o $@
+
 install: $(STATIC) $(SHARED) $(CLI)
 	install -d $(DESTDIR)$(PREFIX)/include/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 include/neurodyn/*.h $(DESTDIR)$(PREFIX)/include/neurodyn/
 	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+	if [ -f $(BUILD)/cuda/libneurodyn_cuda.so ]; then install -m 755 $(BUILD)/cuda/libneurodyn_cuda.so $(DESTDIR)$(PREFIX)/lib/; fi
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS@|$(LIBS)|' neurodyn.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/neurodyn.pc
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/neurodyn
-	rm -f $(DESTDIR)$(PREFIX)/lib/libneurodyn.a $(DESTDIR)$(PREFIX)/lib/libneurodyn.so \
+	rm -f $(DESTDIR)$(PREFIX)/lib/libneurodyn.a $(DESTDIR)$(PREFIX)/lib/libneurodyn.so $(DESTDIR)$(PREFIX)/lib/libneurodyn_cuda.so \
 	      $(DESTDIR)$(PREFIX)/bin/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig/neurodyn.pc
 
 clean:

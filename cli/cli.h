@@ -72,5 +72,6 @@ int cmd_report(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_coba(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

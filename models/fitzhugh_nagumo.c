@@ -50,10 +50,10 @@ const nd_model nd_model_fitzhugh_nagumo = {
     .jac = fhn_jac,
     .kernels = &fhn_kernels,
     .bif_par = "Iext",
+    .bif_lo = 0.0,
+    .bif_hi = 2.0,
     .bif2_par = "a",
     .bif2_lo = 0.5,
     .bif2_hi = 1.0,
     .t_sim = 300,
-    .bif_lo = 0.0,
-    .bif_hi = 2.0,
 };

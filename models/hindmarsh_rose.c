@@ -61,7 +61,7 @@ const nd_model nd_model_hindmarsh_rose = {
     .kernels = &hindmarsh_rose_kernels,
     .slow_vars = "z",
     .bif_par = "I",
-    .t_sim = 2000,
     .bif_lo = 0.0,
     .bif_hi = 4.0,
+    .t_sim = 2000,
 };

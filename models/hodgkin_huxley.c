@@ -63,7 +63,6 @@ const nd_model nd_model_hodgkin_huxley = {
     .n_vars = 4,
     .n_pars = 8,
     .var_names = vars,
-    .var_units = units,
     .par_names = pars,
     .par_defaults = defaults,
     .init = init,
@@ -76,4 +75,5 @@ const nd_model nd_model_hodgkin_huxley = {
     .bif_par = "Iext",
     .bif_lo = 0.0,
     .bif_hi = 20.0,
+    .var_units = units,
 };

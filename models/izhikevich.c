@@ -60,7 +60,6 @@ const nd_model nd_model_izhikevich = {
     .n_vars = 2,
     .n_pars = 6,
     .var_names = vars,
-    .var_units = units,
     .par_names = pars,
     .par_defaults = defaults,
     .init = init,
@@ -74,4 +73,5 @@ const nd_model nd_model_izhikevich = {
     .bif_par = "I",
     .bif_lo = 0.0,
     .bif_hi = 20.0,
+    .var_units = units,
 };

@@ -55,7 +55,6 @@ const nd_model nd_model_lif = {
     .n_vars = 1,
     .n_pars = 7,
     .var_names = vars,
-    .var_units = units,
     .par_names = pars,
     .par_defaults = defaults,
     .init = init,
@@ -69,4 +68,5 @@ const nd_model nd_model_lif = {
     .bif_par = "I",
     .bif_lo = 0.0,
     .bif_hi = 50.0,
+    .var_units = units,
 };

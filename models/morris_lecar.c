@@ -81,7 +81,6 @@ const nd_model nd_model_morris_lecar = {
     .n_vars = 2,
     .n_pars = 13,
     .var_names = vars,
-    .var_units = units,
     .par_names = pars,
     .par_defaults = defaults_hopf,
     .init = init_hopf,
@@ -94,6 +93,7 @@ const nd_model nd_model_morris_lecar = {
     .bif_par = "I",
     .bif_lo = 0.0,
     .bif_hi = 250.0,
+    .var_units = units,
 };
 
 const nd_model nd_model_morris_lecar_snic = {
@@ -106,7 +106,6 @@ const nd_model nd_model_morris_lecar_snic = {
     .n_vars = 2,
     .n_pars = 13,
     .var_names = vars,
-    .var_units = units,
     .par_names = pars,
     .par_defaults = defaults_snic,
     .init = init_snic,
@@ -119,4 +118,5 @@ const nd_model nd_model_morris_lecar_snic = {
     .bif_par = "I",
     .bif_lo = 0.0,
     .bif_hi = 150.0,
+    .var_units = units,
 };

@@ -11,21 +11,15 @@
 #ifndef NEURODYN_KERNELS_H
 #define NEURODYN_KERNELS_H
 
+#include <math.h>
 #include <stddef.h>
 
+/* ---- portability of the kernel templates ---------------------------------------------- */
 #if defined(__CUDACC__)
-/* The device kernels are instantiated by gpu/ from name##_rhs_body; the CPU tables are
- * not built by nvcc. */
-#define ND_KERNELS(name, NV, NP)                                                             \
-    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL};
+#define ND_UNROLL _Pragma("unroll")
+#define ND_ALWAYS_INLINE static inline
+#define ND_LANE_FN __host__ __device__ static inline
 #else
-
-#define ND_PRAGMA_SIMD _Pragma("omp simd")
-/* clang warns (-Wpass-failed) when an `omp simd` loop does not vectorise, as with a RHS that
- * calls exp() without a vector math library: the loop is still correct, so no warning. */
-#if defined(__clang__)
-#pragma clang diagnostic ignored "-Wpass-failed"
-#endif
 /* Fixed-size loops over variables and parameters must be fully unrolled before GCC's
  * vectoriser runs, or the trajectory loop becomes a loop nest it cannot vectorise. */
 #if defined(__clang__)
@@ -38,7 +32,298 @@
 #else
 #define ND_ALWAYS_INLINE static inline
 #endif
+#define ND_LANE_FN ND_ALWAYS_INLINE
+#endif
 
+/* ---- ensemble lanes: one trajectory of a batched ensemble, with its reductions ----------
+ * The same lane code runs in an `omp simd` loop on the CPU (below) and as one CUDA thread
+ * per trajectory (gpu/ensemble_cuda.cuh), so the two paths compute the same numbers.
+ * All arrays are structure-of-arrays with leading dimension ld: a[v*ld + i]. */
+enum { ND_ENS_RK4 = 0, ND_ENS_TABLE = 1, ND_ENS_RK4_SINGLE = 2 };
+/* Table methods with up to this many stages have lanes: every fixed-step method of the library
+ * (the 5- to 7-stage tables are adaptive pairs, which run one solver per trajectory). */
+#define ND_ENS_MAX_STAGES 4
+
+typedef struct nd_ens_block {
+    size_t n, ld;         /* lanes in this block; stride of every array below */
+    double *X;            /* n_vars x ld: initial state in, final state out */
+    const double *P;      /* n_pars x ld */
+    /* step s goes from t0 + s dt to t0 + (s+1) dt, the last one (s = nsteps-1) to t1: the grid
+     * of nd_solve's fixed-step driver, so a lane equals a single run step for step */
+    double t0, t1, dt;
+    long nsteps;
+    double t_reduce;      /* max/min and events use states and crossings at t >= t_reduce */
+    double *xmax, *xmin;  /* n_vars x ld, or NULL */
+    int ev_var;           /* events: ev_var crossing ev_level upward; ev_var < 0: none */
+    double ev_level;
+    long *ev_count;       /* ld each (when ev_var >= 0) */
+    double *ev_first, *ev_last, *ev_prev; /* first, last and second-to-last event times */
+    double *ev_times;     /* max_events x ld, the first max_events event times, or NULL */
+    long max_events;
+    double *samples;      /* (k n_vars + v) x ld: the state after every stride-th step (k = 0
+                             is the initial state), or NULL */
+    long stride;
+    double *t_fail;       /* ld: start of the step that made the state non-finite, else NaN */
+    double *ev_y0, *ev_f0; /* ld each (events): the event variable and its slope at the start
+                              of the step just taken */
+    double *ev_y1, *ev_f1; /* ld each (events): the same at its end (the next step's start) */
+    const double *ev_w;   /* n_vars (events): 1 for ev_var, 0 for the others */
+} nd_ens_block;
+
+/* Whether a block asks for more than the final state (selects the lean lane otherwise). */
+enum { ND_ENS_RED_MINMAX = 1, ND_ENS_RED_EVENTS = 2, ND_ENS_RED_SAMPLES = 4 };
+ND_LANE_FN int nd_ens_reduces(const nd_ens_block *b)
+{
+    return (b->xmax && b->xmin ? ND_ENS_RED_MINMAX : 0) | (b->ev_var >= 0 ? ND_ENS_RED_EVENTS : 0) |
+           (b->samples ? ND_ENS_RED_SAMPLES : 0);
+}
+
+/* Where in [0, 1] the cubic Hermite interpolant through (y0, f0) and (y1, f1) over a step of
+ * length h reaches level, for y0 < level <= y1: Newton from the linear guess. Fourth-order
+ * accurate in h, like the RK4 states it interpolates. */
+ND_LANE_FN double nd_ens_hermite_theta(double y0, double f0, double y1, double f1, double h,
+                                       double level)
+{
+    /* divisions with a safe divisor, unconditional: a conditional one may trap */
+    const double dy = y1 - y0;
+    double th = (level - y0) / (dy != 0 ? dy : 1.0);
+    ND_UNROLL for (int it = 0; it < 3; it++) {
+        double t2 = th * th, t3 = t2 * th;
+        double p = (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + th) * h * f0 +
+                   (3 * t2 - 2 * t3) * y1 + (t3 - t2) * h * f1 - level;
+        double dp = (6 * t2 - 6 * th) * (y0 - y1) + (3 * t2 - 4 * th + 1) * h * f0 +
+                    (3 * t2 - 2 * th) * h * f1;
+        double q = p / (dp != 0 ? dp : 1.0);
+        double nt = dp != 0 ? th - q : th;
+        th = nt < 0 ? 0 : (nt > 1 ? 1 : nt);
+    }
+    return th;
+}
+
+/* Events are found in a scalar pass after each step (nd_ens_event_pass): the vectorised step
+ * only records the event variable and its slope at the step's start (ev_y1, ev_f1), the end of
+ * the previous step. Locating a crossing inside the vectorised loop leaves control flow that
+ * GCC 12 does not if-convert, and the whole step would run one lane at a time. */
+ND_LANE_FN void nd_ens_event_pass(const nd_ens_block *b, size_t i, double t0, double h)
+{
+    const double level = b->ev_level, y0 = b->ev_y0[i], y1 = b->ev_y1[i];
+    if (y0 < level && y1 >= level) { /* NaN y0 before the first step: never */
+        const double te = t0 + nd_ens_hermite_theta(y0, b->ev_f0[i], y1, b->ev_f1[i], h, level) * h;
+        if (te >= b->t_reduce) {
+            const long c = b->ev_count[i];
+            if (c == 0) b->ev_first[i] = te;
+            if (c < b->max_events) b->ev_times[c * b->ld + i] = te;
+            b->ev_prev[i] = b->ev_last[i];
+            b->ev_last[i] = te;
+            b->ev_count[i] = c + 1;
+        }
+    }
+    b->ev_y0[i] = y1, b->ev_f0[i] = b->ev_f1[i];
+}
+
+/* Reductions start from the initial state: max/min (when t0 is past the transient), sample 0,
+ * no events, no failure. */
+ND_LANE_FN void nd_ens_begin(const nd_ens_block *b, size_t i, int nv, const int reduce)
+{
+    const size_t ld = b->ld;
+    const int seen = b->t0 >= b->t_reduce;
+    for (int v = 0; v < nv; v++) {
+        const double x = b->X[v * ld + i];
+        if (reduce & ND_ENS_RED_MINMAX) {
+            b->xmax[v * ld + i] = seen ? x : -INFINITY;
+            b->xmin[v * ld + i] = seen ? x : INFINITY;
+        }
+        if (reduce & ND_ENS_RED_SAMPLES) b->samples[v * ld + i] = x;
+    }
+    if (reduce & ND_ENS_RED_EVENTS) {
+        b->ev_count[i] = 0;
+        b->ev_first[i] = b->ev_last[i] = b->ev_prev[i] = NAN;
+        b->ev_y0[i] = NAN, b->ev_f0[i] = 0.0; /* no step taken yet: no crossing to check */
+    }
+    b->t_fail[i] = NAN;
+}
+
+/* The time grid of the driver: step s goes from grid_t(s) to grid_t(s + 1). */
+ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
+{
+    const double tg = b->t0 + (double)s * b->dt;
+    /* nd_solve's rule: the step to t1 is clipped */
+    return s == 0 ? b->t0 : (tg < b->t1 ? tg : b->t1);
+}
+
+/* Two forms of one lane, built from the same STEP and the same reduction helpers:
+ *
+ *  step         one step of lane i from the block's arrays, with the reductions asked for
+ *               (max/min after the transient, events, samples) and the failure time. On the CPU
+ *               the trajectory loop is the inner, vectorised loop of each step, over a block
+ *               small enough to stay in L1: GCC's outer-loop vectoriser rejects the conditional
+ *               updates reductions need, and even without reductions this form is faster than
+ *               keeping one trajectory per vector lane in registers for the whole run (1.6x on
+ *               Lorenz, AVX-512: many independent vectors in flight instead of one dependency
+ *               chain per lane).
+ *  lane (lean)  load the state, nsteps steps in registers, store; only the failure time. One
+ *               GPU thread per trajectory runs it when no reduction is asked for.
+ *
+ * `reduce` is a compile-time constant in each instantiation. */
+/* The event variable of a lane's state: a dot product with the block's one-hot weights. An
+ * index or a comparison with ev_var would be turned into a run-time index (or a branch) that
+ * keeps the state out of registers and stops vectorisation. */
+#define ND_ENS_PICK(arr, NV, b, out)                                                         \
+    do {                                                                                      \
+        double pk_ = 0.0;                                                                     \
+        ND_UNROLL for (int v = 0; v < (NV); v++) pk_ += (b)->ev_w[v] * (double)(arr)[v];     \
+        (out) = pk_;                                                                          \
+    } while (0)
+
+#define ND_ENS_LANE(name, NV, NP, R, sfx, STEP)                                              \
+    ND_LANE_FN void name##_ens_f_##sfx(double t, const R *x, const double *p, R *k)         \
+    {                                                                                         \
+        double xd_[(NV)], kd_[(NV)];                                                          \
+        ND_UNROLL for (int v = 0; v < (NV); v++) xd_[v] = (double)x[v];                       \
+        name##_rhs_body(t, xd_, p, kd_);                                                      \
+        ND_UNROLL for (int v = 0; v < (NV); v++) k[v] = (R)kd_[v];                            \
+    }                                                                                         \
+    /* the GPU's lean lane (unused on the CPU) */                                            \
+    ND_UNUSED ND_LANE_FN void name##_ens_lane_##sfx(const nd_butcher *tab, const int ns,     \
+                                                    const nd_ens_block *b, size_t i)          \
+    {                                                                                         \
+        (void)tab, (void)ns;                                                                  \
+        const size_t ld = b->ld;                                                              \
+        R x_[(NV)], xn[(NV)], k1[(NV)];                                                       \
+        double p_[(NP) > 0 ? (NP) : 1];                                                       \
+        ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = (R)b->X[v * ld + i];                 \
+        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = b->P[k * ld + i];                    \
+        const double t0_ = b->t0, dt_ = b->dt, t1_ = b->t1;                                   \
+        const long nsteps_ = b->nsteps;                                                       \
+        double t = t0_, t_fail = NAN;                                                         \
+        long s = 0;                                                                           \
+        do {                                                                                  \
+            const double tg_ = t0_ + (double)(s + 1) * dt_;                                   \
+            const double tn = tg_ < t1_ ? tg_ : t1_; /* the driver's rule */                  \
+            const R h = (R)(tn - t);                                                          \
+            name##_ens_f_##sfx(t, x_, p_, k1);                                                \
+            STEP(name, NV, R, sfx)                                                            \
+            double bad_ = 0.0;                                                                \
+            ND_UNROLL for (int v = 0; v < (NV); v++) bad_ += (double)xn[v] * 0.0;             \
+            t_fail = ((bad_ != bad_) & (t_fail != t_fail)) ? t : t_fail;                      \
+            ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = xn[v];                           \
+            t = tn;                                                                           \
+        } while (++s < nsteps_);                                                              \
+        ND_UNROLL for (int v = 0; v < (NV); v++) b->X[v * ld + i] = (double)x_[v];            \
+        b->t_fail[i] = t_fail;                                                                \
+    }                                                                                         \
+    /* step s of lane i from t to tn; sample_k >= 0: store the new state as sample sample_k */ \
+    ND_LANE_FN void name##_ens_step_##sfx(const nd_butcher *tab, const int ns,               \
+                                          const nd_ens_block *b, size_t i, long s, double t,  \
+                                          double tn, long sample_k, const int reduce)         \
+    {                                                                                         \
+        (void)tab, (void)ns, (void)s;                                                         \
+        const size_t ld = b->ld;                                                              \
+        R x_[(NV)], xn[(NV)], k1[(NV)];                                                       \
+        double p_[(NP) > 0 ? (NP) : 1];                                                       \
+        ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = (R)b->X[v * ld + i];                 \
+        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = b->P[k * ld + i];                    \
+        const R h = (R)(tn - t);                                                              \
+        name##_ens_f_##sfx(t, x_, p_, k1);                                                    \
+        if (reduce & ND_ENS_RED_EVENTS) { /* this k1 is the previous step's end slope */      \
+            ND_ENS_PICK(x_, NV, b, b->ev_y1[i]);                                              \
+            ND_ENS_PICK(k1, NV, b, b->ev_f1[i]);                                              \
+        }                                                                                     \
+        STEP(name, NV, R, sfx)                                                                \
+        double bad_ = 0.0;                                                                    \
+        ND_UNROLL for (int v = 0; v < (NV); v++) bad_ += (double)xn[v] * 0.0;                 \
+        const double tf_ = b->t_fail[i];                                                      \
+        b->t_fail[i] = ((bad_ != bad_) & (tf_ != tf_)) ? t : tf_;                             \
+        const int seen = tn >= b->t_reduce;                                                   \
+        ND_UNROLL for (int v = 0; v < (NV); v++) {                                            \
+            const double xv = (double)xn[v];                                                  \
+            b->X[v * ld + i] = xv;                                                            \
+            if (reduce & ND_ENS_RED_MINMAX) {                                                 \
+                const double hi_ = b->xmax[v * ld + i], lo_ = b->xmin[v * ld + i];           \
+                b->xmax[v * ld + i] = (seen & (xv > hi_)) ? xv : hi_;                         \
+                b->xmin[v * ld + i] = (seen & (xv < lo_)) ? xv : lo_;                         \
+            }                                                                                 \
+            if ((reduce & ND_ENS_RED_SAMPLES) && sample_k >= 0)                               \
+                b->samples[(sample_k * (NV) + v) * ld + i] = xv;                              \
+        }                                                                                     \
+    }                                                                                         \
+    /* after the last step: the slope at its end, for the crossing in it */                  \
+    ND_LANE_FN void name##_ens_finish_##sfx(const nd_ens_block *b, size_t i, const int reduce) \
+    {                                                                                         \
+        if (!(reduce & ND_ENS_RED_EVENTS) || b->nsteps <= 0) return;                          \
+        const size_t ld = b->ld;                                                              \
+        R x_[(NV)], k1[(NV)];                                                                 \
+        double p_[(NP) > 0 ? (NP) : 1];                                                       \
+        ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = (R)b->X[v * ld + i];                 \
+        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = b->P[k * ld + i];                    \
+        name##_ens_f_##sfx(nd_ens_grid_t(b, b->nsteps), x_, p_, k1);                          \
+        ND_ENS_PICK(x_, NV, b, b->ev_y1[i]);                                                  \
+        ND_ENS_PICK(k1, NV, b, b->ev_f1[i]);                                                  \
+    }
+
+/* The classical RK4 written so that every operation equals the driver's table-driven step
+ * (integrators/stepper.c: acc = sum_j a_sj k_j from 0, y = x + h acc) with the zero terms of
+ * the tableau left out, which changes no result (up to the sign of a zero): the double lanes
+ * equal nd_solve bitwise. */
+#define ND_ENS_STEP_RK4(name, NV, R, sfx)                                                    \
+    {                                                                                         \
+        R y_[(NV)], k2[(NV)], k3[(NV)], k4[(NV)];                                             \
+        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = x_[v] + h * ((R)0.5 * k1[v]);        \
+        name##_ens_f_##sfx(t + 0.5 * (double)h, y_, p_, k2);                                  \
+        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = x_[v] + h * ((R)0.5 * k2[v]);        \
+        name##_ens_f_##sfx(t + 0.5 * (double)h, y_, p_, k3);                                  \
+        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = x_[v] + h * k3[v];                   \
+        name##_ens_f_##sfx(t + (double)h, y_, p_, k4);                                        \
+        ND_UNROLL for (int v = 0; v < (NV); v++)                                              \
+            xn[v] = x_[v] + h * ((((R)(1.0 / 6) * k1[v] + (R)(1.0 / 3) * k2[v]) +             \
+                                  (R)(1.0 / 3) * k3[v]) + (R)(1.0 / 6) * k4[v]);              \
+    }
+
+/* Any explicit table with ns stages (a compile-time constant in each instantiation), the
+ * driver's arithmetic operation for operation. */
+#define ND_ENS_STEP_TABLE(name, NV, R, sfx)                                                  \
+    {                                                                                         \
+        R y_[(NV)], k_[ND_MAX_STAGES][(NV)];                                                  \
+        ND_UNROLL for (int v = 0; v < (NV); v++) k_[0][v] = k1[v];                            \
+        ND_UNROLL for (int st = 1; st < ns; st++) {                                           \
+            ND_UNROLL for (int v = 0; v < (NV); v++) {                                        \
+                double acc = 0.0;                                                             \
+                ND_UNROLL for (int j = 0; j < st; j++) acc += tab->a[st][j] * k_[j][v];       \
+                y_[v] = x_[v] + h * acc;                                                      \
+            }                                                                                 \
+            name##_ens_f_##sfx(t + tab->c[st] * h, y_, p_, k_[st]);                           \
+        }                                                                                     \
+        ND_UNROLL for (int v = 0; v < (NV); v++) {                                            \
+            double acc = 0.0;                                                                 \
+            ND_UNROLL for (int st = 0; st < ns; st++) acc += tab->b[st] * k_[st][v];          \
+            xn[v] = x_[v] + h * acc;                                                          \
+        }                                                                                     \
+    }
+
+/* The lanes of a model: RK4 in double and in float, any table in double. */
+#define ND_ENS_LANES(name, NV, NP)                                                           \
+    ND_ENS_LANE(name, NV, NP, double, rk4, ND_ENS_STEP_RK4)                                  \
+    ND_ENS_LANE(name, NV, NP, float, rk4f, ND_ENS_STEP_RK4)                                  \
+    ND_ENS_LANE(name, NV, NP, double, tab, ND_ENS_STEP_TABLE)
+
+#if defined(__CUDACC__)
+/* Under nvcc the CPU tables are not built; gpu/ensemble_cuda.cuh defines ND_CUDA_ENSEMBLE to
+ * instantiate the device kernels from the same lanes. */
+#ifndef ND_CUDA_ENSEMBLE
+#define ND_CUDA_ENSEMBLE(name, NV, NP)
+#endif
+#define ND_KERNELS(name, NV, NP)                                                             \
+    ND_ENS_LANES(name, NV, NP)                                                               \
+    ND_CUDA_ENSEMBLE(name, NV, NP)                                                           \
+    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL};
+#else
+
+#define ND_PRAGMA_SIMD _Pragma("omp simd")
+/* clang warns (-Wpass-failed) when an `omp simd` loop does not vectorise, as with a RHS that
+ * calls exp() without a vector math library: the loop is still correct, so no warning. */
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wpass-failed"
+#endif
 /* The per-trajectory work lives in always-inline "lane" functions: arrays declared inside an
  * `omp simd` loop body become interleaved "simd arrays" that GCC cannot vectorise, while the
  * locals of an inlined function are scalarised (SRA) once the loops above are unrolled. The
@@ -50,6 +335,70 @@
         ND_PRAGMA_SIMD                                                                        \
         for (size_t i = 0; i < n; i++) name##_lane_erk(tab, NS, i, ld, X, P, t0, h, nsteps); \
         break;
+
+/* The ensemble on the CPU: the block advances one step at a time, the inner loop over its lanes
+ * vectorised. One instantiation per (kind, stage count, reductions), so every constant is known
+ * to the compiler. The block is copied to a local so that the compiler sees that its fields do
+ * not alias the arrays. */
+#define ND_ENS_RUN(name, sfx, NS, RED)                                                       \
+    do {                                                                                      \
+        for (size_t i = 0; i < B.n; i++) nd_ens_begin(&B, i, (int)nv, RED);                   \
+        long until_sample = B.stride, k_sample = 1;                                           \
+        for (long s = 0; s < B.nsteps; s++) {                                                 \
+            const double t = nd_ens_grid_t(&B, s), tn = nd_ens_grid_t(&B, s + 1);             \
+            long sk = -1;                                                                     \
+            if (((RED) & ND_ENS_RED_SAMPLES) && --until_sample == 0)                          \
+                sk = k_sample++, until_sample = B.stride;                                     \
+            ND_PRAGMA_SIMD                                                                    \
+            for (size_t i = 0; i < B.n; i++)                                                  \
+                name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, sk, RED);                     \
+            if ((RED) & ND_ENS_RED_EVENTS) { /* the crossings of step s - 1 */                \
+                const double tp = nd_ens_grid_t(&B, s - 1);                                   \
+                for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, tp, t - tp);        \
+            }                                                                                 \
+        }                                                                                     \
+        ND_PRAGMA_SIMD                                                                        \
+        for (size_t i = 0; i < B.n; i++) name##_ens_finish_##sfx(&B, i, RED);                 \
+        if ((RED) & ND_ENS_RED_EVENTS) { /* the crossings of the last step */                 \
+            const double tp = nd_ens_grid_t(&B, B.nsteps - 1), te = nd_ens_grid_t(&B, B.nsteps); \
+            for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, tp, te - tp);           \
+        }                                                                                     \
+    } while (0)
+#define ND_ENS_REDUCTIONS(name, sfx, NS)                                                     \
+    switch (red) {                                                                            \
+    case 0: ND_ENS_RUN(name, sfx, NS, 0); break;                                              \
+    case 1: ND_ENS_RUN(name, sfx, NS, 1); break;                                              \
+    case 2: ND_ENS_RUN(name, sfx, NS, 2); break;                                              \
+    case 3: ND_ENS_RUN(name, sfx, NS, 3); break;                                              \
+    default: ND_ENS_RUN(name, sfx, NS, 7); break; /* with samples: every array is set */     \
+    }
+/* Table methods and single precision: lean, or every reduction at once (the caller points
+ * the ones not asked for at scratch), which keeps the number of instantiations, and the
+ * compile time of a model file, down. */
+#define ND_ENS_LEAN_OR_FULL(name, sfx, NS)                                                   \
+    if (red) ND_ENS_RUN(name, sfx, NS, 7);                                                    \
+    else ND_ENS_RUN(name, sfx, NS, 0);
+#define ND_ENS_CASE(name, NS)                                                                \
+    case NS: ND_ENS_LEAN_OR_FULL(name, tab, NS) break;
+#define ND_ENS_DISPATCH(name, NV)                                                            \
+    static void name##_ens_fixed(const nd_butcher *tab, int kind, const nd_ens_block *blk)   \
+    {                                                                                         \
+        const nd_ens_block B = *blk;                                                          \
+        const size_t nv = (NV);                                                               \
+        if (B.n == 0 || B.nsteps <= 0) return;                                                \
+        const int red = nd_ens_reduces(&B);                                                   \
+        if (kind == ND_ENS_RK4) {                                                             \
+            ND_ENS_REDUCTIONS(name, rk4, 4)                                                   \
+        } else if (kind == ND_ENS_RK4_SINGLE) {                                               \
+            ND_ENS_LEAN_OR_FULL(name, rk4f, 4)                                                \
+        } else {                                                                              \
+            switch (tab->stages) { /* <= ND_ENS_MAX_STAGES, checked by the caller */          \
+            ND_ENS_CASE(name, 1) ND_ENS_CASE(name, 2) ND_ENS_CASE(name, 3)                    \
+            ND_ENS_CASE(name, 4)                                                              \
+            default: break;                                                                   \
+            }                                                                                 \
+        }                                                                                     \
+    }
 
 #define ND_KERNELS(name, NV, NP)                                                             \
     ND_ALWAYS_INLINE void name##_lane_rhs(size_t i, size_t ld, double t,                     \
@@ -137,8 +486,11 @@
         ND_PRAGMA_SIMD                                                                        \
         for (size_t i = 0; i < n; i++) name##_lane_rk4(i, ld, X, P, t0, h, nsteps);           \
     }                                                                                         \
+    ND_ENS_LANES(name, NV, NP)                                                               \
+    ND_ENS_DISPATCH(name, NV)                                                                \
     static const nd_model_kernels name##_kernels = {(NV), (NP), name##_soa_rhs,              \
-                                                    name##_soa_erk, name##_soa_rk4};
+                                                    name##_soa_erk, name##_soa_rk4,           \
+                                                    name##_ens_fixed};
 #endif
 
 #endif

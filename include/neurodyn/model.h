@@ -89,6 +89,7 @@ typedef struct nd_butcher {
 /* Vectorised kernels, instantiated per model by ND_KERNELS with the RHS body inlined.
  * State and parameters are structure-of-arrays: X[v*ld + i] is variable v of trajectory i,
  * P[k*ld + i] parameter k of trajectory i. */
+struct nd_ens_block; /* kernels.h: one block of ensemble lanes */
 typedef struct nd_model_kernels {
     size_t n_vars, n_pars; /* the sizes the kernels were compiled for */
     /* DX = f(t, X, P) for trajectories 0..n-1 */
@@ -99,6 +100,9 @@ typedef struct nd_model_kernels {
     /* the same for the classical RK4, with the tableau unrolled */
     void (*soa_rk4)(size_t n, size_t ld, double *X, const double *P, double t0, double h,
                     long nsteps);
+    /* ensemble lanes with reductions (gpu/, ensemble.h): fixed steps of the classical RK4
+     * (kind ND_ENS_RK4, or ND_ENS_RK4_SINGLE in float) or of the table tab (ND_ENS_TABLE) */
+    void (*ens_fixed)(const nd_butcher *tab, int kind, const struct nd_ens_block *b);
 } nd_model_kernels;
 
 /* The descriptor. Fill it with designated initialisers; fields left out are zero/NULL. */

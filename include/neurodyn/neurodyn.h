@@ -16,5 +16,6 @@
 #include "fastslow.h"
 #include "connect.h"
 #include "sim.h"
+#include "ensemble.h"
 
 #endif

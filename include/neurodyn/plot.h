@@ -142,6 +142,18 @@ typedef struct nd_raster_group {
 nd_plot_status nd_plot_raster(const nd_raster_group *groups, size_t n_groups, double t0, double t1,
                               double bin, const char *title, const char *out, nd_error *err);
 
+/* Figures of `neurodyn sweep` from its TSV (data): columns are 1-based. The orbit diagram
+ * plots columns col_max and col_min of variable varname against column 1 (parameter p1name);
+ * the map colours the grid of columns 1 and 2 (p1name, p2name) by column col_value, or by
+ * col_max - col_min (the amplitude) when col_value is 0. See plots/sweep.c. */
+typedef struct nd_sweep_plot {
+    const char *data, *title, *p1name, *p2name, *varname, *value_name;
+    int col_max, col_min, col_value;
+} nd_sweep_plot;
+
+nd_plot_status nd_plot_orbit_diagram(const nd_sweep_plot *spec, const char *out, nd_error *err);
+nd_plot_status nd_plot_sweep_map(const nd_sweep_plot *spec, const char *out, nd_error *err);
+
 /* Runs gnuplot on a script from the script's folder. */
 nd_plot_status nd_plot_render(const char *script, nd_error *err);
 

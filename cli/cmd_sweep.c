@@ -1,0 +1,314 @@
+/* neurodyn sweep MODEL --par NAME=LO:HI:N [--par NAME=LO:HI:N]: attractors over a parameter
+ * grid from one batched ensemble (gpu/): the orbit diagram (max/min of a variable against one
+ * parameter) or a two-parameter map of amplitude, period or event count. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "neurodyn/ensemble.h"
+#include "neurodyn/plot.h"
+
+static const char *HELP =
+    "usage: neurodyn sweep MODEL --par NAME=LO:HI[:N] [--par NAME=LO:HI[:N]] [options]\n"
+    "\n"
+    "Integrates one trajectory per grid point (N points per parameter, default 100) as one\n"
+    "batched ensemble and reports, after the transient, the max/min of every variable, the\n"
+    "period (last interval between upward crossings of --var through --level) and the number\n"
+    "of crossings. One --par gives the orbit diagram of --var, two a map.\n"
+    "\n"
+    "  --t1 T              end time (default 200)\n"
+    "  --transient T       ignore t < T for max/min and crossings (default t1/2)\n"
+    "  --dt H              step (default 0.01; the initial step of adaptive methods)\n"
+    "  --method NAME       integration method (default rk4; rkdp, rkf45... are adaptive)\n"
+    "  --var V             variable of the diagram and of the section (default the first)\n"
+    "  --level L           section level of --var (default the middle of the model's box, or 0)\n"
+    "  --set NAME=VALUE    set a parameter (repeatable); --init NAME=VALUE an initial value\n"
+    "  --device D          cpu, cuda or auto (default auto: cuda when a device exists)\n"
+    "  --precision P       double (default) or single (rk4 only)\n"
+    "  --lyapunov          also the largest Lyapunov exponent of each point (RK4 with the\n"
+    "                      tangent system, renormalised every 10 steps; after the transient)\n"
+    "  --map Q             what a two-parameter plot shows: amplitude (default), period,\n"
+    "                      events, lyapunov\n"
+    "  --out FILE.tsv      write the table there (default stdout, unless --json)\n"
+    "  --plot FILE         orbit diagram or heat map (PNG, SVG or PDF; needs --out)\n"
+    "  --json              print the points as JSON on stdout\n";
+
+typedef struct sweep_par {
+    int index;
+    double lo, hi;
+    unsigned long n;
+} sweep_par;
+
+typedef struct sweep_args {
+    const char *model, *method, *var, *out, *plot, *map, *pars[2];
+    double t1, transient, dt, level;
+    int n_pars, have_transient, have_level, json, lyapunov;
+    nd_device device;
+    nd_precision precision;
+    const char **sets, **inits;
+    int n_sets, n_inits;
+} sweep_args;
+
+enum { O_T1 = 1000, O_TRANSIENT, O_DT, O_METHOD, O_VAR, O_LEVEL, O_SET, O_INIT, O_DEVICE, O_PRECISION,
+       O_MAP, O_OUT, O_PLOT, O_JSON, O_PAR, O_HELP, O_LYAPUNOV };
+
+static int parse_option(int c, sweep_args *a)
+{
+    nd_error err;
+    switch (c) {
+    case O_T1: return cli_number("sweep", "t1", optarg, &a->t1);
+    case O_TRANSIENT: return a->have_transient = 1, cli_number("sweep", "transient", optarg, &a->transient);
+    case O_DT: return cli_number("sweep", "dt", optarg, &a->dt);
+    case O_LEVEL: return a->have_level = 1, cli_number("sweep", "level", optarg, &a->level);
+    case O_METHOD: return a->method = optarg, 0;
+    case O_VAR: return a->var = optarg, 0;
+    case O_SET: return a->sets[a->n_sets++] = optarg, 0;
+    case O_INIT: return a->inits[a->n_inits++] = optarg, 0;
+    case O_OUT: return a->out = optarg, 0;
+    case O_PLOT: return a->plot = optarg, 0;
+    case O_JSON: return a->json = 1, 0;
+    case O_LYAPUNOV: return a->lyapunov = 1, 0;
+    case O_DEVICE: return nd_device_parse(optarg, &a->device, &err) ? cli_error("sweep", &err) : 0;
+    case O_PRECISION: return nd_precision_parse(optarg, &a->precision, &err) ? cli_error("sweep", &err) : 0;
+    case O_MAP:
+        if (strcmp(optarg, "amplitude") && strcmp(optarg, "period") && strcmp(optarg, "events") &&
+            strcmp(optarg, "lyapunov"))
+            return cli_usage_error("sweep", "--map '%s' is not one of amplitude, period, events, lyapunov", optarg);
+        return a->map = optarg, 0;
+    case O_PAR:
+        if (a->n_pars == 2) return cli_usage_error("sweep", "at most two --par options ('%s' is a third)", optarg);
+        return a->pars[a->n_pars++] = optarg, 0;
+    default: return cli_usage_error("sweep", "unknown or incomplete option");
+    }
+}
+
+static int parse(int argc, char **argv, sweep_args *a)
+{
+    static const struct option opts[] = {
+        {"t1", required_argument, 0, O_T1},          {"transient", required_argument, 0, O_TRANSIENT},
+        {"dt", required_argument, 0, O_DT},          {"method", required_argument, 0, O_METHOD},
+        {"var", required_argument, 0, O_VAR},        {"level", required_argument, 0, O_LEVEL},
+        {"set", required_argument, 0, O_SET},        {"init", required_argument, 0, O_INIT},
+        {"device", required_argument, 0, O_DEVICE},  {"precision", required_argument, 0, O_PRECISION},
+        {"map", required_argument, 0, O_MAP},        {"out", required_argument, 0, O_OUT},
+        {"plot", required_argument, 0, O_PLOT},      {"json", no_argument, 0, O_JSON},
+        {"par", required_argument, 0, O_PAR},        {"help", no_argument, 0, O_HELP},
+        {"lyapunov", no_argument, 0, O_LYAPUNOV},
+        {0, 0, 0, 0}};
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h' || c == O_HELP) return fputs(HELP, stdout), -1;
+        if (c == '?') return cli_usage_error("sweep", "unknown or incomplete option '%s'", argv[optind - 1]);
+        int rc = parse_option(c, a);
+        if (rc) return rc;
+    }
+    if (cli_model_arg("sweep", argc, argv, &a->model)) return EXIT_USAGE;
+    if (a->n_pars == 0) return cli_usage_error("sweep", "give --par NAME=LO:HI[:N]");
+    if (a->plot && !a->out) return cli_usage_error("sweep", "--plot needs --out (the data file it reads)");
+    if (cli_check_plot_file("sweep", a->plot)) return EXIT_USAGE;
+    if (a->map && strcmp(a->map, "lyapunov") == 0 && !a->lyapunov)
+        return cli_usage_error("sweep", "--map lyapunov needs --lyapunov");
+    return 0;
+}
+
+/* NAME=LO:HI[:N] */
+static int parse_par(const nd_model *m, const char *text, sweep_par *sp)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", text);
+    char *last = strrchr(buf, ':'), *first = strchr(buf, ':');
+    sp->n = 100;
+    if (last && last != first) {
+        *last = '\0';
+        if (cli_count("sweep", "par (points)", last + 1, 1, 100000000UL, &sp->n)) return EXIT_USAGE;
+    }
+    return cli_parse_range("sweep", m, buf, 1, &sp->index, &sp->lo, &sp->hi);
+}
+
+static double grid_value(const sweep_par *sp, size_t i)
+{
+    return sp->n > 1 ? sp->lo + (sp->hi - sp->lo) * (double)i / (double)(sp->n - 1) : sp->lo;
+}
+
+/* ---- output --------------------------------------------------------------------------------------- */
+typedef struct sweep_run {
+    const nd_model *m;
+    const sweep_args *a;
+    sweep_par sp[2];
+    int np, var;
+    size_t n;
+    const double *P;
+    double *lambda; /* --lyapunov, else NULL */
+    nd_ensemble_result r;
+} sweep_run;
+
+static void write_tsv(FILE *f, const sweep_run *s)
+{
+    const nd_model *m = s->m;
+    for (int k = 0; k < s->np; k++) fprintf(f, "%s%s", k ? "\t" : "", m->par_names[s->sp[k].index]);
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\tmax_%s\tmin_%s", m->var_names[v], m->var_names[v]);
+    fprintf(f, "\tperiod\tevents%s\n", s->lambda ? "\tlyapunov" : "");
+    for (size_t i = 0; i < s->n; i++) {
+        for (int k = 0; k < s->np; k++) fprintf(f, "%s%.12g", k ? "\t" : "", s->P[(size_t)s->sp[k].index * s->n + i]);
+        for (size_t v = 0; v < m->n_vars; v++)
+            fprintf(f, "\t%.12g\t%.12g", s->r.x_max[v * s->n + i], s->r.x_min[v * s->n + i]);
+        fprintf(f, "\t%.12g\t%ld", s->r.period[i], s->r.events[i]);
+        if (s->lambda) fprintf(f, "\t%.12g", s->lambda[i]);
+        fputc('\n', f);
+    }
+}
+
+static void json_number(double v)
+{
+    if (isfinite(v)) printf("%.15g", v);
+    else printf("null");
+}
+
+static void json_vars(const sweep_run *s, const double *a, size_t i)
+{
+    printf("{");
+    for (size_t v = 0; v < s->m->n_vars; v++) {
+        printf("%s", v ? ", " : "");
+        cli_json_string(stdout, s->m->var_names[v]);
+        printf(": ");
+        json_number(a[v * s->n + i]);
+    }
+    printf("}");
+}
+
+static void print_json(const sweep_run *s)
+{
+    const nd_model *m = s->m;
+    printf("{\"model\": ");
+    cli_json_string(stdout, m->name);
+    printf(", \"parameters\": [");
+    for (int k = 0; k < s->np; k++) printf("%s", k ? ", " : ""), cli_json_string(stdout, m->par_names[s->sp[k].index]);
+    printf("], \"variable\": ");
+    cli_json_string(stdout, m->var_names[s->var]);
+    printf(", \"level\": %.15g, \"device\": \"%s\", \"points\": [", s->a->level, s->r.device == ND_DEVICE_CUDA ? "cuda" : "cpu");
+    for (size_t i = 0; i < s->n; i++) {
+        printf("%s\n  {", i ? "," : "");
+        for (int k = 0; k < s->np; k++) {
+            cli_json_string(stdout, m->par_names[s->sp[k].index]);
+            printf(": %.15g, ", s->P[(size_t)s->sp[k].index * s->n + i]);
+        }
+        printf("\"max\": "), json_vars(s, s->r.x_max, i);
+        printf(", \"min\": "), json_vars(s, s->r.x_min, i);
+        printf(", \"period\": "), json_number(s->r.period[i]);
+        printf(", \"events\": %ld, \"ok\": %s", s->r.events[i], s->r.status[i] == ND_ENS_OK ? "true" : "false");
+        if (s->lambda) printf(", \"lyapunov\": "), json_number(s->lambda[i]);
+        printf("}");
+    }
+    printf("\n]}\n");
+}
+
+static int plot(const sweep_run *s)
+{
+    const nd_model *m = s->m;
+    nd_sweep_plot sp = {.data = s->a->out, .title = m->name, .p1name = m->par_names[s->sp[0].index],
+                        .varname = m->var_names[s->var]};
+    int first_var_col = s->np + 1, period_col = s->np + 2 * (int)m->n_vars + 1;
+    sp.col_max = first_var_col + 2 * s->var, sp.col_min = sp.col_max + 1;
+    nd_error err;
+    nd_plot_status ps;
+    if (s->np == 1) {
+        ps = nd_plot_orbit_diagram(&sp, s->a->plot, &err);
+    } else {
+        const char *map = s->a->map ? s->a->map : "amplitude";
+        sp.p2name = m->par_names[s->sp[1].index];
+        sp.value_name = map;
+        sp.col_value = strcmp(map, "period") == 0 ? period_col : strcmp(map, "events") == 0 ? period_col + 1
+                     : strcmp(map, "lyapunov") == 0 ? period_col + 2 : 0;
+        ps = nd_plot_sweep_map(&sp, s->a->plot, &err);
+    }
+    return ps == ND_PLOT_FAILED ? cli_error("sweep", &err) : EXIT_OK;
+}
+
+/* ---- the run ---------------------------------------------------------------------------------------- */
+static int setup(sweep_run *s, double *p, double *x, double **P, double **X)
+{
+    const sweep_args *a = s->a;
+    const nd_model *m = s->m;
+    nd_error err;
+    for (int i = 0; i < a->n_sets; i++)
+        if (nd_model_set_par(m, p, a->sets[i], &err)) return cli_error("sweep", &err);
+    for (int i = 0; i < a->n_inits; i++)
+        if (nd_model_set_var(m, x, a->inits[i], &err)) return cli_error("sweep", &err);
+    s->np = a->n_pars;
+    for (int k = 0; k < s->np; k++)
+        if (parse_par(m, a->pars[k], &s->sp[k])) return EXIT_USAGE;
+    if (s->np == 2 && s->sp[0].index == s->sp[1].index)
+        return cli_usage_error("sweep", "the two --par options name the same parameter %s", m->par_names[s->sp[0].index]);
+    s->var = 0;
+    if (a->var && (s->var = nd_model_var_index(m, a->var, &err)) < 0) return cli_error("sweep", &err);
+    s->n = s->sp[0].n * (s->np == 2 ? s->sp[1].n : 1);
+    *P = malloc((m->n_pars ? m->n_pars : 1) * s->n * sizeof **P), *X = malloc(m->n_vars * s->n * sizeof **X);
+    if (!*P || !*X) {
+        fprintf(stderr, "neurodyn sweep: no memory for %zu points\n", s->n);
+        return EXIT_FAILED;
+    }
+    for (size_t j = 0, q = 0; j < (s->np == 2 ? s->sp[1].n : 1); j++)
+        for (size_t i = 0; i < s->sp[0].n; i++, q++) { /* the first parameter runs fastest */
+            for (size_t k = 0; k < m->n_pars; k++) (*P)[k * s->n + q] = p[k];
+            for (size_t v = 0; v < m->n_vars; v++) (*X)[v * s->n + q] = x[v];
+            (*P)[(size_t)s->sp[0].index * s->n + q] = grid_value(&s->sp[0], i);
+            if (s->np == 2) (*P)[(size_t)s->sp[1].index * s->n + q] = grid_value(&s->sp[1], j);
+        }
+    return EXIT_OK;
+}
+
+static int run(const void *args, const nd_model *m, double *p, double *x)
+{
+    sweep_args a = *(const sweep_args *)args;
+    sweep_run s = {.m = m, .a = &a};
+    double *P = NULL, *X = NULL;
+    int rc = setup(&s, p, x, &P, &X);
+    if (!a.have_level)
+        a.level = m->var_lo && m->var_hi ? 0.5 * (m->var_lo[s.var] + m->var_hi[s.var]) : 0.0;
+    nd_ensemble_opts o;
+    nd_ensemble_opts_init(&o);
+    o.method = a.method, o.t1 = a.t1, o.dt = a.dt, o.transient = a.have_transient ? a.transient : a.t1 / 2;
+    o.event_var = s.var, o.event_level = a.level, o.device = a.device, o.precision = a.precision;
+    nd_error err;
+    if (!rc && nd_ensemble_run(m, s.n, P, s.n * m->n_pars, X, s.n * m->n_vars, &o, &s.r, &err))
+        rc = cli_error("sweep", &err);
+    s.P = P;
+    if (!rc && a.lyapunov) {
+        nd_ensemble_opts lo = o;
+        lo.method = NULL;
+        if (!(s.lambda = malloc(s.n * sizeof *s.lambda))) rc = EXIT_FAILED;
+        else if (nd_ensemble_lyapunov(m, s.n, P, s.n * m->n_pars, X, s.n * m->n_vars, &lo, 10, s.lambda, &err))
+            rc = cli_error("sweep", &err);
+    }
+    if (!rc && s.r.n_failed)
+        fprintf(stderr, "neurodyn sweep: warning: %zu of %zu trajectories became non-finite or failed\n", s.r.n_failed, s.n);
+    FILE *f = NULL;
+    if (!rc && (a.out || !a.json)) {
+        f = a.out ? fopen(a.out, "w") : stdout;
+        if (f) write_tsv(f, &s);
+        if (!f || ferror(f) || (f != stdout && fclose(f) != 0)) {
+            fprintf(stderr, "neurodyn sweep: cannot write '%s'\n", a.out ? a.out : "(stdout)");
+            rc = EXIT_FAILED;
+        }
+    }
+    if (!rc && a.json) print_json(&s);
+    if (!rc && a.plot) rc = plot(&s);
+    nd_ensemble_result_free(&s.r);
+    free(P), free(X), free(s.lambda);
+    return rc;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    sweep_args a = {.t1 = 200, .dt = 0.01};
+    a.sets = calloc((size_t)argc, sizeof *a.sets);
+    a.inits = calloc((size_t)argc, sizeof *a.inits);
+    int rc = (a.sets && a.inits) ? parse(argc, argv, &a) : EXIT_FAILED;
+    if (rc == 0) rc = cli_with_model("sweep", a.model, run, &a);
+    free(a.sets), free(a.inits);
+    return rc < 0 ? EXIT_OK : rc;
+}

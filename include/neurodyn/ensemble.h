@@ -1,0 +1,122 @@
+/* neurodyn — batched ensembles: N trajectories of one model, on all CPU cores or a GPU.
+ *
+ * Each trajectory has its own parameter vector and initial state, given structure-of-arrays:
+ * P[k*n + i] is parameter k of trajectory i, X0[v*n + i] variable v. Reductions are computed
+ * while integrating instead of keeping trajectories: the final state, max/min of each variable
+ * after a transient, upward crossings of a section (count, first/last times, the last
+ * interval = period, optionally every time), and optionally the state every `stride` steps.
+ *
+ * Paths: fixed-step explicit RK (rk4 and any table method) on a model compiled with
+ * ND_KERNELS runs in the model's vectorised lanes (kernels.h), OpenMP over blocks of
+ * trajectories, or on a CUDA device from the same lanes; adaptive methods (rkdp, rkf45, ...),
+ * SDEs and models without kernels run one nd_solve per trajectory (OpenMP over trajectories),
+ * so each trajectory equals the single run with the same method, dt, seed and trajectory
+ * index. Results never depend on the number of threads. See docs/ensemble.md. */
+#ifndef NEURODYN_ENSEMBLE_H
+#define NEURODYN_ENSEMBLE_H
+
+#include <stddef.h>
+
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum nd_device { ND_DEVICE_AUTO = 0, ND_DEVICE_CPU, ND_DEVICE_CUDA } nd_device;
+typedef enum nd_precision { ND_PRECISION_DOUBLE = 0, ND_PRECISION_SINGLE } nd_precision;
+
+typedef struct nd_ensemble_opts {
+    const char *method;    /* NULL: "rk4" (or "euler" for an SDE) */
+    double t0, t1;         /* integrate over [t0, t1], t1 > t0 */
+    double dt;             /* fixed step; adaptive methods: the initial step (0 = automatic) */
+    double rtol, atol;     /* adaptive tolerances (defaults 1e-6, 1e-9) */
+    double transient;      /* max/min and events use t >= t0 + transient */
+    int event_var;         /* section: variable event_var crossing event_level upward; -1 none */
+    double event_level;
+    size_t max_events;     /* keep the first max_events event times per trajectory (0: none) */
+    long sample_stride;    /* > 0: keep the state every sample_stride steps (fixed step only) */
+    int keep_minmax;       /* compute max/min (default 1) */
+    /* stochastic runs: the model's diffusion, or additive noise of amplitude `noise` */
+    unsigned long long seed;
+    unsigned long long first_trajectory; /* trajectory i uses Philox index first_trajectory + i */
+    double noise;
+    nd_device device;
+    nd_precision precision; /* single: rk4 lanes only (state and stage arithmetic in float) */
+} nd_ensemble_opts;
+
+/* Defaults: rk4, t0 = 0, t1 = 100, dt = 0.01, no transient, no events, max/min on, device auto. */
+void nd_ensemble_opts_init(nd_ensemble_opts *o);
+
+/* Per-trajectory status. */
+enum { ND_ENS_OK = 0, ND_ENS_NONFINITE = 1, ND_ENS_FAILED = 2 };
+
+typedef struct nd_ensemble_result {
+    size_t n, n_vars;
+    double *x;            /* n_vars x n: final state */
+    double *x_max, *x_min; /* n_vars x n, or NULL without keep_minmax */
+    long *events;          /* n: crossings after the transient (NULL without a section) */
+    double *event_first, *event_last, *period; /* n: times; period = last interval, NaN if < 2 */
+    double *event_times;   /* max_events x n (unused entries NaN), or NULL */
+    size_t max_events;
+    double *samples;       /* (k n_vars + v) x n, k < n_samples, or NULL */
+    size_t n_samples;
+    double sample_dt;
+    int *status;           /* n: ND_ENS_OK, ND_ENS_NONFINITE (t_fail says when), ND_ENS_FAILED */
+    double *t_fail;        /* n: NaN for trajectories that finished */
+    size_t n_failed;
+    nd_device device;      /* the path that ran: ND_DEVICE_CPU or ND_DEVICE_CUDA */
+    int vectorised;        /* 1 when the model's SIMD lanes ran (else one nd_solve each) */
+} nd_ensemble_result;
+
+/* Runs n trajectories. P has n_pars x n values (p_len must equal that), X0 n_vars x n (x_len).
+ * The memory the result needs is checked against nd_memory_limit() (and the device's free
+ * memory on a GPU) before anything is allocated. A trajectory that becomes non-finite is
+ * flagged in res->status without stopping the others. */
+nd_status nd_ensemble_run(const nd_model *m, size_t n, const double *P, size_t p_len,
+                          const double *X0, size_t x_len, const nd_ensemble_opts *o,
+                          nd_ensemble_result *res, nd_error *err);
+void nd_ensemble_result_free(nd_ensemble_result *res);
+
+/* Bytes the result of such a run needs (0 when the options are invalid). */
+size_t nd_ensemble_bytes(const nd_model *m, size_t n, const nd_ensemble_opts *o);
+
+/* Whether a CUDA device and the CUDA build of neurodyn (libneurodyn_cuda.so) are usable; when
+ * not, why (into why, may be NULL). */
+int nd_cuda_available(char *why, size_t len);
+/* Parses "cpu", "cuda" or "auto" / "double" or "single". */
+nd_status nd_device_parse(const char *text, nd_device *out, nd_error *err);
+nd_status nd_precision_parse(const char *text, nd_precision *out, nd_error *err);
+
+/* ---- built on the ensemble ----------------------------------------------------------------- */
+/* Largest Lyapunov exponent of each trajectory: the tangent vector v' = J(x) v integrated with
+ * the state by RK4 with step o->dt (J v from the model's Jacobian, else by central differences
+ * of f), renormalised every `renorm` steps; the average of log growth after o->transient. */
+nd_status nd_ensemble_lyapunov(const nd_model *m, size_t n, const double *P, size_t p_len,
+                               const double *X0, size_t x_len, const nd_ensemble_opts *o,
+                               long renorm, double *lambda, nd_error *err);
+
+/* Basins of attraction on a grid of initial states: variables ix, iy over [xlo, xhi] x
+ * [ylo, yhi] in nx x ny points (the other variables from x_base), parameters p. Each final
+ * state is assigned to an attractor by clustering the final states (distance < tol in the
+ * max norm, relative to the state's scale); label[j*nx + i] is the attractor of grid point
+ * (i, j), -1 for a trajectory that failed. */
+typedef struct nd_basins {
+    size_t nx, ny, n_vars;
+    int *label;            /* nx * ny */
+    size_t n_attractors;
+    double *attractor;     /* n_attractors x n_vars: a representative final state of each */
+    size_t *count;         /* n_attractors: grid points in each basin */
+} nd_basins;
+
+nd_status nd_ensemble_basins(const nd_model *m, const double *p, const double *x_base, int ix,
+                             int iy, double xlo, double xhi, double ylo, double yhi, size_t nx,
+                             size_t ny, const nd_ensemble_opts *o, double tol, nd_basins *out,
+                             nd_error *err);
+void nd_basins_free(nd_basins *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
