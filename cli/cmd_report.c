@@ -23,6 +23,7 @@ static const char *HELP =
     "  phase_plane.png (+ data, .gp)          2D models, or the fast subsystem of a burster\n"
     "  timeseries.png, trajectory3d.png       a simulation (3D: models with 3+ variables)\n"
     "  bifurcation.png                        equilibria and cycles in the model's parameter\n"
+    "  orbit.png                              max/min of simulations over that parameter\n"
     "  bifurcation2.png                       fold and Hopf curves in two parameters\n"
     "  fast_slow.png                          models with slow variables: Rinzel diagram, class\n"
     "  summary.json, index.html               the key numbers and every figure\n"
@@ -186,6 +187,21 @@ static void step_bifurcation(report *r)
     arg(&b, "--outdir"), arg(&b, "%s/bifurcation", r->outdir), arg(&b, "--plot"), arg(&b, "%s/bifurcation.png", r->outdir);
     arg(&b, "--json");
     run_step(r, "codim-1 diagram", cmd_bifurcation, &b, "bifurcation.json", "bifurcation.png");
+}
+
+/* The orbit diagram: max/min of the first variable after a transient over bif_par, from one
+ * batched ensemble (brute force, beside the continuation's diagram). */
+static void step_orbit(report *r)
+{
+    const nd_model *m = r->m;
+    if (!m->bif_par) return;
+    double t1 = 2 * sim_length(m);
+    argv_builder b = {0};
+    arg(&b, "sweep"), arg(&b, "%s", r->model), add_sets(&b, r);
+    arg(&b, "--par"), arg(&b, "%s=%.10g:%.10g:400", m->bif_par, m->bif_lo, m->bif_hi);
+    arg(&b, "--t1"), arg(&b, "%g", t1), arg(&b, "--transient"), arg(&b, "%g", t1 / 2);
+    arg(&b, "--out"), arg(&b, "%s/orbit.tsv", r->outdir), arg(&b, "--plot"), arg(&b, "%s/orbit.png", r->outdir);
+    run_step(r, "orbit diagram", cmd_sweep, &b, NULL, "orbit.png");
 }
 
 static void step_bifurcation2(report *r)
@@ -462,6 +478,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     json_decref(fs);
     step_simulation(r);
     step_bifurcation(r);
+    step_orbit(r);
     step_bifurcation2(r);
     json_t *summary = build_summary(r);
     char path[4096];

@@ -13,9 +13,9 @@ static const char *sweep_terminal(const char *out)
 {
     const char *dot = strrchr(out, '.'), *slash = strrchr(out, '/');
     const char *ext = dot && (!slash || dot > slash) ? dot + 1 : "";
-    if (strcmp(ext, "png") == 0) return "set terminal pngcairo size 1000,640 enhanced font 'Sans,11'";
-    if (strcmp(ext, "svg") == 0) return "set terminal svg size 1000,640 enhanced font 'Sans,11' background rgb 'white'";
-    if (strcmp(ext, "pdf") == 0) return "set terminal pdfcairo size 7in,4.5in enhanced font 'Sans,9'";
+    if (strcmp(ext, "png") == 0) return "set terminal pngcairo size 800,600 enhanced font 'Sans,10'";
+    if (strcmp(ext, "svg") == 0) return "set terminal svg size 800,600 enhanced font 'Sans,10' background rgb 'white'";
+    if (strcmp(ext, "pdf") == 0) return "set terminal pdfcairo size 6in,4.5in enhanced font 'Sans,9'";
     return NULL;
 }
 
@@ -62,7 +62,7 @@ nd_plot_status nd_plot_orbit_diagram(const nd_sweep_plot *s, const char *out, nd
     FILE *f = open_sweep_script(s, out, script, sizeof script, err);
     if (!f) return ND_PLOT_FAILED;
     fprintf(f, "set title '%s: orbit diagram of %s' noenhanced\n", s->title, s->varname);
-    fprintf(f, "set xlabel '%s' noenhanced\nset ylabel '%s' noenhanced\nset key outside right top\n", s->p1name, s->varname);
+    fprintf(f, "set xlabel '%s' noenhanced\nset ylabel '%s' noenhanced\nset key outside right top\nset offsets 0, 0, graph 0.05, graph 0.05\n", s->p1name, s->varname);
     fprintf(f, "plot data skip 1 using 1:%d with points pt 7 ps 0.5 lc rgb '#1f77b4' title 'max', \\\n", s->col_max);
     fprintf(f, "     data skip 1 using 1:%d with points pt 7 ps 0.5 lc rgb '#d62728' title 'min'\n", s->col_min);
     return finish_script(f, script, err);

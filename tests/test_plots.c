@@ -181,8 +181,9 @@ Test(plots, report_of_both_models_writes_every_figure)
     if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
     cr_assert_eq(sh("'%s' report fhn --outdir fhn", cli()), 0);
     cr_assert_eq(sh("'%s' report hr --outdir hr", cli()), 0);
-    const char *figs[] = {"fhn/phase_plane", "fhn/timeseries", "fhn/bifurcation", "fhn/bifurcation2", "hr/fast_slow",
-                          "hr/phase_plane",  "hr/timeseries",  "hr/trajectory3d", "hr/bifurcation"};
+    const char *figs[] = {"fhn/phase_plane", "fhn/timeseries", "fhn/bifurcation", "fhn/orbit",     "fhn/bifurcation2",
+                          "hr/fast_slow",    "hr/phase_plane", "hr/timeseries",   "hr/trajectory3d", "hr/bifurcation",
+                          "hr/orbit"};
     for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
         char png[300], gp[300];
         snprintf(png, sizeof png, "%s.png", figs[i]);
