@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "neurodyn/plot.h"
+#include "gnuplot_impl.h"
 
 #define MAX_COLUMNS 64
 
@@ -16,12 +17,10 @@ static const char *extension(const char *path)
     return dot && (!slash || dot > slash) ? dot + 1 : "";
 }
 
-/* The terminal line for the output's extension, or NULL when it is not supported. */
-static const char *terminal_for(const char *out, int panels)
+const char *nd_gp_terminal(const char *out, int h)
 {
     static char buf[160];
     const char *ext = extension(out);
-    int h = panels > 1 ? 200 * panels : 600;
     if (strcmp(ext, "png") == 0)
         snprintf(buf, sizeof buf, "set terminal pngcairo size 800,%d enhanced font 'Sans,10'", h);
     else if (strcmp(ext, "svg") == 0)
@@ -33,11 +32,21 @@ static const char *terminal_for(const char *out, int panels)
     return buf;
 }
 
+/* The terminal line for the output's extension, or NULL when it is not supported: 600 pixels
+ * high, 200 per panel for stacked panels. */
+static const char *terminal_for(const char *out, int panels)
+{
+    return nd_gp_terminal(out, panels > 1 ? 200 * panels : 600);
+}
+
 static const char *base_name(const char *path)
 {
     const char *s = strrchr(path, '/');
     return s ? s + 1 : path;
 }
+
+const char *nd_gp_base_name(const char *path) { return base_name(path); }
+const char *nd_gp_extension(const char *path) { return extension(path); }
 
 /* dir part of path into buf ("." when none). */
 static void dir_name(const char *path, char *buf, size_t len)

@@ -7,35 +7,17 @@
 #include <string.h>
 
 #include "neurodyn/plot.h"
-
-static const char *extension_of(const char *path)
-{
-    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-    return dot && (!slash || dot > slash) ? dot + 1 : "";
-}
-
-static const char *base_of(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
+#include "gnuplot_impl.h"
 
 /* out without its extension, plus a suffix */
 static void stem_with(const char *out, const char *suffix, char *buf, size_t len)
 {
-    const char *ext = extension_of(out);
+    const char *ext = nd_gp_extension(out);
     size_t stem = *ext ? (size_t)(ext - out - 1) : strlen(out);
     snprintf(buf, len, "%.*s%s", (int)stem, out, suffix);
 }
 
-static const char *raster_terminal(const char *out)
-{
-    const char *ext = extension_of(out);
-    if (strcmp(ext, "png") == 0) return "set terminal pngcairo size 800,600 enhanced font 'Sans,10'";
-    if (strcmp(ext, "svg") == 0) return "set terminal svg size 800,600 enhanced font 'Sans,10' background rgb 'white'";
-    if (strcmp(ext, "pdf") == 0) return "set terminal pdfcairo size 6in,4.5in enhanced font 'Sans,9'";
-    return NULL;
-}
+static const char *raster_terminal(const char *out) { return nd_gp_terminal(out, 600); }
 
 static nd_status write_spikes(const char *path, const nd_raster_group *g, size_t ng, nd_error *err)
 {
@@ -89,9 +71,9 @@ static nd_status write_script(const char *script, const char *out, const char *s
     if (!f) return nd_fail(err, ND_EIO, "cannot write '%s': %s", script, strerror(errno));
     size_t total = 0;
     for (size_t k = 0; k < ng; k++) total += g[k].n_neurons;
-    fprintf(f, "# neurodyn raster plot; edit freely and re-run: gnuplot %s\n", base_of(script));
-    fprintf(f, "%s\nset output '%s'\n", raster_terminal(out), base_of(out));
-    fprintf(f, "set datafile separator tab\nspikes = '%s'\nrates = '%s'\n", base_of(spikes), base_of(rates));
+    fprintf(f, "# neurodyn raster plot; edit freely and re-run: gnuplot %s\n", nd_gp_base_name(script));
+    fprintf(f, "%s\nset output '%s'\n", raster_terminal(out), nd_gp_base_name(out));
+    fprintf(f, "set datafile separator tab\nspikes = '%s'\nrates = '%s'\n", nd_gp_base_name(spikes), nd_gp_base_name(rates));
     fprintf(f, "set multiplot layout 2,1 title '%s' noenhanced\n", title ? title : "raster");
     fprintf(f, "set xrange [%.10g:%.10g]\nset yrange [-0.5:%zu.5]\nset key off\n", t0, t1, total);
     fprintf(f, "set ylabel 'neuron'\nunset xlabel\nset lmargin 10\n");

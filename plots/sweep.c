@@ -7,23 +7,13 @@
 #include <string.h>
 
 #include "neurodyn/plot.h"
-
-/* The terminal for the output's extension (png, svg, pdf), or NULL. */
-static const char *sweep_terminal(const char *out)
-{
-    const char *dot = strrchr(out, '.'), *slash = strrchr(out, '/');
-    const char *ext = dot && (!slash || dot > slash) ? dot + 1 : "";
-    if (strcmp(ext, "png") == 0) return "set terminal pngcairo size 800,600 enhanced font 'Sans,10'";
-    if (strcmp(ext, "svg") == 0) return "set terminal svg size 800,600 enhanced font 'Sans,10' background rgb 'white'";
-    if (strcmp(ext, "pdf") == 0) return "set terminal pdfcairo size 6in,4.5in enhanced font 'Sans,9'";
-    return NULL;
-}
+#include "gnuplot_impl.h"
 
 /* Opens OUT-without-extension.gp and writes the common head: terminal, output, the data file
  * by absolute path (so the script runs from anywhere). */
 static FILE *open_sweep_script(const nd_sweep_plot *s, const char *out, char *script, size_t len, nd_error *err)
 {
-    const char *term = sweep_terminal(out);
+    const char *term = nd_gp_terminal(out, 600);
     if (!term) {
         nd_fail(err, ND_EINVAL, "plot file '%s': use the extension .png, .svg or .pdf", out);
         return NULL;
