@@ -128,13 +128,20 @@ static nd_status simulate(const nd_model *m, const double *p, const nd_fs_opts *
     return st;
 }
 
+/* The smallest and largest value of variable v over the trajectory. */
+static void traj_range(const nd_trajectory *tr, size_t v, double *lo, double *hi)
+{
+    *lo = INFINITY, *hi = -INFINITY;
+    for (size_t i = 0; i < tr->n; i++) *lo = fmin(*lo, tr->x[i * tr->n_vars + v]), *hi = fmax(*hi, tr->x[i * tr->n_vars + v]);
+}
+
 /* Without a given range: the box, narrowed to four times the trajectory's excursion in s on
  * either side of it (the bifurcations that shape the bursts lie there; the box may be wide). */
 static void default_range(nd_fast_slow *d)
 {
     const nd_trajectory *tr = &d->traj;
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < tr->n; i++) lo = fmin(lo, tr->x[i * tr->n_vars + d->slow]), hi = fmax(hi, tr->x[i * tr->n_vars + d->slow]);
+    double lo, hi;
+    traj_range(tr, (size_t)d->slow, &lo, &hi);
     double e = hi - lo;
     if (!(e > 0)) return;
     d->slow_lo = fmax(d->slow_lo, lo - 4 * e), d->slow_hi = fmin(d->slow_hi, hi + 4 * e);
@@ -151,8 +158,8 @@ static nd_status find_spikes(const nd_fast_slow *d, spikes *sp, nd_error *err)
 {
     const nd_trajectory *tr = &d->traj;
     size_t n = tr->n, nv = tr->n_vars, v = (size_t)d->spike_var, s = (size_t)d->slow;
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < n; i++) lo = fmin(lo, tr->x[i * nv + v]), hi = fmax(hi, tr->x[i * nv + v]);
+    double lo, hi;
+    traj_range(tr, v, &lo, &hi);
     sp->n = 0;
     sp->t = malloc((n + 1) * sizeof *sp->t), sp->s = malloc((n + 1) * sizeof *sp->s);
     if (!sp->t || !sp->s) return nd_fail(err, ND_ENOMEM, "fast-slow: no memory");
@@ -301,8 +308,8 @@ static nd_status spiking_cycle(nd_fast_slow *d, nd_error *err)
     const nd_trajectory *tr = &d->traj;
     double s = d->activity == ND_FS_BURSTING && d->n_bursts ? 0.5 * (d->onset_slow + d->end_slow) : traj_mean(tr, (size_t)d->slow);
     size_t nv = tr->n_vars, v = (size_t)d->spike_var, best = tr->n;
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < tr->n; i++) lo = fmin(lo, tr->x[i * nv + v]), hi = fmax(hi, tr->x[i * nv + v]);
+    double lo, hi;
+    traj_range(tr, v, &lo, &hi);
     for (size_t i = 0; i < tr->n; i++) /* nearest to s during a spike (not at rest at the same s) */
         if (tr->x[i * nv + v] > 0.5 * (lo + hi) &&
             (best == tr->n || fabs(tr->x[i * nv + d->slow] - s) < fabs(tr->x[best * nv + d->slow] - s)))
