@@ -110,13 +110,13 @@ else
 	$(NVCC) -std=c++17 -Iinclude -c gpu/device_check.cu -o $(BUILD)/cuda/device_check.o
 endif
 
-$(BUILD)/cuda/libneurodyn_cuda.so: gpu/ensemble_cuda.cu gpu/ensemble_cuda.cuh $(wildcard include/neurodyn/*.h models/*.c models/*.h)
+$(BUILD)/cuda/libneurodyn_cuda.so: gpu/ensemble_cuda.cu $(wildcard include/neurodyn/*.h include/neurodyn/*.cuh models/*.c models/*.h)
 	@mkdir -p $(dir $@)
 	$(NVCC) -std=c++20 -fmad=false -Xcompiler -fPIC -shared -Iinclude -Imodels gpu/ensemble_cuda.cu -o $@
 
 install: $(STATIC) $(SHARED) $(CLI)
 	install -d $(DESTDIR)$(PREFIX)/include/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
-	install -m 644 include/neurodyn/*.h $(DESTDIR)$(PREFIX)/include/neurodyn/
+	install -m 644 include/neurodyn/*.h include/neurodyn/*.cuh $(DESTDIR)$(PREFIX)/include/neurodyn/
 	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "neurodyn/core.h"
+#include "toolchain.h"
 
 #define COMPILE_FLAGS "-std=c11 -O2 -march=native -fopenmp-simd -fPIC -shared"
 
@@ -24,28 +25,6 @@ static int is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *b = data;
-    for (size_t i = 0; i < len; i++) {
-        h ^= b[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-/* Hashes a file's content into h; returns ND_EIO when it cannot be read. */
-static nd_status hash_file(const char *path, uint64_t *h, nd_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return nd_fail(err, ND_EIO, "cannot read '%s': %s", path, strerror(errno));
-    char buf[8192];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0) *h = fnv1a(*h, buf, got);
-    fclose(f);
-    return ND_OK;
 }
 
 nd_status nd_include_dir(char *buf, size_t len, nd_error *err)
@@ -110,82 +89,85 @@ nd_status nd_cache_dir(char *buf, size_t len, nd_error *err)
     return make_dirs(buf, err);
 }
 
-/* Appends s to cmd in single quotes, escaping embedded quotes for the shell. */
-static void append_quoted(char *cmd, size_t len, const char *s)
-{
-    size_t used = strlen(cmd);
-    if (used + 1 < len) cmd[used++] = '\'';
-    for (; *s && used + 5 < len; s++) {
-        if (*s == '\'') {
-            memcpy(cmd + used, "'\\''", 4);
-            used += 4;
-        } else {
-            cmd[used++] = *s;
-        }
-    }
-    if (used + 1 < len) cmd[used++] = '\'';
-    cmd[used] = '\0';
-}
-
 static const char *compiler(void)
 {
     const char *cc = getenv("CC");
     return cc && *cc ? cc : "cc";
 }
 
-/* Runs the compiler; on failure the message carries its output. */
-static nd_status compile_model(const char *src, const char *inc, const char *out, nd_error *err)
+static nd_status compile_model(const char *out, void *ctx, nd_error *err)
 {
+    const char *const *in = ctx; /* source, include folder */
     char cmd[3 * PATH_MAX + 512];
     snprintf(cmd, sizeof cmd, "%s " COMPILE_FLAGS " -I", compiler());
-    append_quoted(cmd, sizeof cmd, inc);
-    strncat(cmd, " ", sizeof cmd - strlen(cmd) - 1);
-    append_quoted(cmd, sizeof cmd, src);
-    strncat(cmd, " -o ", sizeof cmd - strlen(cmd) - 1);
-    append_quoted(cmd, sizeof cmd, out);
-    strncat(cmd, " -lm 2>&1", sizeof cmd - strlen(cmd) - 1);
-    FILE *p = popen(cmd, "r");
-    if (!p) return nd_fail(err, ND_ECOMPILE, "cannot run the compiler '%s': %s", compiler(), strerror(errno));
-    char log[ND_ERROR_MSG_LEN - 128];
-    size_t got = fread(log, 1, sizeof log - 1, p);
-    log[got] = '\0';
-    while (fgetc(p) != EOF) {} /* drain so the compiler never blocks on a full pipe */
-    int rc = pclose(p);
-    if (rc != 0) {
-        unlink(out);
-        return nd_fail(err, ND_ECOMPILE, "compiling model file '%s' failed:\n%s", src,
-                       got ? log : "(the compiler printed nothing; is it installed?)");
-    }
-    return ND_OK;
+    nd_shell_append(cmd, sizeof cmd, in[1]);
+    nd_shell_append(cmd, sizeof cmd, in[0]);
+    strncat(cmd, " -o", sizeof cmd - strlen(cmd) - 1);
+    nd_shell_append(cmd, sizeof cmd, out);
+    strncat(cmd, " -lm", sizeof cmd - strlen(cmd) - 1);
+    char what[PATH_MAX + 64];
+    snprintf(what, sizeof what, "compiling model file '%s'", in[0]);
+    return nd_run_compiler(cmd, compiler(), what, out, err);
 }
 
 /* Compiles src into the cache unless an object for the same content is already there. */
 static nd_status cached_object(const char *src, char *so, size_t len, nd_error *err)
 {
-    char inc[PATH_MAX], cache[PATH_MAX];
+    char inc[PATH_MAX], model_h[PATH_MAX + 32], kernels_h[PATH_MAX + 32], salt[256];
     nd_status st = nd_include_dir(inc, sizeof inc, err);
-    if (st || (st = nd_cache_dir(cache, sizeof cache, err))) return st;
-    uint64_t h = 1469598103934665603ULL;
-    const char *salt = COMPILE_FLAGS;
-    h = fnv1a(h, salt, strlen(salt));
-    h = fnv1a(h, compiler(), strlen(compiler()));
-    const char *headers[] = {"model.h", "kernels.h"};
-    for (size_t i = 0; i < 2; i++) {
-        char hp[PATH_MAX + 32];
-        snprintf(hp, sizeof hp, "%s/neurodyn/%s", inc, headers[i]);
-        if ((st = hash_file(hp, &h, err))) return st;
+    if (st) return st;
+    snprintf(model_h, sizeof model_h, "%s/neurodyn/model.h", inc);
+    snprintf(kernels_h, sizeof kernels_h, "%s/neurodyn/kernels.h", inc);
+    snprintf(salt, sizeof salt, "%s %s", COMPILE_FLAGS, compiler());
+    const char *files[] = {model_h, kernels_h, src};
+    const char *ctx[] = {src, inc};
+    return nd_cache_build("model", "so", salt, files, 3, compile_model, (void *)ctx, so, len, err);
+}
+
+/* ---- where user models came from ------------------------------------------------------------
+ * The device build (gpu/) compiles the same .c file with nvcc, so the loader remembers it. */
+typedef struct loaded_source {
+    const nd_model *model;
+    char path[PATH_MAX];
+    struct loaded_source *next;
+} loaded_source;
+static loaded_source *sources;
+static pthread_mutex_t sources_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void remember_source(const nd_model *m, const char *src)
+{
+    loaded_source *s = calloc(1, sizeof *s);
+    if (!s || !realpath(src, s->path)) {
+        free(s);
+        return; /* the model still works; only the device build will not find its file */
     }
-    if ((st = hash_file(src, &h, err))) return st;
-    snprintf(so, len, "%s/model-%016llx.so", cache, (unsigned long long)h);
-    if (is_file(so)) return ND_OK;
-    char tmp[PATH_MAX + 128];
-    snprintf(tmp, sizeof tmp, "%.*s.%ld.tmp", PATH_MAX, so, (long)getpid());
-    if ((st = compile_model(src, inc, tmp, err))) return st;
-    if (rename(tmp, so) != 0) {
-        unlink(tmp);
-        return nd_fail(err, ND_EIO, "cannot move compiled model into '%s': %s", so, strerror(errno));
-    }
-    return ND_OK;
+    s->model = m;
+    pthread_mutex_lock(&sources_lock);
+    s->next = sources, sources = s;
+    pthread_mutex_unlock(&sources_lock);
+}
+
+static void forget_source(const nd_model *m)
+{
+    pthread_mutex_lock(&sources_lock);
+    for (loaded_source **at = &sources; *at; at = &(*at)->next)
+        if ((*at)->model == m) {
+            loaded_source *gone = *at;
+            *at = gone->next;
+            free(gone);
+            break;
+        }
+    pthread_mutex_unlock(&sources_lock);
+}
+
+const char *nd_model_source_file(const nd_model *m)
+{
+    const char *path = NULL;
+    pthread_mutex_lock(&sources_lock);
+    for (loaded_source *s = sources; s && !path; s = s->next)
+        if (s->model == m) path = s->path;
+    pthread_mutex_unlock(&sources_lock);
+    return path;
 }
 
 static nd_status open_object(const char *so, const char *shown, nd_model_ref *ref, nd_error *err)
@@ -245,11 +227,16 @@ nd_status nd_model_load(const char *spec, nd_model_ref *ref, nd_error *err)
     }
     char so[PATH_MAX + 64];
     nd_status st = cached_object(spec, so, sizeof so, err);
-    return st ? st : open_object(so, spec, ref, err);
+    if (!st) st = open_object(so, spec, ref, err);
+    if (!st) remember_source(ref->model, spec);
+    return st;
 }
 
 void nd_model_unload(nd_model_ref *ref)
 {
-    if (ref && ref->handle) dlclose(ref->handle);
+    if (ref && ref->handle) {
+        forget_source(ref->model);
+        dlclose(ref->handle);
+    }
     if (ref) memset(ref, 0, sizeof *ref);
 }

@@ -231,14 +231,13 @@ static nd_status choose_device(const nd_model *m, const nd_method *method, const
                            "ensemble: the CUDA path runs fixed-step explicit RK methods of models with "
                            "ND_KERNELS lanes, not method %s of model %s", method ? method->name : "(SDE)",
                            m->name);
-        if (!nd_cuda_has_kernels(m))
-            return nd_fail(err, ND_EINVAL,
-                           "ensemble: model %s has no device kernels (the CUDA build covers the built-in "
-                           "models; user model files run on the CPU)", m->name);
+        if (!nd_cuda_has_kernels(m, why, sizeof why))
+            return nd_fail(err, ND_EINVAL, "ensemble: model %s has no device kernels: %s", m->name, why);
         return *dev = ND_DEVICE_CUDA, ND_OK;
     }
-    /* auto: the GPU when it can run this request, else every CPU core */
-    *dev = cuda && lanes && nd_cuda_has_kernels(m) ? ND_DEVICE_CUDA : ND_DEVICE_CPU;
+    /* auto: the GPU when it can run this request, else every CPU core (a user model file that
+     * nvcc cannot compile runs on the CPU) */
+    *dev = cuda && lanes && nd_cuda_has_kernels(m, why, sizeof why) ? ND_DEVICE_CUDA : ND_DEVICE_CPU;
     return ND_OK;
 }
 

@@ -37,8 +37,9 @@ nd_status nd_ens_run_lanes(const nd_model *m, const nd_method *method, const dou
 /* One nd_solve per trajectory, OpenMP over trajectories (solver.c). */
 nd_status nd_ens_run_solver(const nd_model *m, const double *P, const nd_ensemble_opts *o,
                             nd_ensemble_result *res, nd_error *err);
-/* Whether libneurodyn_cuda.so has device kernels for m (the built-in models). */
-int nd_cuda_has_kernels(const nd_model *m);
+/* Whether the device can run m: a built-in in libneurodyn_cuda.so, or a user model file that
+ * nvcc compiles (compiled on the first call); when not, why. */
+int nd_cuda_has_kernels(const nd_model *m, char *why, size_t len);
 /* The same lanes on a CUDA device through libneurodyn_cuda.so (cuda_host.c). */
 nd_status nd_ens_run_cuda(const nd_model *m, const nd_method *method, const double *P,
                           const nd_ensemble_opts *o, nd_ensemble_result *res, nd_error *err);

@@ -2,7 +2,9 @@
  * stored trajectories, periods against continuation, thread-count independence, Lyapunov
  * exponents, basins, bad input, and the GPU path where a device exists. */
 #include <criterion/criterion.h>
+#include <dlfcn.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -503,9 +505,133 @@ Test(ensemble, device_cuda_without_a_device_is_a_clear_error)
     free(P), free(X);
 }
 
+/* ---- user model files on the device ---------------------------------------------------------- */
+/* A user's model file (Lorenz under another name, so the built-in library cannot serve it),
+ * written into a fresh cache folder, and loaded. */
+static char user_dir[64];
+static void load_user_lorenz(nd_model_ref *ref)
+{
+    snprintf(user_dir, sizeof user_dir, "/tmp/nd-ens-user-XXXXXX");
+    cr_assert_not_null(mkdtemp(user_dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/cache", user_dir);
+    setenv("NEURODYN_CACHE", path, 1);
+    snprintf(path, sizeof path, "%s/my_lorenz.c", user_dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("#include \"neurodyn/model.h\"\n"
+          "ND_RHS(my_lorenz)\n"
+          "{\n"
+          "    dxdt[0] = p[0] * (x[1] - x[0]);\n"
+          "    dxdt[1] = x[0] * (p[2] - x[2]) - x[1];\n"
+          "    dxdt[2] = x[0] * x[1] - p[1] * x[2];\n"
+          "}\n"
+          "ND_KERNELS(my_lorenz, 3, 3)\n"
+          "static const char *const v[] = {\"x\", \"y\", \"z\"}, *const pn[] = {\"sigma\", \"beta\", \"rho\"};\n"
+          "static const double d[] = {10.0, 8.0 / 3.0, 28.0}, i0[] = {1.0, 1.0, 1.0};\n"
+          "static const nd_model m = {.name = \"my_lorenz\", .n_vars = 3, .n_pars = 3, .var_names = v,\n"
+          "    .par_names = pn, .par_defaults = d, .init = i0, .rhs = my_lorenz_rhs,\n"
+          "    .kernels = &my_lorenz_kernels};\n"
+          "ND_EXPORT_MODEL(m)\n",
+          f);
+    fclose(f);
+    nd_error err;
+    cr_assert_eq(nd_model_load(path, ref, &err), ND_OK, "%s", err.msg);
+    cr_assert_str_eq(nd_model_source_file(ref->model), path);
+}
+
+static void remove_user_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", user_dir);
+    cr_expect_eq(system(cmd), 0);
+    unsetenv("NEURODYN_CACHE");
+}
+
+Test(ensemble, a_user_model_file_compiles_for_the_device)
+{
+    nd_model_ref ref;
+    load_user_lorenz(&ref);
+    char so[4200], again[4200];
+    nd_error err;
+    nd_status st = nd_cuda_build_model(ref.model, so, sizeof so, &err);
+    if (st == ND_ECOMPILE && strncmp(err.msg, "no nvcc", 7) == 0) {
+        nd_model_unload(&ref);
+        remove_user_dir();
+        cr_skip_test("device build skipped: %s", err.msg);
+    }
+    cr_assert_eq(st, ND_OK, "%s", err.msg);
+    /* cached by content: the second build is the same file */
+    cr_assert_eq(nd_cuda_build_model(ref.model, again, sizeof again, &err), ND_OK, "%s", err.msg);
+    cr_expect_str_eq(so, again);
+    /* the library exports the entry the ensemble calls, which checks the sizes it is given */
+    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    cr_assert_not_null(h, "%s", dlerror());
+    int (*run)(int, const nd_butcher *, size_t, size_t, const nd_ens_block *, char *, size_t);
+    *(void **)&run = dlsym(h, "nd_cuda_model_run");
+    cr_assert_not_null(run);
+    char msg[256] = "";
+    cr_expect_eq(run(ND_ENS_RK4, NULL, 2, 3, NULL, msg, sizeof msg), 1);
+    cr_expect(strstr(msg, "my_lorenz has 3 variables and 3 parameters on the device, 2 and 3"), "%s", msg);
+    dlclose(h);
+    /* a file that is C but not C++ gets nvcc's own message */
+    char bad[128];
+    snprintf(bad, sizeof bad, "%s/c_only.c", user_dir);
+    FILE *f = fopen(bad, "w");
+    cr_assert_not_null(f);
+    fputs("#include \"neurodyn/model.h\"\n"
+          "ND_RHS(dec) { dxdt[0] = -p[0] * x[0]; }\n"
+          "ND_KERNELS(dec, 1, 1)\n"
+          "static const char *const v[] = {\"x\"}, *const pn[] = {\"k\"};\n"
+          "static const double d[] = {0.5}, i0[] = {2.0};\n"
+          "static const nd_model m = {.name = \"dec\", .n_pars = 1, .n_vars = 1, .var_names = v,\n"
+          "    .par_names = pn, .par_defaults = d, .init = i0, .rhs = dec_rhs, .kernels = &dec_kernels};\n"
+          "ND_EXPORT_MODEL(m)\n",
+          f);
+    fclose(f);
+    nd_model_ref c_only;
+    cr_assert_eq(nd_model_load(bad, &c_only, &err), ND_OK, "%s", err.msg); /* fine for the C compiler */
+    cr_expect_eq(nd_cuda_build_model(c_only.model, so, sizeof so, &err), ND_ECOMPILE);
+    cr_expect(strstr(err.msg, "for the CUDA device") && strstr(err.msg, "out-of-order"), "%s", err.msg);
+    nd_model_unload(&c_only);
+    /* built-in models are not compiled this way */
+    cr_expect_eq(nd_cuda_build_model(nd_builtin_find("lorenz"), so, sizeof so, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "not loaded from a .c file"), "%s", err.msg);
+    nd_model_unload(&ref);
+    remove_user_dir();
+}
+
+Test(ensemble, a_user_model_file_on_the_gpu_agrees_with_the_cpu)
+{
+    char why[512];
+    if (!nd_cuda_available(why, sizeof why)) cr_skip_test("GPU test skipped: %s", why);
+    nd_model_ref ref;
+    load_user_lorenz(&ref);
+    const nd_model *m = ref.model;
+    size_t n = 1000;
+    double *P, *X;
+    inputs(m, n, 2, 20, 30, 1e-4, &P, &X);
+    nd_ensemble_opts o;
+    nd_ensemble_opts_init(&o);
+    o.t1 = 2, o.dt = 0.001, o.event_var = 2, o.event_level = 25;
+    nd_ensemble_result rc, rg;
+    o.device = ND_DEVICE_CPU;
+    run_ok(m, n, P, X, &o, &rc);
+    o.device = ND_DEVICE_CUDA;
+    run_ok(m, n, P, X, &o, &rg);
+    cr_assert_eq(rg.device, ND_DEVICE_CUDA);
+    double worst = 0;
+    for (size_t k = 0; k < 3 * n; k++) worst = fmax(worst, fabs(rg.x[k] - rc.x[k]) / fmax(1, fabs(rc.x[k])));
+    cr_expect(worst < 1e-12, "GPU vs CPU: %.3g", worst);
+    for (size_t i = 0; i < n; i++) cr_expect_eq(rg.events[i], rc.events[i]);
+    nd_ensemble_result_free(&rc), nd_ensemble_result_free(&rg);
+    free(P), free(X);
+    nd_model_unload(&ref);
+    remove_user_dir();
+}
+
 /* ---- neurodyn sweep ------------------------------------------------------------------------- */
 #include <jansson.h>
-#include <stdio.h>
 
 /* Runs `neurodyn ARGS` (ND_CLI, set by make test); stdout into out, returns the exit status. */
 static int run_cli(const char *args, char *out, size_t len)

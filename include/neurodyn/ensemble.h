@@ -84,6 +84,12 @@ size_t nd_ensemble_bytes(const nd_model *m, size_t n, const nd_ensemble_opts *o)
 /* Whether a CUDA device and the CUDA build of neurodyn (libneurodyn_cuda.so) are usable; when
  * not, why (into why, may be NULL). */
 int nd_cuda_available(char *why, size_t len);
+/* Compiles a model loaded from a user `.c` file (nd_model_load) for the device with nvcc
+ * ($NVCC, else nvcc on the PATH, else /usr/local/cuda/bin/nvcc) into the model cache, keyed by
+ * the file's content, and gives the library's path. The ensemble does this by itself the first
+ * time a user model runs on a GPU; call it to build ahead (no device is needed to build). The
+ * file must also be valid C++ (designated initialisers in declaration order, as in the zoo). */
+nd_status nd_cuda_build_model(const nd_model *m, char *path, size_t len, nd_error *err);
 /* Parses "cpu", "cuda" or "auto" / "double" or "single". */
 nd_status nd_device_parse(const char *text, nd_device *out, nd_error *err);
 nd_status nd_precision_parse(const char *text, nd_precision *out, nd_error *err);

@@ -37,7 +37,7 @@
 
 /* ---- ensemble lanes: one trajectory of a batched ensemble, with its reductions ----------
  * The same lane code runs in an `omp simd` loop on the CPU (below) and as one CUDA thread
- * per trajectory (gpu/ensemble_cuda.cuh), so the two paths compute the same numbers.
+ * per trajectory (neurodyn/ensemble_cuda.cuh), so the two paths compute the same numbers.
  * All arrays are structure-of-arrays with leading dimension ld: a[v*ld + i]. */
 enum { ND_ENS_RK4 = 0, ND_ENS_TABLE = 1, ND_ENS_RK4_SINGLE = 2 };
 /* Table methods with up to this many stages have lanes: every fixed-step method of the library
@@ -307,15 +307,18 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
     ND_ENS_LANE(name, NV, NP, double, tab, ND_ENS_STEP_TABLE)
 
 #if defined(__CUDACC__)
-/* Under nvcc the CPU tables are not built; gpu/ensemble_cuda.cuh defines ND_CUDA_ENSEMBLE to
- * instantiate the device kernels from the same lanes. */
+/* Under nvcc the CPU tables are not built; neurodyn/ensemble_cuda.cuh defines ND_CUDA_ENSEMBLE
+ * to instantiate the device kernels from the same lanes, and ND_CUDA_LAUNCHER to point the
+ * table at them. */
 #ifndef ND_CUDA_ENSEMBLE
 #define ND_CUDA_ENSEMBLE(name, NV, NP)
+#define ND_CUDA_LAUNCHER(name) NULL
 #endif
 #define ND_KERNELS(name, NV, NP)                                                             \
     ND_ENS_LANES(name, NV, NP)                                                               \
     ND_CUDA_ENSEMBLE(name, NV, NP)                                                           \
-    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL};
+    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL,       \
+                                                    ND_CUDA_LAUNCHER(name)};
 #else
 
 #define ND_PRAGMA_SIMD _Pragma("omp simd")
@@ -490,7 +493,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
     ND_ENS_DISPATCH(name, NV)                                                                \
     static const nd_model_kernels name##_kernels = {(NV), (NP), name##_soa_rhs,              \
                                                     name##_soa_erk, name##_soa_rk4,           \
-                                                    name##_ens_fixed};
+                                                    name##_ens_fixed, NULL};
 #endif
 
 #endif

@@ -103,6 +103,9 @@ typedef struct nd_model_kernels {
     /* ensemble lanes with reductions (gpu/, ensemble.h): fixed steps of the classical RK4
      * (kind ND_ENS_RK4, or ND_ENS_RK4_SINGLE in float) or of the table tab (ND_ENS_TABLE) */
     void (*ens_fixed)(const nd_butcher *tab, int kind, const struct nd_ens_block *b);
+    /* under nvcc with neurodyn/ensemble_cuda.cuh: the model's CUDA launcher
+     * (nd_cuda_launch_fn); NULL in host code */
+    const void *device;
 } nd_model_kernels;
 
 /* The descriptor. Fill it with designated initialisers; fields left out are zero/NULL. */
@@ -185,13 +188,18 @@ typedef struct nd_model {
     ND_UNUSED static void name##_reset(double *x, const double *p) { name##_reset_body(x, p); } \
     ND_FN void name##_reset_body(double *ND_RESTRICT x, ND_UNUSED const double *ND_RESTRICT p)
 
-/* In a user model file: ND_EXPORT_MODEL(my_model) makes the descriptor loadable by the CLI. */
+/* In a user model file: ND_EXPORT_MODEL(my_model) makes the descriptor loadable by the CLI
+ * (and, in the device build of the file, its CUDA kernels: neurodyn/ensemble_cuda.cuh). */
+#ifndef ND_CUDA_EXPORT
+#define ND_CUDA_EXPORT(descriptor)
+#endif
 #define ND_EXPORT_MODEL(descriptor)                                                          \
     __attribute__((visibility("default"))) const nd_model *nd_model_entry(void);             \
     __attribute__((visibility("default"))) const nd_model *nd_model_entry(void)              \
     {                                                                                         \
         return &(descriptor);                                                                 \
-    }
+    }                                                                                         \
+    ND_CUDA_EXPORT(descriptor)
 
 #ifdef __cplusplus
 }
