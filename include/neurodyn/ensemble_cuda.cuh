@@ -38,16 +38,16 @@ __global__ void nd_ens_kernel(nd_butcher tab, int kind, nd_ens_block b)
         const double t = nd_ens_grid_t(&b, s), tn = nd_ens_grid_t(&b, s + 1);
         long sk = -1;
         if ((RED & ND_ENS_RED_SAMPLES) && --until_sample == 0) sk = k_sample++, until_sample = b.stride;
-        L::template step<RED>(kind, &tab, &b, i, s, t, tn, sk);
-        if (RED & ND_ENS_RED_EVENTS) { /* the crossings of step s - 1 */
+        const int crossed = L::template step<RED>(kind, &tab, &b, i, s, t, tn, sk);
+        if ((RED & ND_ENS_RED_EVENTS) && crossed) { /* the crossing of step s - 1 */
             const double tp = nd_ens_grid_t(&b, s - 1);
-            nd_ens_event_pass(&b, i, tp, t - tp);
+            nd_ens_event_pass(&b, i, s - 1, tp, t - tp);
         }
     }
     L::template finish<RED>(kind, &b, i);
     if (RED & ND_ENS_RED_EVENTS) { /* the crossings of the last step */
         const double tp = nd_ens_grid_t(&b, b.nsteps - 1), te = nd_ens_grid_t(&b, b.nsteps);
-        nd_ens_event_pass(&b, i, tp, te - tp);
+        nd_ens_event_pass(&b, i, b.nsteps - 1, tp, te - tp);
     }
 }
 
@@ -149,12 +149,12 @@ void nd_cuda_launch_kernel(const nd_butcher *tab, int kind, int red, const nd_en
             else name##_ens_lane_tab(tab, tab->stages, b, i);                                \
         }                                                                                    \
         template <int RED>                                                                   \
-        __device__ static void step(int kind, const nd_butcher *tab, const nd_ens_block *b, size_t i, \
+        __device__ static int step(int kind, const nd_butcher *tab, const nd_ens_block *b, size_t i, \
                                     long s, double t, double tn, long sk)                    \
         {                                                                                    \
-            if (kind == ND_ENS_RK4) name##_ens_step_rk4(tab, 4, b, i, s, t, tn, sk, RED);    \
-            else if (kind == ND_ENS_RK4_SINGLE) name##_ens_step_rk4f(tab, 4, b, i, s, t, tn, sk, RED); \
-            else name##_ens_step_tab(tab, tab->stages, b, i, s, t, tn, sk, RED);             \
+            if (kind == ND_ENS_RK4) return name##_ens_step_rk4(tab, 4, b, i, s, t, tn, sk, RED); \
+            if (kind == ND_ENS_RK4_SINGLE) return name##_ens_step_rk4f(tab, 4, b, i, s, t, tn, sk, RED); \
+            return name##_ens_step_tab(tab, tab->stages, b, i, s, t, tn, sk, RED);           \
         }                                                                                    \
         template <int RED> __device__ static void finish(int kind, const nd_ens_block *b, size_t i) \
         {                                                                                    \

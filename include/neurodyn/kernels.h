@@ -65,8 +65,8 @@ typedef struct nd_ens_block {
     long stride;
     double *t_fail;       /* ld: start of the step that made the state non-finite, else NaN */
     double *ev_y0, *ev_f0; /* ld each (events): the event variable and its slope at the start
-                              of the step just taken */
-    double *ev_y1, *ev_f1; /* ld each (events): the same at its end (the next step's start) */
+                              of the last even-numbered step (nd_ens_ev_y, nd_ens_ev_f) */
+    double *ev_y1, *ev_f1; /* ld each (events): the same for the last odd-numbered step */
     const double *ev_w;   /* n_vars (events): 1 for ev_var, 0 for the others */
 } nd_ens_block;
 
@@ -100,25 +100,38 @@ ND_LANE_FN double nd_ens_hermite_theta(double y0, double f0, double y1, double f
     return th;
 }
 
-/* Events are found in a scalar pass after each step (nd_ens_event_pass): the vectorised step
- * only records the event variable and its slope at the step's start (ev_y1, ev_f1), the end of
- * the previous step. Locating a crossing inside the vectorised loop leaves control flow that
- * GCC 12 does not if-convert, and the whole step would run one lane at a time. */
-ND_LANE_FN void nd_ens_event_pass(const nd_ens_block *b, size_t i, double t0, double h)
+/* The event variable and its slope at the start of step s live in buffer s & 1 (ev_y0, ev_f0
+ * for even s; ev_y1, ev_f1 for odd s; s = -1 is odd), so both ends of a step are at hand when its
+ * crossing is located, and nothing is copied from one step to the next. */
+ND_LANE_FN double *nd_ens_ev_y(const nd_ens_block *b, long s) { return (s & 1) ? b->ev_y1 : b->ev_y0; }
+ND_LANE_FN double *nd_ens_ev_f(const nd_ens_block *b, long s) { return (s & 1) ? b->ev_f1 : b->ev_f0; }
+
+/* Records the event variable y and its slope f at the start of step s (the end of step s - 1)
+ * and returns whether step s - 1 crossed the section upward. Runs inside the vectorised step. */
+ND_LANE_FN int nd_ens_event_mark(const nd_ens_block *b, size_t i, long s, double y, double f)
 {
-    const double level = b->ev_level, y0 = b->ev_y0[i], y1 = b->ev_y1[i];
-    if (y0 < level && y1 >= level) { /* NaN y0 before the first step: never */
-        const double te = t0 + nd_ens_hermite_theta(y0, b->ev_f0[i], y1, b->ev_f1[i], h, level) * h;
-        if (te >= b->t_reduce) {
-            const long c = b->ev_count[i];
-            if (c == 0) b->ev_first[i] = te;
-            if (c < b->max_events) b->ev_times[c * b->ld + i] = te;
-            b->ev_prev[i] = b->ev_last[i];
-            b->ev_last[i] = te;
-            b->ev_count[i] = c + 1;
-        }
-    }
-    b->ev_y0[i] = y1, b->ev_f0[i] = b->ev_f1[i];
+    nd_ens_ev_y(b, s)[i] = y, nd_ens_ev_f(b, s)[i] = f;
+    const double y0 = nd_ens_ev_y(b, s - 1)[i];
+    return (y0 < b->ev_level) & (y >= b->ev_level); /* NaN before the first step: never */
+}
+
+/* Locates and records the crossing of step s (from t0, length h) of lane i, if it has one.
+ * Locating a crossing inside the vectorised loop leaves control flow that GCC 12 does not
+ * if-convert, so the CPU runs this scalar pass over a block only after a step where some lane
+ * crossed (nd_ens_event_mark said so). */
+ND_LANE_FN void nd_ens_event_pass(const nd_ens_block *b, size_t i, long s, double t0, double h)
+{
+    const double level = b->ev_level, y0 = nd_ens_ev_y(b, s)[i], y1 = nd_ens_ev_y(b, s + 1)[i];
+    if (!(y0 < level && y1 >= level)) return;
+    const double f0 = nd_ens_ev_f(b, s)[i], f1 = nd_ens_ev_f(b, s + 1)[i];
+    const double te = t0 + nd_ens_hermite_theta(y0, f0, y1, f1, h, level) * h;
+    if (te < b->t_reduce) return;
+    const long c = b->ev_count[i];
+    if (c == 0) b->ev_first[i] = te;
+    if (c < b->max_events) b->ev_times[c * b->ld + i] = te;
+    b->ev_prev[i] = b->ev_last[i];
+    b->ev_last[i] = te;
+    b->ev_count[i] = c + 1;
 }
 
 /* Reductions start from the initial state: max/min (when t0 is past the transient), sample 0,
@@ -138,7 +151,7 @@ ND_LANE_FN void nd_ens_begin(const nd_ens_block *b, size_t i, int nv, const int 
     if (reduce & ND_ENS_RED_EVENTS) {
         b->ev_count[i] = 0;
         b->ev_first[i] = b->ev_last[i] = b->ev_prev[i] = NAN;
-        b->ev_y0[i] = NAN, b->ev_f0[i] = 0.0; /* no step taken yet: no crossing to check */
+        nd_ens_ev_y(b, -1)[i] = NAN, nd_ens_ev_f(b, -1)[i] = 0.0; /* no step before the first */
     }
     b->t_fail[i] = NAN;
 }
@@ -212,8 +225,9 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         ND_UNROLL for (int v = 0; v < (NV); v++) b->X[v * ld + i] = (double)x_[v];            \
         b->t_fail[i] = t_fail;                                                                \
     }                                                                                         \
-    /* step s of lane i from t to tn; sample_k >= 0: store the new state as sample sample_k */ \
-    ND_LANE_FN void name##_ens_step_##sfx(const nd_butcher *tab, const int ns,               \
+    /* step s of lane i from t to tn; sample_k >= 0: store the new state as sample sample_k; \
+     * returns whether step s - 1 crossed the section (events) */                            \
+    ND_LANE_FN int name##_ens_step_##sfx(const nd_butcher *tab, const int ns,               \
                                           const nd_ens_block *b, size_t i, long s, double t,  \
                                           double tn, long sample_k, const int reduce)         \
     {                                                                                         \
@@ -225,9 +239,12 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = b->P[k * ld + i];                    \
         const R h = (R)(tn - t);                                                              \
         name##_ens_f_##sfx(t, x_, p_, k1);                                                    \
+        int crossed_ = 0;                                                                     \
         if (reduce & ND_ENS_RED_EVENTS) { /* this k1 is the previous step's end slope */      \
-            ND_ENS_PICK(x_, NV, b, b->ev_y1[i]);                                              \
-            ND_ENS_PICK(k1, NV, b, b->ev_f1[i]);                                              \
+            double ye_, fe_;                                                                  \
+            ND_ENS_PICK(x_, NV, b, ye_);                                                      \
+            ND_ENS_PICK(k1, NV, b, fe_);                                                      \
+            crossed_ = nd_ens_event_mark(b, i, s, ye_, fe_);                                  \
         }                                                                                     \
         STEP(name, NV, R, sfx)                                                                \
         double bad_ = 0.0;                                                                    \
@@ -246,6 +263,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
             if ((reduce & ND_ENS_RED_SAMPLES) && sample_k >= 0)                               \
                 b->samples[(sample_k * (NV) + v) * ld + i] = xv;                              \
         }                                                                                     \
+        return crossed_;                                                                      \
     }                                                                                         \
     /* after the last step: the slope at its end, for the crossing in it */                  \
     ND_LANE_FN void name##_ens_finish_##sfx(const nd_ens_block *b, size_t i, const int reduce) \
@@ -257,8 +275,8 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = (R)b->X[v * ld + i];                 \
         ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = b->P[k * ld + i];                    \
         name##_ens_f_##sfx(nd_ens_grid_t(b, b->nsteps), x_, p_, k1);                          \
-        ND_ENS_PICK(x_, NV, b, b->ev_y1[i]);                                                  \
-        ND_ENS_PICK(k1, NV, b, b->ev_f1[i]);                                                  \
+        ND_ENS_PICK(x_, NV, b, nd_ens_ev_y(b, b->nsteps)[i]);                                 \
+        ND_ENS_PICK(k1, NV, b, nd_ens_ev_f(b, b->nsteps)[i]);                                 \
     }
 
 /* The classical RK4 written so that every operation equals the driver's table-driven step
@@ -322,6 +340,8 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
 #else
 
 #define ND_PRAGMA_SIMD _Pragma("omp simd")
+#define ND_PRAGMA_SIMD_OR_(x) _Pragma(#x)
+#define ND_PRAGMA_SIMD_OR(flag) ND_PRAGMA_SIMD_OR_(omp simd reduction(| : flag))
 /* clang warns (-Wpass-failed) when an `omp simd` loop does not vectorise, as with a RHS that
  * calls exp() without a vector math library: the loop is still correct, so no warning. */
 #if defined(__clang__)
@@ -352,19 +372,20 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
             long sk = -1;                                                                     \
             if (((RED) & ND_ENS_RED_SAMPLES) && --until_sample == 0)                          \
                 sk = k_sample++, until_sample = B.stride;                                     \
-            ND_PRAGMA_SIMD                                                                    \
+            int crossed = 0;                                                                  \
+            ND_PRAGMA_SIMD_OR(crossed)                                                        \
             for (size_t i = 0; i < B.n; i++)                                                  \
-                name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, sk, RED);                     \
-            if ((RED) & ND_ENS_RED_EVENTS) { /* the crossings of step s - 1 */                \
+                crossed |= name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, sk, RED);          \
+            if (((RED) & ND_ENS_RED_EVENTS) && crossed) { /* the crossings of step s - 1 */   \
                 const double tp = nd_ens_grid_t(&B, s - 1);                                   \
-                for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, tp, t - tp);        \
+                for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, s - 1, tp, t - tp); \
             }                                                                                 \
         }                                                                                     \
         ND_PRAGMA_SIMD                                                                        \
         for (size_t i = 0; i < B.n; i++) name##_ens_finish_##sfx(&B, i, RED);                 \
         if ((RED) & ND_ENS_RED_EVENTS) { /* the crossings of the last step */                 \
             const double tp = nd_ens_grid_t(&B, B.nsteps - 1), te = nd_ens_grid_t(&B, B.nsteps); \
-            for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, tp, te - tp);           \
+            for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, B.nsteps - 1, tp, te - tp); \
         }                                                                                     \
     } while (0)
 #define ND_ENS_REDUCTIONS(name, sfx, NS)                                                     \
