@@ -8,9 +8,18 @@
  * The ensemble is timed lean (final state), with reductions (max/min of every variable after a
  * transient of 100 steps, the orbit diagram's work) and with max/min plus a section (upward
  * crossings of the first variable through 0, located by Hermite interpolation: what `neurodyn
- * sweep` computes), on 1 thread for the ratios and on all threads for the throughput. Baselines run on min(N, 10^5) trajectories (the plain loop on
- * 10^4): their rate per trajectory-step does not depend on N. Timings: best of REPS (fewer for
- * long runs). The GPU part is skipped when no CUDA device exists. Never asserts. */
+ * sweep` computes), on 1 thread for the ratios and on all threads for the throughput, in double
+ * precision and (lean and max/min) in single precision. Baselines run on min(N, 10^5)
+ * trajectories (the plain loop on 10^4): their rate per trajectory-step does not depend on N.
+ * Timings: best of REPS (fewer for long runs).
+ *
+ * GPU part (skipped when no CUDA device exists): the same ensembles on the device in double and
+ * single precision, lean and with max/min + section, timed around nd_ensemble_run (so with the
+ * copies to and from the device), plus the published anchor's size (8.4M Lorenz trajectories x
+ * 1000 single-precision steps: 94 ms with MPGOS, 145 ms with DiffEqGPU.jl on a V100). The ratio
+ * printed is time / bound, where the bound is the larger of the arithmetic at the device's
+ * FMA-free peak (FLOPS_* below) and the lean run's device-memory traffic at its bandwidth
+ * (nd_cuda_device_info). Never asserts. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +36,12 @@ int omp_get_max_threads(void);
 #define NSTEPS 1000L
 #define DT 1e-3
 #define REPS 3
+
+/* Arithmetic per trajectory and RK4 step, counted in the lanes (kernels.h): per variable 17 for
+ * the stage sums and the update (3 + 3 + 2 + 9) and 2 for the finiteness check, plus 4 RHS.
+ * Lorenz's RHS: 9 operations; FitzHugh-Nagumo's: 10 (6 for v', 4 for w'). */
+#define FLOPS_LORENZ (4 * 9 + 3 * 19)
+#define FLOPS_FHN (4 * 10 + 2 * 19)
 
 static double now(void)
 {
@@ -131,6 +146,10 @@ static void soa_to_aos(size_t n, size_t rows, const double *S, double *A)
 
 typedef enum { HAND, PLAIN, ENS_LEAN, ENS_REDUCE, ENS_SWEEP } what;
 
+/* Where and how precisely the ensemble runs (the baselines ignore it). */
+static nd_device run_device = ND_DEVICE_CPU;
+static nd_precision run_precision = ND_PRECISION_DOUBLE;
+
 /* Seconds for one run of `w` on n trajectories of m with `threads` threads. */
 static double time_once(const nd_model *m, what w, size_t n, int threads, double *P, double *X, double *A, double *PA)
 {
@@ -146,7 +165,7 @@ static double time_once(const nd_model *m, what w, size_t n, int threads, double
     } else {
         nd_ensemble_opts o;
         nd_ensemble_opts_init(&o);
-        o.t1 = (double)NSTEPS * DT, o.dt = DT, o.device = ND_DEVICE_CPU;
+        o.t1 = (double)NSTEPS * DT, o.dt = DT, o.device = run_device, o.precision = run_precision;
         o.keep_minmax = w != ENS_LEAN, o.transient = 100 * DT;
         if (w == ENS_SWEEP) o.event_var = 0, o.event_level = 0.0; /* + a section: what sweep does */
         omp_set_num_threads(threads);
@@ -172,38 +191,86 @@ static double best_rate(const nd_model *m, what w, size_t n, int threads, double
     return (double)n * (double)NSTEPS / best;
 }
 
+/* One line per model and size on the CPU. */
+static void cpu_rows(const nd_model *m, const size_t *sizes, size_t n_sizes, int cores, double *P, double *X,
+                     double *A, double *PA)
+{
+    plain_rhs = m->rhs;
+    for (size_t si = 0; si < n_sizes; si++) {
+        size_t n = sizes[si], nb = n < 100000 ? n : 100000;
+        double hand = best_rate(m, HAND, nb, 1, P, X, A, PA);
+        double plain = best_rate(m, PLAIN, 10000, 1, P, X, A, PA);
+        double lean1 = best_rate(m, ENS_LEAN, nb, 1, P, X, A, PA);
+        double red1 = best_rate(m, ENS_REDUCE, nb, 1, P, X, A, PA);
+        double lean = best_rate(m, ENS_LEAN, n, cores, P, X, A, PA);
+        double red = best_rate(m, ENS_REDUCE, n, cores, P, X, A, PA);
+        double sw1 = best_rate(m, ENS_SWEEP, nb, 1, P, X, A, PA);
+        double sw = best_rate(m, ENS_SWEEP, n, cores, P, X, A, PA);
+        run_precision = ND_PRECISION_SINGLE;
+        double lean_s = best_rate(m, ENS_LEAN, n, cores, P, X, A, PA);
+        double red_s = best_rate(m, ENS_REDUCE, n, cores, P, X, A, PA);
+        run_precision = ND_PRECISION_DOUBLE;
+        printf("%-15s N = %7zu | all cores: lean %.3g, max/min %.3g, +section %.3g; single: lean %.3g, max/min "
+               "%.3g | 1 core: hand %.3g, plain %.3g, lean %.3g, max/min %.3g, +section %.3g | time / hand's: lean "
+               "%.2f, max/min %.2f, +section %.2f | plain's time / max-min's %.1f\n",
+               m->name, n, lean, red, sw, lean_s, red_s, hand, plain, lean1, red1, sw1, hand / lean1, hand / red1,
+               hand / sw1, red1 / plain);
+        fflush(stdout);
+    }
+}
+
+/* One line per model, size and precision on the GPU, with the ratio to the bound. */
+static void gpu_rows(const nd_model *m, const nd_cuda_info *info, const size_t *sizes, size_t n_sizes, double *P,
+                     double *X)
+{
+    const double flops = m == &nd_model_lorenz ? FLOPS_LORENZ : FLOPS_FHN;
+    const double bytes = (double)(2 * m->n_vars + m->n_pars + 1) * sizeof(double); /* lean, per trajectory */
+    run_device = ND_DEVICE_CUDA;
+    for (int single = 0; single < 2; single++) {
+        run_precision = single ? ND_PRECISION_SINGLE : ND_PRECISION_DOUBLE;
+        const double peak = single ? info->peak_fp32 : info->peak_fp64;
+        for (size_t si = 0; si < n_sizes; si++) {
+            size_t n = sizes[si];
+            time_once(m, ENS_LEAN, n < 10000 ? n : 10000, 1, P, X, NULL, NULL); /* context, module load */
+            double lean = best_rate(m, ENS_LEAN, n, 1, P, X, NULL, NULL);
+            double sw = best_rate(m, ENS_SWEEP, n, 1, P, X, NULL, NULL);
+            double steps = (double)n * NSTEPS;
+            double bound = fmax(peak > 0 ? steps * flops / peak : 0, bytes * (double)n / info->mem_bandwidth);
+            printf("GPU %-11s N = %7zu %s | lean %.3g (%.2f ms, %.1f x the bound %.2f ms) | max/min + section %.3g "
+                   "(%.2f ms)\n",
+                   m->name, n, single ? "single" : "double", lean, 1e3 * steps / lean, steps / lean / bound,
+                   1e3 * bound, sw, 1e3 * steps / sw);
+            fflush(stdout);
+        }
+    }
+    run_device = ND_DEVICE_CPU, run_precision = ND_PRECISION_DOUBLE;
+}
+
 int main(void)
 {
     const nd_model *models[] = {&nd_model_lorenz, &nd_model_fitzhugh_nagumo};
     const size_t sizes[] = {10000, 100000, 1000000};
+    const size_t anchor = 8400000; /* MPGOS / DiffEqGPU.jl's Lorenz ensemble */
     int cores = omp_get_max_threads();
-    size_t nmax = sizes[2];
+    char why[512];
+    nd_cuda_info info;
+    nd_error err;
+    const int gpu = nd_cuda_available(why, sizeof why) && nd_cuda_device_info(&info, &err) == ND_OK;
+    size_t nmax = gpu ? anchor : sizes[2];
     double *P = malloc(4 * nmax * sizeof *P), *X = malloc(3 * nmax * sizeof *X);
     double *A = malloc(3 * 10000 * sizeof *A), *PA = malloc(4 * 10000 * sizeof *PA);
     if (!P || !X || !A || !PA) return 1;
-    char why[512];
     printf("ensemble benchmark: RK4, %ld steps, dt = %g; %d threads; rates in trajectory-steps/s\n", NSTEPS, DT, cores);
-    if (!nd_cuda_available(why, sizeof why)) printf("GPU part skipped: %s\n", why);
-    for (int mi = 0; mi < 2; mi++) {
-        const nd_model *m = models[mi];
-        plain_rhs = m->rhs;
-        for (int si = 0; si < 3; si++) {
-            size_t n = sizes[si], nb = n < 100000 ? n : 100000;
-            double hand = best_rate(m, HAND, nb, 1, P, X, A, PA);
-            double plain = best_rate(m, PLAIN, 10000, 1, P, X, A, PA);
-            double lean1 = best_rate(m, ENS_LEAN, nb, 1, P, X, A, PA);
-            double red1 = best_rate(m, ENS_REDUCE, nb, 1, P, X, A, PA);
-            double lean = best_rate(m, ENS_LEAN, n, cores, P, X, A, PA);
-            double red = best_rate(m, ENS_REDUCE, n, cores, P, X, A, PA);
-            double sw1 = best_rate(m, ENS_SWEEP, nb, 1, P, X, A, PA);
-            double sw = best_rate(m, ENS_SWEEP, n, cores, P, X, A, PA);
-            printf("%-15s N = %7zu | all cores: lean %.3g, max/min %.3g, +section %.3g | 1 core: hand %.3g, "
-                   "plain %.3g, lean %.3g, max/min %.3g, +section %.3g | time / hand's: lean %.2f, max/min %.2f, "
-                   "+section %.2f | plain's time / max-min's %.1f\n",
-                   m->name, n, lean, red, sw, hand, plain, lean1, red1, sw1, hand / lean1, hand / red1, hand / sw1,
-                   red1 / plain);
-            fflush(stdout);
-        }
+    for (int mi = 0; mi < 2; mi++) cpu_rows(models[mi], sizes, 3, cores, P, X, A, PA);
+    if (!gpu) {
+        printf("GPU part skipped: %s\n", nd_cuda_available(why, sizeof why) ? err.msg : why);
+    } else {
+        printf("GPU: %s (compute capability %d.%d, %d multiprocessors, %.2f GHz; FMA-free peaks %.3g FP64, %.3g FP32 "
+               "op/s; memory %.3g B/s); times include the copies to and from the device\n",
+               info.name, info.cc_major, info.cc_minor, info.multiprocessors, info.clock_hz / 1e9, info.peak_fp64,
+               info.peak_fp32, info.mem_bandwidth);
+        for (int mi = 0; mi < 2; mi++) gpu_rows(models[mi], &info, sizes, 3, P, X);
+        gpu_rows(&nd_model_lorenz, &info, &anchor, 1, P, X);
     }
     omp_set_num_threads(cores);
     free(P), free(X), free(A), free(PA);

@@ -49,6 +49,44 @@ static void *cuda_library(char *why, size_t len)
     return h;
 }
 
+/* FP64 and FP32 lanes per multiprocessor by compute capability (CUDA C Programming Guide,
+ * "Arithmetic Instructions" throughput table). */
+static void lanes_per_sm(int major, int minor, int *fp64, int *fp32)
+{
+    static const struct { int major, minor, fp64, fp32; } table[] = {
+        {6, 0, 32, 64},  {6, 1, 4, 128}, {7, 0, 32, 64}, {7, 5, 2, 64},   {8, 0, 32, 64},
+        {8, 6, 2, 128},  {8, 7, 2, 128}, {8, 9, 2, 128}, {9, 0, 64, 128}, {10, 0, 64, 128},
+    };
+    *fp64 = *fp32 = 0;
+    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++)
+        if (table[k].major == major && table[k].minor == minor) *fp64 = table[k].fp64, *fp32 = table[k].fp32;
+}
+
+nd_status nd_cuda_device_info(nd_cuda_info *info, nd_error *err)
+{
+    if (!info) return nd_fail(err, ND_EINVAL, "nd_cuda_device_info: info is NULL");
+    memset(info, 0, sizeof *info);
+    char why[512];
+    if (!nd_cuda_available(why, sizeof why)) return nd_fail(err, ND_EFAILED, "%s", why);
+    void *h = cuda_library(why, sizeof why);
+    if (!h) return nd_fail(err, ND_EFAILED, "%s", why);
+    int (*attributes)(char *, size_t, int *);
+    *(void **)&attributes = dlsym(h, "nd_cuda_device_attributes");
+    int a[6];
+    int rc = attributes ? attributes(info->name, sizeof info->name, a) : -1;
+    dlclose(h);
+    if (rc < 0) return nd_fail(err, ND_ELOAD, "libneurodyn_cuda.so lacks nd_cuda_device_attributes");
+    if (rc) return nd_fail(err, ND_EFAILED, "CUDA device attributes: %s", info->name);
+    int fp64, fp32;
+    lanes_per_sm(a[0], a[1], &fp64, &fp32);
+    info->cc_major = a[0], info->cc_minor = a[1], info->multiprocessors = a[2];
+    info->clock_hz = 1e3 * a[3];
+    info->mem_bandwidth = 2.0 * 1e3 * a[4] * (a[5] / 8.0);
+    info->peak_fp64 = (double)fp64 * a[2] * info->clock_hz;
+    info->peak_fp32 = (double)fp32 * a[2] * info->clock_hz;
+    return ND_OK;
+}
+
 /* ---- user model files on the device ------------------------------------------------------- */
 #define NVCC_FLAGS "-std=c++20 -fmad=false -Xcompiler -fPIC -shared -x cu"
 

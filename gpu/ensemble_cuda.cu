@@ -71,6 +71,7 @@ static const nd_model *const registry[] = {
 
 extern "C" {
 __attribute__((visibility("default"))) int nd_cuda_device_count(char *msg, size_t len);
+__attribute__((visibility("default"))) int nd_cuda_device_attributes(char *name, size_t len, int attr[6]);
 __attribute__((visibility("default"))) int nd_cuda_has_model(const char *model, size_t n_vars, size_t n_pars);
 __attribute__((visibility("default"))) int nd_cuda_ensemble_run(const char *model, int kind, const nd_butcher *tab,
                                                                 size_t n_vars, size_t n_pars,
@@ -87,6 +88,24 @@ int nd_cuda_device_count(char *msg, size_t len)
     }
     if (n == 0) snprintf(msg, len, "the CUDA runtime found no device");
     return n;
+}
+
+/* Device 0: its name, and compute capability (major, minor), multiprocessors, clock (kHz),
+ * memory clock (kHz), memory bus width (bits). Returns 0, or 1 with the CUDA error in name. */
+int nd_cuda_device_attributes(char *name, size_t len, int attr[6])
+{
+    const cudaDeviceAttr which[6] = {cudaDevAttrComputeCapabilityMajor, cudaDevAttrComputeCapabilityMinor,
+                                     cudaDevAttrMultiProcessorCount,    cudaDevAttrClockRate,
+                                     cudaDevAttrMemoryClockRate,        cudaDevAttrGlobalMemoryBusWidth};
+    cudaDeviceProp prop;
+    cudaError_t e = cudaGetDeviceProperties(&prop, 0);
+    for (int k = 0; k < 6 && e == cudaSuccess; k++) e = cudaDeviceGetAttribute(&attr[k], which[k], 0);
+    if (e != cudaSuccess) {
+        snprintf(name, len, "%s", cudaGetErrorString(e));
+        return 1;
+    }
+    snprintf(name, len, "%s", prop.name);
+    return 0;
 }
 
 /* Whether the device code has the kernels of this model (a built-in of the same size). */

@@ -84,6 +84,18 @@ size_t nd_ensemble_bytes(const nd_model *m, size_t n, const nd_ensemble_opts *o)
 /* Whether a CUDA device and the CUDA build of neurodyn (libneurodyn_cuda.so) are usable; when
  * not, why (into why, may be NULL). */
 int nd_cuda_available(char *why, size_t len);
+/* The CUDA device the ensemble runs on (device 0), for reports and benchmarks: the peaks are
+ * derived from the multiprocessor count and clocks with the per-multiprocessor FP64/FP32 lanes
+ * of its compute capability (one operation per lane per cycle: the ensemble's kernels are built
+ * without FMA contraction, -fmad=false), the bandwidth from the memory clock and bus width
+ * (double data rate). A capability the table does not know gives peaks of 0. */
+typedef struct nd_cuda_info {
+    char name[256];
+    int cc_major, cc_minor, multiprocessors;
+    double clock_hz, mem_bandwidth;  /* Hz; bytes/s */
+    double peak_fp64, peak_fp32;     /* operations/s without FMA */
+} nd_cuda_info;
+nd_status nd_cuda_device_info(nd_cuda_info *info, nd_error *err);
 /* Compiles a model loaded from a user `.c` file (nd_model_load) for the device with nvcc
  * ($NVCC, else nvcc on the PATH, else /usr/local/cuda/bin/nvcc) into the model cache, keyed by
  * the file's content, and gives the library's path. The ensemble does this by itself the first
