@@ -102,6 +102,9 @@ demo: $(CLI)
 # The ensemble's device code: libneurodyn_cuda.so, loaded at run time by gpu/cuda_host.c. No FMA
 # contraction (-fmad=false), as on the CPU, so both paths round alike.
 CUDA_LIB := $(if $(NVCC),$(BUILD)/cuda/libneurodyn_cuda.so)
+# sm_90 machine code (H100/H200) and compute_75 PTX that newer devices compile at load time; the
+# device builds of user model files use the same targets (gpu/cuda_host.c, NVCC_FLAGS)
+NVCC_ARCH := -gencode arch=compute_90,code=sm_90 -gencode arch=compute_75,code=compute_75
 cuda-check: $(CUDA_LIB)
 ifeq ($(NVCC),)
 	@echo "cuda-check: nvcc not found, skipped"
@@ -112,7 +115,7 @@ endif
 
 $(BUILD)/cuda/libneurodyn_cuda.so: gpu/ensemble_cuda.cu $(wildcard include/neurodyn/*.h include/neurodyn/*.cuh models/*.c models/*.h)
 	@mkdir -p $(dir $@)
-	$(NVCC) -std=c++20 -fmad=false -Xcompiler -fPIC -shared -Iinclude -Imodels gpu/ensemble_cuda.cu -o $@
+	$(NVCC) -std=c++20 -fmad=false -Xcompiler -fPIC -shared $(NVCC_ARCH) -Iinclude -Imodels gpu/ensemble_cuda.cu -o $@
 
 install: $(STATIC) $(SHARED) $(CLI)
 	install -d $(DESTDIR)$(PREFIX)/include/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin

@@ -129,19 +129,20 @@ static nd_status cached_object(const char *src, char *so, size_t len, nd_error *
 typedef struct loaded_source {
     const nd_model *model;
     char path[PATH_MAX];
+    uint64_t hash; /* of the content the host object was compiled from */
     struct loaded_source *next;
 } loaded_source;
 static loaded_source *sources;
 static pthread_mutex_t sources_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void remember_source(const nd_model *m, const char *src)
+static void remember_source(const nd_model *m, const char *src, uint64_t hash)
 {
     loaded_source *s = calloc(1, sizeof *s);
     if (!s || !realpath(src, s->path)) {
         free(s);
         return; /* the model still works; only the device build will not find its file */
     }
-    s->model = m;
+    s->model = m, s->hash = hash;
     pthread_mutex_lock(&sources_lock);
     s->next = sources, sources = s;
     pthread_mutex_unlock(&sources_lock);
@@ -158,6 +159,16 @@ static void forget_source(const nd_model *m)
             break;
         }
     pthread_mutex_unlock(&sources_lock);
+}
+
+int nd_model_source_info(const nd_model *m, char *path, size_t len, uint64_t *hash)
+{
+    int found = 0;
+    pthread_mutex_lock(&sources_lock);
+    for (loaded_source *s = sources; s && !found; s = s->next)
+        if (s->model == m) found = 1, snprintf(path, len, "%s", s->path), *hash = s->hash;
+    pthread_mutex_unlock(&sources_lock);
+    return found;
 }
 
 const char *nd_model_source_file(const nd_model *m)
@@ -226,9 +237,11 @@ nd_status nd_model_load(const char *spec, nd_model_ref *ref, nd_error *err)
         return open_object(abs, spec, ref, err);
     }
     char so[PATH_MAX + 64];
-    nd_status st = cached_object(spec, so, sizeof so, err);
+    uint64_t hash = ND_HASH_SEED;
+    nd_status st = nd_file_hash(spec, &hash, err);
+    if (!st) st = cached_object(spec, so, sizeof so, err);
     if (!st) st = open_object(so, spec, ref, err);
-    if (!st) remember_source(ref->model, spec);
+    if (!st) remember_source(ref->model, spec, hash);
     return st;
 }
 

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,8 +20,7 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
     return h;
 }
 
-/* Hashes a file's content into h; returns ND_EIO when it cannot be read. */
-static nd_status hash_file(const char *path, uint64_t *h, nd_error *err)
+nd_status nd_file_hash(const char *path, uint64_t *h, nd_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return nd_fail(err, ND_EIO, "cannot read '%s': %s", path, strerror(errno));
@@ -43,14 +43,17 @@ nd_status nd_cache_build(const char *prefix, const char *ext, const char *salt, 
     char cache[PATH_MAX];
     nd_status st = nd_cache_dir(cache, sizeof cache, err);
     if (st) return st;
-    uint64_t h = fnv1a(1469598103934665603ULL, salt, strlen(salt));
+    uint64_t h = fnv1a(ND_HASH_SEED, salt, strlen(salt));
     for (size_t i = 0; i < n_files; i++)
-        if ((st = hash_file(files[i], &h, err))) return st;
+        if ((st = nd_file_hash(files[i], &h, err))) return st;
     snprintf(out, len, "%s/%s-%016llx.%s", cache, prefix, (unsigned long long)h, ext);
     if (is_file(out)) return ND_OK;
-    /* built under a temporary name and renamed: a concurrent run never loads half a file */
+    /* built under a temporary name (unique to this process and call) and renamed: a concurrent
+     * build never overwrites this one, a concurrent run never loads half a file */
+    static unsigned long builds;
     char tmp[PATH_MAX + 128];
-    snprintf(tmp, sizeof tmp, "%.*s.%ld.tmp", PATH_MAX, out, (long)getpid());
+    snprintf(tmp, sizeof tmp, "%.*s.%ld-%lu.tmp", PATH_MAX, out, (long)getpid(),
+             __atomic_fetch_add(&builds, 1, __ATOMIC_RELAXED));
     if ((st = build(tmp, ctx, err))) return st;
     if (rename(tmp, out) != 0) {
         unlink(tmp);
@@ -77,9 +80,12 @@ void nd_shell_append(char *cmd, size_t len, const char *arg)
 
 nd_status nd_run_compiler(const char *cmd, const char *tool, const char *what, const char *out, nd_error *err)
 {
-    char full[8192];
-    snprintf(full, sizeof full, "%s 2>&1", cmd);
+    size_t n = strlen(cmd) + 8;
+    char *full = malloc(n);
+    if (!full) return nd_fail(err, ND_ENOMEM, "no memory for a compiler command of %zu bytes", n);
+    snprintf(full, n, "%s 2>&1", cmd);
     FILE *p = popen(full, "r");
+    free(full);
     if (!p) return nd_fail(err, ND_ECOMPILE, "cannot run the compiler '%s': %s", tool, strerror(errno));
     char log[ND_ERROR_MSG_LEN - 128];
     size_t got = fread(log, 1, sizeof log - 1, p);

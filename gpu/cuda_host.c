@@ -6,28 +6,41 @@
  * back to the CPU (device auto) or says why (device cuda). */
 #include <dlfcn.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/toolchain.h"
 #include "ensemble_impl.h"
 
-/* Entry points of libneurodyn_cuda.so (gpu/ensemble_cuda.cu). */
+/* Entry points of libneurodyn_cuda.so (gpu/ensemble_cuda.cu) and of a user model's device
+ * build (ND_CUDA_EXPORT_USER in neurodyn/ensemble_cuda.cuh). */
 typedef int (*device_count_fn)(char *msg, size_t len);
 typedef int (*run_fn)(const char *model, int kind, const nd_butcher *tab, size_t n_vars,
                       size_t n_pars, const nd_ens_block *host_block, char *msg, size_t len);
+typedef int (*model_run_fn)(int kind, const nd_butcher *tab, size_t n_vars, size_t n_pars,
+                            const nd_ens_block *host_block, char *msg, size_t len);
+
+/* ---- libneurodyn_cuda.so, opened once ---------------------------------------------------------
+ * Opened on first use and kept for the life of the process: the CUDA runtime inside it holds the
+ * context and the loaded device code, which closing it would throw away on every run. */
+static void *cuda_lib;
+static char cuda_lib_why[600];
+static pthread_once_t cuda_lib_once = PTHREAD_ONCE_INIT;
 
 /* $NEURODYN_CUDA_LIB, else next to the running program (build tree: build/cuda/, installed:
  * lib/), else the loader's search path. */
-static void *cuda_library(char *why, size_t len)
+static void open_cuda_library(void)
 {
     const char *env = getenv("NEURODYN_CUDA_LIB");
     if (env && *env) {
-        void *h = dlopen(env, RTLD_NOW | RTLD_LOCAL);
-        if (!h && why) snprintf(why, len, "NEURODYN_CUDA_LIB = %s could not be loaded: %s", env, dlerror());
-        return h;
+        if (!(cuda_lib = dlopen(env, RTLD_NOW | RTLD_LOCAL)))
+            snprintf(cuda_lib_why, sizeof cuda_lib_why, "NEURODYN_CUDA_LIB = %s could not be loaded: %s", env,
+                     dlerror());
+        return;
     }
     char exe[4096], path[4200];
     ssize_t got = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -36,17 +49,37 @@ static void *cuda_library(char *why, size_t len)
         char *slash = strrchr(exe, '/');
         if (slash) *slash = '\0';
         const char *rel[] = {"../cuda", "../lib"};
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 2 && !cuda_lib; i++) {
             snprintf(path, sizeof path, "%s/%s/libneurodyn_cuda.so", exe, rel[i]);
-            void *h = access(path, R_OK) == 0 ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
-            if (h) return h;
+            if (access(path, R_OK) == 0) cuda_lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
         }
     }
-    void *h = dlopen("libneurodyn_cuda.so", RTLD_NOW | RTLD_LOCAL);
-    if (!h && why)
-        snprintf(why, len, "the CUDA build of neurodyn (libneurodyn_cuda.so, from make cuda-check) could not be "
-                           "loaded: %s", dlerror());
-    return h;
+    if (!cuda_lib && !(cuda_lib = dlopen("libneurodyn_cuda.so", RTLD_NOW | RTLD_LOCAL)))
+        snprintf(cuda_lib_why, sizeof cuda_lib_why,
+                 "the CUDA build of neurodyn (libneurodyn_cuda.so, from make cuda-check) could not be loaded: %s",
+                 dlerror());
+}
+
+/* A symbol of libneurodyn_cuda.so, or NULL (why says why when the library is missing). */
+static void *cuda_symbol(const char *name, char *why, size_t len)
+{
+    pthread_once(&cuda_lib_once, open_cuda_library);
+    if (!cuda_lib) {
+        if (why) snprintf(why, len, "%s", cuda_lib_why);
+        return NULL;
+    }
+    void *f = dlsym(cuda_lib, name);
+    if (!f && why) snprintf(why, len, "libneurodyn_cuda.so lacks %s (rebuild it: make cuda-check)", name);
+    return f;
+}
+
+/* Whether m is one of the built-in models that libneurodyn_cuda.so carries: the built-in object
+ * itself, not a user's model that has the same name. */
+static int is_builtin_on_device(const nd_model *m)
+{
+    int (*has)(const char *, size_t, size_t);
+    *(void **)&has = cuda_symbol("nd_cuda_has_model", NULL, 0);
+    return has && nd_builtin_find(m->name) == m && has(m->name, m->n_vars, m->n_pars);
 }
 
 /* FP64 and FP32 lanes per multiprocessor by compute capability (CUDA C Programming Guide,
@@ -66,17 +99,14 @@ nd_status nd_cuda_device_info(nd_cuda_info *info, nd_error *err)
 {
     if (!info) return nd_fail(err, ND_EINVAL, "nd_cuda_device_info: info is NULL");
     memset(info, 0, sizeof *info);
-    char why[512];
+    char why[600];
     if (!nd_cuda_available(why, sizeof why)) return nd_fail(err, ND_EFAILED, "%s", why);
-    void *h = cuda_library(why, sizeof why);
-    if (!h) return nd_fail(err, ND_EFAILED, "%s", why);
     int (*attributes)(char *, size_t, int *);
-    *(void **)&attributes = dlsym(h, "nd_cuda_device_attributes");
+    *(void **)&attributes = cuda_symbol("nd_cuda_device_attributes", why, sizeof why);
+    if (!attributes) return nd_fail(err, ND_ELOAD, "%s", why);
     int a[6];
-    int rc = attributes ? attributes(info->name, sizeof info->name, a) : -1;
-    dlclose(h);
-    if (rc < 0) return nd_fail(err, ND_ELOAD, "libneurodyn_cuda.so lacks nd_cuda_device_attributes");
-    if (rc) return nd_fail(err, ND_EFAILED, "CUDA device attributes: %s", info->name);
+    if (attributes(info->name, sizeof info->name, a))
+        return nd_fail(err, ND_EFAILED, "CUDA device attributes: %s", info->name);
     int fp64, fp32;
     lanes_per_sm(a[0], a[1], &fp64, &fp32);
     info->cc_major = a[0], info->cc_minor = a[1], info->multiprocessors = a[2];
@@ -87,19 +117,24 @@ nd_status nd_cuda_device_info(nd_cuda_info *info, nd_error *err)
     return ND_OK;
 }
 
-/* ---- user model files on the device ------------------------------------------------------- */
-#define NVCC_FLAGS "-std=c++20 -fmad=false -Xcompiler -fPIC -shared -x cu"
+/* ---- user model files on the device -------------------------------------------------------
+ * sm_90 machine code for the H100/H200 class, and compute_75 PTX that newer devices compile when
+ * they load it (the Makefile builds libneurodyn_cuda.so for the same targets). */
+#define NVCC_FLAGS                                                                                 \
+    "-std=c++20 -fmad=false -Xcompiler -fPIC -shared -gencode arch=compute_90,code=sm_90 "         \
+    "-gencode arch=compute_75,code=compute_75 -x cu"
 
-/* $NVCC, else nvcc on the PATH, else the CUDA Toolkit's default place. */
+/* $NVCC (a path, or a program on the PATH), else nvcc on the PATH, else the CUDA Toolkit's
+ * default place. */
 static int find_nvcc(char *buf, size_t len)
 {
-    const char *env = getenv("NVCC");
-    if (env && *env) return snprintf(buf, len, "%s", env), access(env, X_OK) == 0;
+    const char *env = getenv("NVCC"), *name = env && *env ? env : "nvcc";
+    if (strchr(name, '/')) return snprintf(buf, len, "%s", name), access(name, X_OK) == 0;
     const char *path = getenv("PATH");
     char dirs[8192];
-    snprintf(dirs, sizeof dirs, "%s:/usr/local/cuda/bin", path ? path : "");
+    snprintf(dirs, sizeof dirs, "%s%s", path ? path : "", env && *env ? "" : ":/usr/local/cuda/bin");
     for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        snprintf(buf, len, "%s/nvcc", d);
+        snprintf(buf, len, "%s/%s", d, name);
         if (access(buf, X_OK) == 0) return 1;
     }
     return 0;
@@ -127,16 +162,38 @@ static nd_status run_nvcc(const char *out, void *ctx, nd_error *err)
     return nd_run_compiler(cmd, j->nvcc, what, out, err);
 }
 
-nd_status nd_cuda_build_model(const nd_model *m, char *path, size_t len, nd_error *err)
+/* Device builds that nvcc refused, by file and content, so that device auto does not run nvcc
+ * again on every ensemble before it falls back to the CPU; and the device libraries opened, kept
+ * open like libneurodyn_cuda.so. */
+typedef struct device_build {
+    char key[4200]; /* "<hash> <source>" of a refused build, or the path of a loaded library */
+    char msg[ND_ERROR_MSG_LEN];
+    model_run_fn run;
+    struct device_build *next;
+} device_build;
+static device_build *refused, *loaded;
+static pthread_mutex_t builds_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static device_build *find_build(device_build *list, const char *key)
 {
-    if (!m || !path || !len) return nd_fail(err, ND_EINVAL, "nd_cuda_build_model: model or path is NULL");
-    const char *src = nd_model_source_file(m);
-    if (!src)
-        return nd_fail(err, ND_EINVAL, "model %s was not loaded from a .c file (built-in models are in "
-                                       "libneurodyn_cuda.so; a .so has no source to compile)", m->name);
-    if (!m->kernels)
-        return nd_fail(err, ND_EINVAL, "model %s has no ND_KERNELS line: only its CPU path exists", m->name);
-    char nvcc[4096], inc[4096], salt[4200];
+    for (; list; list = list->next)
+        if (strcmp(list->key, key) == 0) return list;
+    return NULL;
+}
+
+static void add_build(device_build **list, const char *key, const char *msg, model_run_fn run)
+{
+    device_build *b = calloc(1, sizeof *b);
+    if (!b) return; /* only a memo: without it the work is done again */
+    snprintf(b->key, sizeof b->key, "%s", key);
+    snprintf(b->msg, sizeof b->msg, "%s", msg ? msg : "");
+    b->run = run, b->next = *list, *list = b;
+}
+
+/* nvcc on the file, into the cache (salt: nvcc's path, size and date, and the flags). */
+static nd_status build_for_device(const nd_model *m, const char *src, char *path, size_t len, nd_error *err)
+{
+    char nvcc[4096], inc[4096], salt[4300];
     if (!find_nvcc(nvcc, sizeof nvcc))
         return nd_fail(err, ND_ECOMPILE, "no nvcc to compile model %s for the device (set NVCC, or install the "
                                          "CUDA Toolkit)", m->name);
@@ -146,25 +203,77 @@ nd_status nd_cuda_build_model(const nd_model *m, char *path, size_t len, nd_erro
     snprintf(model_h, sizeof model_h, "%s/neurodyn/model.h", inc);
     snprintf(kernels_h, sizeof kernels_h, "%s/neurodyn/kernels.h", inc);
     snprintf(cuda_h, sizeof cuda_h, "%s/neurodyn/ensemble_cuda.cuh", inc);
-    snprintf(salt, sizeof salt, "%s " NVCC_FLAGS, nvcc);
+    struct stat sb = {0};
+    stat(nvcc, &sb);
+    snprintf(salt, sizeof salt, "%s %lld %lld " NVCC_FLAGS, nvcc, (long long)sb.st_size, (long long)sb.st_mtime);
     const char *files[] = {model_h, kernels_h, cuda_h, src};
     nvcc_job job = {nvcc, inc, src};
     return nd_cache_build("model", "cuda.so", salt, files, 4, run_nvcc, &job, path, len, err);
+}
+
+nd_status nd_cuda_build_model(const nd_model *m, char *path, size_t len, nd_error *err)
+{
+    if (!m || !path || !len) return nd_fail(err, ND_EINVAL, "nd_cuda_build_model: model or path is NULL");
+    char src[4096];
+    uint64_t loaded_hash, now = ND_HASH_SEED;
+    if (!nd_model_source_info(m, src, sizeof src, &loaded_hash))
+        return nd_fail(err, ND_EINVAL, "model %s was not loaded from a .c file (built-in models are in "
+                                       "libneurodyn_cuda.so; a .so has no source to compile)", m->name);
+    if (!m->kernels)
+        return nd_fail(err, ND_EINVAL, "model %s has no ND_KERNELS line: only its CPU path exists", m->name);
+    nd_status st = nd_file_hash(src, &now, err);
+    if (st) return st;
+    if (now != loaded_hash) /* the device must run the equations the host runs */
+        return nd_fail(err, ND_EINVAL, "model file '%s' has changed since model %s was loaded from it: load it "
+                                       "again", src, m->name);
+    char key[4200];
+    snprintf(key, sizeof key, "%016llx %s", (unsigned long long)now, src);
+    pthread_mutex_lock(&builds_lock);
+    device_build *no = find_build(refused, key);
+    if (no) nd_fail(err, ND_ECOMPILE, "%s", no->msg);
+    pthread_mutex_unlock(&builds_lock);
+    if (no) return ND_ECOMPILE;
+    st = build_for_device(m, src, path, len, err);
+    if (st == ND_ECOMPILE && strncmp(err->msg, "no nvcc", 7) != 0) {
+        pthread_mutex_lock(&builds_lock);
+        add_build(&refused, key, err->msg, NULL);
+        pthread_mutex_unlock(&builds_lock);
+    }
+    return st;
+}
+
+/* The device entry of a user model: its library built (or found in the cache) and loaded once. */
+static nd_status user_entry(const nd_model *m, model_run_fn *run, nd_error *err)
+{
+    char so[4200];
+    nd_status st = nd_cuda_build_model(m, so, sizeof so, err);
+    if (st) return st;
+    pthread_mutex_lock(&builds_lock);
+    device_build *b = find_build(loaded, so);
+    if (b) *run = b->run;
+    else {
+        void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+        if (!h) st = nd_fail(err, ND_ELOAD, "cannot load the device build of model %s (%s): %s", m->name, so,
+                             dlerror());
+        else if (!(*(void **)run = dlsym(h, "nd_cuda_model_run")))
+            st = nd_fail(err, ND_ELOAD, "%s exports no nd_cuda_model_run (does the file end with ND_EXPORT_MODEL?)",
+                         so);
+        else add_build(&loaded, so, NULL, *run);
+        if (st && h) dlclose(h);
+    }
+    pthread_mutex_unlock(&builds_lock);
+    return st;
 }
 
 /* Whether the device can run m: a built-in compiled into libneurodyn_cuda.so, or a user model
  * file that nvcc compiles (compiled here, once per content). */
 int nd_cuda_has_kernels(const nd_model *m, char *why, size_t len)
 {
-    void *h = cuda_library(why, len);
-    if (!h) return 0;
-    int (*has)(const char *, size_t, size_t);
-    *(void **)&has = dlsym(h, "nd_cuda_has_model");
-    int yes = has && has(m->name, m->n_vars, m->n_pars);
-    dlclose(h);
-    if (yes || !nd_model_source_file(m)) {
-        if (!yes && why) snprintf(why, len, "model %s is neither a built-in nor loaded from a .c file", m->name);
-        return yes;
+    if (!cuda_symbol("nd_cuda_has_model", why, len)) return 0;
+    if (is_builtin_on_device(m)) return 1;
+    if (!nd_model_source_file(m)) {
+        if (why) snprintf(why, len, "model %s is neither a built-in nor loaded from a .c file", m->name);
+        return 0;
     }
     char so[4200];
     nd_error e = {0};
@@ -175,61 +284,30 @@ int nd_cuda_has_kernels(const nd_model *m, char *why, size_t len)
 
 int nd_cuda_available(char *why, size_t len)
 {
-    void *h = cuda_library(why, len);
-    if (!h) return 0;
     device_count_fn count;
-    *(void **)&count = dlsym(h, "nd_cuda_device_count");
+    *(void **)&count = cuda_symbol("nd_cuda_device_count", why, len);
+    if (!count) return 0;
     char msg[256] = "";
-    int devices = count ? count(msg, sizeof msg) : 0;
-    if (devices <= 0 && why)
-        snprintf(why, len, "no CUDA device: %s", count ? msg : "libneurodyn_cuda.so lacks nd_cuda_device_count");
-    dlclose(h);
+    int devices = count(msg, sizeof msg);
+    if (devices <= 0 && why) snprintf(why, len, "no CUDA device: %s", msg);
     return devices > 0;
-}
-
-/* The device entry for m: libneurodyn_cuda.so's by name for a built-in, the user model's own
- * library otherwise. h is the library to close afterwards. */
-typedef int (*model_run_fn)(int kind, const nd_butcher *tab, size_t n_vars, size_t n_pars,
-                            const nd_ens_block *host_block, char *msg, size_t len);
-static nd_status device_entry(const nd_model *m, void **h, run_fn *builtin, model_run_fn *user, nd_error *err)
-{
-    char why[512];
-    *builtin = NULL, *user = NULL;
-    if (!(*h = cuda_library(why, sizeof why))) return nd_fail(err, ND_EFAILED, "ensemble: %s", why);
-    int (*has)(const char *, size_t, size_t);
-    *(void **)&has = dlsym(*h, "nd_cuda_has_model");
-    if (has && has(m->name, m->n_vars, m->n_pars)) {
-        *(void **)builtin = dlsym(*h, "nd_cuda_ensemble_run");
-        if (*builtin) return ND_OK;
-        return nd_fail(err, ND_ELOAD, "ensemble: libneurodyn_cuda.so lacks nd_cuda_ensemble_run");
-    }
-    dlclose(*h);
-    char so[4200];
-    nd_status st = nd_cuda_build_model(m, so, sizeof so, err);
-    if (st) return st;
-    if (!(*h = dlopen(so, RTLD_NOW | RTLD_LOCAL)))
-        return nd_fail(err, ND_ELOAD, "ensemble: cannot load the device build of model %s (%s): %s", m->name, so,
-                       dlerror());
-    *(void **)user = dlsym(*h, "nd_cuda_model_run");
-    if (*user) return ND_OK;
-    dlclose(*h);
-    return nd_fail(err, ND_ELOAD, "ensemble: %s exports no nd_cuda_model_run (does the file end with "
-                                  "ND_EXPORT_MODEL?)", so);
 }
 
 nd_status nd_ens_run_cuda(const nd_model *m, const nd_method *method, const double *P,
                           const nd_ensemble_opts *o, nd_ensemble_result *res, nd_error *err)
 {
-    void *h;
-    run_fn builtin;
-    model_run_fn user;
-    nd_status st = device_entry(m, &h, &builtin, &user, err);
-    if (st) return st;
-    nd_ens_scratch s;
-    if ((st = nd_ens_scratch_alloc(res->n, m->n_vars, o->event_var, &s, err))) {
-        dlclose(h);
-        return st;
+    char why[600];
+    run_fn builtin = NULL;
+    model_run_fn user = NULL;
+    nd_status st = ND_OK;
+    if (is_builtin_on_device(m)) {
+        *(void **)&builtin = cuda_symbol("nd_cuda_ensemble_run", why, sizeof why);
+        if (!builtin) st = nd_fail(err, ND_ELOAD, "ensemble: %s", why);
+    } else {
+        st = user_entry(m, &user, err);
     }
+    nd_ens_scratch s;
+    if (st || (st = nd_ens_scratch_alloc(res->n, m->n_vars, o->event_var, &s, err))) return st;
     nd_ens_block b;
     nd_ens_fill_block(m, P, o, res, &s, 0, 0, res->n, &b); /* every reduction set has its kernel */
     char msg[ND_ERROR_MSG_LEN - 64] = "";
@@ -238,7 +316,6 @@ nd_status nd_ens_run_cuda(const nd_model *m, const nd_method *method, const doub
                      : user(kind, method->tableau, m->n_vars, m->n_pars, &b, msg, sizeof msg);
     if (rc == 0) nd_ens_periods(res, &s);
     nd_ens_scratch_free(&s);
-    dlclose(h);
     if (rc == 2) return nd_fail(err, ND_ENOMEM, "ensemble on the GPU: %s", msg);
     if (rc) return nd_fail(err, ND_EFAILED, "ensemble on the GPU: %s", msg);
     return ND_OK;

@@ -506,9 +506,11 @@ Test(ensemble, device_cuda_without_a_device_is_a_clear_error)
 }
 
 /* ---- user model files on the device ---------------------------------------------------------- */
-/* A user's model file (Lorenz under another name, so the built-in library cannot serve it),
- * written into a fresh cache folder, and loaded. */
+/* A user's model file, Lorenz under the built-in's name (the device must still run the user's
+ * file, not the built-in of the same name and size), written into a fresh cache folder, and
+ * loaded. */
 static char user_dir[64];
+int nd_cuda_has_kernels(const nd_model *m, char *why, size_t len); /* gpu/ensemble_impl.h */
 static void load_user_lorenz(nd_model_ref *ref)
 {
     snprintf(user_dir, sizeof user_dir, "/tmp/nd-ens-user-XXXXXX");
@@ -516,7 +518,7 @@ static void load_user_lorenz(nd_model_ref *ref)
     char path[128];
     snprintf(path, sizeof path, "%s/cache", user_dir);
     setenv("NEURODYN_CACHE", path, 1);
-    snprintf(path, sizeof path, "%s/my_lorenz.c", user_dir);
+    snprintf(path, sizeof path, "%s/lorenz.c", user_dir);
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
     fputs("#include \"neurodyn/model.h\"\n"
@@ -529,7 +531,7 @@ static void load_user_lorenz(nd_model_ref *ref)
           "ND_KERNELS(my_lorenz, 3, 3)\n"
           "static const char *const v[] = {\"x\", \"y\", \"z\"}, *const pn[] = {\"sigma\", \"beta\", \"rho\"};\n"
           "static const double d[] = {10.0, 8.0 / 3.0, 28.0}, i0[] = {1.0, 1.0, 1.0};\n"
-          "static const nd_model m = {.name = \"my_lorenz\", .n_vars = 3, .n_pars = 3, .var_names = v,\n"
+          "static const nd_model m = {.name = \"lorenz\", .n_vars = 3, .n_pars = 3, .var_names = v,\n"
           "    .par_names = pn, .par_defaults = d, .init = i0, .rhs = my_lorenz_rhs,\n"
           "    .kernels = &my_lorenz_kernels};\n"
           "ND_EXPORT_MODEL(m)\n",
@@ -538,6 +540,15 @@ static void load_user_lorenz(nd_model_ref *ref)
     nd_error err;
     cr_assert_eq(nd_model_load(path, ref, &err), ND_OK, "%s", err.msg);
     cr_assert_str_eq(nd_model_source_file(ref->model), path);
+}
+
+/* How many device builds the test's cache holds. */
+static int device_builds_in_cache(void)
+{
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "exit $(ls '%s'/cache/*.cuda.so 2>/dev/null | wc -l)", user_dir);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 static void remove_user_dir(void)
@@ -554,6 +565,14 @@ Test(ensemble, a_user_model_file_compiles_for_the_device)
     load_user_lorenz(&ref);
     char so[4200], again[4200];
     nd_error err;
+    /* the user's "lorenz" is not mistaken for the built-in of the same name: asking whether the
+     * device can run it builds the user's file (checkable without a device) */
+    char why[512];
+    if (nd_cuda_has_kernels(nd_builtin_find("lorenz"), why, sizeof why)) {
+        cr_expect_eq(device_builds_in_cache(), 0);
+        cr_expect_eq(nd_cuda_has_kernels(ref.model, why, sizeof why), 1, "%s", why);
+        cr_expect_eq(device_builds_in_cache(), 1, "the device would run the built-in lorenz");
+    }
     nd_status st = nd_cuda_build_model(ref.model, so, sizeof so, &err);
     if (st == ND_ECOMPILE && strncmp(err.msg, "no nvcc", 7) == 0) {
         nd_model_unload(&ref);
@@ -561,6 +580,7 @@ Test(ensemble, a_user_model_file_compiles_for_the_device)
         cr_skip_test("device build skipped: %s", err.msg);
     }
     cr_assert_eq(st, ND_OK, "%s", err.msg);
+    cr_expect_eq(device_builds_in_cache(), 1, "the user's lorenz, built for the device");
     /* cached by content: the second build is the same file */
     cr_assert_eq(nd_cuda_build_model(ref.model, again, sizeof again, &err), ND_OK, "%s", err.msg);
     cr_expect_str_eq(so, again);
@@ -572,7 +592,7 @@ Test(ensemble, a_user_model_file_compiles_for_the_device)
     cr_assert_not_null(run);
     char msg[256] = "";
     cr_expect_eq(run(ND_ENS_RK4, NULL, 2, 3, NULL, msg, sizeof msg), 1);
-    cr_expect(strstr(msg, "my_lorenz has 3 variables and 3 parameters on the device, 2 and 3"), "%s", msg);
+    cr_expect(strstr(msg, "lorenz has 3 variables and 3 parameters on the device, 2 and 3"), "%s", msg);
     dlclose(h);
     /* a file that is C but not C++ gets nvcc's own message */
     char bad[128];
@@ -593,6 +613,18 @@ Test(ensemble, a_user_model_file_compiles_for_the_device)
     cr_assert_eq(nd_model_load(bad, &c_only, &err), ND_OK, "%s", err.msg); /* fine for the C compiler */
     cr_expect_eq(nd_cuda_build_model(c_only.model, so, sizeof so, &err), ND_ECOMPILE);
     cr_expect(strstr(err.msg, "for the CUDA device") && strstr(err.msg, "out-of-order"), "%s", err.msg);
+    /* a refused build is remembered: the same message without running nvcc again */
+    char first[ND_ERROR_MSG_LEN];
+    snprintf(first, sizeof first, "%s", err.msg);
+    cr_expect_eq(nd_cuda_build_model(c_only.model, so, sizeof so, &err), ND_ECOMPILE);
+    cr_expect_str_eq(err.msg, first);
+    /* a file edited after loading is refused: the device would run other equations */
+    f = fopen(bad, "a");
+    cr_assert_not_null(f);
+    fputs("/* edited */\n", f);
+    fclose(f);
+    cr_expect_eq(nd_cuda_build_model(c_only.model, so, sizeof so, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "has changed since model dec was loaded"), "%s", err.msg);
     nd_model_unload(&c_only);
     /* built-in models are not compiled this way */
     cr_expect_eq(nd_cuda_build_model(nd_builtin_find("lorenz"), so, sizeof so, &err), ND_EINVAL);

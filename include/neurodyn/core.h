@@ -85,7 +85,8 @@ nd_status nd_model_load(const char *spec, nd_model_ref *ref, nd_error *err);
 void nd_model_unload(nd_model_ref *ref);
 
 /* The absolute path of the `.c` file a loaded model was compiled from (the CUDA path compiles
- * the same file for the device), or NULL for built-ins, `.so` files and unloaded models. */
+ * the same file for the device), or NULL for built-ins, `.so` files and unloaded models; valid
+ * until the model is unloaded. */
 const char *nd_model_source_file(const nd_model *m);
 
 /* The folder that holds neurodyn/model.h, used to compile user models: $NEURODYN_INCLUDE, or
