@@ -57,6 +57,19 @@ $(BUILD)/obj/%.o: %.c | $(STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
+# A model file is compiled twice and linked into one object: as it is, and in the float pass
+# (ND_SINGLE_PASS, kernels.h) from which only name_ens_single is kept, the RK4 lanes with the
+# RHS in float that --precision single runs. Clang has no -fsingle-precision-constant (its float
+# pass still computes constants' terms in double).
+SINGLE_PASS = -DND_SINGLE_PASS $(if $(findstring clang,$(CC)),,-fsingle-precision-constant)
+$(BUILD)/obj/models/%.o: models/%.c | $(STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $(@:.o=.double.o)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) $(SINGLE_PASS) -c $< -o $(@:.o=.single.o)
+	objcopy --wildcard --keep-global-symbol='*_ens_single' $(@:.o=.single.o)
+	ld -r $(@:.o=.double.o) $(@:.o=.single.o) -o $@
+	rm -f $(@:.o=.double.o) $(@:.o=.single.o)
+
 # the ensemble's CPU path spreads blocks of trajectories over all cores
 $(BUILD)/obj/gpu/%.o: CFLAGS_ALL += -fopenmp
 

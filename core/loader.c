@@ -13,7 +13,7 @@
 
 #include "toolchain.h"
 
-#define COMPILE_FLAGS "-std=c11 -O2 -march=native -fopenmp-simd -fPIC -shared"
+#define COMPILE_FLAGS "-std=c11 -O2 -march=native -fopenmp-simd -fPIC"
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -95,19 +95,52 @@ static const char *compiler(void)
     return cc && *cc ? cc : "cc";
 }
 
+/* cc FLAGS [extra] -I<inc> -c src -o obj */
+static nd_status compile_pass(const char *src, const char *inc, const char *extra, const char *obj, nd_error *err)
+{
+    char cmd[3 * PATH_MAX + 512];
+    snprintf(cmd, sizeof cmd, "%s " COMPILE_FLAGS " %s -c -I", compiler(), extra);
+    nd_shell_append(cmd, sizeof cmd, inc);
+    nd_shell_append(cmd, sizeof cmd, src);
+    strncat(cmd, " -o", sizeof cmd - strlen(cmd) - 1);
+    nd_shell_append(cmd, sizeof cmd, obj);
+    char what[PATH_MAX + 64];
+    snprintf(what, sizeof what, "compiling model file '%s'", src);
+    return nd_run_compiler(cmd, compiler(), what, obj, err);
+}
+
+/* The file as it is, and its float pass (kernels.h, ND_SINGLE_PASS: the RK4 lanes with the RHS
+ * in float), linked into one shared object, as the Makefile builds the zoo. The float pass is
+ * optional: a file that only compiles in double still loads, and --precision single then runs
+ * its RHS in double. */
 static nd_status compile_model(const char *out, void *ctx, nd_error *err)
 {
     const char *const *in = ctx; /* source, include folder */
-    char cmd[3 * PATH_MAX + 512];
-    snprintf(cmd, sizeof cmd, "%s " COMPILE_FLAGS " -I", compiler());
-    nd_shell_append(cmd, sizeof cmd, in[1]);
-    nd_shell_append(cmd, sizeof cmd, in[0]);
+    char dbl[PATH_MAX + 32], sgl[PATH_MAX + 32], cmd[3 * PATH_MAX + 512];
+    snprintf(dbl, sizeof dbl, "%s.double.o", out);
+    snprintf(sgl, sizeof sgl, "%s.single.o", out);
+    nd_status st = compile_pass(in[0], in[1], "", dbl, err);
+    if (st) return st;
+    nd_error ignored;
+    const char *single = strstr(compiler(), "clang") ? "-DND_SINGLE_PASS" /* no single constants */
+                                                     : "-DND_SINGLE_PASS -fsingle-precision-constant";
+    int have_single = compile_pass(in[0], in[1], single, sgl, &ignored) == ND_OK;
+    if (have_single) { /* keep only the float lanes' entry */
+        snprintf(cmd, sizeof cmd, "objcopy --wildcard --keep-global-symbol='*_ens_single'");
+        nd_shell_append(cmd, sizeof cmd, sgl);
+        have_single = nd_run_compiler(cmd, "objcopy", "objcopy", sgl, &ignored) == ND_OK;
+    }
+    snprintf(cmd, sizeof cmd, "%s -shared", compiler());
+    nd_shell_append(cmd, sizeof cmd, dbl);
+    if (have_single) nd_shell_append(cmd, sizeof cmd, sgl);
     strncat(cmd, " -o", sizeof cmd - strlen(cmd) - 1);
     nd_shell_append(cmd, sizeof cmd, out);
     strncat(cmd, " -lm", sizeof cmd - strlen(cmd) - 1);
     char what[PATH_MAX + 64];
-    snprintf(what, sizeof what, "compiling model file '%s'", in[0]);
-    return nd_run_compiler(cmd, compiler(), what, out, err);
+    snprintf(what, sizeof what, "linking model file '%s'", in[0]);
+    st = nd_run_compiler(cmd, compiler(), what, out, err);
+    unlink(dbl), unlink(sgl);
+    return st;
 }
 
 /* Compiles src into the cache unless an object for the same content is already there. */
@@ -118,7 +151,7 @@ static nd_status cached_object(const char *src, char *so, size_t len, nd_error *
     if (st) return st;
     snprintf(model_h, sizeof model_h, "%s/neurodyn/model.h", inc);
     snprintf(kernels_h, sizeof kernels_h, "%s/neurodyn/kernels.h", inc);
-    snprintf(salt, sizeof salt, "%s %s", COMPILE_FLAGS, compiler());
+    snprintf(salt, sizeof salt, "%s %s, float pass", COMPILE_FLAGS, compiler());
     const char *files[] = {model_h, kernels_h, src};
     const char *ctx[] = {src, inc};
     return nd_cache_build("model", "so", salt, files, 3, compile_model, (void *)ctx, so, len, err);

@@ -100,7 +100,8 @@ nd_status nd_ens_run_lanes(const nd_model *m, const nd_method *method, const dou
         size_t start = (size_t)k * bs, count = res->n - start < bs ? res->n - start : bs;
         nd_ens_block b;
         nd_ens_fill_block(m, P, o, res, &s, full, start, count, &b);
-        m->kernels->ens_fixed(method->tableau, kind, &b);
+        if (kind == ND_ENS_RK4_SINGLE && m->kernels->ens_single) m->kernels->ens_single(method->tableau, kind, &b);
+        else m->kernels->ens_fixed(method->tableau, kind, &b);
     }
     nd_ens_periods(res, &s);
     nd_ens_scratch_free(&s);

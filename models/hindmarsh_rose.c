@@ -14,7 +14,7 @@ enum { A, B, C, D, S, XR, R, IAPP };
 
 ND_RHS(hindmarsh_rose)
 {
-    const double xx = x[X];
+    const nd_real xx = x[X];
     dxdt[X] = x[Y] - p[A] * xx * xx * xx + p[B] * xx * xx - x[Z] + p[IAPP];
     dxdt[Y] = p[C] - p[D] * xx * xx - x[Y];
     dxdt[Z] = p[R] * (p[S] * (xx - p[XR]) - x[Z]);

@@ -20,25 +20,25 @@ enum { ENA, EK, EL, GNA, GK, GL, CM, IEXT };
  * 1e-13 there). Written with expm1 so it is accurate for small |u| outside the cut too.
  * expm1 is called unconditionally and the result selected, so the branch if-converts (at
  * u = 0 the unselected quotient is 0/0). */
-ND_FN double hodgkin_huxley_exprel(double u)
+ND_FN nd_real hodgkin_huxley_exprel(nd_real u)
 {
-    const double q = u / -expm1(-u);
+    const nd_real q = u / -expm1(-u);
     return fabs(u) < 1e-6 ? 1.0 + 0.5 * u : q;
 }
 
 ND_RHS(hodgkin_huxley)
 {
-    const double v = x[V], m = x[M], h = x[H], n = x[N];
-    const double am = hodgkin_huxley_exprel((v + 40.0) / 10.0); /* = 0.1 (V+40)/(1-e^..) */
-    const double bm = 4.0 * exp(-(v + 65.0) / 18.0);
-    const double ah = 0.07 * exp(-(v + 65.0) / 20.0);
-    const double bh = 1.0 / (1.0 + exp(-(v + 35.0) / 10.0));
-    const double an = 0.1 * hodgkin_huxley_exprel((v + 55.0) / 10.0); /* = 0.01 (V+55)/... */
-    const double bn = 0.125 * exp(-(v + 65.0) / 80.0);
-    const double ina = p[GNA] * m * m * m * h * (v - p[ENA]);
-    const double n2 = n * n;
-    const double ik = p[GK] * n2 * n2 * (v - p[EK]);
-    const double il = p[GL] * (v - p[EL]);
+    const nd_real v = x[V], m = x[M], h = x[H], n = x[N];
+    const nd_real am = hodgkin_huxley_exprel((v + 40.0) / 10.0); /* = 0.1 (V+40)/(1-e^..) */
+    const nd_real bm = 4.0 * exp(-(v + 65.0) / 18.0);
+    const nd_real ah = 0.07 * exp(-(v + 65.0) / 20.0);
+    const nd_real bh = 1.0 / (1.0 + exp(-(v + 35.0) / 10.0));
+    const nd_real an = 0.1 * hodgkin_huxley_exprel((v + 55.0) / 10.0); /* = 0.01 (V+55)/... */
+    const nd_real bn = 0.125 * exp(-(v + 65.0) / 80.0);
+    const nd_real ina = p[GNA] * m * m * m * h * (v - p[ENA]);
+    const nd_real n2 = n * n;
+    const nd_real ik = p[GK] * n2 * n2 * (v - p[EK]);
+    const nd_real il = p[GL] * (v - p[EL]);
     dxdt[V] = (-ina - ik - il + p[IEXT]) / p[CM];
     dxdt[M] = am * (1.0 - m) - bm * m;
     dxdt[H] = ah * (1.0 - h) - bh * h;

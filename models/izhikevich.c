@@ -14,7 +14,7 @@ enum { A, B, C, D, IAPP, VTH };
 
 ND_RHS(izhikevich)
 {
-    const double v = x[V];
+    const nd_real v = x[V];
     dxdt[V] = 0.04 * v * v + 5.0 * v + 140.0 - x[U] + p[IAPP];
     dxdt[U] = p[A] * (p[B] * v - x[U]);
 }

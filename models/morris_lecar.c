@@ -29,10 +29,10 @@ enum { CM, IAPP, GL, VL, GCA, VCA, GK, VK, V1, V2, V3, V4, PHI };
 
 ND_RHS(morris_lecar)
 {
-    const double v = x[V], w = x[W];
-    const double minf = 0.5 * (1.0 + tanh((v - p[V1]) / p[V2]));
-    const double winf = 0.5 * (1.0 + tanh((v - p[V3]) / p[V4]));
-    const double rate = cosh((v - p[V3]) / (2.0 * p[V4])); /* 1 / tau_w */
+    const nd_real v = x[V], w = x[W];
+    const nd_real minf = 0.5 * (1.0 + tanh((v - p[V1]) / p[V2]));
+    const nd_real winf = 0.5 * (1.0 + tanh((v - p[V3]) / p[V4]));
+    const nd_real rate = cosh((v - p[V3]) / (2.0 * p[V4])); /* 1 / tau_w */
     dxdt[V] = (p[IAPP] - p[GL] * (v - p[VL]) - p[GCA] * minf * (v - p[VCA]) -
                p[GK] * w * (v - p[VK])) /
               p[CM];

@@ -18,7 +18,7 @@ enum { E, INH };
 enum { WEE, WEI, WIE, WII, AE, THE, AI, THI, R, TAUE, TAUI, P, Q };
 
 /* The logistic sigmoid shifted so that S(0) = 0. */
-ND_FN double wilson_cowan_sigmoid(double u, double a, double theta)
+ND_FN nd_real wilson_cowan_sigmoid(nd_real u, nd_real a, nd_real theta)
 {
     return 1.0 / (1.0 + exp(-a * (u - theta))) - 1.0 / (1.0 + exp(a * theta));
 }
@@ -32,9 +32,9 @@ ND_FN double wilson_cowan_dsigmoid(double u, double a, double theta)
 
 ND_RHS(wilson_cowan)
 {
-    const double e = x[E], i = x[INH];
-    const double ue = p[WEE] * e - p[WEI] * i + p[P];
-    const double ui = p[WIE] * e - p[WII] * i + p[Q];
+    const nd_real e = x[E], i = x[INH];
+    const nd_real ue = p[WEE] * e - p[WEI] * i + p[P];
+    const nd_real ui = p[WIE] * e - p[WII] * i + p[Q];
     dxdt[E] = (-e + (1.0 - p[R] * e) * wilson_cowan_sigmoid(ue, p[AE], p[THE])) / p[TAUE];
     dxdt[INH] = (-i + (1.0 - p[R] * i) * wilson_cowan_sigmoid(ui, p[AI], p[THI])) / p[TAUI];
 }

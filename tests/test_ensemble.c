@@ -347,6 +347,59 @@ Test(ensemble, basins_of_a_double_well)
     nd_basins_free(&b);
 }
 
+/* FitzHugh-Nagumo's RHS (models/fitzhugh_nagumo.c) and RK4 in float, operation for operation as
+ * the float pass compiles them (kernels.h ND_ENS_STEP_RK4 with R = float; constants in float). */
+static void fhn_float(const float *x, const float *p, float *k)
+{
+    k[0] = x[0] - x[0] * x[0] * x[0] / 3.0f - x[1] + p[3];
+    k[1] = (x[0] + p[0] - p[1] * x[1]) / p[2];
+}
+
+static void fhn_float_rk4(float *x, const float *p, float h, long nsteps)
+{
+    for (long s = 0; s < nsteps; s++) {
+        float k1[2], k2[2], k3[2], k4[2], y[2];
+        fhn_float(x, p, k1);
+        for (int v = 0; v < 2; v++) y[v] = x[v] + h * (0.5f * k1[v]);
+        fhn_float(y, p, k2);
+        for (int v = 0; v < 2; v++) y[v] = x[v] + h * (0.5f * k2[v]);
+        fhn_float(y, p, k3);
+        for (int v = 0; v < 2; v++) y[v] = x[v] + h * k3[v];
+        fhn_float(y, p, k4);
+        for (int v = 0; v < 2; v++)
+            x[v] = x[v] + h * ((((float)(1.0 / 6) * k1[v] + (float)(1.0 / 3) * k2[v]) + (float)(1.0 / 3) * k3[v]) +
+                               (float)(1.0 / 6) * k4[v]);
+    }
+}
+
+Test(ensemble, single_precision_runs_the_rhs_in_float)
+{
+    /* every built-in with lanes has the float pass, and a user model file gets one too */
+    for (size_t j = 0; j < nd_builtin_count(); j++) {
+        const nd_model *m = nd_builtin_at(j);
+        if (m->kernels) cr_expect_not_null(m->kernels->ens_single, "%s has no float pass", m->name);
+    }
+    /* FitzHugh-Nagumo in single precision equals RK4 in float with the RHS in float, bitwise */
+    const nd_model *m = nd_builtin_find("fhn");
+    size_t n = 8;
+    double *P, *X;
+    inputs(m, n, 3, 0.3, 0.6, 0.01, &P, &X);
+    nd_ensemble_opts o;
+    nd_ensemble_opts_init(&o);
+    o.t1 = 5, o.dt = 0.0625, o.precision = ND_PRECISION_SINGLE; /* dt exact in binary: t stays exact */
+    nd_ensemble_result r;
+    run_ok(m, n, P, X, &o, &r);
+    for (size_t i = 0; i < n; i++) {
+        float x[2] = {(float)X[i], (float)X[n + i]}, p[4];
+        for (int k = 0; k < 4; k++) p[k] = (float)P[k * n + i];
+        fhn_float_rk4(x, p, 0.0625f, 80);
+        cr_expect(r.x[i] == (double)x[0] && r.x[n + i] == (double)x[1], "trajectory %zu: %.9g %.9g vs %.9g %.9g", i,
+                  r.x[i], r.x[n + i], (double)x[0], (double)x[1]);
+    }
+    nd_ensemble_result_free(&r);
+    free(P), free(X);
+}
+
 Test(ensemble, single_precision_rk4)
 {
     const nd_model *m = nd_builtin_find("fhn");
@@ -540,6 +593,7 @@ static void load_user_lorenz(nd_model_ref *ref)
     nd_error err;
     cr_assert_eq(nd_model_load(path, ref, &err), ND_OK, "%s", err.msg);
     cr_assert_str_eq(nd_model_source_file(ref->model), path);
+    cr_expect_not_null(ref->model->kernels->ens_single, "the loader compiles the float pass too");
 }
 
 /* How many device builds the test's cache holds. */

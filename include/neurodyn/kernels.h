@@ -188,14 +188,20 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         (out) = pk_;                                                                          \
     } while (0)
 
-#define ND_ENS_LANE(name, NV, NP, R, sfx, STEP)                                              \
+/* The RHS of a lane whose state has type R, through the double body: R is converted to double
+ * and back (the identity for R = double). */
+#define ND_ENS_F_VIA_DOUBLE(name, NV, R, sfx)                                                \
     ND_LANE_FN void name##_ens_f_##sfx(double t, const R *x, const double *p, R *k)         \
     {                                                                                         \
         double xd_[(NV)], kd_[(NV)];                                                          \
         ND_UNROLL for (int v = 0; v < (NV); v++) xd_[v] = (double)x[v];                       \
         name##_rhs_body(t, xd_, p, kd_);                                                      \
         ND_UNROLL for (int v = 0; v < (NV); v++) k[v] = (R)kd_[v];                            \
-    }                                                                                         \
+    }
+
+/* One lane kind: state and stage arithmetic in R, the parameters copied as PR (the type of the
+ * RHS that name##_ens_f_##sfx calls). */
+#define ND_ENS_LANE(name, NV, NP, R, PR, sfx, STEP)                                          \
     /* the GPU's lean lane (unused on the CPU) */                                            \
     ND_UNUSED ND_LANE_FN void name##_ens_lane_##sfx(const nd_butcher *tab, const int ns,     \
                                                     const nd_ens_block *b, size_t i)          \
@@ -203,9 +209,9 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         (void)tab, (void)ns;                                                                  \
         const size_t ld = b->ld;                                                              \
         R x_[(NV)], xn[(NV)], k1[(NV)];                                                       \
-        double p_[(NP) > 0 ? (NP) : 1];                                                       \
+        PR p_[(NP) > 0 ? (NP) : 1];                                                           \
         ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = (R)b->X[v * ld + i];                 \
-        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = b->P[k * ld + i];                    \
+        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = (PR)b->P[k * ld + i];                \
         const double t0_ = b->t0, dt_ = b->dt, t1_ = b->t1;                                   \
         const long nsteps_ = b->nsteps;                                                       \
         double t = t0_, t_fail = NAN;                                                         \
@@ -234,9 +240,9 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         (void)tab, (void)ns, (void)s;                                                         \
         const size_t ld = b->ld;                                                              \
         R x_[(NV)], xn[(NV)], k1[(NV)];                                                       \
-        double p_[(NP) > 0 ? (NP) : 1];                                                       \
+        PR p_[(NP) > 0 ? (NP) : 1];                                                           \
         ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = (R)b->X[v * ld + i];                 \
-        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = b->P[k * ld + i];                    \
+        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = (PR)b->P[k * ld + i];                \
         const R h = (R)(tn - t);                                                              \
         name##_ens_f_##sfx(t, x_, p_, k1);                                                    \
         int crossed_ = 0;                                                                     \
@@ -271,9 +277,9 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         if (!(reduce & ND_ENS_RED_EVENTS) || b->nsteps <= 0) return;                          \
         const size_t ld = b->ld;                                                              \
         R x_[(NV)], k1[(NV)];                                                                 \
-        double p_[(NP) > 0 ? (NP) : 1];                                                       \
+        PR p_[(NP) > 0 ? (NP) : 1];                                                           \
         ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = (R)b->X[v * ld + i];                 \
-        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = b->P[k * ld + i];                    \
+        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = (PR)b->P[k * ld + i];                \
         name##_ens_f_##sfx(nd_ens_grid_t(b, b->nsteps), x_, p_, k1);                          \
         ND_ENS_PICK(x_, NV, b, nd_ens_ev_y(b, b->nsteps)[i]);                                 \
         ND_ENS_PICK(k1, NV, b, nd_ens_ev_f(b, b->nsteps)[i]);                                 \
@@ -318,11 +324,14 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         }                                                                                     \
     }
 
-/* The lanes of a model: RK4 in double and in float, any table in double. */
+/* The lanes of a model: RK4 in double and in float (the RHS in double), any table in double. */
 #define ND_ENS_LANES(name, NV, NP)                                                           \
-    ND_ENS_LANE(name, NV, NP, double, rk4, ND_ENS_STEP_RK4)                                  \
-    ND_ENS_LANE(name, NV, NP, float, rk4f, ND_ENS_STEP_RK4)                                  \
-    ND_ENS_LANE(name, NV, NP, double, tab, ND_ENS_STEP_TABLE)
+    ND_ENS_F_VIA_DOUBLE(name, NV, double, rk4)                                               \
+    ND_ENS_F_VIA_DOUBLE(name, NV, float, rk4f)                                               \
+    ND_ENS_F_VIA_DOUBLE(name, NV, double, tab)                                               \
+    ND_ENS_LANE(name, NV, NP, double, double, rk4, ND_ENS_STEP_RK4)                          \
+    ND_ENS_LANE(name, NV, NP, float, double, rk4f, ND_ENS_STEP_RK4)                          \
+    ND_ENS_LANE(name, NV, NP, double, double, tab, ND_ENS_STEP_TABLE)
 
 #if defined(__CUDACC__)
 /* Under nvcc the CPU tables are not built; neurodyn/ensemble_cuda.cuh defines ND_CUDA_ENSEMBLE
@@ -335,7 +344,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
 #define ND_KERNELS(name, NV, NP)                                                             \
     ND_ENS_LANES(name, NV, NP)                                                               \
     ND_CUDA_ENSEMBLE(name, NV, NP)                                                           \
-    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL,       \
+    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL, NULL, \
                                                     ND_CUDA_LAUNCHER(name)};
 #else
 
@@ -512,9 +521,39 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
     }                                                                                         \
     ND_ENS_LANES(name, NV, NP)                                                               \
     ND_ENS_DISPATCH(name, NV)                                                                \
+    ND_ENS_SINGLE_DECL(name) __attribute__((weak)); /* NULL without the float pass */        \
     static const nd_model_kernels name##_kernels = {(NV), (NP), name##_soa_rhs,              \
                                                     name##_soa_erk, name##_soa_rk4,           \
-                                                    name##_ens_fixed, NULL};
+                                                    name##_ens_fixed, name##_ens_single, NULL};
+
+/* The float pass: the same model file compiled again with ND_SINGLE_PASS (and, with GCC,
+ * -fsingle-precision-constant), where ND_RHS gives a float body (model.h), and linked into the
+ * same object (Makefile; the loader for user files). ND_KERNELS then defines only
+ * name##_ens_single: the RK4 lanes with the state, the stages and the RHS in float, which
+ * ND_PRECISION_SINGLE runs when it exists. Hidden, so a user model's .so binds its own. */
+#define ND_ENS_SINGLE_DECL(name)                                                             \
+    __attribute__((visibility("hidden"))) void name##_ens_single(                             \
+        const nd_butcher *tab, int kind, const struct nd_ens_block *blk)
+#ifdef ND_SINGLE_PASS
+#undef ND_KERNELS
+#define ND_KERNELS(name, NV, NP)                                                             \
+    ND_LANE_FN void name##_ens_f_rk4s(double t, const float *x, const float *p, float *k)   \
+    {                                                                                         \
+        name##_rhs_body(t, x, p, k);                                                          \
+    }                                                                                         \
+    ND_ENS_LANE(name, NV, NP, float, float, rk4s, ND_ENS_STEP_RK4)                           \
+    ND_ENS_SINGLE_DECL(name);                                                                 \
+    ND_ENS_SINGLE_DECL(name)                                                                  \
+    {                                                                                         \
+        (void)kind;                                                                           \
+        const nd_ens_block B = *blk;                                                          \
+        const size_t nv = (NV);                                                               \
+        if (B.n == 0 || B.nsteps <= 0) return;                                                \
+        const int red = nd_ens_reduces(&B);                                                   \
+        ND_ENS_LEAN_OR_FULL(name, rk4s, 4)                                                    \
+    }                                                                                         \
+    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL, NULL, NULL};
+#endif
 #endif
 
 #endif

@@ -40,6 +40,15 @@ extern "C" {
 #endif
 #define ND_UNUSED __attribute__((unused))
 
+/* The type for locals and helpers of an RHS body: double, and float in the float pass of a
+ * model file (kernels.h), so that --precision single computes the whole RHS in float. A body
+ * that declares `double` locals still works; those parts then run in double. */
+#ifdef ND_SINGLE_PASS
+typedef float nd_real;
+#else
+typedef double nd_real;
+#endif
+
 /* ---- function types ------------------------------------------------------------------ */
 /* dxdt[i] = f_i(t, x, p) */
 typedef void (*nd_rhs_fn)(double t, const double *x, const double *p, double *dxdt);
@@ -103,6 +112,9 @@ typedef struct nd_model_kernels {
     /* ensemble lanes with reductions (gpu/, ensemble.h): fixed steps of the classical RK4
      * (kind ND_ENS_RK4, or ND_ENS_RK4_SINGLE in float) or of the table tab (ND_ENS_TABLE) */
     void (*ens_fixed)(const nd_butcher *tab, int kind, const struct nd_ens_block *b);
+    /* the same for ND_ENS_RK4_SINGLE with the RHS in float too (kernels.h, the float pass), or
+     * NULL when the file was not compiled that way */
+    void (*ens_single)(const nd_butcher *tab, int kind, const struct nd_ens_block *b);
     /* under nvcc with neurodyn/ensemble_cuda.cuh: the model's CUDA launcher
      * (nd_cuda_launch_fn); NULL in host code */
     const void *device;
@@ -145,6 +157,49 @@ typedef struct nd_model {
 
 /* ---- defining a model ----------------------------------------------------------------- */
 /* ND_RHS(name) { ... } defines name_rhs_body (inlinable) and name_rhs (plain). */
+#ifdef ND_SINGLE_PASS
+/* The float pass of a model file (kernels.h, ND_ENS_SINGLE_DECL): the body with float state,
+ * parameters and derivatives (t stays double), and the float math functions for float arguments
+ * (as <tgmath.h> would, without its <complex.h>, whose macro I clashes with models' names).
+ * Only the float lanes are kept from this pass, so name_rhs is a stub. */
+#define exp(a) _Generic((a), float: expf, default: exp)(a)
+#define expm1(a) _Generic((a), float: expm1f, default: expm1)(a)
+#define log(a) _Generic((a), float: logf, default: log)(a)
+#define log1p(a) _Generic((a), float: log1pf, default: log1p)(a)
+#define log10(a) _Generic((a), float: log10f, default: log10)(a)
+#define log2(a) _Generic((a), float: log2f, default: log2)(a)
+#define sqrt(a) _Generic((a), float: sqrtf, default: sqrt)(a)
+#define cbrt(a) _Generic((a), float: cbrtf, default: cbrt)(a)
+#define sin(a) _Generic((a), float: sinf, default: sin)(a)
+#define cos(a) _Generic((a), float: cosf, default: cos)(a)
+#define tan(a) _Generic((a), float: tanf, default: tan)(a)
+#define sinh(a) _Generic((a), float: sinhf, default: sinh)(a)
+#define cosh(a) _Generic((a), float: coshf, default: cosh)(a)
+#define tanh(a) _Generic((a), float: tanhf, default: tanh)(a)
+#define asin(a) _Generic((a), float: asinf, default: asin)(a)
+#define acos(a) _Generic((a), float: acosf, default: acos)(a)
+#define atan(a) _Generic((a), float: atanf, default: atan)(a)
+#define fabs(a) _Generic((a), float: fabsf, default: fabs)(a)
+#define floor(a) _Generic((a), float: floorf, default: floor)(a)
+#define ceil(a) _Generic((a), float: ceilf, default: ceil)(a)
+#define erf(a) _Generic((a), float: erff, default: erf)(a)
+#define erfc(a) _Generic((a), float: erfcf, default: erfc)(a)
+#define pow(a, b) _Generic((a) + (b), float: powf, default: pow)(a, b)
+#define atan2(a, b) _Generic((a) + (b), float: atan2f, default: atan2)(a, b)
+#define fmax(a, b) _Generic((a) + (b), float: fmaxf, default: fmax)(a, b)
+#define fmin(a, b) _Generic((a) + (b), float: fminf, default: fmin)(a, b)
+#define fmod(a, b) _Generic((a) + (b), float: fmodf, default: fmod)(a, b)
+#define hypot(a, b) _Generic((a) + (b), float: hypotf, default: hypot)(a, b)
+#define ND_RHS(name)                                                                         \
+    ND_FN void name##_rhs_body(ND_UNUSED double t, ND_UNUSED const float *ND_RESTRICT x,      \
+                               ND_UNUSED const float *ND_RESTRICT p, float *ND_RESTRICT dxdt); \
+    ND_UNUSED static void name##_rhs(double t, const double *x, const double *p, double *dxdt) \
+    {                                                                                         \
+        (void)t, (void)x, (void)p, (void)dxdt;                                                \
+    }                                                                                         \
+    ND_FN void name##_rhs_body(ND_UNUSED double t, ND_UNUSED const float *ND_RESTRICT x,      \
+                               ND_UNUSED const float *ND_RESTRICT p, float *ND_RESTRICT dxdt)
+#else
 #define ND_RHS(name)                                                                         \
     ND_FN void name##_rhs_body(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x,     \
                                ND_UNUSED const double *ND_RESTRICT p,                        \
@@ -156,6 +211,7 @@ typedef struct nd_model {
     }                                                                                         \
     ND_FN void name##_rhs_body(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x,     \
                                ND_UNUSED const double *ND_RESTRICT p, double *ND_RESTRICT dxdt)
+#endif
 
 /* ND_JACOBIAN(name) { jac[i*n + j] = ...; } defines name_jac. */
 #define ND_JACOBIAN(name)                                                                    \
