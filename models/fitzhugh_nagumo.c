@@ -12,7 +12,7 @@ enum { A, B, TAU, IEXT };
 
 ND_RHS(fhn)
 {
-    dxdt[V] = x[V] - x[V] * x[V] * x[V] / 3.0 - x[W] + p[IEXT];
+    dxdt[V] = x[V] - x[V] * x[V] * x[V] / 3 - x[W] + p[IEXT]; /* 3: float in the float pass, with any compiler */
     dxdt[W] = (x[V] + p[A] - p[B] * x[W]) / p[TAU];
 }
 

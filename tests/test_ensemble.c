@@ -351,7 +351,7 @@ Test(ensemble, basins_of_a_double_well)
  * the float pass compiles them (kernels.h ND_ENS_STEP_RK4 with R = float; constants in float). */
 static void fhn_float(const float *x, const float *p, float *k)
 {
-    k[0] = x[0] - x[0] * x[0] * x[0] / 3.0f - x[1] + p[3];
+    k[0] = x[0] - x[0] * x[0] * x[0] / 3 - x[1] + p[3];
     k[1] = (x[0] + p[0] - p[1] * x[1]) / p[2];
 }
 
