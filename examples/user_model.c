@@ -31,7 +31,7 @@ enum { C, IAPP, GL, EL, GNA, ENA, GK, EK, VM, KM, VN, KN, TAU };   /* parameters
 /* A helper used by the RHS must be inlinable too: ND_FN is `static inline` (forced inline
  * with GCC/Clang) and `__host__ __device__ static inline` under nvcc. Prefix its name with
  * the model's name so it cannot clash with the helpers of other models. */
-ND_FN double inap_boltzmann(double v, double vhalf, double k)
+ND_FN nd_real inap_boltzmann(nd_real v, nd_real vhalf, nd_real k)
 {
     return 1.0 / (1.0 + exp((vhalf - v) / k));
 }
@@ -49,12 +49,13 @@ ND_FN double inap_boltzmann(double v, double vhalf, double k)
  * pointers or into other files, no variable-length arrays. Then the compiler can inline it
  * into the `omp simd` loop that steps many trajectories at once (structure of arrays), and
  * the same text compiles as CUDA device code. Assign every dxdt[i]. Prefer fmin/fmax or
- * ?: over if/else where you can: branch-free code vectorises. */
+ * ?: over if/else where you can: branch-free code vectorises. Declare locals and helpers as
+ * nd_real: double, and float in the file's float pass, which --precision single runs. */
 ND_RHS(inap)
 {
-    const double v = x[V], n = x[N_GATE];
-    const double m_inf = inap_boltzmann(v, p[VM], p[KM]);
-    const double n_inf = inap_boltzmann(v, p[VN], p[KN]);
+    const nd_real v = x[V], n = x[N_GATE];
+    const nd_real m_inf = inap_boltzmann(v, p[VM], p[KM]);
+    const nd_real n_inf = inap_boltzmann(v, p[VN], p[KN]);
     dxdt[V] = (p[IAPP] - p[GL] * (v - p[EL]) - p[GNA] * m_inf * (v - p[ENA])
                - p[GK] * n * (v - p[EK])) / p[C];
     dxdt[N_GATE] = (n_inf - n) / p[TAU];
@@ -67,9 +68,9 @@ ND_RHS(inap)
  * Boltzmann derivative: d/dv [1/(1 + exp((vh - v)/k))] = b (1 - b) / k. */
 ND_JACOBIAN(inap)
 {
-    const double v = x[V], n = x[N_GATE];
-    const double m_inf = inap_boltzmann(v, p[VM], p[KM]);
-    const double n_inf = inap_boltzmann(v, p[VN], p[KN]);
+    const nd_real v = x[V], n = x[N_GATE];
+    const nd_real m_inf = inap_boltzmann(v, p[VM], p[KM]);
+    const nd_real n_inf = inap_boltzmann(v, p[VN], p[KN]);
     const double dm = m_inf * (1.0 - m_inf) / p[KM];
     const double dn = n_inf * (1.0 - n_inf) / p[KN];
     jac[0] = (-p[GL] - p[GNA] * (dm * (v - p[ENA]) + m_inf) - p[GK] * n) / p[C]; /* dV'/dV */
