@@ -161,7 +161,7 @@ typedef struct nd_model {
 /* The float pass of a model file (kernels.h, ND_ENS_SINGLE_DECL): the body with float state,
  * parameters and derivatives (t stays double), and the float math functions for float arguments
  * (as <tgmath.h> would, without its <complex.h>, whose macro I clashes with models' names).
- * Only the float lanes are kept from this pass, so name_rhs is a stub. */
+ * Only the float lanes are kept from this pass; its name_rhs is never called and does nothing. */
 #define exp(a) _Generic((a), float: expf, default: exp)(a)
 #define expm1(a) _Generic((a), float: expm1f, default: expm1)(a)
 #define log(a) _Generic((a), float: logf, default: log)(a)
