@@ -508,13 +508,10 @@ Test(ensemble, a_trajectory_that_blows_up_is_flagged_and_the_others_finish)
     free(P), free(X);
 }
 
-Test(ensemble, cuda_path_agrees_with_the_cpu)
+/* Lorenz trajectories with a section on the CPU and on the GPU: fixed-step double results of the
+ * GPU lanes equal the CPU lanes to 1e-12 relative, and the crossings counted agree. */
+static void expect_gpu_matches_cpu(const nd_model *m, size_t n)
 {
-    char why[512];
-    if (!nd_cuda_available(why, sizeof why)) cr_skip_test("GPU test skipped: %s", why);
-    /* fixed-step double results of the GPU lanes equal the CPU lanes to 1e-12 relative */
-    const nd_model *m = nd_builtin_find("lorenz");
-    size_t n = 4096;
     double *P, *X;
     inputs(m, n, 2, 20, 30, 1e-4, &P, &X);
     nd_ensemble_opts o;
@@ -531,10 +528,17 @@ Test(ensemble, cuda_path_agrees_with_the_cpu)
         worst = fmax(worst, fabs(rg.x[k] - rc.x[k]) / fmax(1, fabs(rc.x[k])));
         worst = fmax(worst, fabs(rg.x_max[k] - rc.x_max[k]) / fmax(1, fabs(rc.x_max[k])));
     }
-    cr_expect(worst < 1e-12, "GPU vs CPU: %.3g", worst);
+    cr_expect(worst < 1e-12, "%s, GPU vs CPU: %.3g", m->name, worst);
     for (size_t i = 0; i < n; i++) cr_expect_eq(rg.events[i], rc.events[i]);
     nd_ensemble_result_free(&rc), nd_ensemble_result_free(&rg);
     free(P), free(X);
+}
+
+Test(ensemble, cuda_path_agrees_with_the_cpu)
+{
+    char why[512];
+    if (!nd_cuda_available(why, sizeof why)) cr_skip_test("GPU test skipped: %s", why);
+    expect_gpu_matches_cpu(nd_builtin_find("lorenz"), 4096);
 }
 
 Test(ensemble, device_cuda_without_a_device_is_a_clear_error)
@@ -693,25 +697,7 @@ Test(ensemble, a_user_model_file_on_the_gpu_agrees_with_the_cpu)
     if (!nd_cuda_available(why, sizeof why)) cr_skip_test("GPU test skipped: %s", why);
     nd_model_ref ref;
     load_user_lorenz(&ref);
-    const nd_model *m = ref.model;
-    size_t n = 1000;
-    double *P, *X;
-    inputs(m, n, 2, 20, 30, 1e-4, &P, &X);
-    nd_ensemble_opts o;
-    nd_ensemble_opts_init(&o);
-    o.t1 = 2, o.dt = 0.001, o.event_var = 2, o.event_level = 25;
-    nd_ensemble_result rc, rg;
-    o.device = ND_DEVICE_CPU;
-    run_ok(m, n, P, X, &o, &rc);
-    o.device = ND_DEVICE_CUDA;
-    run_ok(m, n, P, X, &o, &rg);
-    cr_assert_eq(rg.device, ND_DEVICE_CUDA);
-    double worst = 0;
-    for (size_t k = 0; k < 3 * n; k++) worst = fmax(worst, fabs(rg.x[k] - rc.x[k]) / fmax(1, fabs(rc.x[k])));
-    cr_expect(worst < 1e-12, "GPU vs CPU: %.3g", worst);
-    for (size_t i = 0; i < n; i++) cr_expect_eq(rg.events[i], rc.events[i]);
-    nd_ensemble_result_free(&rc), nd_ensemble_result_free(&rg);
-    free(P), free(X);
+    expect_gpu_matches_cpu(ref.model, 1000);
     nd_model_unload(&ref);
     remove_user_dir();
 }
