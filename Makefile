@@ -15,7 +15,7 @@ LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
 STAMP   := build/.deps-ok
 MODULES := core models integrators analysis plots sim gpu
-LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c $(m)/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/*.c)

@@ -1,4 +1,4 @@
-/* Limit cycles by orthogonal collocation (analysis/cycle_curve.c): continuation from Hopf points
+/* Limit cycles by orthogonal collocation (analysis/cycles/): continuation from Hopf points
  * and from simulated cycles, Floquet multipliers, LPC / PD / NS detection, the end of branches
  * at Hopf points and at SNICs, on normal forms and constructed systems whose cycles and
  * multipliers are known in closed form, and on zoo models against published values or

@@ -1,0 +1,154 @@
+/* Test functions of the limit-cycle curve (LPC, PD, NS), the acceptance of located zeros, and
+ * the Hopf point at the end of a branch. */
+#include <complex.h>
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
+#include <klu.h>
+
+#include "internal.h"
+
+/* ---- test functions ---------------------------------------------------------------------------------- */
+nd_status cyc_tests(void *ctx, const double *u, const double *v, const double *J, double *psi, nd_error *err)
+{
+    nd_cycle_curve *c = ctx;
+    cw *w = W(c);
+    (void)J;
+    size_t n = w->n;
+    nd_status st = cyc_floquet(c, u, err);
+    if (st) return st;
+    psi[ND_CYC_LPC] = v[w->N - 1];
+    /* every factor z enters as z / (1 + |z|): the same zeros and signs (conjugate factors still
+     * multiply to a positive number), but no overflow for strongly unstable cycles */
+    double complex pd = 1.0, ns = 1.0, z;
+    for (size_t a = 1; a < n; a++) {
+        double complex ma = w->mu_re[a] + I * w->mu_im[a];
+        z = ma + 1.0;
+        pd *= z / (1.0 + cabs(z));
+        for (size_t b = a + 1; b < n; b++) {
+            z = ma * (w->mu_re[b] + I * w->mu_im[b]) - 1.0;
+            ns *= z / (1.0 + cabs(z));
+        }
+    }
+    psi[ND_CYC_PD] = creal(pd);
+    psi[ND_CYC_NS] = creal(ns);
+    return ND_OK;
+}
+
+int cyc_accept(void *ctx, int test, const double *u, const double *v, double *data)
+{
+    nd_cycle_curve *c = ctx;
+    cw *w = W(c);
+    (void)v;
+    size_t n = w->n;
+    if (cyc_floquet(c, u, NULL)) return 0;
+    data[0] = exp(u[w->Nx]), data[1] = u[w->N - 1];
+    data[3] = cabs(w->mu_re[0] + I * w->mu_im[0] - 1.0);
+    double sa = cyc_signed_amplitude(c, u);
+    switch (test) {
+    case ND_CYC_LPC:
+        /* the tangent's parameter component also vanishes where the branch passes through a
+         * Hopf point (the cycle shrinks to the equilibrium and the branch turns back) */
+        return sa > 0.25;
+    case ND_CYC_PD: {
+        double best = INFINITY;
+        for (size_t a = 1; a < n; a++) {
+            double d = cabs(w->mu_re[a] + I * w->mu_im[a] + 1.0);
+            if (d < best) best = d, data[2] = w->mu_re[a];
+        }
+        return sa > 0.25 && best < 1e-2;
+    }
+    case ND_CYC_NS: {
+        double best = INFINITY;
+        size_t ba = 0, bb = 0;
+        for (size_t a = 1; a < n; a++)
+            for (size_t b = a + 1; b < n; b++) {
+                double complex pa = w->mu_re[a] + I * w->mu_im[a], pb = w->mu_re[b] + I * w->mu_im[b];
+                double d = cabs(pa * pb - 1.0);
+                if (d < best) best = d, ba = a, bb = b;
+            }
+        if (!ba) return 0;
+        double complex pa = w->mu_re[ba] + I * w->mu_im[ba], pb = w->mu_re[bb] + I * w->mu_im[bb];
+        /* a complex pair on the unit circle; a real pair mu, 1/mu is a neutral saddle cycle */
+        if (!(fabs(cimag(pa)) > 1e-6 * cabs(pa) && cabs(pa - conj(pb)) < 1e-6 * cabs(pa))) return 0;
+        double theta = fabs(carg(pa));
+        data[2] = theta;
+        return sa > 0.25 && theta > 1e-4;
+    }
+    }
+    return 1;
+}
+
+/* The branch reached a Hopf point between the previous point (the phase reference, record
+ * prev) and u: the step passed through zero amplitude (sa < 0: u is the previous cycles
+ * retraced, half a period shifted) or bounced back off it. The branch point itself cannot be
+ * reached by the corrector (the branch of constant solutions crosses there), so the Hopf point
+ * is extrapolated along p = p_H + c a^2 + O(a^4) in the amplitude a, likewise T and the mean of
+ * x: two cycles at amplitudes 0.02 and 0.01 of the previous one are computed (Newton with the
+ * signed amplitude fixed), and Richardson extrapolation removes the a^2 terms. If that fails,
+ * the last two points are used. */
+void cyc_hopf_end(nd_cycle_curve *c, const double *u, double sa, const nd_cycle_info *prev, const nd_cycle_info *in)
+{
+    cw *w = W(c);
+    size_t N = w->N, n = w->n, m = w->m;
+    double A1 = prev->amplitude * prev->amplitude, A2 = in->amplitude * in->amplitude, den = A1 - A2;
+    if (sa > 0) A2 = -A2, den = A1 - A2; /* a bounce: u lies on the same side, not across */
+    double wa = fabs(den) > 1e-3 * A1 ? -A2 / den : 0.5, wb = fabs(den) > 1e-3 * A1 ? A1 / den : 0.5;
+    double mean[64];
+    cyc_cycle_mean(c, u, mean);
+    w->hopf_p = wa * prev->par + wb * u[N - 1];
+    w->hopf_T = wa * prev->period + wb * exp(u[w->Nx]);
+    for (size_t r = 0; r < n; r++) w->hopf_x[r] = wa * w->refbar[r] + wb * mean[r];
+    double *row = calloc(3 * N, sizeof *row), *ua = row + N, *ub = row + 2 * N;
+    if (!row || !(w->refnorm > 0)) {
+        free(row);
+        return;
+    }
+    /* s(u) = int <x, ref - refbar> dt / refnorm is linear in the node values */
+    for (size_t j = 0; j < w->ntst; j++) {
+        double h = c->mesh[j + 1] - c->mesh[j];
+        for (size_t i = 0; i < m; i++)
+            for (size_t r = 0; r < n; r++) {
+                double rv = 0.0;
+                for (size_t k = 0; k <= m; k++) rv += w->L[i][k] * node(w, w->ref, j, k)[r];
+                for (size_t k = 0; k <= m; k++)
+                    row[(j * m + k) * n + r] += h * w->gw[i] * w->L[i][k] * (rv - w->refbar[r]) / w->refnorm;
+            }
+    }
+    const double sig[2] = {0.02, 0.01};
+    double *us[2] = {ua, ub};
+    int stopped = c->stopped, ok = 1;
+    c->stopped = 0;
+    for (int q = 0; q < 2 && ok; q++) {
+        if (sa < 0) { /* on the secant from the previous point (s = 1) to u (s = sa) */
+            double lam = (1.0 - sig[q]) / (1.0 - sa);
+            for (size_t i = 0; i < w->Nx; i++) us[q][i] = w->ref[i] + lam * (u[i] - w->ref[i]);
+            us[q][w->Nx] = log(prev->period) + lam * (u[w->Nx] - log(prev->period));
+            us[q][N - 1] = prev->par + lam * (u[N - 1] - prev->par);
+        } else { /* the previous cycle shrunk about its mean, at the extrapolated p and T */
+            for (size_t g = 0; g < w->nodes; g++)
+                for (size_t r = 0; r < n; r++)
+                    us[q][g * n + r] = w->refbar[r] + sig[q] * (w->ref[g * n + r] - w->refbar[r]);
+            us[q][w->Nx] = log(w->hopf_T), us[q][N - 1] = w->hopf_p;
+        }
+        ok = cyc_newton_border(c, us[q], row, sig[q], 15, 1e-11, NULL) == ND_OK;
+    }
+    c->stopped = stopped;
+    if (ok) {
+        double m1[64], m2[64];
+        cyc_cycle_mean(c, ua, m1);
+        cyc_cycle_mean(c, ub, m2);
+        w->hopf_p = (4 * ub[N - 1] - ua[N - 1]) / 3;
+        w->hopf_T = (4 * exp(ub[w->Nx]) - exp(ua[w->Nx])) / 3;
+        for (size_t r = 0; r < n; r++) w->hopf_x[r] = (4 * m2[r] - m1[r]) / 3;
+    }
+    w->level = 0, w->mu_valid = 0;
+    free(row);
+}
+
