@@ -411,7 +411,7 @@ nd_status nd_codim2_cusp_coefficient(nd_codim2_sys *s, double *c, nd_error *err)
     if (!(fabs(pq) > 1e-12)) return nd_fail(err, ND_EFAILED, "cusp coefficient: <p, q> = 0 (a Bogdanov-Takens point)");
     for (size_t i = 0; i < k; i++) p[i] /= pq;
     const double *vqq[2] = {q, q};
-    if (real_form(s, 2, vqq, Bqq)) goto nonfinite;
+    if (nd_codim2_form(s, 2, vqq, Bqq, NULL)) goto nonfinite;
     /* h2 = -A^INV B(q, q): the bordered solve with <q, h2> = 0 (B(q, q) is in the range at CP) */
     for (size_t i = 0; i < k; i++) t[i] = -Bqq[i];
     if (rbordered_solve(k, A, p, q, t, h2)) return nd_fail(err, ND_EFAILED, "cusp coefficient: singular bordered system");
