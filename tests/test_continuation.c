@@ -384,7 +384,7 @@ Test(continuation, diagram_of_morris_lecar_snic_follows_the_fold)
 /* A curve type that brings its own bordered solver (the hook large structured systems use):
  * the unit circle x^2 + y^2 = 1, B = [2x 2y; v1 v2] solved by Cramer's rule. */
 typedef struct circle_ctx {
-    double B[4];
+    double B[4], u[2];
     int factored;
 } circle_ctx;
 
@@ -395,14 +395,20 @@ static nd_status circle_F(void *ctx, const double *u, double *F, nd_error *err)
     return ND_OK;
 }
 
-static nd_status circle_factor(void *ctx, const double *u, const double *v, double *Jv, nd_error *err)
+static nd_status circle_factor(void *ctx, const double *u, const double *b, nd_error *err)
 {
     (void)err;
     circle_ctx *c = ctx;
-    c->B[0] = 2 * u[0], c->B[1] = 2 * u[1], c->B[2] = v[0], c->B[3] = v[1];
-    if (Jv) Jv[0] = 2 * u[0] * v[0] + 2 * u[1] * v[1];
+    c->B[0] = 2 * u[0], c->B[1] = 2 * u[1], c->B[2] = b[0], c->B[3] = b[1];
+    c->u[0] = u[0], c->u[1] = u[1];
     c->factored++;
     return ND_OK;
+}
+
+static void circle_jv(void *ctx, const double *x, double *Jx)
+{
+    circle_ctx *c = ctx;
+    Jx[0] = 2 * c->u[0] * x[0] + 2 * c->u[1] * x[1];
 }
 
 static nd_status circle_solve(void *ctx, double *x, nd_error *err)
@@ -417,17 +423,20 @@ static nd_status circle_solve(void *ctx, double *x, nd_error *err)
 
 Test(continuation, curve_types_can_bring_their_own_linear_solver)
 {
-    circle_ctx ctx = {{0}, 0};
+    /* ...and the unit circle is a closed curve: the branch ends where it began */
+    circle_ctx ctx = {{0}, {0}, 0};
     nd_curve_type c = {.name = "circle", .dim = 2, .residual = circle_F, .bordered_factor = circle_factor,
-                       .bordered_solve = circle_solve, .ctx = &ctx};
+                       .bordered_solve = circle_solve, .jacobian_vector = circle_jv, .ctx = &ctx};
     nd_cont_opts o;
     nd_cont_opts_init(&o);
-    o.max_points = 100;
+    o.max_points = 1000, o.h_max = 0.1;
     double u0[2] = {1.0, 0.0};
     nd_branch b;
     nd_error err;
     cr_assert_eq(nd_continue(&c, u0, NULL, &o, &b, &err), ND_OK, "%s", err.msg);
-    cr_expect_eq(b.n, 100);
+    cr_expect_eq(b.stop, ND_STOP_CLOSED, "%s", b.stop_reason);
+    cr_expect(b.n > 60 && b.n < 120, "%zu points for a length of 2 pi in steps up to 0.1", b.n);
+    cr_expect(b.u[2 * (b.n - 1)] == b.u[0] && b.u[2 * (b.n - 1) + 1] == b.u[1], "the last point repeats the first");
     cr_expect(ctx.factored > 0, "the hooks were used");
     for (size_t i = 0; i < b.n; i++) {
         double r = hypot(b.u[2 * i], b.u[2 * i + 1]);

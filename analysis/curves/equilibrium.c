@@ -153,6 +153,13 @@ static int eq_accept(void *ctx, int test, const double *u, const double *v, doub
     return 1;
 }
 
+static const char *eq_component_name(void *ctx, size_t i, int *is_parameter)
+{
+    nd_eq_curve *c = ctx;
+    *is_parameter = i == c->k;
+    return i < c->k ? c->m->var_names[c->free_idx[i]] : c->m->par_names[c->par];
+}
+
 nd_status nd_eq_curve_init(nd_eq_curve *c, const nd_model *m, const double *p, int par,
                            const nd_region *region, nd_error *err)
 {
@@ -186,9 +193,11 @@ nd_status nd_eq_curve_init(nd_eq_curve *c, const nd_model *m, const double *p, i
         .jacobian = eq_jacobian,
         .n_tests = 3,
         .test_names = {"LP", "H", "BP"},
+        .test_kind = {ND_TEST_FOLD, ND_TEST_PLAIN, ND_TEST_BRANCH_POINT},
         .tests = eq_tests,
         .accept = eq_accept,
         .label = eq_label,
+        .component_name = eq_component_name,
         .ctx = c,
     };
     return ND_OK;

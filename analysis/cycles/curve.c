@@ -50,21 +50,15 @@ static nd_status eng_residual(void *ctx, const double *u, double *F, nd_error *e
     return cyc_residual(ctx, w->xs, F, err);
 }
 
-/* B_u = [J_x S^-1; v^T]: factor [J_x; (S v)^T]; J_u v = J_x (S^-1 v). */
-static nd_status eng_factor(void *ctx, const double *u, const double *v, double *Jv, nd_error *err)
+/* B_u = [J_x S^-1; b^T]: factor [J_x; (S b)^T] (its solution z gives y = S z, eng_solve). */
+static nd_status eng_factor(void *ctx, const double *u, const double *b, nd_error *err)
 {
     cw *w = W(ctx);
     cyc_to_x(w, u, w->xs);
-    for (size_t i = 0; i < w->N; i++) w->vs[i] = v[i] * w->sc[i];
-    nd_status st = cyc_factor(ctx, w->xs, w->vs, err);
-    if (st || !Jv) return st;
-    cyc_to_x(w, v, w->vs);
-    cyc_matvec(w, w->vs, w->tmpN);
-    memcpy(Jv, w->tmpN, (w->N - 1) * sizeof *Jv);
-    return ND_OK;
+    for (size_t i = 0; i < w->N; i++) w->vs[i] = b[i] * w->sc[i];
+    return cyc_factor(ctx, w->xs, w->vs, err);
 }
 
-/* B_u y = b: z solves [J_x; (S v)^T] z = b, y = S z */
 static nd_status eng_solve(void *ctx, double *y, nd_error *err)
 {
     cw *w = W(ctx);
@@ -72,6 +66,15 @@ static nd_status eng_solve(void *ctx, double *y, nd_error *err)
     if (!st)
         for (size_t i = 0; i < w->N; i++) y[i] *= w->sc[i];
     return st;
+}
+
+/* J_u y = J_x (S^-1 y) with the blocks of the last factorisation */
+static void eng_jacobian_vector(void *ctx, const double *y, double *out)
+{
+    cw *w = W(ctx);
+    cyc_to_x(w, y, w->vs);
+    cyc_matvec(w, w->vs, w->tmpN);
+    memcpy(out, w->tmpN, (w->N - 1) * sizeof *out);
 }
 
 static nd_status eng_tests(void *ctx, const double *u, const double *v, const double *J, double *psi, nd_error *err)
@@ -95,6 +98,50 @@ static int eng_label(void *ctx, const double *u)
     return cyc_label(ctx, w->xs);
 }
 
+static int eng_stop(void *ctx, char *why, size_t len)
+{
+    nd_cycle_curve *c = ctx;
+    if (!c->stopped) return 0;
+    snprintf(why, len, "%s", c->stop_reason);
+    return 1;
+}
+
+/* A new mesh for the point u (tangent v), both moved onto it in the scaled unknowns; the last
+ * record and the phase reference follow. NULL, NULL: back to the mesh before the last change. */
+static int eng_adapt(void *ctx, double *u, double *v)
+{
+    nd_cycle_curve *c = ctx;
+    cw *w = W(c);
+    size_t N = w->N;
+    if (!u) {
+        memcpy(c->mesh, w->mesh_old, (w->ntst + 1) * sizeof *c->mesh);
+        cyc_mesh_changed(c);
+        cyc_set_reference(c, w->ref_old);
+        if (c->n_info) memcpy(c->info[c->n_info - 1].mesh, c->mesh, (w->ntst + 1) * sizeof *c->mesh);
+        return 0;
+    }
+    double *x = w->xs, *tx = w->unew2;
+    cyc_to_x(w, u, x);
+    cyc_to_x(w, v, tx);
+    memcpy(w->mesh_old, c->mesh, (w->ntst + 1) * sizeof *c->mesh);
+    memcpy(w->ref_old, x, N * sizeof *x);
+    if (!cyc_adapt(c, x, tx, 0.0)) return 0;
+    cyc_set_reference(c, x);
+    if (c->n_info) memcpy(c->info[c->n_info - 1].mesh, c->mesh, (w->ntst + 1) * sizeof *c->mesh);
+    cyc_to_u(w, x, u);
+    for (size_t i = 0; i < N; i++) v[i] = tx[i] * w->sc[i];
+    return 1;
+}
+
+/* Names for messages: the parameter; node values are not named. */
+static const char *eng_component_name(void *ctx, size_t i, int *is_parameter)
+{
+    nd_cycle_curve *c = ctx;
+    *is_parameter = i == W(c)->N - 1;
+    if (i == W(c)->N - 1) return c->m->par_names[c->par];
+    return i == W(c)->Nx ? "ln T" : "the orbit";
+}
+
 /* ---- setup ------------------------------------------------------------------------------------------- */
 static void work_free(cw *w)
 {
@@ -109,7 +156,7 @@ static void work_free(cw *w)
     free(w->xf), free(w->ff), free(w->Jf), free(w->fa), free(w->fb);
     free(w->Ap), free(w->Ai), free(w->map), free(w->trow), free(w->tcol), free(w->Ax);
     free(w->r1), free(w->r2), free(w->G0), free(w->G), free(w->mup), free(w->mub), free(w->border), free(w->rphase), free(w->rborder), free(w->rb), free(w->piv), free(w->E), free(w->Mm), free(w->Mt), free(w->Q0), free(w->Qa), free(w->Qb), free(w->Pt), free(w->mucache), free(w->mu_re), free(w->mu_im);
-    free(w->scratch_mem), free(w->hopf_x), free(w->sc), free(w->xs), free(w->vs), free(w->tmpN), free(w->mesh_new), free(w->unew);
+    free(w->scratch_mem), free(w->hopf_x), free(w->sc), free(w->xs), free(w->vs), free(w->tmpN), free(w->mesh_new), free(w->unew), free(w->unew2), free(w->mesh_old), free(w->ref_old);
     free(w);
 }
 
@@ -227,12 +274,15 @@ nd_status nd_cycle_curve_init(nd_cycle_curve *c, const nd_model *m, const double
     w->vs = calloc(N, sizeof(double));
     w->tmpN = calloc(N, sizeof(double));
     w->unew = calloc(N, sizeof(double));
+    w->unew2 = calloc(N, sizeof(double));
+    w->ref_old = calloc(N, sizeof(double));
+    w->mesh_old = calloc(ntst + 1, sizeof(double));
     w->ew = gsl_eigen_nonsymm_alloc(n - 1);
     w->ewm = gsl_matrix_alloc(n - 1, n - 1);
     w->ewv = gsl_vector_complex_alloc(n - 1);
     if (!w->ref || !w->phase || !w->refbar || !w->ucache || !w->xc || !w->fc || !w->Ac || !w->fpc || !w->xf ||
         !w->ff || !w->Jf || !w->fa || !w->fb || !w->r1 || !w->r2 || !w->G0 || !w->G || !w->mup || !w->mub || !w->piv || !w->border || !w->rphase || !w->rborder || !w->rb || !w->E || !w->Mm || !w->Mt || !w->Q0 || !w->Qa || !w->Qb || !w->Pt || !w->mucache ||
-        !w->mu_re || !w->mu_im || !w->scratch_mem || !w->mesh_new || !w->hopf_x || !w->sc || !w->xs || !w->vs || !w->tmpN || !w->unew || !w->ew || !w->ewm || !w->ewv) {
+        !w->mu_re || !w->mu_im || !w->scratch_mem || !w->mesh_new || !w->hopf_x || !w->sc || !w->xs || !w->vs || !w->tmpN || !w->unew || !w->unew2 || !w->ref_old || !w->mesh_old || !w->ew || !w->ewm || !w->ewv) {
         nd_cycle_curve_free(c);
         return nd_fail(err, ND_ENOMEM, "cycle curve: no memory");
     }
@@ -253,11 +303,17 @@ nd_status nd_cycle_curve_init(nd_cycle_curve *c, const nd_model *m, const double
         .jacobian = NULL,
         .n_tests = 3, /* H: found by label (the engine could not locate it), named for the specials */
         .test_names = {"LPC", "PD", "NS", "H"},
+        .test_kind = {ND_TEST_FOLD},
         .tests = eng_tests,
         .accept = eng_accept,
         .label = eng_label,
+        .stop = eng_stop,
+        .adapt = eng_adapt,
+        .adapt_every = 3, /* AUTO's IAD */
+        .component_name = eng_component_name,
         .bordered_factor = eng_factor,
         .bordered_solve = eng_solve,
+        .jacobian_vector = eng_jacobian_vector,
         .ctx = c,
     };
     return ND_OK;
@@ -269,7 +325,7 @@ void cyc_reset_run(nd_cycle_curve *c)
     cyc_records_clear(c);
     c->stopped = ND_CYC_RUNNING;
     c->stop_reason[0] = '\0';
-    w->T_first = 0.0, w->nh = 0, w->amp_max = 0.0, w->restart = 0;
+    w->T_first = 0.0, w->nh = 0, w->amp_max = 0.0;
     w->level = 0;
     w->mu_valid = 0;
 }

@@ -69,9 +69,9 @@ typedef struct cw {
     hist h[3];                                 /* the last accepted points (ring) */
     size_t nh;
     double amp_max;
-    int restart;                               /* the next accepted point repeats the last one */
     double hopf_p, hopf_T, *hopf_x;            /* the Hopf point a branch ended at */
-    double *mesh_new, *unew;                   /* mesh adaptation scratch */
+    double *mesh_new, *unew, *unew2;           /* mesh adaptation scratch */
+    double *mesh_old, *ref_old;                /* the mesh and point before the last adaptation */
     double nc[MAXC];                           /* Newton-Cotes weights int_0^1 l_k */
     double *sc;                                /* N: u = sc * x (sqrt of the quadrature weight of a node; 1 for ln T, p) */
     double *xs, *vs, *tmpN;                    /* N each: scratch of the engine callbacks */

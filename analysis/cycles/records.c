@@ -122,13 +122,8 @@ int cyc_label(void *ctx, const double *u)
         label = in->stable;
     }
     double T = exp(u[w->Nx]), par = u[w->N - 1];
-    if (w->restart) { /* a run restarting from the last point: nothing new */
-        w->restart = 0;
-        cyc_set_reference(c, u);
-        return label;
-    }
     if (w->nh == 0) w->T_first = T;
-    /* history of the accepted points (without restart duplicates) */
+    /* history of the accepted points */
     hist *hnew = &w->h[w->nh % 3];
     hnew->par = par, hnew->T = T, hnew->amp = in ? in->amplitude : NAN;
     w->nh++;
