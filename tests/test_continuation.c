@@ -337,29 +337,30 @@ Test(continuation, morris_lecar_hopf_and_fold_against_independent_conditions)
 Test(continuation, diagram_switches_branches_at_the_pitchfork)
 {
     /* x' = mu x - x^3: from mu = -1 the trivial branch x = 0 reaches the branch point at
-     * mu = 0, where the branches x = +-sqrt(mu) start */
+     * mu = 0, where the branch x^2 = mu crosses it. That branch (found from the equilibria at
+     * mu = 1, or by switching at the branch point) is computed once, from x = -1 to x = 1 at
+     * mu = 1 (the end of the range), its ends corrected onto that face. */
     double p[1] = {-1.0}, lo[2] = {-2, -2}, hi[2] = {2, 2}, x[2] = {0, 0};
     nd_region r = {lo, hi, NULL, x};
     nd_bif_diagram d;
     nd_error err;
     cr_assert_eq(nd_bifurcation_1d(&pitch_model, p, 0, -1, 1, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
     cr_expect_eq(d.n_start, 1);
-    cr_assert_eq(d.n_branches, 3, "%zu branches", d.n_branches);
+    cr_assert_eq(d.n_branches, 2, "%zu branches", d.n_branches);
     cr_expect_eq(d.from_bp[0], -1);
-    int upper = 0, lower = 0;
-    for (size_t b = 1; b < 3; b++) {
-        const nd_branch *br = &d.branches[b];
-        cr_expect_eq(d.from_bp[b], 0);
-        /* the last point is interpolated onto the box face; the one before is corrected */
-        double xe = br->u[(br->n - 2) * 3], mu = br->u[(br->n - 2) * 3 + 2];
-        if (fabs(xe) > 0.5) {
-            cr_expect(fabs(xe * xe - mu) < 1e-9, "near the end of branch %zu: x = %g, mu = %g", b, xe, mu);
-            upper += xe > 0, lower += xe < 0;
-            cr_expect_eq(br->label[br->n - 1], 1, "the pitchfork branches are stable");
-        }
-    }
-    cr_expect(upper == 1 && lower == 1, "one branch on each side (%d, %d)", upper, lower);
+    const nd_branch *br = &d.branches[1];
+    const double *a = br->u, *b = br->u + (br->n - 1) * 3;
+    cr_expect(a[2] == 1.0 && b[2] == 1.0, "both ends at mu = 1: %.17g, %.17g", a[2], b[2]);
+    cr_expect(fabs(fabs(a[0]) - 1) < 1e-12 && fabs(fabs(b[0]) - 1) < 1e-12 && a[0] * b[0] < 0, "x = %.15g, %.15g",
+              a[0], b[0]);
+    cr_expect_eq(br->stop, ND_STOP_BOX, "%s", br->stop_reason);
+    cr_expect_eq(br->label[0], 1, "the pitchfork branches are stable");
+    cr_expect_eq(br->label[br->n - 1], 1, "the pitchfork branches are stable");
     cr_expect_eq(d.branches[0].label[d.branches[0].n - 1], 0, "the trivial branch is unstable past mu = 0");
+    size_t bps = 0;
+    for (size_t i = 0; i < d.n_branches; i++) bps += count(&d.branches[i], ND_EQ_BP);
+    cr_expect_eq(bps, 1, "the branch point once, though it lies on both branches");
+    cr_expect_eq(count(br, ND_EQ_LP), 0, "the turn of the crossing branch at the branch point is no fold");
     nd_bif_diagram_free(&d);
 }
 
@@ -459,14 +460,15 @@ Test(continuation, lorenz_pitchfork_and_subcritical_hopf)
     nd_bif_diagram d;
     nd_error err;
     cr_assert_eq(nd_bifurcation_1d(m, p, 2, 0, 30, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
-    cr_assert_eq(d.n_branches, 3, "origin and the two branches from the pitchfork");
+    cr_assert_eq(d.n_branches, 2, "the origin, and C+- through the pitchfork as one branch");
     const nd_special_point *bp = first(&d.branches[0], ND_EQ_BP);
     cr_assert_not_null(bp);
     cr_expect(fabs(bp->u[3] - 1.0) < 1e-10, "rho_BP = %.15g", bp->u[3]);
     double rho_h = 10.0 * (10.0 + 8.0 / 3 + 3) / (10.0 - 8.0 / 3 - 1);
-    for (size_t b = 1; b < 3; b++) {
-        const nd_special_point *h = first(&d.branches[b], ND_EQ_H);
-        cr_assert_not_null(h, "branch %zu has no Hopf point", b);
+    cr_assert_eq(count(&d.branches[1], ND_EQ_H), 2, "a Hopf point on C+ and one on C-");
+    for (size_t i = 0; i < d.branches[1].n_special; i++) {
+        const nd_special_point *h = &d.branches[1].special[i];
+        if (h->test != ND_EQ_H) continue;
         cr_expect(fabs(h->u[3] - rho_h) < 1e-9, "rho_H = %.15g, exact %.15g", h->u[3], rho_h);
         cr_expect(h->data[1] > 0, "subcritical: l1 = %g", h->data[1]);
     }

@@ -71,6 +71,48 @@ void nd_branch_free(nd_branch *b)
     memset(b, 0, sizeof *b);
 }
 
+nd_status nd_branch_join(const nd_branch *back, const nd_branch *ahead, nd_branch *out, nd_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t dim = ahead->dim, nb = back->n, skip = ahead->n > 0 && nb > 0;
+    out->dim = dim;
+    size_t n = nb + ahead->n - skip;
+    out->u = malloc((n ? n : 1) * dim * sizeof *out->u);
+    out->label = malloc((n ? n : 1) * sizeof *out->label);
+    if (!out->u || !out->label) {
+        nd_branch_free(out);
+        return nd_fail(err, ND_ENOMEM, "continuation: no memory to join two halves of %zu points", n);
+    }
+    out->cap = n ? n : 1;
+    for (size_t i = 0; i < nb; i++) {
+        memcpy(out->u + i * dim, back->u + (nb - 1 - i) * dim, dim * sizeof *out->u);
+        out->label[i] = back->label[nb - 1 - i];
+    }
+    memcpy(out->u + nb * dim, ahead->u + skip * dim, (ahead->n - skip) * dim * sizeof *out->u);
+    memcpy(out->label + nb, ahead->label + skip, (ahead->n - skip) * sizeof *out->label);
+    out->n = n;
+    nd_status st = ND_OK;
+    /* a special point between back's points i and i+1 lies between nb-2-i and nb-1-i */
+    for (size_t s = back->n_special; !st && s-- > 0;) {
+        const nd_special_point *sp = &back->special[s];
+        size_t after = nb >= 2 + sp->after ? nb - 2 - sp->after : 0;
+        st = nd_branch_add_special(out, sp->test, after, sp->u, sp->data, err);
+    }
+    for (size_t s = 0; !st && s < ahead->n_special; s++) {
+        const nd_special_point *sp = &ahead->special[s];
+        st = nd_branch_add_special(out, sp->test, sp->after + nb - skip, sp->u, sp->data, err);
+    }
+    if (st) {
+        nd_branch_free(out);
+        return st;
+    }
+    out->stop = ahead->stop, out->stop_component = ahead->stop_component, out->stop_bound = ahead->stop_bound;
+    memcpy(out->stop_reason, ahead->stop_reason, sizeof out->stop_reason);
+    out->begin_stop = back->stop;
+    memcpy(out->begin_reason, back->stop_reason, sizeof out->begin_reason);
+    return ND_OK;
+}
+
 /* ---- the end in words ------------------------------------------------------------------------- */
 static const char *name_of(const cont *w, size_t i, int *is_par, char *buf, size_t len)
 {

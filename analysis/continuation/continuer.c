@@ -242,6 +242,30 @@ static double first_face(const cont *w, const double *z, const double *zn, size_
     return fmax(frac, 0.0);
 }
 
+/* A start on a face of the box (a parameter at the end of its range, say) is corrected on that
+ * face, so that the branch begins exactly there; its tangent follows. -1 when z is on no face
+ * or Newton fails there. */
+static int start_on_face(cont *w, double *z, double *v)
+{
+    if (!w->o.lo || !w->o.hi) return -1;
+    size_t N = w->N;
+    for (size_t i = N; i-- > 0;) { /* the parameters (last) first */
+        double u = z[i] * w->s[i], slack = 1e-9 * (w->o.hi[i] - w->o.lo[i]), bound;
+        if (fabs(u - w->o.lo[i]) <= slack) bound = w->o.lo[i];
+        else if (fabs(u - w->o.hi[i]) <= slack) bound = w->o.hi[i];
+        else continue;
+        double *e = w->e;
+        memset(e, 0, N * sizeof *e);
+        e[i] = 1.0;
+        memcpy(w->zf, z, N * sizeof *z);
+        if (cont_newton_border(w, w->zf, e, bound / w->s[i]) < 0) return -1;
+        if (tangent(w, w->zf, v, w->vf)) return -1;
+        memcpy(z, w->zf, N * sizeof *z), memcpy(v, w->vf, N * sizeof *v);
+        return 0;
+    }
+    return -1;
+}
+
 /* ---- the loop -------------------------------------------------------------------------------- */
 typedef struct run_state {
     nd_branch *b;
@@ -382,7 +406,7 @@ static nd_status run(cont *w, const double *u0, const double *v0, nd_branch *b)
         if ((w->o.direction < 0) != (v[N - 1] < 0))
             for (size_t i = 0; i < N; i++) v[i] = -v[i];
     }
-    if (cont_correct(w, z, v) < 0) {
+    if (start_on_face(w, z, v) < 0 && cont_correct(w, z, v) < 0) {
         st = nd_fail(w->err, ND_EFAILED, "continuation: the starting point is not on the %s curve (the corrector did "
                      "not converge from it)", w->c->name);
         goto done;

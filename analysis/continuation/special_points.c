@@ -57,7 +57,8 @@ static int locate(cont *w, int k, const double *z0, const double *v0, double h, 
     for (int it = 0; it < 100 && fabs(b - a) > w->o.locate_tol; it++) {
         double s = fb != fa ? b - fb * (b - a) / (fb - fa) : 0.5 * (a + b);
         if (!(s > fmin(a, b) && s < fmax(a, b))) s = 0.5 * (a + b);
-        if (point_near(w, z0, v0, s, h, w->zz, w->vz) || cont_tests(w, w->zz, w->vz, psi)) return -1;
+        w->j_fresh = 0; /* the zero is located with the Jacobian at the point itself */
+        if (point_near(w, z0, v0, s, h, w->zz, w->vz) || (w->j_fresh = 0, cont_tests(w, w->zz, w->vz, psi))) return -1;
         double fs = psi[k];
         if (fs == 0.0) return 0;
         if ((fs > 0) == (fb > 0)) {

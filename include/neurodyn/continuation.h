@@ -138,6 +138,10 @@ typedef struct nd_branch {
     size_t stop_component;    /* ND_STOP_BOX: the component that left the box */
     double stop_bound;        /* ND_STOP_BOX: the bound it reached */
     char stop_reason[200];    /* a sentence in the curve's names */
+    /* The other end, for a branch joined from two halves (nd_branch_join): why its first point
+     * is where it is; ND_STOP_NONE and "" for a branch that begins at its starting point. */
+    int begin_stop;
+    char begin_reason[200];
     size_t cap, special_cap;
 } nd_branch;
 
@@ -154,6 +158,11 @@ void nd_branch_free(nd_branch *b);
  * This checks the curve between the points, not only the points. */
 int nd_branch_contains(const nd_curve_type *c, const nd_cont_opts *o, const nd_branch *b, const double *u,
                        double tol);
+
+/* One branch from two halves that start at the same point and run in opposite directions:
+ * `back` reversed, then `ahead` (its first point, the shared start, once). The halves are left
+ * as they are; out's begin_* describe the end of `back`, its stop_* the end of `ahead`. */
+nd_status nd_branch_join(const nd_branch *back, const nd_branch *ahead, nd_branch *out, nd_error *err);
 
 /* Appends a copy of special point sp (its u: b->dim values) to b, after point `after`. */
 nd_status nd_branch_add_special(nd_branch *b, int test, size_t after, const double *u, const double *data,
@@ -192,11 +201,16 @@ typedef struct nd_bif_diagram {
     size_t n_start;          /* equilibria found at the start of the range */
 } nd_bif_diagram;
 
-/* The equilibrium diagram of m in parameter par over [p_lo, p_hi]: the equilibria at p_lo are
- * found in the region (nd_fixed_points), each is continued while it stays in the box (the
- * region's ranges and [p_lo, p_hi]), skipping those already on a computed branch, and at every
- * branch point both halves of the crossing branch are followed. o may be NULL (h_max is then
- * (p_hi - p_lo)/50). */
+/* The equilibrium diagram of m in parameter par over [p_lo, p_hi]: the equilibria at both ends
+ * of the range and at 7 values inside it are found in the region (nd_fixed_points); each that
+ * no computed branch holds is continued while it stays in the box (the region's ranges and
+ * [p_lo, p_hi]): inwards from an end, both ways from inside (one branch, nd_branch_join). At
+ * every branch point the crossing branch is followed too; special points met twice are kept
+ * once. Steps are in the box's units (each variable over its box width, the parameter over the
+ * range). o may be NULL (nd_bif_opts_init); its box, scales and direction are set here, and
+ * max_points 0 means about 20 box diagonals of the largest step. */
+/* The defaults of nd_bifurcation_1d: largest step 0.02 of the box, first step 0.002. */
+void nd_bif_opts_init(nd_cont_opts *o);
 nd_status nd_bifurcation_1d(const nd_model *m, const double *p, int par, double p_lo, double p_hi,
                             const nd_region *region, const nd_cont_opts *o, nd_bif_diagram *out,
                             nd_error *err);
