@@ -912,6 +912,98 @@ Test(codim2, lyapunov_coefficients_are_invariant_under_a_change_of_coordinates)
     nd_hopf_curve_free(&hc);
 }
 
+/* ---- the normalisation: normal forms seen through a linear map ------------------------------ */
+/* X = M xi with M = [[3, 1], [4, -1]] (not orthogonal; |M e1| = 5, |M e1|^2 + |M e2|^2 = 27):
+ * X' = M N(M^-1 X) for a normal form N. The eigenvectors map as q_X = k M q_xi, p_X = M^-T p_xi / k
+ * with k fixed by MatCont's normalisations, and the forms as B_X(M u, M v) = M B_xi(u, v), so a
+ * coefficient of order m in the centre-manifold coordinate scales by k^(m-1) (each formula of
+ * normal_forms.c is covariant in this way; the cases below worked out by hand):
+ *   Hopf, Bautin (|q| = 1): q_xi = (1, -i)/sqrt(2), k^2 = 1/|M q_xi|^2 = 2/27; with N = bautin_nf
+ *     (l1 = 2 b2, l2 = -4 above): l1 = 2 b2 k^2 = 4 b2 / 27, l2 = -4 k^4 = -16/729.
+ *   Bogdanov–Takens (|q0| = 1, largest component positive): q0_xi = e1, M e1 = (3, 4), k = 1/5;
+ *     with N = bt_nf ((a, b) = (1, s) above): (a, b) = (1, s) / 5.
+ *   cusp (|q| = 1): N: xi1' = b1 + b2 xi1 + al xi1 xi2 - xi1^3, xi2' = -xi2 + be xi1^2 has at 0
+ *     q = p = e1, B(q, q) = (0, 2 be), h2 = (0, 2 be), B(q, h2) = (2 al be, 0), C(q,q,q) = (-6, 0),
+ *     so c_xi = al be - 1 (the centre manifold xi2 = be xi1^2 gives the same); k = 1/5, c = c_xi / 25. */
+static const double Mlin[2][2] = {{3, 1}, {4, -1}}, Mlin_inv[2][2] = {{1 / 7.0, 1 / 7.0}, {4 / 7.0, -3 / 7.0}};
+
+static void through_M(const double *X, double *xi)
+{
+    xi[0] = Mlin_inv[0][0] * X[0] + Mlin_inv[0][1] * X[1], xi[1] = Mlin_inv[1][0] * X[0] + Mlin_inv[1][1] * X[1];
+}
+static void back_M(const double *f, double *dXdt)
+{
+    dXdt[0] = Mlin[0][0] * f[0] + Mlin[0][1] * f[1], dXdt[1] = Mlin[1][0] * f[0] + Mlin[1][1] * f[1];
+}
+ND_RHS(bautin_lin)
+{
+    double z[2], f[2];
+    through_M(x, z);
+    bautin_nf_rhs(t, z, p, f);
+    back_M(f, dxdt);
+}
+ND_RHS(bt_lin)
+{
+    double z[2], f[2];
+    through_M(x, z);
+    bt_nf_rhs(t, z, p, f);
+    back_M(f, dxdt);
+}
+ND_RHS(cusp_lin) /* p: b1, b2, al, be */
+{
+    double z[2], f[2];
+    through_M(x, z);
+    f[0] = p[0] + p[1] * z[0] + p[2] * z[0] * z[1] - z[0] * z[0] * z[0];
+    f[1] = -z[1] + p[3] * z[0] * z[0];
+    back_M(f, dxdt);
+}
+static const char *const cusp_lin_pars[] = {"b1", "b2", "al", "be"};
+static const double cusp_lin_defaults[] = {0, 0, 0.5, 1};
+static const nd_model bautin_lin_model = {.name = "bautin_lin", .n_vars = 2, .n_pars = 2, .var_names = xy,
+                                          .par_names = cpp, .par_defaults = bad, .init = zero2, .rhs = bautin_lin_rhs};
+static const nd_model bt_lin_model = {.name = "bt_lin", .n_vars = 2, .n_pars = 3, .var_names = xy, .par_names = btp,
+                                      .par_defaults = btd, .init = zero2, .rhs = bt_lin_rhs};
+static const nd_model cusp_lin_model = {.name = "cusp_lin", .n_vars = 2, .n_pars = 4, .var_names = xy,
+                                        .par_names = cusp_lin_pars, .par_defaults = cusp_lin_defaults, .init = zero2,
+                                        .rhs = cusp_lin_rhs};
+
+Test(codim2, normal_form_coefficients_follow_matconts_normalisation_through_a_linear_map)
+{
+    nd_codim2_sys s;
+    nd_error err;
+    double zero[2] = {0, 0}, w, l1, l1_gh, l2;
+    /* Hopf and Bautin at the origin, b1 = 0 */
+    double pb[2] = {0, 0};
+    cr_assert_eq(nd_codim2_sys_init(&s, &bautin_lin_model, pb, 0, 1, NULL, &err), ND_OK, "%s", err.msg);
+    nd_codim2_sys_set(&s, zero, 0, 0.5);
+    cr_assert_eq(nd_codim2_lyapunov(&s, 0, &w, &l1, NULL, &err), ND_OK, "%s", err.msg);
+    nd_codim2_sys_set(&s, zero, 0, 0);
+    cr_assert_eq(nd_codim2_lyapunov(&s, 0, &w, &l1_gh, &l2, &err), ND_OK, "%s", err.msg);
+    nd_codim2_sys_free(&s);
+    cr_log_info("linear map: l1 = %.12g (exact %.12g), l2 = %.10g (exact %.10g), omega %.15g", l1, 2.0 / 27, l2,
+                -16.0 / 729, w);
+    cr_expect(fabs(w - 1) < 1e-12, "omega = %.15g", w);
+    cr_expect(fabs(l1 - 2.0 / 27) < 1e-8 * 2.0 / 27, "l1 = %.12g, exact 4 b2 / 27 = %.12g", l1, 2.0 / 27);
+    cr_expect(fabs(l1_gh) < 1e-9, "l1 = %.3g at GH, exact 0", l1_gh);
+    cr_expect(fabs(l2 + 16.0 / 729) < 1e-4 * 16.0 / 729, "l2 = %.10g, exact -16/729 = %.10g", l2, -16.0 / 729);
+    /* Bogdanov–Takens at the origin, b1 = b2 = 0, s = -1 */
+    double pt[3] = {0, 0, -1}, a, b;
+    cr_assert_eq(nd_codim2_sys_init(&s, &bt_lin_model, pt, 0, 1, NULL, &err), ND_OK, "%s", err.msg);
+    nd_codim2_sys_set(&s, zero, 0, 0);
+    cr_assert_eq(nd_codim2_bt_coefficients(&s, &a, &b, &err), ND_OK, "%s", err.msg);
+    nd_codim2_sys_free(&s);
+    cr_log_info("linear map: BT a = %.12g, b = %.12g (exact 0.2, -0.2)", a, b);
+    cr_expect(fabs(a - 0.2) < 1e-8 && fabs(b + 0.2) < 1e-8, "a = %.12g (0.2), b = %.12g (-0.2)", a, b);
+    /* cusp at the origin, b1 = b2 = 0, al = 0.5, be = 1: c = (0.5 - 1) / 25 */
+    double pc[4] = {0, 0, 0.5, 1}, c;
+    cr_assert_eq(nd_codim2_sys_init(&s, &cusp_lin_model, pc, 0, 1, NULL, &err), ND_OK, "%s", err.msg);
+    nd_codim2_sys_set(&s, zero, 0, 0);
+    cr_assert_eq(nd_codim2_cusp_coefficient(&s, &c, &err), ND_OK, "%s", err.msg);
+    nd_codim2_sys_free(&s);
+    cr_log_info("linear map: cusp c = %.12g (exact -0.02)", c);
+    cr_expect(fabs(c + 0.02) < 1e-8, "c = %.12g, exact -0.02", c);
+}
+
 /* ---- Morris–Lecar, Hopf set: the Hopf curve in (I, gK) ---------------------------------------- */
 /* Independent quantities from the closed-form derivatives of the right-hand side at the
  * equilibrium (w = w_inf(V), I = I_ss(V)): the Jacobian, B = D^2 f and C = D^3 f, and l1 by the

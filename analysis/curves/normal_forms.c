@@ -19,7 +19,7 @@
  *     (-a, -b) are the same normal form; MatCont takes it from eig): ours makes the largest
  *     component of q0 positive.
  *   Cusp: A q = 0, A^T p = 0, |q| = 1, <p, q> = 1 (nf_CP); c = <p, C(q,q,q) + 3 B(q, h2)> / 6 with
- *     A h2 = -B(q,q). c does not depend on the sign of q. */
+ *     A h2 = <p, B(q,q)> q - B(q,q), <p, h2> = 0. c does not depend on the sign of q. */
 #include <complex.h>
 #include <float.h>
 #include <math.h>
@@ -430,9 +430,12 @@ nd_status nd_codim2_cusp_coefficient(nd_codim2_sys *s, double *c, nd_error *err)
     for (size_t i = 0; i < k; i++) p[i] /= pq;
     const double *vqq[2] = {q, q};
     if (nd_codim2_form(s, 2, vqq, Bqq, NULL)) goto nonfinite;
-    /* h2 = -A^INV B(q, q): the bordered solve with <q, h2> = 0 (B(q, q) is in the range at CP) */
-    for (size_t i = 0; i < k; i++) t[i] = -Bqq[i];
-    if (rbordered_solve(k, A, p, q, t, h2)) return nd_fail(err, ND_EFAILED, "cusp coefficient: singular bordered system");
+    /* h2 = -A^INV (B(q,q) - <p, B(q,q)> q) with <p, h2> = 0: MatCont's nf_CP, the bordered system
+     * [A q; p^T 0] (the projection makes the right-hand side lie in the range of A also where
+     * the fold coefficient <p, B(q,q)> / 2 is not exactly 0, near the CP point) */
+    double fold2 = dot(p, Bqq, k);
+    for (size_t i = 0; i < k; i++) t[i] = fold2 * q[i] - Bqq[i];
+    if (rbordered_solve(k, A, q, p, t, h2)) return nd_fail(err, ND_EFAILED, "cusp coefficient: singular bordered system");
     const double *vqqq[3] = {q, q, q}, *vqh[2] = {q, h2};
     if (nd_codim2_form(s, 3, vqqq, t, NULL) || nd_codim2_form(s, 2, vqh, t2, NULL)) goto nonfinite;
     for (size_t i = 0; i < k; i++) t[i] += 3 * t2[i];

@@ -26,7 +26,7 @@
  *             coefficient a = <w, B(v, v)> / (2 <w, v>) up to its denominator, so that the test
  *             stays finite through BT points. data[0] = c, the cusp coefficient of x' = c x^3
  *             (Kuznetsov sec. 8.2; MatCont's nf_CP: c = <p, C(q,q,q) + 3 B(q, h2)> / 6,
- *             h2 = -A^INV B(q, q), |q| = 1, <p, q> = 1).
+ *             A h2 = <p, B(q,q)> q - B(q,q), <p, h2> = 0, |q| = 1, <p, q> = 1).
  *   ND_LP_ZH  zero–Hopf (fold–Hopf): psi = prod_{i<j} (l_i + l_j) over the eigenvalues of A
  *             other than the one nearest 0 — the determinant of the bialternate product 2A (.) I
  *             restricted to the complement of the null vector, evaluated from the eigenvalues
