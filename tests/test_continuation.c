@@ -8,8 +8,11 @@
 
 /* Hopf normal form with quadratic terms: x' = mu x - w y + x^2 + x y + s x r^2,
  * y' = w x + mu y + y^2 + s y r^2 (r^2 = x^2 + y^2). By the Guckenheimer–Holmes formula
- * (Nonlinear Oscillations, eq. 3.4.11) a = s + [f_xy (f_xx + f_yy)] / (16 w) = s + 1/(8 w) at
- * the Hopf point mu = 0, and Kuznetsov's l1 = a / w (Elements, eq. 3.20 with Re c1 = a). */
+ * (Nonlinear Oscillations, eq. 3.4.11) r' = a r^3 on the centre manifold at the Hopf point
+ * mu = 0 with a = s + [f_xy (f_xx + f_yy)] / (16 w) = s + 1/(8 w). In l1's normalisation
+ * (Kuznetsov, Elements, eq. 3.20 with <q, q> = 1, <p, q> = 1, as MatCont's eigenvectors)
+ * q = (1, -i)/sqrt(2), x = z q + conj(z q) gives r = sqrt(2) |z|, so |z|' = 2 a |z|^3:
+ * Re c1 = 2 a and l1 = Re c1 / w = 2 (s + 1/(8 w)) / w. */
 ND_RHS(hopf_nf)
 {
     double r2 = x[0] * x[0] + x[1] * x[1];
@@ -69,6 +72,45 @@ static void continue_from(const nd_model *m, double *p, const double *u0, double
     cr_assert_eq(nd_continue(&c->type, u0, NULL, &o, b, &err), ND_OK, "%s", err.msg);
 }
 
+/* l1 of a planar system at a Hopf point from its exact derivatives (J row-major, B[i][j][k] =
+ * d2 f_i / dx_j dx_k, C likewise), independently of normal_forms.c: the Guckenheimer–Holmes
+ * formula (Nonlinear Oscillations, eq. 3.4.11; Kuznetsov, Elements, eq. 3.22 is the same in
+ * complex form) in the real Jordan coordinates x = u Re q - v Im q of the unit eigenvector
+ * (J q = i w q, |q| = 1), where the linear part is u' = -w v, v' = w u. There
+ * x = z q + conj(z q) with z = (u + i v)/2, so r' = a r^3 (r^2 = u^2 + v^2) is |z|' = 4 a |z|^3:
+ * Re c1 = 4 a and l1 = Re c1 / w = 4 a / w. */
+static double planar_l1(const double J[4], double B[2][2][2], double C[2][2][2][2])
+{
+    double w = sqrt(J[0] * J[3] - J[1] * J[2]);
+    /* q = (-J01, J00 - i w) / n solves (J - i w) q = 0 when the trace vanishes */
+    double n = sqrt(J[1] * J[1] + J[0] * J[0] + w * w);
+    double T[2][2] = {{-J[1] / n, 0}, {J[0] / n, w / n}}; /* columns Re q, -Im q */
+    double dT = T[0][0] * T[1][1] - T[0][1] * T[1][0];
+    double Ti[2][2] = {{T[1][1] / dT, -T[0][1] / dT}, {-T[1][0] / dT, T[0][0] / dT}};
+    double F2[2][2][2], F3[2][2][2][2];
+    for (int o = 0; o < 2; o++)
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 2; j++) {
+                F2[o][i][j] = 0;
+                for (int r = 0; r < 2; r++)
+                    for (int a = 0; a < 2; a++)
+                        for (int b = 0; b < 2; b++) F2[o][i][j] += Ti[o][r] * B[r][a][b] * T[a][i] * T[b][j];
+                for (int k = 0; k < 2; k++) {
+                    F3[o][i][j][k] = 0;
+                    for (int r = 0; r < 2; r++)
+                        for (int a = 0; a < 2; a++)
+                            for (int b = 0; b < 2; b++)
+                                for (int c = 0; c < 2; c++)
+                                    F3[o][i][j][k] += Ti[o][r] * C[r][a][b][c] * T[a][i] * T[b][j] * T[c][k];
+                }
+            }
+    double fxx = F2[0][0][0], fxy = F2[0][0][1], fyy = F2[0][1][1], gxx = F2[1][0][0], gxy = F2[1][0][1],
+           gyy = F2[1][1][1];
+    double a = (F3[0][0][0][0] + F3[0][0][1][1] + F3[1][0][0][1] + F3[1][1][1][1]) / 16 +
+               (fxy * (fxx + fyy) - gxy * (gxx + gyy) - fxx * gxx + fyy * gyy) / (16 * w);
+    return 4 * a / w;
+}
+
 static size_t count(const nd_branch *b, int test)
 {
     size_t n = 0;
@@ -93,7 +135,12 @@ Test(continuation, hopf_point_and_first_lyapunov_coefficient_on_the_normal_form)
         continue_from(&hopf_model, p, u0, -0.5, 0.5, &b, &c);
         const nd_special_point *h = first(&b, ND_EQ_H);
         cr_assert_not_null(h, "no Hopf point found (stop: %s)", b.stop_reason);
-        double w = w_values[k], l1 = (s_values[k] + 1.0 / (8 * w)) / w;
+        double w = w_values[k], s = s_values[k], l1 = 2 * (s + 1.0 / (8 * w)) / w;
+        /* the general planar formula agrees with the hand-derived value (a check on planar_l1) */
+        double J[4] = {0, -w, w, 0}, B[2][2][2] = {{{2, 1}, {1, 0}}, {{0, 0}, {0, 2}}}, C[2][2][2][2] = {{{{0}}}};
+        C[0][0][0][0] = 6 * s, C[0][0][1][1] = C[0][1][0][1] = C[0][1][1][0] = 2 * s;
+        C[1][1][1][1] = 6 * s, C[1][0][0][1] = C[1][0][1][0] = C[1][1][0][0] = 2 * s;
+        cr_expect(fabs(planar_l1(J, B, C) - l1) < 1e-14, "planar formula %.15g, by hand %.15g", planar_l1(J, B, C), l1);
         cr_expect(fabs(h->u[2]) < 1e-10, "mu_H = %.3g, exact 0", h->u[2]);
         cr_expect(fabs(h->data[0] - w) < 1e-9, "omega = %.12g, exact %g", h->data[0], w);
         /* the multilinear forms come from finite differences of f (steps eps^(1/4), eps^(1/5)):
@@ -181,8 +228,26 @@ Test(continuation, fitzhugh_nagumo_hopf_points_in_closed_form)
     cr_expect(fabs(h2->u[2] - I2) < 1e-10, "I_H2 = %.15g, exact %.15g", h2->u[2], I2);
     cr_expect(fabs(h1->u[0] + V) < 1e-9 && fabs(h2->u[0] - V) < 1e-9);
     cr_expect(fabs(h1->data[0] - omega) < 1e-9, "omega %.12g vs %.12g", h1->data[0], omega);
-    /* both Hopf points of this FHN are subcritical (l1 > 0) by symmetry V -> -V of the cubic */
-    cr_expect(h1->data[1] > 0 && fabs(h1->data[1] - h2->data[1]) < 1e-5, "l1 = %g, %g", h1->data[1], h2->data[1]);
+    /* l1 at both Hopf points: B(x, y) = (-2 V x1 y1, 0) and C(x, y, z) = (-2 x1 y1 z1, 0); the two
+     * points differ only in the sign of V, and l1 is even in B, so both have the same l1 > 0
+     * (subcritical). Reference 0.971971081988999: Kuznetsov's eq. 3.20 with <q, q> = 1,
+     * <p, q> = 1 evaluated in 40-digit arithmetic (mpmath) from these exact derivatives, equal to
+     * the Guckenheimer–Holmes closed form planar_l1 computed here; the issue's "MatCont:
+     * 0.97197108" agrees to its 8 digits. (MatCont 7's nf_H itself prints Re c1 = omega l1 =
+     * 0.267784648054.) With the forms by finite differences the measured relative errors are
+     * 1.0e-9 and 3.8e-9. */
+    const double l1_ref = 0.971971081988999;
+    double J[4] = {1 - V * V, -1, 1 / 12.5, -0.8 / 12.5}, B[2][2][2] = {{{0}}}, C[2][2][2][2] = {{{{0}}}};
+    C[0][0][0][0] = -2;
+    B[0][0][0] = 2 * V; /* at V_H1 = -V */
+    double l1_h1 = planar_l1(J, B, C);
+    B[0][0][0] = -2 * V; /* at V_H2 = V */
+    double l1_h2 = planar_l1(J, B, C);
+    cr_log_info("FitzHugh-Nagumo l1: %.12f at Iext = %.12f, %.12f at Iext = %.12f (closed form %.15f, %.15f)",
+                h1->data[1], h1->u[2], h2->data[1], h2->u[2], l1_h1, l1_h2);
+    cr_expect(fabs(l1_h1 - l1_ref) < 1e-14 && fabs(l1_h2 - l1_ref) < 1e-14, "closed form %.15g %.15g", l1_h1, l1_h2);
+    cr_expect(fabs(h1->data[1] - l1_ref) < 5e-8 * l1_ref, "l1 = %.12g at H1, exact %.12g", h1->data[1], l1_ref);
+    cr_expect(fabs(h2->data[1] - l1_ref) < 5e-8 * l1_ref, "l1 = %.12g at H2, exact %.12g", h2->data[1], l1_ref);
     /* stability flips at each Hopf point: stable, unstable, stable */
     cr_expect_eq(b.label[0], 1);
     cr_expect_eq(b.label[h1->after + 1], 0);

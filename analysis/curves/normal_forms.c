@@ -1,8 +1,25 @@
 /* Normal-form coefficients of equilibrium bifurcations from the multilinear forms of
  * codim2_system.c: the first and second Lyapunov coefficients (Hopf, Bautin), Bogdanov–Takens
  * (a, b) and the cusp coefficient (Kuznetsov, Elements of Applied Bifurcation Theory, 3rd ed.,
- * sec. 8.2-8.4 and 8.7; Kuznetsov (1999) SIAM J. Numer. Anal. 36:1104, the formulas MatCont's
- * nf_* routines implement). */
+ * sec. 3.5, 8.2-8.4 and 8.7; Kuznetsov (1999) SIAM J. Numer. Anal. 36:1104, the formulas
+ * MatCont's nf_* routines implement).
+ *
+ * Normalisation (the eigenvectors as MatCont 7p2's MultilinearForms/nf_H.m, nf_GH.m, nf_BT.m and
+ * nf_CP.m choose them; the coefficients as Kuznetsov defines them):
+ *   Hopf, Bautin: A q = i w q, A^T p = -i w p, <q, q> = 1, <p, q> = 1 (<u, v> = u^H v); on the
+ *     centre manifold x = z q + conj(z q) + ..., z' = i w z + c1 z|z|^2 + c2 z|z|^4, and
+ *     l1 = Re c1 / w (Elements eq. 3.20), l2 = Re c2 / w (at l1 = 0). So the planar
+ *     r' = r (mu + s1 r^2 + s2 r^4), theta' = w has |z| = r / sqrt(2), l1 = 2 s1 / w and
+ *     l2 = 4 s2 / w. MatCont prints Re c1 and Re c2 themselves (nf_H: real(p0'*h21)/2, nf_GH:
+ *     real(p0'*h32/12), no division by w): w l1 and w l2. DDE-BIFTOOL's nmfm_hopf and nmfm_genh
+ *     divide by w, as here.
+ *   Bogdanov–Takens: A q0 = 0, A q1 = q0, A^T p1 = 0, A^T p0 = p1, |q0| = 1, <q0, q1> = 0,
+ *     <p0, q0> = <p1, q1> = 1, <p0, q1> = <p1, q0> = 0 (nf_BT); a = <p1, B(q0, q0)> / 2,
+ *     b = <p0, B(q0, q0)> + <p1, B(q0, q1)>. Only the sign of q0 is left free ((a, b) and
+ *     (-a, -b) are the same normal form; MatCont takes it from eig): ours makes the largest
+ *     component of q0 positive.
+ *   Cusp: A q = 0, A^T p = 0, |q| = 1, <p, q> = 1 (nf_CP); c = <p, C(q,q,q) + 3 B(q, h2)> / 6 with
+ *     A h2 = <p, B(q,q)> q - B(q,q), <p, h2> = 0. c does not depend on the sign of q. */
 #include <complex.h>
 #include <float.h>
 #include <math.h>
@@ -213,9 +230,9 @@ nd_status nd_codim2_lyapunov(nd_codim2_sys *s, double omega_in, double *omega, d
     }
     if (eigvec(k, A, I * w, q, &lam) || eigvec(k, At, -I * w, p, &lam))
         return nd_fail(err, ND_EFAILED, "Lyapunov coefficients: eigenvectors failed");
-    /* <q, q> = 1/2 and <p, q> = 1: x = z q + conj(z q) makes |z| the amplitude */
+    /* <q, q> = 1 and <p, q> = 1 (MatCont's nf_H; Kuznetsov, Elements, sec. 3.5) */
     double nq = creal(cdot(q, q, k));
-    for (size_t i = 0; i < k; i++) q[i] /= sqrt(2.0 * nq);
+    for (size_t i = 0; i < k; i++) q[i] /= sqrt(nq);
     double complex pq = cdot(p, q, k);
     for (size_t i = 0; i < k; i++) p[i] /= conj(pq);
     double complex qb[KMAX], t1[KMAX], t2[KMAX], t3[KMAX], h20[KMAX], h11[KMAX], r[KMAX];
@@ -232,7 +249,7 @@ nd_status nd_codim2_lyapunov(nd_codim2_sys *s, double omega_in, double *omega, d
     for (size_t i = 0; i < k; i++) r[i] = t1[i] + t2[i] + 2 * t3[i];
     double complex c1 = 0.5 * cdot(p, r, k);
     *omega = w;
-    *l1 = creal(c1) / w;
+    *l1 = creal(c1) / w; /* Elements eq. 3.20 */
     if (!l2) return ND_OK;
     *l2 = NAN;
     {
@@ -284,8 +301,8 @@ nd_status nd_codim2_lyapunov(nd_codim2_sys *s, double omega_in, double *omega, d
          *          + C(qbar,qbar,h30) + 3 C(q,q,h12) + 6 C(q,qbar,h21) + 3 C(q,h02,h20)
          *          + 6 C(q,h11,h11) + 6 C(qbar,h20,h11) + 2 B(qbar,h31) + 3 B(q,h22)
          *          + B(h02,h30) + 3 B(h12,h20) + 6 B(h11,h21)> / 12
-         * (Kuznetsov, Elements, 3rd ed., eq. 8.23; re-derived term by term from the
-         * homological equation at z^3 zbar^2) */
+         * (Kuznetsov (1999), generalised Hopf, and Elements, 3rd ed., sec. 8.7; term by term as
+         * MatCont's nf_GH, re-derived from the homological equation at z^3 zbar^2) */
         {
             const double complex *z5[5] = {q, q, q, qb, qb};
             if (cform(s, 5, z5, acc)) goto nonfinite;
@@ -301,7 +318,7 @@ nd_status nd_codim2_lyapunov(nd_codim2_sys *s, double omega_in, double *omega, d
         if (cB(s, h12, h20, t1) || cB(s, h11, h21, t2)) goto nonfinite;
         for (size_t i = 0; i < k; i++) acc[i] += 3 * t1[i] + 6 * t2[i];
         double complex c2 = cdot(p, acc, k) / 12.0;
-        *l2 = creal(c2) / w;
+        *l2 = creal(c2) / w; /* MatCont's nf_GH prints creal(c2) */
     }
     return ND_OK;
 nonfinite:
@@ -372,9 +389,10 @@ nd_status nd_codim2_bt_coefficients(nd_codim2_sys *s, double *a, double *b, nd_e
     /* A q0 = 0, A q1 = q0, A^T p1 = 0, A^T p0 = p1 (bordered, so a point near BT is fine) */
     if (null_vectors(k, A, q0, p1) || rbordered_solve(k, A, p1, q0, q0, q1) || rbordered_solve(k, At, q0, p1, p1, p0))
         return nd_fail(err, ND_EFAILED, "Bogdanov-Takens coefficients: the Jordan chain is singular");
-    /* |q0| = 1, <q0, q1> = 0; <p0, q0> = <p1, q1> = 1, <p0, q1> = 0 (MatCont's nf_BT). (a, b)
-     * and (-a, -b) are the same normal form under w -> -w: the largest component of q0 is made
-     * positive so that the signs are reproducible. */
+    /* |q0| = 1, <q0, q1> = 0; <p0, q0> = <p1, q1> = 1, <p0, q1> = 0 (MatCont's nf_BT; b does
+     * not depend on the multiple of q0 in q1). (a, b) and (-a, -b) are the same normal form under
+     * w -> -w, and MatCont leaves the sign to eig: the largest component of q0 is made positive
+     * so that ours are reproducible. */
     size_t big = 0;
     for (size_t i = 1; i < k; i++)
         if (fabs(q0[i]) > fabs(q0[big])) big = i;
@@ -412,9 +430,12 @@ nd_status nd_codim2_cusp_coefficient(nd_codim2_sys *s, double *c, nd_error *err)
     for (size_t i = 0; i < k; i++) p[i] /= pq;
     const double *vqq[2] = {q, q};
     if (nd_codim2_form(s, 2, vqq, Bqq, NULL)) goto nonfinite;
-    /* h2 = -A^INV B(q, q): the bordered solve with <q, h2> = 0 (B(q, q) is in the range at CP) */
-    for (size_t i = 0; i < k; i++) t[i] = -Bqq[i];
-    if (rbordered_solve(k, A, p, q, t, h2)) return nd_fail(err, ND_EFAILED, "cusp coefficient: singular bordered system");
+    /* h2 = -A^INV (B(q,q) - <p, B(q,q)> q) with <p, h2> = 0: MatCont's nf_CP, the bordered system
+     * [A q; p^T 0] (the projection makes the right-hand side lie in the range of A also where
+     * the fold coefficient <p, B(q,q)> / 2 is not exactly 0, near the CP point) */
+    double fold2 = dot(p, Bqq, k);
+    for (size_t i = 0; i < k; i++) t[i] = fold2 * q[i] - Bqq[i];
+    if (rbordered_solve(k, A, q, p, t, h2)) return nd_fail(err, ND_EFAILED, "cusp coefficient: singular bordered system");
     const double *vqqq[3] = {q, q, q}, *vqh[2] = {q, h2};
     if (nd_codim2_form(s, 3, vqqq, t, NULL) || nd_codim2_form(s, 2, vqh, t2, NULL)) goto nonfinite;
     for (size_t i = 0; i < k; i++) t[i] += 3 * t2[i];

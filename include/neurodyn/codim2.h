@@ -17,13 +17,16 @@
  *             bordered systems (orientation fixed by the borders); zero when 0 is a double
  *             eigenvalue. Accepted when it is a genuine zero (not a jump or a pole) and A has two
  *             eigenvalues near 0. data[0] = a, data[1] = b: the BT normal-form coefficients of
- *             w0' = w1, w1' = a w0^2 + b w0 w1 (Kuznetsov, Elements, sec. 8.4; q0 unit,
- *             <q0, q1> = 0, as MatCont's nf_BT).
+ *             w0' = w1, w1' = a w0^2 + b w0 w1 (Kuznetsov, Elements, sec. 8.4), normalised as
+ *             MatCont's nf_BT: |q0| = 1, <q0, q1> = 0, <p0, q0> = <p1, q1> = 1,
+ *             <p0, q1> = <p1, q0> = 0; a = <p1, B(q0,q0)> / 2, b = <p0, B(q0,q0)> +
+ *             <p1, B(q0,q1)>. The sign of q0 (MatCont: whatever eig returns) is fixed by making
+ *             its largest component positive; (-a, -b) is the same normal form.
  *   ND_LP_CP  cusp: psi = <w, B(v, v)> with the same unit v, w: the fold normal-form
  *             coefficient a = <w, B(v, v)> / (2 <w, v>) up to its denominator, so that the test
  *             stays finite through BT points. data[0] = c, the cusp coefficient of x' = c x^3
- *             (Kuznetsov sec. 8.2: c = <p, C(q,q,q) + 3 B(q, h2)> / 6, h2 = -A^INV B(q, q),
- *             |q| = 1, <p, q> = 1).
+ *             (Kuznetsov sec. 8.2; MatCont's nf_CP: c = <p, C(q,q,q) + 3 B(q, h2)> / 6,
+ *             A h2 = <p, B(q,q)> q - B(q,q), <p, h2> = 0, |q| = 1, <p, q> = 1).
  *   ND_LP_ZH  zero–Hopf (fold–Hopf): psi = prod_{i<j} (l_i + l_j) over the eigenvalues of A
  *             other than the one nearest 0 — the determinant of the bialternate product 2A (.) I
  *             restricted to the complement of the null vector, evaluated from the eigenvalues
@@ -45,10 +48,12 @@
  *   ND_H_BT   Bogdanov–Takens: psi = kappa. data[0..1] = a, b as for ND_LP_BT.
  *   ND_H_GH   generalised Hopf (Bautin): psi = l1, the first Lyapunov coefficient at the current
  *             point (NaN on the neutral-saddle part), normalised as nd_first_lyapunov
- *             (x' = mu x - w y + s x r^2, ... gives l1 = s / w). Poles of l1 (e.g. at a ZH point,
- *             where A is singular) are rejected. data[0] = omega, data[1] = l2, the second
- *             Lyapunov coefficient (Kuznetsov, Elements, eq. 8.23: l2 = Re c2 / omega with the
- *             same normalisation, so r' = r (b1 + b2 r^2 + s r^4), ... gives l2 = s / omega).
+ *             (x' = mu x - w y + s x r^2, ... gives l1 = 2 s / w). Poles of l1 (e.g. at a ZH
+ *             point, where A is singular) are rejected. data[0] = omega, data[1] = l2, the second
+ *             Lyapunov coefficient l2 = Re c2 / omega of z' = i omega z + c1 z|z|^2 + c2 z|z|^4
+ *             with the same <q, q> = 1, <p, q> = 1 (Kuznetsov (1999); Elements sec. 8.3),
+ *             so r' = r (b1 + b2 r^2 + s r^4), theta' = omega gives l2 = 4 s / omega. MatCont's
+ *             nf_GH prints Re c2 = omega l2.
  *   ND_H_ZH   zero–Hopf: psi = product of the eigenvalues of A other than the Hopf pair (the
  *             two with the smallest |l^2 + kappa|); a real eigenvalue crosses 0.
  *             data[0] = omega.
@@ -115,14 +120,16 @@ nd_status nd_codim2_form(nd_codim2_sys *s, int order, const double *const *v, do
 /* First (and, when l2 is not NULL, second) Lyapunov coefficient at the current point, which must
  * have a pair of eigenvalues near +-i omega: omega_in > 0 selects the pair closest to
  * +-i omega_in and is used as omega; omega_in <= 0 takes the pair closest to the imaginary axis.
- * Normalisation as nd_first_lyapunov: the planar r' = r (mu + s1 r^2 + s2 r^4), theta' = w
- * gives l1 = s1 / w, l2 = s2 / w. */
+ * l1 = Re c1 / w, l2 = Re c2 / w with <q, q> = 1, <p, q> = 1 (normal_forms.c says where each
+ * convention comes from): the planar r' = r (mu + s1 r^2 + s2 r^4), theta' = w gives
+ * l1 = 2 s1 / w, l2 = 4 s2 / w. */
 nd_status nd_codim2_lyapunov(nd_codim2_sys *s, double omega_in, double *omega, double *l1, double *l2,
                              nd_error *err);
 /* Bogdanov–Takens normal-form coefficients a, b at the current point (A has a double zero
- * eigenvalue with a Jordan block): w0' = w1, w1' = a w0^2 + b w0 w1. */
+ * eigenvalue with a Jordan block): w0' = w1, w1' = a w0^2 + b w0 w1, normalised as ND_LP_BT. */
 nd_status nd_codim2_bt_coefficients(nd_codim2_sys *s, double *a, double *b, nd_error *err);
-/* Cusp coefficient c at the current point (a simple zero eigenvalue): x' = c x^3. */
+/* Cusp coefficient c at the current point (a simple zero eigenvalue): x' = c x^3, normalised as
+ * ND_LP_CP (|q| = 1, <p, q> = 1). */
 nd_status nd_codim2_cusp_coefficient(nd_codim2_sys *s, double *c, nd_error *err);
 
 /* Both halves of a codim-2 curve through u0 (direction +1 then -1), the bordering data reset at

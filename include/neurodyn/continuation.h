@@ -218,9 +218,10 @@ void nd_bif_diagram_free(nd_bif_diagram *d);
 
 /* The first Lyapunov coefficient at a Hopf point x of the free system (Kuznetsov, Elements of
  * Applied Bifurcation Theory, 3rd ed., eq. 3.20 in invariant form), multilinear forms by
- * finite differences. Normalised so that the planar normal form x' = mu x - w y + s x r^2,
- * y' = w x + mu y + s y r^2 gives l1 = s / w (r' = mu r + w l1 r^3); with <q, q> = 1 instead
- * the value doubles. Negative: supercritical. */
+ * finite differences: l1 = Re c1 / w with A q = i w q, <q, q> = 1, <p, q> = 1 (MatCont's
+ * eigenvectors). The planar normal form x' = mu x - w y + s x r^2, y' = w x + mu y + s y r^2
+ * gives l1 = 2 s / w; FitzHugh–Nagumo (zoo defaults) 0.971971082 at both Hopf points in Iext.
+ * MatCont prints Re c1 = w l1 (its nf_H does not divide by w). Negative: supercritical. */
 nd_status nd_first_lyapunov(nd_eq_curve *c, const double *u, double *omega, double *l1,
                             nd_error *err);
 
