@@ -298,7 +298,6 @@ nd_status cyc_residual(void *ctx, const double *u, double *F, nd_error *err)
 {
     nd_cycle_curve *c = ctx;
     cw *w = W(c);
-    if (c->stopped) return nd_fail(err, ND_ESTOPPED, "cycle curve: %s", c->stop_reason);
     for (size_t i = 0; i < w->N; i++)
         if (!isfinite(u[i])) return nd_fail(err, ND_ENONFINITE, "cycle curve: non-finite unknown %zu", i);
     nd_status st = cyc_colloc_eval(c, u, 1, err);

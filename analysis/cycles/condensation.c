@@ -161,7 +161,6 @@ nd_status cyc_factor(void *ctx, const double *u, const double *v, nd_error *err)
 {
     nd_cycle_curve *c = ctx;
     cw *w = W(c);
-    if (c->stopped) return nd_fail(err, ND_ESTOPPED, "cycle curve: %s", c->stop_reason);
     nd_status st = cyc_colloc_eval(c, u, 2, err);
     if (st) return st;
     size_t n = w->n, m = w->m, q = m * n, ncl = lcols(w), ni = (m - 1) * n, Nx = w->Nx, N = w->N, Nr = w->Nr;

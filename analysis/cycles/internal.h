@@ -65,7 +65,8 @@ typedef struct cw {
     nd_cycle_info scratch;
     double *scratch_mem;
     /* the branch so far (for the stopping rules) */
-    double T_first;
+    double T_first, par_first, amp_first;
+    int from_hopf, moved;                      /* the branch began at a Hopf point; p has moved */
     hist h[3];                                 /* the last accepted points (ring) */
     size_t nh;
     double amp_max;

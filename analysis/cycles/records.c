@@ -122,12 +122,14 @@ int cyc_label(void *ctx, const double *u)
         label = in->stable;
     }
     double T = exp(u[w->Nx]), par = u[w->N - 1];
-    if (w->nh == 0) w->T_first = T;
+    if (w->nh == 0) w->T_first = T, w->par_first = par, w->amp_first = in ? in->amplitude : NAN;
     /* history of the accepted points */
     hist *hnew = &w->h[w->nh % 3];
     hnew->par = par, hnew->T = T, hnew->amp = in ? in->amplitude : NAN;
     w->nh++;
     if (in && in->amplitude > w->amp_max) w->amp_max = in->amplitude;
+    if (fabs(par - w->par_first) > 1e-9 * fmax(1.0, fabs(w->par_first))) w->moved = 1;
+    const char *pn = c->m->par_names[c->par];
     if (!c->stopped && in && w->nh >= 2 && c->n_info >= 2) {
         const nd_cycle_info *prev = &c->info[c->n_info - 2];
         int across = sa < 0, bounce = 0;
@@ -140,13 +142,16 @@ int cyc_label(void *ctx, const double *u)
         }
         if (across || bounce) {
             cyc_hopf_end(c, u, sa, prev, in);
-            stop(c, ND_CYC_STOP_HOPF, "the cycle shrinks to an equilibrium at p = %.10g: the branch reached a Hopf "
-                 "point (period there %.10g)", w->hopf_p, w->hopf_T);
+            stop(c, ND_CYC_STOP_HOPF, "the cycles shrink to the equilibrium: the branch ends at the Hopf point at %s = "
+                 "%.10g (period there %.8g)", pn, w->hopf_p, w->hopf_T);
         }
     }
+    if (!c->stopped && in && w->from_hopf && !w->moved && w->nh >= 4 && in->amplitude > 10 * w->amp_first)
+        stop(c, ND_CYC_STOP_CENTRE, "a family of closed orbits at %s = %.6g (a centre: the amplitude grows from "
+             "%.3g to %.3g with %s fixed), not continued", pn, par, w->amp_first, in->amplitude, pn);
     if (!c->stopped && w->T_first > 0 && T > c->period_factor * w->T_first) {
-        stop(c, ND_CYC_STOP_PERIOD, "period grows without bound near p = %.10g: approach to a homoclinic orbit or "
-             "SNIC (T = %.6g, %.3g times the period at the start)", par, T, T / w->T_first);
+        stop(c, ND_CYC_STOP_PERIOD, "the period grows without bound near %s = %.10g: a homoclinic orbit or SNIC "
+             "(T = %.6g, %.3g times the period at the start)", pn, par, T, T / w->T_first);
     }
     if (!c->stopped && in && c->n_info >= 3) {
         /* the period doubled while the parameter stalled and the orbit kept its size (a canard
@@ -155,10 +160,20 @@ int cyc_label(void *ctx, const double *u)
             if (c->info[i].period <= 0.5 * T) {
                 if (fabs(par - c->info[i].par) <= c->stall_tol * fmax(1.0, fabs(par)) &&
                     fabs(in->amplitude - c->info[i].amplitude) <= 0.1 * in->amplitude)
-                    stop(c, ND_CYC_STOP_PERIOD, "period grows without bound near p = %.10g: approach to a homoclinic "
-                         "orbit or SNIC (T = %.6g, doubled while p moved by %.2g)", par, T, fabs(par - c->info[i].par));
+                    stop(c, ND_CYC_STOP_PERIOD, "the period grows without bound near %s = %.10g: a homoclinic orbit "
+                         "or SNIC (T = %.6g, doubled while %s moved by %.2g)", pn, par, T, pn,
+                         fabs(par - c->info[i].par));
                 break;
             }
+        }
+    }
+    if (!c->stopped && in && c->region.lo && c->region.hi) {
+        for (size_t r = 0; r < c->k && !c->stopped; r++) {
+            size_t v = c->free_idx[r];
+            double lo = c->region.lo[v], hi = c->region.hi[v], slack = 1e-6 * (hi - lo);
+            if (in->xmax[r] > hi + slack || in->xmin[r] < lo - slack)
+                stop(c, ND_CYC_STOP_BOX, "the orbit left the box: %s reaches %.6g (box %.6g:%.6g) at %s = %.10g",
+                     c->m->var_names[v], in->xmax[r] > hi + slack ? in->xmax[r] : in->xmin[r], lo, hi, pn, par);
         }
     }
     cyc_set_reference(c, u);

@@ -29,6 +29,7 @@ nd_status nd_cycle_curve_from_hopf(nd_cycle_curve *c, const nd_special_point *h,
     double par = h->u[n];
     cyc_reset_run(c);
     cyc_uniform_mesh(c);
+    w->from_hopf = 1;
     /* the eigenvector of A for the eigenvalue closest to i omega */
     cyc_expand(c, x0, w->xf);
     c->p[c->par] = par;

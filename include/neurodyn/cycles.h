@@ -94,7 +94,10 @@ enum { ND_CYC_LPC = 0, ND_CYC_PD = 1, ND_CYC_NS = 2, ND_CYC_H = 3 };
 enum {
     ND_CYC_RUNNING = 0,
     ND_CYC_STOP_PERIOD = 1, /* the period grows without bound: homoclinic orbit or SNIC */
-    ND_CYC_STOP_HOPF = 2    /* the cycle shrank to an equilibrium: the branch reached a Hopf point */
+    ND_CYC_STOP_HOPF = 2,   /* the cycle shrank to an equilibrium: the branch reached a Hopf point */
+    ND_CYC_STOP_BOX = 3,    /* the orbit left the region's box (lo/hi of a free variable) */
+    ND_CYC_STOP_CENTRE = 4  /* from a Hopf point the cycles grew with the parameter fixed: a family
+                               of closed orbits at one parameter value (a centre), not continued */
 };
 
 /* What is known about one point of a cycle branch. Arrays have k entries (the free variables,
@@ -129,19 +132,20 @@ typedef struct nd_cycle_curve {
     /* Per-point records, one per accepted branch point (see nd_cycle_curve_info). */
     size_t n_info, info_cap;
     nd_cycle_info *info;
-    /* Why the curve ended the branch (ND_CYC_*), and a sentence saying so (empty if running).
-     * Once stopped, the residual refuses every point, so nd_continue ends the branch; the
-     * next from_* call or nd_cycle_continue resets it. */
+    /* Why the curve ended the branch (ND_CYC_*), and a sentence saying so (empty if running);
+     * the type's stop hook hands it to the continuer. The next from_* call or
+     * nd_cycle_continue resets it. */
     int stopped;
-    char stop_reason[160];  /* as nd_branch.stop_reason */
+    char stop_reason[200];  /* as nd_branch.stop_reason */
     double *mesh;         /* the current mesh (ntst + 1 points), owned by the curve */
     void *work;           /* private: collocation tables, KLU objects, scratch */
     nd_curve_type type;   /* dim = (ntst*ncol + 1) k + 2; tests: LPC, PD, NS */
 } nd_cycle_curve;
 
 /* Sets up the cycle curve of model m in parameter `par` (p holds all parameters; region may be
- * NULL for none fixed, its lo/hi are not used), with ntst mesh intervals (2..10000, 0: 40) and
- * ncol collocation points per interval (2..7, 0: 4). At least two free variables. */
+ * NULL for none fixed; when it has lo/hi, a branch ends where an orbit leaves that box), with
+ * ntst mesh intervals (2..10000, 0: 40) and ncol collocation points per interval (2..7, 0: 4).
+ * At least two free variables. */
 nd_status nd_cycle_curve_init(nd_cycle_curve *c, const nd_model *m, const double *p, int par,
                               const nd_region *region, size_t ntst, size_t ncol, nd_error *err);
 void nd_cycle_curve_free(nd_cycle_curve *c);
