@@ -89,7 +89,7 @@ static int compute_cycles(const double *p, const nd_region *r, const nd_bif_diag
                           double plo, double phi, nd_cycle_set *cs)
 {
     nd_error err;
-    if (nd_cycles_from_hopf(d, p, r, plo, phi, 80, cs, &err)) return cli_error("bifurcation", &err);
+    if (nd_cycles_from_hopf(d, p, r, plo, phi, cs, &err)) return cli_error("bifurcation", &err);
     if (cs->n_failed)
         fprintf(stderr, "neurodyn bifurcation: %zu Hopf point%s gave no cycle branch; the last: %s\n", cs->n_failed,
                 cs->n_failed == 1 ? "" : "s", cs->failure);

@@ -274,7 +274,7 @@ Test(plots, one_call_per_result_type_from_the_c_api)
     nd_bif_diagram d;
     nd_cycle_set cs = {0};
     cr_assert_eq(nd_bifurcation_1d(fhn, p, 3, 0.0, 2.0, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
-    cr_assert_eq(nd_cycles_from_hopf(&d, p, &r, 0.0, 2.0, 60, &cs, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq((cs.ntst = 60, nd_cycles_from_hopf(&d, p, &r, 0.0, 2.0, &cs, &err)), ND_OK, "%s", err.msg);
     cr_expect_eq(cs.n, 1, "one cycle branch joins the Hopf points");
     snprintf(out, sizeof out, "%s/bif.png", dir);
     cr_expect_eq(nd_plot_diagram(&d, &cs, x, 0, 0.0, 2.0, dir, out, &err), ND_PLOT_OK, "%s", err.msg);

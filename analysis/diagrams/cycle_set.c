@@ -1,6 +1,8 @@
 /* The cycle branches of a one-parameter diagram: from every Hopf point, and through cycles found
- * by simulation (those not born at a Hopf point in range, e.g. the spiking orbit of a burster's
- * fast subsystem). */
+ * by simulation (those not born at a Hopf point in range: a class-I neuron's family ending at a
+ * SNIC, the spiking orbit of a burster's fast subsystem). Every branch is continued in scaled
+ * units (include/neurodyn/cycles.h) to its natural end: a Hopf point, the parameter bound, the
+ * box, a centre, or a period without bound. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,12 +10,21 @@
 
 #include "neurodyn/cycles.h"
 
+void nd_cycle_set_opts_init(nd_cont_opts *o)
+{
+    nd_cont_opts_init(o);
+    o->h_max = 0.05, o->h0 = 0.005, o->max_points = 0;
+}
+
 void nd_cycle_set_free(nd_cycle_set *cs)
 {
     if (!cs) return;
     for (size_t i = 0; i < cs->n; i++) nd_branch_free(&cs->branch[i]), nd_cycle_curve_free(&cs->curve[i]);
-    free(cs->curve), free(cs->branch), free(cs->origin);
+    free(cs->curve), free(cs->branch), free(cs->origin), free(cs->start);
+    size_t ntst = cs->ntst, ncol = cs->ncol;
+    nd_cont_opts o = cs->opts;
     memset(cs, 0, sizeof *cs);
+    cs->ntst = ntst, cs->ncol = ncol, cs->opts = o; /* the settings stay */
 }
 
 static nd_status reserve(nd_cycle_set *cs, nd_error *err)
@@ -26,7 +37,9 @@ static nd_status reserve(nd_cycle_set *cs, nd_error *err)
     if (b) cs->branch = b;
     int *o = realloc(cs->origin, cap * sizeof *o);
     if (o) cs->origin = o;
-    if (!c || !b || !o) return nd_fail(err, ND_ENOMEM, "cycle branches: no memory");
+    double *s = realloc(cs->start, cap * sizeof *s);
+    if (s) cs->start = s;
+    if (!c || !b || !o || !s) return nd_fail(err, ND_ENOMEM, "cycle branches: no memory");
     cs->cap = cap;
     return ND_OK;
 }
@@ -42,14 +55,28 @@ static int hopf_reached(const nd_cycle_set *cs, double par, double range)
     return 0;
 }
 
-/* Continuation options bounding the parameter to [p_lo, p_hi]; lo/hi are caller-owned
- * scratch of N values. Steps are in the curve's L2 units of the orbit. */
-static void cycle_opts(nd_cont_opts *o, size_t N, double *lo, double *hi, double p_lo, double p_hi, int direction)
+/* The continuation options of one branch: the set's settings, the parameter bounded to
+ * [p_lo, p_hi], scales from the box (lo/hi/scale: caller-owned scratch of N values). */
+static void cycle_opts(const nd_cycle_set *cs, const nd_cycle_curve *cc, const nd_region *r, double p_lo, double p_hi,
+                       int direction, nd_cont_opts *o, double *lo, double *hi, double *scale)
 {
+    size_t N = cc->type.dim, k = cc->k, nodes = (N - 2) / k;
+    nd_cont_opts d;
+    nd_cycle_set_opts_init(&d);
+    *o = cs->opts;
+    if (!(o->h_max > 0)) o->h_max = d.h_max;
+    if (!(o->h0 > 0) || o->h0 > o->h_max) o->h0 = fmin(d.h0, o->h_max / 10);
+    if (!o->max_points) o->max_points = (size_t)ceil(40 / o->h_max);
     for (size_t i = 0; i < N; i++) lo[i] = -INFINITY, hi[i] = INFINITY;
     lo[N - 1] = p_lo, hi[N - 1] = p_hi;
-    nd_cont_opts_init(o);
-    o->lo = lo, o->hi = hi, o->h_max = 0.1, o->max_points = 600, o->direction = direction;
+    for (size_t g = 0; g < nodes; g++)
+        for (size_t a = 0; a < k; a++) {
+            size_t v = cc->free_idx[a];
+            double w = r && r->lo && r->hi ? r->hi[v] - r->lo[v] : 1.0;
+            scale[g * k + a] = w > 0 && isfinite(w) ? w : 1.0;
+        }
+    scale[N - 2] = 1.0, scale[N - 1] = p_hi - p_lo;
+    o->lo = lo, o->hi = hi, o->scale = scale, o->direction = direction;
 }
 
 static void note_failure(nd_cycle_set *cs, const char *what, const nd_model *m, int par, double at, const nd_error *e)
@@ -65,21 +92,21 @@ typedef nd_status (*start_fn)(nd_cycle_curve *c, const void *from, int direction
                               nd_error *err);
 
 static nd_status add_branch(nd_cycle_set *cs, const nd_model *m, const double *p, int par, const nd_region *r,
-                            size_t ntst, double p_lo, double p_hi, start_fn start, const void *from, int direction,
-                            int origin, const char *what, double at, nd_error *err)
+                            double p_lo, double p_hi, start_fn start, const void *from, int direction, int origin,
+                            const char *what, double at, nd_error *err)
 {
     nd_status st = reserve(cs, err);
     if (st) return st;
     nd_cycle_curve *cc = &cs->curve[cs->n];
-    if ((st = nd_cycle_curve_init(cc, m, p, par, r, ntst ? ntst : 80, 4, err))) return st;
+    if ((st = nd_cycle_curve_init(cc, m, p, par, r, cs->ntst ? cs->ntst : 80, cs->ncol ? cs->ncol : 4, err))) return st;
     size_t N = cc->type.dim;
-    double *buf = malloc(4 * N * sizeof *buf);
+    double *buf = malloc(5 * N * sizeof *buf);
     if (!buf) {
         nd_cycle_curve_free(cc);
         return nd_fail(err, ND_ENOMEM, "cycle branches: no memory");
     }
     nd_cont_opts o;
-    cycle_opts(&o, N, buf + 2 * N, buf + 3 * N, p_lo, p_hi, direction);
+    cycle_opts(cs, cc, r, p_lo, p_hi, direction, &o, buf + 2 * N, buf + 3 * N, buf + 4 * N);
     nd_error e;
     st = start(cc, from, direction, buf, buf + N, &e);
     if (!st) st = nd_cycle_continue(cc, buf, buf + N, &o, &cs->branch[cs->n], &e);
@@ -93,7 +120,8 @@ static nd_status add_branch(nd_cycle_set *cs, const nd_model *m, const double *p
         nd_cycle_curve_free(cc);
         return ND_OK;
     }
-    cs->origin[cs->n++] = origin;
+    cs->origin[cs->n] = origin, cs->start[cs->n] = at;
+    cs->n++;
     return ND_OK;
 }
 
@@ -111,7 +139,7 @@ static nd_status start_at_cycle(nd_cycle_curve *c, const void *from, int directi
 }
 
 nd_status nd_cycles_from_hopf(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo,
-                              double p_hi, size_t ntst, nd_cycle_set *cs, nd_error *err)
+                              double p_hi, nd_cycle_set *cs, nd_error *err)
 {
     if (!d || !p || !cs) return nd_fail(err, ND_EINVAL, "cycle branches: NULL argument");
     if (!(p_lo < p_hi)) return nd_fail(err, ND_EINVAL, "cycle branches: empty range [%g, %g]", p_lo, p_hi);
@@ -120,23 +148,117 @@ nd_status nd_cycles_from_hopf(const nd_bif_diagram *d, const double *p, const nd
             const nd_special_point *h = &d->branches[b].special[s];
             double at = h->u[d->n_free];
             if (h->test != ND_EQ_H || hopf_reached(cs, at, p_hi - p_lo)) continue;
-            nd_status st = add_branch(cs, d->m, p, d->par, r, ntst, p_lo, p_hi, start_at_hopf, h, 1,
-                                      ND_CYCLE_FROM_HOPF, "Hopf point", at, err);
+            nd_status st = add_branch(cs, d->m, p, d->par, r, p_lo, p_hi, start_at_hopf, h, 1, ND_CYCLE_FROM_HOPF,
+                                      "Hopf point", at, err);
             if (st) return st;
         }
     return ND_OK;
 }
 
 nd_status nd_cycles_from_simulation(const nd_model *m, const double *p, int par, const nd_region *r,
-                                    const nd_cycle *cyc, double p_lo, double p_hi, size_t ntst,
-                                    nd_cycle_set *cs, nd_error *err)
+                                    const nd_cycle *cyc, double p_lo, double p_hi, nd_cycle_set *cs, nd_error *err)
 {
     if (!m || !p || !cyc || !cs) return nd_fail(err, ND_EINVAL, "cycle branches: NULL argument");
     if (!(p_lo < p_hi)) return nd_fail(err, ND_EINVAL, "cycle branches: empty range [%g, %g]", p_lo, p_hi);
     if (par < 0 || (size_t)par >= m->n_pars) return nd_fail(err, ND_EINVAL, "cycle branches: parameter index %d out of range", par);
     for (int direction = -1; direction <= 1; direction += 2) {
-        nd_status st = add_branch(cs, m, p, par, r, ntst, p_lo, p_hi, start_at_cycle, cyc, direction,
+        nd_status st = add_branch(cs, m, p, par, r, p_lo, p_hi, start_at_cycle, cyc, direction,
                                   ND_CYCLE_FROM_SIMULATION, "simulated cycle", p[par], err);
+        if (st) return st;
+    }
+    return ND_OK;
+}
+
+/* ---- cycles found by simulation ----------------------------------------------------------------- */
+int nd_cycle_set_holds(const nd_cycle_set *cs, const nd_region *r, double par, double period, const double *xmax,
+                       const double *xmin)
+{
+    for (size_t c = 0; c < cs->n; c++) {
+        const nd_cycle_curve *cc = &cs->curve[c];
+        for (size_t i = 0; i + 1 < cc->n_info; i++) {
+            const nd_cycle_info *a = &cc->info[i], *b = &cc->info[i + 1];
+            if (!((a->par - par) * (b->par - par) <= 0) || a->par == b->par) continue;
+            double t = (par - a->par) / (b->par - a->par), T = a->period + t * (b->period - a->period);
+            if (!(fabs(T - period) <= 0.01 * period)) continue;
+            int same = 1;
+            for (size_t k = 0; k < cc->k && same; k++) {
+                size_t v = cc->free_idx[k];
+                double w = r && r->lo && r->hi ? r->hi[v] - r->lo[v] : fmax(1e-300, xmax[v] - xmin[v]);
+                double hi = a->xmax[k] + t * (b->xmax[k] - a->xmax[k]), lo = a->xmin[k] + t * (b->xmin[k] - a->xmin[k]);
+                same = fabs(hi - xmax[v]) <= 0.01 * w && fabs(lo - xmin[v]) <= 0.01 * w;
+            }
+            if (same) return 1;
+        }
+    }
+    return 0;
+}
+
+/* The state of every unstable equilibrium of d at parameter value at (interpolated between
+ * branch points), into xs (up to cap states of n_vars values); returns how many. */
+static size_t unstable_equilibria(const nd_bif_diagram *d, const double *fixed_at, double at, double *xs, size_t cap)
+{
+    size_t n = 0, k = d->n_free, N = k + 1, nv = d->m->n_vars;
+    for (size_t b = 0; b < d->n_branches; b++) {
+        const nd_branch *br = &d->branches[b];
+        for (size_t i = 0; i + 1 < br->n && n < cap; i++) {
+            const double *u = br->u + i * N, *w = br->u + (i + 1) * N;
+            if (!((u[k] - at) * (w[k] - at) <= 0) || u[k] == w[k] || br->label[i] != 0) continue;
+            double t = (at - u[k]) / (w[k] - u[k]), *x = xs + n * nv;
+            for (size_t v = 0; v < nv; v++) x[v] = fixed_at ? fixed_at[v] : 0.0;
+            for (size_t a = 0; a < k; a++) x[d->free_idx[a]] = u[a] + t * (w[a] - u[a]);
+            n++;
+        }
+    }
+    return n;
+}
+
+nd_status nd_cycles_at(const nd_bif_diagram *d, const double *p, const nd_region *r, double at, double p_lo,
+                       double p_hi, nd_cycle_set *cs, size_t *found, nd_error *err)
+{
+    if (found) *found = 0;
+    if (!d || !p || !cs) return nd_fail(err, ND_EINVAL, "cycle branches: NULL argument");
+    const nd_model *m = d->m;
+    for (size_t v = 0; r && r->fixed && v < m->n_vars; v++)
+        if (r->fixed[v])
+            return nd_fail(err, ND_EINVAL, "cycles by simulation need the whole model: %s is held fixed", m->var_names[v]);
+    if (!(at >= p_lo && at <= p_hi))
+        return nd_fail(err, ND_EINVAL, "%s = %g is outside the range %g:%g", m->par_names[d->par], at, p_lo, p_hi);
+    size_t nv = m->n_vars, cap = 8;
+    double *pp = malloc((m->n_pars + (cap + 1) * nv) * sizeof *pp);
+    if (!pp) return nd_fail(err, ND_ENOMEM, "cycle branches: no memory");
+    double *starts = pp + m->n_pars;
+    memcpy(pp, p, m->n_pars * sizeof *pp);
+    pp[d->par] = at;
+    memcpy(starts, m->init, nv * sizeof *starts);
+    size_t n_starts = 1 + unstable_equilibria(d, r ? r->at : NULL, at, starts + nv, cap);
+    for (size_t s = 1; s < n_starts; s++) /* next to the equilibrium: 1e-3 of the box */
+        for (size_t v = 0; v < nv; v++) {
+            double w = r && r->lo && r->hi ? r->hi[v] - r->lo[v] : 1.0;
+            starts[s * nv + v] += 1e-3 * w * (v % 2 ? -1 : 1);
+        }
+    double t_sim = m->t_sim > 0 ? m->t_sim : 200;
+    nd_status st = ND_OK;
+    int var = (int)d->free_idx[0];
+    for (size_t s = 0; s < n_starts && !st; s++) {
+        nd_cycle cyc;
+        nd_error e;
+        if (nd_cycle_by_simulation(m, pp, starts + s * nv, var, 5 * t_sim, 20 * t_sim, 400, &cyc, &e)) continue;
+        if (!nd_cycle_set_holds(cs, r, at, cyc.period, cyc.xmax, cyc.xmin)) {
+            size_t before = cs->n;
+            st = nd_cycles_from_simulation(m, pp, d->par, r, &cyc, p_lo, p_hi, cs, err);
+            if (found && cs->n > before) (*found)++;
+        }
+        nd_cycle_free(&cyc);
+    }
+    free(pp);
+    return st;
+}
+
+nd_status nd_cycles_from_scan(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo,
+                              double p_hi, size_t n, nd_cycle_set *cs, nd_error *err)
+{
+    for (size_t j = 1; j <= n; j++) {
+        nd_status st = nd_cycles_at(d, p, r, p_lo + (p_hi - p_lo) * (double)j / (double)(n + 1), p_lo, p_hi, cs, NULL, err);
         if (st) return st;
     }
     return ND_OK;

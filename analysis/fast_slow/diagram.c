@@ -328,7 +328,7 @@ static nd_status spiking_cycle(nd_fast_slow *d, nd_error *err)
     nd_status found = nd_cycle_by_simulation(f, d->p, x0, var, 20 * T, 400 * T, 400, &cyc, &e), st = ND_OK;
     if (found == ND_OK) {
         if (!cycle_known(d, s, cyc.period))
-            st = nd_cycles_from_simulation(f, d->p, d->par, &d->region, &cyc, d->slow_lo, d->slow_hi, 80, &d->cycles, err);
+            st = nd_cycles_from_simulation(f, d->p, d->par, &d->region, &cyc, d->slow_lo, d->slow_hi, &d->cycles, err);
         nd_cycle_free(&cyc);
     } else if (found == ND_EFAILED) { /* reported in the note; the diagram is still useful */
         snprintf(d->note, sizeof d->note, "no spiking cycle of the fast subsystem at %s = %g: %.120s",
@@ -528,7 +528,7 @@ nd_status nd_fast_slow_analyse(const nd_model *m, const double *p, const nd_fs_o
         d->p[d->par] = d->slow_lo;
         st = nd_bifurcation_1d(&d->fs.model, d->p, d->par, d->slow_lo, d->slow_hi, &d->region, NULL, &d->eq, err);
     }
-    if (!st && o->cycles) st = nd_cycles_from_hopf(&d->eq, d->p, &d->region, d->slow_lo, d->slow_hi, 80, &d->cycles, err);
+    if (!st && o->cycles) st = nd_cycles_from_hopf(&d->eq, d->p, &d->region, d->slow_lo, d->slow_hi, &d->cycles, err);
     if (!st && o->cycles && d->activity != ND_FS_QUIESCENT) st = spiking_cycle(d, err);
     if (!st && d->cycles.n_failed && !d->note[0]) snprintf(d->note, sizeof d->note, "%.190s", d->cycles.failure);
     if (!st) st = equilibrium_specials(d, err);

@@ -215,30 +215,64 @@ nd_status nd_cycle_curve_profile(const nd_cycle_curve *c, const nd_branch *b, si
 
 /* ---- the cycle branches of a one-parameter diagram ------------------------------------------- */
 /* A set of cycle branches, each with the curve that computed it (its records describe the
- * branch points: nd_cycle_curve_info(&set->curve[i], j)). `origin` says where each began. */
+ * branch points: nd_cycle_curve_info(&set->curve[i], j)). `origin` says where each began.
+ *
+ * Settings (zero: the default) are read by the calls that add branches: the mesh (ntst 80,
+ * ncol 4) and the continuation (nd_cycle_set_opts_init). Steps are in scaled units: the orbit's
+ * L2 norm with every variable over its box width (the region's lo/hi), ln T, and the parameter
+ * over the range, so a step means the same in mV as in volts; the point budget, when not given,
+ * is 40 / h_max (a branch can cross the scaled box several times, through folds, a canard or
+ * an approach to a homoclinic orbit, and still end naturally). */
 enum { ND_CYCLE_FROM_HOPF = 0, ND_CYCLE_FROM_SIMULATION = 1 };
 
 typedef struct nd_cycle_set {
+    size_t ntst, ncol;     /* settings: mesh intervals and collocation points (0: 80, 4) */
+    nd_cont_opts opts;     /* settings: steps, budget, tolerances (zero fields: defaults) */
     size_t n, cap;
     nd_cycle_curve *curve;
     nd_branch *branch;
     int *origin;           /* ND_CYCLE_FROM_* */
+    double *start;         /* the parameter value each began at */
     size_t n_failed;       /* starts that gave no branch */
     char failure[200];     /* why the last of them failed */
 } nd_cycle_set;
 
+/* The continuation defaults of a cycle set: largest step 0.05, first 0.005 (scaled units, see
+ * above), the continuer's other defaults. */
+void nd_cycle_set_opts_init(nd_cont_opts *o);
+
 /* Continues the cycles born at every Hopf point of diagram d (computed for the same model,
- * parameters p, parameter and region r) over [p_lo, p_hi], with ntst mesh intervals (0: 80):
- * one branch per Hopf point that no earlier branch has reached. A start that fails is counted in
- * n_failed (the reason in failure) and skipped. */
+ * parameters p, parameter and region r) over [p_lo, p_hi]: one branch per Hopf point that no
+ * earlier branch has reached (degenerate Hopf points included: their branch ends at once when
+ * it is a centre). A start that fails is counted in n_failed (the reason in failure). */
 nd_status nd_cycles_from_hopf(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo,
-                              double p_hi, size_t ntst, nd_cycle_set *cs, nd_error *err);
+                              double p_hi, nd_cycle_set *cs, nd_error *err);
 
 /* Adds the branch through cyc, a cycle found by simulation (nd_cycle_by_simulation with m, p),
  * continued towards both ends of [p_lo, p_hi]: two branches, parameter falling then rising. */
 nd_status nd_cycles_from_simulation(const nd_model *m, const double *p, int par, const nd_region *r,
-                                    const nd_cycle *cyc, double p_lo, double p_hi, size_t ntst,
-                                    nd_cycle_set *cs, nd_error *err);
+                                    const nd_cycle *cyc, double p_lo, double p_hi, nd_cycle_set *cs,
+                                    nd_error *err);
+
+/* The stable cycles at parameter value `at` found by simulation (from the model's initial state
+ * and next to every unstable equilibrium of d there, for 20 times the model's t_sim), each
+ * continued both ways over [p_lo, p_hi] unless a branch of cs holds it already (same period
+ * and extremes to 1%). *found (may be NULL) receives the number of new cycles. Slices (fixed
+ * variables) are refused. */
+nd_status nd_cycles_at(const nd_bif_diagram *d, const double *p, const nd_region *r, double at, double p_lo,
+                       double p_hi, nd_cycle_set *cs, size_t *found, nd_error *err);
+
+/* nd_cycles_at at n values spread evenly inside [p_lo, p_hi], the ends excluded: the cycle
+ * families not born at a Hopf point in range (a class-I neuron's, ending at a SNIC; a
+ * relaxation oscillator's). */
+nd_status nd_cycles_from_scan(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo,
+                              double p_hi, size_t n, nd_cycle_set *cs, nd_error *err);
+
+/* Whether a branch of cs holds a cycle with this period and these extremes (n_vars values each,
+ * the model's variables) at parameter value par: period within 1%, extremes within 1% of the box
+ * (or of their size without a box). */
+int nd_cycle_set_holds(const nd_cycle_set *cs, const nd_region *r, double par, double period, const double *xmax,
+                       const double *xmin);
 void nd_cycle_set_free(nd_cycle_set *cs);
 
 #ifdef __cplusplus
