@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "neurodyn/continuation.h"
 #include "neurodyn/core.h"
 
 #define BLOCK 5 /* trajectories in the SoA block, also its leading dimension */
@@ -82,7 +83,7 @@ Test(models, names_in_the_zoo_order)
     static const char *const expected[] = {
         "fitzhugh_nagumo", "hindmarsh_rose", "fitzhugh_rinzel", "hodgkin_huxley", "morris_lecar",
         "morris_lecar_snic", "izhikevich", "wilson_cowan", "van_der_pol",
-        "lorenz", "rossler", "lif"};
+        "lorenz", "rossler", "lif", "noisy_lorenz", "stochastic_fhn"};
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         cr_assert_str_eq(nd_builtin_at(i)->name, expected[i]);
     /* the short names of the brief */
@@ -138,52 +139,176 @@ Test(models, soa_rhs_matches_rhs)
 
 /* ---- Jacobians -------------------------------------------------------------------------------- */
 
-/* nd_jacobian_fd uses central differences with h_j = cbrt(eps) * max(|x_j|, 1), about
- * 6e-6 * max(|x_j|, 1). Its truncation error is h^2/6 |f'''| <= h^2 |f'''| ~ 4e-11 |f'''| per
- * unit of max(|x_j|, 1)^2, its rounding error ~ eps |f| / h ~ 4e-11 |f|. Over the zoo's boxes
- * both stay below ~1e-7, so a relative tolerance of 1e-6 (scaled by max(1, |entry|)) leaves
- * an order of magnitude of margin while still catching any wrong term or sign (errors of
- * order 1 in an entry). */
-static void check_jacobian_at(const nd_model *m, const double *x, const double *p,
-                              const char *where)
+/* The reference: central differences D(h) = (f(x + h e_j) - f(x - h e_j)) / 2h, whose error is
+ * a series c2 h^2 + c4 h^4 + c6 h^6 + ... for smooth f, with two Richardson steps (Richardson
+ * 1911; Press et al., Numerical Recipes, sec. 5.7):
+ *   R1(h) = (4 D(h/2) - D(h)) / 3  (error O(h^4)),  R2 = (16 R1(h/2) - R1(h)) / 15  (O(h^6)).
+ * Step h_j = 1e-3 times the width w_j of the model's box in x_j. Truncation: the two steps leave
+ * 0.016 c6 h^6, c6 = f^(7)/5040. Every RHS of the zoo is a polynomial of degree <= 4 in each
+ * variable (no such term) or a smooth function of (V - V_half)/k with k >= 10 mV on boxes
+ * 140-150 mV wide (HH's exprel and beta_h, Morris-Lecar's V2 = 18), or of a w x with a w <= 30
+ * on a box 0.5 wide (Wilson-Cowan): h/k <= 0.015, and the remainder, ~3e-6 (h/k)^6 of the
+ * entry, is negligible. Rounding: D(h) carries ~eps |f_i| / h_j, D(h/2) and D(h/4) twice and four
+ * times that, R1 3 and 6 times, R2 (16 * 6 + 3) / 15 = 6.6 times: ~1.5e-12 |f_i| / w_j. */
+static void jacobian_richardson(const nd_model *m, const double *x, const double *p, double *jac)
 {
     size_t n = m->n_vars;
-    double an[MAXN * MAXN], fd[MAXN * MAXN];
-    nd_error err = {0};
-    m->jac(0.0, x, p, an);
-    cr_assert_eq(nd_jacobian_fd(m, 0.0, x, p, fd, &err), ND_OK, "%s: %s", m->name, err.msg);
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++) {
-            double a = an[i * n + j], f = fd[i * n + j];
-            cr_assert(fabs(a - f) <= 1e-6 * fmax(1.0, fabs(a)),
-                      "%s at %s: d(d%s/dt)/d%s analytic %.12g, finite differences %.12g",
-                      m->name, where, m->var_names[i], m->var_names[j], a, f);
+    double xs[MAXN], fp[MAXN], fm[MAXN], d[3][MAXN];
+    for (size_t j = 0; j < n; j++) {
+        memcpy(xs, x, n * sizeof *xs);
+        double h = 1e-3 * (m->var_hi[j] - m->var_lo[j]);
+        for (int k = 0; k < 3; k++, h /= 2) {
+            const double up = x[j] + h, down = x[j] - h;
+            xs[j] = up, m->rhs(0.0, xs, p, fp);
+            xs[j] = down, m->rhs(0.0, xs, p, fm);
+            xs[j] = x[j];
+            for (size_t i = 0; i < n; i++) d[k][i] = (fp[i] - fm[i]) / (up - down);
         }
+        for (size_t i = 0; i < n; i++) {
+            double r1a = (4.0 * d[1][i] - d[0][i]) / 3.0, r1b = (4.0 * d[2][i] - d[1][i]) / 3.0;
+            jac[i * n + j] = (16.0 * r1b - r1a) / 15.0;
+        }
+    }
 }
 
-Test(models, analytic_jacobians_match_finite_differences)
+/* Entry (i, j) is compared as the change it makes in f_i over the box, |J_ij - R_ij| w_j, against
+ * the row's scale s_i = max(|f_i|, max_k |R_ik| w_k): the size of f_i and of its changes over
+ * the box. Tolerance 1e-9 s_i: the estimates above give ~2e-12 s_i for the reference, and an
+ * analytic Jacobian computed in double adds ~1e-15 s_i, so the margin is over 100; a wrong term,
+ * sign or factor shows up as an error of the order of that term (a factor 1.000001 on one
+ * Wilson-Cowan entry fails it). Measured worst: 1.9e-12 (izhikevich), 1.9e-13 for Hodgkin-Huxley
+ * around its singularities. Returns the worst ratio error / s_i. */
+static double check_jacobian_at(const nd_model *m, const double *x, const double *p,
+                                const char *where)
 {
-    static const double frac[3] = {0.23, 0.51, 0.78}; /* fixed points inside each box */
+    size_t n = m->n_vars;
+    double an[MAXN * MAXN], ref[MAXN * MAXN], f[MAXN], worst = 0.0;
+    m->jac(0.0, x, p, an);
+    jacobian_richardson(m, x, p, ref);
+    m->rhs(0.0, x, p, f);
+    for (size_t i = 0; i < n; i++) {
+        double s = fabs(f[i]);
+        for (size_t k = 0; k < n; k++)
+            s = fmax(s, fabs(ref[i * n + k]) * (m->var_hi[k] - m->var_lo[k]));
+        for (size_t j = 0; j < n; j++) {
+            double a = an[i * n + j], r = ref[i * n + j], w = m->var_hi[j] - m->var_lo[j];
+            cr_assert(isfinite(a), "%s at %s: d(d%s/dt)/d%s = %g", m->name, where,
+                      m->var_names[i], m->var_names[j], a);
+            double e = s > 0.0 ? fabs(a - r) * w / s : fabs(a - r);
+            worst = fmax(worst, e);
+            cr_assert(e <= 1e-9,
+                      "%s at %s: d(d%s/dt)/d%s analytic %.15g, Richardson %.15g (error %.2g of "
+                      "the row's scale %.3g)",
+                      m->name, where, m->var_names[i], m->var_names[j], a, r, e, s);
+        }
+    }
+    return worst;
+}
+
+Test(models, analytic_jacobians_match_richardson_differences)
+{
+    static const double frac[5] = {0.07, 0.23, 0.51, 0.78, 0.94}; /* points spread over the box */
     int checked = 0;
     for (size_t mi = 0; mi < nd_builtin_count(); mi++) {
         const nd_model *m = nd_builtin_at(mi);
-        if (!m->jac) continue;
+        cr_assert_not_null(m->jac, "%s has no analytic Jacobian", m->name);
         checked++;
-        double x[MAXN], p[MAXN];
+        double x[MAXN], p[MAXN], worst;
         nd_model_default_params(m, p);
         nd_model_default_state(m, x);
-        check_jacobian_at(m, x, p, "the initial state");
-        for (int s = 0; s < 3; s++) {
+        worst = check_jacobian_at(m, x, p, "the initial state");
+        for (int s = 0; s < 5; s++) {
             for (size_t v = 0; v < m->n_vars; v++)
-                x[v] = m->var_lo[v] + frac[(s + v) % 3] * (m->var_hi[v] - m->var_lo[v]);
+                x[v] = m->var_lo[v] + frac[(s + 2 * v) % 5] * (m->var_hi[v] - m->var_lo[v]);
             char where[32];
             snprintf(where, sizeof where, "box point %d", s);
-            check_jacobian_at(m, x, p, where);
+            worst = fmax(worst, check_jacobian_at(m, x, p, where));
         }
+        cr_log_info("%s: worst Jacobian error %.2g of the row's scale", m->name, worst);
     }
-    /* all but Hodgkin-Huxley have one */
-    cr_assert_eq(checked, 13, "%d models with analytic Jacobians (all but Hodgkin-Huxley)", checked);
-    cr_assert_null(find("hodgkin_huxley")->jac);
+    cr_assert_eq(checked, 14, "%d models with analytic Jacobians, expected all 14", checked);
+}
+
+/* Hodgkin-Huxley at and around the removable singularities of alpha_m (V = -40) and alpha_n
+ * (V = -55): exactly there, at the edge of the RHS's cut (|u| = 1e-6, 1e-5 mV), on both sides of
+ * the Jacobian's switch from series to quotient (|u| = 1, 10 mV away), and in between; with
+ * gates in mid-range, so that every term of every row counts. */
+Test(models, hodgkin_huxley_jacobian_near_the_singularities)
+{
+    const nd_model *m = find("hodgkin_huxley");
+    static const double at[] = {-40.0, -55.0};
+    static const double dv[] = {0.0,  1e-9, -1e-9, 1e-7,  -1e-7, 1e-5, -1e-5, 1.1e-5, 1e-3,
+                                -1e-3, 0.5,  -0.5,  10.0, -10.0, 10.0 - 1e-9, -10.0 + 1e-9};
+    static const double gates[2][3] = {{0.3, 0.6, 0.4}, {0.05, 0.6, 0.32}};
+    double p[MAXN], worst = 0.0;
+    nd_model_default_params(m, p);
+    for (size_t a = 0; a < 2; a++)
+        for (size_t k = 0; k < sizeof dv / sizeof dv[0]; k++)
+            for (size_t g = 0; g < 2; g++) {
+                double x[4] = {at[a] + dv[k], gates[g][0], gates[g][1], gates[g][2]};
+                char where[64];
+                snprintf(where, sizeof where, "V = %.12g, gates set %zu", x[0], g);
+                worst = fmax(worst, check_jacobian_at(m, x, p, where));
+            }
+    cr_log_info("hodgkin_huxley near V = -40, -55: worst Jacobian error %.2g of the row's scale",
+                worst);
+}
+
+/* d/du [u / (1 - exp(-u))] = 1/2 + u/6 - u^3/180 + u^5/5040 - u^7/151200 + ... (the Bernoulli
+ * series of exprel_series below, differentiated); for |u| <= 0.05 the next term, u^9/4790016, is
+ * below 1e-18. */
+static double dexprel_series(double u)
+{
+    double u2 = u * u;
+    return 0.5 + u * (1.0 / 6.0 + u2 * (-1.0 / 180.0 + u2 * (1.0 / 5040.0 - u2 / 151200.0)));
+}
+
+/* The same from the quotient (1 - u/expm1(u)) / (1 - exp(-u)) in long double (64-bit significand
+ * on x86-64, more elsewhere): its cancellation multiplies the rounding by ~4/|u|, a few bits at
+ * the |u| >= 0.9 where it is used here, so it stays within ~1e-18 relative. */
+static double dexprel_long(double u)
+{
+    long double v = u;
+    return (double)((1.0L - v / expm1l(v)) / -expm1l(-v));
+}
+
+/* With m = h = n = 0, row m of the Jacobian is d alpha_m/dV = 0.1 d/du exprel(u) at
+ * u = (V + 40)/10 and row n is d alpha_n/dV = 0.01 d/du exprel(u) at u = (V + 55)/10 (the beta
+ * terms are multiplied by the gate, 0). The model's derivative of exprel must be accurate to
+ * rounding: 4 eps relative (it measures within 3 eps, the references within 1 eps). */
+Test(models, hodgkin_huxley_rate_derivatives_to_rounding)
+{
+    const nd_model *m = find("hodgkin_huxley");
+    double p[MAXN], J[16];
+    nd_model_default_params(m, p);
+    static const double dv[] = {0.0,  1e-12, -1e-12, 1e-9, -1e-9, 1e-7, -1e-7, 1e-5, -1e-5,
+                                3e-5, 1e-3,  -1e-3,  0.1,  -0.1,  0.5,  -0.5};
+    for (size_t k = 0; k < sizeof dv / sizeof dv[0]; k++) {
+        double xm[4] = {-40.0 + dv[k], 0.0, 0.0, 0.0}, xn[4] = {-55.0 + dv[k], 0.0, 0.0, 0.0};
+        m->jac(0.0, xm, p, J);
+        double want = 0.1 * dexprel_series((xm[0] + 40.0) / 10.0);
+        cr_assert(fabs(J[4] - want) <= 4 * DBL_EPSILON * want,
+                  "d alpha_m/dV at V = -40 + %g: %.17g, series %.17g", dv[k], J[4], want);
+        m->jac(0.0, xn, p, J);
+        want = 0.01 * dexprel_series((xn[0] + 55.0) / 10.0);
+        cr_assert(fabs(J[12] - want) <= 4 * DBL_EPSILON * want,
+                  "d alpha_n/dV at V = -55 + %g: %.17g, series %.17g", dv[k], J[12], want);
+    }
+    /* at the singularity itself: 0.1 * 1/2 */
+    double x0[4] = {-40.0, 0.0, 0.0, 0.0};
+    m->jac(0.0, x0, p, J);
+    cr_assert_float_eq(J[4], 0.05, DBL_EPSILON * 0.05);
+    /* on both sides of the model's switch from series to quotient (|u| = 1) and beyond it, up to
+     * |u| = 8, against the quotient in long double */
+    static const double far[] = {10.0,  -10.0, 10.0 - 1e-9, -10.0 + 1e-9, 10.0 + 1e-9, 13.0, -17.0,
+                                 20.0,  -20.0, 50.0,        -50.0,        80.0,        -80.0};
+    for (size_t k = 0; k < sizeof far / sizeof far[0]; k++) {
+        double xm[4] = {-40.0 + far[k], 0.0, 0.0, 0.0};
+        m->jac(0.0, xm, p, J);
+        double want = 0.1 * dexprel_long((xm[0] + 40.0) / 10.0);
+        cr_assert(fabs(J[4] - want) <= 4 * DBL_EPSILON * want,
+                  "d alpha_m/dV at V = %.12g: %.17g, long double %.17g", xm[0], J[4], want);
+    }
 }
 
 /* ---- analytic reference values ------------------------------------------------------------------ */
@@ -256,6 +381,38 @@ Test(models, hodgkin_huxley_rates_at_the_removable_singularities)
                   "alpha_n(-55 + %g) = %.17g, series %.17g", dv[k], d[3],
                   0.1 * exprel_series(un));
     }
+}
+
+/* What the analytic Jacobian is for: with the default parameters the rest state of HH loses
+ * stability in a (subcritical) Hopf bifurcation at Iext = 6.49594710485375 (V = -62.0274750254),
+ * computed in 40-digit arithmetic (mpmath: the equilibrium V solves I_ss(V) = Iext with the gates
+ * at their steady states; the Hopf point is the root of the largest real part of the 4 x 4
+ * Jacobian's complex eigenvalues, the rate derivatives by mpmath's numerical differentiation).
+ * The continuation locates it to 1e-14 with the analytic Jacobian; with central finite
+ * differences it was 3.6e-8 off. Tolerance 1e-10. */
+Test(models, hodgkin_huxley_hopf_point_with_the_analytic_jacobian)
+{
+    const nd_model *m = find("hodgkin_huxley");
+    int par = nd_model_par_index(m, "Iext", NULL);
+    double p[MAXN], x[MAXN];
+    nd_model_default_params(m, p);
+    nd_model_default_state(m, x);
+    p[par] = 0.0;
+    nd_region r = {m->var_lo, m->var_hi, NULL, x};
+    nd_bif_diagram d = {0};
+    nd_error err = {0};
+    cr_assert_eq(nd_bifurcation_1d(m, p, par, 0.0, 20.0, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+    int n_h = 0;
+    for (size_t b = 0; b < d.n_branches; b++)
+        for (size_t s = 0; s < d.branches[b].n_special; s++) {
+            const nd_special_point *sp = &d.branches[b].special[s];
+            if (sp->test != ND_EQ_H) continue;
+            n_h++;
+            cr_expect(fabs(sp->u[4] - 6.49594710485375) < 1e-10, "Hopf at Iext = %.15g", sp->u[4]);
+            cr_expect(fabs(sp->u[0] - -62.0274750254) < 1e-8, "Hopf at V = %.15g", sp->u[0]);
+        }
+    cr_expect_eq(n_h, 1, "%d Hopf points in Iext = 0:20", n_h);
+    nd_bif_diagram_free(&d);
 }
 
 /* ---- spike rules ------------------------------------------------------------------------------ */
@@ -396,3 +553,4 @@ Test(models, default_parameters_oscillate)
     sample_orbit(find("hodgkin_huxley"), 0.01, 100.0, 200.0, 0.05, 0.0, &lo, &hi, &nc);
     cr_assert(hi - lo > 80.0 && nc >= 10 && nc <= 18, "HH: V in [%g, %g], %d spikes", lo, hi, nc);
 }
+
