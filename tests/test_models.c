@@ -5,7 +5,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
+#include "neurodyn/analysis.h"
 #include "neurodyn/continuation.h"
 #include "neurodyn/core.h"
 
@@ -23,7 +25,7 @@ static const nd_model *find(const char *name)
 
 Test(models, builtins_are_valid_and_findable)
 {
-    cr_assert_eq(nd_builtin_count(), 14, "the zoo has %zu models, expected 14", nd_builtin_count());
+    cr_assert_eq(nd_builtin_count(), 15, "the zoo has %zu models, expected 15", nd_builtin_count());
     cr_assert_null(nd_builtin_at(nd_builtin_count()));
     cr_assert_null(nd_builtin_find("no_such_model"));
     cr_assert_null(nd_builtin_find(NULL));
@@ -82,7 +84,7 @@ Test(models, names_in_the_zoo_order)
 {
     static const char *const expected[] = {
         "fitzhugh_nagumo", "hindmarsh_rose", "fitzhugh_rinzel", "hodgkin_huxley", "morris_lecar",
-        "morris_lecar_snic", "izhikevich", "wilson_cowan", "van_der_pol",
+        "morris_lecar_snic", "inap_ik", "izhikevich", "wilson_cowan", "van_der_pol",
         "lorenz", "rossler", "lif", "noisy_lorenz", "stochastic_fhn"};
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         cr_assert_str_eq(nd_builtin_at(i)->name, expected[i]);
@@ -92,6 +94,7 @@ Test(models, names_in_the_zoo_order)
     cr_assert_eq(nd_builtin_find("hh"), find("hodgkin_huxley"));
     cr_assert_eq(nd_builtin_find("ml"), find("morris_lecar"));
     cr_assert_eq(nd_builtin_find("vdp"), find("van_der_pol"));
+    cr_assert_eq(nd_builtin_find("inapk"), find("inap_ik"));
 }
 
 /* ---- kernels -------------------------------------------------------------------------------- */
@@ -145,11 +148,12 @@ Test(models, soa_rhs_matches_rhs)
  *   R1(h) = (4 D(h/2) - D(h)) / 3  (error O(h^4)),  R2 = (16 R1(h/2) - R1(h)) / 15  (O(h^6)).
  * Step h_j = 1e-3 times the width w_j of the model's box in x_j. Truncation: the two steps leave
  * 0.016 c6 h^6, c6 = f^(7)/5040. Every RHS of the zoo is a polynomial of degree <= 4 in each
- * variable (no such term) or a smooth function of (V - V_half)/k with k >= 10 mV on boxes
- * 140-150 mV wide (HH's exprel and beta_h, Morris-Lecar's V2 = 18), or of a w x with a w <= 30
- * on a box 0.5 wide (Wilson-Cowan): h/k <= 0.015, and the remainder, ~3e-6 (h/k)^6 of the
- * entry, is negligible. Rounding: D(h) carries ~eps |f_i| / h_j, D(h/2) and D(h/4) twice and four
- * times that, R1 3 and 6 times, R2 (16 * 6 + 3) / 15 = 6.6 times: ~1.5e-12 |f_i| / w_j. */
+ * variable (no such term) or a smooth function of (V - V_half)/k with k >= 5 mV on boxes
+ * 130-150 mV wide (I_Na,p + I_K's kn = 5, HH's exprel and beta_h, Morris-Lecar's V2 = 18), or of
+ * a w x with a w <= 30 on a box 0.5 wide (Wilson-Cowan): h/k <= 0.026, and the remainder,
+ * ~3e-6 (h/k)^6 of the entry, is negligible. Rounding: D(h) carries ~eps |f_i| / h_j, D(h/2)
+ * and D(h/4) twice and four times that, R1 3 and 6 times, R2 (16 * 6 + 3) / 15 = 6.6 times:
+ * ~1.5e-12 |f_i| / w_j. */
 static void jacobian_richardson(const nd_model *m, const double *x, const double *p, double *jac)
 {
     size_t n = m->n_vars;
@@ -226,7 +230,7 @@ Test(models, analytic_jacobians_match_richardson_differences)
         }
         cr_log_info("%s: worst Jacobian error %.2g of the row's scale", m->name, worst);
     }
-    cr_assert_eq(checked, 14, "%d models with analytic Jacobians, expected all 14", checked);
+    cr_assert_eq(checked, 15, "%d models with analytic Jacobians, expected all 15", checked);
 }
 
 /* Hodgkin-Huxley at and around the removable singularities of alpha_m (V = -40) and alpha_n
@@ -554,3 +558,252 @@ Test(models, default_parameters_oscillate)
     cr_assert(hi - lo > 80.0 && nc >= 10 && nc <= 18, "HH: V in [%g, %g], %d spikes", lo, hi, nc);
 }
 
+/* ---- I_Na,p + I_K (Izhikevich 2007, ch. 4), independently of models/inap_ik.c ------------------- */
+
+/* The book's high-threshold K+ parameter set, written again here: the tests below compare the
+ * model with closed forms in these numbers, not in the descriptor's. */
+static const struct {
+    double C, EL, gL, gNa, ENa, gK, EK, Vm, km, Vn, kn, tau;
+} inap = {1, -80, 8, 20, 60, 10, -90, -20, 15, -25, 5, 1};
+
+static double inap_minf(double V) { return 1 / (1 + exp((inap.Vm - V) / inap.km)); }
+static double inap_ninf(double V) { return 1 / (1 + exp((inap.Vn - V) / inap.kn)); }
+/* the current that holds V at equilibrium: n = n_inf(V) and dV/dt = 0 */
+static double inap_iss(double V)
+{
+    return inap.gL * (V - inap.EL) + inap.gNa * inap_minf(V) * (V - inap.ENa) +
+           inap.gK * inap_ninf(V) * (V - inap.EK);
+}
+/* dI_ss/dV, with s' = s (1 - s)/k for s = 1/(1 + exp((V_half - V)/k)) */
+static double inap_diss(double V)
+{
+    double mi = inap_minf(V), ni = inap_ninf(V);
+    double dm = mi * (1 - mi) / inap.km, dn = ni * (1 - ni) / inap.kn;
+    return inap.gL + inap.gNa * (dm * (V - inap.ENa) + mi) + inap.gK * (dn * (V - inap.EK) + ni);
+}
+/* On the equilibrium curve the Jacobian is [[a, -gK (V - EK)/C], [n_inf'/tau, -1/tau]] with
+ * a = -(gL + gNa (m_inf' (V - ENa) + m_inf) + gK n_inf)/C; its determinant is I_ss'(V)/(C tau)
+ * and its trace a - 1/tau. */
+static double inap_trace(double V)
+{
+    double mi = inap_minf(V), dm = mi * (1 - mi) / inap.km;
+    return -(inap.gL + inap.gNa * (dm * (V - inap.ENa) + mi) + inap.gK * inap_ninf(V)) / inap.C -
+           1 / inap.tau;
+}
+
+/* A zero of f - target in [a, b] (a sign change), by bisection to the last bit. */
+static double inap_bisect(double (*f)(double), double target, double a, double b)
+{
+    double fa = f(a) - target;
+    cr_assert(fa * (f(b) - target) <= 0, "no sign change in [%g, %g]", a, b);
+    for (int it = 0; it < 200 && b - a > 0; it++) {
+        double mid = 0.5 * (a + b), fm = f(mid) - target;
+        if (mid <= a || mid >= b) break;
+        if ((fm < 0) == (fa < 0)) a = mid, fa = fm;
+        else b = mid;
+    }
+    return 0.5 * (a + b);
+}
+
+static void inap_params(const nd_model *m, double I, double *p)
+{
+    nd_error err = {0};
+    nd_model_default_params(m, p);
+    int k = nd_model_par_index(m, "I", &err);
+    cr_assert_geq(k, 0, "%s", err.msg);
+    p[k] = I;
+}
+
+Test(models, inap_ik_has_the_books_parameters)
+{
+    const nd_model *m = find("inap_ik");
+    static const char *const names[] = {"C",  "EL",      "gL", "gNa",     "ENa", "gK",
+                                        "EK", "Vm_half", "km", "Vn_half", "kn",  "tau"};
+    const double want[] = {inap.C,  inap.EL, inap.gL, inap.gNa, inap.ENa, inap.gK,
+                           inap.EK, inap.Vm, inap.km, inap.Vn,  inap.kn,  inap.tau};
+    nd_error err = {0};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        int i = nd_model_par_index(m, names[k], &err);
+        cr_assert_geq(i, 0, "%s", err.msg);
+        cr_assert_eq(m->par_defaults[i], want[k], "%s = %g", names[k], m->par_defaults[i]);
+    }
+    cr_assert_eq(m->par_defaults[nd_model_par_index(m, "I", &err)], 10.0);
+    cr_assert_str_eq(m->bif_par, "I");
+}
+
+/* The equilibria neurodyn finds in the model's box are the roots of I_ss(V) = I (scanned in
+ * 0.25 mV steps over the box and bisected), with n = n_inf(V), and their stability is the one
+ * the closed forms give: stable iff det = I_ss'(V)/(C tau) > 0 and trace < 0. Tolerances: Newton
+ * stops at a scaled residual of 1e-12, and |I_ss'| >= 0.098 at these roots (the smallest, at
+ * I = 4.5 next to the fold), so 1e-8 mV in V; n_inf is then exact to 1e-10. */
+Test(models, inap_ik_equilibria_lie_on_the_closed_form_curve)
+{
+    const nd_model *m = find("inap_ik");
+    static const double currents[] = {-20.0, 0.0, 4.5, 10.0, 100.0, 300.0};
+    static const size_t expected_count[] = {3, 3, 3, 1, 1, 1};
+    for (size_t c = 0; c < sizeof currents / sizeof currents[0]; c++) {
+        const double I = currents[c];
+        double roots[8];
+        size_t nr = 0;
+        for (double a = m->var_lo[0]; a < m->var_hi[0]; a += 0.25)
+            if ((inap_iss(a) - I) * (inap_iss(a + 0.25) - I) < 0 && nr < 8)
+                roots[nr++] = inap_bisect(inap_iss, I, a, a + 0.25);
+        cr_assert_eq(nr, expected_count[c], "I = %g: %zu roots of I_ss(V) = I", I, nr);
+
+        double p[MAXN], x[MAXN];
+        inap_params(m, I, p);
+        nd_model_default_state(m, x);
+        nd_region r = {m->var_lo, m->var_hi, NULL, x};
+        nd_fp_result res;
+        nd_error err = {0};
+        cr_assert_eq(nd_fixed_points(m, p, &r, NULL, &res, &err), ND_OK, "%s", err.msg);
+        cr_assert_eq(res.n, nr, "I = %g: neurodyn finds %zu equilibria, the closed form %zu", I,
+                     res.n, nr);
+        for (size_t k = 0; k < nr; k++) {
+            const nd_fixed_point *fp = &res.points[k];
+            cr_expect(fabs(fp->x[0] - roots[k]) <= 1e-8, "I = %g: V = %.12g, closed form %.12g", I,
+                      fp->x[0], roots[k]);
+            cr_expect(fabs(fp->x[1] - inap_ninf(roots[k])) <= 1e-10, "I = %g: n = %.12g, n_inf %.12g",
+                      I, fp->x[1], inap_ninf(roots[k]));
+            int stable = inap_diss(roots[k]) > 0 && inap_trace(roots[k]) < 0;
+            cr_expect_eq(fp->stable, stable, "I = %g, V = %.6g: %s", I, roots[k], fp->type);
+        }
+        nd_fp_result_free(&res);
+    }
+    /* the rest state at I = 0 (models/inap_ik.c, from 40-digit arithmetic): V = -65.9530,
+     * eigenvalues -1.71528 and -1.01863 /ms */
+    double p[MAXN], x[2] = {-65.9529512, 0.000277173342}, J[4];
+    inap_params(m, 0.0, p);
+    m->jac(0.0, x, p, J);
+    double tr = J[0] + J[3], det = J[0] * J[3] - J[1] * J[2], disc = sqrt(tr * tr / 4 - det);
+    cr_expect(fabs(tr / 2 + disc - -1.01863) < 1e-4 && fabs(tr / 2 - disc - -1.71528) < 1e-4,
+              "eigenvalues %.6g, %.6g", tr / 2 + disc, tr / 2 - disc);
+}
+
+/* The saddle-node on the invariant circle is the maximum of I_ss, where I_ss'(V) = 0: bisection on
+ * the closed-form derivative in [-70, -50] (I_ss rises below it, falls above). The same value
+ * from 40-digit arithmetic (mpmath; models/inap_ik.c) is I = 4.51286763030 at V = -60.9325176138:
+ * the two agree to 1e-10. The other fold, the minimum of I_ss, is in [-45, -25]; the Hopf point
+ * is where the trace vanishes on the upper branch (det > 0 there). neurodyn's continuation over
+ * the model's default range, from the one equilibrium at I = -100, must give one branch with
+ * exactly these special points: LP, LP, H (supercritical, as simulated), and no branch point
+ * (I_ss' and f_I = (1/C, 0) never vanish together, so the curve has none). Location tolerances:
+ * the continuer locates special points to |du| <= 1e-11; 1e-7 in I leaves room for the test
+ * functions' conditioning (measured: 1e-13); V at a fold is determined only to the square root
+ * of the error in I, hence 1e-3 mV there. */
+Test(models, inap_ik_folds_and_hopf_against_the_closed_form)
+{
+    const double v_lp = inap_bisect(inap_diss, 0.0, -70.0, -50.0), i_lp = inap_iss(v_lp);
+    cr_assert(fabs(i_lp - 4.51286763030) < 1e-10, "I_SNIC = %.15g", i_lp);
+    cr_assert(fabs(v_lp - -60.9325176138) < 1e-9, "V_SNIC = %.15g", v_lp);
+    const double v_lp2 = inap_bisect(inap_diss, 0.0, -45.0, -25.0), i_lp2 = inap_iss(v_lp2);
+    cr_assert(fabs(i_lp2 - -85.8228423692) < 1e-9, "I_LP2 = %.15g", i_lp2);
+    const double v_h = inap_bisect(inap_trace, 0.0, -25.0, -15.0), i_h = inap_iss(v_h);
+    cr_assert(inap_diss(v_h) > 0, "a Hopf point needs det > 0");
+    cr_assert(fabs(i_h - 200.439491777) < 1e-8, "I_Hopf = %.15g", i_h);
+
+    const nd_model *m = find("inap_ik");
+    cr_assert(m->bif_lo < i_lp2 && m->bif_hi > i_h, "the default range %g:%g misses a point",
+              m->bif_lo, m->bif_hi);
+    int par = nd_model_par_index(m, m->bif_par, NULL);
+    double p[MAXN], x[MAXN];
+    inap_params(m, m->bif_lo, p);
+    nd_model_default_state(m, x);
+    nd_region r = {m->var_lo, m->var_hi, NULL, x};
+    nd_bif_diagram d = {0};
+    nd_error err = {0};
+    cr_assert_eq(nd_bifurcation_1d(m, p, par, m->bif_lo, m->bif_hi, &r, NULL, &d, &err), ND_OK,
+                 "%s", err.msg);
+    cr_assert_eq(d.n_branches, 1, "%zu branches", d.n_branches);
+    const nd_branch *br = &d.branches[0];
+    static const int order[] = {ND_EQ_LP, ND_EQ_LP, ND_EQ_H};
+    const double want_i[] = {i_lp, i_lp2, i_h}, want_v[] = {v_lp, v_lp2, v_h};
+    const double tol_v[] = {1e-3, 1e-3, 1e-5};
+    cr_assert_eq(br->n_special, 3, "%zu special points (LP, LP, H expected)", br->n_special);
+    for (size_t s = 0; s < 3; s++) {
+        const nd_special_point *sp = &br->special[s];
+        double V = sp->u[0], I = sp->u[2];
+        cr_log_info("special point %d (LP 0, H 1, BP 2) at I = %.15g, V = %.15g", sp->test, I, V);
+        cr_expect_eq(sp->test, order[s], "special point %zu is of type %d", s, sp->test);
+        cr_expect(fabs(I - want_i[s]) < 1e-7 && fabs(V - want_v[s]) < tol_v[s],
+                  "point %zu at I = %.12g, V = %.8g; closed form %.12g, %.8g", s, I, V, want_i[s],
+                  want_v[s]);
+    }
+    cr_expect(br->special[2].data[1] < 0, "supercritical: l1 = %g", br->special[2].data[1]);
+    nd_bif_diagram_free(&d);
+}
+
+/* Class I: at rest just below the fold, periodic firing at an arbitrarily low rate just above it,
+ * and at the default I = 10 (models/inap_ik.c: period 7.07 ms). RK4, h = 0.01 ms, spikes counted
+ * as upward crossings of -20 mV after a transient. */
+static int inap_spikes(const nd_model *m, double I, double transient, double window, double *first,
+                       double *last)
+{
+    double p[MAXN], x[MAXN];
+    inap_params(m, I, p);
+    nd_model_default_state(m, x);
+    const double h = 0.01;
+    m->kernels->soa_rk4(1, 1, x, p, 0.0, h, lround(transient / h));
+    int n = 0;
+    double prev = x[0], t = transient;
+    *first = *last = NAN;
+    for (long k = 0; k < lround(window / h); k++) {
+        m->kernels->soa_rk4(1, 1, x, p, t, h, 1);
+        t += h;
+        cr_assert(isfinite(x[0]) && x[0] >= m->var_lo[0] && x[0] <= m->var_hi[0],
+                  "I = %g: V = %g leaves the box", I, x[0]);
+        if (prev < -20.0 && x[0] >= -20.0) {
+            if (n++ == 0) *first = t;
+            *last = t;
+        }
+        prev = x[0];
+    }
+    return n;
+}
+
+Test(models, inap_ik_fires_like_a_class_one_neuron)
+{
+    const nd_model *m = find("inap_ik");
+    const double i_lp = inap_iss(inap_bisect(inap_diss, 0.0, -70.0, -50.0));
+    double first, last;
+    int n = inap_spikes(m, i_lp - 0.01, 500.0, 1000.0, &first, &last);
+    cr_expect_eq(n, 0, "I = I_SNIC - 0.01: %d spikes", n);
+    n = inap_spikes(m, i_lp + 0.1, 500.0, 1000.0, &first, &last);
+    cr_expect(n >= 3 && (last - first) / (n - 1) > 20.0, "I = I_SNIC + 0.1: %d spikes, period %g",
+              n, (last - first) / (n - 1));
+    n = inap_spikes(m, 10.0, 100.0, 200.0, &first, &last);
+    cr_expect(n >= 2 && fabs((last - first) / (n - 1) - 7.07) < 0.05, "I = 10: %d spikes, period %g",
+              n, (last - first) / (n - 1));
+}
+
+/* `neurodyn models` lists the model with its alias and title; `info` finds it by the alias. */
+static int inap_cli(const char *args, char *out, size_t len)
+{
+    const char *cli = getenv("ND_CLI");
+    cr_assert_not_null(cli, "ND_CLI must name the neurodyn binary (make test sets it)");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1 < /dev/null", cli, args);
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    size_t got = fread(out, 1, len - 1, f);
+    out[got] = '\0';
+    int st = pclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(models, inap_ik_is_listed_by_the_cli)
+{
+    static char out[1 << 16];
+    cr_assert_eq(inap_cli("models", out, sizeof out), 0, "%s", out);
+    const char *line = strstr(out, "inap_ik");
+    cr_assert_not_null(line, "inap_ik missing from:\n%s", out);
+    size_t len = strcspn(line, "\n");
+    char row[256];
+    snprintf(row, sizeof row, "%.*s", (int)len, line);
+    cr_expect_not_null(strstr(row, "inapk"), "%s", row);
+    cr_expect_not_null(strstr(row, "2D"), "%s", row);
+    cr_expect_not_null(strstr(row, "class I (SNIC)"), "%s", row);
+    cr_assert_eq(inap_cli("info inapk", out, sizeof out), 0, "%s", out);
+    cr_expect_not_null(strstr(out, "inap_ik"), "%s", out);
+    cr_expect_not_null(strstr(out, "jacobian:   analytic"), "%s", out);
+}
