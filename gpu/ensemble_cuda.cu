@@ -23,6 +23,9 @@ namespace nd_zoo_fitzhugh_rinzel {
 namespace nd_zoo_hodgkin_huxley {
 #include "hodgkin_huxley.c"
 }
+namespace nd_zoo_inap_ik {
+#include "inap_ik.c"
+}
 namespace nd_zoo_izhikevich {
 #include "izhikevich.c"
 }
@@ -57,6 +60,7 @@ static const nd_model *const registry[] = {
     &nd_zoo_hindmarsh_rose::nd_model_hindmarsh_rose,
     &nd_zoo_fitzhugh_rinzel::nd_model_fitzhugh_rinzel,
     &nd_zoo_hodgkin_huxley::nd_model_hodgkin_huxley,
+    &nd_zoo_inap_ik::nd_model_inap_ik,
     &nd_zoo_izhikevich::nd_model_izhikevich,
     &nd_zoo_lif::nd_model_lif,
     &nd_zoo_lorenz::nd_model_lorenz,

@@ -11,6 +11,7 @@ static const nd_model *const zoo[] = {
     &nd_model_hodgkin_huxley,
     &nd_model_morris_lecar,
     &nd_model_morris_lecar_snic,
+    &nd_model_inap_ik,
     &nd_model_izhikevich,
     &nd_model_wilson_cowan,
     &nd_model_van_der_pol,

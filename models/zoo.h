@@ -10,6 +10,7 @@ extern const nd_model nd_model_fitzhugh_rinzel;
 extern const nd_model nd_model_hodgkin_huxley;
 extern const nd_model nd_model_morris_lecar;
 extern const nd_model nd_model_morris_lecar_snic;
+extern const nd_model nd_model_inap_ik;
 extern const nd_model nd_model_izhikevich;
 extern const nd_model nd_model_wilson_cowan;
 extern const nd_model nd_model_van_der_pol;
