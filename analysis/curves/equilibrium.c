@@ -131,10 +131,40 @@ static int eq_label(void *ctx, const double *u)
 
 /* At a zero of the H test: a Hopf point needs a pair l, -l with l purely imaginary; a pair of
  * real eigenvalues +-l is a neutral saddle, which is not reported. */
+/* The fold coefficient a at a fold u (MatCont's normalisation, nd_codim2_fold_coefficient). */
+static double fold_coefficient(nd_eq_curve *c, const double *u)
+{
+    nd_codim2_sys s;
+    double a = NAN;
+    if (nd_codim2_sys_init(&s, c->m, c->p, c->par, -1, &c->region, NULL)) return NAN;
+    nd_codim2_sys_set(&s, u, u[c->k], 0.0);
+    if (nd_codim2_fold_coefficient(&s, &a, NULL)) a = NAN;
+    nd_codim2_sys_free(&s);
+    expand(c, u);
+    return a;
+}
+
+/* Whether l1 is at round-off level for the problem: over the box (half-widths, or max(1, |x|)
+ * without one), the cubic term changes the growth rate by less than 1e-8 of omega. */
+static int degenerate_hopf(const nd_eq_curve *c, const double *u, double l1)
+{
+    double X2 = 0.0;
+    for (size_t a = 0; a < c->k; a++) {
+        size_t i = c->free_idx[a];
+        double half = c->region.lo && c->region.hi ? 0.5 * (c->region.hi[i] - c->region.lo[i]) : fmax(1.0, fabs(u[a]));
+        X2 += half * half;
+    }
+    return !(fabs(l1) * X2 >= 1e-8);
+}
+
 static int eq_accept(void *ctx, int test, const double *u, const double *v, double *data)
 {
     nd_eq_curve *c = ctx;
     (void)v;
+    if (test == ND_EQ_LP) {
+        data[0] = fold_coefficient(c, u);
+        return 1;
+    }
     if (test != ND_EQ_H) return 1;
     double A[64 * 64];
     double complex lam[64];
@@ -149,7 +179,7 @@ static int eq_accept(void *ctx, int test, const double *u, const double *v, doub
     if (!(omega > 1e-8 * fmax(scale, 1e-300))) return 0; /* neutral saddle */
     double w, l1;
     if (nd_first_lyapunov(c, u, &w, &l1, NULL)) w = omega, l1 = NAN;
-    data[0] = w, data[1] = l1;
+    data[0] = w, data[1] = l1, data[2] = isfinite(l1) && degenerate_hopf(c, u, l1);
     return 1;
 }
 

@@ -417,6 +417,23 @@ nonfinite:
                    s->m->name);
 }
 
+nd_status nd_codim2_fold_coefficient(nd_codim2_sys *s, double *a, nd_error *err)
+{
+    size_t k = s->k;
+    gsl_set_error_handler_off();
+    double A[KMAX * KMAX], q[KMAX], p[KMAX], Bqq[KMAX];
+    nd_status st = nd_codim2_jacobian(s, A, err);
+    if (st) return st;
+    if (null_vectors(k, A, q, p)) return nd_fail(err, ND_EFAILED, "fold coefficient: SVD failed");
+    double pq = dot(p, q, k);
+    if (!(fabs(pq) > 1e-12)) return nd_fail(err, ND_EFAILED, "fold coefficient: <p, q> = 0 (a Bogdanov-Takens point)");
+    const double *vqq[2] = {q, q};
+    if (nd_codim2_form(s, 2, vqq, Bqq, NULL))
+        return nd_fail(err, ND_ENONFINITE, "fold coefficient: the right-hand side of %s is not finite", s->m->name);
+    *a = 0.5 * dot(p, Bqq, k) / pq;
+    return ND_OK;
+}
+
 nd_status nd_codim2_cusp_coefficient(nd_codim2_sys *s, double *c, nd_error *err)
 {
     size_t k = s->k;

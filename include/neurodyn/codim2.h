@@ -128,6 +128,10 @@ nd_status nd_codim2_lyapunov(nd_codim2_sys *s, double omega_in, double *omega, d
 /* Bogdanov–Takens normal-form coefficients a, b at the current point (A has a double zero
  * eigenvalue with a Jordan block): w0' = w1, w1' = a w0^2 + b w0 w1, normalised as ND_LP_BT. */
 nd_status nd_codim2_bt_coefficients(nd_codim2_sys *s, double *a, double *b, nd_error *err);
+/* Fold coefficient a at the current point (a simple zero eigenvalue): the restriction to the
+ * centre manifold is x' = a x^2 + ..., a = <p, B(q, q)> / 2 with |q| = 1, <p, q> = 1 (Kuznetsov,
+ * Elements, sec. 3.2; MatCont's nf_LP). Its sign depends on the orientation of q. */
+nd_status nd_codim2_fold_coefficient(nd_codim2_sys *s, double *a, nd_error *err);
 /* Cusp coefficient c at the current point (a simple zero eigenvalue): x' = c x^3, normalised as
  * ND_LP_CP (|q| = 1, <p, q> = 1). */
 nd_status nd_codim2_cusp_coefficient(nd_codim2_sys *s, double *c, nd_error *err);

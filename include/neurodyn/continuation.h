@@ -183,8 +183,14 @@ typedef struct nd_eq_curve {
 } nd_eq_curve;
 
 /* Sets up the equilibrium curve type of model m in parameter `par` (u = free variables, then
- * the parameter). Special points: LP (data[0] = normal-form coefficient a), H (data[0] = omega,
- * data[1] = first Lyapunov coefficient l1; neutral saddles rejected), BP. */
+ * the parameter). Special points and their data:
+ *   LP  data[0] = the fold coefficient a (x' = a x^2 on the centre manifold, |q| = 1,
+ *       <p, q> = 1, MatCont's nf_LP);
+ *   H   data[0] = omega, data[1] = the first Lyapunov coefficient l1 (nd_first_lyapunov),
+ *       data[2] = 1 when the Hopf point is degenerate: |l1| at round-off level for the problem
+ *       (|l1| X^2 < 1e-8, X^2 the sum of the squared half-widths of the box), so neither sub-
+ *       nor supercritical can be told (a centre, say); neutral saddles are rejected;
+ *   BP  a branch point, verified by the continuer (ND_TEST_BRANCH_POINT). */
 nd_status nd_eq_curve_init(nd_eq_curve *c, const nd_model *m, const double *p, int par,
                            const nd_region *region, nd_error *err);
 void nd_eq_curve_free(nd_eq_curve *c);
