@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "neurodyn/neurodyn.h"
 
 /* Exit statuses of the command-line contract (DESIGN.md). */
@@ -23,6 +25,8 @@ int cli_number(const char *cmd, const char *opt, const char *text, double *out);
 /* Writes a JSON string literal (with escapes) of s to f. */
 void cli_json_string(FILE *f, const char *s);
 
+/* Parses NAME=VALUE for a parameter. */
+int cli_parse_value(const char *cmd, const nd_model *m, const char *text, int *index, double *value);
 /* Parses NAME=LO:HI for a variable (is_par 0) or parameter (1). */
 int cli_parse_range(const char *cmd, const nd_model *m, const char *text, int is_par, int *index,
                     double *lo, double *hi);
@@ -59,8 +63,34 @@ int cli_make_dir(const char *cmd, const char *dir);
 /* Opens dir/name for writing, or says why not and returns NULL. */
 FILE *cli_open_out(const char *cmd, const char *dir, const char *name);
 
-/* The JSON array of a diagram's equilibrium and cycle branches (cli/diagram_out.c). */
-void cli_json_branches(FILE *f, const nd_bif_diagram *d, const double *at, const nd_cycle_set *cs);
+/* JSON of one-parameter diagrams (cli/diagram_out.c): a number (null when not finite); the
+ * array of equilibrium and cycle branches (each with its ends: "stop", "stop_kind",
+ * "cut_short", and "begin" for a branch followed both ways); the special points (LP with its
+ * fold coefficient, H with frequency, l1 and criticality, BP, LPC, PD with its multiplier, NS
+ * with its angle, HC or SNIC where a cycle branch's period grows without bound); printing a
+ * document on stdout (it is released). */
+json_t *cli_json_real(double v);
+json_t *cli_json_branches(const nd_bif_diagram *d, const double *at, const nd_cycle_set *cs);
+json_t *cli_json_special_points(const nd_bif_diagram *d, const double *at, const nd_cycle_set *cs, double p_lo,
+                                double p_hi);
+int cli_json_print(json_t *doc);
+
+/* Run control of the continuation commands (AUTO's NMX, DS, DSMAX, NTST, NCOL): zero or unset
+ * fields leave the library's defaults. */
+typedef struct cli_run_control {
+    unsigned long max_points, ntst, ncol;
+    double ds, ds_max;
+} cli_run_control;
+/* The getopt_long entries --max-points, --ds, --ds-max, --ntst, --ncol with codes base..base+4,
+ * and the parser of one of them; the help text describing them. */
+#define CLI_RUN_CONTROL_OPTIONS(base)                                                                        \
+    {"max-points", required_argument, 0, (base)}, {"ds", required_argument, 0, (base) + 1},                 \
+        {"ds-max", required_argument, 0, (base) + 2}, {"ntst", required_argument, 0, (base) + 3},         \
+        {"ncol", required_argument, 0, (base) + 4}
+int cli_run_control_option(const char *cmd, int which, const char *text, cli_run_control *rc);
+extern const char *const CLI_RUN_CONTROL_HELP;
+/* Applies rc to continuation options (steps, budget). */
+void cli_run_control_apply(const cli_run_control *rc, nd_cont_opts *o);
 
 int cmd_models(int argc, char **argv);
 int cmd_fixed_points(int argc, char **argv);

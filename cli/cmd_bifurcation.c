@@ -12,35 +12,46 @@
 static const char *HELP =
     "usage: neurodyn bifurcation MODEL --par NAME=LO:HI [options]\n"
     "\n"
-    "Continues every equilibrium found at LO through the box, detecting folds (LP), Hopf\n"
-    "points (H, with the first Lyapunov coefficient: sub- or supercritical) and branch points\n"
-    "(BP, whose other branch is followed too). Writes branches.tsv and special_points.tsv in\n"
-    "DIR; --brute adds the grid sweep brute.tsv (fixed points and, from simulation, the\n"
-    "attractor's max/min of every variable).\n"
+    "Follows every branch of equilibria that crosses the box: the equilibria at both ends of\n"
+    "the range and at 7 values inside it are continued (each branch once), detecting folds (LP,\n"
+    "with the fold coefficient), Hopf points (H, with the first Lyapunov coefficient: sub-,\n"
+    "supercritical or degenerate) and branch points (BP, whose other branch is followed too).\n"
+    "Writes branches.tsv and special_points.tsv in DIR; --brute adds the grid sweep brute.tsv\n"
+    "(fixed points and, from simulation, the attractor's max/min of every variable).\n"
+    "Steps are fractions of the box: the diagram does not depend on the model's units.\n"
     "\n"
     "  --par NAME=LO:HI   the bifurcation parameter and its range (default: the model's)\n"
     "  --range V=LO:HI    box of a variable (default: the model's box); repeatable\n"
     "  --set NAME=VALUE   set a parameter; repeatable\n"
     "  --fix NAME=VALUE   hold a variable (diagram of a slice, e.g. a fast subsystem)\n"
-    "  --cycles           continue the limit cycles born at every Hopf point (orthogonal\n"
-    "                     collocation): cycles.tsv with period, max/min, stability; LPC/PD/NS\n"
+    "  --cycles           limit cycles by orthogonal collocation: from every Hopf point, and\n"
+    "                     through every stable cycle found by simulating the model at 5 values\n"
+    "                     of the parameter (a class-I neuron's family ending at its SNIC);\n"
+    "                     each to its natural end (Hopf point, range, box, homoclinic orbit\n"
+    "                     or SNIC). cycles.tsv: period, max/min, stability; LPC, PD, NS\n"
+    "  --cycle-from P=V   also continue the cycles found by simulation at parameter value V\n"
+    "                     (repeatable; implies --cycles)\n"
+    "  --cycle-scan N     simulate at N values for --cycles (default 5, 0: Hopf points only)\n"
     "  --brute            also the brute-force sweep\n"
     "  --grid N           points of the sweep (default 200)\n"
     "  --t1 T             simulated time per sweep point (default 500), --transient T (250)\n"
     "  --outdir DIR       output folder (default: bifurcation)\n"
     "  --plot FILE        draw the diagram of the first free variable (PNG, SVG or PDF)\n"
     "  --var NAME         the variable the plot shows\n"
-    "  --json             print the diagram as JSON on stdout\n";
+    "  --json             print the diagram as JSON on stdout\n"
+    "\n";
 
 typedef struct bif_args {
     const char *model, *par, *outdir, *plot, *var;
-    const char **ranges, **sets, **fixes;
-    int n_ranges, n_sets, n_fixes, brute, cycles, json;
+    const char **ranges, **sets, **fixes, **cycle_from;
+    int n_ranges, n_sets, n_fixes, n_cycle_from, brute, cycles, json;
     double t1, transient;
-    unsigned long grid;
+    unsigned long grid, scan;
+    cli_run_control run;
 } bif_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_GRID, O_T1, O_TRANS, O_OUTDIR, O_PLOT, O_VAR, O_JSON, O_HELP };
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_CYCLE_FROM, O_SCAN, O_GRID, O_T1, O_TRANS, O_OUTDIR,
+       O_PLOT, O_VAR, O_JSON, O_HELP, O_RUN };
 
 static int parse(int argc, char **argv, bif_args *a)
 {
@@ -48,7 +59,8 @@ static int parse(int argc, char **argv, bif_args *a)
         {"par", required_argument, 0, O_PAR},     {"range", required_argument, 0, O_RANGE},
         {"set", required_argument, 0, O_SET},     {"fix", required_argument, 0, O_FIX},
         {"brute", no_argument, 0, O_BRUTE},       {"grid", required_argument, 0, O_GRID},
-        {"cycles", no_argument, 0, O_CYCLES},
+        {"cycles", no_argument, 0, O_CYCLES},     {"cycle-from", required_argument, 0, O_CYCLE_FROM},
+        {"cycle-scan", required_argument, 0, O_SCAN}, CLI_RUN_CONTROL_OPTIONS(O_RUN),
         {"t1", required_argument, 0, O_T1},       {"transient", required_argument, 0, O_TRANS},
         {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
         {"var", required_argument, 0, O_VAR},     {"json", no_argument, 0, O_JSON},
@@ -64,6 +76,8 @@ static int parse(int argc, char **argv, bif_args *a)
         case O_FIX: a->fixes[a->n_fixes++] = optarg; break;
         case O_BRUTE: a->brute = 1; break;
         case O_CYCLES: a->cycles = 1; break;
+        case O_CYCLE_FROM: a->cycle_from[a->n_cycle_from++] = optarg, a->cycles = 1; break;
+        case O_SCAN: rc = cli_count("bifurcation", "cycle-scan", optarg, 0, 1000, &a->scan); break;
         case O_GRID: rc = cli_count("bifurcation", "grid", optarg, 2, 100000, &a->grid); break;
         case O_T1: rc = cli_number("bifurcation", "t1", optarg, &a->t1); break;
         case O_TRANS: rc = cli_number("bifurcation", "transient", optarg, &a->transient); break;
@@ -72,8 +86,13 @@ static int parse(int argc, char **argv, bif_args *a)
         case O_VAR: a->var = optarg; break;
         case O_JSON: a->json = 1; break;
         case 'h':
-        case O_HELP: fputs(HELP, stdout); return -1;
-        default: return cli_usage_error("bifurcation", "unknown or incomplete option '%s'", argv[optind - 1]);
+        case O_HELP: fputs(HELP, stdout), fputs(CLI_RUN_CONTROL_HELP, stdout); return -1;
+        default:
+            if (c >= O_RUN && c < O_RUN + 5) {
+                rc = cli_run_control_option("bifurcation", c - O_RUN, optarg, &a->run);
+                break;
+            }
+            return cli_usage_error("bifurcation", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
         if (rc) return rc;
     }
@@ -84,15 +103,42 @@ static int parse(int argc, char **argv, bif_args *a)
     return 0;
 }
 
-/* Cycle branches from the Hopf points: one per Hopf point not already reached by a branch. */
-static int compute_cycles(const double *p, const nd_region *r, const nd_bif_diagram *d,
-                          double plo, double phi, nd_cycle_set *cs)
+/* The cycle branches: from the Hopf points, through the cycles simulated at the scan values and
+ * at every --cycle-from value. */
+static int compute_cycles(const bif_args *a, const nd_model *m, const double *p, const nd_region *r,
+                          const nd_bif_diagram *d, double plo, double phi, nd_cycle_set *cs)
 {
+    const char *cmd = "bifurcation";
     nd_error err;
-    if (nd_cycles_from_hopf(d, p, r, plo, phi, cs, &err)) return cli_error("bifurcation", &err);
+    if (d->n_free < 2) {
+        fprintf(stderr, "neurodyn %s: limit cycles need two free variables; %s has %zu: no cycles\n", cmd, m->name,
+                d->n_free);
+        return EXIT_OK;
+    }
+    cs->ntst = a->run.ntst, cs->ncol = a->run.ncol;
+    nd_cycle_set_opts_init(&cs->opts);
+    cli_run_control_apply(&a->run, &cs->opts);
+    if (nd_cycles_from_hopf(d, p, r, plo, phi, cs, &err)) return cli_error(cmd, &err);
+    int slice = 0;
+    for (size_t v = 0; v < m->n_vars; v++) slice |= r->fixed && r->fixed[v];
+    if (a->scan && !slice && nd_cycles_from_scan(d, p, r, plo, phi, a->scan, cs, &err)) return cli_error(cmd, &err);
+    for (int i = 0; i < a->n_cycle_from; i++) {
+        int par;
+        double at;
+        int rc = cli_parse_value(cmd, m, a->cycle_from[i], &par, &at);
+        if (rc) return rc;
+        if (par != d->par)
+            return cli_usage_error(cmd, "--cycle-from %s: the diagram's parameter is %s", a->cycle_from[i],
+                                   m->par_names[d->par]);
+        size_t found = 0;
+        if (nd_cycles_at(d, p, r, at, plo, phi, cs, &found, &err)) return cli_error(cmd, &err);
+        if (!found)
+            fprintf(stderr, "neurodyn %s: no new stable cycle found by simulation at %s = %g (none, or one already "
+                    "on a branch)\n", cmd, m->par_names[par], at);
+    }
     if (cs->n_failed)
-        fprintf(stderr, "neurodyn bifurcation: %zu Hopf point%s gave no cycle branch; the last: %s\n", cs->n_failed,
-                cs->n_failed == 1 ? "" : "s", cs->failure);
+        fprintf(stderr, "neurodyn %s: %zu cycle%s could not be continued (a bursting orbit may need more --ntst); "
+                "the last: %s\n", cmd, cs->n_failed, cs->n_failed == 1 ? "" : "s", cs->failure);
     return EXIT_OK;
 }
 
@@ -161,51 +207,45 @@ static int write_brute(const bif_args *a, const nd_model *m, const double *p0, i
     return rc ? rc : bad ? EXIT_FAILED : EXIT_OK;
 }
 
-static void print_json(const nd_bif_diagram *d, const double *at, const nd_cycle_set *cs)
+static int print_json(const nd_bif_diagram *d, const double *at, const nd_cycle_set *cs, double plo, double phi)
 {
-    const nd_model *m = d->m;
-    const char *pn = m->par_names[d->par];
-    double x[64];
-    printf("{\"model\": ");
-    cli_json_string(stdout, m->name);
-    printf(", \"parameter\": ");
-    cli_json_string(stdout, pn);
-    printf(", \"branches\": ");
-    cli_json_branches(stdout, d, at, cs);
-    printf(", \"special_points\": [");
-    int first = 1;
+    json_t *doc = json_object(), *range = json_array();
+    json_object_set_new(doc, "model", json_string(d->m->name));
+    json_object_set_new(doc, "parameter", json_string(d->m->par_names[d->par]));
+    json_array_append_new(range, json_real(plo)), json_array_append_new(range, json_real(phi));
+    json_object_set_new(doc, "range", range);
+    json_object_set_new(doc, "branches", cli_json_branches(d, at, cs));
+    json_object_set_new(doc, "special_points", cli_json_special_points(d, at, cs, plo, phi));
+    return cli_json_print(doc);
+}
+
+/* "12 branches" and the count of special points by type, and of branches cut short. */
+static void print_summary(const bif_args *a, const nd_model *m, const nd_bif_diagram *d, const nd_cycle_set *cs,
+                          double plo, double phi)
+{
+    size_t count[3] = {0}, cut = 0, cycle_special[3] = {0};
+    for (size_t b = 0; b < d->n_branches; b++) {
+        for (size_t s = 0; s < d->branches[b].n_special; s++) count[d->branches[b].special[s].test]++;
+        cut += d->branches[b].stop == ND_STOP_BUDGET || d->branches[b].stop == ND_STOP_STALLED;
+    }
+    printf("diagram of %s in %s = %g:%g: %zu equilibrium branch%s (%zu LP, %zu H, %zu BP)", m->name, m->par_names[d->par],
+           plo, phi, d->n_branches, d->n_branches == 1 ? "" : "es", count[ND_EQ_LP], count[ND_EQ_H], count[ND_EQ_BP]);
+    const char *last_cut = NULL;
+    for (size_t c = 0; cs && c < cs->n; c++) {
+        const nd_branch *br = &cs->branch[c];
+        for (size_t s = 0; s < br->n_special; s++)
+            if (br->special[s].test <= ND_CYC_NS) cycle_special[br->special[s].test]++;
+        if (br->stop == ND_STOP_BUDGET || br->stop == ND_STOP_STALLED) cut++, last_cut = br->stop_reason;
+    }
+    if (a->cycles)
+        printf(", %zu cycle branch%s (%zu LPC, %zu PD, %zu NS)", cs->n, cs->n == 1 ? "" : "es", cycle_special[ND_CYC_LPC],
+               cycle_special[ND_CYC_PD], cycle_special[ND_CYC_NS]);
+    printf(", written to %s\n", a->outdir);
     for (size_t b = 0; b < d->n_branches; b++)
-        for (size_t s = 0; s < d->branches[b].n_special; s++) {
-            const nd_special_point *sp = &d->branches[b].special[s];
-            nd_diagram_full_state(d, sp->u, at, x);
-            printf("%s{\"type\": \"%s\", ", first ? "" : ", ", nd_eq_special_name(sp->test));
-            first = 0;
-            cli_json_string(stdout, pn);
-            printf(": %.15g, \"state\": {", sp->u[d->n_free]);
-            for (size_t v = 0; v < m->n_vars; v++) {
-                printf("%s", v ? ", " : "");
-                cli_json_string(stdout, m->var_names[v]);
-                printf(": %.15g", x[v]);
-            }
-            printf("}");
-            if (sp->test == ND_EQ_H) {
-                printf(", \"frequency\": %.15g", sp->data[0]);
-                if (isfinite(sp->data[1]))
-                    printf(", \"first_lyapunov\": %.10g, \"criticality\": \"%s\"", sp->data[1],
-                           sp->data[1] < 0 ? "supercritical" : "subcritical");
-            }
-            printf(", \"branch\": %zu}", b);
-        }
-    for (size_t c = 0; cs && c < cs->n; c++)
-        for (size_t s = 0; s < cs->branch[c].n_special; s++) {
-            const nd_special_point *sp = &cs->branch[c].special[s];
-            if (sp->test == ND_CYC_H) continue; /* the Hopf point is reported on its equilibrium branch */
-            printf("%s{\"type\": \"%s\", ", first ? "" : ", ", nd_cycle_special_name(sp->test));
-            first = 0;
-            cli_json_string(stdout, pn);
-            printf(": %.15g, \"period\": %.15g, \"branch\": %zu}", sp->data[1], sp->data[0], d->n_branches + c);
-        }
-    printf("]}\n");
+        if (d->branches[b].stop == ND_STOP_BUDGET || d->branches[b].stop == ND_STOP_STALLED) last_cut = d->branches[b].stop_reason;
+    if (cut)
+        printf("  %zu branch%s cut short (the last: %s); see --max-points and --ds-max\n", cut, cut == 1 ? "" : "es",
+               last_cut);
 }
 
 static int run(const void *args, const nd_model *m, double *p, double *x)
@@ -227,12 +267,15 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc) rc = cli_make_dir("bifurcation", a->outdir);
     nd_region r = {lo, hi, fixed, x};
     nd_bif_diagram d = {0};
-    if (!rc && nd_bifurcation_1d(m, p, par, plo, phi, &r, NULL, &d, &err)) rc = cli_error(cmd, &err);
+    nd_cont_opts o;
+    nd_bif_opts_init(&o);
+    cli_run_control_apply(&a->run, &o);
+    if (!rc && nd_bifurcation_1d(m, p, par, plo, phi, &r, &o, &d, &err)) rc = cli_error(cmd, &err);
     if (!rc && d.n_branches == 0)
-        fprintf(stderr, "neurodyn bifurcation: no equilibrium of %s at %s = %g in the box: nothing to continue\n",
-                m->name, m->par_names[par], plo);
+        fprintf(stderr, "neurodyn bifurcation: no equilibrium of %s in the box for %s in %g:%g: nothing to continue\n",
+                m->name, m->par_names[par], plo, phi);
     nd_cycle_set cycles = {0};
-    if (!rc && a->cycles) rc = compute_cycles(p, &r, &d, plo, phi, &cycles);
+    if (!rc && a->cycles) rc = compute_cycles(a, m, p, &r, &d, plo, phi, &cycles);
     if (!rc && nd_write_diagram(&d, a->cycles ? &cycles : NULL, x, a->outdir, &err)) rc = cli_error(cmd, &err);
     if (!rc && a->brute) rc = write_brute(a, m, p, par, plo, phi, &r);
     if (!rc && a->plot && d.n_branches == 0)
@@ -244,14 +287,8 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         nd_plot_status ps = nd_plot_bifurcation(&spec, a->plot, &err);
         if (ps == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
     }
-    if (!rc && a->json) print_json(&d, x, &cycles);
-    else if (!rc) {
-        size_t ns = 0;
-        for (size_t b = 0; b < d.n_branches; b++) ns += d.branches[b].n_special;
-        printf("%s of %s in %s = %g:%g: %zu branch%s, %zu special point%s, written to %s\n", "equilibrium diagram",
-               m->name, m->par_names[par], plo, phi, d.n_branches, d.n_branches == 1 ? "" : "es", ns, ns == 1 ? "" : "s",
-               a->outdir);
-    }
+    if (!rc && a->json) rc = print_json(&d, x, &cycles, plo, phi);
+    else if (!rc) print_summary(a, m, &d, &cycles, plo, phi);
     nd_cycle_set_free(&cycles);
     nd_bif_diagram_free(&d);
     free(lo), free(hi), free(fixed);
@@ -261,14 +298,15 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_bifurcation(int argc, char **argv)
 {
     bif_args a = {0};
-    a.outdir = "bifurcation", a.grid = 200, a.t1 = 500, a.transient = 250;
+    a.outdir = "bifurcation", a.grid = 200, a.t1 = 500, a.transient = 250, a.scan = 5;
     a.ranges = calloc((size_t)argc, sizeof *a.ranges);
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);
-    int rc = (a.ranges && a.sets && a.fixes) ? parse(argc, argv, &a) : EXIT_FAILED;
+    a.cycle_from = calloc((size_t)argc, sizeof *a.cycle_from);
+    int rc = (a.ranges && a.sets && a.fixes && a.cycle_from) ? parse(argc, argv, &a) : EXIT_FAILED;
     if (rc == 0) {
         rc = cli_with_model("bifurcation", a.model, run, &a);
     }
-    free(a.ranges), free(a.sets), free(a.fixes);
+    free(a.ranges), free(a.sets), free(a.fixes), free(a.cycle_from);
     return rc < 0 ? EXIT_OK : rc;
 }

@@ -160,7 +160,9 @@ static void print_json(const fs_args *a, const nd_model *m, const nd_fast_slow *
     printf("], \"spike_variable\": ");
     cli_json_string(stdout, m->var_names[d->spike_var]);
     printf(", \"branches\": ");
-    cli_json_branches(stdout, &d->eq, d->at, &d->cycles);
+    json_t *branches = cli_json_branches(&d->eq, d->at, &d->cycles);
+    json_dumpf(branches, stdout, JSON_REAL_PRECISION(15));
+    json_decref(branches);
     printf(", \"special_points\": [");
     for (size_t i = 0; i < d->n_special; i++) printf("%s", i ? ", " : ""), json_special(d, &d->special[i]);
     printf("], \"trajectory\": ");

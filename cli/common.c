@@ -65,6 +65,18 @@ void cli_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+int cli_parse_value(const char *cmd, const nd_model *m, const char *text, int *index, double *value)
+{
+    nd_error err;
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text) return cli_usage_error(cmd, "'%s' is not of the form NAME=VALUE", text);
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - text), text);
+    if ((*index = nd_model_par_index(m, name, &err)) < 0) return cli_error(cmd, &err);
+    if (nd_parse_double(eq + 1, name, value, &err)) return cli_error(cmd, &err);
+    return EXIT_OK;
+}
+
 int cli_parse_range(const char *cmd, const nd_model *m, const char *text, int is_par, int *index,
                     double *lo, double *hi)
 {
@@ -188,4 +200,43 @@ int cli_model_arg(const char *cmd, int argc, char **argv, const char **model)
         *model = argv[optind];
     }
     return *model ? EXIT_OK : cli_usage_error(cmd, "no MODEL given");
+}
+
+/* ---- run control ---------------------------------------------------------------------------- */
+const char *const CLI_RUN_CONTROL_HELP =
+    "Run control (AUTO's NMX, DS, DSMAX, NTST, NCOL; rarely needed):\n"
+    "  --max-points N     points per branch (default: about 20 box diagonals of the\n"
+    "                     largest step for equilibria, 40 / ds-max for cycles); raise it when\n"
+    "                     a branch ends with \"point budget\"\n"
+    "  --ds H             first step, --ds-max H the largest: fractions of the box (every\n"
+    "                     variable over its box width, the parameter over its range;\n"
+    "                     defaults 0.002/0.02 for equilibria, 0.005/0.05 for cycles); lower\n"
+    "                     ds-max when a branch jumps, raise it to go faster on smooth ones\n"
+    "  --ntst N           mesh intervals of a cycle (default 80); more for spikes and\n"
+    "                     orbits near a homoclinic one\n"
+    "  --ncol N           collocation points per interval (2..7, default 4)\n";
+
+int cli_run_control_option(const char *cmd, int which, const char *text, cli_run_control *rc)
+{
+    switch (which) {
+    case 0: return cli_count(cmd, "max-points", text, 2, 10000000, &rc->max_points);
+    case 1:
+    case 2: {
+        double *h = which == 1 ? &rc->ds : &rc->ds_max;
+        int st = cli_number(cmd, which == 1 ? "ds" : "ds-max", text, h);
+        if (!st && !(*h > 0 && *h <= 1))
+            return cli_usage_error(cmd, "--%s %s: a step is a fraction of the box, in (0, 1]", which == 1 ? "ds" : "ds-max", text);
+        return st;
+    }
+    case 3: return cli_count(cmd, "ntst", text, 2, 10000, &rc->ntst);
+    default: return cli_count(cmd, "ncol", text, 2, 7, &rc->ncol);
+    }
+}
+
+void cli_run_control_apply(const cli_run_control *rc, nd_cont_opts *o)
+{
+    if (rc->max_points) o->max_points = rc->max_points;
+    if (rc->ds_max > 0) o->h_max = rc->ds_max;
+    if (rc->ds > 0) o->h0 = rc->ds;
+    if (o->h0 > o->h_max) o->h0 = o->h_max;
 }

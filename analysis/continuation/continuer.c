@@ -307,7 +307,7 @@ static nd_status end_on_face(cont *w, run_state *r)
     nd_status st = ND_OK;
     double h = cont_dot(w->v, zf, N) - cont_dot(w->v, w->z, N);
     if (!tangent(w, zf, w->v, vf) && h > 0 && !(st = cont_tests(w, zf, vf, r->psin)))
-        st = cont_check_tests(w, r->b, &r->fold, r->b->n - 1, w->z, w->v, h, r->psi, r->psin);
+        st = cont_check_tests(w, r->b, &r->fold, r->b->n - 1, w->z, w->v, zf, h, r->psi, r->psin);
     if (st) return st;
     if (store(w, r, zf, &st)) return st;
     cont_end(w, r->b, ND_STOP_BOX, zf, comp, bound, NULL);
@@ -338,7 +338,7 @@ static nd_status close_curve(cont *w, run_state *r)
 {
     nd_status st = ND_OK;
     double h = cont_dot(w->v, r->z_first, w->N) - cont_dot(w->v, w->z, w->N);
-    if (h > 0) st = cont_check_tests(w, r->b, &r->fold, r->b->n - 1, w->z, w->v, h, r->psi, r->psi_first);
+    if (h > 0) st = cont_check_tests(w, r->b, &r->fold, r->b->n - 1, w->z, w->v, r->z_first, h, r->psi, r->psi_first);
     if (st || store(w, r, r->z_first, &st)) return st;
     cont_end(w, r->b, ND_STOP_CLOSED, r->z_first, 0, 0.0, NULL);
     return ND_OK;
@@ -453,7 +453,7 @@ static nd_status run(cont *w, const double *u0, const double *v0, nd_branch *b)
             st = close_curve(w, &r);
             goto done;
         }
-        if ((st = cont_check_tests(w, b, &r.fold, b->n - 1, z, v, h, r.psi, r.psin))) goto done;
+        if ((st = cont_check_tests(w, b, &r.fold, b->n - 1, z, v, zn, h, r.psi, r.psin))) goto done;
         if (store(w, &r, zn, &st)) goto done;
         double dfirst = 0.0;
         for (size_t i = 0; i < N; i++) dfirst += (zn[i] - r.z_first[i]) * (zn[i] - r.z_first[i]);

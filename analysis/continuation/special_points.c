@@ -52,9 +52,11 @@ static int point_near(cont *w, const double *z0, const double *v0, double s, dou
  * of test k; the located point goes to zz (its tangent to vz). */
 static int locate(cont *w, int k, const double *z0, const double *v0, double h, double psi0, double psi1)
 {
-    double a = 0.0, b = h, fa = psi0, fb = psi1, psi[ND_CONT_MAX_TESTS];
+    double a = 0.0, b = h, fa = psi0, fb = psi1, psi[ND_CONT_MAX_TESTS], size = fmax(fabs(psi0), fabs(psi1));
     int side = 0;
     for (int it = 0; it < 100 && fabs(b - a) > w->o.locate_tol; it++) {
+        /* a jump, not a zero: the bracket has closed in while the test stays large on both sides */
+        if (it >= 20 && fabs(b - a) < 1e-8 * fabs(h) && fmin(fabs(fa), fabs(fb)) > 1e-3 * size) return -1;
         double s = fb != fa ? b - fb * (b - a) / (fb - fa) : 0.5 * (a + b);
         if (!(s > fmin(a, b) && s < fmax(a, b))) s = 0.5 * (a + b);
         w->j_fresh = 0; /* the zero is located with the Jacobian at the point itself */
@@ -171,12 +173,16 @@ nd_status cont_fold_point(cont *w, nd_branch *b, fold_tracker *f, const double *
 }
 
 nd_status cont_check_tests(cont *w, nd_branch *b, fold_tracker *f, size_t after, const double *z0, const double *v0,
-                           double h, const double *psi0, const double *psi1)
+                           const double *z1, double h, const double *psi0, const double *psi1)
 {
     const nd_curve_type *c = w->c;
     double data[ND_CONT_DATA];
     for (size_t k = 0; k < c->n_tests; k++) {
         if (!(psi0[k] * psi1[k] < 0)) continue;
+        if (c->bracket) {
+            cont_to_u(w, z0, w->zb), cont_to_u(w, z1, w->vb);
+            if (!c->bracket(c->ctx, (int)k, w->zb, w->vb)) continue;
+        }
         if (locate(w, (int)k, z0, v0, h, psi0[k], psi1[k])) continue; /* not resolvable: skip */
         if (c->test_kind[k] == ND_TEST_BRANCH_POINT && !is_branch_point(w, h)) continue;
         memset(data, 0, sizeof data);

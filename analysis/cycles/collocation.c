@@ -247,6 +247,25 @@ void cyc_set_reference(nd_cycle_curve *c, const double *u)
 }
 
 /* int x dt over the cycle */
+double cyc_half_period_gap(nd_cycle_curve *c, const double *u)
+{
+    cw *w = W(c);
+    size_t n = w->n, S = 64;
+    double a[64], b[64], lo[64], hi[64], gap = 0.0, size = 0.0;
+    for (size_t r = 0; r < n; r++) lo[r] = INFINITY, hi[r] = -INFINITY;
+    for (size_t j = 0; j < S; j++) {
+        double t = 0.5 * (double)j / (double)S;
+        cyc_eval_at(w, c->mesh, u, t, a);
+        cyc_eval_at(w, c->mesh, u, t + 0.5, b);
+        for (size_t r = 0; r < n; r++) {
+            gap = fmax(gap, fabs(b[r] - a[r]));
+            lo[r] = fmin(lo[r], fmin(a[r], b[r])), hi[r] = fmax(hi[r], fmax(a[r], b[r]));
+        }
+    }
+    for (size_t r = 0; r < n; r++) size = fmax(size, hi[r] - lo[r]);
+    return size > 0 ? gap / size : 0.0;
+}
+
 void cyc_cycle_mean(nd_cycle_curve *c, const double *u, double *mean)
 {
     cw *w = W(c);

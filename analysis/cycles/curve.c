@@ -84,6 +84,15 @@ static nd_status eng_tests(void *ctx, const double *u, const double *v, const do
     return cyc_tests(ctx, w->xs, v, J, psi, err); /* v enters through its parameter component only */
 }
 
+static int eng_bracket(void *ctx, int test, const double *u0, const double *u1)
+{
+    cw *w = W(ctx);
+    double *x0 = w->unew, *x1 = w->unew2;
+    cyc_to_x(w, u0, x0);
+    cyc_to_x(w, u1, x1);
+    return cyc_bracket(ctx, test, x0, x1);
+}
+
 static int eng_accept(void *ctx, int test, const double *u, const double *v, double *data)
 {
     cw *w = W(ctx);
@@ -305,6 +314,7 @@ nd_status nd_cycle_curve_init(nd_cycle_curve *c, const nd_model *m, const double
         .test_names = {"LPC", "PD", "NS", "H"},
         .test_kind = {ND_TEST_FOLD},
         .tests = eng_tests,
+        .bracket = eng_bracket,
         .accept = eng_accept,
         .label = eng_label,
         .stop = eng_stop,
@@ -325,7 +335,7 @@ void cyc_reset_run(nd_cycle_curve *c)
     cyc_records_clear(c);
     c->stopped = ND_CYC_RUNNING;
     c->stop_reason[0] = '\0';
-    w->T_first = 0.0, w->nh = 0, w->amp_max = 0.0, w->moved = 0, w->from_hopf = 0;
+    w->T_first = 0.0, w->nh = 0, w->amp_max = 0.0, w->moved = 0, w->gap_prev = INFINITY, w->from_hopf = 0;
     w->level = 0;
     w->mu_valid = 0;
 }

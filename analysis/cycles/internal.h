@@ -67,6 +67,7 @@ typedef struct cw {
     /* the branch so far (for the stopping rules) */
     double T_first, par_first, amp_first;
     int from_hopf, moved;                      /* the branch began at a Hopf point; p has moved */
+    double gap_prev, par_prev;                 /* the half-period gap at the last point */
     hist h[3];                                 /* the last accepted points (ring) */
     size_t nh;
     double amp_max;
@@ -92,6 +93,8 @@ void cyc_eval_at(const cw *w, const double *mesh, const double *u, double t, dou
 nd_status cyc_colloc_eval(nd_cycle_curve *c, const double *u, int level, nd_error *err);
 void cyc_set_reference(nd_cycle_curve *c, const double *u);
 void cyc_cycle_mean(nd_cycle_curve *c, const double *u, double *mean);
+/* max_t |x(t + 1/2) - x(t)| over the orbit's size: 0 for a cycle of half the period run twice */
+double cyc_half_period_gap(nd_cycle_curve *c, const double *u);
 double cyc_signed_amplitude(nd_cycle_curve *c, const double *u);
 nd_status cyc_residual(void *ctx, const double *u, double *F, nd_error *err);
 void cyc_extrema(nd_cycle_curve *c, const double *u, double *xmax, double *xmin);
@@ -117,6 +120,9 @@ int cyc_adapt(nd_cycle_curve *c, double *u, double *v, double slack);
 /* test_functions.c */
 nd_status cyc_tests(void *ctx, const double *u, const double *v, const double *J, double *psi, nd_error *err);
 int cyc_accept(void *ctx, int test, const double *u, const double *v, double *data);
+/* Whether a sign change of PD or NS between x0 and x1 is a real multiplier crossing -1, or a
+ * complex pair crossing the unit circle (the count of such multipliers changes); LPC: always. */
+int cyc_bracket(void *ctx, int test, const double *x0, const double *x1);
 void cyc_hopf_end(nd_cycle_curve *c, const double *u, double sa, const nd_cycle_info *prev, const nd_cycle_info *in);
 
 /* records.c */

@@ -167,6 +167,18 @@ int cyc_label(void *ctx, const double *u)
             }
         }
     }
+    if (!c->stopped && in) {
+        /* approaching the period doubling of the cycle of half the period, x(t + T/2) - x(t)
+         * shrinks like sqrt(p - p_PD): extrapolated from the last two points */
+        double gap = cyc_half_period_gap(c, u);
+        if (w->nh >= 2 && gap < 0.02 && gap < w->gap_prev) {
+            double g1 = w->gap_prev * w->gap_prev, g2 = gap * gap;
+            double at = g1 > g2 ? (par * g1 - w->par_prev * g2) / (g1 - g2) : par;
+            stop(c, ND_CYC_STOP_DOUBLED, "the cycle becomes the cycle of half its period run twice: the branch ends at "
+                 "that cycle's period doubling at %s = %.10g (period there %.8g)", pn, at, 0.5 * T);
+        }
+        w->gap_prev = gap, w->par_prev = par;
+    }
     if (!c->stopped && in && c->region.lo && c->region.hi) {
         for (size_t r = 0; r < c->k && !c->stopped; r++) {
             size_t v = c->free_idx[r];

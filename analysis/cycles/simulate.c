@@ -35,24 +35,54 @@
 typedef struct cyc {
     const nd_model *m;
     const double *p;
+    double rtol;
+    const nd_region *box;   /* NULL, or: a trajectory that leaves it by its width is abandoned */
+    int escaped;
+    nd_sample_fn inner;     /* the phase's own callbacks, behind the box check */
+    nd_event_fn inner_event;
+    void *inner_ctx;
     size_t n;
     int drift_only;
     nd_model_system ms;
 } cyc;
 
-static void cyc_opts(nd_solve_opts *o)
+static void cyc_opts(const cyc *c, nd_solve_opts *o)
 {
     nd_solve_opts_init(o);
     o->method = "rkdp";
-    o->rtol = ND_CYCLE_RTOL;
-    o->atol = ND_CYCLE_ATOL;
+    o->rtol = c->rtol;
+    o->atol = c->rtol * (ND_CYCLE_ATOL / ND_CYCLE_RTOL);
+}
+
+static int box_check(double t, const double *x, void *ctx)
+{
+    cyc *c = ctx;
+    for (size_t i = 0; i < c->n; i++) {
+        double w = c->box->hi[i] - c->box->lo[i];
+        if (!(x[i] >= c->box->lo[i] - w && x[i] <= c->box->hi[i] + w)) return c->escaped = 1;
+    }
+    return c->inner ? c->inner(t, x, c->inner_ctx) : 0;
+}
+
+static int box_event(int event, double t, const double *x, void *ctx)
+{
+    cyc *c = ctx;
+    return c->inner_event ? c->inner_event(event, t, x, c->inner_ctx) : 0;
 }
 
 static nd_status cyc_solve(cyc *c, double t0, double t1, double *x, const nd_solve_opts *o,
                            nd_error *err)
 {
-    if (c->drift_only) return nd_solve_system(&c->ms.sys, t0, t1, x, o, NULL, err);
-    return nd_solve(c->m, c->p, t0, t1, x, o, NULL, err);
+    nd_solve_opts wo = *o;
+    if (c->box) {
+        c->inner = o->on_sample, c->inner_event = o->on_event, c->inner_ctx = o->ctx;
+        wo.on_sample = box_check, wo.on_event = o->on_event ? box_event : NULL, wo.ctx = c;
+    }
+    nd_status st = c->drift_only ? nd_solve_system(&c->ms.sys, t0, t1, x, &wo, NULL, err)
+                                 : nd_solve(c->m, c->p, t0, t1, x, &wo, NULL, err);
+    if (!st && c->escaped)
+        st = nd_fail(err, ND_EFAILED, "limit cycle: the trajectory left the box (by more than its width) by t = %g", t1);
+    return st;
 }
 
 /* ---- step 2: range of var ------------------------------------------------------------------ */
@@ -224,7 +254,7 @@ static void refine_extremum(cyc *c, const nd_cycle *cy, size_t k, int i, double 
     if (!(ga > 0 && gb < 0)) return;
     memcpy(s0, cy->x + km * n, n * sizeof *s0);
     nd_solve_opts o;
-    cyc_opts(&o);
+    cyc_opts(c, &o);
     double a = 0.0, b = 2.0 * dt, va = ga, vb = gb, best_here = -INFINITY;
     int side = 0;
     for (int it = 0; it < 60 && b - a > 1e-13 * cy->period; it++) {
@@ -270,6 +300,13 @@ nd_status nd_cycle_by_simulation(const nd_model *m, const double *p, const doubl
                                  double transient, double t_max, size_t n_samples, nd_cycle *out,
                                  nd_error *err)
 {
+    return nd_cycle_by_simulation_tol(m, p, x0, var, transient, t_max, n_samples, ND_CYCLE_RTOL, NULL, out, err);
+}
+
+nd_status nd_cycle_by_simulation_tol(const nd_model *m, const double *p, const double *x0, int var, double transient,
+                                     double t_max, size_t n_samples, double rtol, const nd_region *box, nd_cycle *out,
+                                     nd_error *err)
+{
     if (!out) return nd_fail(err, ND_EINVAL, "limit cycle: output is NULL");
     memset(out, 0, sizeof *out);
     nd_status st = nd_model_validate(m, err);
@@ -294,8 +331,10 @@ nd_status nd_cycle_by_simulation(const nd_model *m, const double *p, const doubl
     size_t n = m->n_vars;
     if ((st = nd_check_alloc(n_samples * (n + 1) * sizeof(double), "limit cycle samples", err))) return st;
 
-    cyc c = {.m = m, .p = p, .n = n, .drift_only = m->noise != ND_NOISE_NONE};
-    nd_system_from_model(&c.ms, m, p);
+    if (!(rtol >= 1e-14 && rtol <= 1e-3)) return nd_fail(err, ND_EINVAL, "limit cycle: rtol = %g (1e-14..1e-3)", rtol);
+    if (box && (!box->lo || !box->hi)) box = NULL;
+    cyc cy = {.m = m, .p = p, .rtol = rtol, .box = box, .n = n, .drift_only = m->noise != ND_NOISE_NONE}, *c = &cy;
+    nd_system_from_model(&c->ms, m, p);
     const char *vname = m->var_names[var];
 
     /* scratch: state, ring (3n each), running range (2n), window (2n), x_start, refine work (3n) */
@@ -308,16 +347,16 @@ nd_status nd_cycle_by_simulation(const nd_model *m, const double *p, const doubl
 
     /* 1. transient */
     if (transient > 0) {
-        cyc_opts(&o);
-        if ((st = cyc_solve(&c, 0.0, transient, x, &o, err))) goto done;
+        cyc_opts(c, &o);
+        if ((st = cyc_solve(c, 0.0, transient, x, &o, err))) goto done;
     }
     /* 2. range of var */
     double w_end = transient + 0.25 * (t_max - transient);
     range_ctx rc = {var, x[var], x[var]};
-    cyc_opts(&o);
+    cyc_opts(c, &o);
     o.on_sample = range_sample;
     o.ctx = &rc;
-    if ((st = cyc_solve(&c, transient, w_end, x, &o, err))) goto done;
+    if ((st = cyc_solve(c, transient, w_end, x, &o, err))) goto done;
     double level = 0.5 * (rc.lo + rc.hi), amp = rc.hi - rc.lo;
     if (!(amp > 1e-8 * fmax(fabs(rc.lo), fabs(rc.hi)))) {
         char s[512];
@@ -344,13 +383,13 @@ nd_status nd_cycle_by_simulation(const nd_model *m, const double *p, const doubl
     memcpy(cc.cur_lo, x, n * sizeof *x);
     memcpy(cc.cur_hi, x, n * sizeof *x);
     nd_event ev = {var, level, +1, 0};
-    cyc_opts(&o);
+    cyc_opts(c, &o);
     o.events = &ev;
     o.n_events = 1;
     o.on_sample = cross_sample;
     o.on_event = cross_event;
     o.ctx = &cc;
-    if ((st = cyc_solve(&c, w_end, t_max, x, &o, err))) goto done;
+    if ((st = cyc_solve(c, w_end, t_max, x, &o, err))) goto done;
     if (!cc.lag) {
         char s[512];
         state_text(m, x, s, sizeof s);
@@ -397,12 +436,12 @@ nd_status nd_cycle_by_simulation(const nd_model *m, const double *p, const doubl
     }
     memcpy(x, cc.x_start, n * sizeof *x);
     for (size_t i = 0; i < n; i++) out->xmax[i] = -INFINITY, out->xmin[i] = INFINITY;
-    cyc_opts(&o);
+    cyc_opts(c, &o);
     o.dt_out = period / (double)(n_samples - 1);
     o.on_sample = period_sample;
     o.on_event = period_event;
     o.ctx = &pc;
-    st = cyc_solve(&c, 0.0, period, x, &o, err);
+    st = cyc_solve(c, 0.0, period, x, &o, err);
     if (!st && pc.count < n_samples) /* cannot happen with dt_out = period / (n - 1) */
         st = nd_fail(err, ND_EFAILED, "limit cycle: %zu samples of one period, %zu expected", pc.count, n_samples);
     if (st) {
@@ -426,8 +465,8 @@ nd_status nd_cycle_by_simulation(const nd_model *m, const double *p, const doubl
         out->xmax[i] = fmax(out->xmax[i], out->x[kmax * n + i]);
         out->xmin[i] = fmin(out->xmin[i], out->x[kmin * n + i]);
         if (n_samples >= 4) {
-            refine_extremum(&c, out, kmax == n_samples - 1 ? 0 : kmax, (int)i, +1.0, &out->xmax[i], work);
-            refine_extremum(&c, out, kmin == n_samples - 1 ? 0 : kmin, (int)i, -1.0, &out->xmin[i], work);
+            refine_extremum(c, out, kmax == n_samples - 1 ? 0 : kmax, (int)i, +1.0, &out->xmax[i], work);
+            refine_extremum(c, out, kmin == n_samples - 1 ? 0 : kmin, (int)i, -1.0, &out->xmin[i], work);
         }
     }
 done:

@@ -41,6 +41,46 @@ nd_status cyc_tests(void *ctx, const double *u, const double *v, const double *J
     return ND_OK;
 }
 
+/* The non-trivial multipliers of x (unscaled unknowns) into re, im (n - 1 each); 0 on success. */
+static int multipliers(nd_cycle_curve *c, const double *x, double *re, double *im)
+{
+    cw *w = W(c);
+    if (cyc_floquet(c, x, NULL)) return -1;
+    memcpy(re, w->mu_re + 1, (w->n - 1) * sizeof *re);
+    memcpy(im, w->mu_im + 1, (w->n - 1) * sizeof *im);
+    return 0;
+}
+
+/* The crossings a test's sign counts, among multipliers up to `limit` in modulus: for a period
+ * doubling the real multipliers below -1, for a Neimark–Sacker the complex ones outside the unit
+ * circle. */
+static int crossings(int test, size_t n, const double *re, const double *im, double limit)
+{
+    int count = 0;
+    for (size_t a = 0; a < n; a++) {
+        double m = hypot(re[a], im[a]);
+        int real = fabs(im[a]) <= 1e-10 * fmax(m, 1e-300);
+        if (m > limit) continue;
+        if (test == ND_CYC_PD) count += real && re[a] < -1;
+        else count += !real && m > 1;
+    }
+    return count;
+}
+
+/* A sign change of PD or NS is genuine when the number of those crossings changes: by a real
+ * multiplier through -1 (counting those up to 1e8: larger ones, 1e11 say on the unstable
+ * branch of a neuron, have the sign of their rounding), by a complex pair through the unit
+ * circle (real pairs of a huge and a tiny multiplier, whose product is noise, do not count). */
+int cyc_bracket(void *ctx, int test, const double *x0, const double *x1)
+{
+    nd_cycle_curve *c = ctx;
+    if (test != ND_CYC_PD && test != ND_CYC_NS) return 1;
+    size_t n = W(c)->n;
+    double re0[64], im0[64], re1[64], im1[64], limit = test == ND_CYC_PD ? 1e8 : INFINITY;
+    if (multipliers(c, x0, re0, im0) || multipliers(c, x1, re1, im1)) return 1; /* cannot tell: locate */
+    return crossings(test, n - 1, re0, im0, limit) != crossings(test, n - 1, re1, im1, limit);
+}
+
 int cyc_accept(void *ctx, int test, const double *u, const double *v, double *data)
 {
     nd_cycle_curve *c = ctx;
@@ -62,7 +102,7 @@ int cyc_accept(void *ctx, int test, const double *u, const double *v, double *da
             double d = cabs(w->mu_re[a] + I * w->mu_im[a] + 1.0);
             if (d < best) best = d, data[2] = w->mu_re[a];
         }
-        return sa > 0.25 && best < 1e-2;
+        return sa > 0.25 && best < 1e-4;
     }
     case ND_CYC_NS: {
         double best = INFINITY;

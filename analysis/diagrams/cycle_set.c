@@ -162,35 +162,59 @@ nd_status nd_cycles_from_simulation(const nd_model *m, const double *p, int par,
     if (!(p_lo < p_hi)) return nd_fail(err, ND_EINVAL, "cycle branches: empty range [%g, %g]", p_lo, p_hi);
     if (par < 0 || (size_t)par >= m->n_pars) return nd_fail(err, ND_EINVAL, "cycle branches: parameter index %d out of range", par);
     for (int direction = -1; direction <= 1; direction += 2) {
+        size_t failed = cs->n_failed;
         nd_status st = add_branch(cs, m, p, par, r, p_lo, p_hi, start_at_cycle, cyc, direction,
                                   ND_CYCLE_FROM_SIMULATION, "simulated cycle", p[par], err);
         if (st) return st;
+        if (cs->n_failed > failed) break; /* the cycle itself could not be corrected: the same both ways */
     }
     return ND_OK;
 }
 
 /* ---- cycles found by simulation ----------------------------------------------------------------- */
+/* The values of record a, or between records a and b at parameter value par. */
+static int held_by(const nd_cycle_curve *cc, const nd_cycle_info *a, const nd_cycle_info *b, const nd_region *r,
+                   double par, double period, const double *xmax, const double *xmin)
+{
+    double t = b && b->par != a->par ? (par - a->par) / (b->par - a->par) : 0.0;
+    if (!b) b = a;
+    double T = a->period + t * (b->period - a->period);
+    if (!(fabs(T - period) <= 0.01 * period)) return 0;
+    for (size_t k = 0; k < cc->k; k++) {
+        size_t v = cc->free_idx[k];
+        double w = r && r->lo && r->hi ? r->hi[v] - r->lo[v] : fmax(1e-300, xmax[v] - xmin[v]);
+        double hi = a->xmax[k] + t * (b->xmax[k] - a->xmax[k]), lo = a->xmin[k] + t * (b->xmin[k] - a->xmin[k]);
+        if (!(fabs(hi - xmax[v]) <= 0.01 * w && fabs(lo - xmin[v]) <= 0.01 * w)) return 0;
+    }
+    return 1;
+}
+
 int nd_cycle_set_holds(const nd_cycle_set *cs, const nd_region *r, double par, double period, const double *xmax,
                        const double *xmin)
 {
     for (size_t c = 0; c < cs->n; c++) {
         const nd_cycle_curve *cc = &cs->curve[c];
-        for (size_t i = 0; i + 1 < cc->n_info; i++) {
-            const nd_cycle_info *a = &cc->info[i], *b = &cc->info[i + 1];
-            if (!((a->par - par) * (b->par - par) <= 0) || a->par == b->par) continue;
-            double t = (par - a->par) / (b->par - a->par), T = a->period + t * (b->period - a->period);
-            if (!(fabs(T - period) <= 0.01 * period)) continue;
-            int same = 1;
-            for (size_t k = 0; k < cc->k && same; k++) {
-                size_t v = cc->free_idx[k];
-                double w = r && r->lo && r->hi ? r->hi[v] - r->lo[v] : fmax(1e-300, xmax[v] - xmin[v]);
-                double hi = a->xmax[k] + t * (b->xmax[k] - a->xmax[k]), lo = a->xmin[k] + t * (b->xmin[k] - a->xmin[k]);
-                same = fabs(hi - xmax[v]) <= 0.01 * w && fabs(lo - xmin[v]) <= 0.01 * w;
-            }
-            if (same) return 1;
+        for (size_t i = 0; i < cc->n_info; i++) {
+            const nd_cycle_info *a = &cc->info[i], *b = i + 1 < cc->n_info ? &cc->info[i + 1] : NULL;
+            if (a->par == par && held_by(cc, a, NULL, r, par, period, xmax, xmin)) return 1;
+            if (b && (a->par - par) * (b->par - par) < 0 && held_by(cc, a, b, r, par, period, xmax, xmin)) return 1;
         }
     }
     return 0;
+}
+
+/* Whether a simulated cycle is worth continuing: not a dying oscillation (its amplitude at least
+ * 1e-4 of the box in some variable) and inside the box. */
+static int worth_continuing(const nd_model *m, const nd_region *r, const nd_cycle *cyc)
+{
+    int sized = 0;
+    for (size_t v = 0; v < m->n_vars; v++) {
+        if (!r || !r->lo || !r->hi) return 1;
+        double w = r->hi[v] - r->lo[v];
+        if (cyc->xmax[v] > r->hi[v] + 1e-6 * w || cyc->xmin[v] < r->lo[v] - 1e-6 * w) return 0;
+        sized |= cyc->xmax[v] - cyc->xmin[v] >= 1e-4 * w;
+    }
+    return sized;
 }
 
 /* The state of every unstable equilibrium of d at parameter value at (interpolated between
@@ -221,9 +245,12 @@ nd_status nd_cycles_at(const nd_bif_diagram *d, const double *p, const nd_region
     for (size_t v = 0; r && r->fixed && v < m->n_vars; v++)
         if (r->fixed[v])
             return nd_fail(err, ND_EINVAL, "cycles by simulation need the whole model: %s is held fixed", m->var_names[v]);
+    if (m->spike)
+        return nd_fail(err, ND_EINVAL, "%s resets its state at spikes: its firing is not a cycle of the equations, so "
+                       "cycles are not found by simulation", m->name);
     if (!(at >= p_lo && at <= p_hi))
         return nd_fail(err, ND_EINVAL, "%s = %g is outside the range %g:%g", m->par_names[d->par], at, p_lo, p_hi);
-    size_t nv = m->n_vars, cap = 8;
+    size_t nv = m->n_vars, cap = 4;
     double *pp = malloc((m->n_pars + (cap + 1) * nv) * sizeof *pp);
     if (!pp) return nd_fail(err, ND_ENOMEM, "cycle branches: no memory");
     double *starts = pp + m->n_pars;
@@ -242,8 +269,8 @@ nd_status nd_cycles_at(const nd_bif_diagram *d, const double *p, const nd_region
     for (size_t s = 0; s < n_starts && !st; s++) {
         nd_cycle cyc;
         nd_error e;
-        if (nd_cycle_by_simulation(m, pp, starts + s * nv, var, 5 * t_sim, 20 * t_sim, 400, &cyc, &e)) continue;
-        if (!nd_cycle_set_holds(cs, r, at, cyc.period, cyc.xmax, cyc.xmin)) {
+        if (nd_cycle_by_simulation_tol(m, pp, starts + s * nv, var, 2 * t_sim, 6 * t_sim, 400, 1e-7, r, &cyc, &e)) continue;
+        if (worth_continuing(m, r, &cyc) && !nd_cycle_set_holds(cs, r, at, cyc.period, cyc.xmax, cyc.xmin)) {
             size_t before = cs->n;
             st = nd_cycles_from_simulation(m, pp, d->par, r, &cyc, p_lo, p_hi, cs, err);
             if (found && cs->n > before) (*found)++;
@@ -257,9 +284,36 @@ nd_status nd_cycles_at(const nd_bif_diagram *d, const double *p, const nd_region
 nd_status nd_cycles_from_scan(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo,
                               double p_hi, size_t n, nd_cycle_set *cs, nd_error *err)
 {
+    if (d && d->m->spike) return ND_OK; /* reset cycles are not cycles of the equations */
     for (size_t j = 1; j <= n; j++) {
         nd_status st = nd_cycles_at(d, p, r, p_lo + (p_hi - p_lo) * (double)j / (double)(n + 1), p_lo, p_hi, cs, NULL, err);
         if (st) return st;
     }
     return ND_OK;
+}
+
+int nd_cycle_set_homoclinic_end(const nd_cycle_set *cs, size_t c, const nd_bif_diagram *d, double p_lo, double p_hi,
+                                double *par, int *snic)
+{
+    if (!cs || c >= cs->n || cs->curve[c].stopped != ND_CYC_STOP_PERIOD || !cs->branch[c].n) return 0;
+    const nd_cycle_curve *cc = &cs->curve[c];
+    const nd_cycle_info *last = nd_cycle_curve_info(cc, cs->branch[c].n - 1);
+    if (!last) return 0;
+    *par = last->par, *snic = 0;
+    /* at a SNIC the period grows as (p - p_c)^(-1/2): the limit from the last two points along
+     * p = p_c + A / T^2; at a homoclinic orbit p converges exponentially and this is ~ p */
+    double limit = last->par;
+    const nd_cycle_info *prev = cs->branch[c].n >= 2 ? nd_cycle_curve_info(cc, cs->branch[c].n - 2) : NULL;
+    if (prev && prev->period < last->period) {
+        double a2 = prev->period * prev->period, b2 = last->period * last->period;
+        limit = (last->par * b2 - prev->par * a2) / (b2 - a2);
+    }
+    double best = 1e-3 * (p_hi - p_lo);
+    for (size_t b = 0; d && b < d->n_branches; b++)
+        for (size_t s = 0; s < d->branches[b].n_special; s++) {
+            const nd_special_point *sp = &d->branches[b].special[s];
+            double at = sp->u[d->n_free];
+            if (sp->test == ND_EQ_LP && fabs(at - limit) < best) best = fabs(at - limit), *par = at, *snic = 1;
+        }
+    return 1;
 }

@@ -179,6 +179,13 @@ typedef struct nd_cycle {
 nd_status nd_cycle_by_simulation(const nd_model *m, const double *p, const double *x0, int var,
                                  double transient, double t_max, size_t n_samples, nd_cycle *out,
                                  nd_error *err);
+/* The same with relative tolerance rtol for the integration (nd_cycle_by_simulation: 1e-10;
+ * absolute tolerance 1e-2 rtol), a looser one finding a cycle to refine by collocation sooner,
+ * and a box (may be NULL; its lo/hi are read): a trajectory that leaves it by more than its
+ * width is abandoned (ND_EFAILED) instead of followed to infinity. */
+nd_status nd_cycle_by_simulation_tol(const nd_model *m, const double *p, const double *x0, int var, double transient,
+                                     double t_max, size_t n_samples, double rtol, const nd_region *box,
+                                     nd_cycle *out, nd_error *err);
 void nd_cycle_free(nd_cycle *c);
 
 #ifdef __cplusplus

@@ -66,6 +66,10 @@ typedef struct nd_curve_type {
     /* test functions at (u, v) with the Jacobian J there (n_tests values) */
     nd_status (*tests)(void *ctx, const double *u, const double *v, const double *J, double *psi,
                        nd_error *err);
+    /* Optional: whether a sign change of test k between the points u0 and u1 can be a special
+     * point at all (e.g. a real multiplier really crossing -1, not one too large to have a
+     * reliable sign); 0 skips locating it. NULL: always located. */
+    int (*bracket)(void *ctx, int k, const double *u0, const double *u1);
     /* at a located zero of test k: 1 to report it (filling data[ND_CONT_DATA]), 0 to skip it
      * (e.g. a neutral saddle is not a Hopf point). NULL: always report. */
     int (*accept)(void *ctx, int k, const double *u, const double *v, double *data);

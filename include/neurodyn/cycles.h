@@ -87,7 +87,7 @@ enum { ND_CYC_LPC = 0, ND_CYC_PD = 1, ND_CYC_NS = 2, ND_CYC_H = 3 };
  * exp(+-i theta); LPC and H: 0. [3] the deviation |mu_trivial - 1| there (LPC, PD, NS). The u of
  * a special point is expressed on the mesh of the branch point before it (info(after)->mesh);
  * that of H is the equilibrium as a constant cycle. LPC, PD and NS are located by the continuer
- * (Illinois on arclength to its locate_tol); a PD needs a multiplier within 1e-2 of -1 there, a
+ * (Illinois on arclength to its locate_tol); a PD needs a multiplier within 1e-4 of -1 there, a
  * NS a complex pair (a real pair mu, 1/mu is a neutral saddle cycle and is rejected). */
 
 /* Why the curve ended a branch (nd_cycle_curve.stopped). */
@@ -96,8 +96,11 @@ enum {
     ND_CYC_STOP_PERIOD = 1, /* the period grows without bound: homoclinic orbit or SNIC */
     ND_CYC_STOP_HOPF = 2,   /* the cycle shrank to an equilibrium: the branch reached a Hopf point */
     ND_CYC_STOP_BOX = 3,    /* the orbit left the region's box (lo/hi of a free variable) */
-    ND_CYC_STOP_CENTRE = 4  /* from a Hopf point the cycles grew with the parameter fixed: a family
+    ND_CYC_STOP_CENTRE = 4, /* from a Hopf point the cycles grew with the parameter fixed: a family
                                of closed orbits at one parameter value (a centre), not continued */
+    ND_CYC_STOP_DOUBLED = 5 /* the cycle became one of half its period run twice: the branch reached
+                               the period doubling of that cycle (where it would turn and run over
+                               its own cycles shifted by half a period) */
 };
 
 /* What is known about one point of a cycle branch. Arrays have k entries (the free variables,
@@ -255,16 +258,17 @@ nd_status nd_cycles_from_simulation(const nd_model *m, const double *p, int par,
                                     nd_error *err);
 
 /* The stable cycles at parameter value `at` found by simulation (from the model's initial state
- * and next to every unstable equilibrium of d there, for 20 times the model's t_sim), each
+ * and next to up to 4 unstable equilibria of d there, for 6 times the model's t_sim), each
  * continued both ways over [p_lo, p_hi] unless a branch of cs holds it already (same period
- * and extremes to 1%). *found (may be NULL) receives the number of new cycles. Slices (fixed
- * variables) are refused. */
+ * and extremes to 1%), it is a dying oscillation (amplitude below 1e-4 of the box) or it leaves
+ * the box. *found (may be NULL) receives the number of new cycles. Slices (fixed variables)
+ * and models with a spike rule (their firing resets the state) are refused. */
 nd_status nd_cycles_at(const nd_bif_diagram *d, const double *p, const nd_region *r, double at, double p_lo,
                        double p_hi, nd_cycle_set *cs, size_t *found, nd_error *err);
 
 /* nd_cycles_at at n values spread evenly inside [p_lo, p_hi], the ends excluded: the cycle
  * families not born at a Hopf point in range (a class-I neuron's, ending at a SNIC; a
- * relaxation oscillator's). */
+ * relaxation oscillator's). Nothing for a model with a spike rule. */
 nd_status nd_cycles_from_scan(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo,
                               double p_hi, size_t n, nd_cycle_set *cs, nd_error *err);
 
@@ -274,6 +278,15 @@ nd_status nd_cycles_from_scan(const nd_bif_diagram *d, const double *p, const nd
 int nd_cycle_set_holds(const nd_cycle_set *cs, const nd_region *r, double par, double period, const double *xmax,
                        const double *xmin);
 void nd_cycle_set_free(nd_cycle_set *cs);
+
+/* When branch c of cs ends with its period growing without bound: 1, the limiting parameter
+ * value in *par and whether it is a SNIC or a homoclinic orbit; else 0. The limit is
+ * extrapolated from the last two points along p = p_c + A / T^2 (how the period of a SNIC
+ * grows); within 1e-3 of the range of a fold of the equilibrium diagram d it is a SNIC (*snic
+ * = 1, *par the fold's value), else a homoclinic orbit (*par the last point's value, which
+ * approaches it exponentially). */
+int nd_cycle_set_homoclinic_end(const nd_cycle_set *cs, size_t c, const nd_bif_diagram *d, double p_lo, double p_hi,
+                                double *par, int *snic);
 
 #ifdef __cplusplus
 }
