@@ -108,24 +108,39 @@ const char *nd_cycle_special_name(int test)
     return test == ND_CYC_LPC ? "LPC" : test == ND_CYC_PD ? "PD" : test == ND_CYC_NS ? "NS" : "H";
 }
 
-/* Cycle points follow the equilibrium ones: their state columns hold the cycle's maximum of
- * each variable there (the plot labels the point on the envelope), omega its 2 pi / T. */
+/* One row of a cycle's special point: the state columns hold the cycle's maximum of each
+ * variable there (the plot labels the point on the envelope), omega its 2 pi / T. */
+static void cycle_row_special(FILE *f, const nd_bif_diagram *d, const char *type, size_t branch, double par,
+                              const nd_cycle_curve *cc, const nd_cycle_info *in, double period)
+{
+    fprintf(f, "%s\t%zu\t%.12g", type, branch, par);
+    for (size_t v = 0, a = 0; v < d->m->n_vars; v++) {
+        int free_v = a < cc->k && cc->free_idx[a] == v;
+        fprintf(f, "\t%.12g", free_v && in ? in->xmax[a] : NAN);
+        a += free_v;
+    }
+    fprintf(f, "\t%.10g\tnan\n", 2 * M_PI / period);
+}
+
+/* Cycle points follow the equilibrium ones; a branch whose period grows without bound ends at
+ * HC (a homoclinic orbit) or SNIC, drawn at its last cycle. */
 static void cycle_specials(FILE *f, const nd_bif_diagram *d, const nd_cycle_set *cs)
 {
-    for (size_t c = 0; cs && c < cs->n; c++)
-        for (size_t s = 0; s < cs->branch[c].n_special; s++) {
-            const nd_special_point *sp = &cs->branch[c].special[s];
+    for (size_t c = 0; cs && c < cs->n; c++) {
+        const nd_cycle_curve *cc = &cs->curve[c];
+        const nd_branch *br = &cs->branch[c];
+        for (size_t s = 0; s < br->n_special; s++) {
+            const nd_special_point *sp = &br->special[s];
             if (sp->test == ND_CYC_H) continue; /* reported on its equilibrium branch */
-            fprintf(f, "%s\t%zu\t%.12g", nd_cycle_special_name(sp->test), d->n_branches + c, sp->data[1]);
-            const nd_cycle_curve *cc = &cs->curve[c];
-            const nd_cycle_info *in = nd_cycle_curve_info(cc, sp->after);
-            for (size_t v = 0, a = 0; v < d->m->n_vars; v++) {
-                int free_v = a < cc->k && cc->free_idx[a] == v;
-                fprintf(f, "\t%.12g", free_v && in ? in->xmax[a] : NAN);
-                a += free_v;
-            }
-            fprintf(f, "\t%.10g\tnan\n", 2 * M_PI / sp->data[0]);
+            cycle_row_special(f, d, nd_cycle_special_name(sp->test), d->n_branches + c, sp->data[1], cc,
+                              nd_cycle_curve_info(cc, sp->after), sp->data[0]);
         }
+        double par;
+        int snic;
+        const nd_cycle_info *last = br->n ? nd_cycle_curve_info(cc, br->n - 1) : NULL;
+        if (last && nd_cycle_set_homoclinic_end(cs, c, d, d->p_lo, d->p_hi, &par, &snic))
+            cycle_row_special(f, d, snic ? "SNIC" : "HC", d->n_branches + c, par, cc, last, last->period);
+    }
 }
 
 static nd_status write_specials(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, const char *dir,
@@ -151,6 +166,52 @@ static nd_status write_specials(const nd_bif_diagram *d, const nd_cycle_set *cs,
     return nd_data_close(f, "special_points.tsv", err);
 }
 
+/* ---- ends.tsv: the branches cut short ----------------------------------------------------------- */
+static int is_cut(const nd_branch *br) { return br->stop == ND_STOP_BUDGET || br->stop == ND_STOP_STALLED; }
+
+size_t nd_diagram_cut_short(const nd_bif_diagram *d, const nd_cycle_set *cs)
+{
+    size_t n = 0;
+    for (size_t b = 0; d && b < d->n_branches; b++) n += is_cut(&d->branches[b]);
+    for (size_t c = 0; cs && c < cs->n; c++) n += is_cut(&cs->branch[c]);
+    return n;
+}
+
+/* The last point of every branch cut short (a cycle's by its maximum), with the reason. */
+static nd_status write_ends(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, const char *dir,
+                            nd_error *err)
+{
+    FILE *f = nd_data_open(dir, "ends.tsv", err);
+    if (!f) return ND_EIO;
+    const nd_model *m = d->m;
+    fprintf(f, "branch\t%s", m->par_names[d->par]);
+    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
+    fprintf(f, "\treason\n");
+    double x[64];
+    size_t N = d->n_free + 1;
+    for (size_t b = 0; b < d->n_branches; b++) {
+        const nd_branch *br = &d->branches[b];
+        if (!is_cut(br) || !br->n) continue;
+        nd_diagram_full_state(d, br->u + (br->n - 1) * N, at, x);
+        fprintf(f, "%zu\t%.12g", b, br->u[(br->n - 1) * N + d->n_free]);
+        for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
+        fprintf(f, "\t%s\n", br->stop_reason);
+    }
+    for (size_t c = 0; cs && c < cs->n; c++) {
+        const nd_cycle_curve *cc = &cs->curve[c];
+        const nd_cycle_info *in = cs->branch[c].n ? nd_cycle_curve_info(cc, cs->branch[c].n - 1) : NULL;
+        if (!is_cut(&cs->branch[c]) || !in) continue;
+        fprintf(f, "%zu\t%.12g", d->n_branches + c, in->par);
+        for (size_t v = 0, a = 0; v < m->n_vars; v++) {
+            int free_v = a < cc->k && cc->free_idx[a] == v;
+            fprintf(f, "\t%.12g", free_v ? in->xmax[a] : at ? at[v] : NAN);
+            a += free_v;
+        }
+        fprintf(f, "\t%s\n", cs->branch[c].stop_reason);
+    }
+    return nd_data_close(f, "ends.tsv", err);
+}
+
 nd_status nd_write_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, const char *dir,
                            nd_error *err)
 {
@@ -159,6 +220,7 @@ nd_status nd_write_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, cons
     nd_status st = write_branches(d, at, dir, err);
     if (!st && cs) st = write_cycles(d->m, d->par, cs, at, dir, err);
     if (!st) st = write_specials(d, cs, at, dir, err);
+    if (!st) st = write_ends(d, cs, at, dir, err);
     return st;
 }
 
@@ -173,7 +235,7 @@ nd_plot_status nd_plot_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, 
     const nd_model *m = d->m;
     char label[96];
     nd_bif_plot spec = {dir, m->name, m->par_names[d->par], nd_model_var_label(m, (size_t)var, label, sizeof label),
-                        var, m->n_vars, p_lo, p_hi, 0, cs && cs->n > 0, 0, 0, 0};
+                        var, m->n_vars, p_lo, p_hi, 0, cs && cs->n > 0, 0, 0, 0, nd_diagram_cut_short(d, cs)};
     return nd_plot_bifurcation(&spec, out, err);
 }
 
@@ -255,6 +317,7 @@ nd_status nd_write_fast_slow(const nd_fast_slow *d, const char *dir, nd_error *e
     if (!st) st = write_fs_specials(d, dir, err);
     if (!st) st = write_trajectory(d->fs.full, &d->traj, dir, err);
     if (!st) st = write_nullcline(d, dir, err);
+    if (!st) st = write_ends(&d->eq, &d->cycles, d->at, dir, err);
     return st;
 }
 
@@ -267,7 +330,8 @@ nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const c
     char title[160], label[96];
     snprintf(title, sizeof title, "%.60s%s%.40s%s", m->name, d->burster[0] ? " (" : "", d->burster, d->burster[0] ? " burster)" : "");
     nd_bif_plot spec = {dir, title, fm->par_names[d->par], nd_model_var_label(m, (size_t)d->spike_var, label, sizeof label),
-                        (int)v, fm->n_vars, d->slow_lo, d->slow_hi, 0, d->cycles.n > 0, 1, 2 + d->slow, 2 + d->spike_var};
+                        (int)v, fm->n_vars, d->slow_lo, d->slow_hi, 0, d->cycles.n > 0, 1, 2 + d->slow, 2 + d->spike_var,
+                        nd_diagram_cut_short(&d->eq, &d->cycles)};
     return nd_plot_bifurcation(&spec, out, err);
 }
 

@@ -319,10 +319,10 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_err
         nd_fail(err, ND_EINVAL, "plot file '%s': use the extension .png, .svg or .pdf", out);
         return ND_PLOT_FAILED;
     }
-    char script[PATH_MAX], path[PATH_MAX + 64], ref[6][PATH_MAX];
-    const char *files[6] = {"branches.tsv", "special_points.tsv", "brute.tsv", "cycles.tsv", "trajectory.tsv",
-                            "slow_nullcline.tsv"};
-    for (int i = 0; i < 6; i++) {
+    char script[PATH_MAX], path[PATH_MAX + 64], ref[7][PATH_MAX];
+    const char *files[7] = {"branches.tsv", "special_points.tsv", "brute.tsv", "cycles.tsv", "trajectory.tsv",
+                            "slow_nullcline.tsv", "ends.tsv"};
+    for (int i = 0; i < 7; i++) {
         snprintf(path, sizeof path, "%.3000s/%s", s->dir, files[i]);
         data_ref(path, out, ref[i], sizeof ref[i]);
     }
@@ -357,6 +357,9 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_err
         fprintf(f, "     '%s' skip 1 using 2:(column(%d) == 0 ? column(%d) : NaN) with lines lw 1.5 dt 2 lc rgb '#9467bd' title 'unstable cycle max/min', \\\n", ref[3], cs, mx);
         fprintf(f, "     '%s' skip 1 using 2:(column(%d) == 0 ? column(%d) : NaN) with lines lw 1.5 dt 2 lc rgb '#9467bd' notitle, \\\n", ref[3], cs, mn);
     }
+    if (s->cut_short) /* ends.tsv: branch, par, vars..., reason */
+        fprintf(f, "     '%s' skip 1 using 2:%d with points pt 2 ps 2.2 lw 2 lc rgb 'black' title 'branch cut short', \\\n",
+                ref[6], C);
     fprintf(f, "     '%s' skip 1 using 3:%d with points pt 7 ps 1.6 lc rgb 'black' title 'special points', \\\n", ref[1], C + 1);
     fprintf(f, "     '%s' skip 1 using 3:%d:1 with labels offset char 1.2,0.9 font ',11' notitle\n", ref[1], C + 1);
     if (fclose(f) != 0) {

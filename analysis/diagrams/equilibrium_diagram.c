@@ -276,7 +276,7 @@ nd_status nd_bifurcation_1d(const nd_model *m, const double *p, int par, double 
     if (!isfinite(p_lo) || !isfinite(p_hi) || !(p_lo < p_hi))
         return nd_fail(err, ND_EINVAL, "parameter range of %s is empty or inverted (%g:%g)", m->par_names[par], p_lo, p_hi);
     if ((st = nd_region_check(m, region, err))) return st;
-    d->m = m, d->par = par;
+    d->m = m, d->par = par, d->p_lo = p_lo, d->p_hi = p_hi;
     diagram_work dw = {.d = d};
     st = set_up(&dw, m, p, par, p_lo, p_hi, region, opts, err);
     /* the ends inwards, the branch points, then the values inside */

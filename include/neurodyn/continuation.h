@@ -209,6 +209,7 @@ typedef struct nd_bif_diagram {
     nd_branch *branches;     /* u = (free variables, parameter); labels: 1 stable, 0 unstable */
     int *from_bp;            /* -1, or the branch whose branch point started this one */
     size_t n_start;          /* equilibria found at the start of the range */
+    double p_lo, p_hi;       /* the parameter range */
 } nd_bif_diagram;
 
 /* The equilibrium diagram of m in parameter par over [p_lo, p_hi]: the equilibria at both ends

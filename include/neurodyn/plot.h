@@ -62,9 +62,16 @@ typedef struct nd_bif_plot {
      * trajectory.tsv (t, then the full model's variables) drawn as column traj_xcol against
      * traj_ycol (1-based) and the slow nullcline from slow_nullcline.tsv (slow, variable) */
     int fast_slow, traj_xcol, traj_ycol;
+    /* branches cut short (the point budget, a failing corrector), marked at their ends from
+     * ends.tsv (nd_diagram_cut_short counts them) */
+    size_t cut_short;
 } nd_bif_plot;
 
 nd_plot_status nd_plot_bifurcation(const nd_bif_plot *spec, const char *out, nd_error *err);
+
+/* The branches of d and cs (may be NULL) that ended before their natural end: at the point
+ * budget or where the corrector failed. nd_write_diagram lists them in ends.tsv. */
+size_t nd_diagram_cut_short(const nd_bif_diagram *d, const nd_cycle_set *cs);
 
 /* The two-parameter diagram from the files `neurodyn bifurcation2` writes into dir
  * (curves.tsv, special_points.tsv): fold curves and Hopf curves in the (P1, P2) plane, the
