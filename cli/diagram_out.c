@@ -20,8 +20,8 @@ static int cut_short(const nd_branch *br) { return br->stop == ND_STOP_BUDGET ||
 
 static const char *end_kind(const nd_branch *br, const nd_cycle_curve *cc)
 {
-    static const char *const cycle_kinds[] = {"", "period_unbounded", "hopf", "orbit_left_box", "centre"};
-    if (cc && br->stop == ND_STOP_CURVE && cc->stopped > 0 && cc->stopped <= ND_CYC_STOP_CENTRE)
+    static const char *const cycle_kinds[] = {"", "period_unbounded", "hopf", "orbit_left_box", "centre", "doubled"};
+    if (cc && br->stop == ND_STOP_CURVE && cc->stopped > 0 && cc->stopped <= ND_CYC_STOP_DOUBLED)
         return cycle_kinds[cc->stopped];
     switch (br->stop) {
     case ND_STOP_BOX: return "box";

@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_run.h"
+
 typedef struct result {
     int status;
     char out[1 << 18];
@@ -16,47 +18,20 @@ typedef struct result {
 
 static char tmpdir[256];
 
-static void make_tmpdir(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/nd-cli-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
-    char cache[300];
-    snprintf(cache, sizeof cache, "%s/cache", tmpdir);
-    setenv("NEURODYN_CACHE", cache, 1);
-}
-
-static void remove_tmpdir(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_expect_eq(system(cmd), 0);
-}
+static void make_tmpdir(void) { cli_tmpdir_make(tmpdir); }
+static void remove_tmpdir(void) { cli_tmpdir_remove(tmpdir); }
 
 TestSuite(cli, .init = make_tmpdir, .fini = remove_tmpdir);
 
-static void slurp(const char *path, char *buf, size_t len)
-{
-    FILE *f = fopen(path, "r");
-    size_t got = f ? fread(buf, 1, len - 1, f) : 0;
-    buf[got] = '\0';
-    if (f) fclose(f);
-}
-
-/* Runs `neurodyn ARGS` (ND_CLI is set by `make test`), capturing both streams. */
+/* Runs `neurodyn ARGS` in the suite's folder, capturing both streams. */
 static void run(result *r, const char *args)
 {
-    const char *cli = getenv("ND_CLI");
-    cr_assert_not_null(cli, "ND_CLI must name the neurodyn binary (make test sets it)");
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s > '%s/stdout' 2> '%s/stderr' < /dev/null", tmpdir,
-             cli, args, tmpdir, tmpdir);
-    int rc = system(cmd);
-    r->status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+    r->status = cli_run_in(tmpdir, args);
     char path[300];
     snprintf(path, sizeof path, "%s/stdout", tmpdir);
-    slurp(path, r->out, sizeof r->out);
+    cli_slurp(path, r->out, sizeof r->out);
     snprintf(path, sizeof path, "%s/stderr", tmpdir);
-    slurp(path, r->err, sizeof r->err);
+    cli_slurp(path, r->err, sizeof r->err);
 }
 
 static void write_file(const char *name, const char *text)
@@ -299,7 +274,7 @@ static void slurp_file(const char *name, char *buf, size_t len)
 {
     char path[600];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    slurp(path, buf, len);
+    cli_slurp(path, buf, len);
 }
 
 Test(cli, phase_plane_writes_every_piece)
@@ -525,12 +500,12 @@ Test(cli, fast_slow_hindmarsh_rose)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[400], head[256];
         snprintf(path, sizeof path, "%s/fs/%s", tmpdir, files[i]);
-        slurp(path, head, sizeof head);
+        cli_slurp(path, head, sizeof head);
         cr_expect(strlen(head) > 10, "%s is empty", files[i]);
     }
     char path[400], head[64];
     snprintf(path, sizeof path, "%s/fs/trajectory.tsv", tmpdir);
-    slurp(path, head, sizeof head);
+    cli_slurp(path, head, sizeof head);
     cr_expect(!strncmp(head, "t\tx\ty\tz\n", 8), "trajectory header: %.20s", head);
     run(&r, "fast-slow fhn");
     cr_expect_eq(r.status, 2, "a model without slow variables");

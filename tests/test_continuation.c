@@ -539,3 +539,189 @@ Test(continuation, lorenz_pitchfork_and_subcritical_hopf)
     }
     nd_bif_diagram_free(&d);
 }
+
+/* ---- units, ends, starts ---------------------------------------------------------------------- */
+
+/* Morris–Lecar (Hopf set) with the voltage in volts: V_v = V / 1000, the same dynamics. A diagram
+ * in the box's units does not depend on the model's units. */
+ND_RHS(ml_volts)
+{
+    const nd_model *ml = nd_builtin_find("morris_lecar");
+    double xm[2] = {1000.0 * x[0], x[1]}, f[2];
+    ml->rhs(t, xm, p, f);
+    dxdt[0] = f[0] / 1000.0, dxdt[1] = f[1];
+}
+static const char *const mlv[] = {"V", "w"}, *const mlp[] = {"C",  "I",  "gL", "VL", "gCa", "VCa", "gK",
+                                                              "VK", "V1", "V2", "V3", "V4",  "phi"};
+
+static void ml_diagram(int volts, nd_bif_diagram *d)
+{
+    const nd_model *ml = nd_builtin_find("morris_lecar");
+    static nd_model mv;
+    mv = *ml;
+    mv.name = "ml_volts", mv.var_names = mlv, mv.par_names = mlp, mv.rhs = ml_volts_rhs, mv.jac = NULL, mv.kernels = NULL;
+    double p[13], s = volts ? 1e-3 : 1.0, lo[2] = {-80 * s, 0}, hi[2] = {60 * s, 1}, x[2] = {-60 * s, 0.015};
+    nd_model_default_params(ml, p);
+    nd_region r = {lo, hi, NULL, x};
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_1d(volts ? &mv : ml, p, 1, 0, 250, &r, NULL, d, &err), ND_OK, "%s", err.msg);
+}
+
+Test(continuation, the_diagram_does_not_depend_on_the_units)
+{
+    nd_bif_diagram mv, v;
+    ml_diagram(0, &mv);
+    ml_diagram(1, &v);
+    cr_assert_eq(mv.n_branches, 1);
+    cr_assert_eq(v.n_branches, 1);
+    const nd_branch *a = &mv.branches[0], *b = &v.branches[0];
+    /* the same steps (the Jacobian in volts comes from finite differences: the points differ by
+     * its error, the step sequence does not) and the same Hopf points */
+    cr_expect_eq(a->n, b->n, "%zu points in mV, %zu in volts", a->n, b->n);
+    cr_assert_eq(a->n_special, b->n_special);
+    for (size_t i = 0; i < a->n_special; i++) {
+        cr_expect_eq(a->special[i].test, b->special[i].test);
+        cr_expect(fabs(a->special[i].u[2] - b->special[i].u[2]) < 1e-7 * a->special[i].u[2], "I = %.12g and %.12g",
+                  a->special[i].u[2], b->special[i].u[2]);
+        cr_expect(fabs(a->special[i].u[0] - 1000 * b->special[i].u[0]) < 1e-6, "V = %.12g mV and %.12g V",
+                  a->special[i].u[0], b->special[i].u[0]);
+    }
+    nd_bif_diagram_free(&mv), nd_bif_diagram_free(&v);
+}
+
+static size_t total(const nd_bif_diagram *d, int test)
+{
+    size_t n = 0;
+    for (size_t b = 0; b < d->n_branches; b++) n += count(&d->branches[b], test);
+    return n;
+}
+
+Test(continuation, fold_normal_form_from_either_end)
+{
+    /* x' = mu - x^2 on mu = -1:2: no equilibrium at mu = -1, two at mu = 2; the branch through
+     * the fold at mu = 0 is found from the other end, once, its fold once, both ends exactly on
+     * the face mu = 2 (x = -+sqrt(2)); on mu = 0.5:2 the two halves are separate branches */
+    double p[1] = {1.0}, lo[2] = {-3, -3}, hi[2] = {3, 3}, x[2] = {0, 0};
+    nd_region r = {lo, hi, NULL, x};
+    nd_bif_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_1d(&fold_model, p, 0, -1, 2, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(d.n_start, 0, "nothing at mu = -1");
+    cr_assert_eq(d.n_branches, 1);
+    cr_expect_eq(total(&d, ND_EQ_LP), 1);
+    const nd_special_point *lp = first(&d.branches[0], ND_EQ_LP);
+    cr_assert_not_null(lp);
+    cr_expect(fabs(lp->u[2]) < 1e-12 && fabs(lp->u[0]) < 1e-7, "fold at mu = %.3g, x = %.3g", lp->u[2], lp->u[0]);
+    /* MatCont's fold coefficient: a = <p, B(q,q)>/2 = -1 with q = p = e_x */
+    cr_expect(fabs(fabs(lp->data[0]) - 1) < 1e-9, "a = %.12g", lp->data[0]);
+    const nd_branch *br = &d.branches[0];
+    for (int end = 0; end < 2; end++) {
+        const double *u = br->u + (end ? br->n - 1 : 0) * 3;
+        cr_expect(u[2] == 2.0 && fabs(fabs(u[0]) - sqrt(2.0)) < 1e-12, "end at mu = %.17g, x = %.17g", u[2], u[0]);
+    }
+    nd_bif_diagram_free(&d);
+    cr_assert_eq(nd_bifurcation_1d(&fold_model, p, 0, 0.5, 2, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(d.n_branches, 2, "x = +-sqrt(mu) do not meet in 0.5:2");
+    cr_expect_eq(total(&d, ND_EQ_LP), 0);
+    nd_bif_diagram_free(&d);
+}
+
+/* x' = -mu x - x^3, y' = -y: the pitchfork's branches x^2 = -mu lie at the low end of -1:1 */
+ND_RHS(pitch_low)
+{
+    dxdt[0] = -p[0] * x[0] - x[0] * x[0] * x[0];
+    dxdt[1] = -x[1];
+}
+static const nd_model pitch_low_model = {.name = "pitch_low", .n_vars = 2, .n_pars = 1, .var_names = hv,
+                                         .par_names = fp_, .par_defaults = pd, .init = p0, .rhs = pitch_low_rhs};
+
+Test(continuation, pitchfork_from_either_end)
+{
+    const nd_model *models[2] = {&pitch_model, &pitch_low_model};
+    for (int k = 0; k < 2; k++) {
+        double p[1] = {0.5}, lo[2] = {-2, -2}, hi[2] = {2, 2}, x[2] = {0, 0};
+        nd_region r = {lo, hi, NULL, x};
+        nd_bif_diagram d;
+        nd_error err;
+        cr_assert_eq(nd_bifurcation_1d(models[k], p, 0, -1, 1, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+        cr_expect_eq(d.n_branches, 2, "%s: the trivial branch and the pitchfork's", models[k]->name);
+        cr_expect_eq(total(&d, ND_EQ_BP), 1, "%s: the branch point once", models[k]->name);
+        cr_expect_eq(total(&d, ND_EQ_LP), 0, "%s: no fold", models[k]->name);
+        const nd_special_point *bp = NULL;
+        for (size_t b = 0; b < d.n_branches && !bp; b++) bp = first(&d.branches[b], ND_EQ_BP);
+        cr_assert_not_null(bp);
+        cr_expect(fabs(bp->u[2]) < 1e-10 && fabs(bp->u[0]) < 1e-8, "%s: BP at mu = %.3g", models[k]->name, bp->u[2]);
+        nd_bif_diagram_free(&d);
+    }
+}
+
+Test(continuation, ends_are_exact_and_said_in_the_models_names)
+{
+    /* Rossler's outer equilibrium leaves the box through y = -12 (a = b = 0.2: x = (c + s)/2,
+     * y = -x/a, s = sqrt(c^2 - 4ab)): the last point lies on the face, corrected there */
+    const nd_model *m = nd_builtin_find("rossler");
+    double p[3], x[3] = {0, 0, 0}, lo[3], hi[3];
+    nd_model_default_params(m, p);
+    for (int i = 0; i < 3; i++) lo[i] = m->var_lo[i], hi[i] = m->var_hi[i];
+    nd_region r = {lo, hi, NULL, x};
+    nd_bif_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_1d(m, p, 2, 1, 7, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+    int found = 0;
+    for (size_t b = 0; b < d.n_branches; b++) {
+        const nd_branch *br = &d.branches[b];
+        const double *u = br->u + (br->n - 1) * 4;
+        if (br->stop != ND_STOP_BOX || br->stop_component != 1) continue;
+        found = 1;
+        cr_expect(u[1] == -12.0 || fabs(u[1] + 12) < 1e-12, "y = %.17g at the end", u[1]);
+        double c = u[3], s = sqrt(c * c - 4 * 0.2 * 0.2), xo = (c + s) / 2;
+        cr_expect(fabs(u[0] - xo) < 1e-10 && fabs(xo / 0.2 - 12) < 1e-9, "x = %.15g, closed form %.15g", u[0], xo);
+        cr_expect(strstr(br->stop_reason, "y left its box -12:12 at c = "), "%s", br->stop_reason);
+    }
+    cr_expect(found, "the outer branch leaves through y");
+    nd_bif_diagram_free(&d);
+}
+
+Test(continuation, a_budget_cuts_a_branch_short_and_says_so)
+{
+    const nd_model *m = nd_builtin_find("fhn");
+    double p[4], x[2], lo[2] = {-3, -3}, hi[2] = {3, 3};
+    nd_model_default_params(m, p);
+    nd_model_default_state(m, x);
+    nd_region r = {lo, hi, NULL, x};
+    nd_cont_opts o;
+    nd_bif_opts_init(&o);
+    o.max_points = 10;
+    nd_bif_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_1d(m, p, 3, 0, 2, &r, &o, &d, &err), ND_OK, "%s", err.msg);
+    cr_assert(d.n_branches >= 1);
+    cr_expect_eq(d.branches[0].stop, ND_STOP_BUDGET);
+    cr_expect(strstr(d.branches[0].stop_reason, "point budget (10 points) at Iext = "), "%s", d.branches[0].stop_reason);
+    nd_bif_diagram_free(&d);
+}
+
+Test(continuation, a_point_lies_on_a_branch_between_its_points)
+{
+    /* the branch x = sqrt(mu) of the fold normal form, computed in big steps: a point of the
+     * curve halfway between two branch points is on it, one a little off the curve is not */
+    double p[1] = {1.0}, lo[2] = {-3, -3}, hi[2] = {3, 3}, x[2] = {0, 0};
+    nd_region r = {lo, hi, NULL, x};
+    nd_eq_curve c;
+    nd_error err;
+    cr_assert_eq(nd_eq_curve_init(&c, &fold_model, p, 0, &r, &err), ND_OK, "%s", err.msg);
+    nd_cont_opts o;
+    nd_cont_opts_init(&o);
+    double blo[3] = {-3, -3, 0.5}, bhi[3] = {3, 3, 2}, u0[3] = {sqrt(0.5), 0, 0.5};
+    o.lo = blo, o.hi = bhi, o.h_max = 0.3, o.h0 = 0.3;
+    nd_branch b;
+    cr_assert_eq(nd_continue(&c.type, u0, NULL, &o, &b, &err), ND_OK, "%s", err.msg);
+    cr_assert(b.n >= 3 && b.n < 20, "%zu points", b.n);
+    double mu = 0.5 * (b.u[3 + 2] + b.u[6 + 2]), on[3] = {sqrt(mu), 0, mu}, off[3] = {sqrt(mu) + 1e-3, 0, mu};
+    cr_expect(nd_branch_contains(&c.type, &o, &b, on, 1e-8), "x = sqrt(%g) between points 1 and 2", mu);
+    cr_expect(!nd_branch_contains(&c.type, &o, &b, off, 1e-8), "1e-3 off the curve");
+    double other[3] = {-sqrt(mu), 0, mu};
+    cr_expect(!nd_branch_contains(&c.type, &o, &b, other, 1e-8), "the other branch");
+    nd_branch_free(&b);
+    nd_eq_curve_free(&c);
+}

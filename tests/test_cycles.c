@@ -697,3 +697,69 @@ Test(cycles, bad_arguments_are_explained)
     free(u0), free(v0);
     nd_cycle_curve_free(&c);
 }
+
+/* ---- periods along the branches of the zoo's diagrams ---------------------------------------- */
+/* The period at parameter value `at` on the cycle set's branches, from the cycle corrected there. */
+static double period_at(nd_cycle_set *cs, double at, int want_stable)
+{
+    for (size_t c = 0; c < cs->n; c++) {
+        size_t N = cs->curve[c].type.dim;
+        double *u = malloc(N * sizeof *u);
+        const nd_cycle_info *in;
+        nd_error err;
+        int ok = !nd_cycle_curve_at(&cs->curve[c], &cs->branch[c], at, u, &in, &err) && in->stable == want_stable;
+        double T = ok ? in->period : NAN;
+        free(u);
+        if (ok) return T;
+    }
+    return NAN;
+}
+
+static void zoo_cycles(const char *name, const char *set, double lo_p, double hi_p, size_t scan, nd_bif_diagram *d,
+                       nd_cycle_set *cs)
+{
+    const nd_model *m = nd_builtin_find(name);
+    cr_assert_not_null(m);
+    double p[32], x[8], lo[8], hi[8];
+    nd_model_default_params(m, p);
+    nd_model_default_state(m, x);
+    nd_error err;
+    if (set) cr_assert_eq(nd_model_set_par(m, p, set, &err), ND_OK, "%s", err.msg);
+    for (size_t i = 0; i < m->n_vars; i++) lo[i] = m->var_lo[i], hi[i] = m->var_hi[i];
+    nd_region r = {lo, hi, NULL, x};
+    int par = nd_model_par_index(m, m->bif_par, NULL);
+    cr_assert_eq(nd_bifurcation_1d(m, p, par, lo_p, hi_p, &r, NULL, d, &err), ND_OK, "%s", err.msg);
+    memset(cs, 0, sizeof *cs);
+    cr_assert_eq(nd_cycles_from_hopf(d, p, &r, lo_p, hi_p, cs, &err), ND_OK, "%s", err.msg);
+    if (scan) cr_assert_eq(nd_cycles_from_scan(d, p, &r, lo_p, hi_p, scan, cs, &err), ND_OK, "%s", err.msg);
+}
+
+Test(cycles, periods_along_the_zoo_branches_against_auto)
+{
+    /* AUTO-07p (NTST 80 and 160 agree to 3e-9; see tests/test_diagrams.c for the run): the
+     * periods of the stable cycles at round parameter values, NTST 80 here, to 1e-8 relative */
+    static const struct {
+        const char *model, *set;
+        double lo, hi, at, T;
+        size_t scan;
+    } cases[] = {
+        {"morris_lecar", NULL, 0, 250, 150, 66.161752735, 0},
+        {"morris_lecar", NULL, 0, 250, 100, 85.290641043, 0},
+        {"hodgkin_huxley", NULL, 0, 20, 10, 14.144639769, 0},
+        {"hodgkin_huxley", "gL=0.3", 0, 200, 100, 6.7902707173, 0},
+        {"inap_ik", NULL, -100, 400, 100, 2.7405356243, 0},
+        {"morris_lecar_snic", NULL, 0, 150, 65, 54.338593882, 0},
+        {"wilson_cowan", NULL, 0, 3, 1.5, 3.3385858704, 0},
+        {"van_der_pol", NULL, -1, 3, 1, 6.6632868593, 5}, /* a cycle from simulation */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        nd_bif_diagram d;
+        nd_cycle_set cs;
+        zoo_cycles(cases[k].model, cases[k].set, cases[k].lo, cases[k].hi, cases[k].scan, &d, &cs);
+        double T = period_at(&cs, cases[k].at, 1);
+        cr_expect(fabs(T - cases[k].T) < 1e-8 * cases[k].T, "%s%s%s: T(%g) = %.12g, AUTO %.12g", cases[k].model,
+                  cases[k].set ? " " : "", cases[k].set ? cases[k].set : "", cases[k].at, T, cases[k].T);
+        nd_cycle_set_free(&cs);
+        nd_bif_diagram_free(&d);
+    }
+}

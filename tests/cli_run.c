@@ -1,0 +1,41 @@
+/* Running the neurodyn command from the tests (see cli_run.h). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "cli_run.h"
+
+void cli_tmpdir_make(char *dir)
+{
+    snprintf(dir, 256, "/tmp/nd-cli-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    char cache[300];
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    setenv("NEURODYN_CACHE", cache, 1);
+}
+
+void cli_tmpdir_remove(const char *dir)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+void cli_slurp(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    size_t got = f ? fread(buf, 1, len - 1, f) : 0;
+    buf[got] = '\0';
+    if (f) fclose(f);
+}
+
+int cli_run_in(const char *dir, const char *args)
+{
+    const char *cli = getenv("ND_CLI");
+    cr_assert_not_null(cli, "ND_CLI must name the neurodyn binary (make test sets it)");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s > '%s/stdout' 2> '%s/stderr' < /dev/null", dir, cli, args, dir, dir);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}
