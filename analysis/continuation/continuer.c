@@ -167,31 +167,65 @@ static nd_status tangent(cont *w, const double *z, const double *ref, double *t)
     return nd_fail(w->err, ND_EFAILED, "continuation: no tangent at the current point (the Jacobian has rank < N - 1)");
 }
 
+/* With the curve's own solver (large structured systems, where a factorisation costs several
+ * solves) the corrector is a chord iteration in the hyperplane normal to v (Keller's
+ * pseudo-arclength, as AUTO-07p): the factorisation of the first iteration is kept while the
+ * iteration contracts well (it is renewed when it does not), and once x has converged one
+ * factorisation at x itself gives the tangent there by a Moore–Penrose update. The count it
+ * returns is then the equivalent number of Newton iterations. Dense curves take full
+ * Moore–Penrose steps. */
 int cont_correct(cont *w, double *x, double *v)
 {
     size_t N = w->N, M = N - 1;
+    int chord = w->hooks, factors = 0, fresh = 0;
     double prev = INFINITY;
     w->j_fresh = 0;
-    for (int it = 1; it <= w->o.max_newton; it++) {
-        if (cont_residual(w, x, w->F) || cont_factor(w, x, v)) return -1;
-        /* R = [F; 0], Q = [J v; 0]: x -= B^-1 R, v -= B^-1 Q (the Moore–Penrose update) */
+    for (int it = 1; it <= (chord ? 2 : 1) * w->o.max_newton; it++) {
+        if (cont_residual(w, x, w->F)) return -1;
+        if (!chord || it == 1 || fresh) {
+            if (cont_factor(w, x, v)) return -1;
+            factors++, fresh = 0;
+        }
+        /* R = [F; 0]: x -= B^-1 R; Moore–Penrose: also v -= B^-1 Q with Q = [J v; 0] */
         memcpy(w->r1, w->F, M * sizeof *w->r1);
-        jacobian_times(w, v, w->r2);
-        w->r1[M] = 0.0, w->r2[M] = 0.0;
-        if (cont_solve(w, w->r1) || cont_solve(w, w->r2)) return -1;
-        for (size_t j = 0; j < N; j++) v[j] -= w->r2[j];
-        double nv = cont_norm(v, N);
-        if (!(nv > 0) || !isfinite(nv)) return -1;
-        for (size_t j = 0; j < N; j++) v[j] /= nv, x[j] -= w->r1[j];
+        w->r1[M] = 0.0;
+        if (cont_solve(w, w->r1)) return -1;
+        if (!chord) {
+            jacobian_times(w, v, w->r2);
+            w->r2[M] = 0.0;
+            if (cont_solve(w, w->r2)) return -1;
+            for (size_t j = 0; j < N; j++) v[j] -= w->r2[j];
+            double nv = cont_norm(v, N);
+            if (!(nv > 0) || !isfinite(nv)) return -1;
+            for (size_t j = 0; j < N; j++) v[j] /= nv;
+        }
+        for (size_t j = 0; j < N; j++) x[j] -= w->r1[j];
         double dx = cont_norm(w->r1, N);
         if (!isfinite(dx)) return -1;
         if (dx <= w->o.tol * fmax(1.0, cont_norm(x, N))) {
             if (cont_residual(w, x, w->F)) return -1;
+            if (chord) { /* the tangent at x: one Moore–Penrose update with J(x) (the kept factors are
+                            J(x) to within tol when the first iteration converged) */
+                if (factors > 1 || it > 1) {
+                    if (cont_factor(w, x, v)) return -1;
+                    factors++;
+                }
+                jacobian_times(w, v, w->r2);
+                w->r2[M] = 0.0;
+                if (cont_solve(w, w->r2)) return -1;
+                for (size_t j = 0; j < N; j++) v[j] -= w->r2[j];
+                double nv = cont_norm(v, N);
+                if (!(nv > 0) || !isfinite(nv)) return -1;
+                for (size_t j = 0; j < N; j++) v[j] /= nv;
+            }
             /* J was taken a step of size < tol from x: close enough to reuse for the tests */
             w->j_fresh = !w->hooks;
-            return it;
+            return chord ? factors + (it - factors + 1) / 2 : it;
         }
-        if (it >= 2 && dx > 0.5 * prev) return -1; /* slow contraction: the step was too long */
+        if (it >= 2 && dx > 0.5 * prev) {
+            if (!chord || factors > 1 + (it > 4)) return -1; /* slow contraction: the step was too long */
+            fresh = 1;                                        /* the chord's matrix is stale: renew it */
+        }
         prev = dx;
     }
     return -1;
@@ -307,7 +341,7 @@ static nd_status end_on_face(cont *w, run_state *r)
     nd_status st = ND_OK;
     double h = cont_dot(w->v, zf, N) - cont_dot(w->v, w->z, N);
     if (!tangent(w, zf, w->v, vf) && h > 0 && !(st = cont_tests(w, zf, vf, r->psin)))
-        st = cont_check_tests(w, r->b, &r->fold, r->b->n - 1, w->z, w->v, zf, h, r->psi, r->psin);
+        st = cont_check_tests(w, r->b, &r->fold, r->b->n - 1, w->z, w->v, zf, vf, h, r->psi, r->psin);
     if (st) return st;
     if (store(w, r, zf, &st)) return st;
     cont_end(w, r->b, ND_STOP_BOX, zf, comp, bound, NULL);
@@ -338,7 +372,7 @@ static nd_status close_curve(cont *w, run_state *r)
 {
     nd_status st = ND_OK;
     double h = cont_dot(w->v, r->z_first, w->N) - cont_dot(w->v, w->z, w->N);
-    if (h > 0) st = cont_check_tests(w, r->b, &r->fold, r->b->n - 1, w->z, w->v, r->z_first, h, r->psi, r->psi_first);
+    if (h > 0) st = cont_check_tests(w, r->b, &r->fold, r->b->n - 1, w->z, w->v, r->z_first, r->v_first, h, r->psi, r->psi_first);
     if (st || store(w, r, r->z_first, &st)) return st;
     cont_end(w, r->b, ND_STOP_CLOSED, r->z_first, 0, 0.0, NULL);
     return ND_OK;
@@ -453,7 +487,7 @@ static nd_status run(cont *w, const double *u0, const double *v0, nd_branch *b)
             st = close_curve(w, &r);
             goto done;
         }
-        if ((st = cont_check_tests(w, b, &r.fold, b->n - 1, z, v, zn, h, r.psi, r.psin))) goto done;
+        if ((st = cont_check_tests(w, b, &r.fold, b->n - 1, z, v, zn, vn, h, r.psi, r.psin))) goto done;
         if (store(w, &r, zn, &st)) goto done;
         double dfirst = 0.0;
         for (size_t i = 0; i < N; i++) dfirst += (zn[i] - r.z_first[i]) * (zn[i] - r.z_first[i]);

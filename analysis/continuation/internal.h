@@ -61,10 +61,10 @@ typedef struct fold_tracker {
 
 nd_status cont_tests(cont *w, const double *z, const double *v, double *psi);
 /* Locates and reports the zeros of the test functions that changed sign between (z0, v0, psi0)
- * and z1, the point at arclength h (psi1); `after` is the index of the branch point before
+ * and (z1, v1), the point at arclength h (psi1); `after` is the index of the branch point before
  * them. */
 nd_status cont_check_tests(cont *w, nd_branch *b, fold_tracker *f, size_t after, const double *z0, const double *v0,
-                           const double *z1, double h, const double *psi0, const double *psi1);
+                           const double *z1, const double *v1, double h, const double *psi0, const double *psi1);
 /* After each stored point z: reports the pending turn once p has moved back from it. */
 nd_status cont_fold_point(cont *w, nd_branch *b, fold_tracker *f, const double *z);
 /* A test function that changes sign when the curve changes its discretisation at z: the zero is

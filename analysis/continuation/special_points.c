@@ -48,32 +48,76 @@ static int point_near(cont *w, const double *z0, const double *v0, double s, dou
     return -1;
 }
 
-/* Illinois on the arclength between (z0, psi0) and the point at distance h (psi1) for the zero
- * of test k; the located point goes to zz (its tangent to vz). */
-static int locate(cont *w, int k, const double *z0, const double *v0, double h, double psi0, double psi1)
+/* The corrected point at arclength s between the bracket's corrected ends (sa, za, va) and
+ * (sb, zb, vb): predicted on the chord between them, so that the corrector starts close to the
+ * curve; from (z0, v0) as point_near does when that fails. */
+typedef struct end_point {
+    double s, *z, *v;
+} end_point;
+
+static int point_between(cont *w, const end_point *a, const end_point *b, const double *z0, const double *v0, double s,
+                         double h)
 {
-    double a = 0.0, b = h, fa = psi0, fb = psi1, psi[ND_CONT_MAX_TESTS], size = fmax(fabs(psi0), fabs(psi1));
-    int side = 0;
-    for (int it = 0; it < 100 && fabs(b - a) > w->o.locate_tol; it++) {
+    size_t N = w->N;
+    double t = b->s != a->s ? (s - a->s) / (b->s - a->s) : 0.5;
+    for (size_t i = 0; i < N; i++)
+        w->zz[i] = a->z[i] + t * (b->z[i] - a->z[i]), w->vz[i] = a->v[i] + t * (b->v[i] - a->v[i]);
+    double nv = cont_norm(w->vz, N);
+    if (nv > 0) {
+        for (size_t i = 0; i < N; i++) w->vz[i] /= nv;
+        if (cont_correct(w, w->zz, w->vz) >= 0) {
+            if (cont_dot(w->vz, v0, N) < 0)
+                for (size_t i = 0; i < N; i++) w->vz[i] = -w->vz[i];
+            return 0;
+        }
+    }
+    return point_near(w, z0, v0, s, h, w->zz, w->vz);
+}
+
+/* Illinois on the arclength between (z0, v0, psi0) and z1 (v1, psi1) at distance h for the zero
+ * of test k; the located point goes to zz (its tangent to vz). */
+static int locate(cont *w, int k, const double *z0, const double *v0, const double *z1, const double *v1, double h,
+                  double psi0, double psi1)
+{
+    size_t N = w->N;
+    double fa = psi0, fb = psi1, psi[ND_CONT_MAX_TESTS], size = fmax(fabs(psi0), fabs(psi1));
+    double *mem = malloc(4 * N * sizeof *mem);
+    if (!mem) return -1;
+    end_point A = {0.0, mem, mem + N}, B = {h, mem + 2 * N, mem + 3 * N};
+    memcpy(A.z, z0, N * sizeof *z0), memcpy(A.v, v0, N * sizeof *v0);
+    memcpy(B.z, z1, N * sizeof *z1), memcpy(B.v, v1, N * sizeof *v1);
+    int side = 0, rc = 1;
+    for (int it = 0; it < 100 && fabs(B.s - A.s) > w->o.locate_tol && rc > 0; it++) {
         /* a jump, not a zero: the bracket has closed in while the test stays large on both sides */
-        if (it >= 20 && fabs(b - a) < 1e-8 * fabs(h) && fmin(fabs(fa), fabs(fb)) > 1e-3 * size) return -1;
-        double s = fb != fa ? b - fb * (b - a) / (fb - fa) : 0.5 * (a + b);
-        if (!(s > fmin(a, b) && s < fmax(a, b))) s = 0.5 * (a + b);
+        if (it >= 20 && fabs(B.s - A.s) < 1e-8 * fabs(h) && fmin(fabs(fa), fabs(fb)) > 1e-3 * size) rc = -1;
+        double s = fb != fa ? B.s - fb * (B.s - A.s) / (fb - fa) : 0.5 * (A.s + B.s);
+        if (!(s > fmin(A.s, B.s) && s < fmax(A.s, B.s))) s = 0.5 * (A.s + B.s);
         w->j_fresh = 0; /* the zero is located with the Jacobian at the point itself */
-        if (point_near(w, z0, v0, s, h, w->zz, w->vz) || (w->j_fresh = 0, cont_tests(w, w->zz, w->vz, psi))) return -1;
+        if (rc < 0 || point_between(w, &A, &B, z0, v0, s, h) || (w->j_fresh = 0, cont_tests(w, w->zz, w->vz, psi))) {
+            rc = -1;
+            break;
+        }
         double fs = psi[k];
-        if (fs == 0.0) return 0;
-        if ((fs > 0) == (fb > 0)) {
-            b = s, fb = fs;
+        if (fs == 0.0) {
+            rc = 0;
+            break;
+        }
+        end_point *keep = (fs > 0) == (fb > 0) ? &B : &A;
+        keep->s = s;
+        memcpy(keep->z, w->zz, N * sizeof *w->zz), memcpy(keep->v, w->vz, N * sizeof *w->vz);
+        if (keep == &B) {
+            fb = fs;
             if (side == 1) fa *= 0.5;
             side = 1;
         } else {
-            a = s, fa = fs;
+            fa = fs;
             if (side == -1) fb *= 0.5;
             side = -1;
         }
     }
-    return point_near(w, z0, v0, 0.5 * (a + b), h, w->zz, w->vz);
+    if (rc > 0) rc = point_between(w, &A, &B, z0, v0, 0.5 * (A.s + B.s), h);
+    free(mem);
+    return rc;
 }
 
 /* Whether the located zero (zz, vz) of a branch-point test is a branch point: the Jacobian (in
@@ -173,7 +217,7 @@ nd_status cont_fold_point(cont *w, nd_branch *b, fold_tracker *f, const double *
 }
 
 nd_status cont_check_tests(cont *w, nd_branch *b, fold_tracker *f, size_t after, const double *z0, const double *v0,
-                           const double *z1, double h, const double *psi0, const double *psi1)
+                           const double *z1, const double *v1, double h, const double *psi0, const double *psi1)
 {
     const nd_curve_type *c = w->c;
     double data[ND_CONT_DATA];
@@ -183,7 +227,7 @@ nd_status cont_check_tests(cont *w, nd_branch *b, fold_tracker *f, size_t after,
             cont_to_u(w, z0, w->zb), cont_to_u(w, z1, w->vb);
             if (!c->bracket(c->ctx, (int)k, w->zb, w->vb)) continue;
         }
-        if (locate(w, (int)k, z0, v0, h, psi0[k], psi1[k])) continue; /* not resolvable: skip */
+        if (locate(w, (int)k, z0, v0, z1, v1, h, psi0[k], psi1[k])) continue; /* not resolvable: skip */
         if (c->test_kind[k] == ND_TEST_BRANCH_POINT && !is_branch_point(w, h)) continue;
         memset(data, 0, sizeof data);
         cont_to_u(w, w->zz, w->u);

@@ -140,13 +140,13 @@ static nd_status factor_reduced(cw *w, int fresh, nd_error *err)
     }
     if (w->num && !fresh) {
         if (klu_refactor(w->Ap, w->Ai, w->Ax, w->sym, w->num, &w->kc) && w->kc.status == KLU_OK) {
-            w->refactored = 1;
+            w->refactored = 1, w->trusted = 0;
             return ND_OK;
         }
     }
     if (w->num) klu_free_numeric(&w->num, &w->kc);
     w->num = klu_factor(w->Ap, w->Ai, w->Ax, w->sym, &w->kc);
-    w->refactored = 0;
+    w->refactored = 0, w->trusted = 0;
     if (!w->num || w->kc.status != KLU_OK) {
         if (w->num) klu_free_numeric(&w->num, &w->kc);
         return nd_fail(err, ND_EFAILED, "cycle curve: the bordered collocation matrix is singular (KLU status %d)",
@@ -330,6 +330,7 @@ nd_status cyc_solve(void *ctx, double *x, nd_error *err)
     cw *w = W(c);
     size_t N = w->N;
     if (!w->num) return nd_fail(err, ND_EFAILED, "cycle curve: solve without a factorisation");
+    if (w->trusted) return solve_once(w, x, err); /* its first solve met rounding level unrefined */
     memcpy(w->r1, x, N * sizeof *x);
     for (int attempt = 0;; attempt++) {
         nd_status st = solve_once(w, x, err);
@@ -348,6 +349,7 @@ nd_status cyc_solve(void *ctx, double *x, nd_error *err)
             if (!(rn < INFINITY)) { rel = INFINITY; break; }
             double scale = w->Bmax * xn > bn ? w->Bmax * xn : bn;
             rel = scale > 0 ? rn / scale : 0.0;
+            if (it == 0 && attempt == 0 && rel <= 1e-12) w->trusted = 1;
             if (rel <= 1e-13 || !(rn < 0.5 * prev)) break;
             prev = rn;
             if ((st = solve_once(w, w->r2, err))) return st;

@@ -134,7 +134,7 @@ static int eng_adapt(void *ctx, double *u, double *v)
     cyc_to_x(w, v, tx);
     memcpy(w->mesh_old, c->mesh, (w->ntst + 1) * sizeof *c->mesh);
     memcpy(w->ref_old, x, N * sizeof *x);
-    if (!cyc_adapt(c, x, tx, 0.0)) return 0;
+    if (!cyc_adapt(c, x, tx, 0.1)) return 0; /* a mesh within 10% of the current one is kept */
     cyc_set_reference(c, x);
     if (c->n_info) memcpy(c->info[c->n_info - 1].mesh, c->mesh, (w->ntst + 1) * sizeof *c->mesh);
     cyc_to_u(w, x, u);

@@ -44,6 +44,8 @@ typedef struct cw {
     size_t Nr;                                 /* reduced unknowns: (ntst + 1) n + 2 */
     double Bmax;                               /* largest entry of the bordered matrix */
     int refactored;                            /* the numeric factors reuse old pivots */
+    int trusted;                               /* a solve with these factors met rounding level unrefined:
+                                                  the next ones are not checked */
     /* the sparse reduced matrix */
     size_t nnz;
     int *Ap, *Ai, *map;                        /* CSC, map: assembly order -> CSC position */

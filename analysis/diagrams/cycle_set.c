@@ -91,6 +91,23 @@ static void note_failure(nd_cycle_set *cs, const char *what, const nd_model *m, 
 typedef nd_status (*start_fn)(nd_cycle_curve *c, const void *from, int direction, double *u0, double *v0,
                               nd_error *err);
 
+/* A branch whose period grows without bound turns ever more often (a saddle-focus) or wiggles
+ * with the discretisation (a saddle) on its last stretch: folds of cycles within 1e-4 of the
+ * range of its last parameter value are that approach, not bifurcations of their own, and are
+ * dropped (the end is reported as HC or SNIC). */
+static void drop_folds_at_homoclinic_end(nd_cycle_curve *cc, nd_branch *b, double range)
+{
+    const nd_cycle_info *last = b->n ? nd_cycle_curve_info(cc, b->n - 1) : NULL;
+    if (cc->stopped != ND_CYC_STOP_PERIOD || !last) return;
+    size_t keep = 0;
+    for (size_t s = 0; s < b->n_special; s++) {
+        nd_special_point *sp = &b->special[s];
+        if (sp->test == ND_CYC_LPC && fabs(sp->data[1] - last->par) < 1e-4 * range) free(sp->u);
+        else b->special[keep++] = *sp;
+    }
+    b->n_special = keep;
+}
+
 static nd_status add_branch(nd_cycle_set *cs, const nd_model *m, const double *p, int par, const nd_region *r,
                             double p_lo, double p_hi, start_fn start, const void *from, int direction, int origin,
                             const char *what, double at, nd_error *err)
@@ -120,6 +137,7 @@ static nd_status add_branch(nd_cycle_set *cs, const nd_model *m, const double *p
         nd_cycle_curve_free(cc);
         return ND_OK;
     }
+    drop_folds_at_homoclinic_end(cc, &cs->branch[cs->n], p_hi - p_lo);
     cs->origin[cs->n] = origin, cs->start[cs->n] = at;
     cs->n++;
     return ND_OK;

@@ -162,7 +162,9 @@ static nd_status switch_at_branch_points(diagram_work *dw, size_t first, nd_erro
     return ND_OK;
 }
 
-/* The equilibria at parameter value `at`, each continued unless it lies on a known branch. */
+/* The equilibria at parameter value `at`, each continued unless it lies on a known branch. Inside
+ * the range a lighter search is enough (16 2^k Newton starts, at most 256, no global fallback):
+ * it looks for branches that reach neither end, which the ends' full search cannot see. */
 static nd_status seed_at(diagram_work *dw, const double *p, double at, int direction, size_t *found, nd_error *err)
 {
     const nd_model *m = dw->d->m;
@@ -170,7 +172,10 @@ static nd_status seed_at(diagram_work *dw, const double *p, double at, int direc
     memcpy(pp, p, m->n_pars * sizeof *pp);
     pp[dw->d->par] = at;
     nd_fp_result fr;
-    nd_status st = nd_fixed_points(m, pp, &dw->c.region, NULL, &fr, err);
+    nd_fp_opts fo;
+    nd_fp_opts_init(&fo);
+    if (direction == 0) fo.n_seeds = (size_t)fmin(256.0, 16.0 * pow(2.0, (double)dw->c.k)), fo.no_fallback = 1;
+    nd_status st = nd_fixed_points(m, pp, &dw->c.region, &fo, &fr, err);
     if (st) return st;
     if (found) *found = fr.n;
     size_t k = dw->c.k;
@@ -193,8 +198,9 @@ static double box_distance(const diagram_work *dw, const double *a, const double
 }
 
 /* Whether special point s of branch b repeats an earlier one of the same test (on an earlier
- * branch, or earlier on this one), or is a fold of the crossing branch at a branch point (there
- * the parameter turns, but it is no saddle-node). Flags of earlier points: drop. */
+ * branch, or earlier on this one, within 1e-7 of the box), or is a fold of the crossing branch at
+ * a branch point (there the parameter turns, but it is no saddle-node; within 1e-5). Flags of
+ * earlier points: drop. */
 static int redundant(const diagram_work *dw, size_t b, size_t s, char *const *drop)
 {
     const nd_bif_diagram *d = dw->d;
@@ -205,7 +211,8 @@ static int redundant(const diagram_work *dw, size_t b, size_t s, char *const *dr
             const nd_special_point *q = &o->special[s2];
             int earlier = (b2 < b || (b2 == b && s2 < s)) && !drop[b2][s2] && q->test == sp->test;
             int fold_at_bp = sp->test == ND_EQ_LP && q->test == ND_EQ_BP;
-            if ((earlier || fold_at_bp) && box_distance(dw, q->u, sp->u) < 1e-7) return 1;
+            /* the corrector is singular at a branch point: the fold there is located less sharply */
+            if (box_distance(dw, q->u, sp->u) < (fold_at_bp ? 1e-5 : earlier ? 1e-7 : -1)) return 1;
         }
     }
     return 0;
