@@ -105,8 +105,8 @@ asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g" \
 	    SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
 
-bench: $(BENCHES)
-	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+bench: $(BENCHES) $(CLI)
+	@for b in $(BENCHES); do echo "== $$b"; ND_CLI=$(abspath $(CLI)) $$b || exit 1; done
 
 demo: $(CLI)
 	scripts/demo.sh $(CLI) out

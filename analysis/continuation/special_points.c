@@ -81,6 +81,7 @@ static int locate(cont *w, int k, const double *z0, const double *v0, const doub
 {
     size_t N = w->N;
     double fa = psi0, fb = psi1, psi[ND_CONT_MAX_TESTS], size = fmax(fabs(psi0), fabs(psi1));
+    double ta = psi0, tb = psi1; /* the test's values at the bracket's ends (fa, fb: Illinois's) */
     double *mem = malloc(4 * N * sizeof *mem);
     if (!mem) return -1;
     end_point A = {0.0, mem, mem + N}, B = {h, mem + 2 * N, mem + 3 * N};
@@ -98,7 +99,12 @@ static int locate(cont *w, int k, const double *z0, const double *v0, const doub
             break;
         }
         double fs = psi[k];
-        if (fs == 0.0) {
+        /* done when the zero is within locate_tol / 10 of s by the secant over the bracket, or a
+         * fold's tangent component is at the tangent's rounding level (1e-10: in a canard the
+         * curve runs parallel to the parameter axis and the zero's place is not defined better,
+         * while the parameter there is) */
+        int fold = w->c->test_kind[k] == ND_TEST_FOLD && fabs(fs) <= 1e-10;
+        if (fs == 0.0 || fold || fabs(fs) * fabs(B.s - A.s) <= 0.1 * w->o.locate_tol * fabs(tb - ta)) {
             rc = 0;
             break;
         }
@@ -106,11 +112,11 @@ static int locate(cont *w, int k, const double *z0, const double *v0, const doub
         keep->s = s;
         memcpy(keep->z, w->zz, N * sizeof *w->zz), memcpy(keep->v, w->vz, N * sizeof *w->vz);
         if (keep == &B) {
-            fb = fs;
+            fb = tb = fs;
             if (side == 1) fa *= 0.5;
             side = 1;
         } else {
-            fa = fs;
+            fa = ta = fs;
             if (side == -1) fb *= 0.5;
             side = -1;
         }

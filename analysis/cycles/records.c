@@ -167,9 +167,10 @@ int cyc_label(void *ctx, const double *u)
             }
         }
     }
-    if (!c->stopped && in) {
+    if (!c->stopped && in && !w->from_hopf) {
         /* approaching the period doubling of the cycle of half the period, x(t + T/2) - x(t)
-         * shrinks like sqrt(p - p_PD): extrapolated from the last two points */
+         * shrinks like sqrt(p - p_PD): extrapolated from the last two points (a branch born at a
+         * Hopf point is a primary cycle and cannot meet one run twice) */
         double gap = cyc_half_period_gap(c, u);
         if (w->nh >= 2 && gap < 0.02 && gap < w->gap_prev) {
             double g1 = w->gap_prev * w->gap_prev, g2 = gap * gap;

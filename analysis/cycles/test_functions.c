@@ -74,6 +74,9 @@ static int crossings(int test, size_t n, const double *re, const double *im, dou
 int cyc_bracket(void *ctx, int test, const double *x0, const double *x1)
 {
     nd_cycle_curve *c = ctx;
+    /* a fold is no fold where the branch passes through a Hopf point (the cycles shrink to the
+     * equilibrium and come back half a period shifted: x1 correlates negatively with x0) */
+    if (test == ND_CYC_LPC) return cyc_signed_amplitude(c, x1) > 0.25;
     if (test != ND_CYC_PD && test != ND_CYC_NS) return 1;
     size_t n = W(c)->n;
     double re0[64], im0[64], re1[64], im1[64], limit = test == ND_CYC_PD ? 1e8 : INFINITY;

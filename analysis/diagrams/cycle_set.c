@@ -13,7 +13,7 @@
 void nd_cycle_set_opts_init(nd_cont_opts *o)
 {
     nd_cont_opts_init(o);
-    o->h_max = 0.05, o->h0 = 0.005, o->max_points = 0;
+    o->h_max = 0.05, o->h0 = 0.005, o->max_points = 0, o->max_angle = 0.3;
 }
 
 void nd_cycle_set_free(nd_cycle_set *cs)

@@ -241,7 +241,8 @@ typedef struct nd_cycle_set {
 } nd_cycle_set;
 
 /* The continuation defaults of a cycle set: largest step 0.05, first 0.005 (scaled units, see
- * above), the continuer's other defaults. */
+ * above), largest turn of the tangent 0.3 rad (an envelope drawn from the points is still smooth),
+ * the continuer's other defaults. */
 void nd_cycle_set_opts_init(nd_cont_opts *o);
 
 /* Continues the cycles born at every Hopf point of diagram d (computed for the same model,

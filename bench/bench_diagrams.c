@@ -1,0 +1,146 @@
+/* Benchmark: every zoo model's complete diagram with cycles exactly as the command computes it by
+ * default (`neurodyn bifurcation MODEL --cycles`, run as a child process: equilibria seeded over
+ * the range, cycles from the Hopf points and from simulation), CPU time (user + sys) of the
+ * child, best of 3. For the three cases measured side by side with AUTO-07p (FitzHugh–Nagumo,
+ * Hodgkin–Huxley with gL = 0.3, Morris–Lecar), the ratio to AUTO-07p's CPU time for the equal
+ * work (the equilibrium branch over the range and the cycle branch between the Hopf points,
+ * NTST 80, NCOL 4, EPSL = EPSU = 1e-12, EPSS = 1e-11): run here when ND_AUTO_DIR names a folder
+ * with those cases built (subfolders fhn, hh03, ml, each with the AUTO executable NAME.exe and
+ * the constants c.NAME.eq, c.NAME.po, as docs/bifurcation.md describes), otherwise against the
+ * times recorded on this kind of machine. AUTO-07p's own code is not part of neurodyn. Prints,
+ * never asserts. */
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* CPU seconds (user + sys) of `argv` run in dir with stdout and stderr to /dev/null; -1 when it
+ * fails. */
+static double child_cpu(const char *dir, char *const argv[])
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd) || chdir(dir)) return -1;
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (chdir(cwd)) return -1;
+    if (rc) return -1;
+    int status;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) return -1;
+    return (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_sec +
+           1e-6 * (double)ru.ru_stime.tv_usec;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *a = fopen(from, "rb"), *b = a ? fopen(to, "wb") : NULL;
+    char buf[1 << 16];
+    size_t n;
+    int bad = !a || !b;
+    while (!bad && (n = fread(buf, 1, sizeof buf, a)) > 0) bad = fwrite(buf, 1, n, b) != n;
+    if (a) fclose(a);
+    if (b) bad |= fclose(b) != 0;
+    return bad ? -1 : 0;
+}
+
+/* AUTO-07p's equal work for one case (the equilibrium run, then the cycle run restarted at the
+ * first Hopf point), CPU seconds, best of 3; -1 when the case is not there. */
+static double auto_case(const char *root, const char *name)
+{
+    char dir[4096], exe[4200], a[4200], b[4200];
+    snprintf(dir, sizeof dir, "%s/%s", root, name);
+    snprintf(exe, sizeof exe, "%s/%s.exe", dir, name);
+    if (access(exe, X_OK)) return -1;
+    double best = -1;
+    for (int rep = 0; rep < 3; rep++) {
+        char *argv[] = {exe, NULL};
+        snprintf(a, sizeof a, "%s/c.%s.eq", dir, name), snprintf(b, sizeof b, "%s/fort.2", dir);
+        if (copy_file(a, b)) return -1;
+        double t1 = child_cpu(dir, argv);
+        snprintf(a, sizeof a, "%s/fort.8", dir), snprintf(b, sizeof b, "%s/fort.3", dir);
+        if (t1 < 0 || copy_file(a, b)) return -1;
+        snprintf(a, sizeof a, "%s/c.%s.po", dir, name), snprintf(b, sizeof b, "%s/fort.2", dir);
+        if (copy_file(a, b)) return -1;
+        double t2 = child_cpu(dir, argv);
+        if (t2 < 0) return -1;
+        if (best < 0 || t1 + t2 < best) best = t1 + t2;
+    }
+    return best;
+}
+
+static double neurodyn_case(const char *cli, const char *tmp, const char *const *args)
+{
+    char *argv[32];
+    size_t n = 0;
+    argv[n++] = (char *)cli;
+    for (const char *const *s = args; *s && n < 28; s++) argv[n++] = (char *)*s;
+    argv[n++] = "--outdir", argv[n++] = (char *)tmp, argv[n] = NULL;
+    double best = -1;
+    for (int rep = 0; rep < 3; rep++) {
+        double t = child_cpu(".", argv);
+        if (t < 0) return -1;
+        if (best < 0 || t < best) best = t;
+    }
+    return best;
+}
+
+int main(void)
+{
+    const char *cli = getenv("ND_CLI");
+    if (!cli) {
+        fprintf(stderr, "bench_diagrams: set ND_CLI to the neurodyn binary (make bench does)\n");
+        return 1;
+    }
+    char tmp[] = "/tmp/nd-bench-XXXXXX";
+    if (!mkdtemp(tmp)) return perror("mkdtemp"), 1;
+    printf("[a] the zoo's default diagrams with cycles, as `neurodyn bifurcation MODEL --cycles` computes them\n");
+    printf("    (CPU seconds of the command, best of 3)\n");
+    static const char *const zoo[] = {"fitzhugh_nagumo", "hindmarsh_rose", "fitzhugh_rinzel", "hodgkin_huxley",
+                                      "morris_lecar", "morris_lecar_snic", "inap_ik", "izhikevich", "wilson_cowan",
+                                      "van_der_pol", "lorenz", "rossler", "lif", "stochastic_fhn"};
+    double total = 0;
+    for (size_t i = 0; i < sizeof zoo / sizeof *zoo; i++) {
+        const char *args[] = {"bifurcation", zoo[i], "--cycles", NULL};
+        double t = neurodyn_case(cli, tmp, args);
+        printf("    %-20s %8.3f s\n", zoo[i], t);
+        total += t > 0 ? t : 0;
+    }
+    printf("    %-20s %8.3f s\n", "all", total);
+
+    /* AUTO-07p, recorded (docs/bifurcation.md, "Measured"): user + sys, the best of 3 runs */
+    static const struct {
+        const char *name, *title, *args[8];
+        double recorded;
+    } cases[] = {
+        {"fhn", "FitzHugh-Nagumo, Iext 0:2", {"bifurcation", "fhn", "--cycles", NULL}, 0.21},
+        {"hh03", "Hodgkin-Huxley gL=0.3, Iext 0:200", {"bifurcation", "hh", "--set", "gL=0.3", "--par", "Iext=0:200", "--cycles", NULL}, 3.27},
+        {"ml", "Morris-Lecar (Hopf set), I 0:250", {"bifurcation", "ml", "--cycles", NULL}, 0.21},
+    };
+    const char *auto_dir = getenv("ND_AUTO_DIR");
+    printf("\n[b] against AUTO-07p, equal work (NTST 80, NCOL 4; both find every special point, PDs included)%s\n",
+           auto_dir ? "" : ": AUTO-07p not built here (ND_AUTO_DIR), its recorded times");
+    printf("    %-36s %10s %10s %8s\n", "case", "neurodyn", "AUTO-07p", "ratio");
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        double t = neurodyn_case(cli, tmp, cases[i].args);
+        double a = auto_dir ? auto_case(auto_dir, cases[i].name) : -1;
+        const char *src = a > 0 ? "" : " (recorded)";
+        if (!(a > 0)) a = cases[i].recorded;
+        printf("    %-36s %9.3fs %9.3fs %7.2fx%s\n", cases[i].title, t, a, t > 0 ? a / t : 0.0, src);
+    }
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "%s", tmp);
+    char *rm[] = {"/bin/rm", "-rf", cmd, NULL};
+    child_cpu(".", rm);
+    return 0;
+}
