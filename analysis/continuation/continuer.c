@@ -167,6 +167,21 @@ static nd_status tangent(cont *w, const double *z, const double *ref, double *t)
     return nd_fail(w->err, ND_EFAILED, "continuation: no tangent at the current point (the Jacobian has rank < N - 1)");
 }
 
+/* The Moore–Penrose update of the tangent with the factors at hand: v -= B^-1 [J v; 0],
+ * normalised; 0 on success. */
+static int tangent_update(cont *w, double *v)
+{
+    size_t N = w->N;
+    jacobian_times(w, v, w->r2);
+    w->r2[N - 1] = 0.0;
+    if (cont_solve(w, w->r2)) return -1;
+    for (size_t j = 0; j < N; j++) v[j] -= w->r2[j];
+    double nv = cont_norm(v, N);
+    if (!(nv > 0) || !isfinite(nv)) return -1;
+    for (size_t j = 0; j < N; j++) v[j] /= nv;
+    return 0;
+}
+
 /* With the curve's own solver (large structured systems, where a factorisation costs several
  * solves) the corrector is a chord iteration in the hyperplane normal to v (Keller's
  * pseudo-arclength, as AUTO-07p): the factorisation of the first iteration is kept while the
@@ -190,15 +205,7 @@ int cont_correct(cont *w, double *x, double *v)
         memcpy(w->r1, w->F, M * sizeof *w->r1);
         w->r1[M] = 0.0;
         if (cont_solve(w, w->r1)) return -1;
-        if (!chord) {
-            jacobian_times(w, v, w->r2);
-            w->r2[M] = 0.0;
-            if (cont_solve(w, w->r2)) return -1;
-            for (size_t j = 0; j < N; j++) v[j] -= w->r2[j];
-            double nv = cont_norm(v, N);
-            if (!(nv > 0) || !isfinite(nv)) return -1;
-            for (size_t j = 0; j < N; j++) v[j] /= nv;
-        }
+        if (!chord && tangent_update(w, v)) return -1;
         for (size_t j = 0; j < N; j++) x[j] -= w->r1[j];
         double dx = cont_norm(w->r1, N);
         if (!isfinite(dx)) return -1;
@@ -210,13 +217,7 @@ int cont_correct(cont *w, double *x, double *v)
                     if (cont_factor(w, x, v)) return -1;
                     factors++;
                 }
-                jacobian_times(w, v, w->r2);
-                w->r2[M] = 0.0;
-                if (cont_solve(w, w->r2)) return -1;
-                for (size_t j = 0; j < N; j++) v[j] -= w->r2[j];
-                double nv = cont_norm(v, N);
-                if (!(nv > 0) || !isfinite(nv)) return -1;
-                for (size_t j = 0; j < N; j++) v[j] /= nv;
+                if (tangent_update(w, v)) return -1;
             }
             /* J was taken a step of size < tol from x: close enough to reuse for the tests */
             w->j_fresh = !w->hooks;
