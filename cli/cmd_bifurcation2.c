@@ -14,7 +14,10 @@ static const char *HELP =
     "Computes the equilibrium diagram in P2 (at the current value of P1), then continues every\n"
     "fold (LP) and Hopf (H) point found there as a curve in the (P1, P2) plane, both ways,\n"
     "until the box, locating Bogdanov-Takens (BT), cusp (CP), zero-Hopf (ZH), generalised\n"
-    "Hopf (GH) and double-Hopf (HH) points. Writes curves.tsv and special_points.tsv in DIR.\n"
+    "Hopf (GH) and double-Hopf (HH) points. At every BT point the other curve through it is\n"
+    "started too; a Hopf curve goes on through BT as a curve of neutral saddles (marked as\n"
+    "such). Each curve and each codim-2 point is reported once. Writes curves.tsv and\n"
+    "special_points.tsv in DIR.\n"
     "\n"
     "  --par NAME=LO:HI   the two parameters (horizontal axis first)\n"
     "  --range V=LO:HI    box of a variable (default: the model's box); repeatable\n"
@@ -135,57 +138,81 @@ static int write_brute2(const bif2_args *a, const nd_model *m, const double *p0,
     return rc ? rc : bad ? EXIT_FAILED : EXIT_OK;
 }
 
-static void json_point(const nd_codim2_diagram *d, const nd_codim2_curve *c, const double *u, const double *at)
+/* P1, P2 and the state of point u of curve c into o. */
+static void json_point(json_t *o, const nd_codim2_diagram *d, const nd_codim2_curve *c, const double *u, const double *at)
 {
     const nd_model *m = d->m;
     double x[64];
     nd_diagram_full_state(&d->start, u, at, x);
-    cli_json_string(stdout, m->par_names[d->par[0]]);
-    printf(": %.15g, ", nd_codim2_curve_par(c, u, 0));
-    cli_json_string(stdout, m->par_names[d->par[1]]);
-    printf(": %.15g, \"state\": {", nd_codim2_curve_par(c, u, 1));
-    for (size_t v = 0; v < m->n_vars; v++) {
-        printf("%s", v ? ", " : "");
-        cli_json_string(stdout, m->var_names[v]);
-        printf(": %.15g", x[v]);
-    }
-    printf("}");
+    json_object_set_new(o, m->par_names[d->par[0]], cli_json_real(nd_codim2_curve_par(c, u, 0)));
+    json_object_set_new(o, m->par_names[d->par[1]], cli_json_real(nd_codim2_curve_par(c, u, 1)));
+    json_t *state = json_object();
+    for (size_t v = 0; v < m->n_vars; v++) json_object_set_new(state, m->var_names[v], cli_json_real(x[v]));
+    json_object_set_new(o, "state", state);
 }
 
-static void print_json(const nd_codim2_diagram *d, const double *at)
+/* A curve: its kind, where it came from, both ends, its points (on a Hopf curve each says
+ * whether it is a neutral saddle, the part beyond a BT point where kappa < 0). */
+static json_t *json_curve(const nd_codim2_diagram *d, size_t i, const double *at)
+{
+    const nd_codim2_curve *c = &d->curves[i];
+    const nd_branch *b = &c->branch;
+    json_t *o = json_object(), *pts = json_array();
+    json_object_set_new(o, "kind", json_string(c->hopf ? "H" : "LP"));
+    if (c->from >= 0) json_object_set_new(o, "from_bt_on_curve", json_integer(c->from));
+    if (b->begin_reason[0]) json_object_set_new(o, "begin", json_string(b->begin_reason));
+    json_object_set_new(o, "stop", json_string(b->stop_reason));
+    for (size_t j = 0; j < b->n; j++) {
+        json_t *pt = json_object();
+        json_point(pt, d, c, b->u + j * b->dim, at);
+        if (c->hopf) json_object_set_new(pt, "neutral_saddle", json_boolean(b->label[j] == 0));
+        json_array_append_new(pts, pt);
+    }
+    json_object_set_new(o, "points", pts);
+    return o;
+}
+
+/* A codim-2 point with its normal-form coefficients (codim2.h): BT bt_a, bt_b (w1' = a w0^2 +
+ * b w0 w1); CP cusp_coefficient; GH frequency, second_lyapunov; ZH frequency; HH frequency and
+ * second_frequency. "curve" is where it was found first, "curves" every curve it lies on. */
+static json_t *json_codim2_point(const nd_codim2_diagram *d, size_t i, const double *at)
+{
+    const nd_codim2_point *pt = &d->points[i];
+    const nd_codim2_curve *c = &d->curves[pt->curve];
+    const nd_special_point *sp = nd_codim2_point_special(d, i);
+    const char *type = nd_codim2_point_name(d, i);
+    json_t *o = json_object(), *on = json_array();
+    json_object_set_new(o, "type", json_string(type));
+    json_point(o, d, c, sp->u, at);
+    static const struct {
+        const char *type, *key[2];
+    } coefficients[] = {{"BT", {"bt_a", "bt_b"}},
+                        {"CP", {"cusp_coefficient", NULL}},
+                        {"GH", {"frequency", "second_lyapunov"}},
+                        {"ZH", {"frequency", NULL}},
+                        {"HH", {"frequency", "second_frequency"}}};
+    for (size_t t = 0; t < sizeof coefficients / sizeof *coefficients; t++)
+        for (int j = 0; j < 2; j++)
+            if (!strcmp(type, coefficients[t].type) && coefficients[t].key[j])
+                json_object_set_new(o, coefficients[t].key[j], cli_json_real(sp->data[j]));
+    json_object_set_new(o, "curve", json_integer((json_int_t)pt->curve));
+    for (size_t j = 0; j < pt->n_on; j++) json_array_append_new(on, json_integer((json_int_t)pt->on[j]));
+    json_object_set_new(o, "curves", on);
+    return o;
+}
+
+static int print_json(const nd_codim2_diagram *d, const double *at)
 {
     const nd_model *m = d->m;
-    const nd_codim2_curve *cs = d->curves;
-    size_t n = d->n;
-    printf("{\"model\": ");
-    cli_json_string(stdout, m->name);
-    printf(", \"parameters\": [");
-    cli_json_string(stdout, m->par_names[d->par[0]]);
-    printf(", ");
-    cli_json_string(stdout, m->par_names[d->par[1]]);
-    printf("], \"curves\": [");
-    for (size_t c = 0; c < n; c++) {
-        printf("%s{\"kind\": \"%s\", \"stop\": ", c ? ", " : "", cs[c].hopf ? "H" : "LP");
-        cli_json_string(stdout, cs[c].branch.stop_reason);
-        printf(", \"points\": [");
-        for (size_t i = 0; i < cs[c].branch.n; i++) {
-            printf("%s{", i ? ", " : "");
-            json_point(d, &cs[c], cs[c].branch.u + i * cs[c].branch.dim, at);
-            printf("}");
-        }
-        printf("]}");
-    }
-    printf("], \"special_points\": [");
-    int first = 1;
-    for (size_t c = 0; c < n; c++)
-        for (size_t i = 0; i < cs[c].branch.n_special; i++) {
-            const nd_special_point *sp = &cs[c].branch.special[i];
-            printf("%s{\"type\": \"%s\", ", first ? "" : ", ", nd_codim2_special_name(cs[c].hopf, sp->test));
-            first = 0;
-            json_point(d, &cs[c], sp->u, at);
-            printf(", \"curve\": %zu}", c);
-        }
-    printf("]}\n");
+    json_t *doc = json_object(), *curves = json_array(), *points = json_array();
+    json_object_set_new(doc, "model", json_string(m->name));
+    json_object_set_new(doc, "parameters", json_pack("[s, s]", m->par_names[d->par[0]], m->par_names[d->par[1]]));
+    for (size_t c = 0; c < d->n; c++) json_array_append_new(curves, json_curve(d, c, at));
+    for (size_t i = 0; i < d->n_points; i++) json_array_append_new(points, json_codim2_point(d, i, at));
+    json_object_set_new(doc, "curves", curves);
+    json_object_set_new(doc, "special_points", points);
+    json_object_set_new(doc, "starts_on_known_curves", json_integer((json_int_t)d->n_dropped));
+    return cli_json_print(doc);
 }
 
 static int run(const void *args, const nd_model *m, double *p, double *x)
@@ -220,12 +247,13 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     } else if (!rc && nd_write_codim2(&d, x, a->outdir, &err)) {
         rc = cli_error(cmd, &err);
     }
-    if (!rc && a->json) print_json(&d, x);
+    if (!rc && a->json) rc = print_json(&d, x);
     else if (!rc) {
-        size_t ns = 0;
-        for (size_t c = 0; c < d.n; c++) ns += d.curves[c].branch.n_special;
-        printf("two-parameter diagram of %s in (%s, %s): %zu half-curves, %zu codim-2 points, written to %s\n", m->name,
-               m->par_names[pl.pidx[0]], m->par_names[pl.pidx[1]], d.n, ns, a->outdir);
+        size_t folds = 0;
+        for (size_t c = 0; c < d.n; c++) folds += !d.curves[c].hopf;
+        printf("two-parameter diagram of %s in (%s, %s): %zu fold and %zu Hopf curve%s, %zu codim-2 point%s, written to %s\n",
+               m->name, m->par_names[pl.pidx[0]], m->par_names[pl.pidx[1]], folds, d.n - folds, d.n - folds == 1 ? "" : "s",
+               d.n_points, d.n_points == 1 ? "" : "s", a->outdir);
     }
     nd_codim2_diagram_free(&d);
     free(lo), free(hi), free(fixed);

@@ -349,8 +349,8 @@ nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const ch
     fprintf(f, "curve\tkind\t%s\t%s", P1, P2);
     fprintf(s, "type\tcurve\t%s\t%s", P1, P2);
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]), fprintf(s, "\t%s", m->var_names[v]);
-    fprintf(f, "\n");
-    fprintf(s, "\tdata0\tdata1\n");
+    fprintf(f, "\tneutral_saddle\n");
+    fprintf(s, "\tdata0\tdata1\tcurves\n");
     double x[64];
     for (size_t c = 0; c < d->n; c++) {
         const nd_codim2_curve *cv = &d->curves[c];
@@ -361,16 +361,20 @@ nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const ch
             nd_diagram_full_state(&d->start, u, at, x);
             fprintf(f, "%zu\t%s\t%.12g\t%.12g", c, cv->hopf ? "H" : "LP", nd_codim2_curve_par(cv, u, 0), nd_codim2_curve_par(cv, u, 1));
             for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
-            fprintf(f, "\n");
+            fprintf(f, "\t%d\n", cv->hopf && b->label[i] == 0);
         }
-        for (size_t i = 0; i < b->n_special; i++) {
-            const nd_special_point *sp = &b->special[i];
-            nd_diagram_full_state(&d->start, sp->u, at, x);
-            fprintf(s, "%s\t%zu\t%.12g\t%.12g", nd_codim2_special_name(cv->hopf, sp->test), c, nd_codim2_curve_par(cv, sp->u, 0),
-                    nd_codim2_curve_par(cv, sp->u, 1));
-            for (size_t v = 0; v < m->n_vars; v++) fprintf(s, "\t%.12g", x[v]);
-            fprintf(s, "\t%.10g\t%.10g\n", sp->data[0], sp->data[1]);
-        }
+    }
+    for (size_t i = 0; i < d->n_points; i++) {
+        const nd_codim2_point *pt = &d->points[i];
+        const nd_codim2_curve *cv = &d->curves[pt->curve];
+        const nd_special_point *sp = nd_codim2_point_special(d, i);
+        nd_diagram_full_state(&d->start, sp->u, at, x);
+        fprintf(s, "%s\t%zu\t%.12g\t%.12g", nd_codim2_point_name(d, i), pt->curve, nd_codim2_curve_par(cv, sp->u, 0),
+                nd_codim2_curve_par(cv, sp->u, 1));
+        for (size_t v = 0; v < m->n_vars; v++) fprintf(s, "\t%.12g", x[v]);
+        fprintf(s, "\t%.10g\t%.10g\t", sp->data[0], sp->data[1]);
+        for (size_t j = 0; j < pt->n_on; j++) fprintf(s, "%s%zu", j ? "," : "", pt->on[j]);
+        fprintf(s, "\n");
     }
     nd_status st = nd_data_close(f, "curves.tsv", err);
     nd_status st2 = nd_data_close(s, "special_points.tsv", err);

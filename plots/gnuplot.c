@@ -1,5 +1,6 @@
 /* Writing gnuplot scripts and running gnuplot on them. */
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -369,6 +370,90 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_err
     return nd_plot_render(script, err);
 }
 
+/* What the two-parameter files hold, so that the figure never plots an empty selection (gnuplot
+ * warns about those) nor lists a line it cannot draw: segments (two consecutive points of one
+ * curve) of fold curves, of Hopf curves (kappa > 0) and of their neutral-saddle parts, the
+ * codim-2 points (type and position, for their labels), and oscillating cells of brute2.tsv
+ * (brute: whether to look). */
+#define BIF2_LABELS 200
+
+typedef struct bif2_contents {
+    size_t fold, hopf, neutral, oscillating, points;
+    int ns_column; /* curves.tsv's neutral_saddle column, 1-based (0: none, every H row is Hopf) */
+    char type[BIF2_LABELS][8];
+    double x[BIF2_LABELS], y[BIF2_LABELS];
+} bif2_contents;
+
+static void bif2_count(const char *dir, int brute, bif2_contents *n)
+{
+    char path[PATH_MAX + 64], line[8192];
+    memset(n, 0, sizeof *n);
+    snprintf(path, sizeof path, "%.3000s/curves.tsv", dir);
+    FILE *f = fopen(path, "r");
+    int prev = 0; /* the previous row of this block: 0 none, 1 fold, 2 Hopf, 3 neutral saddle */
+    for (int row = 0; f && fgets(line, sizeof line, f); row++) {
+        line[strcspn(line, "\r\n")] = '\0';
+        int col = 1, ns = 0, cls = 0;
+        char kind[8] = "";
+        for (char *tok = line, *end; *line && tok; tok = end ? end + 1 : NULL, col++) {
+            end = strchr(tok, '\t');
+            if (end) *end = '\0';
+            if (row == 0 && strcmp(tok, "neutral_saddle") == 0) n->ns_column = col;
+            if (row > 0 && col == 2) snprintf(kind, sizeof kind, "%.7s", tok);
+            if (row > 0 && col == n->ns_column) ns = atoi(tok) == 1;
+        }
+        if (row > 0) cls = strcmp(kind, "LP") == 0 ? 1 : strcmp(kind, "H") == 0 ? 2 + ns : 0;
+        if (cls && cls == prev) *(cls == 1 ? &n->fold : cls == 2 ? &n->hopf : &n->neutral) += 1;
+        prev = cls;
+    }
+    if (f) fclose(f);
+    snprintf(path, sizeof path, "%.3000s/special_points.tsv", dir);
+    f = fopen(path, "r");
+    for (int row = 0; f && fgets(line, sizeof line, f); row++) { /* type, curve, P1, P2, ... */
+        size_t i = n->points;
+        char type[8];
+        double x, y;
+        if (row == 0 || sscanf(line, "%7[^\t]\t%*s\t%lf\t%lf", type, &x, &y) != 3) continue;
+        if (i < BIF2_LABELS) snprintf(n->type[i], sizeof n->type[i], "%s", type), n->x[i] = x, n->y[i] = y;
+        n->points++;
+    }
+    if (f) fclose(f);
+    snprintf(path, sizeof path, "%.3000s/brute2.tsv", dir);
+    f = brute ? fopen(path, "r") : NULL;
+    for (int row = 0; f && fgets(line, sizeof line, f); row++) { /* P1, P2, equilibria, stable, oscillates, ... */
+        double a, b;
+        int eq, st, osc;
+        n->oscillating += row > 0 && sscanf(line, "%lf\t%lf\t%d\t%d\t%d", &a, &b, &eq, &st, &osc) == 5 && osc == 1;
+    }
+    if (f) fclose(f);
+}
+
+/* The labels of the codim-2 points, each in the quadrant around its point whose label centre
+ * lies farthest (up to a tenth of the box) from the other points and the labels placed before
+ * it, above right when nothing is near, and inside the frame: a BT point often lies close to a
+ * cusp or a GH point. In box units a label's centre is about (0.035, 0.03) from its point. */
+static void bif2_labels(FILE *f, const nd_bif2_plot *s, const bif2_contents *n)
+{
+    size_t m = n->points < BIF2_LABELS ? n->points : BIF2_LABELS;
+    double wx = s->p1hi - s->p1lo, wy = s->p2hi - s->p2lo, cx[BIF2_LABELS], cy[BIF2_LABELS];
+    for (size_t i = 0; i < m; i++) {
+        double px = (n->x[i] - s->p1lo) / wx, py = (n->y[i] - s->p2lo) / wy, best = -INFINITY;
+        int right = 1, up = 1;
+        for (int q = 0; q < 4; q++) {
+            int r = q == 0 || q == 2, u = q < 2; /* above right first */
+            double x = px + (r ? 0.035 : -0.035), y = py + (u ? 0.03 : -0.03), score = 0.1;
+            for (size_t j = 0; j < m; j++) {
+                if (j != i) score = fmin(score, hypot(x - (n->x[j] - s->p1lo) / wx, y - (n->y[j] - s->p2lo) / wy));
+                if (j < i) score = fmin(score, hypot(x - cx[j], y - cy[j]));
+            }
+            if (x < 0.02 || x > 0.98 || y < 0.02 || y > 0.98) score -= 1; /* off the frame */
+            if (score > best + 1e-9) best = score, right = r, up = u, cx[i] = x, cy[i] = y;
+        }
+        fprintf(f, "set label '%s' at %.12g, %.12g %s offset char %s, %s font ',11' front noenhanced\n", n->type[i], n->x[i],
+                n->y[i], right ? "left" : "right", right ? "1.2" : "-1.2", up ? "0.9" : "-0.9");
+    }
+}
+
 nd_plot_status nd_plot_bifurcation2(const nd_bif2_plot *s, const char *out, nd_error *err)
 {
     if (!terminal_for(out, 1)) {
@@ -381,21 +466,44 @@ nd_plot_status nd_plot_bifurcation2(const nd_bif2_plot *s, const char *out, nd_e
         snprintf(path, sizeof path, "%.3000s/%s", s->dir, files[i]);
         data_ref(path, out, ref[i], sizeof ref[i]);
     }
+    bif2_contents n;
+    bif2_count(s->dir, s->brute, &n);
     FILE *f = open_script(out, script, sizeof script, err);
     if (!f) return ND_PLOT_FAILED;
+    /* the title names what is drawn: "fold and Hopf curves", "fold curves", ... */
+    const char *parts[2];
+    int np = 0;
+    if (n.fold) parts[np++] = "fold";
+    if (n.hopf) parts[np++] = "Hopf";
+    if (n.neutral && !n.hopf) parts[np++] = "neutral-saddle"; /* else part of the Hopf curves */
+    char what[96] = "";
+    for (int i = 0; i < np; i++)
+        snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s", i == 0 ? "" : i == np - 1 ? " and " : ", ", parts[i]);
     fprintf(f, "# neurodyn two-parameter diagram; edit freely and re-run: gnuplot %s\n", base_name(script));
     fprintf(f, "%s\nset output '%s'\n", terminal_for(out, 0), base_name(out));
-    fprintf(f, "set datafile separator tab\nset title '%s: fold and Hopf curves' noenhanced\n", s->title);
+    fprintf(f, "set datafile separator tab\nset title '%s: %s' noenhanced\n", s->title, np ? strcat(what, " curves") : "no curves");
     fprintf(f, "set xlabel '%s' noenhanced\nset ylabel '%s' noenhanced\n", s->p1name, s->p2name);
     fprintf(f, "set xrange [%.10g:%.10g]\nset yrange [%.10g:%.10g]\n", s->p1lo, s->p1hi, s->p2lo, s->p2hi);
     fprintf(f, "set key outside right top box opaque\nset grid lc rgb '#eeeeee'\n");
-    fprintf(f, "plot ");
-    if (s->brute) /* brute2.tsv: P1, P2, equilibria, stable, oscillates, amplitude */
-        fprintf(f, "'%s' skip 1 using 1:($5 == 1 ? $2 : NaN) with points pt 5 ps 1.4 lc rgb '#d9ecd0' title 'oscillates (simulation)', \\\n     ", ref[2]);
-    fprintf(f, "'%s' skip 1 using 3:(stringcolumn(2) eq 'LP' ? column(4) : NaN) with lines lw 2.5 lc rgb '#ff7f0e' title 'fold (LP) curves', \\\n", ref[0]);
-    fprintf(f, "     '%s' skip 1 using 3:(stringcolumn(2) eq 'H' ? column(4) : NaN) with lines lw 2.5 lc rgb '#1f77b4' title 'Hopf (H) curves', \\\n", ref[0]);
-    fprintf(f, "     '%s' skip 1 using 3:4 with points pt 7 ps 1.6 lc rgb 'black' title 'codim-2 points', \\\n", ref[1]);
-    fprintf(f, "     '%s' skip 1 using 3:4:1 with labels offset char 1.2,0.9 font ',11' notitle\n", ref[1]);
+    bif2_labels(f, s, &n);
+    /* one entry per non-empty selection (curves.tsv: curve, kind, P1, P2, variables..., neutral_saddle) */
+    char sel[6][PATH_MAX + 400];
+    int ns = 0, c = n.ns_column;
+    if (s->brute && n.oscillating) /* brute2.tsv: P1, P2, equilibria, stable, oscillates, amplitude */
+        snprintf(sel[ns++], sizeof sel[0], "'%s' skip 1 using 1:($5 == 1 ? $2 : NaN) with points pt 5 ps 1.4 lc rgb '#d9ecd0' title 'oscillates (simulation)'", ref[2]);
+    if (n.fold)
+        snprintf(sel[ns++], sizeof sel[0], "'%s' skip 1 using 3:(stringcolumn(2) eq 'LP' ? column(4) : NaN) with lines lw 2.5 lc rgb '#ff7f0e' title 'fold (LP) curves'", ref[0]);
+    if (n.hopf && c)
+        snprintf(sel[ns++], sizeof sel[0], "'%s' skip 1 using 3:(stringcolumn(2) eq 'H' && column(%d) == 0 ? column(4) : NaN) with lines lw 2.5 lc rgb '#1f77b4' title 'Hopf (H) curves'", ref[0], c);
+    else if (n.hopf) /* a curves.tsv without the neutral_saddle column */
+        snprintf(sel[ns++], sizeof sel[0], "'%s' skip 1 using 3:(stringcolumn(2) eq 'H' ? column(4) : NaN) with lines lw 2.5 lc rgb '#1f77b4' title 'Hopf (H) curves'", ref[0]);
+    if (n.neutral)
+        snprintf(sel[ns++], sizeof sel[0], "'%s' skip 1 using 3:(stringcolumn(2) eq 'H' && column(%d) == 1 ? column(4) : NaN) with lines lw 1.5 dt 2 lc rgb '#555555' title 'neutral saddles (κ < 0)'", ref[0], c);
+    if (n.points)
+        snprintf(sel[ns++], sizeof sel[0], "'%s' skip 1 using 3:4 with points pt 7 ps 1.6 lc rgb 'black' title 'codim-2 points'", ref[1]);
+    if (ns == 0) /* nothing to draw: the empty frame, without a data file */
+        snprintf(sel[ns++], sizeof sel[0], "1/0 notitle");
+    for (int i = 0; i < ns; i++) fprintf(f, "%s%s%s", i ? "     " : "plot ", sel[i], i + 1 < ns ? ", \\\n" : "\n");
     if (fclose(f) != 0) {
         nd_fail(err, ND_EIO, "writing '%s' failed", script);
         return ND_PLOT_FAILED;

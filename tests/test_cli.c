@@ -411,6 +411,62 @@ Test(cli, bifurcation2_fhn_hopf_line)
     cr_expect(strstr(r.err, "outside its range"), "%s", r.err);
 }
 
+Test(cli, bifurcation2_wilson_cowan_each_curve_and_point_once_with_coefficients)
+{
+    /* Wilson–Cowan in (Q, P): one fold curve (both starting folds lie on it), one Hopf curve;
+     * the cusp and the BT point once each, the BT point on both curves; the Hopf curve's
+     * neutral-saddle part marked; the normal-form coefficients by name */
+    result r;
+    run(&r, "bifurcation2 wilson_cowan --par Q=-2:2 --par P=0:3 --outdir wc2 --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%.200s", r.out);
+    json_t *curves = json_object_get(j, "curves"), *sps = json_object_get(j, "special_points");
+    size_t kinds[2] = {0, 0}, neutral = 0, hopf = 0;
+    for (size_t c = 0; c < json_array_size(curves); c++) {
+        json_t *cv = json_array_get(curves, c);
+        int h = !strcmp(json_string_value(json_object_get(cv, "kind")), "H");
+        kinds[h]++;
+        cr_expect(json_is_string(json_object_get(cv, "begin")) && json_is_string(json_object_get(cv, "stop")),
+                  "both ends of curve %zu", c);
+        json_t *pts = json_object_get(cv, "points");
+        for (size_t i = 0; h && i < json_array_size(pts); i++) {
+            json_t *ns = json_object_get(json_array_get(pts, i), "neutral_saddle");
+            cr_assert(json_is_boolean(ns));
+            *(json_is_true(ns) ? &neutral : &hopf) += 1;
+        }
+    }
+    cr_expect(kinds[0] == 1 && kinds[1] == 1, "%zu fold and %zu Hopf curves", kinds[0], kinds[1]);
+    cr_expect(neutral > 5 && hopf > 20, "%zu Hopf points, %zu neutral saddles", hopf, neutral);
+    cr_expect_eq(json_integer_value(json_object_get(j, "starts_on_known_curves")), 1);
+    size_t seen[3] = {0, 0, 0};
+    for (size_t i = 0; i < json_array_size(sps); i++) {
+        json_t *sp = json_array_get(sps, i);
+        const char *type = json_string_value(json_object_get(sp, "type"));
+        double q = json_number_value(json_object_get(sp, "Q")), pp = json_number_value(json_object_get(sp, "P"));
+        if (!strcmp(type, "BT")) {
+            seen[0]++;
+            cr_expect(fabs(q - 0.102663366703) < 1e-8 && fabs(pp - 0.960041034228) < 1e-8, "BT at %.12g, %.12g", q, pp);
+            cr_expect_eq(json_array_size(json_object_get(sp, "curves")), 2, "the BT point lies on both curves");
+            cr_expect(json_is_number(json_object_get(sp, "bt_a")) && json_is_number(json_object_get(sp, "bt_b")));
+        } else if (!strcmp(type, "CP")) {
+            seen[1]++;
+            cr_expect(fabs(q - 0.508238973744) < 1e-8 && fabs(pp - 1.152364810969) < 1e-8, "CP at %.12g, %.12g", q, pp);
+            cr_expect(json_number_value(json_object_get(sp, "cusp_coefficient")) < 0);
+        } else if (!strcmp(type, "GH")) {
+            seen[2]++;
+            cr_expect(json_number_value(json_object_get(sp, "frequency")) > 0);
+            cr_expect(json_is_number(json_object_get(sp, "second_lyapunov")));
+        }
+    }
+    cr_expect(seen[0] == 1 && seen[1] == 1 && seen[2] == 1, "BT %zu, CP %zu, GH %zu times", seen[0], seen[1], seen[2]);
+    json_decref(j);
+    /* the summary line counts curves, not halves */
+    run(&r, "bifurcation2 wilson_cowan --par Q=-2:2 --par P=0:3 --outdir wc2");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "1 fold and 1 Hopf curve, 3 codim-2 points"), "%s", r.out);
+}
+
 Test(cli, bifurcation_with_cycles)
 {
     result r;

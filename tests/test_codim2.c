@@ -1205,3 +1205,237 @@ Test(codim2, bad_arguments_are_explained)
     }
     nd_fold_curve_free(&fc);
 }
+
+/* ---- two-parameter diagrams: each curve once, each point once, BT switching ------------------ */
+static size_t curves_of_kind(const nd_codim2_diagram *d, int hopf)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < d->n; c++) n += d->curves[c].hopf == hopf;
+    return n;
+}
+
+/* The codim-2 points of the diagram of type `name`: how many, and the last one (its index). */
+static size_t points_named(const nd_codim2_diagram *d, const char *name, size_t *last)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_points; i++)
+        if (!strcmp(nd_codim2_point_name(d, i), name)) n++, *last = i;
+    return n;
+}
+
+/* Special points left in the branches: each codim-2 point exactly once. */
+static size_t specials_in_branches(const nd_codim2_diagram *d)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < d->n; c++) n += d->curves[c].branch.n_special;
+    return n;
+}
+
+Test(codim2, wilson_cowan_diagram_has_each_curve_and_each_point_once)
+{
+    /* Wilson–Cowan in (Q, P), Q = -2:2, P = 0:3, the model's box E, I in 0:0.5: the starting
+     * diagram in P (Q = 0) has two folds and a Hopf point. Both folds lie on one fold curve,
+     * through the cusp; the Hopf curve meets it at a BT point and goes on as neutral saddles. */
+    const nd_model *m = nd_builtin_find("wilson_cowan");
+    cr_assert_not_null(m);
+    double p[13], x[2], lo[2] = {0, 0}, hi[2] = {0.5, 0.5};
+    nd_model_default_params(m, p);
+    nd_model_default_state(m, x);
+    nd_region r = {lo, hi, NULL, x};
+    int Q = 12, P = 11;
+    cr_assert_str_eq(m->par_names[Q], "Q");
+    cr_assert_str_eq(m->par_names[P], "P");
+    nd_codim2_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_2d(m, p, Q, -2, 2, P, 0, 3, &r, &d, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(curves_of_kind(&d, 0), 1, "one fold curve: %zu", curves_of_kind(&d, 0));
+    cr_expect_eq(curves_of_kind(&d, 1), 1, "one Hopf curve: %zu", curves_of_kind(&d, 1));
+    cr_expect_eq(d.n_dropped, 1, "the second fold start lies on the first fold curve: %zu dropped", d.n_dropped);
+    cr_expect_eq(specials_in_branches(&d), d.n_points);
+    /* independent references: AUTO-07p and a 40-digit mpmath solution of the defining system
+     * (f = 0, det = 0 and f = 0, det = 0, trace = 0) */
+    size_t cp = 0, bt = 0;
+    cr_assert_eq(points_named(&d, "CP", &cp), 1, "the cusp once");
+    cr_assert_eq(points_named(&d, "BT", &bt), 1, "the BT point once");
+    const nd_special_point *c = nd_codim2_point_special(&d, cp), *b = nd_codim2_point_special(&d, bt);
+    const nd_codim2_curve *cc = &d.curves[d.points[cp].curve], *bc = &d.curves[d.points[bt].curve];
+    double cq = nd_codim2_curve_par(cc, c->u, 0), cpp_ = nd_codim2_curve_par(cc, c->u, 1);
+    double bq = nd_codim2_curve_par(bc, b->u, 0), bp = nd_codim2_curve_par(bc, b->u, 1);
+    cr_log_info("WC: CP at (Q, P) = (%.15g, %.15g), c = %.10g; BT at (%.15g, %.15g), a = %.10g, b = %.10g", cq, cpp_,
+                c->data[0], bq, bp, b->data[0], b->data[1]);
+    cr_expect(fabs(cq - 0.508238973744) < 1e-8 && fabs(cpp_ - 1.152364810969) < 1e-8, "CP at (%.15g, %.15g)", cq, cpp_);
+    cr_expect(fabs(bq - 0.102663366703) < 1e-8 && fabs(bp - 0.960041034228) < 1e-8, "BT at (%.15g, %.15g)", bq, bp);
+    /* the BT point lies on both curves */
+    cr_expect_eq(d.points[bt].n_on, 2);
+    cr_expect(d.points[bt].n_on == 2 && d.curves[d.points[bt].on[0]].hopf != d.curves[d.points[bt].on[1]].hopf,
+              "on a fold and a Hopf curve");
+    /* both halves are one curve: both ends say why they are where they are, in the model's names */
+    for (size_t i = 0; i < d.n; i++) {
+        const nd_branch *br = &d.curves[i].branch;
+        cr_expect(br->begin_reason[0] && br->stop_reason[0], "curve %zu: '%s' / '%s'", i, br->begin_reason, br->stop_reason);
+        cr_expect(strstr(br->stop_reason, "Q = ") && strstr(br->stop_reason, "P = ") && !strstr(br->stop_reason, "u["),
+                  "curve %zu ends: %s", i, br->stop_reason);
+        cr_expect(!strstr(br->begin_reason, "u["), "curve %zu begins: %s", i, br->begin_reason);
+    }
+    /* the Hopf curve has both parts, Hopf (label 1) and neutral saddles (label 0), on either side of BT */
+    for (size_t i = 0; i < d.n; i++) {
+        if (!d.curves[i].hopf) continue;
+        const nd_branch *br = &d.curves[i].branch;
+        size_t hopf = 0, neutral = 0;
+        for (size_t j = 0; j < br->n; j++) {
+            double kappa = br->u[j * br->dim + 2];
+            hopf += br->label[j] == 1 && kappa > 0, neutral += br->label[j] == 0 && kappa < 0;
+        }
+        cr_expect(hopf > 20 && neutral > 5 && hopf + neutral == br->n, "Hopf %zu, neutral saddles %zu of %zu", hopf, neutral,
+                  br->n);
+    }
+    nd_codim2_diagram_free(&d);
+}
+
+/* The BT normal form (above) in (b2, b1) from b2 = 1: the starting diagram in b1 has a fold
+ * (b1 = 1/4) and, where trace = -x vanishes (b1 = 0), only a neutral saddle (det = -1). So the
+ * Hopf curve can only come from the switch at the BT point (0, 0) of the fold curve
+ * b1 = b2^2/4: it is b1 = 0, x = y = 0, kappa = -b2, Hopf for b2 < 0, neutral saddles beyond. */
+static void bt_diagram(const nd_model *m, double unit, nd_codim2_diagram *d)
+{
+    double p[3] = {0, 1, -1}, lo[2] = {-5 * unit, -5 * unit}, hi[2] = {5 * unit, 5 * unit}, x[2] = {0, 0};
+    nd_region r = {lo, hi, NULL, x};
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_2d(m, p, 1, -1, 1, 0, -1, 1, &r, d, &err), ND_OK, "%s", err.msg);
+}
+
+Test(codim2, hopf_curve_started_at_bogdanov_takens_has_hopf_and_neutral_saddle_parts)
+{
+    nd_codim2_diagram d;
+    bt_diagram(&bt_model, 1, &d);
+    cr_assert_eq(d.n, 2, "the fold curve and the Hopf curve from its BT point: %zu curves", d.n);
+    cr_assert_eq(d.curves[0].hopf, 0);
+    cr_assert_eq(d.curves[1].hopf, 1);
+    cr_expect_eq(d.curves[1].from, 0, "started at the BT point of curve 0");
+    const nd_branch *h = &d.curves[1].branch;
+    size_t hopf = 0, neutral = 0;
+    double e = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        const double *u = h->u + i * h->dim; /* x, y, kappa, b2, b1 */
+        e = fmax(e, fmax(fabs(u[0]) + fabs(u[1]) + fabs(u[4]), fabs(u[2] + u[3])));
+        if (u[3] < -1e-6) {
+            cr_expect_eq(h->label[i], 1, "Hopf at b2 = %g", u[3]);
+            hopf++;
+        }
+        if (u[3] > 1e-6) {
+            cr_expect_eq(h->label[i], 0, "a neutral saddle at b2 = %g", u[3]);
+            neutral++;
+        }
+    }
+    cr_log_info("BT switch: %zu Hopf points, %zu neutral saddles, max error %.2g; ends: %s / %s", hopf, neutral, e,
+                h->begin_reason, h->stop_reason);
+    cr_expect(e < 1e-9, "the Hopf curve is b1 = 0, kappa = -b2: error %.3g", e);
+    cr_expect(hopf > 20 && neutral > 20, "both parts, to the box: %zu Hopf, %zu neutral saddles", hopf, neutral);
+    double b2min = INFINITY, b2max = -INFINITY;
+    for (size_t i = 0; i < h->n; i++) b2min = fmin(b2min, h->u[i * h->dim + 3]), b2max = fmax(b2max, h->u[i * h->dim + 3]);
+    cr_expect(b2min < -0.999 && b2max > 0.999, "b2 from %g to %g", b2min, b2max);
+    /* the BT point once, on both curves, with the normal form's a = 1, b = s = -1 */
+    size_t bt = 0;
+    cr_assert_eq(points_named(&d, "BT", &bt), 1);
+    cr_expect_eq(d.points[bt].n_on, 2);
+    cr_expect_eq(specials_in_branches(&d), d.n_points);
+    const nd_special_point *sp = nd_codim2_point_special(&d, bt);
+    cr_expect(fabs(sp->data[0] - 1) < 1e-6 && fabs(sp->data[1] + 1) < 1e-6, "a = %.10g, b = %.10g", sp->data[0], sp->data[1]);
+    nd_codim2_diagram_free(&d);
+}
+
+/* The BT normal form with x and y in other units (X = 1000 x, Y = 1000 y, the box too): the
+ * steps are taken in the box's units, so the curves are the same point for point. */
+ND_RHS(bt_milli)
+{
+    double xx[2] = {x[0] / 1000, x[1] / 1000}, f[2];
+    bt_nf_rhs(t, xx, p, f);
+    dxdt[0] = 1000 * f[0], dxdt[1] = 1000 * f[1];
+}
+static const nd_model bt_milli_model = {.name = "bt_milli", .n_vars = 2, .n_pars = 3, .var_names = xy,
+                                        .par_names = btp, .par_defaults = btd, .init = zero2, .rhs = bt_milli_rhs};
+
+Test(codim2, two_parameter_diagram_does_not_depend_on_the_units_of_the_variables)
+{
+    nd_codim2_diagram a, b;
+    bt_diagram(&bt_model, 1, &a);
+    bt_diagram(&bt_milli_model, 1000, &b);
+    cr_assert_eq(a.n, b.n);
+    for (size_t c = 0; c < a.n; c++) {
+        const nd_branch *ba = &a.curves[c].branch, *bb = &b.curves[c].branch;
+        cr_expect_eq(ba->n, bb->n, "curve %zu: %zu and %zu points", c, ba->n, bb->n);
+        /* the orientation of a curve along which b1 is constant (the Hopf curve b1 = 0) is the
+         * sign of a rounding error: compare both ways */
+        double e[2] = {0, 0};
+        for (int rev = 0; rev < 2; rev++)
+            for (size_t i = 0; i < ba->n && ba->n == bb->n; i++)
+                for (int j = 0; j < 2; j++)
+                    e[rev] = fmax(e[rev], fabs(nd_codim2_curve_par(&a.curves[c], ba->u + i * ba->dim, j) -
+                                               nd_codim2_curve_par(&b.curves[c], bb->u + (rev ? bb->n - 1 - i : i) * bb->dim, j)));
+        cr_expect(fmin(e[0], e[1]) < 1e-9, "curve %zu: parameters differ by %.3g", c, fmin(e[0], e[1]));
+    }
+    cr_expect_eq(a.n_points, b.n_points);
+    nd_codim2_diagram_free(&a);
+    nd_codim2_diagram_free(&b);
+}
+
+Test(codim2, a_start_on_a_computed_curve_is_dropped)
+{
+    /* the cusp normal form in (b2, b1) from b2 = 1: the starting diagram in b1 has two folds,
+     * b1 = -+2/(3 sqrt 3), both on the one fold curve 4 b2^3 = 27 b1^2 through the cusp */
+    double p[2] = {0, 1}, lo[2] = {-5, -5}, hi[2] = {5, 5}, x[2] = {0, 0};
+    nd_region r = {lo, hi, NULL, x};
+    nd_codim2_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_2d(&cusp_model, p, 1, -1, 2, 0, -1, 1, &r, &d, &err), ND_OK, "%s", err.msg);
+    size_t lps = 0;
+    for (size_t b = 0; b < d.start.n_branches; b++) lps += count(&d.start.branches[b], ND_EQ_LP);
+    cr_expect_eq(lps, 2, "two folds to start from");
+    cr_expect_eq(d.n, 1, "one fold curve: %zu", d.n);
+    cr_expect_eq(d.n_dropped, 1);
+    double e = 0;
+    for (size_t i = 0; d.n && i < d.curves[0].branch.n; i++) {
+        const double *u = d.curves[0].branch.u + i * d.curves[0].branch.dim; /* x, y, b2, b1 */
+        e = fmax(e, fabs(4 * u[2] * u[2] * u[2] - 27 * u[3] * u[3]));
+    }
+    cr_expect(e < 1e-8, "4 b2^3 = 27 b1^2 to %.3g", e);
+    size_t cp = 0;
+    cr_expect_eq(points_named(&d, "CP", &cp), 1, "the cusp once");
+    nd_codim2_diagram_free(&d);
+}
+
+/* x' = mu x - y - x r^2, y' = x + mu y - y r^2 with mu = 1 - b1^2 - b2^2: the Hopf curve is the
+ * circle b1^2 + b2^2 = 1 (kappa = 1 all along, l1 = -2 < 0). Both Hopf points of the starting
+ * diagram (b2 = +-1 at b1 = 0) lie on it: one closed curve, followed once. */
+ND_RHS(hopf_circle)
+{
+    double mu = 1 - p[0] * p[0] - p[1] * p[1], r2 = x[0] * x[0] + x[1] * x[1];
+    dxdt[0] = mu * x[0] - x[1] - x[0] * r2;
+    dxdt[1] = x[0] + mu * x[1] - x[1] * r2;
+}
+static const nd_model circle_model = {.name = "hopf_circle", .n_vars = 2, .n_pars = 2, .var_names = xy,
+                                      .par_names = cpp, .par_defaults = cpd, .init = zero2, .rhs = hopf_circle_rhs};
+
+Test(codim2, a_closed_hopf_curve_is_followed_once)
+{
+    double p[2] = {0, 0}, lo[2] = {-5, -5}, hi[2] = {5, 5}, x[2] = {0, 0};
+    nd_region r = {lo, hi, NULL, x};
+    nd_codim2_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_2d(&circle_model, p, 0, -2, 2, 1, -2, 2, &r, &d, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(d.n, 1, "one Hopf curve: %zu", d.n);
+    cr_expect_eq(d.n_dropped, 1, "the second Hopf point lies on it");
+    const nd_branch *b = &d.curves[0].branch;
+    cr_expect_eq(b->stop, ND_STOP_CLOSED, "%s", b->stop_reason);
+    double e = 0, amin = INFINITY, amax = -INFINITY;
+    for (size_t i = 0; i < b->n; i++) {
+        const double *u = b->u + i * b->dim; /* x, y, kappa, b1, b2 */
+        e = fmax(e, fabs(u[3] * u[3] + u[4] * u[4] - 1) + fabs(u[2] - 1));
+        double a = atan2(u[4], u[3]);
+        amin = fmin(amin, a), amax = fmax(amax, a);
+    }
+    cr_expect(e < 1e-9, "on the circle, kappa = 1: %.3g", e);
+    cr_expect(amin < -3 && amax > 3 && b->n > 50, "all the way round: angles %g to %g, %zu points", amin, amax, b->n);
+    cr_expect_eq(d.n_points, 0, "no codim-2 point (l1 = -2 all along)");
+    nd_codim2_diagram_free(&d);
+}

@@ -96,6 +96,74 @@ Test(plots, bifurcation_diagram)
     expect_standalone("bif.gp", "bif.png");
 }
 
+/* The whole of a file in dir (up to len - 1 bytes). */
+static void slurp_in_dir(const char *name, char *buf, size_t len)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    size_t got = f ? fread(buf, 1, len - 1, f) : 0;
+    buf[got] = '\0';
+    if (f) fclose(f);
+}
+
+/* Runs gnuplot on script (in dir) and expects it to say nothing: no warning either. */
+static void expect_silent_gnuplot(const char *script)
+{
+    char cmd[600], said[2048];
+    snprintf(cmd, sizeof cmd, "gnuplot '%s'", script);
+    cr_expect_eq(sh("%s", cmd), 0, "gnuplot %s failed", script);
+    slurp_in_dir("err.txt", said, sizeof said);
+    cr_expect_str_eq(said, "", "gnuplot on %s said: %s", script, said);
+}
+
+Test(plots, two_parameter_diagram_draws_only_what_it_has)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    static char gp[1 << 16];
+    /* Wilson–Cowan: fold and Hopf curves, the Hopf curve's neutral-saddle part, BT, CP, GH */
+    cr_assert_eq(sh("'%s' bifurcation2 wilson_cowan --par Q=-2:2 --par P=0:3 --outdir wc --plot wc.png", cli()), 0);
+    expect_png("wc.png");
+    expect_silent_gnuplot("wc.gp");
+    slurp_in_dir("wc.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "title 'fold (LP) curves'") && strstr(gp, "title 'Hopf (H) curves'") &&
+                  strstr(gp, "title 'neutral saddles") && strstr(gp, "set label 'BT'") && strstr(gp, "set label 'CP'"),
+              "%s", gp);
+    /* FitzHugh–Nagumo in (a, Iext): two Hopf lines only, no fold, no neutral saddle, no point */
+    cr_assert_eq(sh("'%s' bifurcation2 fhn --par a=0.5:1 --par Iext=0:2 --outdir fhn --plot fhn.png", cli()), 0);
+    expect_silent_gnuplot("fhn.gp");
+    slurp_in_dir("fhn.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "Hopf curves' noenhanced") && !strstr(gp, "fold") && !strstr(gp, "neutral") &&
+                  !strstr(gp, "codim-2 points"),
+              "%s", gp);
+    /* Izhikevich in (a, I) above its Hopf point: a fold curve only, so the legend never says Hopf */
+    cr_assert_eq(sh("'%s' bifurcation2 izhikevich --par a=0.01:0.05 --par I=3.9:10 --outdir iz --plot iz.png", cli()), 0);
+    expect_silent_gnuplot("iz.gp");
+    slurp_in_dir("iz.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "title 'fold (LP) curves'") && !strstr(gp, "Hopf (H) curves"), "%s", gp);
+    /* nothing at all: the frame alone, and no empty selection */
+    char path[600];
+    snprintf(path, sizeof path, "%s/none", dir);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/none/curves.tsv", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "curve\tkind\ta\tb\tx\tneutral_saddle\n");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/none/special_points.tsv", dir);
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "type\tcurve\ta\tb\tx\tdata0\tdata1\tcurves\n");
+    fclose(f);
+    char d2[400], out[400];
+    snprintf(d2, sizeof d2, "%s/none", dir);
+    snprintf(out, sizeof out, "%s/none.png", dir);
+    nd_bif2_plot spec = {d2, "empty", "a", "b", 0, 1, 0, 1, 0};
+    nd_error err;
+    cr_expect_eq(nd_plot_bifurcation2(&spec, out, &err), ND_PLOT_OK, "%s", err.msg);
+    expect_silent_gnuplot("none.gp");
+}
+
 Test(plots, svg_and_pdf_by_extension)
 {
     if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
@@ -286,7 +354,7 @@ Test(plots, one_call_per_result_type_from_the_c_api)
     /* the FHN Hopf curves in (a, Iext): Iext = -(V - V^3/3) + (V + a)/b on them, V = -+sqrt(1 - b/tau) */
     nd_codim2_diagram d2;
     cr_assert_eq(nd_bifurcation_2d(fhn, p, 0, 0.5, 1.0, 3, 0.0, 2.0, &r, &d2, &err), ND_OK, "%s", err.msg);
-    cr_expect_eq(d2.n, 4, "two Hopf curves, two halves each: %zu", d2.n);
+    cr_expect_eq(d2.n, 2, "two Hopf curves, each followed both ways as one: %zu", d2.n);
     for (size_t c = 0; c < d2.n; c++)
         for (size_t i = 0; i + 1 < d2.curves[c].branch.n; i++) {
             const double *u = d2.curves[c].branch.u + i * d2.curves[c].branch.dim;
@@ -300,7 +368,8 @@ Test(plots, one_call_per_result_type_from_the_c_api)
     cr_expect_eq(nd_plot_codim2(&d2, x, 0, d2dir, out, &err), ND_PLOT_OK, "%s", err.msg);
     nd_codim2_diagram_free(&d2);
     expect_png("b2.png");
-    expect_header("b2/curves.tsv", "curve\tkind\ta\tIext\tV\tw\n");
+    expect_header("b2/curves.tsv", "curve\tkind\ta\tIext\tV\tw\tneutral_saddle\n");
+    expect_header("b2/special_points.tsv", "type\tcurve\ta\tIext\tV\tw\tdata0\tdata1\tcurves\n");
 
     const nd_model *hr = nd_builtin_find("hindmarsh_rose");
     double ph[8];

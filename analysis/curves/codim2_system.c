@@ -69,6 +69,15 @@ void nd_codim2_sys_free(nd_codim2_sys *s)
     memset(s, 0, sizeof *s);
 }
 
+const char *nd_codim2_component_name(const nd_codim2_sys *s, size_t i, size_t extra, int *is_parameter)
+{
+    *is_parameter = i >= s->k + extra;
+    if (i < s->k) return s->m->var_names[s->free_idx[i]];
+    if (i < s->k + extra) return "kappa";
+    int par = s->par[i - s->k - extra];
+    return par >= 0 ? s->m->par_names[par] : NULL;
+}
+
 void nd_codim2_sys_set(nd_codim2_sys *s, const double *x_free, double p1, double p2)
 {
     for (size_t a = 0; a < s->k; a++) s->x[s->free_idx[a]] = x_free[a];

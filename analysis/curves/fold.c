@@ -220,6 +220,12 @@ static int fold_label(void *ctx, const double *u)
     return 1;
 }
 
+static const char *fold_component_name(void *ctx, size_t i, int *is_parameter)
+{
+    nd_fold_curve *c = ctx;
+    return nd_codim2_component_name(&c->sys, i, 0, is_parameter);
+}
+
 nd_status nd_fold_curve_init(nd_fold_curve *c, const nd_model *m, const double *p, int par1, int par2,
                              const nd_region *region, nd_error *err)
 {
@@ -248,6 +254,7 @@ nd_status nd_fold_curve_init(nd_fold_curve *c, const nd_model *m, const double *
         .tests = fold_tests,
         .accept = fold_accept,
         .label = fold_label,
+        .component_name = fold_component_name,
         .ctx = c,
     };
     return ND_OK;

@@ -304,6 +304,12 @@ static int hopf_label(void *ctx, const double *u)
     return u[k] > 0 ? 1 : 0;
 }
 
+static const char *hopf_component_name(void *ctx, size_t i, int *is_parameter)
+{
+    nd_hopf_curve *c = ctx;
+    return nd_codim2_component_name(&c->sys, i, 1, is_parameter);
+}
+
 nd_status nd_hopf_curve_init(nd_hopf_curve *c, const nd_model *m, const double *p, int par1, int par2,
                              const nd_region *region, nd_error *err)
 {
@@ -333,6 +339,7 @@ nd_status nd_hopf_curve_init(nd_hopf_curve *c, const nd_model *m, const double *
         .tests = hopf_tests,
         .accept = hopf_accept,
         .label = hopf_label,
+        .component_name = hopf_component_name,
         .ctx = c,
     };
     return ND_OK;

@@ -110,6 +110,10 @@ nd_status nd_codim2_sys_init(nd_codim2_sys *s, const nd_model *m, const double *
 void nd_codim2_sys_free(nd_codim2_sys *s);
 /* Makes (x_free, p1, p2) the current point. */
 void nd_codim2_sys_set(nd_codim2_sys *s, const double *x_free, double p1, double p2);
+/* The name of component i of a curve with u = (x, [kappa,] p1, p2), `extra` = 0 (fold) or 1
+ * (Hopf: kappa), for messages ("V left its box -80:60 at I = 12.3, gK = 8"); *is_parameter is
+ * 1 for p1 and p2. */
+const char *nd_codim2_component_name(const nd_codim2_sys *s, size_t i, size_t extra, int *is_parameter);
 /* f at the current point, free components (k values); ND_ENONFINITE when not finite. */
 nd_status nd_codim2_rhs(nd_codim2_sys *s, double *F, nd_error *err);
 /* The free block of the Jacobian at the current point (k x k row-major). */
@@ -198,21 +202,58 @@ nd_status nd_hopf_curve_continue(nd_hopf_curve *c, const double *u0, const nd_co
 
 /* ---- two-parameter diagrams ------------------------------------------------------------------ */
 /* Every fold (LP) and Hopf (H) point of the equilibrium diagram in P2 (at the current value of
- * P1) continued as a curve in (P1, P2), both ways, until the box: what `bifurcation2` draws. */
+ * P1) continued as a curve in (P1, P2), both ways, until the box: what `bifurcation2` draws.
+ *
+ * Each curve once: a start that lies on a curve of its kind computed already is dropped
+ * (nd_branch_contains: checked between the points of the curve, not only at them), the two
+ * halves from one start are one curve (nd_branch_join), and a curve that closes on itself is
+ * followed once. At every Bogdanov–Takens point the other curve through it is started there
+ * (MatCont's switch): the Hopf curve from a BT on a fold curve (kappa = 0, with the kernel of
+ * A^2, the generalised eigenvectors A q0 = 0, A q1 = q0, as borders; one side is Hopf, kappa > 0,
+ * the other the neutral-saddle part, kappa < 0), and the fold curve from a BT on a Hopf curve,
+ * unless a curve of that kind computed already holds the point.
+ *
+ * Each codim-2 point once: points of the same type within 1e-7 of the box on several curves
+ * (a BT lies on a fold and a Hopf curve, a ZH too), or twice on one, are one entry of `points`,
+ * which names every curve it lies on; the branches keep its first occurrence only.
+ *
+ * Units: the continuer works in the box's units (each free variable over its box width, P1 and
+ * P2 over their ranges, kappa over kappa_scale), so the curves do not depend on the model's
+ * units; the largest step is 0.02 of the box, the first 0.002. */
 typedef struct nd_codim2_curve {
     int hopf;           /* 1: Hopf curve, 0: fold curve */
-    nd_branch branch;   /* u = (free variables, [kappa,] P2, P1); special points: BT, CP, ZH (LP);
-                           BT, GH, ZH, HH (H) */
+    nd_branch branch;   /* u = (free variables, [kappa,] P1, P2); special points: BT, CP, ZH (LP);
+                           BT, GH, ZH, HH (H). Labels: fold curves 1 where the other eigenvalues
+                           all have negative real parts; Hopf curves 1 Hopf (kappa > 0), 0 neutral
+                           saddle (kappa < 0, real eigenvalues +-sqrt(-kappa)) */
     size_t k;           /* free variables */
+    int from;           /* -1: from an LP or H point of the starting diagram; else the curve at
+                           whose BT point this one was started */
 } nd_codim2_curve;
+
+#define ND_CODIM2_MAX_ON 4
+
+/* A codim-2 point of the diagram: curves[curve].branch.special[special], lying on the curves
+ * on[0..n_on) (on[0] = curve). */
+typedef struct nd_codim2_point {
+    size_t curve, special;
+    size_t n_on;
+    size_t on[ND_CODIM2_MAX_ON];
+} nd_codim2_point;
 
 typedef struct nd_codim2_diagram {
     const nd_model *m;
     int par[2];             /* [0]: P1 (across), [1]: P2 (the starting diagram's parameter) */
     double lo[2], hi[2];
+    double kappa_scale;     /* the scale of kappa = omega^2 in the steps: the largest omega^2 of
+                               the starting Hopf points, else the largest |eigenvalue|^2 along
+                               the starting diagram (1 when that is 0 too) */
     nd_bif_diagram start;   /* equilibria in P2 at the current P1, where the curves start */
-    size_t n;               /* half-curves, two per starting point */
+    size_t n;               /* curves */
     nd_codim2_curve *curves;
+    size_t n_points;        /* codim-2 points, each once */
+    nd_codim2_point *points;
+    size_t n_dropped;       /* starts that lay on a curve computed already */
     size_t n_failed;        /* starts that gave no curve, and why the last failed */
     char failure[200];
 } nd_codim2_diagram;
@@ -225,6 +266,9 @@ void nd_codim2_diagram_free(nd_codim2_diagram *d);
 double nd_codim2_curve_par(const nd_codim2_curve *c, const double *u, int which);
 /* "BT", "CP", "ZH" on fold curves; "BT", "GH", "ZH", "HH" on Hopf curves. */
 const char *nd_codim2_special_name(int hopf, int test);
+/* The special point of codim-2 point i, and its type name. */
+const nd_special_point *nd_codim2_point_special(const nd_codim2_diagram *d, size_t i);
+const char *nd_codim2_point_name(const nd_codim2_diagram *d, size_t i);
 
 #ifdef __cplusplus
 }

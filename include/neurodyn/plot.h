@@ -75,7 +75,8 @@ size_t nd_diagram_cut_short(const nd_bif_diagram *d, const nd_cycle_set *cs);
 
 /* The two-parameter diagram from the files `neurodyn bifurcation2` writes into dir
  * (curves.tsv, special_points.tsv): fold curves and Hopf curves in the (P1, P2) plane, the
- * codimension-2 points labelled (BT, CP, ZH, GH, HH). */
+ * neutral-saddle parts of Hopf curves thin and dashed, the codimension-2 points labelled (BT,
+ * CP, ZH, GH, HH); legend entries only for what the files hold. */
 typedef struct nd_bif2_plot {
     const char *dir, *title, *p1name, *p2name;
     double p1lo, p1hi, p2lo, p2hi;
@@ -120,10 +121,11 @@ nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const c
 /* Fast variable a of special point sp (NaN where not known). */
 double nd_fs_special_value(const nd_fast_slow *d, const nd_fs_special *sp, size_t a);
 
-/* A two-parameter diagram's curves.tsv (curve, kind LP/H, P1, P2, every variable; one block
- * per half-curve) and special_points.tsv (type, curve, P1, P2, every variable, data0, data1);
- * the figure draws the curves and labels BT/CP/ZH/GH/HH (brute: also shade brute2.tsv, which
- * the caller wrote into dir). */
+/* A two-parameter diagram's curves.tsv (curve, kind LP/H, P1, P2, every variable,
+ * neutral_saddle: 1 on the part of a Hopf curve beyond a BT point where kappa < 0; one block per
+ * curve) and special_points.tsv (type, curve, P1, P2, every variable, data0, data1, curves: the
+ * comma-separated curves the point lies on; each point once); the figure draws the curves and
+ * labels BT/CP/ZH/GH/HH (brute: also shade brute2.tsv, which the caller wrote into dir). */
 nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const char *dir, nd_error *err);
 nd_plot_status nd_plot_codim2(const nd_codim2_diagram *d, const double *at, int brute, const char *dir, const char *out,
                               nd_error *err);
