@@ -901,12 +901,13 @@ Test(codim2, lyapunov_coefficients_are_invariant_under_a_change_of_coordinates)
     cr_assert_not_null(gh);
     cr_log_info("transformed Bautin: max |l1 - 2 b2| = %.2g; GH at b2 = %.3g with l2 = %.10g (exact -4)", e1, gh->u[4],
                 gh->data[1]);
-    /* the third derivatives of this f (through the inverse map) come from finite differences at
-     * about 1e-8 relative (the double-precision limit of a fourth-order stencil with
-     * polarisation); measured max |l1 - 2 b2| 1.9e-8 and |b2_GH| 8.3e-9: tolerance 1e-7 */
-    cr_expect(e1 < 1e-7, "max |l1 - 2 b2| = %.3g", e1);
-    cr_expect(fabs(gh->u[4]) < 5e-8 && fabs(gh->u[3]) < 1e-9, "GH at b2 = %.3g", gh->u[4]);
-    cr_expect(fabs(gh->data[1] + 4) < 4e-4, "l2 = %.10g, exact -4", gh->data[1]);
+    /* the derivatives of this f (through the inverse map) come from finite differences with
+     * Ridders' extrapolation; measured max |l1 - 2 b2| 4.6e-12, |b2_GH| 1.7e-13 and l2 within
+     * 1e-8 of -4 (a fixed fourth-order step gave 1.9e-8, 8.3e-9 and 4e-4): tolerances 1e-10,
+     * 1e-10 and 1e-6 */
+    cr_expect(e1 < 1e-10, "max |l1 - 2 b2| = %.3g", e1);
+    cr_expect(fabs(gh->u[4]) < 1e-10 && fabs(gh->u[3]) < 1e-9, "GH at b2 = %.3g", gh->u[4]);
+    cr_expect(fabs(gh->data[1] + 4) < 1e-6, "l2 = %.10g, exact -4", gh->data[1]);
     nd_branch_free(&half[0]);
     nd_branch_free(&half[1]);
     nd_hopf_curve_free(&hc);
@@ -1143,9 +1144,9 @@ Test(codim2, morris_lecar_hopf_curve_in_i_and_gk_against_closed_form_derivatives
         }
     cr_log_info("ML Hopf (I, gK): %zu points; max rel. trace %.2g, I %.2g; kappa/w %.2g; l1 %.2g", n, eT, eI, eK, eL);
     cr_expect(eT < 1e-9 && eI < 1e-10 && eK < 1e-10, "trace %.3g, I %.3g, kappa/w %.3g", eT, eI, eK);
-    /* finite-difference forms: the absolute error is about 2e-11 all along (l1 up to 1e-2 here),
-     * measured relative to max(|l1|, 1e-3): 2.3e-8 */
-    cr_expect(eL < 1e-7, "l1 relative error %.3g", eL);
+    /* finite-difference forms (Ridders): relative to max(|l1|, 1e-3) the error is 1.1e-9 at
+     * most (a fixed fourth-order step: 2.3e-8) */
+    cr_expect(eL < 1e-8, "l1 relative error %.3g", eL);
     /* GH: trace = 0 and l1 = 0; BT: trace = 0 and det = 0, by Newton on the closed forms */
     const nd_special_point *gh = first2(half, ND_H_GH), *bt = first2(half, ND_H_BT);
     cr_assert_not_null(gh, "stops: %s / %s", half[0].stop_reason, half[1].stop_reason);
@@ -1159,8 +1160,9 @@ Test(codim2, morris_lecar_hopf_curve_in_i_and_gk_against_closed_form_derivatives
                 "%.12g), a %.6g, b %.6g",
                 gh->u[0], gh->u[4], Vg, gg, gh->data[0], gh->data[1], bt->u[0], bt->u[4], Vb, gb, bt->data[0],
                 bt->data[1]);
-    /* the GH location inherits the l1 error divided by dl1/dgK (about 1.5e-4 per mS/cm^2) */
-    cr_expect(fabs(gh->u[4] - gg) < 1e-6 * gg && fabs(gh->u[0] - Vg) < 1e-6 * fabs(Vg), "GH gK %.12g vs %.12g",
+    /* the GH location inherits the l1 error divided by dl1/dgK (about 1.5e-4 per mS/cm^2);
+     * measured 4e-11 relative */
+    cr_expect(fabs(gh->u[4] - gg) < 1e-9 * gg && fabs(gh->u[0] - Vg) < 1e-9 * fabs(Vg), "GH gK %.12g vs %.12g",
               gh->u[4], gg);
     cr_expect(fabs(bt->u[4] - gb) < 1e-8 * gb && fabs(bt->u[0] - Vb) < 1e-8 * fabs(Vb), "BT gK %.12g vs %.12g",
               bt->u[4], gb);
@@ -1265,6 +1267,24 @@ Test(codim2, wilson_cowan_diagram_has_each_curve_and_each_point_once)
                 c->data[0], bq, bp, b->data[0], b->data[1]);
     cr_expect(fabs(cq - 0.508238973744) < 1e-8 && fabs(cpp_ - 1.152364810969) < 1e-8, "CP at (%.15g, %.15g)", cq, cpp_);
     cr_expect(fabs(bq - 0.102663366703) < 1e-8 && fabs(bp - 0.960041034228) < 1e-8, "BT at (%.15g, %.15g)", bq, bp);
+    /* the coefficients and the GH point against tests/reference/wilson_cowan_codim2.py (mpmath,
+     * 40 digits, exact derivatives). The sigmoid of slope a_i wIE = 30 bends over 0.03 in E:
+     * forms from a fixed step of eps^(1/7) max(1, |x|) put GH at Q = -1.90175 (1e-3 off) and c
+     * 1.3e-5 off. Measured with Ridders' extrapolation: c 1.4e-11, a and b 7e-13, GH 3e-9
+     * relative; tolerances 1e-9 (coefficients) and 1e-7 (GH, located where l1 changes sign,
+     * whose error is that of the third derivatives over dl1/dQ). AUTO-07p, with its own finite
+     * differences, puts GH at (-1.9028110857, 0.22460093477). */
+    cr_expect(fabs(c->data[0] / -116.0571782772409 - 1) < 1e-9, "cusp coefficient %.15g", c->data[0]);
+    cr_expect(fabs(b->data[0] / -8.941534727292833 - 1) < 1e-9 && fabs(b->data[1] / 6.669831821973987 - 1) < 1e-9,
+              "BT a %.15g, b %.15g", b->data[0], b->data[1]);
+    size_t gh = 0;
+    cr_assert_eq(points_named(&d, "GH", &gh), 1, "the generalised Hopf point once");
+    const nd_special_point *g = nd_codim2_point_special(&d, gh);
+    const nd_codim2_curve *gc = &d.curves[d.points[gh].curve];
+    double gq = nd_codim2_curve_par(gc, g->u, 0), gp = nd_codim2_curve_par(gc, g->u, 1);
+    cr_log_info("WC: GH at (Q, P) = (%.15g, %.15g)", gq, gp);
+    cr_expect(fabs(gq / -1.902822486083186 - 1) < 1e-7 && fabs(gp / 0.2245890922227284 - 1) < 1e-7, "GH at (%.15g, %.15g)",
+              gq, gp);
     /* the BT point lies on both curves */
     cr_expect_eq(d.points[bt].n_on, 2);
     cr_expect(d.points[bt].n_on == 2 && d.curves[d.points[bt].on[0]].hopf != d.curves[d.points[bt].on[1]].hopf,

@@ -138,57 +138,133 @@ nd_status nd_codim2_jacobian(nd_codim2_sys *s, double *A, nd_error *err)
 }
 
 /* ---- multilinear forms ---------------------------------------------------------------------- */
-/* Central stencils (offsets -3..3 in units of h) for the k-th derivative of phi(t) = f(x + t w):
- * fourth order for k = 2, 3, 4; second order for k = 5 (made fourth order by Richardson). */
+/* Second-order central stencils (offsets -3..3 in units of h) for the k-th derivative of
+ * phi(t) = f(x + t w). Their error is a series in h^2, which Richardson's extrapolation removes
+ * term by term. */
 static const double stencil[6][7] = {
     {0},
     {0},
-    {0, -1.0 / 12, 16.0 / 12, -30.0 / 12, 16.0 / 12, -1.0 / 12, 0},
-    {1.0 / 8, -1.0, 13.0 / 8, 0, -13.0 / 8, 1.0, -1.0 / 8},
-    {-1.0 / 6, 2.0, -13.0 / 2, 28.0 / 3, -13.0 / 2, 2.0, -1.0 / 6},
-    {-0.5, 2.0, -2.5, 0, 2.5, -2.0, 0.5},
+    {0, 0, 1, -2, 1, 0, 0},
+    {0, -0.5, 1, 0, -1, 0.5, 0},
+    {0, 1, -4, 6, -4, 1, 0},
+    {-0.5, 2, -2.5, 0, 2.5, -2, 0.5},
 };
 
-/* One stencil application with step h along w. */
-static int stencil_apply(nd_codim2_sys *s, int order, const double *w, double h, double *out)
+/* One stencil application with step h along w, and its rounding noise per component: eps
+ * times the size of what f_a was computed from (the larger of |f_a(x_j)| and term[a]) times the
+ * sum of |c_j|, over h^k; -1 where f is not finite. */
+static int stencil_apply(nd_codim2_sys *s, int order, const double *w, double h, const double *term, double *out,
+                         double *noise)
 {
     size_t k = s->k;
     double dz[KMAX], fv[KMAX];
     memset(out, 0, k * sizeof *out);
+    memset(noise, 0, k * sizeof *noise);
     for (int j = 0; j < 7; j++) {
         double cj = stencil[order][j];
         if (cj == 0) continue;
         for (size_t a = 0; a < k; a++) dz[a] = (j - 3) * h * w[a];
         if (f_free(s, dz, fv)) return -1;
-        for (size_t a = 0; a < k; a++) out[a] += cj * fv[a];
+        for (size_t a = 0; a < k; a++) out[a] += cj * fv[a], noise[a] += fabs(cj) * fmax(fabs(fv[a]), term[a]);
     }
     double hk = pow(h, order);
-    for (size_t a = 0; a < k; a++) out[a] /= hk;
+    for (size_t a = 0; a < k; a++) out[a] /= hk, noise[a] *= DBL_EPSILON / hk;
     return 0;
 }
 
-/* T_k(w) = D^k f [w, ..., w]: the step is eps^(1/(k+4)) in units of max(1, |x_i|) along the
- * coordinate where w is largest relative to that scale. */
-static int directional(nd_codim2_sys *s, int order, const double *w, double *out)
+enum { RIDDERS_STEPS = 20 };
+
+/* Best entries of a Ridders tableau, per component: the smallest error relative to the entry's
+ * size (floored at 1e-3 of the largest component, so that a derivative that is zero in one
+ * component is judged against the others), and the smallest absolute error, which is what is
+ * returned for a component that no entry resolves (its derivative is below the rounding noise:
+ * zero for every purpose here). */
+typedef struct {
+    double rel[KMAX], rel_value[KMAX];
+    double abs[KMAX], abs_value[KMAX];
+    int improved[KMAX]; /* the relative error improved at this step */
+} ridders_best;
+
+static void ridders_consider(ridders_best *b, size_t k, const double *value, const double *abs_err)
+{
+    double big = 0;
+    for (size_t a = 0; a < k; a++) big = fmax(big, fabs(value[a]));
+    for (size_t a = 0; a < k; a++) {
+        double r = abs_err[a] / fmax(fmax(fabs(value[a]), 1e-3 * big), DBL_MIN);
+        if (r < b->rel[a]) b->rel[a] = r, b->rel_value[a] = value[a], b->improved[a] = 1;
+        if (abs_err[a] < b->abs[a]) b->abs[a] = abs_err[a], b->abs_value[a] = value[a];
+    }
+}
+
+/* T_k(w) = D^k f [w, ..., w] by Ridders' method: the stencil at h0, h0/2, h0/4, ... extrapolated
+ * to h = 0 in a Neville tableau. An entry's error is the largest of its differences from the
+ * entries it was built from, from the entry of the same order one step larger, and twice the
+ * rounding noise of its smallest step: three entries that agree by chance are rare, and an
+ * entry below the noise is not trusted however well it agrees.
+ * A fixed step cannot serve every model: it must be small against the distance over which f
+ * bends (a sigmoid of slope 30 bends over 0.03, a model in volts over a few mV) and large
+ * against rounding, and the model does not say which. Starting at the variables' own scale
+ * (max(1, |x_i|)) and halving, the tableau finds the steps where the differences are smooth.
+ * Errors are judged relative to the entry: at steps far too large the differences of a
+ * saturated f are small and so are their absolute changes. Where f is not finite at a step
+ * (exp overflow, a square root of a negative number) the tableau starts again from the next
+ * smaller one. */
+static int directional(nd_codim2_sys *s, int order, const double *w, const double *term, double *out)
 {
     size_t k = s->k;
     double rel = 0;
     for (size_t a = 0; a < k; a++) rel = fmax(rel, fabs(w[a]) / fmax(1.0, fabs(s->x[s->free_idx[a]])));
-    if (!(rel > 0)) {
-        memset(out, 0, k * sizeof *out);
-        return 0;
+    memset(out, 0, k * sizeof *out);
+    if (!(rel > 0)) return 0;
+    double prev[RIDDERS_STEPS][KMAX], cur[RIDDERS_STEPS][KMAX], noise[KMAX], e[KMAX];
+    ridders_best b;
+    int stale[KMAX]; /* steps since the component's relative error last improved */
+    for (size_t a = 0; a < k; a++)
+        b.rel[a] = b.abs[a] = INFINITY, b.rel_value[a] = b.abs_value[a] = 0, b.improved[a] = 0, stale[a] = 0;
+    int found = 0;
+    size_t rows = 0; /* tableau rows since the last restart */
+    double h = 1.0 / rel;
+    for (int i = 0; i < RIDDERS_STEPS; i++, h *= 0.5) {
+        if (stencil_apply(s, order, w, h, term, cur[0], noise)) {
+            rows = 0;
+            continue;
+        }
+        if (!found) memcpy(out, cur[0], k * sizeof *out); /* kept if no level has a neighbour */
+        found = 1;
+        double fac = 4.0;
+        for (size_t j = 1; j < rows; j++, fac *= 4.0) {
+            for (size_t a = 0; a < k; a++) {
+                cur[j][a] = (fac * cur[j - 1][a] - prev[j - 1][a]) / (fac - 1.0);
+                e[a] = fmax(fmax(fabs(cur[j][a] - cur[j - 1][a]), fabs(cur[j][a] - prev[j - 1][a])),
+                            fmax(fabs(cur[j][a] - prev[j][a]), 2.0 * noise[a]));
+            }
+            ridders_consider(&b, k, cur[j], e);
+        }
+        if (rows > 0) /* the diagonal entry: no entry of its order one step larger to check it */
+            for (size_t a = 0; a < k; a++) cur[rows][a] = (fac * cur[rows - 1][a] - prev[rows - 1][a]) / (fac - 1.0);
+        /* a component is done when it is known to 1e-6 and three steps have not improved it
+         * (smaller steps only add rounding), or when it is known to 1e-12 */
+        int all_done = 1;
+        for (size_t a = 0; a < k; a++) {
+            stale[a] = b.improved[a] ? 0 : stale[a] + 1;
+            b.improved[a] = 0;
+            all_done &= (b.rel[a] < 1e-6 && stale[a] >= 3) || b.rel[a] < 1e-12;
+        }
+        if (all_done) break;
+        memcpy(prev, cur, (rows + 1) * sizeof cur[0]);
+        rows++;
     }
-    double h = pow(DBL_EPSILON, 1.0 / (order + 4)) / rel;
-    if (order < 5) return stencil_apply(s, order, w, h, out);
-    double o1[KMAX], o2[KMAX];
-    if (stencil_apply(s, 5, w, h, o1) || stencil_apply(s, 5, w, 2 * h, o2)) return -1;
-    for (size_t a = 0; a < k; a++) out[a] = (4 * o1[a] - o2[a]) / 3;
+    if (!found) return -1;
+    for (size_t a = 0; a < k; a++) {
+        if (b.rel[a] < 0.1) out[a] = b.rel_value[a];
+        else if (isfinite(b.abs[a])) out[a] = b.abs_value[a];
+    }
     return 0;
 }
 
 /* Real symmetric form by polarisation: M(v1..vk) = 1/(k! 2^(k-1)) sum over e2..ek = +-1 of
  * e2...ek T_k(v1 + e2 v2 + ... + ek vk). */
-static int real_form(nd_codim2_sys *s, int order, const double *const *v, double *out)
+static int real_form(nd_codim2_sys *s, int order, const double *const *v, const double *term, double *out)
 {
     size_t k = s->k;
     double w[KMAX], t[KMAX];
@@ -203,7 +279,7 @@ static int real_form(nd_codim2_sys *s, int order, const double *const *v, double
             sign *= e;
             for (size_t a = 0; a < k; a++) w[a] += e * v[i][a];
         }
-        if (directional(s, order, w, t)) return -1;
+        if (directional(s, order, w, term, t)) return -1;
         for (size_t a = 0; a < k; a++) out[a] += sign * t[a];
     }
     double scale = fact * (double)(1u << (order - 1));
@@ -214,7 +290,13 @@ static int real_form(nd_codim2_sys *s, int order, const double *const *v, double
 nd_status nd_codim2_form(nd_codim2_sys *s, int order, const double *const *v, double *out, nd_error *err)
 {
     if (order < 2 || order > 5) return nd_fail(err, ND_EINVAL, "multilinear form: order %d (2..5 supported)", order);
-    if (real_form(s, order, v, out))
+    /* the size of the terms f is summed from, sum_b |df_a/dx_b x_b|: near an equilibrium f
+     * itself is small, its rounding is not (ML: I + gK w (V - EK) + ... = 0 from terms of 100) */
+    double A[KMAX * KMAX], term[KMAX] = {0};
+    if (s->k <= KMAX && nd_codim2_jacobian(s, A, NULL) == ND_OK)
+        for (size_t a = 0; a < s->k; a++)
+            for (size_t b = 0; b < s->k; b++) term[a] += fabs(A[a * s->k + b] * s->x[s->free_idx[b]]);
+    if (real_form(s, order, v, term, out))
         return nd_fail(err, ND_ENONFINITE, "multilinear form: the right-hand side of %s is not finite near the point",
                        s->m->name);
     return ND_OK;
