@@ -130,7 +130,9 @@ static void json_special(const nd_fast_slow *d, const nd_fs_special *sp)
     if (isfinite(sp->period)) printf(", \"period\": %.15g", sp->period);
     if (isfinite(sp->l1))
         printf(", \"first_lyapunov\": %.10g, \"criticality\": \"%s\"", sp->l1, sp->l1 < 0 ? "supercritical" : "subcritical");
-    printf(", \"branch\": %d}", sp->branch);
+    /* the index into "branches", which lists the equilibrium branches first */
+    int on_equilibria = !strcmp(sp->type, "LP") || !strcmp(sp->type, "H") || !strcmp(sp->type, "BP");
+    printf(", \"branch\": %zu}", (size_t)sp->branch + (on_equilibria ? 0 : d->eq.n_branches));
 }
 
 static void json_transition(const nd_fast_slow *d, const char *key, double s, const char *name, int k)

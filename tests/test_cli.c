@@ -551,6 +551,19 @@ Test(cli, fast_slow_hindmarsh_rose)
         eq += !strcmp(kind, "equilibrium"), cyc += !strcmp(kind, "cycle");
     }
     cr_expect(eq >= 1 && cyc >= 2, "%zu equilibrium and %zu cycle branches", eq, cyc);
+    /* each point names its branch in "branches": LP and H an equilibrium branch, HC a cycle
+     * (regression: cycle points gave their index among the cycle branches) */
+    json_t *sp = json_object_get(j, "special_points");
+    cr_expect(json_array_size(sp) >= 3);
+    for (size_t i = 0; i < json_array_size(sp); i++) {
+        json_t *pt = json_array_get(sp, i);
+        const char *type = json_string_value(json_object_get(pt, "type"));
+        json_t *b = json_array_get(br, (size_t)json_integer_value(json_object_get(pt, "branch")));
+        cr_assert_not_null(b, "%s: branch out of range", type);
+        const char *kind = json_string_value(json_object_get(b, "kind"));
+        int on_eq = !strcmp(type, "LP") || !strcmp(type, "H");
+        cr_expect_str_eq(kind, on_eq ? "equilibrium" : "cycle", "%s on a %s branch", type, kind);
+    }
     json_decref(j);
     const char *files[] = {"branches.tsv", "cycles.tsv", "special_points.tsv", "trajectory.tsv", "slow_nullcline.tsv"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
