@@ -6,7 +6,7 @@
  * work (the equilibrium branch over the range and the cycle branch between the Hopf points,
  * NTST 80, NCOL 4, EPSL = EPSU = 1e-12, EPSS = 1e-11): run here when ND_AUTO_DIR names a folder
  * with those cases built (subfolders fhn, hh03, ml, each with the AUTO executable NAME.exe and
- * the constants c.NAME.eq, c.NAME.po, as docs/bifurcation.md describes), otherwise against the
+ * the constants c.NAME.eq, c.NAME.po: bench/auto/build.sh makes them), otherwise against the
  * times recorded on this kind of machine. AUTO-07p's own code is not part of neurodyn. Prints,
  * never asserts. */
 #include <fcntl.h>
