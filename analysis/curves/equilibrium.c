@@ -13,6 +13,7 @@
 #include <gsl/gsl_linalg.h>
 
 #include "neurodyn/codim2.h"
+#include "internal.h"
 #include "neurodyn/continuation.h"
 
 static void expand(nd_eq_curve *c, const double *u)
@@ -70,24 +71,6 @@ static nd_status eq_jacobian(void *ctx, const double *u, double *Jout, nd_error 
     return ND_OK;
 }
 
-/* Eigenvalues of the k x k matrix A (unsorted). */
-static int eigenvalues(size_t k, const double *A, double complex *lam)
-{
-    double copy[64 * 64];
-    memcpy(copy, A, k * k * sizeof *copy);
-    gsl_matrix_view M = gsl_matrix_view_array(copy, k, k);
-    gsl_vector_complex *ev = gsl_vector_complex_alloc(k);
-    gsl_eigen_nonsymm_workspace *w = gsl_eigen_nonsymm_alloc(k);
-    int rc = ev && w ? gsl_eigen_nonsymm(&M.matrix, ev, w) : -1;
-    for (size_t i = 0; !rc && i < k; i++) {
-        gsl_complex z = gsl_vector_complex_get(ev, i);
-        lam[i] = GSL_REAL(z) + I * GSL_IMAG(z);
-    }
-    if (ev) gsl_vector_complex_free(ev);
-    if (w) gsl_eigen_nonsymm_free(w);
-    return rc;
-}
-
 static nd_status eq_tests(void *ctx, const double *u, const double *v, const double *J, double *psi,
                           nd_error *err)
 {
@@ -100,7 +83,7 @@ static nd_status eq_tests(void *ctx, const double *u, const double *v, const dou
     for (size_t a = 0; a < k; a++)
         for (size_t b = 0; b < k; b++) A[a * k + b] = J[a * N + b];
     double complex lam[64], prod = 1.0;
-    if (eigenvalues(k, A, lam)) return nd_fail(err, ND_EFAILED, "eigenvalues failed on the equilibrium curve");
+    if (nd_curve_eigenvalues(k, A, lam)) return nd_fail(err, ND_EFAILED, "eigenvalues failed on the equilibrium curve");
     for (size_t i = 0; i < k; i++)
         for (size_t j = i + 1; j < k; j++) prod *= lam[i] + lam[j];
     psi[ND_EQ_H] = k >= 2 ? creal(prod) : 1.0;
@@ -123,7 +106,7 @@ static int eq_label(void *ctx, const double *u)
     nd_eq_curve *c = ctx;
     double A[64 * 64];
     double complex lam[64];
-    if (state_jacobian(c, u, A, NULL) || eigenvalues(c->k, A, lam)) return -1;
+    if (state_jacobian(c, u, A, NULL) || nd_curve_eigenvalues(c->k, A, lam)) return -1;
     for (size_t i = 0; i < c->k; i++)
         if (!(creal(lam[i]) < 0)) return 0;
     return 1;
@@ -168,7 +151,7 @@ static int eq_accept(void *ctx, int test, const double *u, const double *v, doub
     if (test != ND_EQ_H) return 1;
     double A[64 * 64];
     double complex lam[64];
-    if (state_jacobian(c, u, A, NULL) || eigenvalues(c->k, A, lam)) return 0;
+    if (state_jacobian(c, u, A, NULL) || nd_curve_eigenvalues(c->k, A, lam)) return 0;
     double scale = 0.0, best = INFINITY, omega = 0.0;
     for (size_t i = 0; i < c->k; i++) scale = fmax(scale, cabs(lam[i]));
     for (size_t i = 0; i < c->k; i++)

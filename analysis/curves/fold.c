@@ -17,6 +17,7 @@
 #include <gsl/gsl_linalg.h>
 
 #include "neurodyn/codim2.h"
+#include "internal.h"
 
 #define KMAX 64
 
@@ -73,23 +74,6 @@ static double dot(const double *a, const double *b, size_t k)
     return s;
 }
 
-static int eigenvalues(size_t k, const double *A, double complex *lam)
-{
-    double copy[KMAX * KMAX];
-    memcpy(copy, A, k * k * sizeof *copy);
-    gsl_matrix_view M = gsl_matrix_view_array(copy, k, k);
-    gsl_vector_complex *ev = gsl_vector_complex_alloc(k);
-    gsl_eigen_nonsymm_workspace *w = gsl_eigen_nonsymm_alloc(k);
-    int rc = ev && w ? gsl_eigen_nonsymm(&M.matrix, ev, w) : -1;
-    for (size_t i = 0; !rc && i < k; i++) {
-        gsl_complex z = gsl_vector_complex_get(ev, i);
-        lam[i] = GSL_REAL(z) + I * GSL_IMAG(z);
-    }
-    if (ev) gsl_vector_complex_free(ev);
-    if (w) gsl_eigen_nonsymm_free(w);
-    return rc;
-}
-
 /* The index of the eigenvalue nearest 0. */
 static size_t nearest_zero(size_t k, const double complex *lam)
 {
@@ -140,7 +124,7 @@ static int test_values(nd_fold_curve *c, const double *u, double *psi)
      * the eigenvalues: prod over pairs of the others of (l_i + l_j) */
     double complex prod = 1;
     if (k >= 3) {
-        if (eigenvalues(k, A, lam)) return -1;
+        if (nd_curve_eigenvalues(k, A, lam)) return -1;
         size_t i0 = nearest_zero(k, lam);
         for (size_t i = 0; i < k; i++)
             for (size_t j = i + 1; j < k; j++)
@@ -175,7 +159,7 @@ static int fold_accept(void *ctx, int t, const double *u, const double *v, doubl
     double A[KMAX * KMAX], scale = 0;
     double complex lam[KMAX];
     set_point(c, u);
-    if (nd_codim2_jacobian(&c->sys, A, NULL) || eigenvalues(k, A, lam)) return 0;
+    if (nd_codim2_jacobian(&c->sys, A, NULL) || nd_curve_eigenvalues(k, A, lam)) return 0;
     for (size_t i = 0; i < k; i++) scale = fmax(scale, cabs(lam[i]));
     scale = fmax(scale, 1e-300);
     if (t == ND_LP_BT) {
@@ -213,7 +197,7 @@ static int fold_label(void *ctx, const double *u)
     if (null_pair(c, u, A, v, w)) return -1;
     memcpy(c->c, v, k * sizeof *v);
     memcpy(c->b, w, k * sizeof *w);
-    if (eigenvalues(k, A, lam)) return -1;
+    if (nd_curve_eigenvalues(k, A, lam)) return -1;
     size_t i0 = nearest_zero(k, lam);
     for (size_t i = 0; i < k; i++)
         if (i != i0 && !(creal(lam[i]) < 0)) return 0;

@@ -19,6 +19,7 @@
 #include <gsl/gsl_linalg.h>
 
 #include "neurodyn/codim2.h"
+#include "internal.h"
 
 #define KMAX 64
 
@@ -139,30 +140,13 @@ static int choose_equations(nd_hopf_curve *c, const double *u)
     return 0;
 }
 
-static int eigenvalues(size_t k, const double *A, double complex *lam)
-{
-    double copy[KMAX * KMAX];
-    memcpy(copy, A, k * k * sizeof *copy);
-    gsl_matrix_view M = gsl_matrix_view_array(copy, k, k);
-    gsl_vector_complex *ev = gsl_vector_complex_alloc(k);
-    gsl_eigen_nonsymm_workspace *w = gsl_eigen_nonsymm_alloc(k);
-    int rc = ev && w ? gsl_eigen_nonsymm(&M.matrix, ev, w) : -1;
-    for (size_t i = 0; !rc && i < k; i++) {
-        gsl_complex z = gsl_vector_complex_get(ev, i);
-        lam[i] = GSL_REAL(z) + I * GSL_IMAG(z);
-    }
-    if (ev) gsl_vector_complex_free(ev);
-    if (w) gsl_eigen_nonsymm_free(w);
-    return rc;
-}
-
 /* Eigenvalues with the Hopf pair (the two with the smallest |l^2 + kappa|) moved to the end:
  * the first k - 2 are "the others". */
 static int split_eigenvalues(nd_hopf_curve *c, const double *u, double *A, double complex *lam)
 {
     size_t k = c->sys.k;
     set_point(c, u);
-    if (nd_codim2_jacobian(&c->sys, A, NULL) || eigenvalues(k, A, lam)) return -1;
+    if (nd_codim2_jacobian(&c->sys, A, NULL) || nd_curve_eigenvalues(k, A, lam)) return -1;
     double kappa = u[k];
     for (size_t m = 0; m < 2; m++) { /* selection of the two smallest into positions k-1, k-2 */
         size_t last = k - 1 - m, best = 0;
