@@ -7,6 +7,7 @@
 
 #include "neurodyn/codim2.h"
 #include "neurodyn/neurodyn.h"
+#include "reference.h"
 
 static size_t count(const nd_branch *b, int test)
 {
@@ -1046,34 +1047,7 @@ static double ml_l1(const ml_pars *q, double V)
 {
     double J[4], B[2][2][2], C3[2][2][2][2];
     ml_derivs(q, V, J, B, C3);
-    double w = sqrt(J[0] * J[3] - J[1] * J[2]);
-    /* q = (J01, i w - J00) / n solves (J - i w) q = 0 when the trace vanishes; |q| = 1 */
-    double qr[2] = {J[1], -J[0]}, qi[2] = {0, w}, s = 1 / sqrt(qr[0] * qr[0] + qr[1] * qr[1] + w * w);
-    double T[2][2] = {{s * qr[0], -s * qi[0]}, {s * qr[1], -s * qi[1]}}; /* columns Re q, -Im q */
-    double dT = T[0][0] * T[1][1] - T[0][1] * T[1][0];
-    double Ti[2][2] = {{T[1][1] / dT, -T[0][1] / dT}, {-T[1][0] / dT, T[0][0] / dT}};
-    double F2[2][2][2], F3[2][2][2][2];
-    for (int o = 0; o < 2; o++)
-        for (int i = 0; i < 2; i++)
-            for (int j = 0; j < 2; j++) {
-                F2[o][i][j] = 0;
-                for (int r = 0; r < 2; r++)
-                    for (int a = 0; a < 2; a++)
-                        for (int b = 0; b < 2; b++) F2[o][i][j] += Ti[o][r] * B[r][a][b] * T[a][i] * T[b][j];
-                for (int k = 0; k < 2; k++) {
-                    F3[o][i][j][k] = 0;
-                    for (int r = 0; r < 2; r++)
-                        for (int a = 0; a < 2; a++)
-                            for (int b = 0; b < 2; b++)
-                                for (int c = 0; c < 2; c++)
-                                    F3[o][i][j][k] += Ti[o][r] * C3[r][a][b][c] * T[a][i] * T[b][j] * T[c][k];
-                }
-            }
-    double fxx = F2[0][0][0], fxy = F2[0][0][1], fyy = F2[0][1][1], gxx = F2[1][0][0], gxy = F2[1][0][1],
-           gyy = F2[1][1][1];
-    double a = (F3[0][0][0][0] + F3[0][0][1][1] + F3[1][0][0][1] + F3[1][1][1][1]) / 16 +
-               (fxy * (fxx + fyy) - gxy * (gxx + gyy) - fxx * gxx + fyy * gyy) / (16 * w);
-    return 4 * a / w;
+    return planar_l1(J, B, C3);
 }
 
 /* Newton on two conditions in (V, gK), as ml_solve2 does in (V, gCa). */
