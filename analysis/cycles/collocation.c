@@ -312,16 +312,8 @@ double cyc_signed_amplitude(nd_cycle_curve *c, const double *u)
     cw *w = W(c);
     size_t n = w->n, m = w->m;
     if (!(w->refnorm > 0)) return 1.0;
-    double xbar[64] = {0}, s = 0.0;
-    for (size_t j = 0; j < w->ntst; j++) {
-        double h = c->mesh[j + 1] - c->mesh[j];
-        for (size_t i = 0; i < m; i++)
-            for (size_t r = 0; r < n; r++) {
-                double xv = 0.0;
-                for (size_t k = 0; k <= m; k++) xv += w->L[i][k] * node(w, u, j, k)[r];
-                xbar[r] += h * w->gw[i] * xv;
-            }
-    }
+    double xbar[64], s = 0.0;
+    cyc_cycle_mean(c, u, xbar);
     for (size_t j = 0; j < w->ntst; j++) {
         double h = c->mesh[j + 1] - c->mesh[j];
         for (size_t i = 0; i < m; i++)
