@@ -71,6 +71,10 @@ FILE *cli_open_out(const char *cmd, const char *dir, const char *name);
  * document on stdout (it is released). */
 json_t *cli_json_real(double v);
 json_t *cli_json_branches(const nd_bif_diagram *d, const double *at, const nd_cycle_set *cs);
+/* Whether a branch ended before its natural end (the point budget, a failing corrector). */
+int cli_branch_cut_short(const nd_branch *br);
+/* A branch's "begin", "stop", "stop_kind" and "cut_short" (cc: its cycle curve, or NULL). */
+void cli_json_branch_ends(json_t *o, const nd_branch *br, const nd_cycle_curve *cc);
 json_t *cli_json_special_points(const nd_bif_diagram *d, const double *at, const nd_cycle_set *cs, double p_lo,
                                 double p_hi);
 int cli_json_print(json_t *doc);

@@ -29,7 +29,13 @@ static const char *HELP =
     "  --grid N           grid of the map (default 40), --t1 T (500), --transient T (250)\n"
     "  --outdir DIR       output folder (default: bifurcation2)\n"
     "  --plot FILE        draw the two-parameter diagram (PNG, SVG or PDF)\n"
-    "  --json             print the curves as JSON on stdout\n";
+    "  --json             print the curves as JSON on stdout\n"
+    "\n"
+    "Run control (AUTO's NMX, DS, DSMAX; rarely needed):\n"
+    "  --max-points N     points per curve (default: about 20 box diagonals of the largest\n"
+    "                     step); raise it when a curve ends with \"point budget\"\n"
+    "  --ds H, --ds-max H first and largest step, fractions of the box (every variable over\n"
+    "                     its box width, P1 and P2 over their ranges; defaults 0.002, 0.02)\n";
 
 typedef struct bif2_args {
     const char *model, *par[2], *outdir, *plot;
@@ -37,9 +43,10 @@ typedef struct bif2_args {
     int n_par, n_ranges, n_sets, n_fixes, json, brute;
     unsigned long grid;
     double t1, transient;
+    cli_run_control run; /* --max-points, --ds, --ds-max (no cycles here: no --ntst, --ncol) */
 } bif2_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_BRUTE, O_GRID, O_T1, O_TRANS };
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_BRUTE, O_GRID, O_T1, O_TRANS, O_RUN };
 
 static int parse(int argc, char **argv, bif2_args *a)
 {
@@ -50,7 +57,8 @@ static int parse(int argc, char **argv, bif2_args *a)
         {"json", no_argument, 0, O_JSON},           {"help", no_argument, 0, O_HELP},
         {"brute", no_argument, 0, O_BRUTE},         {"grid", required_argument, 0, O_GRID},
         {"t1", required_argument, 0, O_T1},         {"transient", required_argument, 0, O_TRANS},
-        {0, 0, 0, 0}};
+        {"max-points", required_argument, 0, O_RUN}, {"ds", required_argument, 0, O_RUN + 1},
+        {"ds-max", required_argument, 0, O_RUN + 2}, {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
     int c, rc = 0;
@@ -60,6 +68,9 @@ static int parse(int argc, char **argv, bif2_args *a)
         case O_GRID: rc = cli_count("bifurcation2", "grid", optarg, 2, 1000, &a->grid); break;
         case O_T1: rc = cli_number("bifurcation2", "t1", optarg, &a->t1); break;
         case O_TRANS: rc = cli_number("bifurcation2", "transient", optarg, &a->transient); break;
+        case O_RUN:
+        case O_RUN + 1:
+        case O_RUN + 2: rc = cli_run_control_option("bifurcation2", c - O_RUN, optarg, &a->run); break;
         case O_PAR:
             if (a->n_par == 2) return cli_usage_error("bifurcation2", "give --par exactly twice");
             a->par[a->n_par++] = optarg;
@@ -160,8 +171,7 @@ static json_t *json_curve(const nd_codim2_diagram *d, size_t i, const double *at
     json_t *o = json_object(), *pts = json_array();
     json_object_set_new(o, "kind", json_string(c->hopf ? "H" : "LP"));
     if (c->from >= 0) json_object_set_new(o, "from_bt_on_curve", json_integer(c->from));
-    if (b->begin_reason[0]) json_object_set_new(o, "begin", json_string(b->begin_reason));
-    json_object_set_new(o, "stop", json_string(b->stop_reason));
+    cli_json_branch_ends(o, b, NULL);
     for (size_t j = 0; j < b->n; j++) {
         json_t *pt = json_object();
         json_point(pt, d, c, b->u + j * b->dim, at);
@@ -235,7 +245,9 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc) rc = cli_make_dir(cmd, a->outdir);
     nd_region r = {lo, hi, fixed, x};
     nd_codim2_diagram d = {0};
-    if (!rc && nd_bifurcation_2d(m, p, pl.pidx[0], pl.plo[0], pl.phi[0], pl.pidx[1], pl.plo[1], pl.phi[1], &r, &d, &err))
+    nd_codim2_opts run_opts = {a->run.ds, a->run.ds_max, a->run.max_points};
+    if (!rc && nd_bifurcation_2d(m, p, pl.pidx[0], pl.plo[0], pl.phi[0], pl.pidx[1], pl.plo[1], pl.phi[1], &r, &run_opts,
+                                 &d, &err))
         rc = cli_error(cmd, &err);
     if (!rc && d.n_failed)
         fprintf(stderr, "neurodyn bifurcation2: %zu curve%s not computed; the last: %s\n", d.n_failed, d.n_failed == 1 ? "" : "s",
@@ -254,6 +266,12 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         printf("two-parameter diagram of %s in (%s, %s): %zu fold and %zu Hopf curve%s, %zu codim-2 point%s, written to %s\n",
                m->name, m->par_names[pl.pidx[0]], m->par_names[pl.pidx[1]], folds, d.n - folds, d.n - folds == 1 ? "" : "s",
                d.n_points, d.n_points == 1 ? "" : "s", a->outdir);
+        size_t cut = 0, last = 0;
+        for (size_t c = 0; c < d.n; c++)
+            if (cli_branch_cut_short(&d.curves[c].branch)) cut++, last = c;
+        if (cut)
+            printf("  %zu curve%s cut short (the last: %s); see --max-points and --ds-max\n", cut, cut == 1 ? "" : "s",
+                   d.curves[last].branch.stop_reason);
     }
     nd_codim2_diagram_free(&d);
     free(lo), free(hi), free(fixed);

@@ -15,8 +15,7 @@ static json_t *state_object(const nd_model *m, const double *x)
     return o;
 }
 
-/* Whether a branch ended before its natural end (the point budget, a failing corrector). */
-static int cut_short(const nd_branch *br) { return br->stop == ND_STOP_BUDGET || br->stop == ND_STOP_STALLED; }
+int cli_branch_cut_short(const nd_branch *br) { return br->stop == ND_STOP_BUDGET || br->stop == ND_STOP_STALLED; }
 
 static const char *end_kind(const nd_branch *br, const nd_cycle_curve *cc)
 {
@@ -32,12 +31,12 @@ static const char *end_kind(const nd_branch *br, const nd_cycle_curve *cc)
     }
 }
 
-static void set_ends(json_t *o, const nd_branch *br, const nd_cycle_curve *cc)
+void cli_json_branch_ends(json_t *o, const nd_branch *br, const nd_cycle_curve *cc)
 {
     if (br->begin_reason[0]) json_object_set_new(o, "begin", json_string(br->begin_reason));
     json_object_set_new(o, "stop", json_string(br->stop_reason));
     json_object_set_new(o, "stop_kind", json_string(end_kind(br, cc)));
-    json_object_set_new(o, "cut_short", json_boolean(cut_short(br)));
+    json_object_set_new(o, "cut_short", json_boolean(cli_branch_cut_short(br)));
 }
 
 static json_t *eq_branch(const nd_bif_diagram *d, const nd_branch *br, const double *at)
@@ -47,7 +46,7 @@ static json_t *eq_branch(const nd_bif_diagram *d, const nd_branch *br, const dou
     double x[64];
     json_t *o = json_object(), *pts = json_array();
     json_object_set_new(o, "kind", json_string("equilibrium"));
-    set_ends(o, br, NULL);
+    cli_json_branch_ends(o, br, NULL);
     for (size_t i = 0; i < br->n; i++) {
         nd_diagram_full_state(d, br->u + i * N, at, x);
         json_t *pt = json_object();
@@ -77,7 +76,7 @@ static json_t *cycle_branch(const nd_model *m, const char *pn, const nd_cycle_se
     json_t *o = json_object(), *pts = json_array();
     json_object_set_new(o, "kind", json_string("cycle"));
     json_object_set_new(o, "from", json_string(from));
-    set_ends(o, br, cc);
+    cli_json_branch_ends(o, br, cc);
     for (size_t i = 0; i < br->n; i++) {
         const nd_cycle_info *in = nd_cycle_curve_info(cc, i);
         if (!in) continue;

@@ -465,6 +465,32 @@ Test(cli, bifurcation2_wilson_cowan_each_curve_and_point_once_with_coefficients)
     run(&r, "bifurcation2 wilson_cowan --par Q=-2:2 --par P=0:3 --outdir wc2");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_expect(strstr(r.out, "1 fold and 1 Hopf curve, 3 codim-2 points"), "%s", r.out);
+    cr_expect(!strstr(r.out, "cut short"), "%s", r.out);
+    /* run control: a small budget cuts curves short, and the summary line and the JSON say so */
+    run(&r, "bifurcation2 wilson_cowan --par Q=-2:2 --par P=0:3 --outdir wc2 --max-points 30");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "cut short") && strstr(r.out, "point budget (30 points)"), "%s", r.out);
+    run(&r, "bifurcation2 wilson_cowan --par Q=-2:2 --par P=0:3 --outdir wc2 --max-points 30 --ds-max 0.05 --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%.200s", r.out);
+    json_t *short_curves = json_object_get(j, "curves");
+    size_t cut = 0;
+    for (size_t i = 0; i < json_array_size(short_curves); i++) {
+        json_t *c = json_array_get(short_curves, i);
+        cr_expect(json_array_size(json_object_get(c, "points")) <= 60, "two halves of at most 30 points");
+        if (json_is_true(json_object_get(c, "cut_short"))) {
+            cut++;
+            cr_expect_str_eq(json_string_value(json_object_get(c, "stop_kind")), "point_budget");
+        }
+    }
+    cr_expect(cut >= 1, "%zu curves cut short", cut);
+    json_decref(j);
+    run(&r, "bifurcation2 wilson_cowan --par Q=-2:2 --par P=0:3 --outdir wc2 --ds 2");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "--ds 2"), "%s", r.err);
+    run(&r, "bifurcation2 wilson_cowan --par Q=-2:2 --par P=0:3 --outdir wc2 --ntst 10");
+    cr_expect_eq(r.status, 2, "no cycles here: --ntst is not an option of bifurcation2");
 }
 
 Test(cli, bifurcation_with_cycles)

@@ -1223,7 +1223,7 @@ Test(codim2, wilson_cowan_diagram_has_each_curve_and_each_point_once)
     cr_assert_str_eq(m->par_names[P], "P");
     nd_codim2_diagram d;
     nd_error err;
-    cr_assert_eq(nd_bifurcation_2d(m, p, Q, -2, 2, P, 0, 3, &r, &d, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_bifurcation_2d(m, p, Q, -2, 2, P, 0, 3, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
     cr_expect_eq(curves_of_kind(&d, 0), 1, "one fold curve: %zu", curves_of_kind(&d, 0));
     cr_expect_eq(curves_of_kind(&d, 1), 1, "one Hopf curve: %zu", curves_of_kind(&d, 1));
     cr_expect_eq(d.n_dropped, 1, "the second fold start lies on the first fold curve: %zu dropped", d.n_dropped);
@@ -1295,7 +1295,7 @@ static void bt_diagram(const nd_model *m, double unit, nd_codim2_diagram *d)
     double p[3] = {0, 1, -1}, lo[2] = {-5 * unit, -5 * unit}, hi[2] = {5 * unit, 5 * unit}, x[2] = {0, 0};
     nd_region r = {lo, hi, NULL, x};
     nd_error err;
-    cr_assert_eq(nd_bifurcation_2d(m, p, 1, -1, 1, 0, -1, 1, &r, d, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_bifurcation_2d(m, p, 1, -1, 1, 0, -1, 1, &r, NULL, d, &err), ND_OK, "%s", err.msg);
 }
 
 Test(codim2, hopf_curve_started_at_bogdanov_takens_has_hopf_and_neutral_saddle_parts)
@@ -1381,7 +1381,7 @@ Test(codim2, a_start_on_a_computed_curve_is_dropped)
     nd_region r = {lo, hi, NULL, x};
     nd_codim2_diagram d;
     nd_error err;
-    cr_assert_eq(nd_bifurcation_2d(&cusp_model, p, 1, -1, 2, 0, -1, 1, &r, &d, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_bifurcation_2d(&cusp_model, p, 1, -1, 2, 0, -1, 1, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
     size_t lps = 0;
     for (size_t b = 0; b < d.start.n_branches; b++) lps += count(&d.start.branches[b], ND_EQ_LP);
     cr_expect_eq(lps, 2, "two folds to start from");
@@ -1416,7 +1416,7 @@ Test(codim2, a_closed_hopf_curve_is_followed_once)
     nd_region r = {lo, hi, NULL, x};
     nd_codim2_diagram d;
     nd_error err;
-    cr_assert_eq(nd_bifurcation_2d(&circle_model, p, 0, -2, 2, 1, -2, 2, &r, &d, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_bifurcation_2d(&circle_model, p, 0, -2, 2, 1, -2, 2, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
     cr_assert_eq(d.n, 1, "one Hopf curve: %zu", d.n);
     cr_expect_eq(d.n_dropped, 1, "the second Hopf point lies on it");
     const nd_branch *b = &d.curves[0].branch;

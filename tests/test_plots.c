@@ -353,7 +353,7 @@ Test(plots, one_call_per_result_type_from_the_c_api)
 
     /* the FHN Hopf curves in (a, Iext): Iext = -(V - V^3/3) + (V + a)/b on them, V = -+sqrt(1 - b/tau) */
     nd_codim2_diagram d2;
-    cr_assert_eq(nd_bifurcation_2d(fhn, p, 0, 0.5, 1.0, 3, 0.0, 2.0, &r, &d2, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_bifurcation_2d(fhn, p, 0, 0.5, 1.0, 3, 0.0, 2.0, &r, NULL, &d2, &err), ND_OK, "%s", err.msg);
     cr_expect_eq(d2.n, 2, "two Hopf curves, each followed both ways as one: %zu", d2.n);
     for (size_t c = 0; c < d2.n; c++)
         for (size_t i = 0; i + 1 < d2.curves[c].branch.n; i++) {

@@ -303,7 +303,7 @@ static double kappa_scale(diagram_work *w, const double *p)
     return K > 0 && isfinite(K) ? K : 1.0;
 }
 
-static void set_options(diagram_work *w, int hopf, const nd_region *r)
+static void set_options(diagram_work *w, int hopf, const nd_region *r, const nd_codim2_opts *run)
 {
     const nd_codim2_diagram *d = w->d;
     size_t k = w->k, N = k + 2 + (size_t)hopf, off = k;
@@ -316,12 +316,15 @@ static void set_options(diagram_work *w, int hopf, const nd_region *r)
     for (int j = 0; j < 2; j++) lo[off + j] = d->lo[j], hi[off + j] = d->hi[j], s[off + j] = d->hi[j] - d->lo[j];
     nd_cont_opts *o = &w->o[hopf];
     nd_cont_opts_init(o);
-    o->h_max = ND_CODIM2_H_MAX, o->h0 = ND_CODIM2_H_MAX / 10;
-    o->max_points = (size_t)ceil(20 * sqrt((double)N) / o->h_max); /* ~20 box diagonals */
+    o->h_max = run && run->h_max > 0 ? run->h_max : ND_CODIM2_H_MAX;
+    o->h0 = fmin(run && run->h0 > 0 ? run->h0 : o->h_max / 10, o->h_max);
+    o->max_points = run && run->max_points ? run->max_points
+                                           : (size_t)ceil(20 * sqrt((double)N) / o->h_max); /* ~20 box diagonals */
     o->lo = lo, o->hi = hi, o->scale = s;
 }
 
-static nd_status set_up(diagram_work *w, const nd_model *m, const double *p, const nd_region *r, nd_error *err)
+static nd_status set_up(diagram_work *w, const nd_model *m, const double *p, const nd_region *r,
+                        const nd_codim2_opts *run, nd_error *err)
 {
     nd_codim2_diagram *d = w->d;
     nd_status st = nd_bifurcation_1d(m, p, d->par[1], d->lo[1], d->hi[1], r, NULL, &d->start, err);
@@ -336,13 +339,14 @@ static nd_status set_up(diagram_work *w, const nd_model *m, const double *p, con
         if (st) snprintf(w->why_not[hopf], sizeof w->why_not[hopf], "%.150s", e.msg);
     }
     d->kappa_scale = kappa_scale(w, p);
-    set_options(w, 0, r);
-    set_options(w, 1, r);
+    set_options(w, 0, r, run);
+    set_options(w, 1, r, run);
     return ND_OK;
 }
 
 nd_status nd_bifurcation_2d(const nd_model *m, const double *p, int par1, double lo1, double hi1, int par2, double lo2,
-                            double hi2, const nd_region *r, nd_codim2_diagram *d, nd_error *err)
+                            double hi2, const nd_region *r, const nd_codim2_opts *o, nd_codim2_diagram *d,
+                            nd_error *err)
 {
     if (!d) return nd_fail(err, ND_EINVAL, "two-parameter diagram: result is NULL");
     memset(d, 0, sizeof *d);
@@ -357,7 +361,10 @@ nd_status nd_bifurcation_2d(const nd_model *m, const double *p, int par1, double
     if (m->n_vars > 64) return nd_fail(err, ND_EINVAL, "two-parameter diagram: %zu variables, at most 64", m->n_vars);
     *d = (nd_codim2_diagram){.m = m, .par = {par1, par2}, .lo = {lo1, lo2}, .hi = {hi1, hi2}};
     diagram_work w = {.d = d};
-    nd_status st = set_up(&w, m, p, r, err);
+    if (o && (!(o->h0 >= 0 && o->h0 <= 1) || !(o->h_max >= 0 && o->h_max <= 1)))
+        return nd_fail(err, ND_EINVAL, "two-parameter diagram: steps are fractions of the box in (0, 1] (h0 %g, h_max %g)",
+                       o->h0, o->h_max);
+    nd_status st = set_up(&w, m, p, r, o, err);
     if (!st) st = from_the_starting_diagram(&w, p, err);
     if (!st) st = switch_at_bogdanov_takens(&w, err);
     if (!st) st = merge_points(&w, err);

@@ -258,9 +258,18 @@ typedef struct nd_codim2_diagram {
     char failure[200];
 } nd_codim2_diagram;
 
-/* p[par1] must lie in [lo1, hi1]; the region is as for nd_bifurcation_1d. */
+/* Run control of the curves (AUTO's DS, DSMAX, NMX); a zero field keeps the default: steps in
+ * box units, first 0.002, largest 0.02, about 20 box diagonals of points per curve. */
+typedef struct nd_codim2_opts {
+    double h0, h_max;
+    size_t max_points;
+} nd_codim2_opts;
+
+/* p[par1] must lie in [lo1, hi1]; the region is as for nd_bifurcation_1d; o may be NULL
+ * (defaults). */
 nd_status nd_bifurcation_2d(const nd_model *m, const double *p, int par1, double lo1, double hi1, int par2, double lo2,
-                            double hi2, const nd_region *r, nd_codim2_diagram *out, nd_error *err);
+                            double hi2, const nd_region *r, const nd_codim2_opts *o, nd_codim2_diagram *out,
+                            nd_error *err);
 void nd_codim2_diagram_free(nd_codim2_diagram *d);
 /* P1 (which 0) or P2 (which 1) of point u of curve c. */
 double nd_codim2_curve_par(const nd_codim2_curve *c, const double *u, int which);
