@@ -205,6 +205,7 @@ static json_t *json_codim2_point(const nd_codim2_diagram *d, size_t i, const dou
         for (int j = 0; j < 2; j++)
             if (!strcmp(type, coefficients[t].type) && coefficients[t].key[j])
                 json_object_set_new(o, coefficients[t].key[j], cli_json_real(sp->data[j]));
+    if (!strcmp(type, "BT")) json_object_set_new(o, "degenerate", json_boolean(nd_codim2_bt_degenerate(d, sp)));
     json_object_set_new(o, "curve", json_integer((json_int_t)pt->curve));
     for (size_t j = 0; j < pt->n_on; j++) json_array_append_new(on, json_integer((json_int_t)pt->on[j]));
     json_object_set_new(o, "curves", on);

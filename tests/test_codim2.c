@@ -1286,6 +1286,37 @@ Test(codim2, wilson_cowan_diagram_has_each_curve_and_each_point_once)
     nd_codim2_diagram_free(&d);
 }
 
+Test(codim2, no_curves_from_a_degenerate_bogdanov_takens_point)
+{
+    /* Morris–Lecar in (phi, I), phi = 0:0.1: at phi = 0 the recovery variable is frozen, every
+     * equilibrium has a zero eigenvalue, and both Hopf curves end there (omega^2 ~ phi) at BT
+     * points with a = 0 (regression: fold curves started there ran along phi = 0, each with
+     * more BT points and more curves: 39 curves, 213 points, 28 failures) */
+    const nd_model *m = nd_builtin_find("morris_lecar");
+    cr_assert_not_null(m);
+    double p[13], x[2], lo[2] = {-80, -0.1}, hi[2] = {60, 1};
+    nd_model_default_params(m, p);
+    nd_model_default_state(m, x);
+    nd_region r = {lo, hi, NULL, x};
+    int phi = nd_model_par_index(m, "phi", NULL), I = nd_model_par_index(m, "I", NULL);
+    cr_assert(phi >= 0 && I >= 0);
+    nd_codim2_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_2d(m, p, phi, 0, 0.1, I, -100, 400, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(curves_of_kind(&d, 1), 2, "two Hopf curves: %zu", curves_of_kind(&d, 1));
+    cr_expect_eq(curves_of_kind(&d, 0), 0, "no fold curve: %zu", curves_of_kind(&d, 0));
+    cr_expect_eq(d.n_failed, 0, "%s", d.failure);
+    size_t bt = 0;
+    cr_expect_eq(points_named(&d, "BT", &bt), 2);
+    for (size_t i = 0; i < d.n_points; i++) {
+        const nd_special_point *sp = nd_codim2_point_special(&d, i);
+        double ph = nd_codim2_curve_par(&d.curves[d.points[i].curve], sp->u, 0);
+        cr_expect(!strcmp(nd_codim2_point_name(&d, i), "BT") && nd_codim2_bt_degenerate(&d, sp) && fabs(ph) < 1e-12,
+                  "%s at phi = %g", nd_codim2_point_name(&d, i), ph);
+    }
+    nd_codim2_diagram_free(&d);
+}
+
 /* The BT normal form (above) in (b2, b1) from b2 = 1: the starting diagram in b1 has a fold
  * (b1 = 1/4) and, where trace = -x vanishes (b1 = 0), only a neutral saddle (det = -1). So the
  * Hopf curve can only come from the switch at the BT point (0, 0) of the fold curve

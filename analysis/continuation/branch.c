@@ -133,7 +133,10 @@ void cont_where(const cont *w, const double *z, char *buf, size_t len)
         int is_par = 0;
         const char *n = name_of(w, i, &is_par, tmp, sizeof tmp);
         if (!is_par) continue;
-        int k = snprintf(buf + used, len - used, "%s%s = %.6g", used ? ", " : "", n, z[i] * w->s[i]);
+        /* a value at rounding level against its scale is 0 ("phi = 0", not "phi = 8.67e-20") */
+        double v = z[i] * w->s[i];
+        if (fabs(z[i]) < 1e-12) v = 0.0;
+        int k = snprintf(buf + used, len - used, "%s%s = %.6g", used ? ", " : "", n, v);
         if (k < 0) break;
         used += (size_t)k;
     }

@@ -179,6 +179,13 @@ static nd_status from_the_starting_diagram(diagram_work *w, const double *p, nd_
 }
 
 /* At every BT point of every curve (those added here included) the other curve through it. */
+int nd_codim2_bt_degenerate(const nd_codim2_diagram *d, const nd_special_point *sp)
+{
+    double a = fabs(sp->data[0]), b = fabs(sp->data[1]) * sqrt(d->kappa_scale);
+    if (!isfinite(a) || !isfinite(b)) return 1;
+    return !(a > 1e-9 * b && b > 1e-9 * a);
+}
+
 static nd_status switch_at_bogdanov_takens(diagram_work *w, nd_error *err)
 {
     nd_codim2_diagram *d = w->d;
@@ -188,7 +195,7 @@ static nd_status switch_at_bogdanov_takens(diagram_work *w, nd_error *err)
         for (size_t s = 0; !st && s < d->curves[c].branch.n_special; s++) {
             const nd_codim2_curve *cv = &d->curves[c];
             const nd_special_point *sp = &cv->branch.special[s];
-            if (sp->test != (cv->hopf ? ND_H_BT : ND_LP_BT)) continue;
+            if (sp->test != (cv->hopf ? ND_H_BT : ND_LP_BT) || nd_codim2_bt_degenerate(d, sp)) continue;
             int to = !cv->hopf;
             double u[VMAX];
             memcpy(u, sp->u, k * sizeof *u);

@@ -275,6 +275,12 @@ void nd_codim2_diagram_free(nd_codim2_diagram *d);
 double nd_codim2_curve_par(const nd_codim2_curve *c, const double *u, int which);
 /* "BT", "CP", "ZH" on fold curves; "BT", "GH", "ZH", "HH" on Hopf curves. */
 const char *nd_codim2_special_name(int hopf, int test);
+/* Whether BT point sp of diagram d is degenerate: a or b negligible against the other
+ * (|a| / (|b| w) outside 1e-9..1e9, w the square root of d->kappa_scale: a and b scale alike
+ * with the eigenvectors, a / b like a rate), or either not finite. Seen where a parameter
+ * switches part of the model off (Morris–Lecar at phi = 0: every equilibrium has a zero
+ * eigenvalue there); no curve is started from such a point. */
+int nd_codim2_bt_degenerate(const nd_codim2_diagram *d, const nd_special_point *sp);
 /* The special point of codim-2 point i, and its type name. */
 const nd_special_point *nd_codim2_point_special(const nd_codim2_diagram *d, size_t i);
 const char *nd_codim2_point_name(const nd_codim2_diagram *d, size_t i);
