@@ -1314,6 +1314,12 @@ Test(codim2, no_curves_from_a_degenerate_bogdanov_takens_point)
         cr_expect(!strcmp(nd_codim2_point_name(&d, i), "BT") && nd_codim2_bt_degenerate(&d, sp) && fabs(ph) < 1e-12,
                   "%s at phi = %g", nd_codim2_point_name(&d, i), ph);
     }
+    /* the ends at phi = 0 say so, not "phi = 6e-18" (the corrected point's rounding) */
+    for (size_t c = 0; c < d.n; c++) {
+        const nd_branch *b = &d.curves[c].branch;
+        cr_expect(strstr(b->stop_reason, "phi = 0,") || strstr(b->begin_reason, "phi = 0,"), "'%s' / '%s'",
+                  b->begin_reason, b->stop_reason);
+    }
     nd_codim2_diagram_free(&d);
 }
 
