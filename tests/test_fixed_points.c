@@ -21,7 +21,7 @@ static const char *type2(double a, double b, double c, double d)
 /* One linear system per BrainPy type (brainpy.analysis.stability, get_2d_stability_types). */
 Test(fixed_points, every_2d_type_on_a_linear_system)
 {
-    cr_expect_str_eq(type2(1, 0, 0, -1), "saddle node");        /* det < 0 */
+    cr_expect_str_eq(type2(1, 0, 0, -1), "saddle");             /* det < 0 (BrainPy: "saddle node") */
     cr_expect_str_eq(type2(0, 1, -1, 0), "center");             /* tr = 0, det > 0 */
     cr_expect_str_eq(type2(-1, 0, 0, -2), "stable node");       /* real, negative */
     cr_expect_str_eq(type2(-1, 2, -2, -1), "stable focus");     /* -1 +- 2i */
@@ -147,7 +147,7 @@ Test(fixed_points, hindmarsh_rose_fast_subsystem_slice)
         cr_expect(fabs(res.points[i].x[1] - (1 - 5 * xs[i] * xs[i])) < 1e-11);
         cr_expect_eq(res.points[i].x[2], 2.0, "the fixed variable keeps its value");
     }
-    cr_expect_str_eq(res.points[1].type, "saddle node", "the middle branch is a saddle");
+    cr_expect_str_eq(res.points[1].type, "saddle", "the middle branch is a saddle");
     nd_fp_result_free(&res);
 }
 

@@ -484,7 +484,7 @@ static void ml_equilibrium(const ml_pars *q, double V, ml_fp *e, nd_fixed_point 
     } else {
         e->re[0] = e->re[1] = tr / 2, e->im[0] = sqrt(-disc), e->im[1] = -sqrt(-disc);
     }
-    *fp = (nd_fixed_point){e->x, e->re, e->im, e->vec, e->vim, det < 0 ? "saddle node" : "not a saddle", 0, 0};
+    *fp = (nd_fixed_point){e->x, e->re, e->im, e->vec, e->vim, det < 0 ? "saddle" : "not a saddle", 0, 0};
 }
 
 static double ml_dist(const double *a, const double *b, const double *lo, const double *hi)
@@ -595,7 +595,7 @@ Test(phase_plane, separatrices_from_nd_fixed_points)
     cr_assert_eq(nd_fixed_points(m, p, &r, NULL, &res, &err), ND_OK, "%s", err.msg);
     cr_assert_eq(res.n, 3);
     const nd_fixed_point *sad = &res.points[1]; /* sorted by V: node, saddle, unstable node */
-    cr_assert_str_eq(sad->type, "saddle node");
+    cr_assert_str_eq(sad->type, "saddle");
     nd_separatrices s;
     cr_assert_eq(nd_separatrices_2d(m, p, &r, sad, 1000.0, &s, &err), ND_OK, "%s", err.msg);
     for (int b = 0; b < 2; b++) {

@@ -10,15 +10,17 @@
 #include "neurodyn/analysis.h"
 
 /* BrainPy's 2D decision tree on trace p, determinant q and discriminant e = p^2 - 4q
- * (brainpy.analysis.stability). "Zero" is relative to the size of the entries, so a
- * Jacobian from finite differences lands where the exact one would. */
+ * (brainpy.analysis.stability), with one name changed: q < 0 is a "saddle" (BrainPy says
+ * "saddle node", which AUTO, MatCont and XPPAUT users read as the fold bifurcation, LP).
+ * "Zero" is relative to the size of the entries, so a Jacobian from finite differences
+ * lands where the exact one would. */
 const char *nd_stability_type_2d(double a, double b, double c, double d)
 {
     double s = fmax(fmax(fabs(a), fabs(b)), fmax(fabs(c), fabs(d)));
     double p = a + d, q = a * d - b * c, e = p * p - 4.0 * q;
     const double tol = ND_STABILITY_RTOL;
     int p0 = fabs(p) <= tol * s, q0 = fabs(q) <= tol * s * s, e0 = fabs(e) <= tol * s * s;
-    if (!q0 && q < 0) return "saddle node";
+    if (!q0 && q < 0) return "saddle";
     if (q0) return (p0 || p < 0) ? "center manifold" : "unstable line";
     if (p0) return "center";
     int diagonal = fabs(b) <= tol * s && fabs(c) <= tol * s;

@@ -55,11 +55,11 @@ static nd_status separatrices(const nd_model *m, const nd_region *r, const nd_ph
     double t1 = o->t1 > 0 ? o->t1 : 100;
     const nd_fp_result *f = &pp->fixed_points;
     size_t saddles = 0;
-    for (size_t i = 0; i < f->n; i++) saddles += !strcmp(f->points[i].type, "saddle node"); /* BrainPy's 2D saddle */
+    for (size_t i = 0; i < f->n; i++) saddles += !strcmp(f->points[i].type, "saddle");
     pp->sep = calloc(4 * saddles + 1, sizeof *pp->sep), pp->sep_unstable = calloc(4 * saddles + 1, sizeof *pp->sep_unstable);
     if (!pp->sep || !pp->sep_unstable) return nd_fail(err, ND_ENOMEM, "phase portrait: no memory");
     for (size_t i = 0; i < f->n; i++) {
-        if (strcmp(f->points[i].type, "saddle node")) continue;
+        if (strcmp(f->points[i].type, "saddle")) continue;
         nd_separatrices s;
         nd_status st = nd_separatrices_2d(m, pp->p, r, &f->points[i], t1, &s, err);
         if (st) return st;

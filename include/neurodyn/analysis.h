@@ -32,8 +32,9 @@ nd_status nd_region_check(const nd_model *m, const nd_region *r, nd_error *err);
 
 /* Stability of a k x k Jacobian J (row-major): eigenvalues (re, im; k each, sorted by real part
  * descending), eigenvectors as columns (vec_re, vec_im: k x k row-major, may be NULL), and the
- * type name (static string): 1D "saddle node" / "stable point" / "unstable point"; 2D BrainPy's
- * twelve types from trace, determinant and discriminant; kD from the eigenvalue signature.
+ * type name (static string): 1D "saddle node" (f' = 0) / "stable point" / "unstable point"; 2D
+ * BrainPy's twelve types from trace, determinant and discriminant, except that a saddle is
+ * "saddle" (BrainPy: "saddle node"); kD from the eigenvalue signature.
  * *stable is 1 exactly when the type name starts with "stable" (marginal cases such as
  * "center" count as not stable). */
 nd_status nd_stability(size_t k, const double *J, double *re, double *im, double *vec_re,
