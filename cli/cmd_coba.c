@@ -87,9 +87,11 @@ static void report(const coba_args *a, const nd_net *net, const nd_group *E, con
     double re = (double)se / (double)nd_group_size(E) / (a->t1 * 1e-3);
     double ri = (double)si / (double)nd_group_size(I) / (a->t1 * 1e-3);
     if (a->json) {
-        printf("{\"t1\": %.17g, \"neurons\": %zu, \"synapses\": %zu, \"spikes\": {\"E\": %ld, \"I\": %ld}, "
-               "\"rate_hz\": {\"E\": %.6g, \"I\": %.6g}, \"wall_s\": %.6g}\n",
-               a->t1, nd_group_size(E) + nd_group_size(I), nd_net_synapse_count(net), se, si, re, ri, wall);
+        json_t *doc = json_pack("{s:o, s:I, s:I, s:{s:I, s:I}, s:{s:o, s:o}, s:o}", "t1", cli_json_real(a->t1), "neurons",
+                                (json_int_t)(nd_group_size(E) + nd_group_size(I)), "synapses",
+                                (json_int_t)nd_net_synapse_count(net), "spikes", "E", (json_int_t)se, "I", (json_int_t)si,
+                                "rate_hz", "E", cli_json_real(re), "I", cli_json_real(ri), "wall_s", cli_json_real(wall));
+        cli_json_print(doc);
     } else {
         printf("COBA network: %zu neurons, %zu synapses, %g ms in %.3f s\n", nd_group_size(E) + nd_group_size(I),
                nd_net_synapse_count(net), a->t1, wall);

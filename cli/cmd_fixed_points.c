@@ -95,34 +95,33 @@ static void print_text(const nd_model *m, const nd_fp_result *r)
     }
 }
 
-static void print_json(const nd_model *m, const double *p, const nd_fp_result *r)
+/* {"model", "parameters", "fixed_points": [{"state", "stability", "stable", "residual",
+ * "eigenvalues": [{"re", "im"}]}], "seeds": {...}} */
+static int print_json(const nd_model *m, const double *p, const nd_fp_result *r)
 {
-    printf("{\"model\": ");
-    cli_json_string(stdout, m->name);
-    printf(", \"parameters\": {");
-    for (size_t k = 0; k < m->n_pars; k++) {
-        printf("%s", k ? ", " : "");
-        cli_json_string(stdout, m->par_names[k]);
-        printf(": %.17g", p[k]);
-    }
-    printf("}, \"fixed_points\": [");
+    json_t *doc = json_object(), *pars = json_object(), *points = json_array();
+    json_object_set_new(doc, "model", json_string(m->name));
+    for (size_t k = 0; k < m->n_pars; k++) json_object_set_new(pars, m->par_names[k], cli_json_real(p[k]));
+    json_object_set_new(doc, "parameters", pars);
     for (size_t i = 0; i < r->n; i++) {
         const nd_fixed_point *fp = &r->points[i];
-        printf("%s{\"state\": {", i ? ", " : "");
-        for (size_t v = 0; v < m->n_vars; v++) {
-            printf("%s", v ? ", " : "");
-            cli_json_string(stdout, m->var_names[v]);
-            printf(": %.17g", fp->x[v]);
-        }
-        printf("}, \"stability\": ");
-        cli_json_string(stdout, fp->type);
-        printf(", \"stable\": %s, \"residual\": %.3g, \"eigenvalues\": [", fp->stable ? "true" : "false", fp->residual);
+        json_t *o = json_object(), *state = json_object(), *eig = json_array();
+        for (size_t v = 0; v < m->n_vars; v++) json_object_set_new(state, m->var_names[v], cli_json_real(fp->x[v]));
+        json_object_set_new(o, "state", state);
+        json_object_set_new(o, "stability", json_string(fp->type));
+        json_object_set_new(o, "stable", json_boolean(fp->stable));
+        json_object_set_new(o, "residual", cli_json_real(fp->residual));
         for (size_t k = 0; k < r->n_free; k++)
-            printf("%s{\"re\": %.17g, \"im\": %.17g}", k ? ", " : "", fp->eig_re[k], fp->eig_im[k]);
-        printf("]}");
+            json_array_append_new(eig, json_pack("{s:o, s:o}", "re", cli_json_real(fp->eig_re[k]), "im",
+                                                 cli_json_real(fp->eig_im[k])));
+        json_object_set_new(o, "eigenvalues", eig);
+        json_array_append_new(points, o);
     }
-    printf("], \"seeds\": {\"tried\": %zu, \"converged\": %zu, \"nonfinite\": %zu, \"global_search\": %s}}\n",
-           r->seeds_tried, r->seeds_converged, r->seeds_nonfinite, r->fallback_used ? "true" : "false");
+    json_object_set_new(doc, "fixed_points", points);
+    json_object_set_new(doc, "seeds", json_pack("{s:I, s:I, s:I, s:b}", "tried", (json_int_t)r->seeds_tried, "converged",
+                                                (json_int_t)r->seeds_converged, "nonfinite",
+                                                (json_int_t)r->seeds_nonfinite, "global_search", r->fallback_used));
+    return cli_json_print(doc);
 }
 
 /* The figure in the plane of the first two free variables. */
@@ -164,7 +163,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                 fprintf(stderr, " (%zu seeds tried%s)\n", res.seeds_tried, res.fallback_used ? ", then a global search" : "");
             }
             if (a->plot) rc = plot(m, &res, fixed, lo, hi, a->plot);
-            if (!rc && a->json) print_json(m, p, &res);
+            if (!rc && a->json) rc = print_json(m, p, &res);
             else if (!rc) print_text(m, &res);
             nd_fp_result_free(&res);
         }

@@ -28,23 +28,17 @@ int cmd_models(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--json") != 0) return cli_usage_error("models", "unknown option '%s'", argv[i]);
     int json = has_flag(argc, argv, "--json");
-    if (json) printf("{\"models\": [");
+    json_t *list = json ? json_array() : NULL;
     for (size_t i = 0; i < nd_builtin_count(); i++) {
         const nd_model *m = nd_builtin_at(i);
-        if (json) {
-            printf("%s{\"name\": ", i ? ", " : "");
-            cli_json_string(stdout, m->name);
-            printf(", \"aliases\": ");
-            cli_json_string(stdout, m->aliases ? m->aliases : "");
-            printf(", \"title\": ");
-            cli_json_string(stdout, m->title);
-            printf(", \"dimension\": %zu}", m->n_vars);
-        } else {
-            printf("%-20s %-8s %zuD  %s\n", m->name, m->aliases ? m->aliases : "", m->n_vars,
-                   m->title ? m->title : "");
-        }
+        if (json)
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I}", "name", m->name, "aliases",
+                                                  m->aliases ? m->aliases : "", "title", m->title ? m->title : "",
+                                                  "dimension", (json_int_t)m->n_vars));
+        else
+            printf("%-20s %-8s %zuD  %s\n", m->name, m->aliases ? m->aliases : "", m->n_vars, m->title ? m->title : "");
     }
-    if (json) printf("]}\n");
+    if (json) return cli_json_print(json_pack("{s:o}", "models", list));
     return EXIT_OK;
 }
 
@@ -74,28 +68,15 @@ static void print_info_text(const nd_model *m)
     if (m->bif_par) printf("continue:   %s in %g:%g\n", m->bif_par, m->bif_lo, m->bif_hi);
 }
 
-static void print_info_json(const nd_model *m)
+static int print_info_json(const nd_model *m)
 {
-    printf("{\"name\": ");
-    cli_json_string(stdout, m->name);
-    printf(", \"title\": ");
-    cli_json_string(stdout, m->title ? m->title : "");
-    printf(", \"reference\": ");
-    cli_json_string(stdout, m->reference ? m->reference : "");
-    printf(", \"variables\": {");
-    for (size_t i = 0; i < m->n_vars; i++) {
-        printf("%s", i ? ", " : "");
-        cli_json_string(stdout, m->var_names[i]);
-        printf(": %.17g", m->init[i]);
-    }
-    printf("}, \"parameters\": {");
-    for (size_t i = 0; i < m->n_pars; i++) {
-        printf("%s", i ? ", " : "");
-        cli_json_string(stdout, m->par_names[i]);
-        printf(": %.17g", m->par_defaults[i]);
-    }
-    printf("}, \"analytic_jacobian\": %s, \"spike_rule\": %s}\n", m->jac ? "true" : "false",
-           m->spike ? "true" : "false");
+    json_t *vars = json_object(), *pars = json_object();
+    for (size_t i = 0; i < m->n_vars; i++) json_object_set_new(vars, m->var_names[i], cli_json_real(m->init[i]));
+    for (size_t i = 0; i < m->n_pars; i++) json_object_set_new(pars, m->par_names[i], cli_json_real(m->par_defaults[i]));
+    return cli_json_print(json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:b}", "name", m->name, "title",
+                                    m->title ? m->title : "", "reference", m->reference ? m->reference : "",
+                                    "variables", vars, "parameters", pars, "analytic_jacobian", m->jac != NULL,
+                                    "spike_rule", m->spike != NULL));
 }
 
 int cmd_info(int argc, char **argv)
@@ -118,8 +99,9 @@ int cmd_info(int argc, char **argv)
     nd_model_ref ref;
     nd_error err;
     if (nd_model_load(spec, &ref, &err)) return cli_error("info", &err);
-    if (json) print_info_json(ref.model);
+    int rc = EXIT_OK;
+    if (json) rc = print_info_json(ref.model);
     else print_info_text(ref.model);
     nd_model_unload(&ref);
-    return EXIT_OK;
+    return rc;
 }

@@ -166,7 +166,7 @@ json_t *cli_json_special_points(const nd_bif_diagram *d, const double *at, const
 
 int cli_json_print(json_t *doc)
 {
-    int bad = json_dumpf(doc, stdout, JSON_REAL_PRECISION(15)) != 0;
+    int bad = json_dumpf(doc, stdout, JSON_REAL_PRECISION(17)) != 0;
     json_decref(doc);
     bad |= putchar('\n') == EOF;
     return bad ? EXIT_FAILED : EXIT_OK;
