@@ -180,8 +180,9 @@ static int write_brute(const bif_args *a, const nd_model *m, const double *p0, i
             break;
         }
         for (size_t i = 0; i < fr.n; i++) {
-            fprintf(f, "fixed_point\t%.10g", p[par]);
-            for (size_t v = 0; v < n; v++) fprintf(f, "\t%.10g", fr.points[i].x[v]);
+            fputs("fixed_point\t", f);
+            nd_tsv_real(f, p[par]);
+            for (size_t v = 0; v < n; v++) fputc('\t', f), nd_tsv_real(f, fr.points[i].x[v]);
             fprintf(f, "\t%d\n", fr.points[i].stable);
         }
         nd_fp_result_free(&fr);
@@ -197,9 +198,10 @@ static int write_brute(const bif_args *a, const nd_model *m, const double *p0, i
         for (size_t i = 0; i < tr.n; i++) track(tr.t[i], tr.x + i * n, &e);
         nd_trajectory_free(&tr);
         for (int side = 0; side < 2; side++) {
-            fprintf(f, "%s\t%.10g", side ? "attractor_min" : "attractor_max", p[par]);
-            for (size_t v = 0; v < n; v++) fprintf(f, "\t%.10g", mx[side * n + v]);
-            fprintf(f, "\tnan\n");
+            fprintf(f, "%s\t", side ? "attractor_min" : "attractor_max");
+            nd_tsv_real(f, p[par]);
+            for (size_t v = 0; v < n; v++) fputc('\t', f), nd_tsv_real(f, mx[side * n + v]);
+            fputs("\tnan\n", f);
         }
     }
     free(p), free(x), free(mx);

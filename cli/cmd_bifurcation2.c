@@ -139,7 +139,9 @@ static int write_brute2(const bif2_args *a, const nd_model *m, const double *p0,
                 nd_trajectory_free(&tr);
             }
             int osc = amp > 1e-3 * (r->hi[var] - r->lo[var]);
-            fprintf(f, "%.10g\t%.10g\t%zu\t%zu\t%d\t%.6g\n", p[pl->pidx[0]], p[pl->pidx[1]], fr.n, stable, osc, amp);
+            nd_tsv_real(f, p[pl->pidx[0]]), fputc('\t', f), nd_tsv_real(f, p[pl->pidx[1]]);
+            fprintf(f, "\t%zu\t%zu\t%d\t", fr.n, stable, osc);
+            nd_tsv_real(f, amp), fputc('\n', f);
             nd_fp_result_free(&fr);
         }
         fprintf(f, "\n"); /* gnuplot's grid format: a blank line between rows */

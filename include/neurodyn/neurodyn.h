@@ -5,6 +5,7 @@
 #include "error.h"
 #include "model.h"
 #include "core.h"
+#include "tsv.h"
 #include "integrate.h"
 #include "plot.h"
 #include "sde.h"
