@@ -96,6 +96,12 @@ extern const char *const CLI_RUN_CONTROL_HELP;
 /* Applies rc to continuation options (steps, budget). */
 void cli_run_control_apply(const cli_run_control *rc, nd_cont_opts *o);
 
+/* The folder a command writes its files to: `given` (--outdir) when set; with --json and no
+ * --outdir none (NULL: write nothing) unless needs_files (a figure, a brute-force map), then
+ * `fallback`, announced on stderr since stdout holds the JSON; otherwise `fallback`, which the
+ * summary line names. */
+const char *cli_output_folder(const char *cmd, const char *given, const char *fallback, int json, int needs_files);
+
 int cmd_models(int argc, char **argv);
 int cmd_fixed_points(int argc, char **argv);
 int cmd_phase_plane(int argc, char **argv);

@@ -35,7 +35,8 @@ static const char *HELP =
     "  --brute            also the brute-force sweep\n"
     "  --grid N           points of the sweep (default 200)\n"
     "  --t1 T             simulated time per sweep point (default 500), --transient T (250)\n"
-    "  --outdir DIR       output folder (default: bifurcation)\n"
+    "  --outdir DIR       output folder (default: bifurcation; with --json and neither --plot\n"
+    "                     nor --brute, no files unless --outdir is given)\n"
     "  --plot FILE        draw the diagram of the first free variable (PNG, SVG or PDF)\n"
     "  --var NAME         the variable the plot shows\n"
     "  --json             print the diagram as JSON on stdout\n"
@@ -252,8 +253,10 @@ static void print_summary(const bif_args *a, const nd_model *m, const nd_bif_dia
 
 static int run(const void *args, const nd_model *m, double *p, double *x)
 {
-    const bif_args *a = args;
     const char *cmd = "bifurcation";
+    bif_args chosen = *(const bif_args *)args;
+    chosen.outdir = cli_output_folder(cmd, chosen.outdir, "bifurcation", chosen.json, chosen.plot || chosen.brute);
+    const bif_args *a = &chosen;
     nd_error err;
     size_t n = m->n_vars;
     double *lo = calloc(n, sizeof *lo), *hi = calloc(n, sizeof *hi);
@@ -266,7 +269,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     else if (!rc && m->bif_par) par = nd_model_par_index(m, m->bif_par, NULL);
     if (!rc && par < 0) rc = cli_usage_error(cmd, "model %s names no default parameter: give --par NAME=LO:HI", m->name);
     if (!rc && a->var && (plot_var = nd_model_var_index(m, a->var, &err)) < 0) rc = cli_error(cmd, &err);
-    if (!rc) rc = cli_make_dir("bifurcation", a->outdir);
+    if (!rc && a->outdir) rc = cli_make_dir("bifurcation", a->outdir);
     nd_region r = {lo, hi, fixed, x};
     nd_bif_diagram d = {0};
     nd_cont_opts o;
@@ -278,7 +281,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                 m->name, m->par_names[par], plo, phi);
     nd_cycle_set cycles = {0};
     if (!rc && a->cycles) rc = compute_cycles(a, m, p, &r, &d, plo, phi, &cycles);
-    if (!rc && nd_write_diagram(&d, a->cycles ? &cycles : NULL, x, a->outdir, &err)) rc = cli_error(cmd, &err);
+    if (!rc && a->outdir && nd_write_diagram(&d, a->cycles ? &cycles : NULL, x, a->outdir, &err)) rc = cli_error(cmd, &err);
     if (!rc && a->brute) rc = write_brute(a, m, p, par, plo, phi, &r);
     if (!rc && a->plot && d.n_branches == 0)
         fprintf(stderr, "neurodyn bifurcation: nothing to plot, %s not written\n", a->plot);
@@ -300,7 +303,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_bifurcation(int argc, char **argv)
 {
     bif_args a = {0};
-    a.outdir = "bifurcation", a.grid = 200, a.t1 = 500, a.transient = 250, a.scan = 5;
+    a.grid = 200, a.t1 = 500, a.transient = 250, a.scan = 5;
     a.ranges = calloc((size_t)argc, sizeof *a.ranges);
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);

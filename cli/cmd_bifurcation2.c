@@ -27,7 +27,8 @@ static const char *HELP =
     "                     equilibria, how many are stable, and whether the attractor reached\n"
     "                     from the initial state oscillates (BrainPy's two-parameter sweep)\n"
     "  --grid N           grid of the map (default 40), --t1 T (500), --transient T (250)\n"
-    "  --outdir DIR       output folder (default: bifurcation2)\n"
+    "  --outdir DIR       output folder (default: bifurcation2; with --json and neither --plot\n"
+    "                     nor --brute, no files unless --outdir is given)\n"
     "  --plot FILE        draw the two-parameter diagram (PNG, SVG or PDF)\n"
     "  --json             print the curves as JSON on stdout\n"
     "\n"
@@ -230,7 +231,9 @@ static int print_json(const nd_codim2_diagram *d, const double *at)
 
 static int run(const void *args, const nd_model *m, double *p, double *x)
 {
-    const bif2_args *a = args;
+    bif2_args chosen = *(const bif2_args *)args;
+    chosen.outdir = cli_output_folder("bifurcation2", chosen.outdir, "bifurcation2", chosen.json, chosen.plot || chosen.brute);
+    const bif2_args *a = &chosen;
     const char *cmd = "bifurcation2";
     nd_error err;
     size_t n = m->n_vars;
@@ -245,7 +248,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && (p[pl.pidx[0]] < pl.plo[0] || p[pl.pidx[0]] > pl.phi[0]))
         rc = cli_usage_error(cmd, "%s = %g is outside its range %g:%g: the diagram in %s is computed at that value (use --set)",
                              m->par_names[pl.pidx[0]], p[pl.pidx[0]], pl.plo[0], pl.phi[0], m->par_names[pl.pidx[1]]);
-    if (!rc) rc = cli_make_dir(cmd, a->outdir);
+    if (!rc && a->outdir) rc = cli_make_dir(cmd, a->outdir);
     nd_region r = {lo, hi, fixed, x};
     nd_codim2_diagram d = {0};
     nd_codim2_opts run_opts = {a->run.ds, a->run.ds_max, a->run.max_points};
@@ -259,7 +262,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && a->plot && d.n == 0) fprintf(stderr, "neurodyn bifurcation2: no LP or H point to continue; %s not written\n", a->plot);
     if (!rc && a->plot && d.n > 0) {
         if (nd_plot_codim2(&d, x, a->brute, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
-    } else if (!rc && nd_write_codim2(&d, x, a->outdir, &err)) {
+    } else if (!rc && a->outdir && nd_write_codim2(&d, x, a->outdir, &err)) {
         rc = cli_error(cmd, &err);
     }
     if (!rc && a->json) rc = print_json(&d, x);
@@ -284,7 +287,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_bifurcation2(int argc, char **argv)
 {
     bif2_args a = {0};
-    a.outdir = "bifurcation2", a.grid = 40, a.t1 = 500, a.transient = 250;
+    a.grid = 40, a.t1 = 500, a.transient = 250;
     a.ranges = calloc((size_t)argc, sizeof *a.ranges);
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);

@@ -240,3 +240,12 @@ void cli_run_control_apply(const cli_run_control *rc, nd_cont_opts *o)
     if (rc->ds > 0) o->h0 = rc->ds;
     if (o->h0 > o->h_max) o->h0 = o->h_max;
 }
+
+/* ---- where output files go --------------------------------------------------------------- */
+const char *cli_output_folder(const char *cmd, const char *given, const char *fallback, int json, int needs_files)
+{
+    if (given) return given;
+    if (json && !needs_files) return NULL; /* the JSON on stdout is the whole answer */
+    if (json) fprintf(stderr, "neurodyn %s: files written to ./%s (--outdir chooses)\n", cmd, fallback);
+    return fallback;
+}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_run.h"
 
@@ -57,4 +58,25 @@ Test(cli_json, every_json_command_parses)
     const char *cmds[] = {"models --json", "info izhikevich --json", "fixed-points ml --json",
                           "coba --t1 5 --json", "bifurcation fhn --json --outdir b"};
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) json_decref(run_json(cmds[i]));
+}
+
+Test(cli_json, json_alone_writes_no_files)
+{
+    /* with --json and no --outdir the JSON on stdout is the answer: no folder in the current
+     * directory (regression: bifurcation/ and bifurcation2/ appeared wherever it ran) */
+    json_decref(run_json("bifurcation fhn --json"));
+    json_decref(run_json("bifurcation2 fhn --par a=0.5:1 --par Iext=0:1 --json"));
+    char path[400];
+    snprintf(path, sizeof path, "%s/bifurcation", tmp);
+    cr_expect(access(path, F_OK) != 0, "bifurcation/ was written");
+    snprintf(path, sizeof path, "%s/bifurcation2", tmp);
+    cr_expect(access(path, F_OK) != 0, "bifurcation2/ was written");
+    /* a figure needs its data: the default folder, announced on stderr */
+    cr_assert_eq(cli_run_in(tmp, "bifurcation fhn --json --plot b.svg"), 0);
+    snprintf(path, sizeof path, "%s/bifurcation/branches.tsv", tmp);
+    cr_expect(access(path, F_OK) == 0);
+    char err[512];
+    snprintf(path, sizeof path, "%s/stderr", tmp);
+    cli_slurp(path, err, sizeof err);
+    cr_expect(strstr(err, "./bifurcation"), "%s", err);
 }
