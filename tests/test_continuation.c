@@ -522,6 +522,9 @@ static void ml_diagram(int volts, nd_bif_diagram *d)
     static nd_model mv;
     mv = *ml;
     mv.name = "ml_volts", mv.var_names = mlv, mv.par_names = mlp, mv.rhs = ml_volts_rhs, mv.jac = NULL, mv.kernels = NULL;
+    static double vlo[2], vhi[2]; /* the model's box in volts */
+    vlo[0] = 1e-3 * ml->var_lo[0], vhi[0] = 1e-3 * ml->var_hi[0], vlo[1] = ml->var_lo[1], vhi[1] = ml->var_hi[1];
+    mv.var_lo = vlo, mv.var_hi = vhi;
     double p[13], s = volts ? 1e-3 : 1.0, lo[2] = {-80 * s, 0}, hi[2] = {60 * s, 1}, x[2] = {-60 * s, 0.015};
     nd_model_default_params(ml, p);
     nd_region r = {lo, hi, NULL, x};
@@ -538,14 +541,20 @@ Test(continuation, the_diagram_does_not_depend_on_the_units)
     cr_assert_eq(v.n_branches, 1);
     const nd_branch *a = &mv.branches[0], *b = &v.branches[0];
     /* the same steps (the Jacobian in volts comes from finite differences: the points differ by
-     * its error, the step sequence does not) and the same Hopf points */
+     * its error, the step sequence does not) and the same Hopf points; the model in volts
+     * declares its box in volts */
     cr_expect_eq(a->n, b->n, "%zu points in mV, %zu in volts", a->n, b->n);
     cr_assert_eq(a->n_special, b->n_special);
     for (size_t i = 0; i < a->n_special; i++) {
+        cr_log_info("%s at I = %.15g (mV, analytic Jacobian), %.15g (V, finite differences)",
+                    a->special[i].test == ND_EQ_H ? "H" : "?", a->special[i].u[2], b->special[i].u[2]);
         cr_expect_eq(a->special[i].test, b->special[i].test);
-        cr_expect(fabs(a->special[i].u[2] - b->special[i].u[2]) < 1e-7 * a->special[i].u[2], "I = %.12g and %.12g",
+        /* the finite-difference step's floor is a hundredth of the model's box, in the model's
+         * units: measured 1.1e-9 and 6.4e-9 apart in I (with the floor 1, i.e. 1 V, 1.5e-6 and
+         * 7e-7): tolerance 1e-10 relative */
+        cr_expect(fabs(a->special[i].u[2] - b->special[i].u[2]) < 1e-10 * a->special[i].u[2], "I = %.12g and %.12g",
                   a->special[i].u[2], b->special[i].u[2]);
-        cr_expect(fabs(a->special[i].u[0] - 1000 * b->special[i].u[0]) < 1e-6, "V = %.12g mV and %.12g V",
+        cr_expect(fabs(a->special[i].u[0] - 1000 * b->special[i].u[0]) < 1e-8, "V = %.12g mV and %.12g V",
                   a->special[i].u[0], b->special[i].u[0]);
     }
     nd_bif_diagram_free(&mv), nd_bif_diagram_free(&v);

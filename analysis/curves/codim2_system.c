@@ -120,7 +120,10 @@ nd_status nd_codim2_jacobian(nd_codim2_sys *s, double *A, nd_error *err)
     } else { /* fourth-order central differences: (f(-2h) - 8 f(-h) + 8 f(h) - f(2h)) / 12h */
         double dz[KMAX] = {0}, f1[KMAX], f2[KMAX], f3[KMAX], f4[KMAX];
         for (size_t b = 0; b < k; b++) {
-            double h = pow(DBL_EPSILON, 0.2) * fmax(1.0, fabs(s->x[s->free_idx[b]]));
+            size_t j = s->free_idx[b];
+            double w = s->m->var_lo && s->m->var_hi ? s->m->var_hi[j] - s->m->var_lo[j] : NAN;
+            double floor_j = isfinite(w) && w > 0 ? 0.01 * w : 1.0; /* as nd_jacobian_fd: units-free */
+            double h = pow(DBL_EPSILON, 0.2) * fmax(floor_j, fabs(s->x[j]));
             int bad = 0;
             dz[b] = -2 * h, bad |= f_free(s, dz, f1);
             dz[b] = -h, bad |= f_free(s, dz, f2);

@@ -38,7 +38,9 @@ nd_status nd_parse_double(const char *text, const char *what, double *out, nd_er
  * finite differences (nd_jacobian_fd). Returns ND_ENONFINITE when an entry is not finite. */
 nd_status nd_jacobian(const nd_model *m, double t, const double *x, const double *p, double *jac,
                       nd_error *err);
-/* Central differences with step h_j = cbrt(eps) * max(|x_j|, 1), two RHS calls per column. */
+/* Central differences with step h_j = cbrt(eps) * max(|x_j|, s_j), two RHS calls per column;
+ * s_j is a hundredth of variable j's box when the model declares one (var_lo, var_hi), so the
+ * same model in volts and in mV takes the same steps, else 1. */
 nd_status nd_jacobian_fd(const nd_model *m, double t, const double *x, const double *p,
                          double *jac, nd_error *err);
 
