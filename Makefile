@@ -22,7 +22,18 @@ TEST_SRC := $(wildcard tests/*.c)
 EXAMPLE_SRC := $(filter-out examples/user_model.c,$(wildcard examples/*.c))
 BENCH_SRC := $(wildcard bench/*.c)
 
+# The version is written once, in include/neurodyn/version.h. While the major version is 0 a
+# minor version may change the ABI, so the SONAME carries both (libneurodyn.so.0.1).
+version_part = $(shell sed -n 's/^[#]define ND_VERSION_$(1) \([0-9][0-9]*\).*/\1/p' include/neurodyn/version.h)
+VERSION_MAJOR := $(call version_part,MAJOR)
+VERSION_MINOR := $(call version_part,MINOR)
+VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(call version_part,PATCH)
+SOVERSION := $(if $(filter 0,$(VERSION_MAJOR)),$(VERSION_MAJOR).$(VERSION_MINOR),$(VERSION_MAJOR))
+SONAME  := libneurodyn.so.$(SOVERSION)
+
 STATIC  := $(BUILD)/lib/libneurodyn.a
+# the library file, and the links libneurodyn.so -> SONAME -> it
+SHARED_FILE := $(BUILD)/lib/libneurodyn.so.$(VERSION)
 SHARED  := $(BUILD)/lib/libneurodyn.so
 CLI     := $(BUILD)/bin/neurodyn
 TESTS   := $(BUILD)/tests/neurodyn-tests
@@ -34,8 +45,8 @@ NVCC := $(shell command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/de
 # keep object files that only examples and benches use
 .SECONDARY:
 
-.PHONY: all deps test asan bench demo install uninstall clean help cuda-check
-all: $(STATIC) $(SHARED) $(CLI) $(EXAMPLES) $(TESTS)
+.PHONY: all deps test asan bench demo install uninstall clean help cuda-check link-check
+all: $(STATIC) $(SHARED_FILE) $(SHARED) $(CLI) $(EXAMPLES) $(TESTS)
 
 help:
 	@echo "make            build libraries, CLI, examples and tests under $(BUILD)/"
@@ -45,6 +56,7 @@ help:
 	@echo "make demo       the main job: analyse the built-in models into ./out"
 	@echo "make bench      benchmarks (print ratios, never assert)"
 	@echo "make install PREFIX=/usr/local   headers, libraries, CLI, neurodyn.pc"
+	@echo "make link-check  install into $(BUILD)/link-check and link with pkg-config (part of make test)"
 
 deps:
 	@rm -f $(STAMP)
@@ -77,9 +89,13 @@ $(STATIC): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(SHARED): $(LIB_OBJ)
+$(SHARED_FILE): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
+	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
+
+$(SHARED): $(SHARED_FILE)
+	ln -sf $(notdir $(SHARED_FILE)) $(dir $@)$(SONAME)
+	ln -sf $(SONAME) $@
 
 $(CLI): $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(STATIC)
 	@mkdir -p $(dir $@)
@@ -98,7 +114,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(STATIC)
 	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
 
 # The tests run the CLI too, so it is built first. -j2: Criterion runs tests in parallel.
-test: $(TESTS) $(CLI) $(EXAMPLES) cuda-check
+test: $(TESTS) $(CLI) $(EXAMPLES) cuda-check link-check
 	ND_CLI=$(abspath $(CLI)) ND_SRC=$(CURDIR) $(TESTS) -j2
 
 asan:
@@ -130,18 +146,43 @@ $(BUILD)/cuda/libneurodyn_cuda.so: gpu/ensemble_cuda.cu $(wildcard include/neuro
 	@mkdir -p $(dir $@)
 	$(NVCC) -std=c++20 -fmad=false -Xcompiler -fPIC -shared $(NVCC_ARCH) -Iinclude -Imodels gpu/ensemble_cuda.cu -o $@
 
-install: $(STATIC) $(SHARED) $(CLI)
+install: $(STATIC) $(SHARED_FILE) $(SHARED) $(CLI)
 	install -d $(DESTDIR)$(PREFIX)/include/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 include/neurodyn/*.h include/neurodyn/*.cuh $(DESTDIR)$(PREFIX)/include/neurodyn/
 	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(SHARED_FILE) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf $(notdir $(SHARED_FILE)) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libneurodyn.so
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 	if [ -f $(BUILD)/cuda/libneurodyn_cuda.so ]; then install -m 755 $(BUILD)/cuda/libneurodyn_cuda.so $(DESTDIR)$(PREFIX)/lib/; fi
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS@|$(LIBS)|' neurodyn.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/neurodyn.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS@|$(LIBS)|' -e 's|@VERSION@|$(VERSION)|' neurodyn.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/neurodyn.pc
+
+# The installed neurodyn.pc gives working link lines: `pkg-config --libs` links an example
+# against the shared library, whose NEEDED entry must be the SONAME; `pkg-config --static
+# --libs`, with the shared library removed from the prefix, links the example and the CLI (which
+# uses every part: KLU, NLopt, OpenMP) against libneurodyn.a. Each program runs.
+LINK_CHECK := $(abspath $(BUILD))/link-check
+LINK_PC = PKG_CONFIG_PATH=$(LINK_CHECK)/prefix/lib/pkgconfig pkg-config
+link-check: $(STATIC) $(SHARED_FILE) $(SHARED) $(CLI)
+	@rm -rf $(LINK_CHECK) && mkdir -p $(LINK_CHECK)
+	@$(MAKE) --no-print-directory install PREFIX=$(LINK_CHECK)/prefix DESTDIR= > $(LINK_CHECK)/install.log
+	@test "$$($(LINK_PC) --modversion neurodyn)" = "$(VERSION)" || { echo "link-check: neurodyn.pc is not version $(VERSION)"; exit 1; }
+	$(CC) $(SANITIZE) -o $(LINK_CHECK)/fhn-shared examples/simulate_fhn.c $$($(LINK_PC) --cflags --libs neurodyn)
+	@readelf -d $(LINK_CHECK)/fhn-shared | grep -q 'NEEDED.*\[$(SONAME)\]' || { echo "link-check: not linked to $(SONAME)"; exit 1; }
+	LD_LIBRARY_PATH=$(LINK_CHECK)/prefix/lib $(LINK_CHECK)/fhn-shared > /dev/null
+	@rm -f $(LINK_CHECK)/prefix/lib/libneurodyn.so*
+	$(CC) $(SANITIZE) -o $(LINK_CHECK)/fhn-static examples/simulate_fhn.c $$($(LINK_PC) --static --cflags --libs neurodyn)
+	$(CC) $(SANITIZE) -o $(LINK_CHECK)/neurodyn-static $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $$($(LINK_PC) --static --libs neurodyn)
+	@! readelf -d $(LINK_CHECK)/fhn-static $(LINK_CHECK)/neurodyn-static | grep -q 'NEEDED.*libneurodyn' || { echo "link-check: a static link needs libneurodyn.so"; exit 1; }
+	$(LINK_CHECK)/fhn-static > /dev/null
+	$(LINK_CHECK)/neurodyn-static --version
+	$(LINK_CHECK)/neurodyn-static sweep fhn --par Iext=0:1:4 --t1 20 --device cpu --json > /dev/null
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/neurodyn
-	rm -f $(DESTDIR)$(PREFIX)/lib/libneurodyn.a $(DESTDIR)$(PREFIX)/lib/libneurodyn.so $(DESTDIR)$(PREFIX)/lib/libneurodyn_cuda.so \
+	rm -f $(DESTDIR)$(PREFIX)/lib/libneurodyn.a $(DESTDIR)$(PREFIX)/lib/libneurodyn.so \
+	      $(DESTDIR)$(PREFIX)/lib/$(SONAME) $(DESTDIR)$(PREFIX)/lib/$(notdir $(SHARED_FILE)) $(DESTDIR)$(PREFIX)/lib/libneurodyn_cuda.so \
 	      $(DESTDIR)$(PREFIX)/bin/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig/neurodyn.pc
 
 clean:

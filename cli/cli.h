@@ -8,7 +8,7 @@
 
 #include "neurodyn/neurodyn.h"
 
-/* Exit statuses of the command-line contract (DESIGN.md). */
+/* Exit statuses of the command-line contract (docs/cli.md). */
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 /* Prints "neurodyn CMD: message" on stderr and returns the exit status for an error: usage
@@ -55,10 +55,18 @@ int cli_count(const char *cmd, const char *opt, const char *text, unsigned long 
 /* Takes the one positional MODEL argument left after getopt_long. */
 int cli_model_arg(const char *cmd, int argc, char **argv, const char **model);
 
-/* Exit status 2 unless file (may be NULL) ends in .png, .svg or .pdf. */
+/* Output paths, checked before any work: one line "neurodyn CMD: cannot write 'PATH': why" and
+ * status 2 when the path cannot be used (a folder where a file is wanted, a file where a
+ * folder is, a missing folder, no permission), 1 when the system fails (docs/cli.md). */
+/* Exit status 2 unless file (may be NULL) ends in .png, .svg or .pdf and can be written; its
+ * folder may be missing still, if the folder it would be created in can be written: a figure
+ * inside the --outdir that the command creates. */
 int cli_check_plot_file(const char *cmd, const char *file);
-
-/* Creates dir (and its parents); the message names the command. */
+/* Whether path can be written as a file (an --out): not a folder, in a folder that exists and
+ * can be written. */
+int cli_check_out_file(const char *cmd, const char *path);
+/* Creates dir and its parents, or says why it cannot and returns the status; an existing dir
+ * must be a folder that can be written. */
 int cli_make_dir(const char *cmd, const char *dir);
 /* Opens dir/name for writing, or says why not and returns NULL. */
 FILE *cli_open_out(const char *cmd, const char *dir, const char *name);

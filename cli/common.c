@@ -2,9 +2,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -111,23 +112,131 @@ int cli_region_from_model(const char *cmd, const nd_model *m, double *lo, double
     return EXIT_OK;
 }
 
+/* ---- output paths ------------------------------------------------------------------------------
+ * Every output folder and file is checked before any work, so that a path that cannot be used
+ * is one line naming it (status 2, like a model file that does not exist) instead of a failure
+ * after the computation or a half-written result. Writes that fail later (a full disk) are
+ * status 1 where they happen. */
+
+/* Status of a path that cannot be used: the path's fault (2) or the system's (1). */
+static int path_status(int err)
+{
+    switch (err) {
+    case ENOENT: case ENOTDIR: case EEXIST: case EISDIR: case EACCES: case EPERM: case EROFS:
+    case ENAMETOOLONG: case ELOOP: return EXIT_USAGE;
+    default: return EXIT_FAILED;
+    }
+}
+
+static int path_error(const char *cmd, const char *what, const char *path, int err, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int path_error(const char *cmd, const char *what, const char *path, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "neurodyn %s: %s '%s': ", cmd, what, path);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return path_status(err);
+}
+
+/* Why folder dir cannot take new files (0 when it can). Walks dir from its first component: a
+ * component that is a file, or one that is missing (unless missing_ok: then the last existing
+ * one must let us create folders), or no permission to write. err gets the errno, why a phrase
+ * that calls dir "it" when it is the output folder itself (is_target), else names it. */
+static int folder_problem(const char *dir, int missing_ok, int is_target, int *err, char *why, size_t len)
+{
+    char prefix[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof prefix) {
+        *err = n ? ENAMETOOLONG : ENOENT;
+        snprintf(why, len, "%s", n ? "the path is too long" : "the path is empty");
+        return -1;
+    }
+    const char *last = dir[0] == '/' ? "/" : ".";
+    char last_buf[4096];
+    for (size_t i = 1; i <= n; i++) {
+        if (i < n && !(dir[i] == '/' && dir[i - 1] != '/')) continue;
+        memcpy(prefix, dir, i), prefix[i] = '\0';
+        struct stat st;
+        if (stat(prefix, &st) != 0) {
+            *err = errno;
+            if (errno != ENOENT) return snprintf(why, len, "'%s': %s", prefix, strerror(errno)), -1;
+            if (!missing_ok) return snprintf(why, len, "the folder '%s' does not exist", prefix), -1;
+            if (access(last, W_OK | X_OK) == 0) return 0;
+            *err = errno;
+            return snprintf(why, len, "cannot create a folder in '%s': %s", last, strerror(errno)), -1;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            *err = ENOTDIR;
+            if (i == n && is_target) return snprintf(why, len, "it is a file, not a folder"), -1;
+            return snprintf(why, len, "'%s' is a file, not a folder", prefix), -1;
+        }
+        snprintf(last_buf, sizeof last_buf, "%s", prefix), last = last_buf;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        *err = errno;
+        if (is_target) return snprintf(why, len, "cannot write in it: %s", strerror(errno)), -1;
+        return snprintf(why, len, "cannot write in the folder '%s': %s", dir, strerror(errno)), -1;
+    }
+    return 0;
+}
+
 int cli_make_dir(const char *cmd, const char *dir)
 {
+    char why[4400];
+    int err = 0;
+    if (folder_problem(dir, 1, 1, &err, why, sizeof why)) return path_error(cmd, "output folder", dir, err, "%s", why);
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
+    snprintf(tmp, sizeof tmp, "%s", dir); /* fits: folder_problem checked the length */
     for (char *s = tmp + 1; *s; s++)
-        if (*s == '/') *s = '\0', mkdir(tmp, 0755), *s = '/';
-    if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "neurodyn %s: cannot create '%s': %s\n", cmd, dir, strerror(errno));
-        return EXIT_FAILED;
-    }
+        if (*s == '/' && s[-1] != '/') {
+            *s = '\0';
+            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+                return path_error(cmd, "output folder", dir, errno, "cannot create '%s': %s", tmp, strerror(errno));
+            *s = '/';
+        }
+    if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+        return path_error(cmd, "output folder", dir, errno, "cannot create it: %s", strerror(errno));
+    if (folder_problem(dir, 0, 1, &err, why, sizeof why)) return path_error(cmd, "output folder", dir, err, "%s", why);
     return EXIT_OK;
 }
+
+/* The folder part of path ("." for a bare name). */
+static void folder_of(const char *path, char *dir, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) snprintf(dir, len, ".");
+    else if (slash == path) snprintf(dir, len, "/");
+    else snprintf(dir, len, "%.*s", (int)(slash - path), path);
+}
+
+static int check_out_file(const char *cmd, const char *path, int folder_missing_ok)
+{
+    struct stat st;
+    if (!*path) return path_error(cmd, "cannot write", path, ENOENT, "the path is empty");
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return path_error(cmd, "cannot write", path, EISDIR, "it is a folder");
+        if (access(path, W_OK) != 0) return path_error(cmd, "cannot write", path, errno, "%s", strerror(errno));
+        return EXIT_OK;
+    }
+    char dir[4096], why[4400];
+    int err = 0;
+    folder_of(path, dir, sizeof dir);
+    if (folder_problem(dir, folder_missing_ok, 0, &err, why, sizeof why)) return path_error(cmd, "cannot write", path, err, "%s", why);
+    return EXIT_OK;
+}
+
+int cli_check_out_file(const char *cmd, const char *path) { return check_out_file(cmd, path, 0); }
 
 FILE *cli_open_out(const char *cmd, const char *dir, const char *name)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        fprintf(stderr, "neurodyn %s: cannot write '%s/%s': the path is too long\n", cmd, dir, name);
+        return NULL;
+    }
     FILE *f = fopen(path, "w");
     if (!f) fprintf(stderr, "neurodyn %s: cannot write '%s': %s\n", cmd, path, strerror(errno));
     return f;
@@ -175,10 +284,11 @@ int cli_with_model(const char *cmd, const char *spec, cli_model_fn run, const vo
 
 int cli_check_plot_file(const char *cmd, const char *file)
 {
-    const char *ext = file ? strrchr(file, '.') : NULL;
-    if (file && (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".pdf"))))
+    if (!file) return EXIT_OK;
+    const char *ext = strrchr(file, '.');
+    if (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".pdf")))
         return cli_usage_error(cmd, "--plot '%s': use the extension .png, .svg or .pdf", file);
-    return EXIT_OK;
+    return check_out_file(cmd, file, 1);
 }
 
 int cli_count(const char *cmd, const char *opt, const char *text, unsigned long lo, unsigned long hi,

@@ -24,11 +24,45 @@ static const struct {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: neurodyn <command> [MODEL] [options]\n\ncommands:\n");
+    fprintf(f, "usage: neurodyn <command> [MODEL] [options]\n"
+               "       neurodyn help [COMMAND]\n"
+               "       neurodyn --version\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nMODEL is a built-in name (neurodyn models), a model .c file or a .so.\n"
                "Every command takes --help. Exit status: 0 success, 1 failed computation, 2 bad usage.\n");
+}
+
+static int find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0) return (int)i;
+    return -1;
+}
+
+static int unknown_command(const char *name)
+{
+    fprintf(stderr, "neurodyn: unknown command '%s'\n", name);
+    usage(stderr);
+    return EXIT_USAGE;
+}
+
+/* neurodyn help [COMMAND]: the general usage, or COMMAND --help. */
+static int help(int argc, char **argv)
+{
+    if (argc == 1) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (argc > 2) {
+        fprintf(stderr, "neurodyn help: one COMMAND at most ('%s' is a second)\n", argv[2]);
+        return EXIT_USAGE;
+    }
+    int i = find_command(argv[1]);
+    if (i < 0) return unknown_command(argv[1]);
+    static char help_option[] = "--help";
+    char *help_argv[] = {argv[1], help_option, NULL};
+    return commands[i].run(2, help_argv);
 }
 
 int main(int argc, char **argv)
@@ -37,13 +71,15 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(stdout);
         return EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "neurodyn: unknown command '%s'\n", argv[1]);
-    usage(stderr);
-    return EXIT_USAGE;
+    if (strcmp(argv[1], "help") == 0) return help(argc - 1, argv + 1);
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("neurodyn %s\n", ND_VERSION_STRING);
+        return EXIT_OK;
+    }
+    int i = find_command(argv[1]);
+    return i < 0 ? unknown_command(argv[1]) : commands[i].run(argc - 1, argv + 1);
 }

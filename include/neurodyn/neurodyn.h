@@ -2,6 +2,7 @@
 #ifndef NEURODYN_H
 #define NEURODYN_H
 
+#include "version.h"
 #include "error.h"
 #include "model.h"
 #include "core.h"
