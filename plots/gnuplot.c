@@ -58,36 +58,45 @@ static size_t set_range(FILE *f, const char *axis, const char *data, int col, do
 
 /* ---- time series ------------------------------------------------------------------------------ */
 
-static void series_panels(FILE *f, const nd_series_plot *s, char names[][64], int vars, int panels)
+/* One panel per variable, aligned, the time axis under the last. */
+static void series_stacked(FILE *f, const nd_series_plot *s, char names[][64], int vars)
 {
     char label[160], tl[64];
-    if (panels > 1) {
-        fprintf(f, "set multiplot layout %d,1 title ", panels);
-        nd_gp_title_expr(f, s->title, s->params);
-        fprintf(f, " noenhanced\nset lmargin 12\nset rmargin 4\n");
-    } else {
-        nd_gp_title(f, s->title, s->params);
-        fprintf(f, "set key outside right noenhanced\n");
-        nd_gp_label(f, "xlabel", time_label(s->time_unit, tl, sizeof tl));
-    }
-    nd_gp_plot plot = {f, 0};
+    fprintf(f, "set multiplot layout %d,1 title ", vars);
+    nd_gp_title_expr(f, s->title, s->params);
+    fprintf(f, " noenhanced\nset lmargin 12\nset rmargin 4\n");
     for (int v = 0; v < vars; v++) {
-        series_label(s, names[v + 1], v, label, sizeof label);
-        if (panels == 1) {
-            nd_tsv_sel sel = {s->data, 1, v + 2, 0, NULL};
-            if (!nd_tsv_count(&sel)) continue; /* a column with no finite value draws nothing */
-            char q[400];
-            nd_gp_plot_add(&plot, "data using 1:%d with lines lw 1.5 title %s", v + 2, nd_gp_quoted(label, q, sizeof q));
-            continue;
-        }
-        if (!set_range(f, "yrange", s->data, v + 2, 0.06)) continue;
-        nd_gp_label(f, "ylabel", label);
+        if (!set_range(f, "yrange", s->data, v + 2, 0.06)) continue; /* no finite value: an empty slot */
+        nd_gp_label(f, "ylabel", series_label(s, names[v + 1], v, label, sizeof label));
         if (v == vars - 1) nd_gp_label(f, "xlabel", time_label(s->time_unit, tl, sizeof tl));
         else fprintf(f, "unset xlabel\n");
         fprintf(f, "plot data using 1:%d with lines lw 1.5 lc %d notitle\n", v + 2, v + 1);
     }
-    if (panels == 1) nd_gp_plot_end(&plot);
-    else fprintf(f, "unset multiplot\n");
+    fprintf(f, "unset multiplot\n");
+}
+
+/* Every variable in one panel, a legend entry each (more than six variables). */
+static void series_overlaid(FILE *f, const nd_series_plot *s, char names[][64], int vars)
+{
+    char label[160], tl[64], q[400];
+    double lo = INFINITY, hi = -INFINITY;
+    nd_gp_title(f, s->title, s->params);
+    fprintf(f, "set key outside right noenhanced\n");
+    nd_gp_label(f, "xlabel", time_label(s->time_unit, tl, sizeof tl));
+    size_t finite[MAX_COLUMNS];
+    for (int v = 0; v < vars; v++) {
+        nd_tsv_sel sel = {s->data, 1, v + 2, 0, NULL};
+        finite[v] = nd_tsv_range(&sel, &lo, &hi);
+    }
+    nd_range_pad(&lo, &hi, 0.06);
+    fprintf(f, "set yrange [%.12g:%.12g]\n", lo, hi);
+    nd_gp_plot plot = {f, 0};
+    for (int v = 0; v < vars; v++) {
+        if (!finite[v]) continue; /* a column with no finite value draws nothing */
+        series_label(s, names[v + 1], v, label, sizeof label);
+        nd_gp_plot_add(&plot, "data using 1:%d with lines lw 1.5 title %s", v + 2, nd_gp_quoted(label, q, sizeof q));
+    }
+    nd_gp_plot_end(&plot);
 }
 
 nd_plot_status nd_plot_timeseries(const nd_series_plot *s, const char *out, nd_error *err)
@@ -99,8 +108,8 @@ nd_plot_status nd_plot_timeseries(const nd_series_plot *s, const char *out, nd_e
     }
     int cols = read_header(s->data, names, MAX_COLUMNS, err);
     if (cols < 0) return ND_PLOT_FAILED;
-    int vars = cols - 1, panels = vars <= 6 ? vars : 1;
-    FILE *f = nd_gp_open_script(out, panels > 1 ? 200 * panels : 600, "time series", script, sizeof script, err);
+    int vars = cols - 1, stacked = vars <= 6;
+    FILE *f = nd_gp_open_script(out, !stacked ? 600 : vars < 2 ? 400 : 200 * vars, "time series", script, sizeof script, err);
     if (!f) return ND_PLOT_FAILED;
     nd_gp_data_ref(s->data, out, data, sizeof data);
     fprintf(f, "set key off\nset grid lc rgb '#dddddd'\ndata = %s\n", data);
@@ -109,7 +118,8 @@ nd_plot_status nd_plot_timeseries(const nd_series_plot *s, const char *out, nd_e
         nd_fail(err, ND_EINVAL, "time-series plot: '%s' holds no samples", s->data);
         return ND_PLOT_FAILED;
     }
-    series_panels(f, s, names, vars, panels);
+    if (stacked) series_stacked(f, s, names, vars);
+    else series_overlaid(f, s, names, vars);
     return nd_gp_finish(f, script, err);
 }
 

@@ -189,5 +189,5 @@ void nd_gp_plot_add(nd_gp_plot *p, const char *fmt, ...)
 
 void nd_gp_plot_end(nd_gp_plot *p)
 {
-    fputs(p->n ? "\n" : "plot NaN notitle\n", p->f);
+    fputs(p->n ? "\n" : "unset key\nplot NaN notitle\n", p->f); /* an empty frame, without a key box */
 }

@@ -358,6 +358,65 @@ Test(plots, phase_plane_trajectories_resolve_spikes)
     cr_expect(sharpest_corner("p01/trajectories.tsv") > 30, "the coarse sampling shows its corners");
 }
 
+/* A file of the test folder with the given text. */
+static void write_in_dir(const char *name, const char *text)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A fold found from five seeds was listed five times and drawn five times over itself (it
+ * looked bold); the figure draws each point once. */
+Test(plots, each_special_point_is_drawn_once)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    cr_assert_eq(mkdir(strcat(strcpy((char[600]){0}, dir), "/d"), 0755), 0);
+    write_in_dir("d/branches.tsv", "branch\tI\tV\tstable\n0\t0\t-1\t1\n0\t1\t0\t1\n0\t1\t0\t0\n0\t0\t1\t0\n");
+    write_in_dir("d/special_points.tsv", "type\tbranch\tI\tV\tomega\tfirst_lyapunov\n"
+                                         "LP\t0\t1\t0\tnan\tnan\nLP\t0\t1\t0\tnan\tnan\nLP\t0\t1.000001\t0\tnan\tnan\n"
+                                         "LP\t0\t1\t1e-6\tnan\tnan\nLP\t0\t1\t0\tnan\tnan\nBP\t0\t0.5\t-0.5\tnan\tnan\n");
+    write_in_dir("d/ends.tsv", "branch\tI\tV\treason\n");
+    char d[600], out[600];
+    snprintf(d, sizeof d, "%s/d", dir), snprintf(out, sizeof out, "%s/d.png", dir);
+    nd_bif_plot spec = {d, "fold", "I", "V", 0, 1, 0, 1.2, 0, 0, 0, 0, 0, 0, NULL, NULL};
+    nd_error err;
+    cr_assert_eq(nd_plot_bifurcation(&spec, out, &err), ND_PLOT_OK, "%s", err.msg);
+    static char gp[1 << 16];
+    slurp_in_dir("d.gp", gp, sizeof gp);
+    fig_label l[16];
+    size_t n = fig_labels(gp, l, 16), lp = 0;
+    for (size_t i = 0; i < n; i++) lp += strcmp(l[i].text, "LP") == 0;
+    cr_expect(n == 2 && lp == 1, "one LP and the BP: %zu labels, %zu LP\n%s", n, lp, gp);
+    cr_expect(!strstr(gp, "special_points.tsv"), "the markers come with the labels, not from the file: %s", gp);
+    fig_expect_labels_apart(gp);
+}
+
+/* Figures of data with nothing to vary: a constant variable (gnuplot warned "empty y range"),
+ * no fixed point in the box (an empty key box), a raster without spikes (an empty file). */
+Test(plots, figures_of_degenerate_data_render_silently)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    write_in_dir("c.tsv", "t\tx\ty\n0\t1\t0\n1\t1\t0.5\n2\t1\t1\n");
+    char data[600], out[600];
+    snprintf(data, sizeof data, "%s/c.tsv", dir), snprintf(out, sizeof out, "%s/c.png", dir);
+    nd_series_plot s = {data, "constant", NULL, "s", NULL, 0};
+    nd_error err;
+    cr_expect_eq(nd_plot_timeseries(&s, out, &err), ND_PLOT_OK, "%s", err.msg);
+    cr_assert_eq(sh("'%s' fixed-points izhikevich --plot iz.png", cli()), 0);
+    static char gp[1 << 16];
+    slurp_in_dir("iz.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "no fixed point in the box") && strstr(gp, "unset key\nplot NaN notitle"), "%s", gp);
+    double t = 1;
+    unsigned id = 0;
+    nd_raster_group g[2] = {{"E", &t, &id, 0, 10}, {"I", &t, &id, 0, 5}};
+    snprintf(out, sizeof out, "%s/r.png", dir);
+    cr_expect_eq(nd_plot_raster(g, 2, 0, 10, 1, "silent network", out, &err), ND_PLOT_OK, "%s", err.msg);
+}
+
 /* Scripts name their data relative to their own folder, also when the data lie elsewhere, so a
  * figure re-renders after the folders move together. */
 Test(plots, scripts_name_their_data_relative_to_their_folder)
