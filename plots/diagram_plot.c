@@ -11,8 +11,6 @@
 
 #include "gnuplot_impl.h"
 
-#define MAX_LABELS 256
-
 /* ---- one parameter ---------------------------------------------------------------------------- */
 
 enum { F_BRANCHES, F_SPECIAL, F_BRUTE, F_CYCLES, F_TRAJ, F_NULLCLINE, F_ENDS, N_FILES };
@@ -69,7 +67,7 @@ static void special_row(void *ctx, double x, double y, int joined, const char *l
 {
     (void)joined;
     special_ctx *c = ctx;
-    if (c->n >= MAX_LABELS) return;
+    if (c->n >= ND_MAX_LABELS) return;
     nd_gp_mark *l = &c->l[c->n++];
     snprintf(l->text, sizeof l->text, "%.*s", (int)strcspn(line, "\t\r\n"), line);
     l->x = x, l->y = y;
@@ -157,7 +155,7 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_err
     FILE *f = nd_gp_open_script(out, 600, "bifurcation diagram", script, sizeof script, err);
     if (!f) return ND_PLOT_FAILED;
     bif_figure *g = malloc(sizeof *g);
-    nd_gp_mark *lab = malloc(MAX_LABELS * sizeof *lab);
+    nd_gp_mark *lab = malloc(ND_MAX_LABELS * sizeof *lab);
     nd_occupancy *occ = malloc(sizeof *occ);
     if (!g || !lab || !occ) {
         free(g), free(lab), free(occ), fclose(f);
@@ -276,7 +274,7 @@ nd_plot_status nd_plot_bifurcation2(const nd_bif2_plot *s, const char *out, nd_e
         if ((i < 2 || s->brute) && nd_tsv_require(path[i], "two-parameter plot", err)) return ND_PLOT_FAILED;
     }
     FILE *f = nd_gp_open_script(out, 600, "two-parameter diagram", script, sizeof script, err);
-    nd_gp_mark *lab = malloc(MAX_LABELS * sizeof *lab);
+    nd_gp_mark *lab = malloc(ND_MAX_LABELS * sizeof *lab);
     nd_occupancy *occ = malloc(sizeof *occ);
     if (!f || !lab || !occ) {
         if (f) fclose(f), nd_fail(err, ND_ENOMEM, "two-parameter plot: no memory");

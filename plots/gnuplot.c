@@ -266,8 +266,8 @@ static void fp_labels(FILE *f, const nd_fp_result *res, int ix, int iy, const do
 {
     nd_occupancy occ;
     nd_occ_init(&occ, r[0], r[1], r[2], r[3], 520, 490);
-    nd_gp_mark lab[256];
-    size_t n = res->n < 256 ? res->n : 256;
+    nd_gp_mark lab[ND_MAX_LABELS];
+    size_t n = res->n < ND_MAX_LABELS ? res->n : ND_MAX_LABELS;
     for (size_t i = 0; i < n; i++) {
         snprintf(lab[i].text, sizeof lab[i].text, "%s", res->points[i].type);
         lab[i].x = res->points[i].x[ix], lab[i].y = res->points[i].x[iy];

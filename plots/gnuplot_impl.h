@@ -96,7 +96,8 @@ void nd_occ_init(nd_occupancy *o, double xlo, double xhi, double ylo, double yhi
 void nd_occ_lines(nd_occupancy *o, const nd_tsv_sel *s);
 void nd_occ_points(nd_occupancy *o, const nd_tsv_sel *s);
 
-/* A labelled point: its text, where it is, and whether to draw a marker there too. */
+/* A labelled point: its text and where it is. A figure labels at most ND_MAX_LABELS points. */
+#define ND_MAX_LABELS 256
 typedef struct nd_gp_mark {
     char text[40];
     double x, y;
@@ -106,7 +107,7 @@ typedef struct nd_gp_mark {
  * frame is one point), each text where it overlaps the fewest other labels, markers and
  * occupied cells, inside the frame. marker: the gnuplot point style of the markers drawn with
  * the labels ("pt 7 ps 1.6 lc rgb 'black'"), or NULL when the plot draws the points itself.
- * Returns how many points were labelled. */
+ * Returns how many points were labelled (the first ND_MAX_LABELS of l at most). */
 size_t nd_gp_labels(FILE *f, nd_gp_mark *l, size_t n, nd_occupancy *o, const char *marker);
 
 #endif

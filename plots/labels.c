@@ -161,8 +161,8 @@ static void select_points(const nd_gp_mark *l, placed *p, size_t n, const nd_occ
 
 size_t nd_gp_labels(FILE *f, nd_gp_mark *l, size_t n, nd_occupancy *o, const char *marker)
 {
-    placed p[256];
-    if (n > 256) n = 256;
+    placed p[ND_MAX_LABELS];
+    if (n > ND_MAX_LABELS) n = ND_MAX_LABELS;
     select_points(l, p, n, o);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
@@ -182,7 +182,8 @@ size_t nd_gp_labels(FILE *f, nd_gp_mark *l, size_t n, nd_occupancy *o, const cha
         nd_gp_quote(f, p[i].shown ? l[i].text : "");
         fprintf(f, " at %.12g, %.12g left offset char %.2f, %.2f font ',11' front noenhanced", l[i].x, l[i].y,
                 (p[i].text.x0 + 2 - p[i].px) / CHAR_W_PX, (0.5 * (p[i].text.y0 + p[i].text.y1) - p[i].py) / CHAR_H_PX);
-        fprintf(f, marker ? " point %s\n" : "\n", marker);
+        if (marker) fprintf(f, " point %s", marker);
+        fputc('\n', f);
     }
     return kept;
 }
