@@ -261,7 +261,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && a->brute) rc = write_brute2(a, m, p, &r, &pl, d.start.n_free ? d.start.free_idx[0] : 0);
     if (!rc && a->plot && d.n == 0) fprintf(stderr, "neurodyn bifurcation2: no LP or H point to continue; %s not written\n", a->plot);
     if (!rc && a->plot && d.n > 0) {
-        if (nd_plot_codim2(&d, x, a->brute, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
+        if (nd_plot_codim2(&d, p, x, a->brute, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
     } else if (!rc && a->outdir && nd_write_codim2(&d, x, a->outdir, &err)) {
         rc = cli_error(cmd, &err);
     }

@@ -125,15 +125,15 @@ static int print_json(const nd_model *m, const double *p, const nd_fp_result *r)
 }
 
 /* The figure in the plane of the first two free variables. */
-static int plot(const nd_model *m, const nd_fp_result *res, const int *fixed, const double *lo, const double *hi,
-                const char *file)
+static int plot(const nd_model *m, const double *p, const nd_fp_result *res, const int *fixed, const double *lo,
+                const double *hi, const char *file)
 {
     int ix = -1, iy = -1;
     for (size_t v = 0; v < m->n_vars && iy < 0; v++)
         if (!fixed[v]) *(ix < 0 ? &ix : &iy) = (int)v;
     if (iy < 0) return cli_usage_error("fixed-points", "--plot needs two free variables");
     nd_error err;
-    return nd_plot_fixed_points(m, res, ix, iy, lo, hi, file, &err) == ND_PLOT_FAILED ? cli_error("fixed-points", &err) : EXIT_OK;
+    return nd_plot_fixed_points(m, p, res, ix, iy, lo, hi, file, &err) == ND_PLOT_FAILED ? cli_error("fixed-points", &err) : EXIT_OK;
 }
 
 static int run(const void *args, const nd_model *m, double *p, double *x)
@@ -162,7 +162,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                     if (!fixed[v]) fprintf(stderr, " %s=%g:%g", m->var_names[v], lo[v], hi[v]);
                 fprintf(stderr, " (%zu seeds tried%s)\n", res.seeds_tried, res.fallback_used ? ", then a global search" : "");
             }
-            if (a->plot) rc = plot(m, &res, fixed, lo, hi, a->plot);
+            if (a->plot) rc = plot(m, p, &res, fixed, lo, hi, a->plot);
             if (!rc && a->json) rc = print_json(m, p, &res);
             else if (!rc) print_text(m, &res);
             nd_fp_result_free(&res);

@@ -21,7 +21,10 @@ static const char *HELP =
     "  --set NAME=VALUE   set a parameter; repeatable\n"
     "  --fix NAME=VALUE   value of a variable outside the plane; repeatable\n"
     "  --traj V=..,w=..   a trajectory from this point, forward and backward; repeatable\n"
+    "                     (default: one from the initial state)\n"
     "  --t1 T             duration of trajectories and separatrices (default 100)\n"
+    "  --sample DT        sample trajectories every DT (default 0: every step of the adaptive\n"
+    "                     integrator, dense where the flow is fast, so spikes stay smooth)\n"
     "  --grid N           vector-field grid N x N (default 20) and nullcline seeding 5N\n"
     "  --outdir DIR       output folder (default: phase_plane)\n"
     "  --plot FILE        also draw the phase portrait (PNG, SVG or PDF)\n"
@@ -31,11 +34,11 @@ typedef struct pp_args {
     const char *model, *xr, *yr, *outdir, *plot;
     const char **sets, **fixes, **trajs;
     int n_sets, n_fixes, n_trajs, json;
-    double t1;
+    double t1, sample;
     unsigned long grid;
 } pp_args;
 
-enum { O_X = 1000, O_Y, O_SET, O_FIX, O_TRAJ, O_T1, O_GRID, O_OUTDIR, O_PLOT, O_JSON, O_HELP };
+enum { O_X = 1000, O_Y, O_SET, O_FIX, O_TRAJ, O_T1, O_GRID, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_SAMPLE };
 
 static int parse(int argc, char **argv, pp_args *a)
 {
@@ -45,7 +48,8 @@ static int parse(int argc, char **argv, pp_args *a)
         {"traj", required_argument, 0, O_TRAJ},   {"t1", required_argument, 0, O_T1},
         {"grid", required_argument, 0, O_GRID},   {"outdir", required_argument, 0, O_OUTDIR},
         {"plot", required_argument, 0, O_PLOT},   {"json", no_argument, 0, O_JSON},
-        {"help", no_argument, 0, O_HELP},         {0, 0, 0, 0}};
+        {"help", no_argument, 0, O_HELP},         {"sample", required_argument, 0, O_SAMPLE},
+        {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
     int c, rc = 0;
@@ -57,6 +61,7 @@ static int parse(int argc, char **argv, pp_args *a)
         case O_FIX: a->fixes[a->n_fixes++] = optarg; break;
         case O_TRAJ: a->trajs[a->n_trajs++] = optarg; break;
         case O_T1: rc = cli_number("phase-plane", "t1", optarg, &a->t1); break;
+        case O_SAMPLE: rc = cli_number("phase-plane", "sample", optarg, &a->sample); break;
         case O_GRID: rc = cli_count("phase-plane", "grid", optarg, 2, 2000, &a->grid); break;
         case O_OUTDIR: a->outdir = optarg; break;
         case O_PLOT: a->plot = optarg; break;
@@ -69,6 +74,7 @@ static int parse(int argc, char **argv, pp_args *a)
     }
     if (cli_model_arg("phase-plane", argc, argv, &a->model)) return EXIT_USAGE;
     if (!(a->t1 > 0)) return cli_usage_error("phase-plane", "--t1 %g must be > 0", a->t1);
+    if (!(a->sample >= 0)) return cli_usage_error("phase-plane", "--sample %g must be >= 0", a->sample);
     return 0;
 }
 
@@ -106,6 +112,25 @@ static int parse_point(const nd_model *m, const char *spec, double *x)
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ","))
         if (nd_model_set_var(m, x, tok, &err)) return cli_error("phase-plane", &err);
     return EXIT_OK;
+}
+
+/* Trajectories from each start, forward then backward, in the portrait's layout (two per start),
+ * sampled every dt_out: 0 keeps every step of the adaptive integrator, so a spike is drawn from
+ * many points and a slow stretch from few. */
+static nd_status add_trajectories(const nd_model *m, const nd_region *r, const double *starts, size_t n, double t1,
+                                  double dt_out, nd_phase_portrait *pp, nd_error *err)
+{
+    nd_trajectory *tr = realloc(pp->traj, (2 * n + 1) * sizeof *tr);
+    if (!tr) return nd_fail(err, ND_ENOMEM, "phase portrait: no memory for %zu trajectories", 2 * n);
+    pp->traj = tr;
+    for (size_t k = 0; k < n; k++)
+        for (int dir = 0; dir < 2; dir++) {
+            nd_status st = nd_phase_trajectory(m, pp->p, r, starts + k * m->n_vars, dir ? -t1 : t1, dt_out,
+                                               &pp->traj[pp->n_traj], err);
+            if (st) return st;
+            pp->n_traj++;
+        }
+    return ND_OK;
 }
 
 static void print_json(const pp_args *a, const nd_model *m, const plane *pl, const nd_fp_result *fps,
@@ -157,17 +182,19 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         for (size_t v = 0; v < n; v++) pl.fixed[v] = (int)v != pl.ix && (int)v != pl.iy;
         rc = cli_make_dir("phase-plane", a->outdir);
     }
-    /* every --traj point, checked before any file is written */
-    double *starts = malloc(((size_t)a->n_trajs + 1) * n * sizeof *starts);
+    /* every --traj point, checked before any file is written; without any, the initial state */
+    size_t n_starts = a->n_trajs ? (size_t)a->n_trajs : 1;
+    double *starts = malloc(n_starts * n * sizeof *starts);
     if (!starts) rc = EXIT_FAILED;
-    for (int k = 0; !rc && k < a->n_trajs; k++) {
-        memcpy(starts + (size_t)k * n, x, n * sizeof *starts);
-        rc = parse_point(m, a->trajs[k], starts + (size_t)k * n);
+    for (size_t k = 0; !rc && k < n_starts; k++) {
+        memcpy(starts + k * n, x, n * sizeof *starts);
+        if (a->n_trajs) rc = parse_point(m, a->trajs[k], starts + k * n);
     }
     nd_region r = {pl.lo, pl.hi, pl.fixed, x};
-    nd_phase_opts o = {a->grid, a->t1, (size_t)a->n_trajs, starts, pl.ix};
+    nd_phase_opts o = {a->grid, a->t1, 0, NULL, pl.ix}; /* the trajectories follow, sampled as asked */
     nd_phase_portrait pp = {0};
     if (!rc && nd_phase_portrait_compute(m, p, &r, &o, &pp, &err)) rc = cli_error(cmd, &err);
+    if (!rc && add_trajectories(m, &r, starts, n_starts, a->t1, a->sample, &pp, &err)) rc = cli_error(cmd, &err);
     free(starts);
     if (!rc && a->plot && nd_plot_phase_portrait(&pp, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
     else if (!rc && !a->plot && nd_write_phase_portrait(&pp, a->outdir, &err)) rc = cli_error(cmd, &err);

@@ -20,6 +20,8 @@ static const char *HELP =
     "\n"
     "Analyses MODEL with what its metadata allows and writes, in DIR (default: report_MODEL):\n"
     "  info.json, fixed_points.json           equilibria with eigenvalues and stability\n"
+    "  fixed_points.png                       models without a phase plane: the equilibria in\n"
+    "                                         the plane of the first two variables\n"
     "  phase_plane.png (+ data, .gp)          2D models, or the fast subsystem of a burster\n"
     "  timeseries.png, trajectory3d.png       a simulation (3D: models with 3+ variables)\n"
     "  bifurcation.png                        equilibria and cycles in the model's parameter\n"
@@ -90,7 +92,9 @@ static int run_step(report *r, const char *step, int (*cmd)(int, char **), argv_
     dup2(saved, STDOUT_FILENO);
     close(saved);
     json_t *s = json_pack("{s:s, s:s, s:s}", "step", step, "command", line, "status", rc ? "failed" : "ok");
-    if (figure && !rc) json_object_set_new(s, "figure", json_string(figure));
+    snprintf(path, sizeof path, "%s/%s", r->outdir, figure ? figure : "");
+    if (figure && !rc && access(path, F_OK) == 0) json_object_set_new(s, "figure", json_string(figure));
+    else if (figure && !rc) json_object_set_new(s, "note", json_string("nothing to draw: no figure"));
     if (json_name && !rc) json_object_set_new(s, "json", json_string(json_name));
     json_array_append_new(r->steps, s);
     if (rc) r->failures++, fprintf(stderr, "neurodyn report: step '%s' failed (exit %d); going on\n", step, rc);
@@ -108,14 +112,33 @@ static json_t *load_step_json(const report *r, const char *name)
 
 static double sim_length(const nd_model *m) { return m->t_sim > 0 ? m->t_sim : 200; }
 
+/* How many variables a phase plane of the model has: those not named slow. */
+static size_t n_fast_vars(const nd_model *m, int *slow)
+{
+    size_t n_slow = 0;
+    char name[64];
+    int used;
+    for (const char *s = m->slow_vars; s && sscanf(s, "%63s%n", name, &used) == 1; s += used) {
+        int v = nd_model_var_index(m, name, NULL);
+        if (v >= 0 && v < 64 && !slow[v]) slow[v] = 1, n_slow++;
+    }
+    return m->n_vars - n_slow;
+}
+
+/* The fixed points, drawn where no phase plane will show them (models of three or more
+ * variables without a planar fast subsystem). */
 static void step_info_and_fixed_points(report *r)
 {
     argv_builder b = {0};
     arg(&b, "info"), arg(&b, "%s", r->model), arg(&b, "--json");
     run_step(r, "info", cmd_info, &b, "info.json", NULL);
+    int slow[64] = {0};
+    int figure = r->m->n_vars >= 2 && n_fast_vars(r->m, slow) != 2;
     argv_builder f = {0};
-    arg(&f, "fixed-points"), arg(&f, "%s", r->model), add_sets(&f, r), arg(&f, "--json");
-    run_step(r, "fixed points", cmd_fixed_points, &f, "fixed_points.json", NULL);
+    arg(&f, "fixed-points"), arg(&f, "%s", r->model), add_sets(&f, r);
+    if (figure) arg(&f, "--plot"), arg(&f, "%s/fixed_points.png", r->outdir);
+    arg(&f, "--json");
+    run_step(r, "fixed points", cmd_fixed_points, &f, "fixed_points.json", figure ? "fixed_points.png" : NULL);
 }
 
 static void step_simulation(report *r)
@@ -125,6 +148,7 @@ static void step_simulation(report *r)
     argv_builder b = {0};
     arg(&b, "simulate"), arg(&b, "%s", r->model), add_sets(&b, r);
     arg(&b, "--t1"), arg(&b, "%g", t1), arg(&b, "--sample"), arg(&b, "%g", t1 / 20000);
+    if (m->noise != ND_NOISE_NONE) arg(&b, "--dt"), arg(&b, "%g", t1 / 20000); /* SDE methods are fixed-step */
     arg(&b, "--out"), arg(&b, "%s/timeseries.tsv", r->outdir), arg(&b, "--plot"), arg(&b, "%s/timeseries.png", r->outdir);
     if (m->n_vars >= 3) arg(&b, "--plot3d"), arg(&b, "%s/trajectory3d.png", r->outdir);
     arg(&b, "--json");
@@ -146,17 +170,9 @@ static void step_phase_plane(report *r, const json_t *fast_slow)
     const nd_model *m = r->m;
     argv_builder b = {0};
     arg(&b, "phase-plane"), arg(&b, "%s", r->model), add_sets(&b, r);
-    size_t n_slow = 0;
     int slow[64] = {0};
-    if (m->slow_vars) {
-        char name[64];
-        int used;
-        for (const char *s = m->slow_vars; sscanf(s, "%63s%n", name, &used) == 1; s += used) {
-            int v = nd_model_var_index(m, name, NULL);
-            if (v >= 0 && !slow[v]) slow[v] = 1, n_slow++;
-        }
-    }
-    if (m->n_vars - n_slow != 2) return;
+    if (n_fast_vars(m, slow) != 2) return;
+    size_t n_slow = m->n_vars - 2;
     char traj[512] = "";
     for (size_t v = 0; v < m->n_vars; v++) {
         double at = m->init[v];

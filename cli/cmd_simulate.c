@@ -195,17 +195,17 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         fprintf(stderr, "neurodyn simulate: writing the trajectory failed\n");
         return EXIT_FAILED;
     }
-    if (a->plot) {
-        nd_plot_status ps = nd_plot_timeseries(a->out, m->name, m->time_unit, a->plot, &err);
-        if (ps == ND_PLOT_FAILED) return cli_error("simulate", &err);
-    }
     if (a->plot3d && m->n_vars < 3) {
         fprintf(stderr, "neurodyn simulate: --plot3d needs three variables; %s has %zu\n", m->name, m->n_vars);
         return EXIT_USAGE;
     }
-    if (a->plot3d) {
+    if (a->plot || a->plot3d) {
+        char params[512];
+        nd_series_plot spec = {a->out, m->name, nd_plot_changed_params(m, p, -1, -1, params, sizeof params),
+                               m->time_unit, m->var_units, m->var_units ? m->n_vars : 0};
         const int cols[3] = {2, 3, 4};
-        if (nd_plot_trajectory3d(a->out, m->name, cols, a->plot3d, &err) == ND_PLOT_FAILED) return cli_error("simulate", &err);
+        if (a->plot && nd_plot_timeseries(&spec, a->plot, &err) != ND_PLOT_OK) return cli_error("simulate", &err);
+        if (a->plot3d && nd_plot_trajectory3d(&spec, cols, a->plot3d, &err) != ND_PLOT_OK) return cli_error("simulate", &err);
     }
     if (a->json) print_json(a, m, method_name, &st, x);
     return EXIT_OK;

@@ -224,8 +224,8 @@ nd_status nd_write_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, cons
     return st;
 }
 
-nd_plot_status nd_plot_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, int var,
-                               double p_lo, double p_hi, const char *dir, const char *out, nd_error *err)
+nd_plot_status nd_plot_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *p, const double *at,
+                               int var, double p_lo, double p_hi, const char *dir, const char *out, nd_error *err)
 {
     if (!d || !d->m || var < 0 || (size_t)var >= d->m->n_vars) {
         nd_fail(err, ND_EINVAL, "diagram plot: variable index %d out of range", var);
@@ -233,9 +233,10 @@ nd_plot_status nd_plot_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, 
     }
     if (nd_write_diagram(d, cs, at, dir, err)) return ND_PLOT_FAILED;
     const nd_model *m = d->m;
-    char label[96];
+    char label[96], params[512];
     nd_bif_plot spec = {dir, m->name, m->par_names[d->par], nd_model_var_label(m, (size_t)var, label, sizeof label),
-                        var, m->n_vars, p_lo, p_hi, 0, cs && cs->n > 0, 0, 0, 0, nd_diagram_cut_short(d, cs)};
+                        var, m->n_vars, p_lo, p_hi, 0, cs && cs->n > 0, 0, 0, 0, nd_diagram_cut_short(d, cs),
+                        nd_plot_changed_params(m, p, d->par, -1, params, sizeof params), NULL};
     return nd_plot_bifurcation(&spec, out, err);
 }
 
@@ -257,11 +258,14 @@ nd_status nd_write_trajectory(const nd_model *m, const nd_trajectory *tr, const 
     return nd_data_close(f, path, err);
 }
 
-nd_plot_status nd_plot_trajectory(const nd_model *m, const nd_trajectory *tr, const char *data_tsv, const char *out,
-                                  nd_error *err)
+nd_plot_status nd_plot_trajectory(const nd_model *m, const double *p, const nd_trajectory *tr, const char *data_tsv,
+                                  const char *out, nd_error *err)
 {
     if (nd_write_trajectory(m, tr, data_tsv, err)) return ND_PLOT_FAILED;
-    return nd_plot_timeseries(data_tsv, m->name, m->time_unit, out, err);
+    char params[512];
+    nd_series_plot spec = {data_tsv, m->name, nd_plot_changed_params(m, p, -1, -1, params, sizeof params),
+                           m->time_unit, m->var_units, m->var_units ? m->n_vars : 0};
+    return nd_plot_timeseries(&spec, out, err);
 }
 
 static nd_status write_trajectory(const nd_model *m, const nd_trajectory *tr, const char *dir, nd_error *err)
@@ -327,11 +331,13 @@ nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const c
     const nd_model *m = d->fs.full, *fm = &d->fs.model;
     size_t v = 0;
     while ((int)d->fs.fast_idx[v] != d->spike_var) v++;
-    char title[160], label[96];
+    char title[160], label[96], slow[96], params[512];
     snprintf(title, sizeof title, "%.60s%s%.40s%s", m->name, d->burster[0] ? " (" : "", d->burster, d->burster[0] ? " burster)" : "");
+    nd_plot_changed_params(m, d->p, -1, -1, params, sizeof params); /* fs.model's parameters start with the full model's */
     nd_bif_plot spec = {dir, title, fm->par_names[d->par], nd_model_var_label(m, (size_t)d->spike_var, label, sizeof label),
                         (int)v, fm->n_vars, d->slow_lo, d->slow_hi, 0, d->cycles.n > 0, 1, 2 + d->slow, 2 + d->spike_var,
-                        nd_diagram_cut_short(&d->eq, &d->cycles)};
+                        nd_diagram_cut_short(&d->eq, &d->cycles), params,
+                        nd_model_var_label(m, (size_t)d->slow, slow, sizeof slow)};
     return nd_plot_bifurcation(&spec, out, err);
 }
 
@@ -381,11 +387,13 @@ nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const ch
     return st ? st : st2;
 }
 
-nd_plot_status nd_plot_codim2(const nd_codim2_diagram *d, const double *at, int brute, const char *dir, const char *out,
-                              nd_error *err)
+nd_plot_status nd_plot_codim2(const nd_codim2_diagram *d, const double *p, const double *at, int brute, const char *dir,
+                              const char *out, nd_error *err)
 {
     if (nd_write_codim2(d, at, dir, err)) return ND_PLOT_FAILED;
     const nd_model *m = d->m;
-    nd_bif2_plot spec = {dir, m->name, m->par_names[d->par[0]], m->par_names[d->par[1]], d->lo[0], d->hi[0], d->lo[1], d->hi[1], brute};
+    char params[512];
+    nd_bif2_plot spec = {dir, m->name, m->par_names[d->par[0]], m->par_names[d->par[1]], d->lo[0], d->hi[0], d->lo[1], d->hi[1], brute,
+                         nd_plot_changed_params(m, p, d->par[0], d->par[1], params, sizeof params)};
     return nd_plot_bifurcation2(&spec, out, err);
 }

@@ -84,15 +84,39 @@ static nd_status write_fixed_points(const nd_phase_portrait *pp, const char *dir
     return nd_data_close(f, "separatrices.tsv", err);
 }
 
-/* Direction arrows: the unit flow direction (in box units) at every 80th sample. */
-static void arrows(FILE *f, const nd_phase_portrait *pp, const nd_trajectory *tr, double *dx)
+/* Direction arrows: the unit flow direction (in box units), one every fifth of the box's side
+ * along each trajectory (by arc length in box units, so that samples dense in a spike do not
+ * crowd them), and none within a tenth of the box of an arrow already placed (a trajectory that
+ * winds round a cycle many times gets one set). */
+#define MAX_ARROWS 400
+
+typedef struct arrow_set {
+    size_t n;
+    double u[MAX_ARROWS], v[MAX_ARROWS]; /* box units */
+} arrow_set;
+
+static int crowded(const arrow_set *a, double u, double v)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (hypot(u - a->u[i], v - a->v[i]) < 0.1) return 1;
+    return a->n == MAX_ARROWS;
+}
+
+static void arrows(FILE *f, const nd_phase_portrait *pp, const nd_trajectory *tr, double *dx, arrow_set *a)
 {
     const nd_model *m = pp->m;
-    for (size_t i = 40; i < tr->n; i += 80) {
-        const double *x = tr->x + i * tr->n_vars;
+    double wx = pp->xhi - pp->xlo, wy = pp->yhi - pp->ylo, along = 0.1; /* the first at half the spacing */
+    for (size_t i = 1; i < tr->n; i++) {
+        const double *x = tr->x + i * tr->n_vars, *prev = x - tr->n_vars;
+        double u = (x[pp->ix] - pp->xlo) / wx, v = (x[pp->iy] - pp->ylo) / wy;
+        along += hypot((x[pp->ix] - prev[pp->ix]) / wx, (x[pp->iy] - prev[pp->iy]) / wy);
+        if (along < 0.2 || u < 0 || u > 1 || v < 0 || v > 1 || crowded(a, u, v)) continue;
+        along = 0;
         m->rhs(tr->t[i], x, pp->p, dx);
-        double u = dx[pp->ix] / (pp->xhi - pp->xlo), v = dx[pp->iy] / (pp->yhi - pp->ylo), len = hypot(u, v);
-        if (len > 0 && isfinite(len)) fprintf(f, "%.10g\t%.10g\t%.6g\t%.6g\n", x[pp->ix], x[pp->iy], u / len, v / len);
+        double du = dx[pp->ix] / wx, dv = dx[pp->iy] / wy, len = hypot(du, dv);
+        if (!(len > 0 && isfinite(len))) continue;
+        fprintf(f, "%.10g\t%.10g\t%.6g\t%.6g\n", x[pp->ix], x[pp->iy], du / len, dv / len);
+        a->u[a->n] = u, a->v[a->n++] = v;
     }
 }
 
@@ -108,8 +132,9 @@ static nd_status write_trajectories(const nd_phase_portrait *pp, const char *dir
     const char *X = m->var_names[pp->ix], *Y = m->var_names[pp->iy];
     fprintf(f, "%s\t%s\tdir_%s\tdir_%s\n", X, Y, X, Y);
     double *dx = malloc(m->n_vars * sizeof *dx);
-    for (size_t k = 0; dx && k < pp->n_traj; k++) arrows(f, pp, &pp->traj[k], dx);
-    free(dx);
+    arrow_set *placed = calloc(1, sizeof *placed);
+    for (size_t k = 0; dx && placed && k < pp->n_traj; k++) arrows(f, pp, &pp->traj[k], dx, placed);
+    free(dx), free(placed);
     return nd_data_close(f, "trajectory_arrows.tsv", err);
 }
 
@@ -124,13 +149,27 @@ nd_status nd_write_phase_portrait(const nd_phase_portrait *pp, const char *dir, 
     return st;
 }
 
+/* The changed parameters, then the values of the variables held fixed outside the plane. */
+static const char *phase_params(const nd_phase_portrait *pp, char *buf, size_t len)
+{
+    const nd_model *m = pp->m;
+    nd_plot_changed_params(m, pp->p, -1, -1, buf, len);
+    for (size_t v = 0; v < m->n_vars; v++) {
+        if ((int)v == pp->ix || (int)v == pp->iy) continue;
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "%s%s = %.6g (fixed)", used ? ", " : "", m->var_names[v], pp->at[v]);
+    }
+    return buf;
+}
+
 nd_plot_status nd_plot_phase_portrait(const nd_phase_portrait *pp, const char *dir, const char *out, nd_error *err)
 {
     if (nd_write_phase_portrait(pp, dir, err)) return ND_PLOT_FAILED;
     const nd_model *m = pp->m;
-    char xl[96], yl[96];
-    nd_phase_plot spec = {dir, m->name, nd_model_var_label(m, (size_t)pp->ix, xl, sizeof xl),
-                          nd_model_var_label(m, (size_t)pp->iy, yl, sizeof yl), pp->ix, pp->iy, m->n_vars,
-                          pp->xlo, pp->xhi, pp->ylo, pp->yhi};
+    char xl[96], yl[96], params[512];
+    nd_phase_plot spec = {dir, m->name, m->var_names[pp->ix], m->var_names[pp->iy], pp->ix, pp->iy, m->n_vars,
+                          pp->xlo, pp->xhi, pp->ylo, pp->yhi, nd_model_var_label(m, (size_t)pp->ix, xl, sizeof xl),
+                          nd_model_var_label(m, (size_t)pp->iy, yl, sizeof yl),
+                          phase_params(pp, params, sizeof params)};
     return nd_plot_phase_plane(&spec, out, err);
 }

@@ -35,7 +35,7 @@ static nd_status write_spikes(const char *path, const nd_raster_group *g, size_t
 
 /* Population rate of each group in bins of `bin` ms: spikes / (neurons * bin) * 1000 Hz. */
 static nd_status write_rates(const char *path, const nd_raster_group *g, size_t ng, double t0, double t1,
-                             double bin, nd_error *err)
+                             double bin, double *max_rate, nd_error *err)
 {
     size_t nb = (size_t)ceil((t1 - t0) / bin);
     double *counts = calloc(nb * ng + 1, sizeof *counts);
@@ -55,8 +55,11 @@ static nd_status write_rates(const char *path, const nd_raster_group *g, size_t 
     fputc('\n', f);
     for (size_t b = 0; b < nb; b++) {
         fprintf(f, "%.10g", t0 + ((double)b + 0.5) * bin);
-        for (size_t k = 0; k < ng; k++)
-            fprintf(f, "\t%.10g", counts[b * ng + k] / ((double)g[k].n_neurons * bin) * 1000.0);
+        for (size_t k = 0; k < ng; k++) {
+            double rate = counts[b * ng + k] / ((double)g[k].n_neurons * bin) * 1000.0;
+            fprintf(f, "\t%.10g", rate);
+            if (rate > *max_rate) *max_rate = rate;
+        }
         fputc('\n', f);
     }
     free(counts);
@@ -64,8 +67,8 @@ static nd_status write_rates(const char *path, const nd_raster_group *g, size_t 
 }
 
 static nd_status write_script(const char *script, const char *out, const char *spikes, const char *rates,
-                              const nd_raster_group *g, size_t ng, double t0, double t1, const char *title,
-                              nd_error *err)
+                              const nd_raster_group *g, size_t ng, double t0, double t1, double max_rate,
+                              const char *title, nd_error *err)
 {
     FILE *f = fopen(script, "w");
     if (!f) return nd_fail(err, ND_EIO, "cannot write '%s': %s", script, strerror(errno));
@@ -73,18 +76,23 @@ static nd_status write_script(const char *script, const char *out, const char *s
     for (size_t k = 0; k < ng; k++) total += g[k].n_neurons;
     fprintf(f, "# neurodyn raster plot; edit freely and re-run: gnuplot %s\n", nd_gp_base_name(script));
     fprintf(f, "%s\nset output '%s'\n", raster_terminal(out), nd_gp_base_name(out));
-    fprintf(f, "set datafile separator tab\nspikes = '%s'\nrates = '%s'\n", nd_gp_base_name(spikes), nd_gp_base_name(rates));
-    fprintf(f, "set multiplot layout 2,1 title '%s' noenhanced\n", title ? title : "raster");
+    char q[2][600];
+    fprintf(f, "set datafile separator tab\nspikes = %s\nrates = %s\n", nd_gp_quoted(nd_gp_base_name(spikes), q[0], sizeof q[0]),
+            nd_gp_quoted(nd_gp_base_name(rates), q[1], sizeof q[1]));
+    fprintf(f, "set multiplot layout 2,1 title %s noenhanced\n", nd_gp_quoted(title ? title : "raster", q[0], sizeof q[0]));
     fprintf(f, "set xrange [%.10g:%.10g]\nset yrange [-0.5:%zu.5]\nset key off\n", t0, t1, total);
     fprintf(f, "set ylabel 'neuron'\nunset xlabel\nset lmargin 10\n");
     fprintf(f, "set size 1,0.62\nset origin 0,0.36\n");
-    fprintf(f, "plot spikes using 1:2:($3+1) with dots lc variable\n");
-    fprintf(f, "set size 1,0.36\nset origin 0,0\nset autoscale y\nset yrange [0:*]\n");
+    size_t n_spikes = 0;
+    for (size_t k = 0; k < ng; k++) n_spikes += g[k].n_spikes;
+    if (n_spikes) fprintf(f, "plot spikes using 1:2:($3+1) with dots lc variable\n");
+    else fprintf(f, "set label 'no spike' at graph 0.5, 0.5 center\nplot NaN notitle\nunset label\n"); /* gnuplot warns on an empty file */
+    fprintf(f, "set size 1,0.36\nset origin 0,0\nset yrange [0:%.10g]\n", max_rate > 0 ? 1.08 * max_rate : 1.0);
     fprintf(f, "set ylabel 'rate (Hz)'\nset xlabel 't (ms)'\nset key top right noenhanced\n");
     fprintf(f, "plot ");
     for (size_t k = 0; k < ng; k++)
-        fprintf(f, "rates using 1:%zu with lines lw 1.5 lc %zu title '%s'%s", k + 2, k + 1, g[k].name,
-                k + 1 < ng ? ", \\\n     " : "\n");
+        fprintf(f, "rates using 1:%zu with lines lw 1.5 lc %zu title %s%s", k + 2, k + 1,
+                nd_gp_quoted(g[k].name ? g[k].name : "", q[0], sizeof q[0]), k + 1 < ng ? ", \\\n     " : "\n");
     fprintf(f, "unset multiplot\n");
     return fclose(f) == 0 ? ND_OK : nd_fail(err, ND_EIO, "writing '%s' failed", script);
 }
@@ -110,8 +118,9 @@ nd_plot_status nd_plot_raster(const nd_raster_group *groups, size_t n_groups, do
     stem_with(out, "_spikes.tsv", spikes, sizeof spikes);
     stem_with(out, "_rate.tsv", rates, sizeof rates);
     stem_with(out, ".gp", script, sizeof script);
-    if (write_spikes(spikes, groups, n_groups, err) || write_rates(rates, groups, n_groups, t0, t1, bin, err) ||
-        write_script(script, out, spikes, rates, groups, n_groups, t0, t1, title, err))
+    double max_rate = 0;
+    if (write_spikes(spikes, groups, n_groups, err) || write_rates(rates, groups, n_groups, t0, t1, bin, &max_rate, err) ||
+        write_script(script, out, spikes, rates, groups, n_groups, t0, t1, max_rate, title, err))
         return ND_PLOT_FAILED;
     return nd_plot_render(script, err);
 }

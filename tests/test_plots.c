@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "figure_check.h"
 #include "neurodyn/neurodyn.h"
 
 static char dir[256];
@@ -133,7 +134,7 @@ Test(plots, two_parameter_diagram_draws_only_what_it_has)
     cr_assert_eq(sh("'%s' bifurcation2 fhn --par a=0.5:1 --par Iext=0:2 --outdir fhn --plot fhn.png", cli()), 0);
     expect_silent_gnuplot("fhn.gp");
     slurp_in_dir("fhn.gp", gp, sizeof gp);
-    cr_expect(strstr(gp, "Hopf curves' noenhanced") && !strstr(gp, "fold") && !strstr(gp, "neutral") &&
+    cr_expect(strstr(gp, "Hopf curves' noenhanced") && !strstr(gp, "title 'fold") && !strstr(gp, "neutral") &&
                   !strstr(gp, "codim-2 points"),
               "%s", gp);
     /* Izhikevich in (a, I) above its Hopf point: a fold curve only, so the legend never says Hopf */
@@ -158,7 +159,7 @@ Test(plots, two_parameter_diagram_draws_only_what_it_has)
     char d2[400], out[400];
     snprintf(d2, sizeof d2, "%s/none", dir);
     snprintf(out, sizeof out, "%s/none.png", dir);
-    nd_bif2_plot spec = {d2, "empty", "a", "b", 0, 1, 0, 1, 0};
+    nd_bif2_plot spec = {d2, "empty", "a", "b", 0, 1, 0, 1, 0, NULL};
     nd_error err;
     cr_expect_eq(nd_plot_bifurcation2(&spec, out, &err), ND_PLOT_OK, "%s", err.msg);
     expect_silent_gnuplot("none.gp");
@@ -185,37 +186,248 @@ Test(plots, svg_and_pdf_by_extension)
     fclose(f);
 }
 
-Test(plots, without_gnuplot_the_script_is_written_and_the_run_succeeds)
+Test(plots, without_gnuplot_a_plot_is_a_one_line_error)
 {
-    /* PATH without gnuplot: the data and the script are still written, a warning says how to
-     * render them, and the command exits 0 */
+    /* PATH without gnuplot: the data and the script are written, and the command fails with one
+     * line that says how to render them; the report fails too, listing the failed steps */
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "mkdir -p nobin && ln -sf \"$(command -v sh)\" nobin/sh && PATH=\"$PWD/nobin\" '%s' "
                               "simulate fhn --t1 20 --out f.tsv --plot f.png",
              cli());
-    cr_expect_eq(sh("%s", cmd), 0);
-    char path[600];
+    cr_expect_eq(sh("%s", cmd), 1);
+    char path[600], msg[1024];
     struct stat st;
     snprintf(path, sizeof path, "%s/f.gp", dir);
     cr_expect_eq(stat(path, &st), 0, "the script was written");
-    snprintf(path, sizeof path, "%s/err.txt", dir);
-    FILE *f = fopen(path, "r");
-    char msg[1024] = {0};
-    if (f) {
-        cr_expect(fread(msg, 1, sizeof msg - 1, f) > 0);
-        fclose(f);
-    }
-    cr_expect(strstr(msg, "gnuplot not found"), "warning: %s", msg);
-    cr_expect(strstr(msg, "&& gnuplot 'f.gp'"), "the command to render it: %s", msg);
-    /* the main job too: every step's data and script, exit 0 */
+    slurp_in_dir("err.txt", msg, sizeof msg);
+    cr_expect(strstr(msg, "gnuplot not found") && strstr(msg, "'gnuplot f.gp'"), "the message: %s", msg);
+    cr_expect(strchr(msg, '\n') == msg + strlen(msg) - 1, "one line: %s", msg);
     snprintf(cmd, sizeof cmd, "PATH=\"$PWD/nobin\" '%s' report fhn --outdir rep", cli());
-    cr_expect_eq(sh("%s", cmd), 0);
-    const char *scripts[] = {"rep/phase_plane.gp", "rep/timeseries.gp", "rep/bifurcation.gp", "rep/bifurcation2.gp",
-                             "rep/summary.json", "rep/index.html"};
-    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, scripts[i]);
-        cr_expect_eq(stat(path, &st), 0, "%s was written", scripts[i]);
+    cr_expect_eq(sh("%s", cmd), 1, "a report without its figures is not a success");
+    const char *files[] = {"rep/phase_plane.gp", "rep/timeseries.gp", "rep/bifurcation.gp", "rep/summary.json", "rep/index.html"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        cr_expect_eq(stat(path, &st), 0, "%s was written", files[i]);
     }
+    cr_expect_eq(sh("grep -q '\"failed_steps\": [1-9]' %s", "rep/summary.json"), 0, "summary.json counts the failures");
+}
+
+/* A script of its own in dir, rendered through the library. */
+static nd_plot_status render_script(const char *name, const char *body, nd_error *err)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "set terminal pngcairo size 200,100\nset output 'w.png'\n%s\n", body);
+    fclose(f);
+    return nd_plot_render(path, err);
+}
+
+Test(plots, gnuplot_warnings_are_errors_that_name_the_script)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    nd_error err;
+    /* a data file that is not there: gnuplot only warns, and exits 0 */
+    cr_expect_eq(render_script("missing.gp", "plot 'nothing here.tsv' using 1:2", &err), ND_PLOT_FAILED);
+    cr_expect(strstr(err.msg, "missing.gp") && strstr(err.msg, "nothing here.tsv") && !strchr(err.msg, '\n'),
+              "the script and gnuplot's first line: %s", err.msg);
+    /* a file with a header and no data row */
+    cr_expect_eq(render_script("empty.gp", "set print 'e.tsv'; print 'x\ty'; unset print\nplot 'e.tsv' skip 1 using 1:2", &err),
+                 ND_PLOT_FAILED);
+    cr_expect(strstr(err.msg, "empty.gp") && strstr(err.msg, "warning"), "%s", err.msg);
+    /* an error stops gnuplot with a non-zero exit */
+    cr_expect_eq(render_script("bad.gp", "plot sin(x) with nonsense", &err), ND_PLOT_FAILED);
+    cr_expect(strstr(err.msg, "bad.gp"), "%s", err.msg);
+    /* and a good one renders, whatever its name: no shell sees it */
+    cr_expect_eq(render_script("-it's $(touch pwned) fine.gp", "plot sin(x)", &err), ND_PLOT_OK, "%s", err.msg);
+    cr_expect_neq(sh("test -e %s", "pwned"), 0, "the name ran as a command");
+    cr_expect_eq(sh("test -s %s", "w.png"), 0, "rendered");
+}
+
+/* A model's variable with a unit (V in mV) keeps its plain name in file names; the unit goes to
+ * the axis label only. Morris–Lecar's V nullcline was named 'nullcline_V (mV).tsv' in the script
+ * and written as nullcline_V.tsv, so the figure had no V nullcline and the run succeeded. */
+Test(plots, units_label_the_axes_and_never_name_files)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    static char gp[1 << 16];
+    cr_assert_eq(sh("'%s' phase-plane ml --plot ml.png", cli()), 0);
+    slurp_in_dir("ml.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "'phase_plane/nullcline_V.tsv'") && strstr(gp, "'phase_plane/nullcline_w.tsv'"), "%s", gp);
+    cr_expect(strstr(gp, "title 'dV/dt = 0'") && strstr(gp, "set xlabel 'V (mV)'"), "%s", gp);
+    cr_expect(strstr(gp, "title 'trajectories'"), "a trajectory from the initial state by default: %s", gp);
+    expect_silent_gnuplot("ml.gp");
+    cr_assert_eq(sh("'%s' simulate hh --t1 20 --out hh.tsv --plot hh.png", cli()), 0);
+    slurp_in_dir("hh.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "set ylabel 'V (mV)'") && strstr(gp, "set xlabel 't (ms)'") && strstr(gp, "set ylabel 'm'"), "%s", gp);
+    cr_assert_eq(sh("'%s' simulate hh --t1 20 --out hh3.tsv --plot3d hh3.png", cli()), 0);
+    slurp_in_dir("hh3.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "set xlabel 'V (mV)'") && strstr(gp, "set cblabel 't (ms)'"), "%s", gp);
+}
+
+Test(plots, titles_show_the_parameters_changed)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    static char gp[1 << 16];
+    cr_assert_eq(sh("'%s' simulate ml --set I=90 --set gCa=4.5 --t1 50 --out ml.tsv --plot ml.png", cli()), 0);
+    slurp_in_dir("ml.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "title 'morris_lecar'.\"\\n\".'I = 90, gCa = 4.5'"), "%s", gp);
+    /* the diagram's own parameter is its axis, not the title */
+    cr_assert_eq(sh("'%s' bifurcation ml --set gCa=4.5 --par I=0:150 --outdir b --plot b.png", cli()), 0);
+    slurp_in_dir("b.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "'gCa = 4.5' noenhanced") && !strstr(gp, "I = "), "%s", gp);
+    /* defaults only: one line */
+    cr_assert_eq(sh("'%s' fixed-points lorenz --plot fp.png", cli()), 0);
+    slurp_in_dir("fp.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "set title 'lorenz: fixed points' noenhanced"), "%s", gp);
+    expect_silent_gnuplot("fp.gp");
+}
+
+/* Three fixed points of Morris–Lecar (SNIC set) just below the fold at I = 39.96: the stable
+ * node and the saddle lie 1.7 mV apart, and their labels were drawn over each other. */
+Test(plots, labels_of_nearby_points_do_not_overlap)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    static char gp[1 << 16];
+    cr_assert_eq(sh("'%s' fixed-points morris_lecar_snic --set I=39.9 --plot fp.png", cli()), 0);
+    slurp_in_dir("fp.gp", gp, sizeof gp);
+    fig_label l[8];
+    size_t n = fig_labels(gp, l, 8), shown = 0;
+    cr_expect_eq(n, 3, "%s", gp);
+    for (size_t i = 0; i < n; i++) shown += l[i].text[0] != '\0';
+    cr_expect_eq(shown, 3, "every type is written: %s", gp);
+    fig_expect_labels_apart(gp);
+    expect_silent_gnuplot("fp.gp");
+}
+
+/* Izhikevich's diagram has no stable cycle, Morris–Lecar's phase plane no saddle and no stable
+ * point: their legends said "stable cycle max/min", "separatrices", "stable" over nothing. */
+Test(plots, legends_list_only_what_is_drawn)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    static char gp[1 << 16];
+    cr_assert_eq(sh("'%s' bifurcation izhikevich --par I=0:20 --cycles --outdir iz --plot iz.png", cli()), 0);
+    slurp_in_dir("iz.gp", gp, sizeof gp);
+    cr_expect(!strstr(gp, "title 'stable cycle"), "no stable cycle in the data: %s", gp);
+    cr_expect(strstr(gp, "title 'unstable cycle max/min'") && strstr(gp, "title 'special points'"), "%s", gp);
+    cr_expect_eq(sh("awk -F'\t' 'NR > 1 && $NF == 1' iz/cycles.tsv | grep -q .%s", ""), 1, "the data have no stable cycle");
+    cr_assert_eq(sh("'%s' phase-plane ml --outdir pp --plot pp.png", cli()), 0);
+    slurp_in_dir("pp.gp", gp, sizeof gp);
+    cr_expect(!strstr(gp, "separatrices") && !strstr(gp, "title 'stable'") && strstr(gp, "title 'unstable'"), "%s", gp);
+    /* each special point once: as a labelled marker, never also plotted from the file */
+    cr_expect(!strstr(gp, "special_points.tsv"), "%s", gp);
+    fig_expect_labels_apart(gp);
+}
+
+/* The largest turn, in degrees, between consecutive segments of the forward trajectory in
+ * trajectories.tsv (box V -90:20, n -0.1:1) that are both long enough to show a corner (0.4% of
+ * the box, 2 pixels). */
+static double sharpest_corner(const char *name)
+{
+    char path[600], line[512], kind[16];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    double prev[2] = {NAN, NAN}, seg[2] = {NAN, NAN}, worst = 0, t, V, n;
+    while (fgets(line, sizeof line, f)) { /* branch, kind, t, V, n */
+        if (sscanf(line, "%*s\t%15s\t%lf\t%lf\t%lf", kind, &t, &V, &n) != 4 || strcmp(kind, "forward")) continue;
+        double x = V / 110, y = n / 1.1, dx = x - prev[0], dy = y - prev[1];
+        if (hypot(dx, dy) > 0.004 && hypot(seg[0], seg[1]) > 0.004)
+            worst = fmax(worst, fabs(atan2(seg[0] * dy - seg[1] * dx, seg[0] * dx + seg[1] * dy)) * 180 / M_PI);
+        if (!isnan(prev[0])) seg[0] = dx, seg[1] = dy;
+        prev[0] = x, prev[1] = y;
+    }
+    fclose(f);
+    return worst;
+}
+
+/* Trajectories were sampled every t1/1000, so a spike of the I_Na,p + I_K model (upstroke < 1 ms)
+ * was drawn as a polygon (corners of 67 degrees at t1 = 100); every step of the adaptive
+ * integrator keeps it smooth. */
+Test(plots, phase_plane_trajectories_resolve_spikes)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    cr_assert_eq(sh("'%s' phase-plane inap_ik --t1 100 --outdir pp --plot pp.png", cli()), 0);
+    double corner = sharpest_corner("pp/trajectories.tsv");
+    cr_expect(corner < 10, "a corner of %.1f degrees in the drawn trajectory", corner);
+    /* --sample: a fixed interval instead, as coarse as asked */
+    cr_assert_eq(sh("'%s' phase-plane inap_ik --t1 100 --sample 0.1 --outdir p01", cli()), 0);
+    cr_expect_eq(sh("test $(awk -F'\t' '$2 == \"forward\"' p01/trajectories.tsv | wc -l) -eq 1001%s", ""), 0,
+                 "t = 0, 0.1, ..., 100");
+    cr_expect(sharpest_corner("p01/trajectories.tsv") > 30, "the coarse sampling shows its corners");
+}
+
+/* A file of the test folder with the given text. */
+static void write_in_dir(const char *name, const char *text)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A fold found from five seeds was listed five times and drawn five times over itself (it
+ * looked bold); the figure draws each point once. */
+Test(plots, each_special_point_is_drawn_once)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    cr_assert_eq(mkdir(strcat(strcpy((char[600]){0}, dir), "/d"), 0755), 0);
+    write_in_dir("d/branches.tsv", "branch\tI\tV\tstable\n0\t0\t-1\t1\n0\t1\t0\t1\n0\t1\t0\t0\n0\t0\t1\t0\n");
+    write_in_dir("d/special_points.tsv", "type\tbranch\tI\tV\tomega\tfirst_lyapunov\n"
+                                         "LP\t0\t1\t0\tnan\tnan\nLP\t0\t1\t0\tnan\tnan\nLP\t0\t1.000001\t0\tnan\tnan\n"
+                                         "LP\t0\t1\t1e-6\tnan\tnan\nLP\t0\t1\t0\tnan\tnan\nBP\t0\t0.5\t-0.5\tnan\tnan\n");
+    write_in_dir("d/ends.tsv", "branch\tI\tV\treason\n");
+    char d[600], out[600];
+    snprintf(d, sizeof d, "%s/d", dir), snprintf(out, sizeof out, "%s/d.png", dir);
+    nd_bif_plot spec = {d, "fold", "I", "V", 0, 1, 0, 1.2, 0, 0, 0, 0, 0, 0, NULL, NULL};
+    nd_error err;
+    cr_assert_eq(nd_plot_bifurcation(&spec, out, &err), ND_PLOT_OK, "%s", err.msg);
+    static char gp[1 << 16];
+    slurp_in_dir("d.gp", gp, sizeof gp);
+    fig_label l[16];
+    size_t n = fig_labels(gp, l, 16), lp = 0;
+    for (size_t i = 0; i < n; i++) lp += strcmp(l[i].text, "LP") == 0;
+    cr_expect(n == 2 && lp == 1, "one LP and the BP: %zu labels, %zu LP\n%s", n, lp, gp);
+    cr_expect(!strstr(gp, "special_points.tsv"), "the markers come with the labels, not from the file: %s", gp);
+    fig_expect_labels_apart(gp);
+}
+
+/* Figures of data with nothing to vary: a constant variable (gnuplot warned "empty y range"),
+ * no fixed point in the box (an empty key box), a raster without spikes (an empty file). */
+Test(plots, figures_of_degenerate_data_render_silently)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    write_in_dir("c.tsv", "t\tx\ty\n0\t1\t0\n1\t1\t0.5\n2\t1\t1\n");
+    char data[600], out[600];
+    snprintf(data, sizeof data, "%s/c.tsv", dir), snprintf(out, sizeof out, "%s/c.png", dir);
+    nd_series_plot s = {data, "constant", NULL, "s", NULL, 0};
+    nd_error err;
+    cr_expect_eq(nd_plot_timeseries(&s, out, &err), ND_PLOT_OK, "%s", err.msg);
+    cr_assert_eq(sh("'%s' fixed-points izhikevich --plot iz.png", cli()), 0);
+    static char gp[1 << 16];
+    slurp_in_dir("iz.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "no fixed point in the box") && strstr(gp, "unset key\nplot NaN notitle"), "%s", gp);
+    double t = 1;
+    unsigned id = 0;
+    nd_raster_group g[2] = {{"E", &t, &id, 0, 10}, {"I", &t, &id, 0, 5}};
+    snprintf(out, sizeof out, "%s/r.png", dir);
+    cr_expect_eq(nd_plot_raster(g, 2, 0, 10, 1, "silent network", out, &err), ND_PLOT_OK, "%s", err.msg);
+}
+
+/* Scripts name their data relative to their own folder, also when the data lie elsewhere, so a
+ * figure re-renders after the folders move together. */
+Test(plots, scripts_name_their_data_relative_to_their_folder)
+{
+    if (!have_gnuplot()) cr_skip_test("gnuplot is not installed: figures are not rendered");
+    static char gp[1 << 16];
+    cr_assert_eq(sh("mkdir -p a/figs && '%s' phase-plane fhn --outdir a/data/pp --plot a/figs/pp.png", cli()), 0);
+    slurp_in_dir("a/figs/pp.gp", gp, sizeof gp);
+    cr_expect(strstr(gp, "'../data/pp/vector_field.tsv'") && !strstr(gp, "'/"), "%s", gp);
+    cr_assert_eq(sh("mv a b && cd b/figs && rm pp.png && gnuplot pp.gp%s", ""), 0);
+    expect_png("b/figs/pp.png");
 }
 
 /* The first line of a data file, for its documented columns. */
@@ -297,7 +509,7 @@ Test(plots, one_call_per_result_type_from_the_c_api)
     nd_trajectory tr;
     cr_assert_eq(nd_simulate(fhn, p, x, 0, 100, NULL, &tr, &err), ND_OK, "%s", err.msg);
     snprintf(data, sizeof data, "%s/tr.tsv", dir), snprintf(out, sizeof out, "%s/tr.png", dir);
-    cr_expect_eq(nd_plot_trajectory(fhn, &tr, data, out, &err), ND_PLOT_OK, "%s", err.msg);
+    cr_expect_eq(nd_plot_trajectory(fhn, p, &tr, data, out, &err), ND_PLOT_OK, "%s", err.msg);
     nd_trajectory_free(&tr);
     expect_png("tr.png");
     expect_header("tr.tsv", "t\tV\tw\n");
@@ -306,7 +518,7 @@ Test(plots, one_call_per_result_type_from_the_c_api)
     nd_fp_result fps;
     cr_assert_eq(nd_fixed_points(fhn, p, &r, NULL, &fps, &err), ND_OK, "%s", err.msg);
     snprintf(out, sizeof out, "%s/fp.png", dir);
-    cr_expect_eq(nd_plot_fixed_points(fhn, &fps, 0, 1, lo, hi, out, &err), ND_PLOT_OK, "%s", err.msg);
+    cr_expect_eq(nd_plot_fixed_points(fhn, p, &fps, 0, 1, lo, hi, out, &err), ND_PLOT_OK, "%s", err.msg);
     nd_fp_result_free(&fps);
     expect_png("fp.png");
     expect_header("fp.tsv", "V\tw\tstable\ttype\n");
@@ -345,7 +557,7 @@ Test(plots, one_call_per_result_type_from_the_c_api)
     cr_assert_eq((cs.ntst = 60, nd_cycles_from_hopf(&d, p, &r, 0.0, 2.0, &cs, &err)), ND_OK, "%s", err.msg);
     cr_expect_eq(cs.n, 1, "one cycle branch joins the Hopf points");
     snprintf(out, sizeof out, "%s/bif.png", dir);
-    cr_expect_eq(nd_plot_diagram(&d, &cs, x, 0, 0.0, 2.0, dir, out, &err), ND_PLOT_OK, "%s", err.msg);
+    cr_expect_eq(nd_plot_diagram(&d, &cs, p, x, 0, 0.0, 2.0, dir, out, &err), ND_PLOT_OK, "%s", err.msg);
     nd_cycle_set_free(&cs);
     nd_bif_diagram_free(&d);
     expect_png("bif.png");
@@ -365,7 +577,7 @@ Test(plots, one_call_per_result_type_from_the_c_api)
     snprintf(d2dir, sizeof d2dir, "%s/b2", dir);
     cr_assert_eq(mkdir(d2dir, 0755), 0);
     snprintf(out, sizeof out, "%s/b2.png", dir);
-    cr_expect_eq(nd_plot_codim2(&d2, x, 0, d2dir, out, &err), ND_PLOT_OK, "%s", err.msg);
+    cr_expect_eq(nd_plot_codim2(&d2, p, x, 0, d2dir, out, &err), ND_PLOT_OK, "%s", err.msg);
     nd_codim2_diagram_free(&d2);
     expect_png("b2.png");
     expect_header("b2/curves.tsv", "curve\tkind\ta\tIext\tV\tw\tneutral_saddle\n");

@@ -1,9 +1,15 @@
 /* neurodyn — figures through gnuplot.
  *
  * Every figure is a data file (TSV with a header line) plus an editable gnuplot script next to
- * the output image; the script is run by gnuplot, which renders PNG, SVG or PDF chosen by the
- * output's extension (pngcairo / svg / pdfcairo, headless). Without gnuplot the script is still
- * written and a warning says how to render it. */
+ * the output image; the script names its data by paths relative to its own folder, so it
+ * re-renders from there. gnuplot runs on it (posix_spawn, no shell) from the script's folder and
+ * renders PNG, SVG or PDF chosen by the output's extension (pngcairo / svg / pdfcairo,
+ * headless). Anything gnuplot prints on stderr, a warning included, makes the figure
+ * ND_PLOT_FAILED with a message naming the script and gnuplot's first line; so does a missing
+ * gnuplot (the data and the script are written, the message says how to render them).
+ *
+ * Titles carry, on a second line, the parameters that differ from the model's defaults
+ * (nd_plot_changed_params); axis labels carry the model's units (var_units, time_unit). */
 #ifndef NEURODYN_PLOT_H
 #define NEURODYN_PLOT_H
 
@@ -19,38 +25,52 @@ extern "C" {
 
 typedef enum nd_plot_status {
     ND_PLOT_OK = 0,
-    ND_PLOT_NO_GNUPLOT, /* script written, not rendered (a warning was printed on stderr) */
-    ND_PLOT_FAILED      /* err says why */
+    ND_PLOT_FAILED /* err says why; also when gnuplot is missing or printed anything on stderr */
 } nd_plot_status;
 
-/* Time series of every column of a TSV whose first column is t; one panel per variable (up to
- * six, else one panel). `title` heads the figure; `time_unit` labels the t axis (may be NULL).
- * The script is written to `out` with its extension replaced by .gp. */
-nd_plot_status nd_plot_timeseries(const char *data_tsv, const char *title, const char *time_unit,
-                                  const char *out, nd_error *err);
+/* "I = 10, gK = 5": the parameters whose values in p differ from m's defaults, except skip1 and
+ * skip2 (indices, -1 for none: the diagram's axes), into buf ("" when none); for titles. */
+const char *nd_plot_changed_params(const nd_model *m, const double *p, int skip1, int skip2, char *buf, size_t len);
 
-/* A trajectory in three dimensions from a TSV whose first column is t: columns cols[0..2]
- * (1-based, >= 2) as x, y, z, coloured by time, the start marked. */
-nd_plot_status nd_plot_trajectory3d(const char *data_tsv, const char *title, const int cols[3], const char *out,
-                                    nd_error *err);
+/* A time series from a TSV whose first column is t (data), each further column a variable
+ * with its unit units[k] ("" or k >= n_units: none; units may be NULL). `title` heads the
+ * figure, `params` (may be NULL) is its second line, `time_unit` (may be NULL) labels t. */
+typedef struct nd_series_plot {
+    const char *data, *title, *params, *time_unit;
+    const char *const *units;
+    size_t n_units;
+} nd_series_plot;
+
+/* One panel per variable (up to six, else one panel). The script is written to `out` with its
+ * extension replaced by .gp. */
+nd_plot_status nd_plot_timeseries(const nd_series_plot *spec, const char *out, nd_error *err);
+
+/* A trajectory in three dimensions: columns cols[0..2] (1-based, >= 2) of spec->data as x, y, z,
+ * coloured by time, the start marked. */
+nd_plot_status nd_plot_trajectory3d(const nd_series_plot *spec, const int cols[3], const char *out, nd_error *err);
 
 /* A phase portrait from the files `neurodyn phase-plane` writes into dir (nullcline_X.tsv,
  * nullcline_Y.tsv, vector_field.tsv, fixed_points.tsv, trajectories.tsv, separatrices.tsv):
  * normalised vector field, nullclines, separatrices, trajectories with direction arrows, and
- * fixed points filled (stable) or open (unstable). ix/iy are the plane's variable indices. */
+ * fixed points filled (stable) or open (unstable); the legend lists only what the files hold.
+ * ix/iy are the plane's variable indices, xname/yname their names (the nullcline files are
+ * named after them), xlabel/ylabel the axis labels with units (NULL: the names). */
 typedef struct nd_phase_plot {
     const char *dir, *title, *xname, *yname;
     int ix, iy;
     size_t n_vars;
     double xlo, xhi, ylo, yhi;
+    const char *xlabel, *ylabel, *params;
 } nd_phase_plot;
 
 nd_plot_status nd_plot_phase_plane(const nd_phase_plot *spec, const char *out, nd_error *err);
 
 /* The one-parameter diagram from the files `neurodyn bifurcation` writes into dir
  * (branches.tsv, special_points.tsv, and brute.tsv when brute is set): stable branches solid,
- * unstable dashed, special points labelled (LP, H, BP), the brute-force attractor extremes as
- * dots. var is the index of the variable shown, n_vars the model's size. */
+ * unstable dashed, special points drawn once each and labelled (LP, H, BP, ...) where the label
+ * overlaps nothing else, the brute-force attractor extremes as dots; the legend lists only what
+ * the files hold. var is the index of the variable shown, n_vars the model's size; varname is
+ * its axis label (with its unit), xlabel the horizontal one (NULL: parname). */
 typedef struct nd_bif_plot {
     const char *dir, *title, *parname, *varname;
     int var;
@@ -65,6 +85,7 @@ typedef struct nd_bif_plot {
     /* branches cut short (the point budget, a failing corrector), marked at their ends from
      * ends.tsv (nd_diagram_cut_short counts them) */
     size_t cut_short;
+    const char *params, *xlabel; /* the title's second line (may be NULL); see above */
 } nd_bif_plot;
 
 nd_plot_status nd_plot_bifurcation(const nd_bif_plot *spec, const char *out, nd_error *err);
@@ -81,20 +102,23 @@ typedef struct nd_bif2_plot {
     const char *dir, *title, *p1name, *p2name;
     double p1lo, p1hi, p2lo, p2hi;
     int brute; /* brute2.tsv: shade the cells where the attractor oscillates */
+    const char *params; /* the title's second line (may be NULL) */
 } nd_bif2_plot;
 
 nd_plot_status nd_plot_bifurcation2(const nd_bif2_plot *spec, const char *out, nd_error *err);
 
-/* A trajectory as TSV (t, then every variable, with a header), and its time-series figure. */
+/* A trajectory as TSV (t, then every variable, with a header), and its time-series figure (p:
+ * the parameters it ran with, for the title; may be NULL). */
 nd_status nd_write_trajectory(const nd_model *m, const nd_trajectory *tr, const char *path, nd_error *err);
-nd_plot_status nd_plot_trajectory(const nd_model *m, const nd_trajectory *tr, const char *data_tsv, const char *out,
-                                  nd_error *err);
+nd_plot_status nd_plot_trajectory(const nd_model *m, const double *p, const nd_trajectory *tr, const char *data_tsv,
+                                  const char *out, nd_error *err);
 
 /* Fixed points in the plane of variables ix (across) and iy: filled when stable, open when
- * not, each labelled with its type; lo/hi (n_vars each, may be NULL) give the axes' ranges. The
- * data go to a TSV named like `out` (every variable, stable, type). */
-nd_plot_status nd_plot_fixed_points(const nd_model *m, const nd_fp_result *res, int ix, int iy, const double *lo,
-                                    const double *hi, const char *out, nd_error *err);
+ * not, each labelled once with its type where the label overlaps no other; lo/hi (n_vars each,
+ * may be NULL) give the axes' ranges, p (may be NULL) the parameters for the title. The data go
+ * to a TSV named like `out` (every variable, stable, type). */
+nd_plot_status nd_plot_fixed_points(const nd_model *m, const double *p, const nd_fp_result *res, int ix, int iy,
+                                    const double *lo, const double *hi, const char *out, nd_error *err);
 
 /* ---- from results: write the data files into dir (which must exist), then render ---------- */
 
@@ -109,9 +133,10 @@ const char *nd_cycle_special_name(int test); /* "LPC", "PD", "NS", "H" */
  * at: values of the variables the diagram holds fixed (may be NULL). */
 nd_status nd_write_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, const char *dir,
                            nd_error *err);
-/* The codim-1 figure of variable var over [p_lo, p_hi]. */
-nd_plot_status nd_plot_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *at, int var,
-                               double p_lo, double p_hi, const char *dir, const char *out, nd_error *err);
+/* The codim-1 figure of variable var over [p_lo, p_hi]; p (may be NULL): the parameters, for
+ * the title. */
+nd_plot_status nd_plot_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, const double *p, const double *at,
+                               int var, double p_lo, double p_hi, const char *dir, const char *out, nd_error *err);
 
 /* The fast subsystem's branches.tsv, cycles.tsv and special_points.tsv (period and
  * first_lyapunov last) in the slow variable, trajectory.tsv (t and the full model's variables)
@@ -127,8 +152,8 @@ double nd_fs_special_value(const nd_fast_slow *d, const nd_fs_special *sp, size_
  * comma-separated curves the point lies on; each point once); the figure draws the curves and
  * labels BT/CP/ZH/GH/HH (brute: also shade brute2.tsv, which the caller wrote into dir). */
 nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const char *dir, nd_error *err);
-nd_plot_status nd_plot_codim2(const nd_codim2_diagram *d, const double *at, int brute, const char *dir, const char *out,
-                              nd_error *err);
+nd_plot_status nd_plot_codim2(const nd_codim2_diagram *d, const double *p, const double *at, int brute, const char *dir,
+                              const char *out, nd_error *err);
 
 /* A phase portrait's nullcline_X.tsv, nullcline_Y.tsv (piece, x, y), vector_field.tsv (x, y,
  * dx, dy, unit dx, unit dy), fixed_points.tsv (every variable, stable, type), separatrices.tsv
@@ -163,7 +188,9 @@ typedef struct nd_sweep_plot {
 nd_plot_status nd_plot_orbit_diagram(const nd_sweep_plot *spec, const char *out, nd_error *err);
 nd_plot_status nd_plot_sweep_map(const nd_sweep_plot *spec, const char *out, nd_error *err);
 
-/* Runs gnuplot on a script from the script's folder. */
+/* Runs gnuplot on a script from the script's folder (posix_spawn, no shell): ND_PLOT_FAILED
+ * when gnuplot is not in PATH, exits non-zero or prints anything on stderr (err names the
+ * script and gnuplot's first line). */
 nd_plot_status nd_plot_render(const char *script, nd_error *err);
 
 #ifdef __cplusplus
