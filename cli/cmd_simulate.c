@@ -115,8 +115,8 @@ static int write_row(double t, const double *x, void *ctx)
         fputc('\n', w->f);
         w->header_done = 1;
     }
-    fprintf(w->f, "%.15g", t);
-    for (size_t i = 0; i < n; i++) fprintf(w->f, "\t%.15g", x[i]);
+    nd_tsv_real(w->f, t);
+    for (size_t i = 0; i < n; i++) nd_tsv_cell(w->f, x[i]);
     fputc('\n', w->f);
     return ferror(w->f) ? 1 : 0;
 }

@@ -26,6 +26,12 @@ void nd_tsv_real(FILE *f, double v)
     fputs(buf, f);
 }
 
+void nd_tsv_cell(FILE *f, double v)
+{
+    fputc('\t', f);
+    nd_tsv_real(f, v);
+}
+
 void nd_tsv_header(FILE *f, size_t n, const char *const *names)
 {
     for (size_t i = 0; i < n; i++) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "neurodyn/tsv.h"
 #include "neurodyn/plot.h"
 #include "data_io.h"
 
@@ -36,8 +37,8 @@ static void branch_row(FILE *f, const nd_bif_diagram *d, size_t b, const double 
 {
     double x[64];
     nd_diagram_full_state(d, u, at, x);
-    fprintf(f, "%zu\t%.12g", b, u[d->n_free]);
-    for (size_t v = 0; v < d->m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
+    fprintf(f, "%zu", b), nd_tsv_cell(f, u[d->n_free]);
+    for (size_t v = 0; v < d->m->n_vars; v++) nd_tsv_cell(f, x[v]);
     fprintf(f, "\t%d\n", stable);
 }
 
@@ -68,10 +69,10 @@ static nd_status write_branches(const nd_bif_diagram *d, const double *at, const
 static void cycle_row(FILE *f, const nd_model *m, const nd_cycle_curve *cc, size_t c, const nd_cycle_info *in,
                       const double *at, int stable)
 {
-    fprintf(f, "%zu\t%.12g\t%.12g", c, in->par, in->period);
+    fprintf(f, "%zu", c), nd_tsv_cell(f, in->par), nd_tsv_cell(f, in->period);
     for (size_t v = 0, a = 0; v < m->n_vars; v++) {
-        if (a < cc->k && cc->free_idx[a] == v) fprintf(f, "\t%.12g\t%.12g", in->xmax[a], in->xmin[a]), a++;
-        else fprintf(f, "\t%.12g\t%.12g", at ? at[v] : NAN, at ? at[v] : NAN);
+        if (a < cc->k && cc->free_idx[a] == v) nd_tsv_cell(f, in->xmax[a]), nd_tsv_cell(f, in->xmin[a]), a++;
+        else nd_tsv_cell(f, at ? at[v] : NAN), nd_tsv_cell(f, at ? at[v] : NAN);
     }
     fprintf(f, "\t%d\n", stable);
 }
@@ -109,17 +110,17 @@ const char *nd_cycle_special_name(int test)
 }
 
 /* One row of a cycle's special point: the state columns hold the cycle's maximum of each
- * variable there (the plot labels the point on the envelope), omega its 2 pi / T. */
+ * variable there (the plot labels the point on the envelope), frequency its 2 pi / T. */
 static void cycle_row_special(FILE *f, const nd_bif_diagram *d, const char *type, size_t branch, double par,
                               const nd_cycle_curve *cc, const nd_cycle_info *in, double period)
 {
-    fprintf(f, "%s\t%zu\t%.12g", type, branch, par);
+    fprintf(f, "%s\t%zu", type, branch), nd_tsv_cell(f, par);
     for (size_t v = 0, a = 0; v < d->m->n_vars; v++) {
         int free_v = a < cc->k && cc->free_idx[a] == v;
-        fprintf(f, "\t%.12g", free_v && in ? in->xmax[a] : NAN);
+        nd_tsv_cell(f, free_v && in ? in->xmax[a] : NAN);
         a += free_v;
     }
-    fprintf(f, "\t%.10g\tnan\n", 2 * M_PI / period);
+    nd_tsv_cell(f, 2 * M_PI / period), fputs("\tnan\n", f);
 }
 
 /* Cycle points follow the equilibrium ones; a branch whose period grows without bound ends at
@@ -151,15 +152,15 @@ static nd_status write_specials(const nd_bif_diagram *d, const nd_cycle_set *cs,
     const nd_model *m = d->m;
     fprintf(f, "type\tbranch\t%s", m->par_names[d->par]);
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
-    fprintf(f, "\tomega\tfirst_lyapunov\n");
+    fprintf(f, "\tfrequency\tfirst_lyapunov\n");
     double x[64];
     for (size_t b = 0; b < d->n_branches; b++)
         for (size_t s = 0; s < d->branches[b].n_special; s++) {
             const nd_special_point *sp = &d->branches[b].special[s];
             nd_diagram_full_state(d, sp->u, at, x);
-            fprintf(f, "%s\t%zu\t%.12g", nd_eq_special_name(sp->test), b, sp->u[d->n_free]);
-            for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
-            if (sp->test == ND_EQ_H) fprintf(f, "\t%.10g\t%.10g\n", sp->data[0], sp->data[1]);
+            fprintf(f, "%s\t%zu", nd_eq_special_name(sp->test), b), nd_tsv_cell(f, sp->u[d->n_free]);
+            for (size_t v = 0; v < m->n_vars; v++) nd_tsv_cell(f, x[v]);
+            if (sp->test == ND_EQ_H) nd_tsv_cell(f, sp->data[0]), nd_tsv_cell(f, sp->data[1]), fputc('\n', f);
             else fprintf(f, "\tnan\tnan\n");
         }
     cycle_specials(f, d, cs);
@@ -193,18 +194,18 @@ static nd_status write_ends(const nd_bif_diagram *d, const nd_cycle_set *cs, con
         const nd_branch *br = &d->branches[b];
         if (!is_cut(br) || !br->n) continue;
         nd_diagram_full_state(d, br->u + (br->n - 1) * N, at, x);
-        fprintf(f, "%zu\t%.12g", b, br->u[(br->n - 1) * N + d->n_free]);
-        for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
+        fprintf(f, "%zu", b), nd_tsv_cell(f, br->u[(br->n - 1) * N + d->n_free]);
+        for (size_t v = 0; v < m->n_vars; v++) nd_tsv_cell(f, x[v]);
         fprintf(f, "\t%s\n", br->stop_reason);
     }
     for (size_t c = 0; cs && c < cs->n; c++) {
         const nd_cycle_curve *cc = &cs->curve[c];
         const nd_cycle_info *in = cs->branch[c].n ? nd_cycle_curve_info(cc, cs->branch[c].n - 1) : NULL;
         if (!is_cut(&cs->branch[c]) || !in) continue;
-        fprintf(f, "%zu\t%.12g", d->n_branches + c, in->par);
+        fprintf(f, "%zu", d->n_branches + c), nd_tsv_cell(f, in->par);
         for (size_t v = 0, a = 0; v < m->n_vars; v++) {
             int free_v = a < cc->k && cc->free_idx[a] == v;
-            fprintf(f, "\t%.12g", free_v ? in->xmax[a] : at ? at[v] : NAN);
+            nd_tsv_cell(f, free_v ? in->xmax[a] : at ? at[v] : NAN);
             a += free_v;
         }
         fprintf(f, "\t%s\n", cs->branch[c].stop_reason);
@@ -251,8 +252,8 @@ nd_status nd_write_trajectory(const nd_model *m, const nd_trajectory *tr, const 
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
     fprintf(f, "\n");
     for (size_t i = 0; i < tr->n; i++) {
-        fprintf(f, "%.10g", tr->t[i]);
-        for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.10g", tr->x[i * m->n_vars + v]);
+        nd_tsv_real(f, tr->t[i]);
+        for (size_t v = 0; v < m->n_vars; v++) nd_tsv_cell(f, tr->x[i * m->n_vars + v]);
         fprintf(f, "\n");
     }
     return nd_data_close(f, path, err);
@@ -283,7 +284,7 @@ static nd_status write_nullcline(const nd_fast_slow *d, const char *dir, nd_erro
     fprintf(f, "%s\t%s\n", m->var_names[d->slow], m->var_names[d->spike_var]);
     for (size_t c = 0; c < d->n_nullcline; c++) {
         if (c) fprintf(f, "\n\n");
-        for (size_t i = 0; i < d->nullcline[c].n; i++) fprintf(f, "%.10g\t%.10g\n", d->nullcline[c].x[i], d->nullcline[c].y[i]);
+        for (size_t i = 0; i < d->nullcline[c].n; i++) nd_tsv_real(f, d->nullcline[c].x[i]), nd_tsv_cell(f, d->nullcline[c].y[i]), fputc('\n', f);
     }
     return nd_data_close(f, "slow_nullcline.tsv", err);
 }
@@ -295,7 +296,7 @@ double nd_fs_special_value(const nd_fast_slow *d, const nd_fs_special *sp, size_
 }
 
 /* In the layout of a diagram's (type, branch, s, fast variables, ...), with the period where
- * a diagram has omega. */
+ * a diagram has the frequency. */
 static nd_status write_fs_specials(const nd_fast_slow *d, const char *dir, nd_error *err)
 {
     FILE *f = nd_data_open(dir, "special_points.tsv", err);
@@ -306,9 +307,9 @@ static nd_status write_fs_specials(const nd_fast_slow *d, const char *dir, nd_er
     fprintf(f, "\tperiod\tfirst_lyapunov\n");
     for (size_t i = 0; i < d->n_special; i++) {
         const nd_fs_special *sp = &d->special[i];
-        fprintf(f, "%s\t%d\t%.12g", sp->type, sp->branch, sp->slow);
-        for (size_t v = 0; v < fm->n_vars; v++) fprintf(f, "\t%.12g", nd_fs_special_value(d, sp, v));
-        fprintf(f, "\t%.10g\t%.10g\n", sp->period, sp->l1);
+        fprintf(f, "%s\t%d", sp->type, sp->branch), nd_tsv_cell(f, sp->slow);
+        for (size_t v = 0; v < fm->n_vars; v++) nd_tsv_cell(f, nd_fs_special_value(d, sp, v));
+        nd_tsv_cell(f, sp->period), nd_tsv_cell(f, sp->l1), fputc('\n', f);
     }
     return nd_data_close(f, "special_points.tsv", err);
 }
@@ -365,8 +366,8 @@ nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const ch
         for (size_t i = 0; i < b->n; i++) {
             const double *u = b->u + i * b->dim;
             nd_diagram_full_state(&d->start, u, at, x);
-            fprintf(f, "%zu\t%s\t%.12g\t%.12g", c, cv->hopf ? "H" : "LP", nd_codim2_curve_par(cv, u, 0), nd_codim2_curve_par(cv, u, 1));
-            for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%.12g", x[v]);
+            fprintf(f, "%zu\t%s", c, cv->hopf ? "H" : "LP"), nd_tsv_cell(f, nd_codim2_curve_par(cv, u, 0)), nd_tsv_cell(f, nd_codim2_curve_par(cv, u, 1));
+            for (size_t v = 0; v < m->n_vars; v++) nd_tsv_cell(f, x[v]);
             fprintf(f, "\t%d\n", cv->hopf && b->label[i] == 0);
         }
     }
@@ -375,10 +376,9 @@ nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const ch
         const nd_codim2_curve *cv = &d->curves[pt->curve];
         const nd_special_point *sp = nd_codim2_point_special(d, i);
         nd_diagram_full_state(&d->start, sp->u, at, x);
-        fprintf(s, "%s\t%zu\t%.12g\t%.12g", nd_codim2_point_name(d, i), pt->curve, nd_codim2_curve_par(cv, sp->u, 0),
-                nd_codim2_curve_par(cv, sp->u, 1));
-        for (size_t v = 0; v < m->n_vars; v++) fprintf(s, "\t%.12g", x[v]);
-        fprintf(s, "\t%.10g\t%.10g\t", sp->data[0], sp->data[1]);
+        fprintf(s, "%s\t%zu", nd_codim2_point_name(d, i), pt->curve), nd_tsv_cell(s, nd_codim2_curve_par(cv, sp->u, 0)), nd_tsv_cell(s, nd_codim2_curve_par(cv, sp->u, 1));
+        for (size_t v = 0; v < m->n_vars; v++) nd_tsv_cell(s, x[v]);
+        nd_tsv_cell(s, sp->data[0]), nd_tsv_cell(s, sp->data[1]), fputs("\t", s);
         for (size_t j = 0; j < pt->n_on; j++) fprintf(s, "%s%zu", j ? "," : "", pt->on[j]);
         fprintf(s, "\n");
     }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neurodyn/tsv.h"
 #include "gnuplot_impl.h"
 
 #define MAX_COLUMNS 64
@@ -239,7 +240,7 @@ static nd_status write_fixed_points(const nd_model *m, const nd_fp_result *res, 
     for (size_t v = 0; v < m->n_vars; v++) fprintf(d, "%s\t", m->var_names[v]);
     fprintf(d, "stable\ttype\n");
     for (size_t i = 0; i < res->n; i++) {
-        for (size_t v = 0; v < m->n_vars; v++) fprintf(d, "%.12g\t", res->points[i].x[v]);
+        for (size_t v = 0; v < m->n_vars; v++) nd_tsv_real(d, res->points[i].x[v]), fputc('\t', d);
         fprintf(d, "%d\t%s\n", res->points[i].stable, res->points[i].type);
     }
     int bad = ferror(d);

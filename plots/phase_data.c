@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neurodyn/tsv.h"
 #include "neurodyn/plot.h"
 #include "data_io.h"
 
@@ -22,7 +23,7 @@ static nd_status write_nullcline(const nd_phase_portrait *pp, int k, const char 
         if (c) fprintf(f, "\n\n");
         for (size_t i = 0; i < nc->curves[c].n; i++) {
             double a = nc->curves[c].x[i], b = nc->curves[c].y[i]; /* model order */
-            fprintf(f, "%zu\t%.12g\t%.12g\n", c, pp->ix < pp->iy ? a : b, pp->ix < pp->iy ? b : a);
+            fprintf(f, "%zu", c), nd_tsv_cell(f, pp->ix < pp->iy ? a : b), nd_tsv_cell(f, pp->ix < pp->iy ? b : a), fputc('\n', f);
         }
     }
     return nd_data_close(f, name, err);
@@ -39,9 +40,9 @@ static nd_status write_field(const nd_phase_portrait *pp, const char *dir, nd_er
         for (size_t i = 0; i < vf->nx; i++) {
             size_t k = j * vf->nx + i;
             if (pp->ix < pp->iy)
-                fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\n", vf->x[i], vf->y[j], vf->u[k], vf->v[k], vf->un[k], vf->vn[k]);
+                nd_tsv_real(f, vf->x[i]), nd_tsv_cell(f, vf->y[j]), nd_tsv_cell(f, vf->u[k]), nd_tsv_cell(f, vf->v[k]), nd_tsv_cell(f, vf->un[k]), nd_tsv_cell(f, vf->vn[k]), fputc('\n', f);
             else /* the grid is in model order */
-                fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\n", vf->y[j], vf->x[i], vf->v[k], vf->u[k], vf->vn[k], vf->un[k]);
+                nd_tsv_real(f, vf->y[j]), nd_tsv_cell(f, vf->x[i]), nd_tsv_cell(f, vf->v[k]), nd_tsv_cell(f, vf->u[k]), nd_tsv_cell(f, vf->vn[k]), nd_tsv_cell(f, vf->un[k]), fputc('\n', f);
         }
     return nd_data_close(f, "vector_field.tsv", err);
 }
@@ -56,8 +57,8 @@ static void traj_header(FILE *f, const nd_model *m)
 static void traj_rows(FILE *f, const nd_trajectory *tr, size_t branch, const char *kind)
 {
     for (size_t i = 0; i < tr->n; i++) {
-        fprintf(f, "%zu\t%s\t%.10g", branch, kind, tr->t[i]);
-        for (size_t v = 0; v < tr->n_vars; v++) fprintf(f, "\t%.10g", tr->x[i * tr->n_vars + v]);
+        fprintf(f, "%zu\t%s", branch, kind), nd_tsv_cell(f, tr->t[i]);
+        for (size_t v = 0; v < tr->n_vars; v++) nd_tsv_cell(f, tr->x[i * tr->n_vars + v]);
         fputc('\n', f);
     }
     fprintf(f, "\n\n");
@@ -74,7 +75,7 @@ static nd_status write_fixed_points(const nd_phase_portrait *pp, const char *dir
     fprintf(f, "\tstable\ttype\n");
     for (size_t i = 0; i < pp->fixed_points.n; i++) {
         const nd_fixed_point *fp = &pp->fixed_points.points[i];
-        for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "%s%.12g", v ? "\t" : "", fp->x[v]);
+        for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "%s", v ? "\t" : ""), nd_tsv_real(f, fp->x[v]);
         fprintf(f, "\t%d\t%s\n", fp->stable, fp->type);
     }
     nd_status st = nd_data_close(f, "fixed_points.tsv", err);
@@ -115,7 +116,7 @@ static void arrows(FILE *f, const nd_phase_portrait *pp, const nd_trajectory *tr
         m->rhs(tr->t[i], x, pp->p, dx);
         double du = dx[pp->ix] / wx, dv = dx[pp->iy] / wy, len = hypot(du, dv);
         if (!(len > 0 && isfinite(len))) continue;
-        fprintf(f, "%.10g\t%.10g\t%.6g\t%.6g\n", x[pp->ix], x[pp->iy], du / len, dv / len);
+        nd_tsv_real(f, x[pp->ix]), nd_tsv_cell(f, x[pp->iy]), nd_tsv_cell(f, du / len), nd_tsv_cell(f, dv / len), fputc('\n', f);
         a->u[a->n] = u, a->v[a->n++] = v;
     }
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neurodyn/tsv.h"
 #include "neurodyn/plot.h"
 #include "gnuplot_impl.h"
 
@@ -27,7 +28,7 @@ static nd_status write_spikes(const char *path, const nd_raster_group *g, size_t
     size_t offset = 0; /* groups are stacked: group k's neurons follow group k-1's */
     for (size_t k = 0; k < ng; k++) {
         for (size_t s = 0; s < g[k].n_spikes; s++)
-            fprintf(f, "%.10g\t%zu\t%zu\n", g[k].times[s], offset + g[k].ids[s], k);
+            nd_tsv_real(f, g[k].times[s]), fprintf(f, "\t%zu\t%zu\n", offset + g[k].ids[s], k);
         offset += g[k].n_neurons;
     }
     return fclose(f) == 0 ? ND_OK : nd_fail(err, ND_EIO, "writing '%s' failed", path);
@@ -54,10 +55,10 @@ static nd_status write_rates(const char *path, const nd_raster_group *g, size_t 
     for (size_t k = 0; k < ng; k++) fprintf(f, "\trate_%s", g[k].name);
     fputc('\n', f);
     for (size_t b = 0; b < nb; b++) {
-        fprintf(f, "%.10g", t0 + ((double)b + 0.5) * bin);
+        nd_tsv_real(f, t0 + ((double)b + 0.5) * bin);
         for (size_t k = 0; k < ng; k++) {
             double rate = counts[b * ng + k] / ((double)g[k].n_neurons * bin) * 1000.0;
-            fprintf(f, "\t%.10g", rate);
+            nd_tsv_cell(f, rate);
             if (rate > *max_rate) *max_rate = rate;
         }
         fputc('\n', f);

@@ -357,7 +357,7 @@ Test(cli, bifurcation_json_and_files)
     slurp_file("bif/branches.tsv", buf, sizeof buf);
     cr_expect(strncmp(buf, "branch\tIext\tV\tw\tstable\n", 23) == 0, "%.60s", buf);
     slurp_file("bif/special_points.tsv", buf, sizeof buf);
-    cr_expect(strncmp(buf, "type\tbranch\tIext\tV\tw\tomega\tfirst_lyapunov\n", 41) == 0, "%.60s", buf);
+    cr_expect(strncmp(buf, "type\tbranch\tIext\tV\tw\tfrequency\tfirst_lyapunov\n", 45) == 0, "%.60s", buf);
 }
 
 Test(cli, bifurcation_bad_usage)

@@ -18,6 +18,8 @@ size_t nd_format_real(char *buf, size_t len, double v);
 void nd_tsv_real(FILE *f, double v);
 /* The header line: names separated by tabs. */
 void nd_tsv_header(FILE *f, size_t n, const char *const *names);
+/* A tab, then v: the next cell of a row. */
+void nd_tsv_cell(FILE *f, double v);
 /* One row of n numbers. */
 void nd_tsv_row(FILE *f, size_t n, const double *v);
 
