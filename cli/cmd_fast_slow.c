@@ -19,7 +19,8 @@ static const char *HELP =
     "branches.tsv, cycles.tsv, special_points.tsv, trajectory.tsv and slow_nullcline.tsv in DIR.\n"
     "\n"
     "  --slow NAME=LO:HI  the slow variable and its range (default: the model's first slow\n"
-    "                     variable and its box)\n"
+    "                     variable; its box narrowed around the trajectory, or the whole box\n"
+    "                     when the trajectory rests)\n"
     "  --fast NAME=LO:HI  box of a fast variable (default: the model's); repeatable\n"
     "  --set NAME=VALUE   set a parameter; repeatable\n"
     "  --traj V=X,...     initial state of the trajectory, e.g. x=1,y=0,z=0 (default: the model's)\n"
@@ -28,9 +29,14 @@ static const char *HELP =
     "  --var NAME         the fast variable that spikes and that the plot shows (default: the\n"
     "                     first fast variable)\n"
     "  --no-cycles        equilibria and trajectory only\n"
-    "  --outdir DIR       output folder (default: fast_slow)\n"
+    "  --outdir DIR       output folder (default: fast_slow; with --json and no --plot\n"
+    "                     nothing is written unless --outdir is given)\n"
     "  --plot FILE        draw the diagram with the trajectory (PNG, SVG or PDF)\n"
     "  --json             print the diagram and the class as JSON on stdout\n";
+
+/* The folder of the files when none is given: fast_slow, except with --json and no --plot, where
+ * everything is on stdout and nothing is written. */
+static const char *DEFAULT_OUTDIR = "fast_slow";
 
 typedef struct fs_args {
     const char *model, *slow, *traj, *outdir, *plot, *var;
@@ -154,7 +160,10 @@ static void print_json(const fs_args *a, const nd_model *m, const nd_fast_slow *
     cli_json_string(stdout, m->name);
     printf(", \"slow\": ");
     cli_json_string(stdout, m->var_names[d->slow]);
-    printf(", \"range\": [%.15g, %.15g], \"fast\": [", d->slow_lo, d->slow_hi);
+    static const char *source[] = {"given", "trajectory", "box"};
+    printf(", \"range\": [%.15g, %.15g], \"range_source\": \"%s\"", d->slow_lo, d->slow_hi, source[d->range_source]);
+    if (d->range_note[0]) printf(", \"range_note\": "), cli_json_string(stdout, d->range_note);
+    printf(", \"fast\": [");
     for (size_t v = 0; v < d->fs.n_fast; v++) {
         printf("%s", v ? ", " : "");
         cli_json_string(stdout, m->var_names[d->fs.fast_idx[v]]);
@@ -169,8 +178,9 @@ static void print_json(const fs_args *a, const nd_model *m, const nd_fast_slow *
     for (size_t i = 0; i < d->n_special; i++) printf("%s", i ? ", " : ""), json_special(d, &d->special[i]);
     printf("], \"trajectory\": ");
     char path[4096];
-    snprintf(path, sizeof path, "%s/trajectory.tsv", a->outdir);
-    cli_json_string(stdout, path);
+    snprintf(path, sizeof path, "%s/trajectory.tsv", a->outdir ? a->outdir : "");
+    if (a->outdir) cli_json_string(stdout, path);
+    else printf("null"); /* no files were written */
     printf(", \"activity\": \"%s\", \"spikes\": %zu, \"bursts\": %zu, \"spikes_per_burst\": ", activity[d->activity], d->n_spikes,
            d->n_bursts);
     json_number(d->spikes_per_burst);
@@ -193,6 +203,7 @@ static void print_summary(const fs_args *a, const nd_model *m, const nd_fast_slo
 {
     printf("fast-slow diagram of %s in %s = %g:%g: %zu equilibrium and %zu cycle branch(es), %zu special point(s), written to %s\n",
            m->name, m->var_names[d->slow], d->slow_lo, d->slow_hi, d->eq.n_branches, d->cycles.n, d->n_special, a->outdir);
+    if (d->range_note[0]) printf("slow range: %s\n", d->range_note);
     if (d->burster[0])
         printf("bursting: %zu bursts of %.3g spikes, period %.6g; bursts begin at %s = %.6g (%s) and end at %.6g (%s): %s burster\n",
                d->n_bursts, d->spikes_per_burst, d->burst_period, m->var_names[d->slow], d->onset_slow, d->onset, d->end_slow,
@@ -232,7 +243,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     nd_fast_slow d;
     nd_error err;
     int rc = options(a, m, p, x, lo, lo + m->n_vars, &o);
-    if (!rc) rc = cli_make_dir(cmd, a->outdir);
+    if (!rc && a->outdir) rc = cli_make_dir(cmd, a->outdir);
     if (!rc && nd_fast_slow_analyse(m, p, &o, &d, &err)) {
         free(lo);
         return cli_error(cmd, &err);
@@ -242,7 +253,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         return rc;
     }
     if (a->plot && nd_plot_fast_slow(&d, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
-    else if (!a->plot && nd_write_fast_slow(&d, a->outdir, &err)) rc = cli_error(cmd, &err);
+    else if (!a->plot && a->outdir && nd_write_fast_slow(&d, a->outdir, &err)) rc = cli_error(cmd, &err);
     if (!rc && a->json) print_json(a, m, &d);
     else if (!rc) print_summary(a, m, &d);
     nd_fast_slow_free(&d);
@@ -253,10 +264,15 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_fast_slow(int argc, char **argv)
 {
     fs_args a = {0};
-    a.outdir = "fast_slow", a.t1 = 0, a.transient = -1;
+    a.t1 = 0, a.transient = -1;
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fasts = calloc((size_t)argc, sizeof *a.fasts);
     int rc = (a.sets && a.fasts) ? parse(argc, argv, &a) : EXIT_FAILED;
+    if (rc == 0 && !a.outdir && (!a.json || a.plot)) {
+        a.outdir = DEFAULT_OUTDIR;
+        if (a.json) /* stdout holds the JSON: say where the plot's data go */
+            fprintf(stderr, "neurodyn fast-slow: the plot's data go to %s/ (give --outdir to choose)\n", a.outdir);
+    }
     if (rc == 0) rc = cli_with_model("fast-slow", a.model, run, &a);
     free(a.sets), free(a.fasts);
     return rc < 0 ? EXIT_OK : rc;

@@ -1,6 +1,7 @@
 /* neurodyn sweep MODEL --par NAME=LO:HI:N [--par NAME=LO:HI:N]: attractors over a parameter
- * grid from one batched ensemble (gpu/): the orbit diagram (max/min of a variable against one
- * parameter) or a two-parameter map of amplitude, period or event count. */
+ * grid from one batched ensemble (gpu/): the orbit diagram (the local maxima of a variable after
+ * the transient, against one parameter) or a two-parameter map of amplitude, period, event count
+ * or Lyapunov exponent. */
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -9,21 +10,28 @@
 #include "cli.h"
 #include "neurodyn/ensemble.h"
 #include "neurodyn/plot.h"
+#include "neurodyn/progress.h"
 
 static const char *HELP =
     "usage: neurodyn sweep MODEL --par NAME=LO:HI[:N] [--par NAME=LO:HI[:N]] [options]\n"
     "\n"
     "Integrates one trajectory per grid point (N points per parameter, default 100) as one\n"
     "batched ensemble and reports, after the transient, the max/min of every variable, the\n"
-    "period (last interval between upward crossings of --var through --level) and the number\n"
-    "of crossings. One --par gives the orbit diagram of --var, two a map.\n"
+    "period (last interval between upward crossings of --var through --level), the number\n"
+    "of crossings, and the local maxima of --var (the points of the orbit diagram). One --par\n"
+    "gives the orbit diagram of --var, two a map.\n"
     "\n"
     "  --t1 T              end time (default 200)\n"
-    "  --transient T       ignore t < T for max/min and crossings (default t1/2)\n"
+    "  --transient T       ignore t < T for max/min, crossings and extrema (default t1/2)\n"
     "  --dt H              step (default 0.01; the initial step of adaptive methods)\n"
     "  --method NAME       integration method (default rk4; rkdp, rkf45... are adaptive)\n"
     "  --var V             variable of the diagram and of the section (default the first)\n"
     "  --level L           section level of --var (default the middle of the model's box, or 0)\n"
+    "  --extrema K         local extrema of --var to record: max, min, both or none (default\n"
+    "                      max with one --par, none with two)\n"
+    "  --max-extrema N     keep the first N of each kind per point (default 100)\n"
+    "  --extrema-out FILE  write them there, one row per extremum (default with --out\n"
+    "                      FILE.tsv: FILE.extrema.tsv beside it; else not written)\n"
     "  --set NAME=VALUE    set a parameter (repeatable); --init NAME=VALUE an initial value\n"
     "  --device D          cpu, cuda or auto (default auto: cuda when a device exists)\n"
     "  --precision P       double (default) or single (rk4 only)\n"
@@ -33,7 +41,8 @@ static const char *HELP =
     "                      events, lyapunov\n"
     "  --out FILE.tsv      write the table there (default stdout, unless --json)\n"
     "  --plot FILE         orbit diagram or heat map (PNG, SVG or PDF; needs --out)\n"
-    "  --json              print the points as JSON on stdout\n";
+    "  --json              print the points as JSON on stdout\n"
+    "  --quiet             no progress line (shown only on a terminal, on stderr)\n";
 
 typedef struct sweep_par {
     int index;
@@ -42,9 +51,11 @@ typedef struct sweep_par {
 } sweep_par;
 
 typedef struct sweep_args {
-    const char *model, *method, *var, *out, *plot, *map, *pars[2];
+    const char *model, *method, *var, *out, *plot, *map, *pars[2], *extrema_out;
     double t1, transient, dt, level;
-    int n_pars, have_transient, have_level, json, lyapunov;
+    int n_pars, have_transient, have_level, json, lyapunov, quiet;
+    int extrema; /* nd_extrema, or -1: by the number of parameters */
+    unsigned long max_extrema;
     nd_device device;
     nd_precision precision;
     const char **sets, **inits;
@@ -52,7 +63,15 @@ typedef struct sweep_args {
 } sweep_args;
 
 enum { O_T1 = 1000, O_TRANSIENT, O_DT, O_METHOD, O_VAR, O_LEVEL, O_SET, O_INIT, O_DEVICE, O_PRECISION,
-       O_MAP, O_OUT, O_PLOT, O_JSON, O_PAR, O_HELP, O_LYAPUNOV };
+       O_MAP, O_OUT, O_PLOT, O_JSON, O_PAR, O_HELP, O_LYAPUNOV, O_EXTREMA, O_MAX_EXTREMA, O_EXTREMA_OUT, O_QUIET };
+
+static int parse_extrema(const char *text, int *out)
+{
+    static const char *const names[] = {"none", "max", "min", "both"};
+    for (int k = 0; k < 4; k++)
+        if (strcmp(text, names[k]) == 0) return *out = k, 0; /* the index is the nd_extrema value */
+    return cli_usage_error("sweep", "--extrema '%s' is not one of max, min, both, none", text);
+}
 
 static int parse_option(int c, sweep_args *a)
 {
@@ -70,6 +89,10 @@ static int parse_option(int c, sweep_args *a)
     case O_PLOT: return a->plot = optarg, 0;
     case O_JSON: return a->json = 1, 0;
     case O_LYAPUNOV: return a->lyapunov = 1, 0;
+    case O_QUIET: return a->quiet = 1, 0;
+    case O_EXTREMA: return parse_extrema(optarg, &a->extrema);
+    case O_MAX_EXTREMA: return cli_count("sweep", "max-extrema", optarg, 1, 1000000UL, &a->max_extrema);
+    case O_EXTREMA_OUT: return a->extrema_out = optarg, 0;
     case O_DEVICE: return nd_device_parse(optarg, &a->device, &err) ? cli_error("sweep", &err) : 0;
     case O_PRECISION: return nd_precision_parse(optarg, &a->precision, &err) ? cli_error("sweep", &err) : 0;
     case O_MAP:
@@ -95,7 +118,9 @@ static int parse(int argc, char **argv, sweep_args *a)
         {"map", required_argument, 0, O_MAP},        {"out", required_argument, 0, O_OUT},
         {"plot", required_argument, 0, O_PLOT},      {"json", no_argument, 0, O_JSON},
         {"par", required_argument, 0, O_PAR},        {"help", no_argument, 0, O_HELP},
-        {"lyapunov", no_argument, 0, O_LYAPUNOV},
+        {"lyapunov", no_argument, 0, O_LYAPUNOV},    {"quiet", no_argument, 0, O_QUIET},
+        {"extrema", required_argument, 0, O_EXTREMA}, {"max-extrema", required_argument, 0, O_MAX_EXTREMA},
+        {"extrema-out", required_argument, 0, O_EXTREMA_OUT},
         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
@@ -112,6 +137,9 @@ static int parse(int argc, char **argv, sweep_args *a)
     if (cli_check_plot_file("sweep", a->plot)) return EXIT_USAGE;
     if (a->map && strcmp(a->map, "lyapunov") == 0 && !a->lyapunov)
         return cli_usage_error("sweep", "--map lyapunov needs --lyapunov");
+    if (a->extrema < 0) a->extrema = a->n_pars == 1 ? ND_EXTREMA_MAX : ND_EXTREMA_NONE;
+    if (a->extrema_out && a->extrema == ND_EXTREMA_NONE)
+        return cli_usage_error("sweep", "--extrema-out needs --extrema max, min or both");
     return 0;
 }
 
@@ -144,21 +172,77 @@ typedef struct sweep_run {
     const double *P;
     double *lambda; /* --lyapunov, else NULL */
     nd_ensemble_result r;
+    char extrema_path[4096]; /* where the extrema went, or "" */
 } sweep_run;
+
+/* The counts of local extrema that the table carries (maxima, then minima). */
+static const long *extrema_count(const sweep_run *s, int kind)
+{
+    return kind == ND_EXTREMA_MAX ? s->r.n_maxima : s->r.n_minima;
+}
 
 static void write_tsv(FILE *f, const sweep_run *s)
 {
     const nd_model *m = s->m;
     for (int k = 0; k < s->np; k++) fprintf(f, "%s%s", k ? "\t" : "", m->par_names[s->sp[k].index]);
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\tmax_%s\tmin_%s", m->var_names[v], m->var_names[v]);
-    fprintf(f, "\tperiod\tevents%s\n", s->lambda ? "\tlyapunov" : "");
+    fprintf(f, "\tperiod\tevents%s%s%s\n", s->r.n_maxima ? "\tn_maxima" : "", s->r.n_minima ? "\tn_minima" : "",
+            s->lambda ? "\tlyapunov" : "");
     for (size_t i = 0; i < s->n; i++) {
         for (int k = 0; k < s->np; k++) fprintf(f, "%s%.12g", k ? "\t" : "", s->P[(size_t)s->sp[k].index * s->n + i]);
         for (size_t v = 0; v < m->n_vars; v++)
             fprintf(f, "\t%.12g\t%.12g", s->r.x_max[v * s->n + i], s->r.x_min[v * s->n + i]);
         fprintf(f, "\t%.12g\t%ld", s->r.period[i], s->r.events[i]);
+        if (s->r.n_maxima) fprintf(f, "\t%ld", s->r.n_maxima[i]);
+        if (s->r.n_minima) fprintf(f, "\t%ld", s->r.n_minima[i]);
         if (s->lambda) fprintf(f, "\t%.12g", s->lambda[i]);
         fputc('\n', f);
+    }
+}
+
+/* One row per local extremum kept: the parameter value(s), the variable, max or min, the value
+ * and its time, a point's maxima in time order before its minima. */
+static void write_extrema_tsv(FILE *f, const sweep_run *s)
+{
+    const nd_model *m = s->m;
+    for (int k = 0; k < s->np; k++) fprintf(f, "%s\t", m->par_names[s->sp[k].index]);
+    fprintf(f, "variable\tkind\tvalue\tt\n");
+    for (size_t i = 0; i < s->n; i++)
+        for (int kind = ND_EXTREMA_MAX; kind <= ND_EXTREMA_MIN; kind++) {
+            const long *count = extrema_count(s, kind);
+            const double *y = kind == ND_EXTREMA_MAX ? s->r.maxima : s->r.minima;
+            const double *t = kind == ND_EXTREMA_MAX ? s->r.maxima_t : s->r.minima_t;
+            size_t kept = count ? (size_t)count[i] : 0;
+            if (kept > s->r.max_extrema) kept = s->r.max_extrema;
+            for (size_t j = 0; j < kept; j++) {
+                for (int k = 0; k < s->np; k++) fprintf(f, "%.17g\t", s->P[(size_t)s->sp[k].index * s->n + i]);
+                fprintf(f, "%s\t%s\t%.17g\t%.17g\n", m->var_names[s->var], kind == ND_EXTREMA_MAX ? "max" : "min",
+                        y[j * s->n + i], t[j * s->n + i]);
+            }
+        }
+}
+
+/* Writes a table with `write` to path (stdout when NULL). */
+static int write_file(const char *path, void (*write)(FILE *, const sweep_run *), const sweep_run *s)
+{
+    FILE *f = path ? fopen(path, "w") : stdout;
+    if (f) write(f, s);
+    if (!f || ferror(f) || (f != stdout && fclose(f) != 0)) {
+        fprintf(stderr, "neurodyn sweep: cannot write '%s'\n", path ? path : "(stdout)");
+        return EXIT_FAILED;
+    }
+    return EXIT_OK;
+}
+
+/* --extrema-out, else FILE.extrema.tsv beside --out FILE.tsv, else none. */
+static void extrema_path(const sweep_args *a, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (a->extrema_out) snprintf(buf, len, "%s", a->extrema_out);
+    else if (a->out) {
+        const char *slash = strrchr(a->out, '/'), *dot = strrchr(a->out, '.');
+        int stem = dot && (!slash || dot > slash + 1) ? (int)(dot - a->out) : (int)strlen(a->out);
+        snprintf(buf, len, "%.*s.extrema.tsv", stem, a->out);
     }
 }
 
@@ -180,6 +264,19 @@ static void json_vars(const sweep_run *s, const double *a, size_t i)
     printf("}");
 }
 
+/* , "maxima": [...], "n_maxima": N (the values kept, round-trip precision) */
+static void json_extrema(const sweep_run *s, int kind, size_t i)
+{
+    const long *count = extrema_count(s, kind);
+    if (!count) return;
+    const double *y = kind == ND_EXTREMA_MAX ? s->r.maxima : s->r.minima;
+    const char *name = kind == ND_EXTREMA_MAX ? "maxima" : "minima";
+    size_t kept = (size_t)count[i] < s->r.max_extrema ? (size_t)count[i] : s->r.max_extrema;
+    printf(", \"%s\": [", name);
+    for (size_t j = 0; j < kept; j++) printf("%s%.17g", j ? ", " : "", y[j * s->n + i]);
+    printf("], \"n_%s\": %ld", name, count[i]);
+}
+
 static void print_json(const sweep_run *s)
 {
     const nd_model *m = s->m;
@@ -189,7 +286,13 @@ static void print_json(const sweep_run *s)
     for (int k = 0; k < s->np; k++) printf("%s", k ? ", " : ""), cli_json_string(stdout, m->par_names[s->sp[k].index]);
     printf("], \"variable\": ");
     cli_json_string(stdout, m->var_names[s->var]);
-    printf(", \"level\": %.15g, \"device\": \"%s\", \"points\": [", s->a->level, s->r.device == ND_DEVICE_CUDA ? "cuda" : "cpu");
+    printf(", \"level\": %.15g, \"device\": \"%s\"", s->a->level, s->r.device == ND_DEVICE_CUDA ? "cuda" : "cpu");
+    if (s->r.max_extrema) {
+        printf(", \"max_extrema\": %zu, \"extrema_file\": ", s->r.max_extrema);
+        if (s->extrema_path[0]) cli_json_string(stdout, s->extrema_path);
+        else printf("null");
+    }
+    printf(", \"points\": [");
     for (size_t i = 0; i < s->n; i++) {
         printf("%s\n  {", i ? "," : "");
         for (int k = 0; k < s->np; k++) {
@@ -201,28 +304,72 @@ static void print_json(const sweep_run *s)
         printf(", \"period\": "), json_number(s->r.period[i]);
         printf(", \"events\": %ld, \"ok\": %s", s->r.events[i], s->r.status[i] == ND_ENS_OK ? "true" : "false");
         if (s->lambda) printf(", \"lyapunov\": "), json_number(s->lambda[i]);
+        json_extrema(s, ND_EXTREMA_MAX, i);
+        json_extrema(s, ND_EXTREMA_MIN, i);
         printf("}");
     }
     printf("\n]}\n");
 }
 
+/* "hindmarsh_rose (r=0.005, s=4)": the model and the parameters the user set. */
+static void plot_title(const sweep_run *s, char *buf, size_t len)
+{
+    size_t k = (size_t)snprintf(buf, len, "%s", s->m->name);
+    for (int i = 0; i < s->a->n_sets && k < len; i++)
+        k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? ", " : " (", s->a->sets[i]);
+    if (s->a->n_sets && k < len) snprintf(buf + k, len - k, ")");
+}
+
+/* The colour bar's label: the quantity with its unit (the model's time unit, or the variable's). */
+static void map_label(const sweep_run *s, const char *map, char *buf, size_t len)
+{
+    const nd_model *m = s->m;
+    const char *tu = m->time_unit && m->time_unit[0] ? m->time_unit : NULL;
+    const char *vu = m->var_units && m->var_units[s->var][0] ? m->var_units[s->var] : NULL;
+    const char *var = m->var_names[s->var];
+    if (strcmp(map, "period") == 0)
+        snprintf(buf, len, "period of %s (%s)", var, tu ? tu : "model time units");
+    else if (strcmp(map, "events") == 0)
+        snprintf(buf, len, "upward crossings of %s = %g after the transient (count)", var, s->a->level);
+    else if (strcmp(map, "lyapunov") == 0)
+        snprintf(buf, len, "largest Lyapunov exponent (1/%s)", tu ? tu : "model time unit");
+    else if (vu)
+        snprintf(buf, len, "amplitude of %s, max - min (%s)", var, vu);
+    else
+        snprintf(buf, len, "amplitude of %s, max - min", var);
+}
+
 static int plot(const sweep_run *s)
 {
     const nd_model *m = s->m;
-    nd_sweep_plot sp = {.data = s->a->out, .title = m->name, .p1name = m->par_names[s->sp[0].index],
-                        .varname = m->var_names[s->var]};
+    char title[512], var_label[128], value_label[160];
+    plot_title(s, title, sizeof title);
+    nd_sweep_plot sp = {.data = s->a->out, .title = title, .p1name = m->par_names[s->sp[0].index],
+                        .varname = m->var_names[s->var],
+                        .var_label = nd_model_var_label(m, (size_t)s->var, var_label, sizeof var_label)};
     int first_var_col = s->np + 1, period_col = s->np + 2 * (int)m->n_vars + 1;
+    int count_col = period_col + 2; /* n_maxima, then n_minima, then lyapunov */
+    int lyapunov_col = count_col + (s->r.n_maxima ? 1 : 0) + (s->r.n_minima ? 1 : 0);
     sp.col_max = first_var_col + 2 * s->var, sp.col_min = sp.col_max + 1;
     nd_error err;
     nd_plot_status ps;
     if (s->np == 1) {
+        int drawn = 0, rest = 0; /* the kinds that have a point to draw, and a trajectory without any */
+        for (int kind = ND_EXTREMA_MAX; kind <= ND_EXTREMA_MIN; kind++)
+            for (size_t i = 0; extrema_count(s, kind) && i < s->n; i++) drawn |= extrema_count(s, kind)[i] > 0 ? kind : 0;
+        const long *first = s->r.n_maxima ? s->r.n_maxima : s->r.n_minima;
+        for (size_t i = 0; first && i < s->n; i++) rest |= first[i] == 0;
+        if (s->extrema_path[0] && drawn) sp.extrema_data = s->extrema_path, sp.extrema = drawn;
+        if (first && rest) sp.col_rest = count_col;
         ps = nd_plot_orbit_diagram(&sp, s->a->plot, &err);
     } else {
         const char *map = s->a->map ? s->a->map : "amplitude";
         sp.p2name = m->par_names[s->sp[1].index];
         sp.value_name = map;
+        map_label(s, map, value_label, sizeof value_label);
+        sp.value_label = value_label;
         sp.col_value = strcmp(map, "period") == 0 ? period_col : strcmp(map, "events") == 0 ? period_col + 1
-                     : strcmp(map, "lyapunov") == 0 ? period_col + 2 : 0;
+                     : strcmp(map, "lyapunov") == 0 ? lyapunov_col : 0;
         ps = nd_plot_sweep_map(&sp, s->a->plot, &err);
     }
     return ps == ND_PLOT_FAILED ? cli_error("sweep", &err) : EXIT_OK;
@@ -273,28 +420,29 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     nd_ensemble_opts_init(&o);
     o.method = a.method, o.t1 = a.t1, o.dt = a.dt, o.transient = a.have_transient ? a.transient : a.t1 / 2;
     o.event_var = s.var, o.event_level = a.level, o.device = a.device, o.precision = a.precision;
+    o.extrema = (nd_extrema)a.extrema, o.max_extrema = a.max_extrema;
+    /* on a terminal only, and not with --quiet: the ensemble, then the Lyapunov pass */
+    nd_progress *bar = rc || a.quiet ? NULL
+                                     : nd_progress_start("neurodyn sweep", "trajectories",
+                                                         (double)s.n * (a.lyapunov ? 2 : 1), stderr, 0);
+    o.progress = bar ? nd_progress_callback : NULL, o.progress_ctx = bar;
     nd_error err;
     if (!rc && nd_ensemble_run(m, s.n, P, s.n * m->n_pars, X, s.n * m->n_vars, &o, &s.r, &err))
         rc = cli_error("sweep", &err);
     s.P = P;
     if (!rc && a.lyapunov) {
         nd_ensemble_opts lo = o;
-        lo.method = NULL;
+        lo.method = NULL, lo.extrema = ND_EXTREMA_NONE;
         if (!(s.lambda = malloc(s.n * sizeof *s.lambda))) rc = EXIT_FAILED;
         else if (nd_ensemble_lyapunov(m, s.n, P, s.n * m->n_pars, X, s.n * m->n_vars, &lo, 10, s.lambda, &err))
             rc = cli_error("sweep", &err);
     }
+    nd_progress_finish(bar);
     if (!rc && s.r.n_failed)
         fprintf(stderr, "neurodyn sweep: warning: %zu of %zu trajectories became non-finite or failed\n", s.r.n_failed, s.n);
-    FILE *f = NULL;
-    if (!rc && (a.out || !a.json)) {
-        f = a.out ? fopen(a.out, "w") : stdout;
-        if (f) write_tsv(f, &s);
-        if (!f || ferror(f) || (f != stdout && fclose(f) != 0)) {
-            fprintf(stderr, "neurodyn sweep: cannot write '%s'\n", a.out ? a.out : "(stdout)");
-            rc = EXIT_FAILED;
-        }
-    }
+    if (!rc && (a.out || !a.json)) rc = write_file(a.out, write_tsv, &s);
+    if (!rc && s.r.max_extrema) extrema_path(&a, s.extrema_path, sizeof s.extrema_path);
+    if (!rc && s.extrema_path[0]) rc = write_file(s.extrema_path, write_extrema_tsv, &s);
     if (!rc && a.json) print_json(&s);
     if (!rc && a.plot) rc = plot(&s);
     nd_ensemble_result_free(&s.r);
@@ -304,7 +452,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 
 int cmd_sweep(int argc, char **argv)
 {
-    sweep_args a = {.t1 = 200, .dt = 0.01};
+    sweep_args a = {.t1 = 200, .dt = 0.01, .extrema = -1, .max_extrema = 100};
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.inits = calloc((size_t)argc, sizeof *a.inits);
     int rc = (a.sets && a.inits) ? parse(argc, argv, &a) : EXIT_FAILED;
