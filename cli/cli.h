@@ -30,6 +30,9 @@ int cli_parse_value(const char *cmd, const nd_model *m, const char *text, int *i
 /* Parses NAME=LO:HI for a variable (is_par 0) or parameter (1). */
 int cli_parse_range(const char *cmd, const nd_model *m, const char *text, int is_par, int *index,
                     double *lo, double *hi);
+/* The same for a grid of n_points values: one point may be LO = HI (sweep --par I=2:2:1). */
+int cli_parse_grid_range(const char *cmd, const nd_model *m, const char *text, int is_par, size_t n_points,
+                         int *index, double *lo, double *hi);
 /* Fills lo/hi from the model's default box for variables neither given nor fixed. */
 int cli_region_from_model(const char *cmd, const nd_model *m, double *lo, double *hi, const int *given,
                           const int *fixed);

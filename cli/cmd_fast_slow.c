@@ -19,7 +19,8 @@ static const char *HELP =
     "branches.tsv, cycles.tsv, special_points.tsv, trajectory.tsv and slow_nullcline.tsv in DIR.\n"
     "\n"
     "  --slow NAME=LO:HI  the slow variable and its range (default: the model's first slow\n"
-    "                     variable and its box)\n"
+    "                     variable; its box narrowed around the trajectory, or the whole box\n"
+    "                     when the trajectory rests)\n"
     "  --fast NAME=LO:HI  box of a fast variable (default: the model's); repeatable\n"
     "  --set NAME=VALUE   set a parameter; repeatable\n"
     "  --traj V=X,...     initial state of the trajectory, e.g. x=1,y=0,z=0 (default: the model's)\n"
@@ -28,7 +29,8 @@ static const char *HELP =
     "  --var NAME         the fast variable that spikes and that the plot shows (default: the\n"
     "                     first fast variable)\n"
     "  --no-cycles        equilibria and trajectory only\n"
-    "  --outdir DIR       output folder (default: fast_slow)\n"
+    "  --outdir DIR       output folder (default: fast_slow; with --json and no --plot\n"
+    "                     nothing is written unless --outdir is given)\n"
     "  --plot FILE        draw the diagram with the trajectory (PNG, SVG or PDF)\n"
     "  --json             print the diagram and the class as JSON on stdout\n";
 
@@ -105,94 +107,79 @@ static int parse_traj(const nd_model *m, const char *text, double *x)
 
 /* ---- JSON ----------------------------------------------------------------------------------------- */
 
-static void json_number(double v)
-{
-    if (isfinite(v)) printf("%.15g", v);
-    else printf("null");
-}
-
-static void json_special(const nd_fast_slow *d, const nd_fs_special *sp)
+static json_t *special_json(const nd_fast_slow *d, const nd_fs_special *sp)
 {
     const nd_model *fm = &d->fs.model;
-    printf("{\"type\": \"%s\", ", sp->type);
-    cli_json_string(stdout, fm->par_names[d->par]);
-    printf(": %.15g, \"state\": {", sp->slow);
-    int first = 1;
+    json_t *o = json_object(), *state = json_object();
+    json_object_set_new(o, "type", json_string(sp->type));
+    json_object_set_new(o, fm->par_names[d->par], cli_json_real(sp->slow));
     for (size_t v = 0; v < fm->n_vars; v++) {
         double val = nd_fs_special_value(d, sp, v);
-        if (!isfinite(val)) continue;
-        printf("%s", first ? "" : ", ");
-        first = 0;
-        cli_json_string(stdout, fm->var_names[v]);
-        printf(": %.15g", val);
+        if (isfinite(val)) json_object_set_new(state, fm->var_names[v], json_real(val));
     }
-    printf("}");
-    if (isfinite(sp->period)) printf(", \"period\": %.15g", sp->period);
-    if (isfinite(sp->l1))
-        printf(", \"first_lyapunov\": %.10g, \"criticality\": \"%s\"", sp->l1, sp->l1 < 0 ? "supercritical" : "subcritical");
+    json_object_set_new(o, "state", state);
+    if (isfinite(sp->period)) json_object_set_new(o, "period", json_real(sp->period));
+    if (isfinite(sp->l1)) {
+        json_object_set_new(o, "first_lyapunov", json_real(sp->l1));
+        json_object_set_new(o, "criticality", json_string(sp->l1 < 0 ? "supercritical" : "subcritical"));
+    }
     /* the index into "branches", which lists the equilibrium branches first */
     int on_equilibria = !strcmp(sp->type, "LP") || !strcmp(sp->type, "H") || !strcmp(sp->type, "BP");
-    printf(", \"branch\": %zu}", (size_t)sp->branch + (on_equilibria ? 0 : d->eq.n_branches));
+    json_object_set_new(o, "branch", json_integer((json_int_t)sp->branch + (on_equilibria ? 0 : (json_int_t)d->eq.n_branches)));
+    return o;
 }
 
-static void json_transition(const nd_fast_slow *d, const char *key, double s, const char *name, int k)
+static json_t *transition_json(const nd_fast_slow *d, double s, const char *name, int k)
 {
-    printf(", \"%s\": {", key);
-    cli_json_string(stdout, d->fs.full->var_names[d->slow]);
-    printf(": ");
-    json_number(s);
-    printf(", \"bifurcation\": ");
-    cli_json_string(stdout, name);
-    if (k >= 0) printf(", \"point\": "), json_special(d, &d->special[k]);
-    printf("}");
+    json_t *o = json_object();
+    json_object_set_new(o, d->fs.full->var_names[d->slow], cli_json_real(s));
+    json_object_set_new(o, "bifurcation", json_string(name));
+    if (k >= 0) json_object_set_new(o, "point", special_json(d, &d->special[k]));
+    return o;
 }
 
-static void print_json(const fs_args *a, const nd_model *m, const nd_fast_slow *d)
+static int print_json(const fs_args *a, const nd_model *m, const nd_fast_slow *d)
 {
     static const char *activity[] = {"quiescent", "tonic spiking", "bursting"};
-    printf("{\"model\": ");
-    cli_json_string(stdout, m->name);
-    printf(", \"slow\": ");
-    cli_json_string(stdout, m->var_names[d->slow]);
-    printf(", \"range\": [%.15g, %.15g], \"fast\": [", d->slow_lo, d->slow_hi);
-    for (size_t v = 0; v < d->fs.n_fast; v++) {
-        printf("%s", v ? ", " : "");
-        cli_json_string(stdout, m->var_names[d->fs.fast_idx[v]]);
-    }
-    printf("], \"spike_variable\": ");
-    cli_json_string(stdout, m->var_names[d->spike_var]);
-    printf(", \"branches\": ");
-    json_t *branches = cli_json_branches(&d->eq, d->at, &d->cycles);
-    json_dumpf(branches, stdout, JSON_REAL_PRECISION(15));
-    json_decref(branches);
-    printf(", \"special_points\": [");
-    for (size_t i = 0; i < d->n_special; i++) printf("%s", i ? ", " : ""), json_special(d, &d->special[i]);
-    printf("], \"trajectory\": ");
+    static const char *source[] = {"given", "trajectory", "box"};
+    json_t *doc = json_object(), *range = json_array(), *fast = json_array(), *specials = json_array();
+    json_object_set_new(doc, "model", json_string(m->name));
+    json_object_set_new(doc, "slow", json_string(m->var_names[d->slow]));
+    json_array_append_new(range, cli_json_real(d->slow_lo));
+    json_array_append_new(range, cli_json_real(d->slow_hi));
+    json_object_set_new(doc, "range", range);
+    json_object_set_new(doc, "range_source", json_string(source[d->range_source]));
+    if (d->range_note[0]) json_object_set_new(doc, "range_note", json_string(d->range_note));
+    for (size_t v = 0; v < d->fs.n_fast; v++) json_array_append_new(fast, json_string(m->var_names[d->fs.fast_idx[v]]));
+    json_object_set_new(doc, "fast", fast);
+    json_object_set_new(doc, "spike_variable", json_string(m->var_names[d->spike_var]));
+    json_object_set_new(doc, "branches", cli_json_branches(&d->eq, d->at, &d->cycles));
+    for (size_t i = 0; i < d->n_special; i++) json_array_append_new(specials, special_json(d, &d->special[i]));
+    json_object_set_new(doc, "special_points", specials);
     char path[4096];
-    snprintf(path, sizeof path, "%s/trajectory.tsv", a->outdir);
-    cli_json_string(stdout, path);
-    printf(", \"activity\": \"%s\", \"spikes\": %zu, \"bursts\": %zu, \"spikes_per_burst\": ", activity[d->activity], d->n_spikes,
-           d->n_bursts);
-    json_number(d->spikes_per_burst);
-    printf(", \"burst_period\": ");
-    json_number(d->burst_period);
+    snprintf(path, sizeof path, "%s/trajectory.tsv", a->outdir ? a->outdir : "");
+    json_object_set_new(doc, "trajectory", a->outdir ? json_string(path) : json_null()); /* null: no files written */
+    json_object_set_new(doc, "activity", json_string(activity[d->activity]));
+    json_object_set_new(doc, "spikes", json_integer((json_int_t)d->n_spikes));
+    json_object_set_new(doc, "bursts", json_integer((json_int_t)d->n_bursts));
+    json_object_set_new(doc, "spikes_per_burst", cli_json_real(d->spikes_per_burst));
+    json_object_set_new(doc, "burst_period", cli_json_real(d->burst_period));
     if (d->burster[0]) {
-        json_transition(d, "onset", d->onset_slow, d->onset, d->onset_special);
-        json_transition(d, "termination", d->end_slow, d->termination, d->end_special);
-        printf(", \"burster\": ");
-        cli_json_string(stdout, d->burster);
+        json_object_set_new(doc, "onset", transition_json(d, d->onset_slow, d->onset, d->onset_special));
+        json_object_set_new(doc, "termination", transition_json(d, d->end_slow, d->termination, d->end_special));
+        json_object_set_new(doc, "burster", json_string(d->burster));
     } else {
-        printf(", \"burster\": null");
+        json_object_set_new(doc, "burster", json_null());
     }
-    printf(", \"note\": ");
-    cli_json_string(stdout, d->note);
-    printf("}\n");
+    json_object_set_new(doc, "note", json_string(d->note));
+    return cli_json_print(doc);
 }
 
 static void print_summary(const fs_args *a, const nd_model *m, const nd_fast_slow *d)
 {
     printf("fast-slow diagram of %s in %s = %g:%g: %zu equilibrium and %zu cycle branch(es), %zu special point(s), written to %s\n",
            m->name, m->var_names[d->slow], d->slow_lo, d->slow_hi, d->eq.n_branches, d->cycles.n, d->n_special, a->outdir);
+    if (d->range_note[0]) printf("slow range: %s\n", d->range_note);
     if (d->burster[0])
         printf("bursting: %zu bursts of %.3g spikes, period %.6g; bursts begin at %s = %.6g (%s) and end at %.6g (%s): %s burster\n",
                d->n_bursts, d->spikes_per_burst, d->burst_period, m->var_names[d->slow], d->onset_slow, d->onset, d->end_slow,
@@ -232,7 +219,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     nd_fast_slow d;
     nd_error err;
     int rc = options(a, m, p, x, lo, lo + m->n_vars, &o);
-    if (!rc) rc = cli_make_dir(cmd, a->outdir);
+    if (!rc && a->outdir) rc = cli_make_dir(cmd, a->outdir);
     if (!rc && nd_fast_slow_analyse(m, p, &o, &d, &err)) {
         free(lo);
         return cli_error(cmd, &err);
@@ -242,8 +229,8 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         return rc;
     }
     if (a->plot && nd_plot_fast_slow(&d, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
-    else if (!a->plot && nd_write_fast_slow(&d, a->outdir, &err)) rc = cli_error(cmd, &err);
-    if (!rc && a->json) print_json(a, m, &d);
+    else if (!a->plot && a->outdir && nd_write_fast_slow(&d, a->outdir, &err)) rc = cli_error(cmd, &err);
+    if (!rc && a->json) rc = print_json(a, m, &d);
     else if (!rc) print_summary(a, m, &d);
     nd_fast_slow_free(&d);
     free(lo);
@@ -253,10 +240,11 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_fast_slow(int argc, char **argv)
 {
     fs_args a = {0};
-    a.outdir = "fast_slow", a.t1 = 0, a.transient = -1;
+    a.t1 = 0, a.transient = -1;
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fasts = calloc((size_t)argc, sizeof *a.fasts);
     int rc = (a.sets && a.fasts) ? parse(argc, argv, &a) : EXIT_FAILED;
+    if (rc == 0) a.outdir = cli_output_folder("fast-slow", a.outdir, "fast_slow", a.json, a.plot != NULL);
     if (rc == 0) rc = cli_with_model("fast-slow", a.model, run, &a);
     free(a.sets), free(a.fasts);
     return rc < 0 ? EXIT_OK : rc;

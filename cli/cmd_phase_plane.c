@@ -26,7 +26,8 @@ static const char *HELP =
     "  --sample DT        sample trajectories every DT (default 0: every step of the adaptive\n"
     "                     integrator, dense where the flow is fast, so spikes stay smooth)\n"
     "  --grid N           vector-field grid N x N (default 20) and nullcline seeding 5N\n"
-    "  --outdir DIR       output folder (default: phase_plane)\n"
+    "  --outdir DIR       output folder (default: phase_plane; with --json and no --plot,\n"
+    "                     none: the JSON holds the nullclines and fixed points)\n"
     "  --plot FILE        also draw the phase portrait (PNG, SVG or PDF)\n"
     "  --json             print a JSON summary on stdout\n";
 
@@ -133,34 +134,72 @@ static nd_status add_trajectories(const nd_model *m, const nd_region *r, const d
     return ND_OK;
 }
 
-static void print_json(const pp_args *a, const nd_model *m, const plane *pl, const nd_fp_result *fps,
-                       size_t pieces_x, size_t pieces_y)
+static json_t *axis_json(const nd_model *m, const plane *pl, int i)
 {
-    printf("{\"model\": ");
-    cli_json_string(stdout, m->name);
-    printf(", \"x\": {\"name\": ");
-    cli_json_string(stdout, m->var_names[pl->ix]);
-    printf(", \"lo\": %.17g, \"hi\": %.17g}, \"y\": {\"name\": ", pl->lo[pl->ix], pl->hi[pl->ix]);
-    cli_json_string(stdout, m->var_names[pl->iy]);
-    printf(", \"lo\": %.17g, \"hi\": %.17g}, \"nullcline_pieces\": {", pl->lo[pl->iy], pl->hi[pl->iy]);
-    cli_json_string(stdout, m->var_names[pl->ix]);
-    printf(": %zu, ", pieces_x);
-    cli_json_string(stdout, m->var_names[pl->iy]);
-    printf(": %zu}, \"fixed_points\": [", pieces_y);
-    for (size_t i = 0; i < fps->n; i++) {
-        printf("%s{\"state\": {", i ? ", " : "");
-        for (size_t v = 0; v < m->n_vars; v++) {
-            printf("%s", v ? ", " : "");
-            cli_json_string(stdout, m->var_names[v]);
-            printf(": %.17g", fps->points[i].x[v]);
-        }
-        printf("}, \"stability\": ");
-        cli_json_string(stdout, fps->points[i].type);
-        printf("}");
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(m->var_names[i]));
+    json_object_set_new(o, "lo", cli_json_real(pl->lo[i]));
+    json_object_set_new(o, "hi", cli_json_real(pl->hi[i]));
+    return o;
+}
+
+static json_t *reals(size_t n, const double *v)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) json_array_append_new(a, cli_json_real(v[i]));
+    return a;
+}
+
+/* Each piece of a nullcline: its points ("x", "y": the first and second free variable in model
+ * order, as in the TSV files) and whether it closed. */
+static json_t *nullcline_json(const nd_nullclines *nc)
+{
+    json_t *pieces = json_array();
+    for (size_t c = 0; c < nc->n_curves; c++) {
+        const nd_curve *cv = &nc->curves[c];
+        json_t *o = json_object();
+        json_object_set_new(o, "x", reals(cv->n, cv->x));
+        json_object_set_new(o, "y", reals(cv->n, cv->y));
+        json_object_set_new(o, "closed", json_boolean(cv->closed));
+        json_array_append_new(pieces, o);
     }
-    printf("], \"outdir\": ");
-    cli_json_string(stdout, a->outdir);
-    printf("}\n");
+    return pieces;
+}
+
+static json_t *fixed_point_json(const nd_model *m, const nd_fixed_point *fp)
+{
+    json_t *o = json_object(), *state = json_object(), *eig = json_array();
+    for (size_t v = 0; v < m->n_vars; v++) json_object_set_new(state, m->var_names[v], cli_json_real(fp->x[v]));
+    for (int k = 0; k < 2; k++) { /* the plane's two eigenvalues, as [re, im] */
+        json_t *pair = json_array();
+        json_array_append_new(pair, cli_json_real(fp->eig_re[k]));
+        json_array_append_new(pair, cli_json_real(fp->eig_im[k]));
+        json_array_append_new(eig, pair);
+    }
+    json_object_set_new(o, "state", state);
+    json_object_set_new(o, "stability", json_string(fp->type));
+    json_object_set_new(o, "stable", json_boolean(fp->stable));
+    json_object_set_new(o, "eigenvalues", eig);
+    return o;
+}
+
+static int print_json(const pp_args *a, const nd_model *m, const plane *pl, const nd_phase_portrait *pp)
+{
+    json_t *doc = json_object(), *pieces = json_object(), *curves = json_object(), *fps = json_array();
+    json_object_set_new(doc, "model", json_string(m->name));
+    json_object_set_new(doc, "x", axis_json(m, pl, pl->ix));
+    json_object_set_new(doc, "y", axis_json(m, pl, pl->iy));
+    for (int k = 0; k < 2; k++) {
+        const char *name = m->var_names[pp->nullcline[k].var];
+        json_object_set_new(pieces, name, json_integer((json_int_t)pp->nullcline[k].n_curves));
+        json_object_set_new(curves, name, nullcline_json(&pp->nullcline[k]));
+    }
+    json_object_set_new(doc, "nullcline_pieces", pieces);
+    json_object_set_new(doc, "nullclines", curves);
+    for (size_t i = 0; i < pp->fixed_points.n; i++) json_array_append_new(fps, fixed_point_json(m, &pp->fixed_points.points[i]));
+    json_object_set_new(doc, "fixed_points", fps);
+    json_object_set_new(doc, "outdir", a->outdir ? json_string(a->outdir) : json_null()); /* null: no files */
+    return cli_json_print(doc);
 }
 
 static int run(const void *args, const nd_model *m, double *p, double *x)
@@ -180,7 +219,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && pl.ix == pl.iy) rc = cli_usage_error(cmd, "--x and --y name the same variable %s", m->var_names[pl.ix]);
     if (!rc) {
         for (size_t v = 0; v < n; v++) pl.fixed[v] = (int)v != pl.ix && (int)v != pl.iy;
-        rc = cli_make_dir("phase-plane", a->outdir);
+        if (a->outdir) rc = cli_make_dir("phase-plane", a->outdir);
     }
     /* every --traj point, checked before any file is written; without any, the initial state */
     size_t n_starts = a->n_trajs ? (size_t)a->n_trajs : 1;
@@ -197,10 +236,10 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && add_trajectories(m, &r, starts, n_starts, a->t1, a->sample, &pp, &err)) rc = cli_error(cmd, &err);
     free(starts);
     if (!rc && a->plot && nd_plot_phase_portrait(&pp, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
-    else if (!rc && !a->plot && nd_write_phase_portrait(&pp, a->outdir, &err)) rc = cli_error(cmd, &err);
+    else if (!rc && !a->plot && a->outdir && nd_write_phase_portrait(&pp, a->outdir, &err)) rc = cli_error(cmd, &err);
     const nd_fp_result fps = pp.fixed_points;
     size_t px = pp.nullcline[0].n_curves, py = pp.nullcline[1].n_curves;
-    if (!rc && a->json) print_json(a, m, &pl, &fps, px, py);
+    if (!rc && a->json) rc = print_json(a, m, &pl, &pp);
     else if (!rc)
         printf("phase plane of %s in %s: %zu fixed point%s, nullclines %zu + %zu pieces\n", m->name, a->outdir, fps.n,
                fps.n == 1 ? "" : "s", px, py);
@@ -212,12 +251,13 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_phase_plane(int argc, char **argv)
 {
     pp_args a = {0};
-    a.t1 = 100, a.grid = 20, a.outdir = "phase_plane";
+    a.t1 = 100, a.grid = 20;
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);
     a.trajs = calloc((size_t)argc, sizeof *a.trajs);
     int rc = (a.sets && a.fixes && a.trajs) ? parse(argc, argv, &a) : EXIT_FAILED;
     if (rc == 0) rc = cli_check_plot_file("phase-plane", a.plot);
+    if (rc == 0) a.outdir = cli_output_folder("phase-plane", a.outdir, "phase_plane", a.json, a.plot != NULL);
     if (rc == 0) {
         rc = cli_with_model("phase-plane", a.model, run, &a);
     }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "neurodyn/tsv.h"
 
 static const char *HELP =
     "usage: neurodyn report MODEL [--outdir DIR] [--set NAME=VALUE]...\n"
@@ -60,6 +61,15 @@ static void arg(argv_builder *b, const char *fmt, ...)
     b->argv[b->argc] = b->store[b->argc];
     b->argc++;
     b->argv[b->argc] = NULL;
+}
+
+/* NAME=LO:HI (then ":N" when n > 0), the numbers exactly (shortest round-trip text). */
+static void range_arg(argv_builder *b, const char *name, double lo, double hi, int n)
+{
+    char l[32], h[32];
+    nd_format_real(l, sizeof l, lo), nd_format_real(h, sizeof h, hi);
+    if (n > 0) arg(b, "%s=%s:%s:%d", name, l, h, n);
+    else arg(b, "%s=%s:%s", name, l, h);
 }
 
 static void add_sets(argv_builder *b, const report *r)
@@ -198,7 +208,7 @@ static void step_bifurcation(report *r)
     if (!m->bif_par) return;
     argv_builder b = {0};
     arg(&b, "bifurcation"), arg(&b, "%s", r->model), add_sets(&b, r);
-    arg(&b, "--par"), arg(&b, "%s=%.10g:%.10g", m->bif_par, m->bif_lo, m->bif_hi);
+    arg(&b, "--par"), range_arg(&b, m->bif_par, m->bif_lo, m->bif_hi, 0);
     if (!m->slow_vars) arg(&b, "--cycles"); /* a burster's cycles belong to the fast–slow step */
     arg(&b, "--outdir"), arg(&b, "%s/bifurcation", r->outdir), arg(&b, "--plot"), arg(&b, "%s/bifurcation.png", r->outdir);
     arg(&b, "--json");
@@ -214,7 +224,7 @@ static void step_orbit(report *r)
     double t1 = 2 * sim_length(m);
     argv_builder b = {0};
     arg(&b, "sweep"), arg(&b, "%s", r->model), add_sets(&b, r);
-    arg(&b, "--par"), arg(&b, "%s=%.10g:%.10g:400", m->bif_par, m->bif_lo, m->bif_hi);
+    arg(&b, "--par"), range_arg(&b, m->bif_par, m->bif_lo, m->bif_hi, 400);
     arg(&b, "--t1"), arg(&b, "%g", t1), arg(&b, "--transient"), arg(&b, "%g", t1 / 2);
     arg(&b, "--out"), arg(&b, "%s/orbit.tsv", r->outdir), arg(&b, "--plot"), arg(&b, "%s/orbit.png", r->outdir);
     run_step(r, "orbit diagram", cmd_sweep, &b, NULL, "orbit.png");
@@ -226,8 +236,8 @@ static void step_bifurcation2(report *r)
     if (!m->bif_par || !m->bif2_par) return;
     argv_builder b = {0};
     arg(&b, "bifurcation2"), arg(&b, "%s", r->model), add_sets(&b, r);
-    arg(&b, "--par"), arg(&b, "%s=%.10g:%.10g", m->bif2_par, m->bif2_lo, m->bif2_hi);
-    arg(&b, "--par"), arg(&b, "%s=%.10g:%.10g", m->bif_par, m->bif_lo, m->bif_hi);
+    arg(&b, "--par"), range_arg(&b, m->bif2_par, m->bif2_lo, m->bif2_hi, 0);
+    arg(&b, "--par"), range_arg(&b, m->bif_par, m->bif_lo, m->bif_hi, 0);
     arg(&b, "--brute"), arg(&b, "--grid"), arg(&b, "30");
     arg(&b, "--outdir"), arg(&b, "%s/bifurcation2", r->outdir), arg(&b, "--plot"), arg(&b, "%s/bifurcation2.png", r->outdir);
     arg(&b, "--json");

@@ -1,6 +1,7 @@
 /* neurodyn simulate MODEL --t1 T [...]: integrate and write TSV (t, then the variables). */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,7 @@ static int parse(int argc, char **argv, sim_args *a)
     }
     if (cli_model_arg("simulate", argc, argv, &a->model)) return EXIT_USAGE;
     if (!a->have_t1) return cli_usage_error("simulate", "--t1 is required");
+    if (a->out && cli_check_out_file("simulate", a->out)) return EXIT_USAGE;
     if (a->plot && !a->out) return cli_usage_error("simulate", "--plot needs --out (the data file it reads)");
     if (cli_check_plot_file("simulate", a->plot)) return EXIT_USAGE;
     if (a->plot3d && !a->out) return cli_usage_error("simulate", "--plot3d needs --out (the data file it reads)");
@@ -121,28 +123,28 @@ static int write_row(double t, const double *x, void *ctx)
     return ferror(w->f) ? 1 : 0;
 }
 
-static void print_json(const sim_args *a, const nd_model *m, const char *method,
-                       const nd_solve_stats *st, const double *x)
+static int print_json(const sim_args *a, const nd_model *m, const char *method, const nd_solve_stats *st,
+                      const double *x)
 {
-    printf("{\"model\": ");
-    cli_json_string(stdout, m->name);
-    printf(", \"method\": ");
-    cli_json_string(stdout, method);
-    printf(", \"t0\": %.17g, \"t1\": %.17g, \"steps\": %ld, \"rejected\": %ld, \"rhs_evals\": %ld, "
-           "\"events\": %ld, \"spikes\": %ld, \"final\": {",
-           a->t0, st->t, st->steps, st->rejected, st->rhs_evals, st->events, st->spikes);
-    for (size_t i = 0; i < m->n_vars; i++) {
-        printf("%s", i ? ", " : "");
-        cli_json_string(stdout, m->var_names[i]);
-        printf(": %.17g", x[i]);
+    json_t *doc = json_object(), *final = json_object();
+    json_object_set_new(doc, "model", json_string(m->name));
+    json_object_set_new(doc, "method", json_string(method));
+    json_object_set_new(doc, "t0", cli_json_real(a->t0));
+    json_object_set_new(doc, "t1", cli_json_real(st->t));
+    json_object_set_new(doc, "steps", json_integer(st->steps));
+    json_object_set_new(doc, "rejected", json_integer(st->rejected));
+    json_object_set_new(doc, "rhs_evals", json_integer(st->rhs_evals));
+    json_object_set_new(doc, "events", json_integer(st->events));
+    json_object_set_new(doc, "spikes", json_integer(st->spikes));
+    for (size_t i = 0; i < m->n_vars; i++) json_object_set_new(final, m->var_names[i], cli_json_real(x[i]));
+    json_object_set_new(doc, "final", final);
+    if (m->noise != ND_NOISE_NONE || a->noise != 0.0) { /* seeds past 2^63 - 1 as text: no JSON integer type holds them */
+        char text[32];
+        snprintf(text, sizeof text, "%llu", a->seed);
+        json_object_set_new(doc, "seed", a->seed <= LLONG_MAX ? json_integer((json_int_t)a->seed) : json_string(text));
     }
-    printf("}");
-    if (m->noise != ND_NOISE_NONE || a->noise != 0.0) printf(", \"seed\": %llu", a->seed);
-    if (a->out) {
-        printf(", \"out\": ");
-        cli_json_string(stdout, a->out);
-    }
-    printf("}\n");
+    if (a->out) json_object_set_new(doc, "out", json_string(a->out));
+    return cli_json_print(doc);
 }
 
 static int run(const void *args, const nd_model *m, double *p, double *x)
@@ -207,8 +209,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         if (a->plot && nd_plot_timeseries(&spec, a->plot, &err) != ND_PLOT_OK) return cli_error("simulate", &err);
         if (a->plot3d && nd_plot_trajectory3d(&spec, cols, a->plot3d, &err) != ND_PLOT_OK) return cli_error("simulate", &err);
     }
-    if (a->json) print_json(a, m, method_name, &st, x);
-    return EXIT_OK;
+    return a->json ? print_json(a, m, method_name, &st, x) : EXIT_OK;
 }
 
 int cmd_simulate(int argc, char **argv)

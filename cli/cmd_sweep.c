@@ -1,6 +1,7 @@
 /* neurodyn sweep MODEL --par NAME=LO:HI:N [--par NAME=LO:HI:N]: attractors over a parameter
- * grid from one batched ensemble (gpu/): the orbit diagram (max/min of a variable against one
- * parameter) or a two-parameter map of amplitude, period or event count. */
+ * grid from one batched ensemble (gpu/): the orbit diagram (the local maxima of a variable after
+ * the transient, against one parameter) or a two-parameter map of amplitude, period, event count
+ * or Lyapunov exponent. */
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -9,21 +10,29 @@
 #include "cli.h"
 #include "neurodyn/ensemble.h"
 #include "neurodyn/plot.h"
+#include "neurodyn/progress.h"
+#include "sweep.h"
 
 static const char *HELP =
     "usage: neurodyn sweep MODEL --par NAME=LO:HI[:N] [--par NAME=LO:HI[:N]] [options]\n"
     "\n"
     "Integrates one trajectory per grid point (N points per parameter, default 100) as one\n"
     "batched ensemble and reports, after the transient, the max/min of every variable, the\n"
-    "period (last interval between upward crossings of --var through --level) and the number\n"
-    "of crossings. One --par gives the orbit diagram of --var, two a map.\n"
+    "period (last interval between upward crossings of --var through --level), the number\n"
+    "of crossings, and the local maxima of --var (the points of the orbit diagram). One --par\n"
+    "gives the orbit diagram of --var, two a map.\n"
     "\n"
     "  --t1 T              end time (default 200)\n"
-    "  --transient T       ignore t < T for max/min and crossings (default t1/2)\n"
+    "  --transient T       ignore t < T for max/min, crossings and extrema (default t1/2)\n"
     "  --dt H              step (default 0.01; the initial step of adaptive methods)\n"
     "  --method NAME       integration method (default rk4; rkdp, rkf45... are adaptive)\n"
     "  --var V             variable of the diagram and of the section (default the first)\n"
     "  --level L           section level of --var (default the middle of the model's box, or 0)\n"
+    "  --extrema K         local extrema of --var to record: max, min, both or none (default\n"
+    "                      max with one --par, none with two)\n"
+    "  --max-extrema N     keep the first N of each kind per point (default 100)\n"
+    "  --extrema-out FILE  write them there, one row per extremum (default with --out\n"
+    "                      FILE.tsv: FILE.extrema.tsv beside it; else not written)\n"
     "  --set NAME=VALUE    set a parameter (repeatable); --init NAME=VALUE an initial value\n"
     "  --device D          cpu, cuda or auto (default auto: cuda when a device exists)\n"
     "  --precision P       double (default) or single (rk4 only)\n"
@@ -33,26 +42,21 @@ static const char *HELP =
     "                      events, lyapunov\n"
     "  --out FILE.tsv      write the table there (default stdout, unless --json)\n"
     "  --plot FILE         orbit diagram or heat map (PNG, SVG or PDF; needs --out)\n"
-    "  --json              print the points as JSON on stdout\n";
+    "  --json              print the points as JSON on stdout\n"
+    "  --quiet             no progress line (shown only on a terminal, on stderr)\n";
 
-typedef struct sweep_par {
-    int index;
-    double lo, hi;
-    unsigned long n;
-} sweep_par;
 
-typedef struct sweep_args {
-    const char *model, *method, *var, *out, *plot, *map, *pars[2];
-    double t1, transient, dt, level;
-    int n_pars, have_transient, have_level, json, lyapunov;
-    nd_device device;
-    nd_precision precision;
-    const char **sets, **inits;
-    int n_sets, n_inits;
-} sweep_args;
 
 enum { O_T1 = 1000, O_TRANSIENT, O_DT, O_METHOD, O_VAR, O_LEVEL, O_SET, O_INIT, O_DEVICE, O_PRECISION,
-       O_MAP, O_OUT, O_PLOT, O_JSON, O_PAR, O_HELP, O_LYAPUNOV };
+       O_MAP, O_OUT, O_PLOT, O_JSON, O_PAR, O_HELP, O_LYAPUNOV, O_EXTREMA, O_MAX_EXTREMA, O_EXTREMA_OUT, O_QUIET };
+
+static int parse_extrema(const char *text, int *out)
+{
+    static const char *const names[] = {"none", "max", "min", "both"};
+    for (int k = 0; k < 4; k++)
+        if (strcmp(text, names[k]) == 0) return *out = k, 0; /* the index is the nd_extrema value */
+    return cli_usage_error("sweep", "--extrema '%s' is not one of max, min, both, none", text);
+}
 
 static int parse_option(int c, sweep_args *a)
 {
@@ -70,6 +74,10 @@ static int parse_option(int c, sweep_args *a)
     case O_PLOT: return a->plot = optarg, 0;
     case O_JSON: return a->json = 1, 0;
     case O_LYAPUNOV: return a->lyapunov = 1, 0;
+    case O_QUIET: return a->quiet = 1, 0;
+    case O_EXTREMA: return parse_extrema(optarg, &a->extrema);
+    case O_MAX_EXTREMA: return cli_count("sweep", "max-extrema", optarg, 1, 1000000UL, &a->max_extrema);
+    case O_EXTREMA_OUT: return a->extrema_out = optarg, 0;
     case O_DEVICE: return nd_device_parse(optarg, &a->device, &err) ? cli_error("sweep", &err) : 0;
     case O_PRECISION: return nd_precision_parse(optarg, &a->precision, &err) ? cli_error("sweep", &err) : 0;
     case O_MAP:
@@ -95,7 +103,9 @@ static int parse(int argc, char **argv, sweep_args *a)
         {"map", required_argument, 0, O_MAP},        {"out", required_argument, 0, O_OUT},
         {"plot", required_argument, 0, O_PLOT},      {"json", no_argument, 0, O_JSON},
         {"par", required_argument, 0, O_PAR},        {"help", no_argument, 0, O_HELP},
-        {"lyapunov", no_argument, 0, O_LYAPUNOV},
+        {"lyapunov", no_argument, 0, O_LYAPUNOV},    {"quiet", no_argument, 0, O_QUIET},
+        {"extrema", required_argument, 0, O_EXTREMA}, {"max-extrema", required_argument, 0, O_MAX_EXTREMA},
+        {"extrema-out", required_argument, 0, O_EXTREMA_OUT},
         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
@@ -110,8 +120,13 @@ static int parse(int argc, char **argv, sweep_args *a)
     if (a->n_pars == 0) return cli_usage_error("sweep", "give --par NAME=LO:HI[:N]");
     if (a->plot && !a->out) return cli_usage_error("sweep", "--plot needs --out (the data file it reads)");
     if (cli_check_plot_file("sweep", a->plot)) return EXIT_USAGE;
+    if (a->out && cli_check_out_file("sweep", a->out)) return EXIT_USAGE;
+    if (a->extrema_out && cli_check_out_file("sweep", a->extrema_out)) return EXIT_USAGE;
     if (a->map && strcmp(a->map, "lyapunov") == 0 && !a->lyapunov)
         return cli_usage_error("sweep", "--map lyapunov needs --lyapunov");
+    if (a->extrema < 0) a->extrema = a->n_pars == 1 ? ND_EXTREMA_MAX : ND_EXTREMA_NONE;
+    if (a->extrema_out && a->extrema == ND_EXTREMA_NONE)
+        return cli_usage_error("sweep", "--extrema-out needs --extrema max, min or both");
     return 0;
 }
 
@@ -126,7 +141,7 @@ static int parse_par(const nd_model *m, const char *text, sweep_par *sp)
         *last = '\0';
         if (cli_count("sweep", "par (points)", last + 1, 1, 100000000UL, &sp->n)) return EXIT_USAGE;
     }
-    return cli_parse_range("sweep", m, buf, 1, &sp->index, &sp->lo, &sp->hi);
+    return cli_parse_grid_range("sweep", m, buf, 1, sp->n, &sp->index, &sp->lo, &sp->hi);
 }
 
 static double grid_value(const sweep_par *sp, size_t i)
@@ -135,94 +150,83 @@ static double grid_value(const sweep_par *sp, size_t i)
 }
 
 /* ---- output --------------------------------------------------------------------------------------- */
-typedef struct sweep_run {
-    const nd_model *m;
-    const sweep_args *a;
-    sweep_par sp[2];
-    int np, var;
-    size_t n;
-    const double *P;
-    double *lambda; /* --lyapunov, else NULL */
-    nd_ensemble_result r;
-} sweep_run;
 
-static void write_tsv(FILE *f, const sweep_run *s)
+
+/* Writes a table with `write` to path (stdout when NULL). */
+static int write_file(const char *path, void (*write)(FILE *, const sweep_run *), const sweep_run *s)
 {
-    const nd_model *m = s->m;
-    for (int k = 0; k < s->np; k++) fprintf(f, "%s%s", k ? "\t" : "", m->par_names[s->sp[k].index]);
-    for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\tmax_%s\tmin_%s", m->var_names[v], m->var_names[v]);
-    fprintf(f, "\tperiod\tevents%s\n", s->lambda ? "\tlyapunov" : "");
-    for (size_t i = 0; i < s->n; i++) {
-        for (int k = 0; k < s->np; k++) fprintf(f, "%s%.12g", k ? "\t" : "", s->P[(size_t)s->sp[k].index * s->n + i]);
-        for (size_t v = 0; v < m->n_vars; v++)
-            fprintf(f, "\t%.12g\t%.12g", s->r.x_max[v * s->n + i], s->r.x_min[v * s->n + i]);
-        fprintf(f, "\t%.12g\t%ld", s->r.period[i], s->r.events[i]);
-        if (s->lambda) fprintf(f, "\t%.12g", s->lambda[i]);
-        fputc('\n', f);
+    FILE *f = path ? fopen(path, "w") : stdout;
+    if (f) write(f, s);
+    if (!f || ferror(f) || (f != stdout && fclose(f) != 0)) {
+        fprintf(stderr, "neurodyn sweep: cannot write '%s'\n", path ? path : "(stdout)");
+        return EXIT_FAILED;
+    }
+    return EXIT_OK;
+}
+
+/* --extrema-out, else FILE.extrema.tsv beside --out FILE.tsv, else none. */
+static void extrema_path(const sweep_args *a, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (a->extrema_out) snprintf(buf, len, "%s", a->extrema_out);
+    else if (a->out) {
+        const char *slash = strrchr(a->out, '/'), *dot = strrchr(a->out, '.');
+        int stem = dot && (!slash || dot > slash + 1) ? (int)(dot - a->out) : (int)strlen(a->out);
+        snprintf(buf, len, "%.*s.extrema.tsv", stem, a->out);
     }
 }
 
-static void json_number(double v)
-{
-    if (isfinite(v)) printf("%.15g", v);
-    else printf("null");
-}
-
-static void json_vars(const sweep_run *s, const double *a, size_t i)
-{
-    printf("{");
-    for (size_t v = 0; v < s->m->n_vars; v++) {
-        printf("%s", v ? ", " : "");
-        cli_json_string(stdout, s->m->var_names[v]);
-        printf(": ");
-        json_number(a[v * s->n + i]);
-    }
-    printf("}");
-}
-
-static void print_json(const sweep_run *s)
+/* The colour bar's label: the quantity with its unit (the model's time unit, or the variable's). */
+static void map_label(const sweep_run *s, const char *map, char *buf, size_t len)
 {
     const nd_model *m = s->m;
-    printf("{\"model\": ");
-    cli_json_string(stdout, m->name);
-    printf(", \"parameters\": [");
-    for (int k = 0; k < s->np; k++) printf("%s", k ? ", " : ""), cli_json_string(stdout, m->par_names[s->sp[k].index]);
-    printf("], \"variable\": ");
-    cli_json_string(stdout, m->var_names[s->var]);
-    printf(", \"level\": %.15g, \"device\": \"%s\", \"points\": [", s->a->level, s->r.device == ND_DEVICE_CUDA ? "cuda" : "cpu");
-    for (size_t i = 0; i < s->n; i++) {
-        printf("%s\n  {", i ? "," : "");
-        for (int k = 0; k < s->np; k++) {
-            cli_json_string(stdout, m->par_names[s->sp[k].index]);
-            printf(": %.15g, ", s->P[(size_t)s->sp[k].index * s->n + i]);
-        }
-        printf("\"max\": "), json_vars(s, s->r.x_max, i);
-        printf(", \"min\": "), json_vars(s, s->r.x_min, i);
-        printf(", \"period\": "), json_number(s->r.period[i]);
-        printf(", \"events\": %ld, \"ok\": %s", s->r.events[i], s->r.status[i] == ND_ENS_OK ? "true" : "false");
-        if (s->lambda) printf(", \"lyapunov\": "), json_number(s->lambda[i]);
-        printf("}");
-    }
-    printf("\n]}\n");
+    const char *tu = m->time_unit && m->time_unit[0] ? m->time_unit : NULL;
+    const char *vu = m->var_units && m->var_units[s->var][0] ? m->var_units[s->var] : NULL;
+    const char *var = m->var_names[s->var];
+    if (strcmp(map, "period") == 0)
+        snprintf(buf, len, "period of %s (%s)", var, tu ? tu : "model time units");
+    else if (strcmp(map, "events") == 0)
+        snprintf(buf, len, "upward crossings of %s = %g after the transient (count)", var, s->a->level);
+    else if (strcmp(map, "lyapunov") == 0)
+        snprintf(buf, len, "largest Lyapunov exponent (1/%s)", tu ? tu : "model time unit");
+    else if (vu)
+        snprintf(buf, len, "amplitude of %s, max - min (%s)", var, vu);
+    else
+        snprintf(buf, len, "amplitude of %s, max - min", var);
 }
 
-static int plot(const sweep_run *s)
+/* p: the parameters besides the grid's, which the title's second line lists where changed */
+static int plot(const sweep_run *s, const double *p)
 {
     const nd_model *m = s->m;
-    nd_sweep_plot sp = {.data = s->a->out, .title = m->name, .p1name = m->par_names[s->sp[0].index],
-                        .varname = m->var_names[s->var]};
+    char params[512], var_label[128], value_label[160];
+    nd_plot_changed_params(m, p, s->sp[0].index, s->np == 2 ? s->sp[1].index : -1, params, sizeof params);
+    nd_sweep_plot sp = {.data = s->a->out, .title = m->name, .params = params, .p1name = m->par_names[s->sp[0].index],
+                        .varname = m->var_names[s->var],
+                        .var_label = nd_model_var_label(m, (size_t)s->var, var_label, sizeof var_label)};
     int first_var_col = s->np + 1, period_col = s->np + 2 * (int)m->n_vars + 1;
+    int count_col = period_col + 2; /* n_maxima, then n_minima, then lyapunov */
+    int lyapunov_col = count_col + (s->r.n_maxima ? 1 : 0) + (s->r.n_minima ? 1 : 0);
     sp.col_max = first_var_col + 2 * s->var, sp.col_min = sp.col_max + 1;
     nd_error err;
     nd_plot_status ps;
     if (s->np == 1) {
+        int drawn = 0, rest = 0; /* the kinds that have a point to draw, and a trajectory without any */
+        for (int kind = ND_EXTREMA_MAX; kind <= ND_EXTREMA_MIN; kind++)
+            for (size_t i = 0; sweep_extrema_count(s, kind) && i < s->n; i++) drawn |= sweep_extrema_count(s, kind)[i] > 0 ? kind : 0;
+        const long *first = s->r.n_maxima ? s->r.n_maxima : s->r.n_minima;
+        for (size_t i = 0; first && i < s->n; i++) rest |= first[i] == 0;
+        if (s->extrema_path[0] && drawn) sp.extrema_data = s->extrema_path, sp.extrema = drawn;
+        if (first && rest) sp.col_rest = count_col;
         ps = nd_plot_orbit_diagram(&sp, s->a->plot, &err);
     } else {
         const char *map = s->a->map ? s->a->map : "amplitude";
         sp.p2name = m->par_names[s->sp[1].index];
         sp.value_name = map;
+        map_label(s, map, value_label, sizeof value_label);
+        sp.value_label = value_label;
         sp.col_value = strcmp(map, "period") == 0 ? period_col : strcmp(map, "events") == 0 ? period_col + 1
-                     : strcmp(map, "lyapunov") == 0 ? period_col + 2 : 0;
+                     : strcmp(map, "lyapunov") == 0 ? lyapunov_col : 0;
         ps = nd_plot_sweep_map(&sp, s->a->plot, &err);
     }
     return ps == ND_PLOT_FAILED ? cli_error("sweep", &err) : EXIT_OK;
@@ -273,30 +277,31 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     nd_ensemble_opts_init(&o);
     o.method = a.method, o.t1 = a.t1, o.dt = a.dt, o.transient = a.have_transient ? a.transient : a.t1 / 2;
     o.event_var = s.var, o.event_level = a.level, o.device = a.device, o.precision = a.precision;
+    o.extrema = (nd_extrema)a.extrema, o.max_extrema = a.max_extrema;
+    /* on a terminal only, and not with --quiet: the ensemble, then the Lyapunov pass */
+    nd_progress *bar = rc || a.quiet ? NULL
+                                     : nd_progress_start("neurodyn sweep", "trajectories",
+                                                         (double)s.n * (a.lyapunov ? 2 : 1), stderr, 0);
+    o.progress = bar ? nd_progress_callback : NULL, o.progress_ctx = bar;
     nd_error err;
     if (!rc && nd_ensemble_run(m, s.n, P, s.n * m->n_pars, X, s.n * m->n_vars, &o, &s.r, &err))
         rc = cli_error("sweep", &err);
     s.P = P;
     if (!rc && a.lyapunov) {
         nd_ensemble_opts lo = o;
-        lo.method = NULL;
+        lo.method = NULL, lo.extrema = ND_EXTREMA_NONE;
         if (!(s.lambda = malloc(s.n * sizeof *s.lambda))) rc = EXIT_FAILED;
         else if (nd_ensemble_lyapunov(m, s.n, P, s.n * m->n_pars, X, s.n * m->n_vars, &lo, 10, s.lambda, &err))
             rc = cli_error("sweep", &err);
     }
+    nd_progress_finish(bar);
     if (!rc && s.r.n_failed)
         fprintf(stderr, "neurodyn sweep: warning: %zu of %zu trajectories became non-finite or failed\n", s.r.n_failed, s.n);
-    FILE *f = NULL;
-    if (!rc && (a.out || !a.json)) {
-        f = a.out ? fopen(a.out, "w") : stdout;
-        if (f) write_tsv(f, &s);
-        if (!f || ferror(f) || (f != stdout && fclose(f) != 0)) {
-            fprintf(stderr, "neurodyn sweep: cannot write '%s'\n", a.out ? a.out : "(stdout)");
-            rc = EXIT_FAILED;
-        }
-    }
-    if (!rc && a.json) print_json(&s);
-    if (!rc && a.plot) rc = plot(&s);
+    if (!rc && (a.out || !a.json)) rc = write_file(a.out, sweep_write_table, &s);
+    if (!rc && s.r.max_extrema) extrema_path(&a, s.extrema_path, sizeof s.extrema_path);
+    if (!rc && s.extrema_path[0]) rc = write_file(s.extrema_path, sweep_write_extrema, &s);
+    if (!rc && a.json) rc = sweep_print_json(&s);
+    if (!rc && a.plot) rc = plot(&s, p);
     nd_ensemble_result_free(&s.r);
     free(P), free(X), free(s.lambda);
     return rc;
@@ -304,7 +309,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 
 int cmd_sweep(int argc, char **argv)
 {
-    sweep_args a = {.t1 = 200, .dt = 0.01};
+    sweep_args a = {.t1 = 200, .dt = 0.01, .extrema = -1, .max_extrema = 100};
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.inits = calloc((size_t)argc, sizeof *a.inits);
     int rc = (a.sets && a.inits) ? parse(argc, argv, &a) : EXIT_FAILED;

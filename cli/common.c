@@ -78,8 +78,9 @@ int cli_parse_value(const char *cmd, const nd_model *m, const char *text, int *i
     return EXIT_OK;
 }
 
-int cli_parse_range(const char *cmd, const nd_model *m, const char *text, int is_par, int *index,
-                    double *lo, double *hi)
+/* NAME=LO:HI with LO < HI, or LO = HI where a single value is allowed (point_ok). */
+static int parse_span(const char *cmd, const nd_model *m, const char *text, int is_par, int point_ok, int *index,
+                      double *lo, double *hi)
 {
     nd_error err;
     const char *eq = strchr(text, '=');
@@ -94,9 +95,22 @@ int cli_parse_range(const char *cmd, const nd_model *m, const char *text, int is
     snprintf(lo_s, sizeof lo_s, "%.*s", (int)(colon - eq - 1), eq + 1);
     snprintf(hi_s, sizeof hi_s, "%s", colon + 1);
     if (nd_parse_double(lo_s, name, lo, &err) || nd_parse_double(hi_s, name, hi, &err)) return cli_error(cmd, &err);
-    if (!(*lo < *hi)) return cli_usage_error(cmd, "range of %s is empty or inverted (%g:%g)", name, *lo, *hi);
+    if (!(*lo < *hi || (point_ok && *lo == *hi)))
+        return cli_usage_error(cmd, "range of %s is empty or inverted (%g:%g)", name, *lo, *hi);
     *index = i;
     return EXIT_OK;
+}
+
+int cli_parse_range(const char *cmd, const nd_model *m, const char *text, int is_par, int *index,
+                    double *lo, double *hi)
+{
+    return parse_span(cmd, m, text, is_par, 0, index, lo, hi);
+}
+
+int cli_parse_grid_range(const char *cmd, const nd_model *m, const char *text, int is_par, size_t n_points,
+                         int *index, double *lo, double *hi)
+{
+    return parse_span(cmd, m, text, is_par, n_points == 1, index, lo, hi);
 }
 
 int cli_region_from_model(const char *cmd, const nd_model *m, double *lo, double *hi, const int *given,

@@ -110,6 +110,7 @@ nd_status nd_ensemble_lyapunov(const nd_model *m, size_t n, const double *P, siz
         for (size_t k = 0; k < m->n_pars; k++) p[k] = P[k * n + (size_t)i];
         for (size_t v = 0; v < m->n_vars; v++) x[v] = X0[v * n + (size_t)i];
         lambda[i] = lyapunov_one(m, p, x, o, renorm);
+        if (o->progress) o->progress(o->progress_ctx, 1.0);
     }
     return ND_OK;
 }
@@ -188,7 +189,7 @@ nd_status nd_ensemble_basins(const nd_model *m, const double *p, const double *x
     }
     grid_inputs(m, p, x_base, ix, iy, xlo, xhi, ylo, yhi, nx, ny, P, X);
     nd_ensemble_opts oo = *o;
-    oo.keep_minmax = 0, oo.event_var = -1, oo.sample_stride = 0;
+    oo.keep_minmax = 0, oo.event_var = -1, oo.sample_stride = 0, oo.extrema = ND_EXTREMA_NONE;
     nd_ensemble_result r;
     st = nd_ensemble_run(m, n, P, n * m->n_pars, X, n * m->n_vars, &oo, &r, err);
     free(P), free(X);

@@ -315,6 +315,7 @@ nd_status nd_ens_run_cuda(const nd_model *m, const nd_method *method, const doub
     int rc = builtin ? builtin(m->name, kind, method->tableau, m->n_vars, m->n_pars, &b, msg, sizeof msg)
                      : user(kind, method->tableau, m->n_vars, m->n_pars, &b, msg, sizeof msg);
     if (rc == 0) nd_ens_periods(res, &s);
+    if (rc == 0 && o->progress) o->progress(o->progress_ctx, (double)res->n); /* one launch: no steps between */
     nd_ens_scratch_free(&s);
     if (rc == 2) return nd_fail(err, ND_ENOMEM, "ensemble on the GPU: %s", msg);
     if (rc) return nd_fail(err, ND_EFAILED, "ensemble on the GPU: %s", msg);

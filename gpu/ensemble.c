@@ -74,6 +74,14 @@ static nd_status check_options(const nd_model *m, const nd_ensemble_opts *o,
                        o->event_var, m->n_vars - 1);
     if (o->event_var >= 0 && !isfinite(o->event_level))
         return nd_fail(err, ND_EINVAL, "ensemble: event level %g is not finite", o->event_level);
+    if (o->extrema < ND_EXTREMA_NONE || o->extrema > ND_EXTREMA_BOTH)
+        return nd_fail(err, ND_EINVAL, "ensemble: extrema = %d is not one of none, max, min, both", (int)o->extrema);
+    if (o->extrema && o->event_var < 0)
+        return nd_fail(err, ND_EINVAL, "ensemble: local extrema are those of the section's variable: set event_var");
+    if (o->extrema && o->max_extrema == 0)
+        return nd_fail(err, ND_EINVAL, "ensemble: local extrema need max_extrema > 0 (how many to keep)");
+    if (o->extrema && o->precision == ND_PRECISION_SINGLE)
+        return nd_fail(err, ND_EINVAL, "ensemble: local extrema are recorded in double precision only");
     if (o->sample_stride < 0)
         return nd_fail(err, ND_EINVAL, "ensemble: sample stride %ld must be >= 0", o->sample_stride);
     if (!(o->noise >= 0) || !isfinite(o->noise))
@@ -103,12 +111,16 @@ static nd_status check_options(const nd_model *m, const nd_ensemble_opts *o,
     return ND_OK;
 }
 
-/* Whether the model's SIMD lanes can run this request. */
+/* Whether the model's SIMD lanes can run this request. Local extrema: the double RK4 lanes
+ * without samples only (kernels.h, ND_ENS_REDUCTIONS); other fixed-step methods record them on
+ * the per-trajectory path, which computes the same numbers. */
 int nd_ens_lanes_apply(const nd_model *m, const nd_method *method, const nd_ensemble_opts *o)
 {
+    int extrema_ok = !o->extrema || (method && strcmp(method->name, "rk4") == 0 && o->sample_stride <= 0 &&
+                                     o->precision == ND_PRECISION_DOUBLE);
     return method && method->kind == ND_METHOD_ERK && !method->adaptive &&
            method->tableau->stages <= ND_ENS_MAX_STAGES && m->kernels && m->kernels->ens_fixed &&
-           !nd_ens_is_stochastic(m, o);
+           !nd_ens_is_stochastic(m, o) && extrema_ok;
 }
 
 static size_t n_samples_of(const nd_model *m, const nd_method *method, const nd_ensemble_opts *o)
@@ -126,6 +138,8 @@ static size_t doubles_per_trajectory(const nd_model *m, const nd_ensemble_opts *
     size_t d = nv + m->n_pars + 2 /* t_fail, status */;
     if (o->keep_minmax) d += 2 * nv;
     if (o->event_var >= 0) d += 8 + o->max_events;
+    if (o->event_var >= 0 && o->extrema) /* a count and max_extrema values and times per kind */
+        d += (1 + 2 * o->max_extrema) * (size_t)((o->extrema & ND_EXTREMA_MAX ? 1 : 0) + (o->extrema & ND_EXTREMA_MIN ? 1 : 0));
     d += n_samples * nv;
     d += 10 + 3 * nv; /* the lanes' scratch (gpu/lanes.c) */
     return d;
@@ -185,11 +199,22 @@ static nd_status alloc_result(const nd_model *m, size_t n, const nd_ensemble_opt
     if (ok && o->event_var >= 0 && o->max_events)
         ok = (res->event_times = malloc(o->max_events * n * sizeof(double))) != NULL;
     if (ok && n_samples) ok = (res->samples = malloc(n_samples * nv * n * sizeof(double))) != NULL;
+    size_t ne = o->event_var >= 0 && o->extrema ? o->max_extrema * n : 0;
+    res->max_extrema = ne ? o->max_extrema : 0;
+    if (ok && ne && (o->extrema & ND_EXTREMA_MAX))
+        ok = (res->n_maxima = calloc(n, sizeof(long))) && (res->maxima = malloc(ne * sizeof(double))) &&
+             (res->maxima_t = malloc(ne * sizeof(double)));
+    if (ok && ne && (o->extrema & ND_EXTREMA_MIN))
+        ok = (res->n_minima = calloc(n, sizeof(long))) && (res->minima = malloc(ne * sizeof(double))) &&
+             (res->minima_t = malloc(ne * sizeof(double)));
     if (!ok) {
         nd_ensemble_result_free(res);
         return nd_fail(err, ND_ENOMEM, "ensemble: no memory for %zu trajectories", n);
     }
     for (size_t k = 0; res->event_times && k < o->max_events * n; k++) res->event_times[k] = NAN;
+    double *unused[] = {res->maxima, res->maxima_t, res->minima, res->minima_t};
+    for (size_t a = 0; a < 4; a++)
+        for (size_t k = 0; unused[a] && k < ne; k++) unused[a][k] = NAN;
     return ND_OK;
 }
 
@@ -199,6 +224,8 @@ void nd_ensemble_result_free(nd_ensemble_result *res)
     free(res->x), free(res->x_max), free(res->x_min), free(res->events), free(res->event_first);
     free(res->event_last), free(res->period), free(res->event_times), free(res->samples);
     free(res->status), free(res->t_fail);
+    free(res->n_maxima), free(res->n_minima), free(res->maxima), free(res->maxima_t), free(res->minima);
+    free(res->minima_t);
     memset(res, 0, sizeof *res);
 }
 

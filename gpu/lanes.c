@@ -51,7 +51,8 @@ void nd_ens_fill_block(const nd_model *m, const double *P, const nd_ensemble_opt
     b->ev_var = -1;
     full = full || res->samples != NULL;
     if (res->x_max) b->xmax = res->x_max + start, b->xmin = res->x_min + start;
-    else if (full) b->xmax = s->xmax + start, b->xmin = s->xmin + start;
+    else if (full || res->max_extrema) /* the extrema lanes (kernels.h) also keep max/min */
+        b->xmax = s->xmax + start, b->xmin = s->xmin + start;
     b->ev_prev = s->ev_prev + start, b->ev_y0 = s->ev_y0 + start, b->ev_f0 = s->ev_f0 + start;
     b->ev_y1 = s->ev_y1 + start, b->ev_f1 = s->ev_f1 + start, b->ev_w = s->ev_w;
     if (res->events) {
@@ -64,6 +65,15 @@ void nd_ens_fill_block(const nd_model *m, const double *P, const nd_ensemble_opt
         b->ev_var = 0, b->ev_level = NAN;
         b->ev_count = s->ev_count + start, b->ev_first = s->ev_first + start, b->ev_last = s->ev_last + start;
     }
+    if (res->events && res->max_extrema) { /* local extrema ride on the section's buffers */
+        b->ext_mode = (res->n_maxima ? 1 : 0) | (res->n_minima ? 2 : 0);
+        b->ext_cap = (long)res->max_extrema;
+        if (res->n_maxima)
+            b->max_count = res->n_maxima + start, b->max_y = res->maxima + start, b->max_t = res->maxima_t + start;
+        if (res->n_minima)
+            b->min_count = res->n_minima + start, b->min_y = res->minima + start, b->min_t = res->minima_t + start;
+    }
+    b->tick = o->progress, b->tick_ctx = o->progress_ctx;
     if (res->samples) b->samples = res->samples + start, b->stride = o->sample_stride;
     else if (full) b->samples = s->samples0 + start, b->stride = LONG_MAX; /* sample 0 only */
 }

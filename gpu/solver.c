@@ -2,7 +2,9 @@
  * without SIMD lanes), OpenMP over trajectories. The reductions are taken from the driver's
  * samples at every step, with the same rules as the lanes: max/min of the states at
  * t >= t0 + transient, upward crossings located by cubic Hermite interpolation (ODEs) or
- * linearly (SDE paths, which have no smoother interpolant). */
+ * linearly (SDE paths, which have no smoother interpolant), local extrema of the section's
+ * variable where its slope changes sign, on the same interpolant (ODEs), or the largest or
+ * smallest of three consecutive states (SDE paths, whose slope is not defined). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@ typedef struct traj_run {
     long step;
     int stochastic;
     double t_prev, y_prev, f_prev, ev_prev;
+    double y_prev2; /* SDE extrema: the state before y_prev */
 } traj_run;
 
 static void record_event(traj_run *r, double te)
@@ -34,6 +37,33 @@ static void record_event(traj_run *r, double te)
     res->events[i] = c + 1;
 }
 
+static void keep_extremum(traj_run *r, int is_max, double te, double ye)
+{
+    nd_ensemble_result *res = r->res;
+    if (te < r->o->t0 + r->o->transient) return;
+    if (is_max) nd_ens_keep_extremum(res->n_maxima, res->maxima, res->maxima_t, (long)res->max_extrema, res->n, r->i, te, ye);
+    else nd_ens_keep_extremum(res->n_minima, res->minima, res->minima_t, (long)res->max_extrema, res->n, r->i, te, ye);
+}
+
+/* The local extremum between the previous sample and this one (ODEs: the slope changes sign in
+ * the step), or at the previous sample (SDEs: it is above or below both neighbours). */
+static void check_extremum(traj_run *r, double t, double y, double f)
+{
+    const nd_ensemble_result *res = r->res;
+    const int want_max = res->n_maxima != NULL, want_min = res->n_minima != NULL;
+    if (r->stochastic) {
+        if (r->step < 2) return;
+        if (want_max && r->y_prev > r->y_prev2 && r->y_prev >= y) keep_extremum(r, 1, r->t_prev, r->y_prev);
+        if (want_min && r->y_prev < r->y_prev2 && r->y_prev <= y) keep_extremum(r, 0, r->t_prev, r->y_prev);
+        return;
+    }
+    const double f0 = r->f_prev;
+    const int is_max = want_max && f0 > 0 && f <= 0, is_min = want_min && f0 < 0 && f >= 0;
+    if (r->step == 0 || (!is_max && !is_min)) return;
+    const double h = t - r->t_prev, th = nd_ens_hermite_turn(r->y_prev, f0, y, f, h);
+    keep_extremum(r, is_max, r->t_prev + th * h, nd_ens_hermite_value(r->y_prev, f0, y, f, h, th));
+}
+
 static void check_crossing(traj_run *r, double t, const double *x)
 {
     const int ev = r->o->event_var;
@@ -43,12 +73,14 @@ static void check_crossing(traj_run *r, double t, const double *x)
         r->m->rhs(t, x, r->pp, r->f);
         f = r->f[ev];
     }
+    if (r->res->max_extrema) check_extremum(r, t, y, f);
     if (r->step > 0 && r->y_prev < level && y >= level) {
         double h = t - r->t_prev;
         double th = r->stochastic ? (level - r->y_prev) / (y - r->y_prev)
                                   : nd_ens_hermite_theta(r->y_prev, r->f_prev, y, f, h, level);
         record_event(r, r->t_prev + th * h);
     }
+    r->y_prev2 = r->y_prev;
     r->t_prev = t, r->y_prev = y, r->f_prev = f;
 }
 
@@ -83,6 +115,8 @@ static void start_trajectory(traj_run *r, const double *P)
         res->events[i] = 0;
         res->event_first[i] = res->event_last[i] = r->ev_prev = NAN;
     }
+    if (res->n_maxima) res->n_maxima[i] = 0;
+    if (res->n_minima) res->n_minima[i] = 0;
     res->t_fail[i] = NAN;
 }
 
@@ -122,6 +156,9 @@ nd_status nd_ens_run_solver(const nd_model *m, const double *P, const nd_ensembl
     /* dynamic (adaptive runs differ in cost) in chunks wide enough that two threads rarely
      * write to one cache line of the result rows */
     #pragma omp parallel for schedule(dynamic, 64)
-    for (long i = 0; i < n; i++) run_one(m, P, o, res, (size_t)i);
+    for (long i = 0; i < n; i++) {
+        run_one(m, P, o, res, (size_t)i);
+        if (o->progress) o->progress(o->progress_ctx, 1.0);
+    }
     return ND_OK;
 }

@@ -96,9 +96,9 @@ Test(cli_output, a_file_for_a_folder_or_a_folder_for_a_file_is_refused_first)
         {{"simulate", "fhn", "--t1", "5", "--out", "x.tsv", "--plot3d", "afile/x.png", NULL}, 2, "'afile' is a file", "x.tsv"},
         {{SWEEP, "--out", "s.tsv", "--plot", "adir.png", NULL}, 2, "cannot write 'adir.png': it is a folder", "s.tsv"},
         {{"coba", "--t1", "10", "--plot", "afile/r.png", NULL}, 2, "cannot write 'afile/r.png'", NULL},
-        /* simulate and sweep open --out when they write: status 1, and nothing called success */
-        {{"simulate", "fhn", "--t1", "5", "--out", "adir.png", NULL}, 1, "cannot write 'adir.png'", NULL},
-        {{SWEEP, "--out", "adir.png", NULL}, 1, "cannot write 'adir.png'", NULL},
+        {{"simulate", "fhn", "--t1", "5", "--out", "adir.png", NULL}, 2, "cannot write 'adir.png': it is a folder", NULL},
+        {{SWEEP, "--out", "adir.png", NULL}, 2, "cannot write 'adir.png': it is a folder", NULL},
+        {{SWEEP, "--out", "s.tsv", "--extrema-out", "afile/e.tsv", NULL}, 2, "'afile' is a file", "s.tsv"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) check(&cases[i], 0);
 }
@@ -108,10 +108,10 @@ Test(cli_output, a_file_for_a_folder_or_a_folder_for_a_file_is_refused_first)
 Test(cli_output, missing_folders)
 {
     const bad_case cases[] = {
-        {{"simulate", "fhn", "--t1", "5", "--out", "nodir/x.tsv", NULL}, 1, "cannot write 'nodir/x.tsv'", "nodir"},
+        {{"simulate", "fhn", "--t1", "5", "--out", "nodir/x.tsv", NULL}, 2, "cannot write 'nodir/x.tsv'", "nodir"},
         {{"simulate", "fhn", "--t1", "5", "--out", "x.tsv", "--plot", "nodir/x.png", NULL}, 1, "cannot write 'nodir/x.gp'", "nodir"},
         {{"fixed-points", "fhn", "--plot", "nodir/fp.png", NULL}, 1, "cannot write 'nodir/fp.", "nodir"},
-        {{SWEEP, "--out", "nodir/s.tsv", NULL}, 1, "cannot write 'nodir/s.tsv'", "nodir"},
+        {{SWEEP, "--out", "nodir/s.tsv", NULL}, 2, "cannot write 'nodir/s.tsv'", "nodir"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) check(&cases[i], 0);
     static cli_exec_result r;
@@ -135,8 +135,8 @@ Test(cli_output, folders_without_write_permission)
         {{BIF2, "--outdir", "ro", NULL}, 2, "output folder 'ro': cannot write in it", NULL},
         {{"fixed-points", "fhn", "--plot", "ro/fp.png", NULL}, 2, "cannot write 'ro/fp.png': cannot write in the folder 'ro'", NULL},
         {{SWEEP, "--out", "s.tsv", "--plot", "ro/s.png", NULL}, 2, "cannot write 'ro/s.png'", "s.tsv"},
-        {{"simulate", "fhn", "--t1", "5", "--out", "ro/x.tsv", NULL}, 1, "cannot write 'ro/x.tsv'", "ro/x.tsv"},
-        {{SWEEP, "--out", "ro/s.tsv", NULL}, 1, "cannot write 'ro/s.tsv'", "ro/s.tsv"},
+        {{"simulate", "fhn", "--t1", "5", "--out", "ro/x.tsv", NULL}, 2, "cannot write 'ro/x.tsv'", "ro/x.tsv"},
+        {{SWEEP, "--out", "ro/s.tsv", NULL}, 2, "cannot write 'ro/s.tsv'", "ro/s.tsv"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) check(&cases[i], geteuid() == 0);
 }

@@ -766,7 +766,8 @@ Test(ensemble, sweep_tsv_columns_and_two_parameters)
     /* --lyapunov adds a column: Lorenz at rho = 28 is chaotic (lambda ~ 0.9), at 10 it is not */
     cr_assert_eq(run_cli("sweep lorenz --par rho=10:28:2 --lyapunov --t1 300 --transient 20", out, sizeof out), 0);
     line = strtok(out, "\n");
-    cr_expect(line && strstr(line, "\tevents\tlyapunov"), "header %s", line);
+    /* one parameter: the count of local maxima of x (the orbit diagram's points), then lambda */
+    cr_expect(line && strstr(line, "\tevents\tn_maxima\tlyapunov"), "header %s", line);
     double l10 = NAN, l28 = NAN;
     for (int k = 0; k < 2 && (line = strtok(NULL, "\n")); k++) {
         const char *last = strrchr(line, '\t');

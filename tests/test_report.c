@@ -154,7 +154,6 @@ static void check_report(const char *spec, const nd_model *m)
         const char *fig = json_string_value(json_object_get(st, "figure"));
         if (!fig) continue;
         json_object_set_new(figures, fig, json_true());
-        if (strcmp(fig, "orbit.png") == 0) continue; /* the sweep's figures (plots/sweep.c) are checked apart */
         snprintf(gp, sizeof gp, "%.*s.gp", (int)(strlen(fig) - 4), fig);
         fig_expect_data_files(moved, gp);
         snprintf(path, sizeof path, "%s/%s", moved, gp);

@@ -32,6 +32,8 @@ void nd_fast_slow_free(nd_fast_slow *d)
     memset(d, 0, sizeof *d);
 }
 
+static int fast_index(const nd_fast_slow *d, int v);
+
 /* ---- set-up ------------------------------------------------------------------------------------ */
 
 /* The slow variable on the axis: the option, or the first name in the model's slow_vars. */
@@ -136,15 +138,25 @@ static void traj_range(const nd_trajectory *tr, size_t v, double *lo, double *hi
 }
 
 /* Without a given range: the box, narrowed to four times the trajectory's excursion in s on
- * either side of it (the bifurcations that shape the bursts lie there; the box may be wide). */
+ * either side of it (the bifurcations that shape the bursts lie there; the box may be wide).
+ * A trajectory at rest has (almost) no excursion: a range narrowed around it would be a point
+ * with nothing on it, so the box stays when the narrowed range would be under a tenth of it. */
 static void default_range(nd_fast_slow *d)
 {
     const nd_trajectory *tr = &d->traj;
+    const char *name = d->fs.full ? d->fs.full->var_names[d->slow] : "the slow variable";
     double lo, hi;
     traj_range(tr, (size_t)d->slow, &lo, &hi);
-    double e = hi - lo;
-    if (!(e > 0)) return;
-    d->slow_lo = fmax(d->slow_lo, lo - 4 * e), d->slow_hi = fmin(d->slow_hi, hi + 4 * e);
+    double e = hi - lo, box = d->slow_hi - d->slow_lo;
+    double nlo = fmax(d->slow_lo, lo - 4 * e), nhi = fmin(d->slow_hi, hi + 4 * e);
+    if (nhi - nlo >= 0.1 * box) {
+        d->slow_lo = nlo, d->slow_hi = nhi, d->range_source = ND_FS_RANGE_TRAJECTORY;
+        return;
+    }
+    d->range_source = ND_FS_RANGE_BOX;
+    snprintf(d->range_note, sizeof d->range_note,
+             "the trajectory's excursion in %s (%.3g, over %.6g..%.6g) is too small to centre the range on: "
+             "the model's box %s = %g:%g", name, e, lo, hi, name, d->slow_lo, d->slow_hi);
 }
 
 typedef struct spikes {
@@ -153,8 +165,11 @@ typedef struct spikes {
 } spikes;
 
 /* Upward crossings of the middle of the spike variable's range, re-armed only after it falls
- * below a quarter of the range (so that noise on the upstroke is not a second spike). */
-static nd_status find_spikes(const nd_fast_slow *d, spikes *sp, nd_error *err)
+ * below a quarter of the range (so that noise on the upstroke is not a second spike). A range
+ * under a fiftieth of the variable's box (`box`) is rest, or a slow drift towards it, not
+ * spikes: Hindmarsh–Rose at I = 0.5 drifts by 3e-6 in x after the transient, which a relative
+ * threshold of 1e-6 counted as a spike. */
+static nd_status find_spikes(const nd_fast_slow *d, double box, spikes *sp, nd_error *err)
 {
     const nd_trajectory *tr = &d->traj;
     size_t n = tr->n, nv = tr->n_vars, v = (size_t)d->spike_var, s = (size_t)d->slow;
@@ -163,7 +178,7 @@ static nd_status find_spikes(const nd_fast_slow *d, spikes *sp, nd_error *err)
     sp->n = 0;
     sp->t = malloc((n + 1) * sizeof *sp->t), sp->s = malloc((n + 1) * sizeof *sp->s);
     if (!sp->t || !sp->s) return nd_fail(err, ND_ENOMEM, "fast-slow: no memory");
-    if (!(hi - lo > 1e-6 * fmax(1.0, fabs(hi)))) return ND_OK; /* at rest: no spikes */
+    if (!(hi - lo > fmax(0.02 * box, 1e-6 * fmax(1.0, fabs(hi))))) return ND_OK; /* at rest: no spikes */
     double level = 0.5 * (lo + hi), rearm = lo + 0.25 * (hi - lo);
     int armed = tr->x[v] < level;
     for (size_t i = 1; i < n; i++) {
@@ -224,14 +239,33 @@ static void measure_bursts(nd_fast_slow *d, const spikes *sp, double gap)
     d->burst_period = nb > 1 ? (last_t - first_t) / (double)(nb - 1) : NAN;
 }
 
+/* Whether the spikes go on to the end of the window: the time after the last one is at most
+ * twice the longest interval between them (a burster's silent phase included). One spike
+ * cannot show that it recurs. */
+static int spiking_persists(const spikes *sp, double t_end)
+{
+    if (sp->n < 2) return 0;
+    double longest = 0;
+    for (size_t i = 1; i < sp->n; i++) longest = fmax(longest, sp->t[i] - sp->t[i - 1]);
+    return t_end - sp->t[sp->n - 1] <= 2 * longest;
+}
+
 static nd_status classify_activity(nd_fast_slow *d, nd_error *err)
 {
     spikes sp = {0};
-    nd_status st = find_spikes(d, &sp, err);
+    int a = fast_index(d, d->spike_var);
+    nd_status st = find_spikes(d, a >= 0 ? d->hi[a] - d->lo[a] : 0.0, &sp, err);
+    const nd_trajectory *tr = &d->traj;
     d->n_spikes = sp.n;
     d->activity = ND_FS_QUIESCENT;
     d->onset_slow = d->end_slow = d->burst_period = d->spike_period = d->spikes_per_burst = NAN;
-    if (!st && sp.n >= 3) {
+    if (!st && sp.n > 0 && tr->n && !spiking_persists(&sp, tr->t[tr->n - 1])) { /* died out: a transient */
+        snprintf(d->note, sizeof d->note,
+                 "%zu spike(s) at t = %.6g..%.6g, then rest until t = %.6g: a transient, so the activity is "
+                 "quiescent (lengthen t1 if the model spikes that rarely)", sp.n, sp.t[0], sp.t[sp.n - 1],
+                 tr->t[tr->n - 1]);
+        d->n_spikes = 0;
+    } else if (!st && sp.n >= 3) {
         double gap = burst_gap(&sp);
         d->activity = gap > 0 ? ND_FS_BURSTING : ND_FS_TONIC;
         d->spike_period = (sp.t[sp.n - 1] - sp.t[0]) / (double)(sp.n - 1);
@@ -331,7 +365,7 @@ static nd_status spiking_cycle(nd_fast_slow *d, nd_error *err)
             st = nd_cycles_from_simulation(f, d->p, d->par, &d->region, &cyc, d->slow_lo, d->slow_hi, &d->cycles, err);
         nd_cycle_free(&cyc);
     } else if (found == ND_EFAILED) { /* reported in the note; the diagram is still useful */
-        snprintf(d->note, sizeof d->note, "no spiking cycle of the fast subsystem at %s = %g: %.120s",
+        snprintf(d->note, sizeof d->note, "no spiking cycle of the fast subsystem at %s = %g: %.240s",
                  d->fs.full->var_names[d->slow], s, e.msg);
     } else {
         st = nd_fail(err, found, "%s", e.msg);
@@ -516,8 +550,8 @@ nd_status nd_fast_slow_analyse(const nd_model *m, const double *p, const nd_fs_o
     if ((st = check_options(m, o, d, err))) return st;
     d->onset_special = d->end_special = -1;
     st = simulate(m, p, o, d, err);
-    if (!st && isnan(o->slow_lo)) default_range(d);
     if (!st) st = make_fast_subsystem(m, p, o, d, err);
+    if (!st && isnan(o->slow_lo)) default_range(d);
     if (!st) {
         d->spike_var = o->spike_var >= 0 ? o->spike_var : (int)d->fs.fast_idx[0];
         if (fast_index(d, d->spike_var) < 0)
@@ -530,7 +564,7 @@ nd_status nd_fast_slow_analyse(const nd_model *m, const double *p, const nd_fs_o
     }
     if (!st && o->cycles) st = nd_cycles_from_hopf(&d->eq, d->p, &d->region, d->slow_lo, d->slow_hi, &d->cycles, err);
     if (!st && o->cycles && d->activity != ND_FS_QUIESCENT) st = spiking_cycle(d, err);
-    if (!st && d->cycles.n_failed && !d->note[0]) snprintf(d->note, sizeof d->note, "%.190s", d->cycles.failure);
+    if (!st && d->cycles.n_failed && !d->note[0]) snprintf(d->note, sizeof d->note, "%.300s", d->cycles.failure);
     if (!st) st = equilibrium_specials(d, err);
     if (!st) st = cycle_specials(d, err);
     if (!st) st = slow_nullcline(m, p, o, d, err);

@@ -4,7 +4,9 @@
  * P[k*n + i] is parameter k of trajectory i, X0[v*n + i] variable v. Reductions are computed
  * while integrating instead of keeping trajectories: the final state, max/min of each variable
  * after a transient, upward crossings of a section (count, first/last times, the last
- * interval = period, optionally every time), and optionally the state every `stride` steps.
+ * interval = period, optionally every time), the local maxima and/or minima of the section's
+ * variable (value and time, the first max_extrema of each kind: the points of an orbit
+ * diagram), and optionally the state every `stride` steps.
  *
  * Paths: fixed-step explicit RK (rk4 and any table method) on a model compiled with
  * ND_KERNELS runs in the model's vectorised lanes (kernels.h), OpenMP over blocks of
@@ -25,6 +27,8 @@ extern "C" {
 
 typedef enum nd_device { ND_DEVICE_AUTO = 0, ND_DEVICE_CPU, ND_DEVICE_CUDA } nd_device;
 typedef enum nd_precision { ND_PRECISION_DOUBLE = 0, ND_PRECISION_SINGLE } nd_precision;
+/* Which local extrema of the section's variable to record. */
+typedef enum nd_extrema { ND_EXTREMA_NONE = 0, ND_EXTREMA_MAX = 1, ND_EXTREMA_MIN = 2, ND_EXTREMA_BOTH = 3 } nd_extrema;
 
 typedef struct nd_ensemble_opts {
     const char *method;    /* NULL: "rk4" (or "euler" for an SDE) */
@@ -43,6 +47,18 @@ typedef struct nd_ensemble_opts {
     double noise;
     nd_device device;
     nd_precision precision; /* single: rk4 lanes only (state and stage arithmetic in float) */
+    /* local extrema of event_var at t >= t0 + transient (needs event_var >= 0): where its
+     * slope changes sign inside a step, located and valued on the step's cubic Hermite
+     * interpolant (fixed steps and adaptive ODE steps; on SDE paths the largest/smallest of
+     * three consecutive states); the first max_extrema (> 0) of each kind are kept */
+    nd_extrema extrema;
+    size_t max_extrema;
+    /* progress: called (from any thread, so it must be thread-safe) with the number of
+     * trajectories completed since the last call, fractions included; NULL: none. The CPU
+     * lanes report every 1024 steps of a block, the per-trajectory path after each trajectory,
+     * the GPU once at the end. */
+    void (*progress)(void *ctx, double done);
+    void *progress_ctx;
 } nd_ensemble_opts;
 
 /* Defaults: rk4, t0 = 0, t1 = 100, dt = 0.01, no transient, no events, max/min on, device auto. */
@@ -67,6 +83,12 @@ typedef struct nd_ensemble_result {
     size_t n_failed;
     nd_device device;      /* the path that ran: ND_DEVICE_CPU or ND_DEVICE_CUDA */
     int vectorised;        /* 1 when the model's SIMD lanes ran (else one nd_solve each) */
+    /* local extrema (opts.extrema): per kind, how many were found after the transient (n, may
+     * exceed max_extrema) and the first max_extrema values and times (max_extrema x n, unused
+     * entries NaN); NULL for a kind not asked for */
+    size_t max_extrema;
+    long *n_maxima, *n_minima;
+    double *maxima, *maxima_t, *minima, *minima_t;
 } nd_ensemble_result;
 
 /* Runs n trajectories. P has n_pars x n values (p_len must equal that), X0 n_vars x n (x_len).

@@ -41,13 +41,13 @@ __global__ void nd_ens_kernel(nd_butcher tab, int kind, nd_ens_block b)
         const int crossed = L::template step<RED>(kind, &tab, &b, i, s, t, tn, sk);
         if ((RED & ND_ENS_RED_EVENTS) && crossed) { /* the crossing of step s - 1 */
             const double tp = nd_ens_grid_t(&b, s - 1);
-            nd_ens_event_pass(&b, i, s - 1, tp, t - tp);
+            nd_ens_event_pass(&b, i, s - 1, tp, t - tp, RED);
         }
     }
     L::template finish<RED>(kind, &b, i);
     if (RED & ND_ENS_RED_EVENTS) { /* the crossings of the last step */
         const double tp = nd_ens_grid_t(&b, b.nsteps - 1), te = nd_ens_grid_t(&b, b.nsteps);
-        nd_ens_event_pass(&b, i, b.nsteps - 1, tp, te - tp);
+        nd_ens_event_pass(&b, i, b.nsteps - 1, tp, te - tp, RED);
     }
 }
 
@@ -72,8 +72,11 @@ static inline int nd_cuda_run_block(const nd_ens_block *hb, size_t nv, size_t np
                       const nd_butcher *tab, int kind, char *msg, size_t len)
 {
     nd_ens_block db = *hb;
+    db.tick = NULL, db.tick_ctx = NULL; /* a host function: the host reports after the launch */
     const size_t ld = hb->ld, d = ld * sizeof(double);
     const int red = nd_ens_reduces(hb), ev = hb->ev_var >= 0 && hb->ev_count;
+    const int emax = ev && (hb->ext_mode & 1), emin = ev && (hb->ext_mode & 2); /* local extrema */
+    const size_t ext = (size_t)hb->ext_cap * d;
     const size_t n_samples = hb->samples ? (size_t)(hb->nsteps / hb->stride) + 1 : 0;
     nd_cuda_mirror m[] = {
         {hb->X, (void **)&db.X, nv * d, 1, 1},
@@ -92,6 +95,12 @@ static inline int nd_cuda_run_block(const nd_ens_block *hb, size_t nv, size_t np
         {(void *)hb->ev_w, (void **)&db.ev_w, ev ? nv * sizeof(double) : 0, 1, 0},
         {hb->ev_times, (void **)&db.ev_times, hb->ev_times ? (size_t)hb->max_events * d : 0, 1, 1},
         {hb->samples, (void **)&db.samples, n_samples * nv * d, 0, 1},
+        {hb->max_count, (void **)&db.max_count, emax ? ld * sizeof(long) : 0, 0, 1},
+        {hb->max_y, (void **)&db.max_y, emax ? ext : 0, 1, 1},
+        {hb->max_t, (void **)&db.max_t, emax ? ext : 0, 1, 1},
+        {hb->min_count, (void **)&db.min_count, emin ? ld * sizeof(long) : 0, 0, 1},
+        {hb->min_y, (void **)&db.min_y, emin ? ext : 0, 1, 1},
+        {hb->min_t, (void **)&db.min_t, emin ? ext : 0, 1, 1},
     };
     const size_t k = sizeof m / sizeof m[0];
     size_t need = 0, free_b = 0, total_b = 0;
@@ -134,6 +143,7 @@ void nd_cuda_launch_kernel(const nd_butcher *tab, int kind, int red, const nd_en
     case 1: nd_ens_kernel<L, 1><<<blocks, threads>>>(*tab, kind, *db); break;
     case 2: nd_ens_kernel<L, 2><<<blocks, threads>>>(*tab, kind, *db); break;
     case 3: nd_ens_kernel<L, 3><<<blocks, threads>>>(*tab, kind, *db); break;
+    case 11: nd_ens_kernel<L, 11><<<blocks, threads>>>(*tab, kind, *db); break; /* + local extrema */
     default: nd_ens_kernel<L, 7><<<blocks, threads>>>(*tab, kind, *db); break;
     }
 }

@@ -62,7 +62,9 @@ typedef struct nd_fs_opts {
     int slow;                 /* the slow variable on the axis (full-model index); -1: the first
                                  of the model's slow_vars */
     double slow_lo, slow_hi;  /* its range; NaN: the model's box, narrowed to 4 times the
-                                 trajectory's excursion in it on either side */
+                                 trajectory's excursion in it on either side, unless that is
+                                 narrower than a tenth of the box (a trajectory at rest): then
+                                 the box (result: range_source, range_note) */
     const double *var_lo, *var_hi; /* box of the variables (n_vars, full-model order; NULL: the
                                       model's); the fast ones bound the continuation */
     const double *x0;         /* initial state of the trajectory (NULL: the model's) */
@@ -77,6 +79,8 @@ typedef struct nd_fs_opts {
 void nd_fs_opts_init(nd_fs_opts *o);
 
 typedef enum nd_fs_activity { ND_FS_QUIESCENT = 0, ND_FS_TONIC = 1, ND_FS_BURSTING = 2 } nd_fs_activity;
+/* Where the slow range came from: the options, the trajectory's excursion, the model's box. */
+typedef enum nd_fs_range_source { ND_FS_RANGE_GIVEN = 0, ND_FS_RANGE_TRAJECTORY, ND_FS_RANGE_BOX } nd_fs_range_source;
 
 /* A bifurcation of the fast subsystem in s. type: "LP", "H", "LPC", "PD", "NS", "HC"
  * (homoclinic: a cycle branch ends with its period growing), "SNIC" (the same at a fold). */
@@ -97,6 +101,8 @@ typedef struct nd_fast_slow {
     int par;                /* its parameter index in fs.model */
     int spike_var;          /* full-model index */
     double slow_lo, slow_hi;
+    nd_fs_range_source range_source;
+    char range_note[200];   /* with ND_FS_RANGE_BOX: why the trajectory did not set the range */
     double *p;              /* parameters of fs.model (slow ones: values used) */
     double *lo, *hi, *at;   /* the fast region (fast-model order) */
     nd_region region;
@@ -107,7 +113,10 @@ typedef struct nd_fast_slow {
     nd_curve *nullcline;    /* x = s, y = the spike variable */
     size_t n_special;
     nd_fs_special *special;
-    /* activity of the trajectory */
+    /* activity of the trajectory after the transient: spikes rise by at least a fiftieth of
+     * the spike variable's box; spikes that stop for good (the last is followed by more than
+     * twice the longest interval between them, or there is only one) are a transient: the
+     * activity is quiescent, n_spikes 0 and the note says so */
     nd_fs_activity activity;
     size_t n_spikes, n_bursts;      /* bursts: complete ones (a gap before and after) */
     double spikes_per_burst, burst_period, spike_period;
@@ -115,7 +124,7 @@ typedef struct nd_fast_slow {
     int onset_special, end_special; /* indices into special, or -1 */
     char onset[16], termination[16], burster[40]; /* "fold", "homoclinic", "fold/homoclinic";
                                                      "" when not bursting */
-    char note[200];         /* why a class is unknown, or a cycle start failed */
+    char note[320];         /* why a class is unknown, spikes were a transient, or a cycle start failed */
 } nd_fast_slow;
 
 /* Runs the analysis of the full model `m` at parameters p (m->n_pars values). The result must

@@ -19,6 +19,7 @@
 #define ND_UNROLL _Pragma("unroll")
 #define ND_ALWAYS_INLINE static inline
 #define ND_LANE_FN __host__ __device__ static inline
+#define ND_LANE_COLD_FN __host__ __device__ static inline
 #else
 /* Fixed-size loops over variables and parameters must be fully unrolled before GCC's
  * vectoriser runs, or the trajectory loop becomes a loop nest it cannot vectorise. */
@@ -33,6 +34,13 @@
 #define ND_ALWAYS_INLINE static inline
 #endif
 #define ND_LANE_FN ND_ALWAYS_INLINE
+/* lane code that runs rarely (locating an extremum): kept out of line, so that the block loops
+ * it is called from stay small */
+#if defined(__GNUC__)
+#define ND_LANE_COLD_FN static __attribute__((noinline, cold, unused))
+#else
+#define ND_LANE_COLD_FN static inline
+#endif
 #endif
 
 /* ---- ensemble lanes: one trajectory of a batched ensemble, with its reductions ----------
@@ -68,14 +76,26 @@ typedef struct nd_ens_block {
                               of the last even-numbered step (nd_ens_ev_y, nd_ens_ev_f) */
     double *ev_y1, *ev_f1; /* ld each (events): the same for the last odd-numbered step */
     const double *ev_w;   /* n_vars (events): 1 for ev_var, 0 for the others */
+    /* local extrema of ev_var after t_reduce (needs events): ext_mode 1 maxima, 2 minima, 3
+     * both, 0 none; the first ext_cap of each kind are kept (value and time) */
+    int ext_mode;
+    long ext_cap;
+    long *max_count, *min_count;    /* ld each: how many were found (may exceed ext_cap) */
+    double *max_y, *max_t, *min_y, *min_t; /* ext_cap x ld */
+    /* progress of the CPU lanes: called from the block's thread with the trajectories just
+     * completed (a block of n lanes reports n x 1024 / nsteps every 1024 steps); NULL: none */
+    void (*tick)(void *ctx, double done);
+    void *tick_ctx;
 } nd_ens_block;
 
-/* Whether a block asks for more than the final state (selects the lean lane otherwise). */
-enum { ND_ENS_RED_MINMAX = 1, ND_ENS_RED_EVENTS = 2, ND_ENS_RED_SAMPLES = 4 };
+/* Whether a block asks for more than the final state (selects the lean lane otherwise). Local
+ * extrema ride on the events' buffers but are a reduction of their own: looking for a turn of
+ * the slope in every step costs Hindmarsh–Rose's RK4 lanes 40% even when none is asked for. */
+enum { ND_ENS_RED_MINMAX = 1, ND_ENS_RED_EVENTS = 2, ND_ENS_RED_SAMPLES = 4, ND_ENS_RED_EXTREMA = 8 };
 ND_LANE_FN int nd_ens_reduces(const nd_ens_block *b)
 {
     return (b->xmax && b->xmin ? ND_ENS_RED_MINMAX : 0) | (b->ev_var >= 0 ? ND_ENS_RED_EVENTS : 0) |
-           (b->samples ? ND_ENS_RED_SAMPLES : 0);
+           (b->samples ? ND_ENS_RED_SAMPLES : 0) | (b->ev_var >= 0 && b->ext_mode ? ND_ENS_RED_EXTREMA : 0);
 }
 
 /* Where in [0, 1] the cubic Hermite interpolant through (y0, f0) and (y1, f1) over a step of
@@ -107,21 +127,84 @@ ND_LANE_FN double *nd_ens_ev_y(const nd_ens_block *b, long s) { return (s & 1) ?
 ND_LANE_FN double *nd_ens_ev_f(const nd_ens_block *b, long s) { return (s & 1) ? b->ev_f1 : b->ev_f0; }
 
 /* Records the event variable y and its slope f at the start of step s (the end of step s - 1)
- * and returns whether step s - 1 crossed the section upward. Runs inside the vectorised step. */
-ND_LANE_FN int nd_ens_event_mark(const nd_ens_block *b, size_t i, long s, double y, double f)
+ * and returns whether step s - 1 crossed the section upward or, with the extrema reduction,
+ * turned (the slope changed sign: a local maximum or minimum inside the step). Runs inside the
+ * vectorised step, so no short-circuit operators. */
+ND_LANE_FN int nd_ens_event_mark(const nd_ens_block *b, size_t i, long s, double y, double f, const int reduce)
 {
     nd_ens_ev_y(b, s)[i] = y, nd_ens_ev_f(b, s)[i] = f;
-    const double y0 = nd_ens_ev_y(b, s - 1)[i];
-    return (y0 < b->ev_level) & (y >= b->ev_level); /* NaN before the first step: never */
+    /* both loads before any comparison: with the slope's load after the crossing's compare,
+     * GCC 12 leaves the whole step loop scalar (5x slower) */
+    const double y0 = nd_ens_ev_y(b, s - 1)[i], f0 = nd_ens_ev_f(b, s - 1)[i];
+    const int mode = (reduce & ND_ENS_RED_EXTREMA) ? b->ext_mode : 0; /* slope 0 before the first step: no turn */
+    const int turned = (((mode & 1) != 0) & (f0 > 0) & (f <= 0)) | (((mode & 2) != 0) & (f0 < 0) & (f >= 0));
+    return ((y0 < b->ev_level) & (y >= b->ev_level)) | turned; /* NaN before the first step: never */
+}
+
+/* Where in [0, 1] the derivative of the cubic Hermite interpolant through (y0, f0) and (y1, f1)
+ * over a step of length h vanishes, for slopes f0 and f1 of opposite signs (or f1 = 0): the
+ * derivative is a quadratic with one root in the interval, found by bisection (32 halvings:
+ * 2e-10 of the step, and the value is flat there). */
+ND_LANE_FN double nd_ens_hermite_turn(double y0, double f0, double y1, double f1, double h)
+{
+    const double d = y1 - y0, a = h * f0, c = h * f1;
+    const double g0 = a; /* the derivative at 0; its sign is kept at lo */
+    double lo = 0.0, hi = 1.0;
+    for (int it = 0; it < 32; it++) {
+        const double th = 0.5 * (lo + hi);
+        const double g = 6 * (th - th * th) * d + (3 * th * th - 4 * th + 1) * a + (3 * th * th - 2 * th) * c;
+        const int same = (g > 0) == (g0 > 0);
+        lo = same ? th : lo;
+        hi = same ? hi : th;
+    }
+    return 0.5 * (lo + hi);
+}
+
+/* The cubic Hermite interpolant at th in [0, 1]. */
+ND_LANE_FN double nd_ens_hermite_value(double y0, double f0, double y1, double f1, double h, double th)
+{
+    const double t2 = th * th, t3 = t2 * th;
+    return (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + th) * h * f0 + (3 * t2 - 2 * t3) * y1 + (t3 - t2) * h * f1;
+}
+
+/* Appends an extremum (time te, value ye) of lane i to a kind's arrays: count is kept beyond
+ * the cap, values only up to it. */
+ND_LANE_FN void nd_ens_keep_extremum(long *count, double *ys, double *ts, long cap, size_t ld, size_t i, double te,
+                                     double ye)
+{
+    const long c = count[i];
+    if (c < cap) ys[(size_t)c * ld + i] = ye, ts[(size_t)c * ld + i] = te;
+    count[i] = c + 1;
+}
+
+/* The local maximum or minimum of ev_var inside step s (from t0, length h) of lane i, if it has
+ * one: where the slope changes sign, located and valued on the step's cubic Hermite
+ * interpolant (fourth order, like the crossings). */
+ND_LANE_COLD_FN void nd_ens_extremum_at(const nd_ens_block *b, size_t i, double t0, double h, double y0, double f0,
+                                        double y1, double f1, int is_max)
+{
+    const double th = nd_ens_hermite_turn(y0, f0, y1, f1, h), te = t0 + th * h;
+    if (te < b->t_reduce) return;
+    const double ye = nd_ens_hermite_value(y0, f0, y1, f1, h, th);
+    if (is_max) nd_ens_keep_extremum(b->max_count, b->max_y, b->max_t, b->ext_cap, b->ld, i, te, ye);
+    else nd_ens_keep_extremum(b->min_count, b->min_y, b->min_t, b->ext_cap, b->ld, i, te, ye);
+}
+
+ND_LANE_FN void nd_ens_extremum_pass(const nd_ens_block *b, size_t i, double t0, double h, double y0, double f0,
+                                     double y1, double f1)
+{
+    const int is_max = (b->ext_mode & 1) && f0 > 0 && f1 <= 0, is_min = (b->ext_mode & 2) && f0 < 0 && f1 >= 0;
+    if (is_max || is_min) nd_ens_extremum_at(b, i, t0, h, y0, f0, y1, f1, is_max);
 }
 
 /* Locates and records the crossing of step s (from t0, length h) of lane i, if it has one.
  * Locating a crossing inside the vectorised loop leaves control flow that GCC 12 does not
  * if-convert, so the CPU runs this scalar pass over a block only after a step where some lane
  * crossed (nd_ens_event_mark said so). */
-ND_LANE_FN void nd_ens_event_pass(const nd_ens_block *b, size_t i, long s, double t0, double h)
+ND_LANE_FN void nd_ens_event_pass(const nd_ens_block *b, size_t i, long s, double t0, double h, const int reduce)
 {
     const double level = b->ev_level, y0 = nd_ens_ev_y(b, s)[i], y1 = nd_ens_ev_y(b, s + 1)[i];
+    if (reduce & ND_ENS_RED_EXTREMA) nd_ens_extremum_pass(b, i, t0, h, y0, nd_ens_ev_f(b, s)[i], y1, nd_ens_ev_f(b, s + 1)[i]);
     if (!(y0 < level && y1 >= level)) return;
     const double f0 = nd_ens_ev_f(b, s)[i], f1 = nd_ens_ev_f(b, s + 1)[i];
     const double te = t0 + nd_ens_hermite_theta(y0, f0, y1, f1, h, level) * h;
@@ -150,6 +233,8 @@ ND_LANE_FN void nd_ens_begin(const nd_ens_block *b, size_t i, int nv, const int 
     }
     if (reduce & ND_ENS_RED_EVENTS) {
         b->ev_count[i] = 0;
+        if (b->ext_mode & 1) b->max_count[i] = 0;
+        if (b->ext_mode & 2) b->min_count[i] = 0;
         b->ev_first[i] = b->ev_last[i] = b->ev_prev[i] = NAN;
         nd_ens_ev_y(b, -1)[i] = NAN, nd_ens_ev_f(b, -1)[i] = 0.0; /* no step before the first */
     }
@@ -250,7 +335,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
             double ye_, fe_;                                                                  \
             ND_ENS_PICK(x_, NV, b, ye_);                                                      \
             ND_ENS_PICK(k1, NV, b, fe_);                                                      \
-            crossed_ = nd_ens_event_mark(b, i, s, ye_, fe_);                                  \
+            crossed_ = nd_ens_event_mark(b, i, s, ye_, fe_, reduce);                                  \
         }                                                                                     \
         STEP(name, NV, R, sfx)                                                                \
         double bad_ = 0.0;                                                                    \
@@ -387,14 +472,18 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
                 crossed |= name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, sk, RED);          \
             if (((RED) & ND_ENS_RED_EVENTS) && crossed) { /* the crossings of step s - 1 */   \
                 const double tp = nd_ens_grid_t(&B, s - 1);                                   \
-                for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, s - 1, tp, t - tp); \
+                for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, s - 1, tp, t - tp, RED); \
             }                                                                                 \
+            if (B.tick && ((s + 1) & 1023) == 0)                                              \
+                B.tick(B.tick_ctx, (double)B.n * 1024.0 / (double)B.nsteps);                  \
         }                                                                                     \
+        if (B.tick && (B.nsteps & 1023))                                                      \
+            B.tick(B.tick_ctx, (double)B.n * (double)(B.nsteps & 1023) / (double)B.nsteps);  \
         ND_PRAGMA_SIMD                                                                        \
         for (size_t i = 0; i < B.n; i++) name##_ens_finish_##sfx(&B, i, RED);                 \
         if ((RED) & ND_ENS_RED_EVENTS) { /* the crossings of the last step */                 \
             const double tp = nd_ens_grid_t(&B, B.nsteps - 1), te = nd_ens_grid_t(&B, B.nsteps); \
-            for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, B.nsteps - 1, tp, te - tp); \
+            for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, B.nsteps - 1, tp, te - tp, RED); \
         }                                                                                     \
     } while (0)
 #define ND_ENS_REDUCTIONS(name, sfx, NS)                                                     \
@@ -403,11 +492,15 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
     case 1: ND_ENS_RUN(name, sfx, NS, 1); break;                                              \
     case 2: ND_ENS_RUN(name, sfx, NS, 2); break;                                              \
     case 3: ND_ENS_RUN(name, sfx, NS, 3); break;                                              \
+    case 11: ND_ENS_RUN(name, sfx, NS, 11); break; /* local extrema: max/min always set */   \
     default: ND_ENS_RUN(name, sfx, NS, 7); break; /* with samples: every array is set */     \
     }
 /* Table methods and single precision: lean, or every reduction at once (the caller points
  * the ones not asked for at scratch), which keeps the number of instantiations, and the
- * compile time of a model file, down. */
+ * compile time of a model file, down. Local extrema are recorded by the double RK4 lanes only
+ * (nd_ens_lanes_apply sends other requests for them to the per-trajectory path): each
+ * reduction set is a copy of the step loop, and one more for every kind doubled the time a
+ * model file takes to compile. */
 #define ND_ENS_LEAN_OR_FULL(name, sfx, NS)                                                   \
     if (red) ND_ENS_RUN(name, sfx, NS, 7);                                                    \
     else ND_ENS_RUN(name, sfx, NS, 0);

@@ -19,5 +19,6 @@
 #include "connect.h"
 #include "sim.h"
 #include "ensemble.h"
+#include "progress.h"
 
 #endif

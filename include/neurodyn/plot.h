@@ -183,6 +183,14 @@ nd_plot_status nd_plot_raster(const nd_raster_group *groups, size_t n_groups, do
 typedef struct nd_sweep_plot {
     const char *data, *title, *p1name, *p2name, *varname, *value_name;
     int col_max, col_min, col_value;
+    /* the orbit diagram of local extrema: their TSV (parameter, variable, kind, value, t), the
+     * kinds to draw from it (nd_extrema bits: 1 max, 2 min; 0: the max/min columns instead), and
+     * the column of data whose 0 marks a trajectory without extrema, drawn at col_max (0: none) */
+    const char *extrema_data;
+    int extrema, col_rest;
+    const char *var_label, *value_label; /* axis and colour-bar labels with units (NULL: the names) */
+    const char *p1_label, *p2_label;     /* parameter axis labels (NULL: p1name, p2name) */
+    const char *params;                  /* the title's second line: parameters changed (may be NULL) */
 } nd_sweep_plot;
 
 nd_plot_status nd_plot_orbit_diagram(const nd_sweep_plot *spec, const char *out, nd_error *err);
