@@ -56,7 +56,9 @@ Test(cli_json, numbers_round_trip)
 Test(cli_json, every_json_command_parses)
 {
     const char *cmds[] = {"models --json", "info izhikevich --json", "fixed-points ml --json",
-                          "coba --t1 5 --json", "bifurcation fhn --json --outdir b"};
+                          "coba --t1 5 --json", "bifurcation fhn --json --outdir b", "simulate fhn --t1 5 --json",
+                          "sweep fhn --par Iext=0:1:3 --t1 20 --json", "phase-plane ml --json",
+                          "fast-slow hr --no-cycles --json"};
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) json_decref(run_json(cmds[i]));
 }
 
@@ -66,7 +68,20 @@ Test(cli_json, json_alone_writes_no_files)
      * directory (regression: bifurcation/ and bifurcation2/ appeared wherever it ran) */
     json_decref(run_json("bifurcation fhn --json"));
     json_decref(run_json("bifurcation2 fhn --par a=0.5:1 --par Iext=0:1 --json"));
+    json_t *pp = run_json("phase-plane ml --json");
+    cr_expect(json_is_null(json_object_get(pp, "outdir")));
+    json_t *v = json_array_get(json_object_get(json_object_get(pp, "nullclines"), "V"), 0);
+    cr_expect(json_array_size(json_object_get(v, "x")) > 10, "the V nullcline's points are in the JSON");
+    json_decref(pp);
+    json_t *fs = run_json("fast-slow hr --no-cycles --json");
+    cr_expect(json_is_null(json_object_get(fs, "trajectory")));
+    json_decref(fs);
     char path[400];
+    const char *folders[] = {"phase_plane", "fast_slow"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/%s", tmp, folders[k]);
+        cr_expect(access(path, F_OK) != 0, "%s/ was written", folders[k]);
+    }
     snprintf(path, sizeof path, "%s/bifurcation", tmp);
     cr_expect(access(path, F_OK) != 0, "bifurcation/ was written");
     snprintf(path, sizeof path, "%s/bifurcation2", tmp);

@@ -196,3 +196,33 @@ Test(fast_slow, fitzhugh_rinzel_is_a_subhopf_fold_cycle_burster)
     cr_expect(fabs(d.end_slow - lpc->slow) < 1e-3, "end at y = %g", d.end_slow);
     nd_fast_slow_free(&d);
 }
+
+Test(fast_slow, a_resting_model_keeps_the_box_and_is_quiescent)
+{
+    /* Hindmarsh–Rose at I = 0.5 rests (regression: the default slow range collapsed onto the
+     * resting point, 2e-5 wide, and the diagram was empty; with the start's one spike counted
+     * the activity was "tonic spiking") */
+    const nd_model *hr = nd_builtin_find("hindmarsh_rose");
+    double p[8];
+    nd_model_default_params(hr, p);
+    p[7] = 0.5;
+    nd_fs_opts o;
+    nd_fs_opts_init(&o);
+    o.cycles = 0;
+    nd_fast_slow d;
+    nd_error err;
+    cr_assert_eq(nd_fast_slow_analyse(hr, p, &o, &d, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(d.range_source, ND_FS_RANGE_BOX);
+    cr_expect(d.slow_lo == hr->var_lo[2] && d.slow_hi == hr->var_hi[2], "range %g:%g", d.slow_lo, d.slow_hi);
+    cr_expect(strstr(d.range_note, "too small"), "%s", d.range_note);
+    cr_expect_eq(d.activity, ND_FS_QUIESCENT);
+    size_t folds = 0;
+    for (size_t i = 0; i < d.n_special; i++) folds += strcmp(d.special[i].type, "LP") == 0;
+    cr_expect(d.eq.n_branches >= 1 && folds == 2, "%zu branches, %zu folds (z = 49/27 and the upper one)", d.eq.n_branches, folds);
+    nd_fast_slow_free(&d);
+    /* without a transient the start's spike is in the window: a transient, still quiescent */
+    o.transient = 0;
+    cr_assert_eq(nd_fast_slow_analyse(hr, p, &o, &d, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(d.activity, ND_FS_QUIESCENT, "%zu spikes: %s", d.n_spikes, d.note);
+    nd_fast_slow_free(&d);
+}
