@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "neurodyn/progress.h"
 
 static const char *HELP =
     "usage: neurodyn bifurcation MODEL --par NAME=LO:HI [options]\n"
@@ -40,19 +41,21 @@ static const char *HELP =
     "  --plot FILE        draw the diagram of the first free variable (PNG, SVG or PDF)\n"
     "  --var NAME         the variable the plot shows\n"
     "  --json             print the diagram as JSON on stdout\n"
+    "  --quiet            no progress line (shown only on a terminal, on stderr, while\n"
+    "                     cycles are continued)\n"
     "\n";
 
 typedef struct bif_args {
     const char *model, *par, *outdir, *plot, *var;
     const char **ranges, **sets, **fixes, **cycle_from;
-    int n_ranges, n_sets, n_fixes, n_cycle_from, brute, cycles, json;
+    int n_ranges, n_sets, n_fixes, n_cycle_from, brute, cycles, json, quiet;
     double t1, transient;
     unsigned long grid, scan;
     cli_run_control run;
 } bif_args;
 
 enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_CYCLE_FROM, O_SCAN, O_GRID, O_T1, O_TRANS, O_OUTDIR,
-       O_PLOT, O_VAR, O_JSON, O_HELP, O_RUN };
+       O_PLOT, O_VAR, O_JSON, O_QUIET, O_HELP, O_RUN };
 
 static int parse(int argc, char **argv, bif_args *a)
 {
@@ -65,7 +68,8 @@ static int parse(int argc, char **argv, bif_args *a)
         {"t1", required_argument, 0, O_T1},       {"transient", required_argument, 0, O_TRANS},
         {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
         {"var", required_argument, 0, O_VAR},     {"json", no_argument, 0, O_JSON},
-        {"help", no_argument, 0, O_HELP},         {0, 0, 0, 0}};
+        {"quiet", no_argument, 0, O_QUIET},       {"help", no_argument, 0, O_HELP},
+        {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
     int c, rc = 0;
@@ -86,6 +90,7 @@ static int parse(int argc, char **argv, bif_args *a)
         case O_PLOT: a->plot = optarg; break;
         case O_VAR: a->var = optarg; break;
         case O_JSON: a->json = 1; break;
+        case O_QUIET: a->quiet = 1; break;
         case 'h':
         case O_HELP: fputs(HELP, stdout), fputs(CLI_RUN_CONTROL_HELP, stdout); return -1;
         default:
@@ -104,13 +109,15 @@ static int parse(int argc, char **argv, bif_args *a)
     return 0;
 }
 
+static int cycles_from_starts(const bif_args *a, const nd_model *m, const double *p, const nd_region *r,
+                              const nd_bif_diagram *d, double plo, double phi, size_t scan, nd_cycle_set *cs);
+
 /* The cycle branches: from the Hopf points, through the cycles simulated at the scan values and
- * at every --cycle-from value. */
+ * at every --cycle-from value, with a progress line on a terminal. */
 static int compute_cycles(const bif_args *a, const nd_model *m, const double *p, const nd_region *r,
                           const nd_bif_diagram *d, double plo, double phi, nd_cycle_set *cs)
 {
     const char *cmd = "bifurcation";
-    nd_error err;
     if (d->n_free < 2) {
         fprintf(stderr, "neurodyn %s: limit cycles need two free variables; %s has %zu: no cycles\n", cmd, m->name,
                 d->n_free);
@@ -119,10 +126,32 @@ static int compute_cycles(const bif_args *a, const nd_model *m, const double *p,
     cs->ntst = a->run.ntst, cs->ncol = a->run.ncol;
     nd_cycle_set_opts_init(&cs->opts);
     cli_run_control_apply(&a->run, &cs->opts);
-    if (nd_cycles_from_hopf(d, p, r, plo, phi, cs, &err)) return cli_error(cmd, &err);
     int slice = 0;
     for (size_t v = 0; v < m->n_vars; v++) slice |= r->fixed && r->fixed[v];
-    if (a->scan && !slice && nd_cycles_from_scan(d, p, r, plo, phi, a->scan, cs, &err)) return cli_error(cmd, &err);
+    size_t scan = slice || m->spike ? 0 : a->scan;
+    /* the starts, each counted 1 by the cycle set: Hopf points, scan values, --cycle-from */
+    size_t starts = scan + (size_t)a->n_cycle_from;
+    for (size_t b = 0; b < d->n_branches; b++)
+        for (size_t s = 0; s < d->branches[b].n_special; s++) starts += d->branches[b].special[s].test == ND_EQ_H;
+    nd_progress *bar = a->quiet ? NULL : nd_progress_start("neurodyn bifurcation", "cycle starts", (double)starts, stderr, 0);
+    cs->progress = bar ? nd_progress_callback : NULL, cs->progress_ctx = bar;
+    int rc = cycles_from_starts(a, m, p, r, d, plo, phi, scan, cs);
+    nd_progress_finish(bar);
+    cs->progress = NULL, cs->progress_ctx = NULL;
+    if (!rc && cs->n_failed)
+        fprintf(stderr, "neurodyn %s: %zu cycle%s could not be continued (a bursting orbit may need more --ntst); "
+                "the last: %s\n", cmd, cs->n_failed, cs->n_failed == 1 ? "" : "s", cs->failure);
+    return rc;
+}
+
+/* The cycle branches from the Hopf points of d, the scan values and every --cycle-from value. */
+static int cycles_from_starts(const bif_args *a, const nd_model *m, const double *p, const nd_region *r,
+                              const nd_bif_diagram *d, double plo, double phi, size_t scan, nd_cycle_set *cs)
+{
+    const char *cmd = "bifurcation";
+    nd_error err;
+    if (nd_cycles_from_hopf(d, p, r, plo, phi, cs, &err)) return cli_error(cmd, &err);
+    if (scan && nd_cycles_from_scan(d, p, r, plo, phi, scan, cs, &err)) return cli_error(cmd, &err);
     for (int i = 0; i < a->n_cycle_from; i++) {
         int par;
         double at;
@@ -133,13 +162,11 @@ static int compute_cycles(const bif_args *a, const nd_model *m, const double *p,
                                    m->par_names[d->par]);
         size_t found = 0;
         if (nd_cycles_at(d, p, r, at, plo, phi, cs, &found, &err)) return cli_error(cmd, &err);
+        if (!found) nd_progress_clear(cs->progress_ctx); /* the message on a line of its own */
         if (!found)
             fprintf(stderr, "neurodyn %s: no new stable cycle found by simulation at %s = %g (none, or one already "
                     "on a branch)\n", cmd, m->par_names[par], at);
     }
-    if (cs->n_failed)
-        fprintf(stderr, "neurodyn %s: %zu cycle%s could not be continued (a bursting orbit may need more --ntst); "
-                "the last: %s\n", cmd, cs->n_failed, cs->n_failed == 1 ? "" : "s", cs->failure);
     return EXIT_OK;
 }
 

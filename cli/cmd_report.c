@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "neurodyn/progress.h"
 #include "neurodyn/tsv.h"
 
 static const char *HELP =
@@ -31,7 +32,11 @@ static const char *HELP =
     "  fast_slow.png                          models with slow variables: Rinzel diagram, class\n"
     "  summary.json, index.html               the key numbers and every figure\n"
     "Each step is the command of the same name (its JSON is kept as STEP.json); a step that\n"
-    "fails is reported in summary.json and the others go on.\n";
+    "fails is reported in summary.json and the others go on.\n"
+    "\n"
+    "  --outdir DIR       output folder (default: report_MODEL)\n"
+    "  --set NAME=VALUE   set a parameter for every step; repeatable\n"
+    "  --quiet            no progress lines (shown only on a terminal, on stderr)\n";
 
 typedef struct report {
     const char *model, *outdir;
@@ -39,8 +44,14 @@ typedef struct report {
     int n_sets;
     const nd_model *m;
     json_t *steps;   /* [{"step", "command", "status", "figure"?, "json"?}] */
-    int failures;
+    int failures, quiet;
+    nd_progress *bar; /* the stages done, on a terminal (NULL: none) */
 } report;
+
+/* The stages of a report (step_* below), each counted once whether it ran or not. */
+enum { REPORT_STAGES = 7 };
+
+static void stage_done(report *r) { nd_progress_add(r->bar, 1.0); }
 
 /* ---- running one step ---------------------------------------------------------------------- */
 
@@ -96,6 +107,7 @@ static int run_step(report *r, const char *step, int (*cmd)(int, char **), argv_
     close(fd);
     char line[2048] = "neurodyn";
     for (int i = 0; i < b->argc; i++) strncat(line, " ", sizeof line - strlen(line) - 1), strncat(line, b->argv[i], sizeof line - strlen(line) - 1);
+    nd_progress_clear(r->bar); /* the step's command line, then its own progress, on clean lines */
     fprintf(stderr, "+ %s\n", line);
     int rc = cmd(b->argc, b->argv);
     fflush(stdout);
@@ -162,6 +174,7 @@ static void step_simulation(report *r)
     arg(&b, "--out"), arg(&b, "%s/timeseries.tsv", r->outdir), arg(&b, "--plot"), arg(&b, "%s/timeseries.png", r->outdir);
     if (m->n_vars >= 3) arg(&b, "--plot3d"), arg(&b, "%s/trajectory3d.png", r->outdir);
     arg(&b, "--json");
+    if (r->quiet) arg(&b, "--quiet");
     run_step(r, "simulation", cmd_simulate, &b, "simulate.json", "timeseries.png");
     if (m->n_vars >= 3) {
         json_t *s = json_array_get(r->steps, json_array_size(r->steps) - 1);
@@ -212,6 +225,7 @@ static void step_bifurcation(report *r)
     if (!m->slow_vars) arg(&b, "--cycles"); /* a burster's cycles belong to the fast–slow step */
     arg(&b, "--outdir"), arg(&b, "%s/bifurcation", r->outdir), arg(&b, "--plot"), arg(&b, "%s/bifurcation.png", r->outdir);
     arg(&b, "--json");
+    if (r->quiet) arg(&b, "--quiet");
     run_step(r, "codim-1 diagram", cmd_bifurcation, &b, "bifurcation.json", "bifurcation.png");
 }
 
@@ -227,6 +241,7 @@ static void step_orbit(report *r)
     arg(&b, "--par"), range_arg(&b, m->bif_par, m->bif_lo, m->bif_hi, 400);
     arg(&b, "--t1"), arg(&b, "%g", t1), arg(&b, "--transient"), arg(&b, "%g", t1 / 2);
     arg(&b, "--out"), arg(&b, "%s/orbit.tsv", r->outdir), arg(&b, "--plot"), arg(&b, "%s/orbit.png", r->outdir);
+    if (r->quiet) arg(&b, "--quiet");
     run_step(r, "orbit diagram", cmd_sweep, &b, NULL, "orbit.png");
 }
 
@@ -471,6 +486,7 @@ static int parse(int argc, char **argv, report *r)
 {
     static const struct option opts[] = {{"outdir", required_argument, 0, 'o'},
                                          {"set", required_argument, 0, 's'},
+                                         {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     opterr = 0;
@@ -480,6 +496,7 @@ static int parse(int argc, char **argv, report *r)
         switch (c) {
         case 'o': r->outdir = optarg; break;
         case 's': r->sets[r->n_sets++] = optarg; break;
+        case 'q': r->quiet = 1; break;
         case 'h': fputs(HELP, stdout); return -1;
         default: return cli_usage_error("report", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -497,15 +514,18 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     int rc = cli_make_dir("report", r->outdir);
     if (rc) return rc;
     r->steps = json_array();
-    step_info_and_fixed_points(r);
-    step_fast_slow(r); /* before the phase plane, which freezes the slow variables from it */
+    r->bar = r->quiet ? NULL : nd_progress_start("neurodyn report", "stages", REPORT_STAGES, stderr, 0);
+    step_info_and_fixed_points(r), stage_done(r);
+    step_fast_slow(r), stage_done(r); /* before the phase plane, which freezes the slow variables from it */
     json_t *fs = m->slow_vars ? load_step_json(r, "fast_slow.json") : NULL;
-    step_phase_plane(r, fs);
+    step_phase_plane(r, fs), stage_done(r);
     json_decref(fs);
-    step_simulation(r);
-    step_bifurcation(r);
-    step_orbit(r);
-    step_bifurcation2(r);
+    step_simulation(r), stage_done(r);
+    step_bifurcation(r), stage_done(r);
+    step_orbit(r), stage_done(r);
+    step_bifurcation2(r), stage_done(r);
+    nd_progress_finish(r->bar);
+    r->bar = NULL;
     json_t *summary = build_summary(r);
     char path[4096];
     snprintf(path, sizeof path, "%s/summary.json", r->outdir);

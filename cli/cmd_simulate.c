@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "neurodyn/progress.h"
 #include "neurodyn/plot.h"
 
 static const char *HELP =
@@ -29,19 +30,20 @@ static const char *HELP =
     "  --seed N           noise seed of stochastic runs (default 0): same seed, same path\n"
     "  --noise SIGMA      add additive noise SIGMA dW to every variable (deterministic models);\n"
     "                     stochastic runs use the SDE methods (default euler; docs/sde.md)\n"
-    "  --json             print a JSON summary on stdout (the TSV then needs --out)\n";
+    "  --json             print a JSON summary on stdout (the TSV then needs --out)\n"
+    "  --quiet            no progress line (shown only with --out, on a terminal, on stderr)\n";
 
 typedef struct sim_args {
     const char *model, *method, *out, *plot, *plot3d;
     double t0, t1, dt, rtol, atol, sample, noise; /* rtol/atol < 0: not given */
     unsigned long long seed;
-    int have_t1, have_dt, json, no_spike;
+    int have_t1, have_dt, json, no_spike, quiet;
     const char **sets, **inits;
     int n_sets, n_inits;
 } sim_args;
 
 enum { O_T0 = 1000, O_T1, O_DT, O_METHOD, O_RTOL, O_ATOL, O_SET, O_INIT, O_SAMPLE, O_OUT, O_PLOT3D,
-       O_PLOT, O_JSON, O_NOSPIKE, O_HELP, O_SEED, O_NOISE };
+       O_PLOT, O_JSON, O_NOSPIKE, O_HELP, O_SEED, O_NOISE, O_QUIET };
 
 static int parse(int argc, char **argv, sim_args *a)
 {
@@ -52,6 +54,7 @@ static int parse(int argc, char **argv, sim_args *a)
         {"set", required_argument, 0, O_SET},     {"init", required_argument, 0, O_INIT},
         {"sample", required_argument, 0, O_SAMPLE}, {"out", required_argument, 0, O_OUT},
         {"plot", required_argument, 0, O_PLOT},   {"plot3d", required_argument, 0, O_PLOT3D},   {"json", no_argument, 0, O_JSON},
+        {"quiet", no_argument, 0, O_QUIET},
         {"no-spike-rule", no_argument, 0, O_NOSPIKE}, {"help", no_argument, 0, O_HELP},
         {"seed", required_argument, 0, O_SEED},   {"noise", required_argument, 0, O_NOISE},
         {0, 0, 0, 0}};
@@ -82,6 +85,7 @@ static int parse(int argc, char **argv, sim_args *a)
         case O_PLOT: a->plot = optarg; break;
         case O_PLOT3D: a->plot3d = optarg; break;
         case O_JSON: a->json = 1; break;
+        case O_QUIET: a->quiet = 1; break;
         case O_NOSPIKE: a->no_spike = 1; break;
         case 'h':
         case O_HELP: fputs(HELP, stdout); return -1;
@@ -104,6 +108,9 @@ typedef struct writer {
     FILE *f;
     const nd_model *m;
     int header_done;
+    nd_progress *bar;     /* on a terminal, writing to --out: the simulated time done */
+    double t_reported;
+    unsigned rows;
 } writer;
 
 /* The header goes out with the first row, so a run refused by its arguments writes nothing. */
@@ -120,6 +127,8 @@ static int write_row(double t, const double *x, void *ctx)
     nd_tsv_real(w->f, t);
     for (size_t i = 0; i < n; i++) nd_tsv_cell(w->f, x[i]);
     fputc('\n', w->f);
+    if (w->bar && (++w->rows & 1023) == 0) /* every 1024 rows: the progress line costs nothing per step */
+        nd_progress_add(w->bar, t - w->t_reported), w->t_reported = t;
     return ferror(w->f) ? 1 : 0;
 }
 
@@ -175,12 +184,14 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
             return cli_usage_error("simulate", "method %s is fixed-step: give --dt", meth->name);
         method_name = meth->name;
     }
-    writer w = {NULL, m, 0};
+    writer w = {NULL, m, 0, NULL, a->t0, 0};
     if (a->out) {
         if (!(w.f = fopen(a->out, "w"))) {
             fprintf(stderr, "neurodyn simulate: cannot write '%s'\n", a->out);
             return EXIT_FAILED;
         }
+        const char *unit = m->time_unit && m->time_unit[0] ? m->time_unit : "time units";
+        w.bar = a->quiet ? NULL : nd_progress_start("neurodyn simulate", unit, a->t1 - a->t0, stderr, 0);
     } else if (!a->json) {
         w.f = stdout;
     }
@@ -190,6 +201,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     }
     nd_solve_stats st;
     nd_status s = nd_solve(m, p, a->t0, a->t1, x, &o, &st, &err);
+    nd_progress_finish(w.bar);
     int io_failed = w.f && ferror(w.f);
     if (w.f && w.f != stdout) io_failed |= fclose(w.f) != 0;
     if (s) return cli_error("simulate", &err);

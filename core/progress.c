@@ -91,13 +91,27 @@ void nd_progress_callback(void *p, double done)
     nd_progress_add(p, done);
 }
 
+/* Erases a drawn line (the lock held). */
+static void erase(nd_progress *p)
+{
+    if (p->t_drawn < 0) return;
+    fputs("\r\033[K", p->stream);
+    fflush(p->stream);
+}
+
+void nd_progress_clear(nd_progress *p)
+{
+    if (!p) return;
+    pthread_mutex_lock(&p->lock);
+    erase(p);
+    if (p->t_drawn >= 0) p->t_drawn = 0; /* redrawn at the next update (t_drawn is long past) */
+    pthread_mutex_unlock(&p->lock);
+}
+
 void nd_progress_finish(nd_progress *p)
 {
     if (!p) return;
-    if (p->t_drawn >= 0) {
-        fputs("\r\033[K", p->stream);
-        fflush(p->stream);
-    }
+    erase(p);
     pthread_mutex_destroy(&p->lock);
     free(p);
 }

@@ -763,3 +763,40 @@ Test(cycles, periods_along_the_zoo_branches_against_auto)
         nd_bif_diagram_free(&d);
     }
 }
+
+static void add_progress(void *ctx, double done)
+{
+    cr_expect(done >= 0 && done <= 1, "a report of %g", done);
+    *(double *)ctx += done;
+}
+
+Test(cycles, progress_counts_each_start_once)
+{
+    /* Morris–Lecar over its default range: two Hopf points (the branch from the first ends at
+     * the second, which is then skipped, and still counts), then a scan of 3 values; each start
+     * reports 1 in all, in parts, whatever its branches did */
+    const nd_model *m = nd_builtin_find("morris_lecar");
+    double p[32], x[8], lo[8], hi[8];
+    nd_model_default_params(m, p);
+    nd_model_default_state(m, x);
+    for (size_t i = 0; i < m->n_vars; i++) lo[i] = m->var_lo[i], hi[i] = m->var_hi[i];
+    nd_region r = {lo, hi, NULL, x};
+    int par = nd_model_par_index(m, m->bif_par, NULL);
+    nd_bif_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_1d(m, p, par, m->bif_lo, m->bif_hi, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+    size_t n_hopf = 0;
+    for (size_t b = 0; b < d.n_branches; b++)
+        for (size_t s = 0; s < d.branches[b].n_special; s++) n_hopf += d.branches[b].special[s].test == ND_EQ_H;
+    cr_assert_eq(n_hopf, 2);
+    nd_cycle_set cs = {0};
+    double sum = 0;
+    cs.progress = add_progress, cs.progress_ctx = &sum;
+    cr_assert_eq(nd_cycles_from_hopf(&d, p, &r, m->bif_lo, m->bif_hi, &cs, &err), ND_OK, "%s", err.msg);
+    cr_expect(fabs(sum - 2.0) < 1e-12, "%.15g after the Hopf points", sum);
+    cr_assert_eq(nd_cycles_from_scan(&d, p, &r, m->bif_lo, m->bif_hi, 3, &cs, &err), ND_OK, "%s", err.msg);
+    cr_expect(fabs(sum - 5.0) < 1e-12, "%.15g after the scan", sum);
+    nd_cycle_set_free(&cs);
+    cr_expect(cs.progress == add_progress, "the callback is a setting: it stays");
+    nd_bif_diagram_free(&d);
+}

@@ -82,9 +82,13 @@ static int run_on_pty(const char *args, char *buf, size_t len)
         if (slave < 0 || null < 0) _exit(126);
         dup2(slave, 2), dup2(null, 1);
         setenv("NEURODYN_PROGRESS_DELAY", "0", 1);
-        char cmd[1024];
-        snprintf(cmd, sizeof cmd, "exec '%s' %s", cli, args);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        char buf_args[1024], *argv[64];
+        int argc = 0;
+        snprintf(buf_args, sizeof buf_args, "%s", args);
+        argv[argc++] = (char *)cli;
+        for (char *tok = strtok(buf_args, " "); tok && argc < 63; tok = strtok(NULL, " ")) argv[argc++] = tok;
+        argv[argc] = NULL;
+        execv(cli, argv); /* the words of args, no shell */
         _exit(127);
     }
     size_t got = 0;
@@ -133,5 +137,28 @@ Test(progress, sweep_shows_progress_on_a_terminal_only)
     snprintf(path, sizeof path, "%s/stderr", dir);
     cli_slurp(path, err, sizeof err);
     cr_expect_str_eq(err, "", "stderr not a terminal: nothing");
+    cli_tmpdir_remove(dir);
+}
+
+Test(progress, simulate_bifurcation_and_report_on_a_terminal)
+{
+    static char buf[1 << 16];
+    char dir[256], args[512];
+    cli_tmpdir_make(dir);
+    snprintf(args, sizeof args, "simulate hh --t1 4000 --dt 0.01 --method rk4 --out %s/hh.tsv", dir);
+    cr_assert_eq(run_on_pty(args, buf, sizeof buf), 0);
+    cr_expect(strstr(buf, "neurodyn simulate: ") && strstr(buf, "% of 4000 ms"), "simulate: '%.300s'", buf);
+    snprintf(args, sizeof args, "simulate hh --t1 4000 --dt 0.01 --method rk4 --out %s/hh.tsv --quiet", dir);
+    cr_assert_eq(run_on_pty(args, buf, sizeof buf), 0);
+    cr_expect(!strstr(buf, "% of"), "--quiet: '%.300s'", buf);
+    snprintf(args, sizeof args, "bifurcation hh --cycles --outdir %s/b", dir);
+    cr_assert_eq(run_on_pty(args, buf, sizeof buf), 0);
+    cr_expect(strstr(buf, "neurodyn bifurcation: ") && strstr(buf, "cycle starts"), "bifurcation: '%.300s'", buf);
+    snprintf(args, sizeof args, "report fhn --outdir %s/r", dir);
+    cr_assert_eq(run_on_pty(args, buf, sizeof buf), 0);
+    cr_expect(strstr(buf, "neurodyn report: ") && strstr(buf, "of 7 stages"), "report: '%.300s'", buf);
+    snprintf(args, sizeof args, "report fhn --outdir %s/r --quiet", dir);
+    cr_assert_eq(run_on_pty(args, buf, sizeof buf), 0);
+    cr_expect(!strstr(buf, "% of"), "report --quiet: no line of its own or of its steps: '%.300s'", buf);
     cli_tmpdir_remove(dir);
 }

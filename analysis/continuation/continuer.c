@@ -316,6 +316,10 @@ typedef struct run_state {
 static int store(cont *w, run_state *r, const double *z, nd_status *st)
 {
     if ((*st = cont_push_point(w, r->b, z)) || (*st = cont_fold_point(w, r->b, &r->fold, z))) return 1;
+    if (w->o.progress) {
+        double step = 1.0 / (double)w->o.max_points;
+        w->o.progress(w->o.progress_ctx, step), w->reported += step;
+    }
     char why[sizeof r->b->stop_reason];
     why[0] = '\0';
     if (w->c->stop && w->c->stop(w->c->ctx, why, sizeof why)) {
@@ -571,6 +575,7 @@ nd_status nd_continue(const nd_curve_type *c, const double *u0, const double *v0
     if (st) return st;
     out->dim = w.N;
     st = run(&w, u0, v0, out);
+    if (w.o.progress && w.reported < 1.0) w.o.progress(w.o.progress_ctx, 1.0 - w.reported); /* the branch is done */
     cont_teardown(&w);
     if (st) nd_branch_free(out);
     return st;

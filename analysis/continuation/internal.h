@@ -28,6 +28,7 @@ typedef struct cont {
     double *u, *uv;    /* u of the current call, a tangent in u units */
     double *F, *r1, *r2, *t1, *t2, *e;
     double *z, *v, *zn, *vn, *zz, *vz, *zf, *vf, *zb, *vb, *zc, *vc;
+    double reported;   /* progress reported for this branch (o.progress) */
     nd_error *err;
 } cont;
 

@@ -23,8 +23,31 @@ void nd_cycle_set_free(nd_cycle_set *cs)
     free(cs->curve), free(cs->branch), free(cs->origin), free(cs->start);
     size_t ntst = cs->ntst, ncol = cs->ncol;
     nd_cont_opts o = cs->opts;
+    void (*progress)(void *, double) = cs->progress;
+    void *ctx = cs->progress_ctx;
     memset(cs, 0, sizeof *cs);
     cs->ntst = ntst, cs->ncol = ncol, cs->opts = o; /* the settings stay */
+    cs->progress = progress, cs->progress_ctx = ctx;
+}
+
+/* ---- progress: a start counts 1; its branches report parts of it as they advance (a branch's
+ * points half of a start, since most starts continue two ways), never more than 0.95 before
+ * the start ends, and the rest when it does. */
+static void start_begin(nd_cycle_set *cs)
+{
+    if (cs->progress_depth++ == 0) cs->progress_used = 0.0;
+}
+
+static void start_end(nd_cycle_set *cs)
+{
+    if (--cs->progress_depth == 0 && cs->progress) cs->progress(cs->progress_ctx, 1.0 - cs->progress_used);
+}
+
+static void branch_progress(void *ctx, double done)
+{
+    nd_cycle_set *cs = ctx;
+    double part = fmin(0.5 * done, 0.95 - cs->progress_used);
+    if (part > 0 && cs->progress) cs->progress(cs->progress_ctx, part), cs->progress_used += part;
 }
 
 static nd_status reserve(nd_cycle_set *cs, nd_error *err)
@@ -124,6 +147,7 @@ static nd_status add_branch(nd_cycle_set *cs, const nd_model *m, const double *p
     }
     nd_cont_opts o;
     cycle_opts(cs, cc, r, p_lo, p_hi, direction, &o, buf + 2 * N, buf + 3 * N, buf + 4 * N);
+    if (cs->progress) o.progress = branch_progress, o.progress_ctx = cs;
     nd_error e;
     st = start(cc, from, direction, buf, buf + N, &e);
     if (!st) st = nd_cycle_continue(cc, buf, buf + N, &o, &cs->branch[cs->n], &e);
@@ -165,9 +189,12 @@ nd_status nd_cycles_from_hopf(const nd_bif_diagram *d, const double *p, const nd
         for (size_t s = 0; s < d->branches[b].n_special; s++) {
             const nd_special_point *h = &d->branches[b].special[s];
             double at = h->u[d->n_free];
-            if (h->test != ND_EQ_H || hopf_reached(cs, at, p_hi - p_lo)) continue;
-            nd_status st = add_branch(cs, d->m, p, d->par, r, p_lo, p_hi, start_at_hopf, h, 1, ND_CYCLE_FROM_HOPF,
+            if (h->test != ND_EQ_H) continue;
+            start_begin(cs);
+            nd_status st = hopf_reached(cs, at, p_hi - p_lo) ? ND_OK
+                         : add_branch(cs, d->m, p, d->par, r, p_lo, p_hi, start_at_hopf, h, 1, ND_CYCLE_FROM_HOPF,
                                       "Hopf point", at, err);
+            start_end(cs);
             if (st) return st;
         }
     return ND_OK;
@@ -179,14 +206,16 @@ nd_status nd_cycles_from_simulation(const nd_model *m, const double *p, int par,
     if (!m || !p || !cyc || !cs) return nd_fail(err, ND_EINVAL, "cycle branches: NULL argument");
     if (!(p_lo < p_hi)) return nd_fail(err, ND_EINVAL, "cycle branches: empty range [%g, %g]", p_lo, p_hi);
     if (par < 0 || (size_t)par >= m->n_pars) return nd_fail(err, ND_EINVAL, "cycle branches: parameter index %d out of range", par);
-    for (int direction = -1; direction <= 1; direction += 2) {
+    nd_status st = ND_OK;
+    start_begin(cs);
+    for (int direction = -1; direction <= 1 && !st; direction += 2) {
         size_t failed = cs->n_failed;
-        nd_status st = add_branch(cs, m, p, par, r, p_lo, p_hi, start_at_cycle, cyc, direction,
-                                  ND_CYCLE_FROM_SIMULATION, "simulated cycle", p[par], err);
-        if (st) return st;
+        st = add_branch(cs, m, p, par, r, p_lo, p_hi, start_at_cycle, cyc, direction, ND_CYCLE_FROM_SIMULATION,
+                        "simulated cycle", p[par], err);
         if (cs->n_failed > failed) break; /* the cycle itself could not be corrected: the same both ways */
     }
-    return ND_OK;
+    start_end(cs);
+    return st;
 }
 
 /* ---- cycles found by simulation ----------------------------------------------------------------- */
@@ -284,6 +313,7 @@ nd_status nd_cycles_at(const nd_bif_diagram *d, const double *p, const nd_region
     double t_sim = m->t_sim > 0 ? m->t_sim : 200;
     nd_status st = ND_OK;
     int var = (int)d->free_idx[0];
+    start_begin(cs);
     for (size_t s = 0; s < n_starts && !st; s++) {
         nd_cycle cyc;
         nd_error e;
@@ -295,6 +325,7 @@ nd_status nd_cycles_at(const nd_bif_diagram *d, const double *p, const nd_region
         }
         nd_cycle_free(&cyc);
     }
+    start_end(cs);
     free(pp);
     return st;
 }

@@ -111,6 +111,10 @@ typedef struct nd_cont_opts {
     const double *lo, *hi;   /* optional box on u (N values each): leaving it ends the branch */
     const double *scale;     /* optional N positive scales of u (NULL: all 1) */
     int direction;           /* +1 / -1: the sign of the last component of the first tangent */
+    /* optional progress: called with 1 / max_points after each point stored and with the rest
+     * of 1 when the branch ends, so that a branch counts 1 (NULL: none) */
+    void (*progress)(void *ctx, double done);
+    void *progress_ctx;
 } nd_cont_opts;
 
 void nd_cont_opts_init(nd_cont_opts *o);

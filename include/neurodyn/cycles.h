@@ -238,6 +238,14 @@ typedef struct nd_cycle_set {
     double *start;         /* the parameter value each began at */
     size_t n_failed;       /* starts that gave no branch */
     char failure[200];     /* why the last of them failed */
+    /* settings: optional progress, in starts: each Hopf point of nd_cycles_from_hopf, each call
+     * of nd_cycles_at (so each value of nd_cycles_from_scan) and of nd_cycles_from_simulation
+     * counts 1, reported in parts as its branches advance (NULL: none) */
+    void (*progress)(void *ctx, double done);
+    void *progress_ctx;
+    double progress_used;  /* private: the part of the current start reported so far */
+    int progress_depth;    /* private: starts within starts (nd_cycles_at continues through
+                              nd_cycles_from_simulation) */
 } nd_cycle_set;
 
 /* The continuation defaults of a cycle set: largest step 0.05, first 0.005 (scaled units, see

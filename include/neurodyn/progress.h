@@ -31,6 +31,9 @@ nd_progress *nd_progress_start(const char *label, const char *unit, double total
 void nd_progress_add(nd_progress *p, double done);
 /* nd_progress_add for callbacks that take a void * context. */
 void nd_progress_callback(void *p, double done);
+/* Erases the line now, so that a message printed next starts a clean line; the next update
+ * draws it again. */
+void nd_progress_clear(nd_progress *p);
 /* Erases the line if one was drawn, and frees. */
 void nd_progress_finish(nd_progress *p);
 /* "1:05", "1:02:03" or "--" for a duration in seconds (into buf). */
