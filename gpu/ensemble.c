@@ -118,9 +118,10 @@ int nd_ens_lanes_apply(const nd_model *m, const nd_method *method, const nd_ense
 {
     int extrema_ok = !o->extrema || (method && strcmp(method->name, "rk4") == 0 && o->sample_stride <= 0 &&
                                      o->precision == ND_PRECISION_DOUBLE);
+    /* a spike rule (threshold and reset) is applied by nd_solve only: such models run per trajectory */
     return method && method->kind == ND_METHOD_ERK && !method->adaptive &&
            method->tableau->stages <= ND_ENS_MAX_STAGES && m->kernels && m->kernels->ens_fixed &&
-           !nd_ens_is_stochastic(m, o) && extrema_ok;
+           !nd_ens_is_stochastic(m, o) && extrema_ok && !m->spike;
 }
 
 static size_t n_samples_of(const nd_model *m, const nd_method *method, const nd_ensemble_opts *o)
@@ -253,6 +254,9 @@ static nd_status choose_device(const nd_model *m, const nd_method *method, const
     int cuda = nd_cuda_available(why, sizeof why);
     if (o->device == ND_DEVICE_CUDA) {
         if (!cuda) return nd_fail(err, ND_EFAILED, "ensemble: device cuda is not available: %s", why);
+        if (m->spike)
+            return nd_fail(err, ND_EINVAL, "ensemble: model %s has a spike rule (threshold and reset), which the CUDA "
+                           "path does not apply: use the CPU", m->name);
         if (!lanes)
             return nd_fail(err, ND_EINVAL,
                            "ensemble: the CUDA path runs fixed-step explicit RK methods of models with "

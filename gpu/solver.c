@@ -22,6 +22,7 @@ typedef struct traj_run {
     int stochastic;
     double t_prev, y_prev, f_prev, ev_prev;
     double y_prev2; /* SDE extrema: the state before y_prev */
+    int jumped;     /* the model's spike rule reset the state since the last sample */
 } traj_run;
 
 static void record_event(traj_run *r, double te)
@@ -64,6 +65,18 @@ static void check_extremum(traj_run *r, double t, double y, double f)
     keep_extremum(r, is_max, r->t_prev + th * h, nd_ens_hermite_value(r->y_prev, f0, y, f, h, th));
 }
 
+/* Across a reset (y_prev the state at threshold, y the state the rule set): nothing is
+ * interpolated; the state at threshold is a peak when the variable was rising into it and the
+ * reset takes it down (a trough when falling and taken up). */
+static void check_jump(traj_run *r, double y)
+{
+    const nd_ensemble_result *res = r->res;
+    const int rising = r->stochastic ? r->y_prev > r->y_prev2 : r->f_prev > 0;
+    const int falling = r->stochastic ? r->y_prev < r->y_prev2 : r->f_prev < 0;
+    if (res->n_maxima && rising && y < r->y_prev) keep_extremum(r, 1, r->t_prev, r->y_prev);
+    if (res->n_minima && falling && y > r->y_prev) keep_extremum(r, 0, r->t_prev, r->y_prev);
+}
+
 static void check_crossing(traj_run *r, double t, const double *x)
 {
     const int ev = r->o->event_var;
@@ -73,20 +86,25 @@ static void check_crossing(traj_run *r, double t, const double *x)
         r->m->rhs(t, x, r->pp, r->f);
         f = r->f[ev];
     }
-    if (r->res->max_extrema) check_extremum(r, t, y, f);
-    if (r->step > 0 && r->y_prev < level && y >= level) {
+    if (r->jumped) {
+        if (r->res->max_extrema) check_jump(r, y);
+    } else if (r->res->max_extrema) {
+        check_extremum(r, t, y, f);
+    }
+    if (!r->jumped && r->step > 0 && r->y_prev < level && y >= level) {
         double h = t - r->t_prev;
         double th = r->stochastic ? (level - r->y_prev) / (y - r->y_prev)
                                   : nd_ens_hermite_theta(r->y_prev, r->f_prev, y, f, h, level);
         record_event(r, r->t_prev + th * h);
     }
-    r->y_prev2 = r->y_prev;
+    r->y_prev2 = r->jumped ? y : r->y_prev; /* SDEs: a new segment starts at the reset state */
     r->t_prev = t, r->y_prev = y, r->f_prev = f;
+    r->jumped = 0;
 }
 
-static int on_sample(double t, const double *x, void *ctx)
+/* The reductions of one state of the orbit: max/min after the transient, crossings, extrema. */
+static void reduce_state(traj_run *r, double t, const double *x)
 {
-    traj_run *r = ctx;
     nd_ensemble_result *res = r->res;
     size_t n = res->n, nv = res->n_vars, i = r->i;
     if (res->x_max && t >= r->o->t0 + r->o->transient)
@@ -95,6 +113,24 @@ static int on_sample(double t, const double *x, void *ctx)
             if (x[v] < res->x_min[v * n + i]) res->x_min[v * n + i] = x[v];
         }
     if (res->events) check_crossing(r, t, x);
+}
+
+/* A spike of the model's threshold/reset rule: the driver passes the state at threshold, before
+ * the reset; it is a state of the orbit (its peak) and is reduced like a sample. The sample that
+ * follows, at the same time, holds the reset state: a jump (check_jump). */
+static int on_event(int id, double t, const double *x, void *ctx)
+{
+    traj_run *r = ctx;
+    if (id == ND_EVENT_SPIKE && r->m->spike && r->m->spike->reset) reduce_state(r, t, x), r->jumped = 1;
+    return 0;
+}
+
+static int on_sample(double t, const double *x, void *ctx)
+{
+    traj_run *r = ctx;
+    nd_ensemble_result *res = r->res;
+    size_t n = res->n, nv = res->n_vars, i = r->i;
+    reduce_state(r, t, x);
     if (res->samples && r->step % r->o->sample_stride == 0) {
         size_t k = (size_t)(r->step / r->o->sample_stride);
         for (size_t v = 0; k < res->n_samples && v < nv; v++) res->samples[(k * nv + v) * n + i] = x[v];
@@ -133,7 +169,7 @@ static void run_one(const nd_model *m, const double *P, const nd_ensemble_opts *
     so.method = o->method ? o->method : (r.stochastic ? "euler" : "rk4");
     so.dt = o->dt, so.rtol = o->rtol, so.atol = o->atol;
     so.seed = o->seed, so.trajectory = o->first_trajectory + i, so.noise = o->noise;
-    so.on_sample = on_sample, so.ctx = &r;
+    so.on_sample = on_sample, so.on_event = on_event, so.ctx = &r;
     nd_solve_stats stats;
     nd_status st = nd_solve(m, r.p, o->t0, o->t1, x, &so, &stats, NULL);
     for (size_t v = 0; v < nv; v++) res->x[v * n + i] = x[v];

@@ -299,3 +299,59 @@ Test(extrema, sweep_writes_one_row_per_maximum)
     cr_expect_eq(cli_run_in(dir, "sweep hr --par I=2:2:1 --extrema none --extrema-out e.tsv"), 2);
     cli_tmpdir_remove(dir);
 }
+
+typedef struct spike_log {
+    double t[256];
+    int n;
+} spike_log;
+
+static int log_spike(int id, double t, const double *x, void *ctx)
+{
+    (void)x;
+    spike_log *s = ctx;
+    if (id == ND_EVENT_SPIKE && t >= 200 && s->n < 256) s->t[s->n++] = t;
+    return 0;
+}
+
+Test(extrema, reset_models_run_with_their_spike_rule)
+{
+    /* Izhikevich's neuron resets v at 30 mV (regression: the ensemble ignored the rule and 331
+     * of 400 trajectories of the report's orbit diagram diverged). Each spike is one maximum
+     * (the state at threshold, before the reset), one crossing of -20 mV, and the period is the
+     * last inter-spike interval of the single-trajectory driver's spikes. */
+    const nd_model *m = nd_builtin_find("izhikevich");
+    int iI = nd_model_par_index(m, "I", NULL);
+    size_t n = 3;
+    double *P, *X;
+    grid(m, n, iI, 5.0, 15.0, &P, &X);
+    nd_ensemble_opts o;
+    nd_ensemble_opts_init(&o);
+    o.t1 = 400, o.dt = 0.01, o.transient = 200, o.device = ND_DEVICE_CPU;
+    o.event_var = 0, o.event_level = -20, o.extrema = ND_EXTREMA_MAX, o.max_extrema = 64;
+    nd_ensemble_result r;
+    run_ok(m, n, P, X, &o, &r);
+    cr_expect_eq(r.n_failed, 0, "no trajectory diverges");
+    cr_expect(!r.vectorised, "a spike rule runs on the driver");
+    for (size_t i = 0; i < n; i++) {
+        double p[16], x[2] = {X[i], X[n + i]};
+        for (size_t k = 0; k < m->n_pars; k++) p[k] = P[k * n + i];
+        spike_log s = {.n = 0};
+        nd_solve_opts so;
+        nd_solve_opts_init(&so);
+        so.method = "rk4", so.dt = 0.01, so.on_event = log_spike, so.ctx = &s;
+        nd_error err;
+        cr_assert_eq(nd_solve(m, p, 0, 400, x, &so, NULL, &err), ND_OK, "%s", err.msg);
+        cr_assert(s.n >= 2, "I = %g: %d spikes after t = 200", p[iI], s.n);
+        cr_expect_eq(r.events[i], s.n, "I = %g: crossings", p[iI]);
+        cr_expect_eq(r.n_maxima[i], s.n, "I = %g: maxima", p[iI]);
+        cr_expect(fabs(r.period[i] - (s.t[s.n - 1] - s.t[s.n - 2])) < 1e-6, "period %.12g, ISI %.12g", r.period[i],
+                  s.t[s.n - 1] - s.t[s.n - 2]);
+        for (long j = 0; j < r.n_maxima[i]; j++) {
+            cr_expect(fabs(r.maxima[(size_t)j * n + i] - 30.0) < 1e-9, "a peak at %.12g mV", r.maxima[(size_t)j * n + i]);
+            cr_expect(fabs(r.maxima_t[(size_t)j * n + i] - s.t[j]) < 1e-12, "at t = %.12g", r.maxima_t[(size_t)j * n + i]);
+        }
+        cr_expect(fabs(r.x_max[i] - 30.0) < 1e-9, "max v %.15g", r.x_max[i]);
+    }
+    nd_ensemble_result_free(&r);
+    free(P), free(X);
+}
