@@ -314,8 +314,8 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         fprintf(stderr, "neurodyn bifurcation: nothing to plot, %s not written\n", a->plot);
     else if (!rc && a->plot) {
         int v = plot_var >= 0 ? plot_var : (int)d.free_idx[0];
-        char vl[96], pars[512];
-        nd_bif_plot spec = {a->outdir, m->name, m->par_names[par], nd_model_var_label(m, (size_t)v, vl, sizeof vl), v, n, plo, phi, a->brute, a->cycles, 0, 0, 0, nd_diagram_cut_short(&d, &cycles), nd_plot_changed_params(m, p, par, -1, pars, sizeof pars), NULL};
+        char vl[96], pars[512], xl[160];
+        nd_bif_plot spec = {a->outdir, m->name, m->par_names[par], nd_model_var_label(m, (size_t)v, vl, sizeof vl), v, n, plo, phi, a->brute, a->cycles, 0, 0, 0, nd_diagram_cut_short(&d, &cycles), nd_plot_changed_params(m, p, par, -1, pars, sizeof pars), nd_model_par_label(m, (size_t)par, xl, sizeof xl)};
         nd_plot_status ps = nd_plot_bifurcation(&spec, a->plot, &err);
         if (ps == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
     }

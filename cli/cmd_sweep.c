@@ -199,9 +199,10 @@ static void map_label(const sweep_run *s, const char *map, char *buf, size_t len
 static int plot(const sweep_run *s, const double *p)
 {
     const nd_model *m = s->m;
-    char params[512], var_label[128], value_label[160];
+    char params[512], var_label[128], value_label[160], p1_label[160], p2_label[160];
     nd_plot_changed_params(m, p, s->sp[0].index, s->np == 2 ? s->sp[1].index : -1, params, sizeof params);
     nd_sweep_plot sp = {.data = s->a->out, .title = m->name, .params = params, .p1name = m->par_names[s->sp[0].index],
+                        .p1_label = nd_model_par_label(m, (size_t)s->sp[0].index, p1_label, sizeof p1_label),
                         .varname = m->var_names[s->var],
                         .var_label = nd_model_var_label(m, (size_t)s->var, var_label, sizeof var_label)};
     int first_var_col = s->np + 1, period_col = s->np + 2 * (int)m->n_vars + 1;
@@ -222,6 +223,7 @@ static int plot(const sweep_run *s, const double *p)
     } else {
         const char *map = s->a->map ? s->a->map : "amplitude";
         sp.p2name = m->par_names[s->sp[1].index];
+        sp.p2_label = nd_model_par_label(m, (size_t)s->sp[1].index, p2_label, sizeof p2_label);
         sp.value_name = map;
         map_label(s, map, value_label, sizeof value_label);
         sp.value_label = value_label;

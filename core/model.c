@@ -175,6 +175,14 @@ nd_status nd_model_set_var(const nd_model *m, double *x, const char *assignment,
     return set_named(m, x, assignment, 0, err);
 }
 
+const char *nd_model_par_label(const nd_model *m, size_t k, char *buf, size_t len)
+{
+    const char *unit = m->par_units && k < m->n_pars ? m->par_units[k] : NULL;
+    if (unit && unit[0]) snprintf(buf, len, "%s (%s)", m->par_names[k], unit);
+    else snprintf(buf, len, "%s", m->par_names[k]);
+    return buf;
+}
+
 const char *nd_model_var_label(const nd_model *m, size_t v, char *buf, size_t len)
 {
     const char *unit = m->var_units && v < m->n_vars ? m->var_units[v] : NULL;

@@ -98,6 +98,9 @@ ND_KERNELS(inap, 2, 13)
 static const char *const var_names[] = {"V", "n"};
 static const char *const par_names[] = {"C",  "I",   "gL", "EL", "gNa", "ENa", "gK",
                                         "EK", "Vm",  "km", "Vn", "kn",  "tau"};
+/* Optional: units of the parameters, for the figures' axes ("" for none). */
+static const char *const par_units[] = {"µF/cm²", "µA/cm²", "mS/cm²", "mV", "mS/cm²", "mV", "mS/cm²",
+                                        "mV",     "mV",     "mV",     "mV", "mV",     "ms"};
 static const double par_defaults[] = {1.0,   10.0, 8.0,  -80.0, 20.0, 60.0, 10.0,
                                       -90.0, -20.0, 15.0, -25.0, 5.0,  1.0};
 static const double init[] = {-65.0, 0.0};
@@ -123,6 +126,7 @@ static const nd_model inap_model = {
     .jac = inap_jac,
     .kernels = &inap_kernels,
     .time_unit = "ms",
+    .par_units = par_units,
     .bif_par = "I",   /* default parameter and range for continuation */
     .bif_lo = 0.0,
     .bif_hi = 10.0,

@@ -115,6 +115,7 @@ ND_KERNELS(hodgkin_huxley, 4, 8)
 static const char *const vars[] = {"V", "m", "h", "n"};
 static const char *const units[] = {"mV", "", "", ""};
 static const char *const pars[] = {"ENa", "EK", "EL", "gNa", "gK", "gL", "C", "Iext"};
+static const char *const par_units[] = {"mV", "mV", "mV", "mS/cm²", "mS/cm²", "mS/cm²", "µF/cm²", "µA/cm²"};
 static const double defaults[] = {50.0, -77.0, -54.387, 120.0, 36.0, 0.03, 1.0, 10.0};
 static const double init[] = {-65.0, 0.05, 0.6, 0.32};
 static const double lo[] = {-90.0, 0.0, 0.0, 0.0}, hi[] = {60.0, 1.0, 1.0, 1.0};
@@ -141,4 +142,5 @@ const nd_model nd_model_hodgkin_huxley = {
     .bif_lo = 0.0,
     .bif_hi = 20.0,
     .var_units = units,
+    .par_units = par_units,
 };

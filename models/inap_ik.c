@@ -66,6 +66,8 @@ static const char *const vars[] = {"V", "n"};
 static const char *const units[] = {"mV", ""};
 static const char *const pars[] = {"C",  "I",       "EL", "gL",      "gNa", "ENa", "gK",
                                    "EK", "Vm_half", "km", "Vn_half", "kn",  "tau"};
+static const char *const par_units[] = {"µF/cm²", "µA/cm²", "mV", "mS/cm²", "mS/cm²", "mV", "mS/cm²",
+                                        "mV",     "mV",     "mV", "mV",     "mV",     "ms"};
 /*                               C    I     EL     gL   gNa   ENa   gK    EK     Vm_half km */
 static const double defaults[] = {1.0, 10.0, -80.0, 8.0, 20.0, 60.0, 10.0, -90.0, -20.0, 15.0,
                                   /* Vn_half kn  tau */
@@ -95,4 +97,5 @@ const nd_model nd_model_inap_ik = {
     .bif_lo = -100.0,
     .bif_hi = 400.0,
     .var_units = units,
+    .par_units = par_units,
 };

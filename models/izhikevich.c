@@ -47,6 +47,9 @@ static const nd_spike_rule spike = {
 static const char *const vars[] = {"v", "u"};
 static const char *const units[] = {"mV", ""};
 static const char *const pars[] = {"a", "b", "c", "d", "I", "V_th"};
+/* Izhikevich (2003) gives v in mV and t in ms; a is a rate, c a voltage, b, d and I are left
+ * in the paper's units (none stated) */
+static const char *const par_units[] = {"1/ms", "", "mV", "", "", "mV"};
 static const double defaults[] = {0.02, 0.2, -65.0, 8.0, 10.0, 30.0};
 static const double init[] = {-65.0, -13.0};
 static const double lo[] = {-90.0, -20.0}, hi[] = {35.0, 10.0};
@@ -74,4 +77,5 @@ const nd_model nd_model_izhikevich = {
     .bif_lo = 0.0,
     .bif_hi = 20.0,
     .var_units = units,
+    .par_units = par_units,
 };

@@ -42,6 +42,7 @@ static const nd_spike_rule spike = {
 static const char *const vars[] = {"V"};
 static const char *const units[] = {"mV"};
 static const char *const pars[] = {"V_rest", "V_reset", "V_th", "R", "tau", "tau_ref", "I"};
+static const char *const par_units[] = {"mV", "mV", "mV", "MΩ", "ms", "ms", "nA"}; /* R I in mV */
 static const double defaults[] = {0.0, -5.0, 20.0, 1.0, 10.0, 5.0, 25.0};
 static const double init[] = {0.0};
 static const double lo[] = {-10.0}, hi[] = {25.0};
@@ -69,4 +70,5 @@ const nd_model nd_model_lif = {
     .bif_lo = 0.0,
     .bif_hi = 50.0,
     .var_units = units,
+    .par_units = par_units,
 };

@@ -61,6 +61,8 @@ static const char *const vars[] = {"V", "w"};
 static const char *const units[] = {"mV", ""};
 static const char *const pars[] = {"C",  "I",  "gL", "VL", "gCa", "VCa", "gK",
                                    "VK", "V1", "V2", "V3", "V4",  "phi"};
+static const char *const par_units[] = {"µF/cm²", "µA/cm²", "mS/cm²", "mV", "mS/cm²", "mV", "mS/cm²",
+                                        "mV",     "mV",     "mV",     "mV", "mV",     "1/ms"};
 /*                                    C     I      gL   VL     gCa  VCa    gK   VK     V1    V2 */
 static const double defaults_hopf[] = {20.0, 100.0, 2.0, -60.0, 4.4, 120.0, 8.0, -84.0, -1.2, 18.0,
                                        /* V3  V4    phi */
@@ -94,6 +96,7 @@ const nd_model nd_model_morris_lecar = {
     .bif_lo = 0.0,
     .bif_hi = 250.0,
     .var_units = units,
+    .par_units = par_units,
 };
 
 const nd_model nd_model_morris_lecar_snic = {
@@ -119,4 +122,5 @@ const nd_model nd_model_morris_lecar_snic = {
     .bif_lo = 0.0,
     .bif_hi = 150.0,
     .var_units = units,
+    .par_units = par_units,
 };

@@ -234,10 +234,11 @@ nd_plot_status nd_plot_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, 
     }
     if (nd_write_diagram(d, cs, at, dir, err)) return ND_PLOT_FAILED;
     const nd_model *m = d->m;
-    char label[96], params[512];
+    char label[96], params[512], xlabel[160];
     nd_bif_plot spec = {dir, m->name, m->par_names[d->par], nd_model_var_label(m, (size_t)var, label, sizeof label),
                         var, m->n_vars, p_lo, p_hi, 0, cs && cs->n > 0, 0, 0, 0, nd_diagram_cut_short(d, cs),
-                        nd_plot_changed_params(m, p, d->par, -1, params, sizeof params), NULL};
+                        nd_plot_changed_params(m, p, d->par, -1, params, sizeof params),
+                        nd_model_par_label(m, (size_t)d->par, xlabel, sizeof xlabel)};
     return nd_plot_bifurcation(&spec, out, err);
 }
 
@@ -392,8 +393,9 @@ nd_plot_status nd_plot_codim2(const nd_codim2_diagram *d, const double *p, const
 {
     if (nd_write_codim2(d, at, dir, err)) return ND_PLOT_FAILED;
     const nd_model *m = d->m;
-    char params[512];
-    nd_bif2_plot spec = {dir, m->name, m->par_names[d->par[0]], m->par_names[d->par[1]], d->lo[0], d->hi[0], d->lo[1], d->hi[1], brute,
+    char params[512], l1[160], l2[160]; /* the axes: parameter names with their units */
+    nd_bif2_plot spec = {dir, m->name, nd_model_par_label(m, (size_t)d->par[0], l1, sizeof l1),
+                         nd_model_par_label(m, (size_t)d->par[1], l2, sizeof l2), d->lo[0], d->hi[0], d->lo[1], d->hi[1], brute,
                          nd_plot_changed_params(m, p, d->par[0], d->par[1], params, sizeof params)};
     return nd_plot_bifurcation2(&spec, out, err);
 }

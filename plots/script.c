@@ -139,7 +139,8 @@ const char *nd_plot_changed_params(const nd_model *m, const double *p, int skip1
     for (size_t i = 0; m && p && m->par_defaults && i < m->n_pars; i++) {
         if ((int)i == skip1 || (int)i == skip2 || p[i] == m->par_defaults[i]) continue;
         size_t used = strlen(buf);
-        snprintf(buf + used, len - used, "%s%s = %.6g", used ? ", " : "", m->par_names[i], p[i]);
+        const char *unit = m->par_units && m->par_units[i] ? m->par_units[i] : "";
+        snprintf(buf + used, len - used, "%s%s = %.6g%s%s", used ? ", " : "", m->par_names[i], p[i], *unit ? " " : "", unit);
     }
     return buf;
 }

@@ -88,6 +88,11 @@ void fig_expect_units(const char *script, const nd_model *m)
                 if (strcmp(text, m->var_names[v]) == 0)
                     cr_expect(!unit || !*unit, "%s: the axis of %s lacks its unit %s", m->name, text, unit);
             }
+            for (size_t k = 0; k < m->n_pars; k++) {
+                const char *unit = m->par_units ? m->par_units[k] : NULL;
+                if (strcmp(text, m->par_names[k]) == 0)
+                    cr_expect(!unit || !*unit, "%s: the axis of parameter %s lacks its unit %s", m->name, text, unit);
+            }
         }
 }
 

@@ -272,11 +272,12 @@ Test(plots, titles_show_the_parameters_changed)
     static char gp[1 << 16];
     cr_assert_eq(sh("'%s' simulate ml --set I=90 --set gCa=4.5 --t1 50 --out ml.tsv --plot ml.png", cli()), 0);
     slurp_in_dir("ml.gp", gp, sizeof gp);
-    cr_expect(strstr(gp, "title 'morris_lecar'.\"\\n\".'I = 90, gCa = 4.5'"), "%s", gp);
+    cr_expect(strstr(gp, "title 'morris_lecar'.\"\\n\".'I = 90 µA/cm², gCa = 4.5 mS/cm²'"), "%s", gp);
     /* the diagram's own parameter is its axis, not the title */
     cr_assert_eq(sh("'%s' bifurcation ml --set gCa=4.5 --par I=0:150 --outdir b --plot b.png", cli()), 0);
     slurp_in_dir("b.gp", gp, sizeof gp);
-    cr_expect(strstr(gp, "'gCa = 4.5' noenhanced") && !strstr(gp, "I = "), "%s", gp);
+    cr_expect(strstr(gp, "'gCa = 4.5 mS/cm²' noenhanced") && !strstr(gp, "I = "), "%s", gp);
+    cr_expect(strstr(gp, "set xlabel 'I (µA/cm²)'"), "the parameter's axis has its unit: %s", gp);
     /* defaults only: one line */
     cr_assert_eq(sh("'%s' fixed-points lorenz --plot fp.png", cli()), 0);
     slurp_in_dir("fp.gp", gp, sizeof gp);

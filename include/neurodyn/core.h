@@ -20,6 +20,8 @@ nd_status nd_model_validate(const nd_model *m, nd_error *err);
  * valid names. */
 /* "V (mV)" when the model declares a unit for variable v, else "V"; written into buf. */
 const char *nd_model_var_label(const nd_model *m, size_t v, char *buf, size_t len);
+/* The same for parameter k: "Iext (µA/cm²)", or the name when par_units declares none. */
+const char *nd_model_par_label(const nd_model *m, size_t k, char *buf, size_t len);
 int nd_model_var_index(const nd_model *m, const char *name, nd_error *err);
 int nd_model_par_index(const nd_model *m, const char *name, nd_error *err);
 

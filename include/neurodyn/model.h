@@ -153,6 +153,7 @@ typedef struct nd_model {
     double bif2_lo, bif2_hi;    /* its range */
     const char *const *var_units; /* n_vars unit strings ("" for none), or NULL */
     double t_sim;               /* a simulation length that shows the dynamics (report; 0: 200) */
+    const char *const *par_units; /* n_pars unit strings ("" for none), or NULL: figure axes */
 } nd_model;
 
 /* ---- defining a model ----------------------------------------------------------------- */
