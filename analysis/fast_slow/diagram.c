@@ -138,25 +138,29 @@ static void traj_range(const nd_trajectory *tr, size_t v, double *lo, double *hi
 }
 
 /* Without a given range: the box, narrowed to four times the trajectory's excursion in s on
- * either side of it (the bifurcations that shape the bursts lie there; the box may be wide).
- * A trajectory at rest has (almost) no excursion: a range narrowed around it would be a point
- * with nothing on it, so the box stays when the narrowed range would be under a tenth of it. */
+ * either side of it (the bifurcations that shape the bursts lie there; the box may be wide:
+ * FitzHugh–Rinzel bursts within 0.013 of y's box of 2). A trajectory at rest — its spike
+ * variable moving less than a fiftieth of its box, as find_spikes judges rest — has no
+ * excursion to centre on (Hindmarsh–Rose at I = 0.5 drifts 2e-6 in z): the box stays, and the
+ * note says why. */
 static void default_range(nd_fast_slow *d)
 {
     const nd_trajectory *tr = &d->traj;
     const char *name = d->fs.full ? d->fs.full->var_names[d->slow] : "the slow variable";
-    double lo, hi;
+    double lo, hi, vlo, vhi;
     traj_range(tr, (size_t)d->slow, &lo, &hi);
-    double e = hi - lo, box = d->slow_hi - d->slow_lo;
-    double nlo = fmax(d->slow_lo, lo - 4 * e), nhi = fmin(d->slow_hi, hi + 4 * e);
-    if (nhi - nlo >= 0.1 * box) {
-        d->slow_lo = nlo, d->slow_hi = nhi, d->range_source = ND_FS_RANGE_TRAJECTORY;
+    traj_range(tr, (size_t)d->spike_var, &vlo, &vhi);
+    int a = fast_index(d, d->spike_var);
+    double e = hi - lo, box = a >= 0 ? d->hi[a] - d->lo[a] : 0.0;
+    if (e > 0 && vhi - vlo >= 0.02 * box) {
+        d->slow_lo = fmax(d->slow_lo, lo - 4 * e), d->slow_hi = fmin(d->slow_hi, hi + 4 * e);
+        d->range_source = ND_FS_RANGE_TRAJECTORY;
         return;
     }
     d->range_source = ND_FS_RANGE_BOX;
     snprintf(d->range_note, sizeof d->range_note,
-             "the trajectory's excursion in %s (%.3g, over %.6g..%.6g) is too small to centre the range on: "
-             "the model's box %s = %g:%g", name, e, lo, hi, name, d->slow_lo, d->slow_hi);
+             "the trajectory rests (%s moves %.3g, %s %.3g) and gives no range to centre on: the model's box %s = %g:%g",
+             d->fs.full->var_names[d->spike_var], vhi - vlo, name, e, name, d->slow_lo, d->slow_hi);
 }
 
 typedef struct spikes {
@@ -551,12 +555,12 @@ nd_status nd_fast_slow_analyse(const nd_model *m, const double *p, const nd_fs_o
     d->onset_special = d->end_special = -1;
     st = simulate(m, p, o, d, err);
     if (!st) st = make_fast_subsystem(m, p, o, d, err);
-    if (!st && isnan(o->slow_lo)) default_range(d);
     if (!st) {
         d->spike_var = o->spike_var >= 0 ? o->spike_var : (int)d->fs.fast_idx[0];
         if (fast_index(d, d->spike_var) < 0)
             st = nd_fail(err, ND_EINVAL, "fast-slow: the spike variable %s is slow", m->var_names[d->spike_var]);
     }
+    if (!st && isnan(o->slow_lo)) default_range(d);
     if (!st) st = classify_activity(d, err);
     if (!st) {
         d->p[d->par] = d->slow_lo;
