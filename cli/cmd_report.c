@@ -27,7 +27,7 @@ static const char *HELP =
     "  phase_plane.png (+ data, .gp)          2D models, or the fast subsystem of a burster\n"
     "  timeseries.png, trajectory3d.png       a simulation (3D: models with 3+ variables)\n"
     "  bifurcation.png                        equilibria and cycles in the model's parameter\n"
-    "  orbit.png                              max/min of simulations over that parameter\n"
+    "  orbit.png                              local maxima of simulations over that parameter\n"
     "  bifurcation2.png                       fold and Hopf curves in two parameters\n"
     "  fast_slow.png                          models with slow variables: Rinzel diagram, class\n"
     "  summary.json, index.html               the key numbers and every figure\n"
@@ -229,8 +229,8 @@ static void step_bifurcation(report *r)
     run_step(r, "codim-1 diagram", cmd_bifurcation, &b, "bifurcation.json", "bifurcation.png");
 }
 
-/* The orbit diagram: max/min of the first variable after a transient over bif_par, from one
- * batched ensemble (brute force, beside the continuation's diagram). */
+/* The orbit diagram: the local maxima of the first variable after a transient over bif_par,
+ * from one batched ensemble (brute force, beside the continuation's diagram). */
 static void step_orbit(report *r)
 {
     const nd_model *m = r->m;
