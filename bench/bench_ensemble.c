@@ -8,7 +8,8 @@
  * The ensemble is timed lean (final state), with reductions (max/min of every variable after a
  * transient of 100 steps, the orbit diagram's work) and with max/min plus a section (upward
  * crossings of the first variable through 0, located by Hermite interpolation: what `neurodyn
- * sweep` computes), on 1 thread for the ratios and on all threads for the throughput, in double
+ * sweep` computes) and with the local maxima of that variable too (the orbit diagram's points), on
+ * 1 thread for the ratios and on all threads for the throughput, in double
  * precision and (lean and max/min) in single precision. Baselines run on min(N, 10^5)
  * trajectories (the plain loop on 10^4): their rate per trajectory-step does not depend on N.
  * Timings: best of REPS (fewer for long runs).
@@ -146,7 +147,7 @@ static void soa_to_aos(size_t n, size_t rows, const double *S, double *A)
         for (size_t r = 0; r < rows; r++) A[i * rows + r] = S[r * n + i];
 }
 
-typedef enum { HAND, PLAIN, ENS_LEAN, ENS_REDUCE, ENS_SWEEP } what;
+typedef enum { HAND, PLAIN, ENS_LEAN, ENS_REDUCE, ENS_SWEEP, ENS_MAXIMA } what;
 
 /* Where and how precisely the ensemble runs (the baselines ignore it). */
 static nd_device run_device = ND_DEVICE_CPU;
@@ -169,7 +170,8 @@ static double time_once(const nd_model *m, what w, size_t n, int threads, double
         nd_ensemble_opts_init(&o);
         o.t1 = (double)NSTEPS * DT, o.dt = DT, o.device = run_device, o.precision = run_precision;
         o.keep_minmax = w != ENS_LEAN, o.transient = 100 * DT;
-        if (w == ENS_SWEEP) o.event_var = 0, o.event_level = 0.0; /* + a section: what sweep does */
+        if (w == ENS_SWEEP || w == ENS_MAXIMA) o.event_var = 0, o.event_level = 0.0; /* + a section: what sweep does */
+        if (w == ENS_MAXIMA) o.extrema = ND_EXTREMA_MAX, o.max_extrema = 100; /* + the orbit diagram's maxima */
         omp_set_num_threads(threads);
         nd_ensemble_result r;
         nd_error err;
@@ -208,15 +210,17 @@ static void cpu_rows(const nd_model *m, const size_t *sizes, size_t n_sizes, int
         double red = best_rate(m, ENS_REDUCE, n, cores, P, X, A, PA);
         double sw1 = best_rate(m, ENS_SWEEP, nb, 1, P, X, A, PA);
         double sw = best_rate(m, ENS_SWEEP, n, cores, P, X, A, PA);
+        double mx1 = best_rate(m, ENS_MAXIMA, nb, 1, P, X, A, PA);
+        double mx = best_rate(m, ENS_MAXIMA, n, cores, P, X, A, PA);
         run_precision = ND_PRECISION_SINGLE;
         double lean_s = best_rate(m, ENS_LEAN, n, cores, P, X, A, PA);
         double red_s = best_rate(m, ENS_REDUCE, n, cores, P, X, A, PA);
         run_precision = ND_PRECISION_DOUBLE;
-        printf("%-15s N = %7zu | all cores: lean %.3g, max/min %.3g, +section %.3g; single: lean %.3g, max/min "
-               "%.3g | 1 core: hand %.3g, plain %.3g, lean %.3g, max/min %.3g, +section %.3g | time / hand's: lean "
-               "%.2f, max/min %.2f, +section %.2f | plain's time / max-min's %.1f\n",
-               m->name, n, lean, red, sw, lean_s, red_s, hand, plain, lean1, red1, sw1, hand / lean1, hand / red1,
-               hand / sw1, red1 / plain);
+        printf("%-15s N = %7zu | all cores: lean %.3g, max/min %.3g, +section %.3g, +maxima %.3g; single: lean %.3g, "
+               "max/min %.3g | 1 core: hand %.3g, plain %.3g, lean %.3g, max/min %.3g, +section %.3g, +maxima %.3g | "
+               "time / hand's: lean %.2f, max/min %.2f, +section %.2f, +maxima %.2f | plain's time / max-min's %.1f\n",
+               m->name, n, lean, red, sw, mx, lean_s, red_s, hand, plain, lean1, red1, sw1, mx1, hand / lean1, hand / red1,
+               hand / sw1, hand / mx1, red1 / plain);
         fflush(stdout);
     }
 }

@@ -202,20 +202,20 @@ static nd_status alloc_result(const nd_model *m, size_t n, const nd_ensemble_opt
     if (ok && n_samples) ok = (res->samples = malloc(n_samples * nv * n * sizeof(double))) != NULL;
     size_t ne = o->event_var >= 0 && o->extrema ? o->max_extrema * n : 0;
     res->max_extrema = ne ? o->max_extrema : 0;
+    /* the extrema arrays are zeroed by calloc, which maps the pages lazily: the rows a
+     * trajectory never reaches cost nothing (filling them with NaN took Lorenz's 10^5 x 100 of
+     * them 0.44 s, longer than the 0.26 s of integrating 1000 steps) */
     if (ok && ne && (o->extrema & ND_EXTREMA_MAX))
-        ok = (res->n_maxima = calloc(n, sizeof(long))) && (res->maxima = malloc(ne * sizeof(double))) &&
-             (res->maxima_t = malloc(ne * sizeof(double)));
+        ok = (res->n_maxima = calloc(n, sizeof(long))) && (res->maxima = calloc(ne, sizeof(double))) &&
+             (res->maxima_t = calloc(ne, sizeof(double)));
     if (ok && ne && (o->extrema & ND_EXTREMA_MIN))
-        ok = (res->n_minima = calloc(n, sizeof(long))) && (res->minima = malloc(ne * sizeof(double))) &&
-             (res->minima_t = malloc(ne * sizeof(double)));
+        ok = (res->n_minima = calloc(n, sizeof(long))) && (res->minima = calloc(ne, sizeof(double))) &&
+             (res->minima_t = calloc(ne, sizeof(double)));
     if (!ok) {
         nd_ensemble_result_free(res);
         return nd_fail(err, ND_ENOMEM, "ensemble: no memory for %zu trajectories", n);
     }
     for (size_t k = 0; res->event_times && k < o->max_events * n; k++) res->event_times[k] = NAN;
-    double *unused[] = {res->maxima, res->maxima_t, res->minima, res->minima_t};
-    for (size_t a = 0; a < 4; a++)
-        for (size_t k = 0; unused[a] && k < ne; k++) unused[a][k] = NAN;
     return ND_OK;
 }
 

@@ -84,8 +84,8 @@ typedef struct nd_ensemble_result {
     nd_device device;      /* the path that ran: ND_DEVICE_CPU or ND_DEVICE_CUDA */
     int vectorised;        /* 1 when the model's SIMD lanes ran (else one nd_solve each) */
     /* local extrema (opts.extrema): per kind, how many were found after the transient (n, may
-     * exceed max_extrema) and the first max_extrema values and times (max_extrema x n, unused
-     * entries NaN); NULL for a kind not asked for */
+     * exceed max_extrema) and the first max_extrema values and times (max_extrema x n; the
+     * entries past min(count, max_extrema) are 0, unused); NULL for a kind not asked for */
     size_t max_extrema;
     long *n_maxima, *n_minima;
     double *maxima, *maxima_t, *minima, *minima_t;
