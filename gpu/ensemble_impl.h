@@ -16,6 +16,7 @@ long nd_ens_fixed_steps(double t0, double t1, double dt);
 typedef struct nd_ens_scratch {
     double *ev_prev, *ev_y0, *ev_f0, *ev_y1, *ev_f1, *ev_first, *ev_last, *xmax, *xmin, *ev_w, *samples0;
     long *ev_count;
+    int *ev_hit;
 } nd_ens_scratch;
 
 nd_status nd_ens_scratch_alloc(size_t n, size_t nv, int event_var, nd_ens_scratch *s, nd_error *err);

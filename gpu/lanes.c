@@ -15,6 +15,7 @@ void nd_ens_scratch_free(nd_ens_scratch *s)
 {
     free(s->ev_prev), free(s->ev_y0), free(s->ev_f0), free(s->ev_y1), free(s->ev_f1), free(s->ev_first);
     free(s->ev_last), free(s->xmax), free(s->xmin), free(s->ev_count), free(s->ev_w), free(s->samples0);
+    free(s->ev_hit);
 }
 
 nd_status nd_ens_scratch_alloc(size_t n, size_t nv, int event_var, nd_ens_scratch *s, nd_error *err)
@@ -25,7 +26,7 @@ nd_status nd_ens_scratch_alloc(size_t n, size_t nv, int event_var, nd_ens_scratc
         (s->ev_y1 = malloc(d)) && (s->ev_f1 = malloc(d)) && (s->ev_first = malloc(d)) &&
         (s->ev_last = malloc(d)) && (s->xmax = malloc(nv * d)) && (s->xmin = malloc(nv * d)) &&
         (s->ev_count = malloc(n * sizeof(long))) && (s->ev_w = calloc(nv, sizeof(double))) &&
-        (s->samples0 = malloc(nv * d))) {
+        (s->samples0 = malloc(nv * d)) && (s->ev_hit = calloc(n, sizeof(int)))) {
         if (event_var >= 0) s->ev_w[event_var] = 1.0; /* one-hot: picks the event variable */
         return ND_OK;
     }
@@ -54,7 +55,7 @@ void nd_ens_fill_block(const nd_model *m, const double *P, const nd_ensemble_opt
     else if (full || res->max_extrema) /* the extrema lanes (kernels.h) also keep max/min */
         b->xmax = s->xmax + start, b->xmin = s->xmin + start;
     b->ev_prev = s->ev_prev + start, b->ev_y0 = s->ev_y0 + start, b->ev_f0 = s->ev_f0 + start;
-    b->ev_y1 = s->ev_y1 + start, b->ev_f1 = s->ev_f1 + start, b->ev_w = s->ev_w;
+    b->ev_y1 = s->ev_y1 + start, b->ev_f1 = s->ev_f1 + start, b->ev_w = s->ev_w, b->ev_hit = s->ev_hit + start;
     if (res->events) {
         b->ev_var = o->event_var, b->ev_level = o->event_level;
         b->ev_count = res->events + start, b->ev_first = res->event_first + start;

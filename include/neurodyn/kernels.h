@@ -76,6 +76,8 @@ typedef struct nd_ens_block {
                               of the last even-numbered step (nd_ens_ev_y, nd_ens_ev_f) */
     double *ev_y1, *ev_f1; /* ld each (events): the same for the last odd-numbered step */
     const double *ev_w;   /* n_vars (events): 1 for ev_var, 0 for the others */
+    int *ev_hit;          /* ld (events, CPU): whether the lane's last marked step crossed or
+                             turned, so the scalar pass visits only those lanes */
     /* local extrema of ev_var after t_reduce (needs events): ext_mode 1 maxima, 2 minima, 3
      * both, 0 none; the first ext_cap of each kind are kept (value and time) */
     int ext_mode;
@@ -468,11 +470,15 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
                 sk = k_sample++, until_sample = B.stride;                                     \
             int crossed = 0;                                                                  \
             ND_PRAGMA_SIMD_OR(crossed)                                                        \
-            for (size_t i = 0; i < B.n; i++)                                                  \
-                crossed |= name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, sk, RED);          \
+            for (size_t i = 0; i < B.n; i++) {                                                \
+                const int hit_ = name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, sk, RED);    \
+                if ((RED) & ND_ENS_RED_EVENTS) B.ev_hit[i] = hit_;                            \
+                crossed |= hit_;                                                              \
+            }                                                                                 \
             if (((RED) & ND_ENS_RED_EVENTS) && crossed) { /* the crossings of step s - 1 */   \
                 const double tp = nd_ens_grid_t(&B, s - 1);                                   \
-                for (size_t i = 0; i < B.n; i++) nd_ens_event_pass(&B, i, s - 1, tp, t - tp, RED); \
+                for (size_t i = 0; i < B.n; i++)                                              \
+                    if (B.ev_hit[i]) nd_ens_event_pass(&B, i, s - 1, tp, t - tp, RED);        \
             }                                                                                 \
             if (B.tick && ((s + 1) & 1023) == 0)                                              \
                 B.tick(B.tick_ctx, (double)B.n * 1024.0 / (double)B.nsteps);                  \
