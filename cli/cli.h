@@ -65,6 +65,9 @@ int cli_model_arg(const char *cmd, int argc, char **argv, const char **model);
  * folder may be missing still, if the folder it would be created in can be written: a figure
  * inside the --outdir that the command creates. */
 int cli_check_plot_file(const char *cmd, const char *file);
+/* The same for a command without --outdir, where no folder is created: the figure's folder
+ * must exist. */
+int cli_check_plot_file_here(const char *cmd, const char *file);
 /* Whether path can be written as a file (an --out): not a folder, in a folder that exists and
  * can be written. */
 int cli_check_out_file(const char *cmd, const char *path);

@@ -58,7 +58,7 @@ static int parse(int argc, char **argv, coba_args *a)
     }
     if (optind < argc) return cli_usage_error("coba", "unexpected argument '%s'", argv[optind]);
     if (!(a->t1 > 0.0)) return cli_usage_error("coba", "--t1 %g must be positive", a->t1);
-    return cli_check_plot_file("coba", a->plot);
+    return cli_check_plot_file_here("coba", a->plot);
 }
 
 static double now(void)

@@ -74,7 +74,7 @@ static int parse(int argc, char **argv, fp_args *a)
         a->model = argv[optind];
     }
     if (!a->model) return cli_usage_error("fixed-points", "no MODEL given");
-    return cli_check_plot_file("fixed-points", a->plot);
+    return cli_check_plot_file_here("fixed-points", a->plot);
 }
 
 static void print_text(const nd_model *m, const nd_fp_result *r)

@@ -98,9 +98,9 @@ static int parse(int argc, char **argv, sim_args *a)
     if (!a->have_t1) return cli_usage_error("simulate", "--t1 is required");
     if (a->out && cli_check_out_file("simulate", a->out)) return EXIT_USAGE;
     if (a->plot && !a->out) return cli_usage_error("simulate", "--plot needs --out (the data file it reads)");
-    if (cli_check_plot_file("simulate", a->plot)) return EXIT_USAGE;
+    if (cli_check_plot_file_here("simulate", a->plot)) return EXIT_USAGE;
     if (a->plot3d && !a->out) return cli_usage_error("simulate", "--plot3d needs --out (the data file it reads)");
-    if (cli_check_plot_file("simulate", a->plot3d)) return EXIT_USAGE;
+    if (cli_check_plot_file_here("simulate", a->plot3d)) return EXIT_USAGE;
     return 0;
 }
 

@@ -119,7 +119,7 @@ static int parse(int argc, char **argv, sweep_args *a)
     if (cli_model_arg("sweep", argc, argv, &a->model)) return EXIT_USAGE;
     if (a->n_pars == 0) return cli_usage_error("sweep", "give --par NAME=LO:HI[:N]");
     if (a->plot && !a->out) return cli_usage_error("sweep", "--plot needs --out (the data file it reads)");
-    if (cli_check_plot_file("sweep", a->plot)) return EXIT_USAGE;
+    if (cli_check_plot_file_here("sweep", a->plot)) return EXIT_USAGE;
     if (a->out && cli_check_out_file("sweep", a->out)) return EXIT_USAGE;
     if (a->extrema_out && cli_check_out_file("sweep", a->extrema_out)) return EXIT_USAGE;
     if (a->map && strcmp(a->map, "lyapunov") == 0 && !a->lyapunov)

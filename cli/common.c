@@ -296,14 +296,18 @@ int cli_with_model(const char *cmd, const char *spec, cli_model_fn run, const vo
     return rc;
 }
 
-int cli_check_plot_file(const char *cmd, const char *file)
+static int check_plot_file(const char *cmd, const char *file, int folder_missing_ok)
 {
     if (!file) return EXIT_OK;
     const char *ext = strrchr(file, '.');
     if (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg") && strcmp(ext, ".pdf")))
         return cli_usage_error(cmd, "--plot '%s': use the extension .png, .svg or .pdf", file);
-    return check_out_file(cmd, file, 1);
+    return check_out_file(cmd, file, folder_missing_ok);
 }
+
+int cli_check_plot_file(const char *cmd, const char *file) { return check_plot_file(cmd, file, 1); }
+
+int cli_check_plot_file_here(const char *cmd, const char *file) { return check_plot_file(cmd, file, 0); }
 
 int cli_count(const char *cmd, const char *opt, const char *text, unsigned long lo, unsigned long hi,
               unsigned long *out)

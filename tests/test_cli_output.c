@@ -109,8 +109,10 @@ Test(cli_output, missing_folders)
 {
     const bad_case cases[] = {
         {{"simulate", "fhn", "--t1", "5", "--out", "nodir/x.tsv", NULL}, 2, "cannot write 'nodir/x.tsv'", "nodir"},
-        {{"simulate", "fhn", "--t1", "5", "--out", "x.tsv", "--plot", "nodir/x.png", NULL}, 1, "cannot write 'nodir/x.gp'", "nodir"},
-        {{"fixed-points", "fhn", "--plot", "nodir/fp.png", NULL}, 1, "cannot write 'nodir/fp.", "nodir"},
+        {{"simulate", "fhn", "--t1", "5", "--out", "x.tsv", "--plot", "nodir/x.png", NULL}, 2, "cannot write 'nodir/x.png'", "x.tsv"},
+        {{"fixed-points", "fhn", "--plot", "nodir/fp.png", NULL}, 2, "cannot write 'nodir/fp.png'", "nodir"},
+        {{SWEEP, "--out", "s.tsv", "--plot", "nodir/s.png", NULL}, 2, "cannot write 'nodir/s.png'", "s.tsv"},
+        {{"coba", "--t1", "10", "--plot", "nodir/r.png", NULL}, 2, "cannot write 'nodir/r.png'", "nodir"},
         {{SWEEP, "--out", "nodir/s.tsv", NULL}, 2, "cannot write 'nodir/s.tsv'", "nodir"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) check(&cases[i], 0);
