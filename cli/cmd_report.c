@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report.h"
 #include "neurodyn/progress.h"
 #include "neurodyn/tsv.h"
 
@@ -36,113 +37,46 @@ static const char *HELP =
     "\n"
     "  --outdir DIR       output folder (default: report_MODEL)\n"
     "  --set NAME=VALUE   set a parameter for every step; repeatable\n"
+    "  --timeout SECONDS  stop a step that runs longer (default 1800; 0: no limit); a step\n"
+    "                     that crashes or is stopped is recorded and the report goes on\n"
     "  --quiet            no progress lines (shown only on a terminal, on stderr)\n";
-
-typedef struct report {
-    const char *model, *outdir;
-    const char **sets;
-    int n_sets;
-    const nd_model *m;
-    json_t *steps;   /* [{"step", "command", "status", "figure"?, "json"?}] */
-    int failures, quiet;
-    nd_progress *bar; /* the stages done, on a terminal (NULL: none) */
-} report;
 
 /* The stages of a report (step_* below), each counted once whether it ran or not. */
 enum { REPORT_STAGES = 7 };
 
 static void stage_done(report *r) { nd_progress_add(r->bar, 1.0); }
 
-/* ---- running one step ---------------------------------------------------------------------- */
-
-typedef struct argv_builder {
-    int argc;
-    char *argv[64];
-    char store[64][512];
-} argv_builder;
-
-static void arg(argv_builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void arg(argv_builder *b, const char *fmt, ...)
-{
-    if (b->argc >= 63) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(b->store[b->argc], sizeof b->store[b->argc], fmt, ap);
-    va_end(ap);
-    b->argv[b->argc] = b->store[b->argc];
-    b->argc++;
-    b->argv[b->argc] = NULL;
-}
+/* ---- the steps' arguments ------------------------------------------------------------------ */
 
 /* NAME=LO:HI (then ":N" when n > 0), the numbers exactly (shortest round-trip text). */
 static void range_arg(argv_builder *b, const char *name, double lo, double hi, int n)
 {
     char l[32], h[32];
     nd_format_real(l, sizeof l, lo), nd_format_real(h, sizeof h, hi);
-    if (n > 0) arg(b, "%s=%s:%s:%d", name, l, h, n);
-    else arg(b, "%s=%s:%s", name, l, h);
+    if (n > 0) report_arg(b, "%s=%s:%s:%d", name, l, h, n);
+    else report_arg(b, "%s=%s:%s", name, l, h);
 }
 
 static void add_sets(argv_builder *b, const report *r)
 {
-    for (int i = 0; i < r->n_sets; i++) arg(b, "--set"), arg(b, "%s", r->sets[i]);
-}
-
-/* Runs cmd with stdout sent to DIR/json_name (NULL: to /dev/null), records the step. */
-static int run_step(report *r, const char *step, int (*cmd)(int, char **), argv_builder *b, const char *json_name,
-                    const char *figure)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", r->outdir, json_name ? json_name : "");
-    fflush(stdout);
-    int saved = dup(STDOUT_FILENO);
-    int fd = open(json_name ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (saved < 0 || fd < 0) {
-        fprintf(stderr, "neurodyn report: cannot write %s: %s\n", path, strerror(errno));
-        if (saved >= 0) close(saved);
-        if (fd >= 0) close(fd);
-        return EXIT_FAILED;
-    }
-    dup2(fd, STDOUT_FILENO);
-    close(fd);
-    char line[2048] = "neurodyn";
-    for (int i = 0; i < b->argc; i++) strncat(line, " ", sizeof line - strlen(line) - 1), strncat(line, b->argv[i], sizeof line - strlen(line) - 1);
-    nd_progress_clear(r->bar); /* the step's command line, then its own progress, on clean lines */
-    fprintf(stderr, "+ %s\n", line);
-    int rc = cmd(b->argc, b->argv);
-    fflush(stdout);
-    dup2(saved, STDOUT_FILENO);
-    close(saved);
-    json_t *s = json_pack("{s:s, s:s, s:s}", "step", step, "command", line, "status", rc ? "failed" : "ok");
-    snprintf(path, sizeof path, "%s/%s", r->outdir, figure ? figure : "");
-    if (figure && !rc && access(path, F_OK) == 0) json_object_set_new(s, "figure", json_string(figure));
-    else if (figure && !rc) json_object_set_new(s, "note", json_string("nothing to draw: no figure"));
-    if (json_name && !rc) json_object_set_new(s, "json", json_string(json_name));
-    json_array_append_new(r->steps, s);
-    if (rc) r->failures++, fprintf(stderr, "neurodyn report: step '%s' failed (exit %d); going on\n", step, rc);
-    return rc;
-}
-
-static json_t *load_step_json(const report *r, const char *name)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", r->outdir, name);
-    return json_load_file(path, 0, NULL);
+    for (int i = 0; i < r->n_sets; i++) report_arg(b, "--set"), report_arg(b, "%s", r->sets[i]);
 }
 
 /* ---- the steps ------------------------------------------------------------------------------ */
 
 static double sim_length(const nd_model *m) { return m->t_sim > 0 ? m->t_sim : 200; }
 
-/* How many variables a phase plane of the model has: those not named slow. */
+/* Marks the variables named in slow_vars (slow: n_vars flags, zeroed) and returns how many are
+ * not: the variables of a phase plane. Names of any length; unknown names are skipped. */
 static size_t n_fast_vars(const nd_model *m, int *slow)
 {
     size_t n_slow = 0;
-    char name[64];
-    int used;
-    for (const char *s = m->slow_vars; s && sscanf(s, "%63s%n", name, &used) == 1; s += used) {
-        int v = nd_model_var_index(m, name, NULL);
-        if (v >= 0 && v < 64 && !slow[v]) slow[v] = 1, n_slow++;
+    for (const char *s = m->slow_vars; s && *s;) {
+        s += strspn(s, " \t");
+        size_t len = strcspn(s, " \t");
+        for (size_t v = 0; len && v < m->n_vars; v++)
+            if (strlen(m->var_names[v]) == len && strncmp(m->var_names[v], s, len) == 0 && !slow[v]) slow[v] = 1, n_slow++;
+        s += len;
     }
     return m->n_vars - n_slow;
 }
@@ -152,15 +86,16 @@ static size_t n_fast_vars(const nd_model *m, int *slow)
 static void step_info_and_fixed_points(report *r)
 {
     argv_builder b = {0};
-    arg(&b, "info"), arg(&b, "%s", r->model), arg(&b, "--json");
-    run_step(r, "info", cmd_info, &b, "info.json", NULL);
-    int slow[64] = {0};
-    int figure = r->m->n_vars >= 2 && n_fast_vars(r->m, slow) != 2;
+    report_arg(&b, "info"), report_arg(&b, "%s", r->model), report_arg(&b, "--json");
+    report_run_step(r, "info", cmd_info, &b, "info.json", NULL);
+    int *slow = calloc(r->m->n_vars, sizeof *slow);
+    int figure = slow && r->m->n_vars >= 2 && n_fast_vars(r->m, slow) != 2;
+    free(slow);
     argv_builder f = {0};
-    arg(&f, "fixed-points"), arg(&f, "%s", r->model), add_sets(&f, r);
-    if (figure) arg(&f, "--plot"), arg(&f, "%s/fixed_points.png", r->outdir);
-    arg(&f, "--json");
-    run_step(r, "fixed points", cmd_fixed_points, &f, "fixed_points.json", figure ? "fixed_points.png" : NULL);
+    report_arg(&f, "fixed-points"), report_arg(&f, "%s", r->model), add_sets(&f, r);
+    if (figure) report_arg(&f, "--plot"), report_arg(&f, "%s/fixed_points.png", r->outdir);
+    report_arg(&f, "--json");
+    report_run_step(r, "fixed points", cmd_fixed_points, &f, "fixed_points.json", figure ? "fixed_points.png" : NULL);
 }
 
 static void step_simulation(report *r)
@@ -168,14 +103,14 @@ static void step_simulation(report *r)
     const nd_model *m = r->m;
     double t1 = sim_length(m);
     argv_builder b = {0};
-    arg(&b, "simulate"), arg(&b, "%s", r->model), add_sets(&b, r);
-    arg(&b, "--t1"), arg(&b, "%g", t1), arg(&b, "--sample"), arg(&b, "%g", t1 / 20000);
-    if (m->noise != ND_NOISE_NONE) arg(&b, "--dt"), arg(&b, "%g", t1 / 20000); /* SDE methods are fixed-step */
-    arg(&b, "--out"), arg(&b, "%s/timeseries.tsv", r->outdir), arg(&b, "--plot"), arg(&b, "%s/timeseries.png", r->outdir);
-    if (m->n_vars >= 3) arg(&b, "--plot3d"), arg(&b, "%s/trajectory3d.png", r->outdir);
-    arg(&b, "--json");
-    if (r->quiet) arg(&b, "--quiet");
-    run_step(r, "simulation", cmd_simulate, &b, "simulate.json", "timeseries.png");
+    report_arg(&b, "simulate"), report_arg(&b, "%s", r->model), add_sets(&b, r);
+    report_arg(&b, "--t1"), report_arg(&b, "%g", t1), report_arg(&b, "--sample"), report_arg(&b, "%g", t1 / 20000);
+    if (m->noise != ND_NOISE_NONE) report_arg(&b, "--dt"), report_arg(&b, "%g", t1 / 20000); /* SDE methods are fixed-step */
+    report_arg(&b, "--out"), report_arg(&b, "%s/timeseries.tsv", r->outdir), report_arg(&b, "--plot"), report_arg(&b, "%s/timeseries.png", r->outdir);
+    if (m->n_vars >= 3) report_arg(&b, "--plot3d"), report_arg(&b, "%s/trajectory3d.png", r->outdir);
+    report_arg(&b, "--json");
+    if (r->quiet) report_arg(&b, "--quiet");
+    report_run_step(r, "simulation", cmd_simulate, &b, "simulate.json", "timeseries.png");
     if (m->n_vars >= 3) {
         json_t *s = json_array_get(r->steps, json_array_size(r->steps) - 1);
         if (!strcmp(json_string_value(json_object_get(s, "status")), "ok"))
@@ -191,27 +126,32 @@ static void step_simulation(report *r)
 static void step_phase_plane(report *r, const json_t *fast_slow)
 {
     const nd_model *m = r->m;
-    argv_builder b = {0};
-    arg(&b, "phase-plane"), arg(&b, "%s", r->model), add_sets(&b, r);
-    int slow[64] = {0};
-    if (n_fast_vars(m, slow) != 2) return;
+    int *slow = calloc(m->n_vars, sizeof *slow);
+    if (!slow || n_fast_vars(m, slow) != 2) {
+        free(slow);
+        return;
+    }
     size_t n_slow = m->n_vars - 2;
-    char traj[512] = "";
+    argv_builder b = {0};
+    report_arg(&b, "phase-plane"), report_arg(&b, "%s", r->model), add_sets(&b, r);
+    char at_text[32], traj_first[32] = "";
+    int first = -1;
     for (size_t v = 0; v < m->n_vars; v++) {
         double at = m->init[v];
         if (slow[v]) {
             const json_t *on = json_object_get(json_object_get(fast_slow, "onset"), m->var_names[v]);
             const json_t *end = json_object_get(json_object_get(fast_slow, "termination"), m->var_names[v]);
             if (json_is_number(on) && json_is_number(end)) at = 0.5 * (json_number_value(on) + json_number_value(end));
-            arg(&b, "--fix"), arg(&b, "%s=%.6g", m->var_names[v], at);
-        } else {
-            snprintf(traj + strlen(traj), sizeof traj - strlen(traj), "%s%s=%.6g", traj[0] ? "," : "", m->var_names[v], at);
         }
+        nd_format_real(at_text, sizeof at_text, at);
+        if (slow[v]) report_arg(&b, "--fix"), report_arg(&b, "%s=%s", m->var_names[v], at_text);
+        else if (first < 0) first = (int)v, snprintf(traj_first, sizeof traj_first, "%s", at_text);
+        else report_arg(&b, "--traj"), report_arg(&b, "%s=%s,%s=%s", m->var_names[first], traj_first, m->var_names[v], at_text);
     }
-    arg(&b, "--traj"), arg(&b, "%s", traj);
-    arg(&b, "--outdir"), arg(&b, "%s/phase_plane", r->outdir), arg(&b, "--plot"), arg(&b, "%s/phase_plane.png", r->outdir);
-    arg(&b, "--json");
-    run_step(r, n_slow ? "phase plane of the fast subsystem" : "phase plane", cmd_phase_plane, &b, "phase_plane.json",
+    free(slow);
+    report_arg(&b, "--outdir"), report_arg(&b, "%s/phase_plane", r->outdir), report_arg(&b, "--plot"), report_arg(&b, "%s/phase_plane.png", r->outdir);
+    report_arg(&b, "--json");
+    report_run_step(r, n_slow ? "phase plane of the fast subsystem" : "phase plane", cmd_phase_plane, &b, "phase_plane.json",
              "phase_plane.png");
 }
 
@@ -220,13 +160,13 @@ static void step_bifurcation(report *r)
     const nd_model *m = r->m;
     if (!m->bif_par) return;
     argv_builder b = {0};
-    arg(&b, "bifurcation"), arg(&b, "%s", r->model), add_sets(&b, r);
-    arg(&b, "--par"), range_arg(&b, m->bif_par, m->bif_lo, m->bif_hi, 0);
-    if (!m->slow_vars) arg(&b, "--cycles"); /* a burster's cycles belong to the fast–slow step */
-    arg(&b, "--outdir"), arg(&b, "%s/bifurcation", r->outdir), arg(&b, "--plot"), arg(&b, "%s/bifurcation.png", r->outdir);
-    arg(&b, "--json");
-    if (r->quiet) arg(&b, "--quiet");
-    run_step(r, "codim-1 diagram", cmd_bifurcation, &b, "bifurcation.json", "bifurcation.png");
+    report_arg(&b, "bifurcation"), report_arg(&b, "%s", r->model), add_sets(&b, r);
+    report_arg(&b, "--par"), range_arg(&b, m->bif_par, m->bif_lo, m->bif_hi, 0);
+    if (!m->slow_vars) report_arg(&b, "--cycles"); /* a burster's cycles belong to the fast–slow step */
+    report_arg(&b, "--outdir"), report_arg(&b, "%s/bifurcation", r->outdir), report_arg(&b, "--plot"), report_arg(&b, "%s/bifurcation.png", r->outdir);
+    report_arg(&b, "--json");
+    if (r->quiet) report_arg(&b, "--quiet");
+    report_run_step(r, "codim-1 diagram", cmd_bifurcation, &b, "bifurcation.json", "bifurcation.png");
 }
 
 /* The orbit diagram: the local maxima of the first variable after a transient over bif_par,
@@ -237,12 +177,12 @@ static void step_orbit(report *r)
     if (!m->bif_par) return;
     double t1 = 2 * sim_length(m);
     argv_builder b = {0};
-    arg(&b, "sweep"), arg(&b, "%s", r->model), add_sets(&b, r);
-    arg(&b, "--par"), range_arg(&b, m->bif_par, m->bif_lo, m->bif_hi, 400);
-    arg(&b, "--t1"), arg(&b, "%g", t1), arg(&b, "--transient"), arg(&b, "%g", t1 / 2);
-    arg(&b, "--out"), arg(&b, "%s/orbit.tsv", r->outdir), arg(&b, "--plot"), arg(&b, "%s/orbit.png", r->outdir);
-    if (r->quiet) arg(&b, "--quiet");
-    run_step(r, "orbit diagram", cmd_sweep, &b, NULL, "orbit.png");
+    report_arg(&b, "sweep"), report_arg(&b, "%s", r->model), add_sets(&b, r);
+    report_arg(&b, "--par"), range_arg(&b, m->bif_par, m->bif_lo, m->bif_hi, 400);
+    report_arg(&b, "--t1"), report_arg(&b, "%g", t1), report_arg(&b, "--transient"), report_arg(&b, "%g", t1 / 2);
+    report_arg(&b, "--out"), report_arg(&b, "%s/orbit.tsv", r->outdir), report_arg(&b, "--plot"), report_arg(&b, "%s/orbit.png", r->outdir);
+    if (r->quiet) report_arg(&b, "--quiet");
+    report_run_step(r, "orbit diagram", cmd_sweep, &b, NULL, "orbit.png");
 }
 
 static void step_bifurcation2(report *r)
@@ -250,23 +190,23 @@ static void step_bifurcation2(report *r)
     const nd_model *m = r->m;
     if (!m->bif_par || !m->bif2_par) return;
     argv_builder b = {0};
-    arg(&b, "bifurcation2"), arg(&b, "%s", r->model), add_sets(&b, r);
-    arg(&b, "--par"), range_arg(&b, m->bif2_par, m->bif2_lo, m->bif2_hi, 0);
-    arg(&b, "--par"), range_arg(&b, m->bif_par, m->bif_lo, m->bif_hi, 0);
-    arg(&b, "--brute"), arg(&b, "--grid"), arg(&b, "30");
-    arg(&b, "--outdir"), arg(&b, "%s/bifurcation2", r->outdir), arg(&b, "--plot"), arg(&b, "%s/bifurcation2.png", r->outdir);
-    arg(&b, "--json");
-    run_step(r, "codim-2 diagram", cmd_bifurcation2, &b, "bifurcation2.json", "bifurcation2.png");
+    report_arg(&b, "bifurcation2"), report_arg(&b, "%s", r->model), add_sets(&b, r);
+    report_arg(&b, "--par"), range_arg(&b, m->bif2_par, m->bif2_lo, m->bif2_hi, 0);
+    report_arg(&b, "--par"), range_arg(&b, m->bif_par, m->bif_lo, m->bif_hi, 0);
+    report_arg(&b, "--brute"), report_arg(&b, "--grid"), report_arg(&b, "30");
+    report_arg(&b, "--outdir"), report_arg(&b, "%s/bifurcation2", r->outdir), report_arg(&b, "--plot"), report_arg(&b, "%s/bifurcation2.png", r->outdir);
+    report_arg(&b, "--json");
+    report_run_step(r, "codim-2 diagram", cmd_bifurcation2, &b, "bifurcation2.json", "bifurcation2.png");
 }
 
 static void step_fast_slow(report *r)
 {
     if (!r->m->slow_vars) return;
     argv_builder b = {0};
-    arg(&b, "fast-slow"), arg(&b, "%s", r->model), add_sets(&b, r);
-    arg(&b, "--outdir"), arg(&b, "%s/fast_slow", r->outdir), arg(&b, "--plot"), arg(&b, "%s/fast_slow.png", r->outdir);
-    arg(&b, "--json");
-    run_step(r, "fast-slow diagram", cmd_fast_slow, &b, "fast_slow.json", "fast_slow.png");
+    report_arg(&b, "fast-slow"), report_arg(&b, "%s", r->model), add_sets(&b, r);
+    report_arg(&b, "--outdir"), report_arg(&b, "%s/fast_slow", r->outdir), report_arg(&b, "--plot"), report_arg(&b, "%s/fast_slow.png", r->outdir);
+    report_arg(&b, "--json");
+    report_run_step(r, "fast-slow diagram", cmd_fast_slow, &b, "fast_slow.json", "fast_slow.png");
 }
 
 /* ---- summary.json ---------------------------------------------------------------------------- */
@@ -316,9 +256,9 @@ static json_t *burster(const json_t *fs)
 static json_t *build_summary(report *r)
 {
     const nd_model *m = r->m;
-    json_t *info = load_step_json(r, "info.json"), *fp = load_step_json(r, "fixed_points.json");
-    json_t *b1 = load_step_json(r, "bifurcation.json"), *b2 = load_step_json(r, "bifurcation2.json");
-    json_t *fs = load_step_json(r, "fast_slow.json");
+    json_t *info = report_step_json(r, "info.json"), *fp = report_step_json(r, "fixed_points.json");
+    json_t *b1 = report_step_json(r, "bifurcation.json"), *b2 = report_step_json(r, "bifurcation2.json");
+    json_t *fs = report_step_json(r, "fast_slow.json");
     json_t *s = json_pack("{s:s, s:s, s:s}", "model", m->name, "title", m->title ? m->title : "", "reference",
                           m->reference ? m->reference : "");
     json_object_set(s, "parameters", info ? json_object_get(info, "parameters") : json_null());
@@ -469,7 +409,14 @@ static int write_index(const report *r, const json_t *summary)
             if (fig) fprintf(f, "<img src=\"%s\" alt=\"%s\">", fig, fig);
             fprintf(f, figures ? "<figcaption><b>" : "<b>");
             html_text(f, json_string_value(json_object_get(st, "step")));
-            fprintf(f, "</b>%s", failed ? " (failed)" : "");
+            fprintf(f, "</b>");
+            if (failed) { /* what happened: failed, crashed or timed out, and why */
+                fprintf(f, " (");
+                html_text(f, json_string_value(json_object_get(st, "status")));
+                fprintf(f, ": ");
+                html_text(f, json_string_value(json_object_get(st, "reason")));
+                fprintf(f, ")");
+            }
             if (json) fprintf(f, " (<a href=\"%s\">%s</a>)", json, json);
             fprintf(f, ": <code>");
             html_text(f, json_string_value(json_object_get(st, "command")));
@@ -487,6 +434,7 @@ static int parse(int argc, char **argv, report *r)
     static const struct option opts[] = {{"outdir", required_argument, 0, 'o'},
                                          {"set", required_argument, 0, 's'},
                                          {"quiet", no_argument, 0, 'q'},
+                                         {"timeout", required_argument, 0, 't'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     opterr = 0;
@@ -497,6 +445,12 @@ static int parse(int argc, char **argv, report *r)
         case 'o': r->outdir = optarg; break;
         case 's': r->sets[r->n_sets++] = optarg; break;
         case 'q': r->quiet = 1; break;
+        case 't': {
+            unsigned long t;
+            if (cli_count("report", "timeout", optarg, 0, 86400UL * 365, &t)) return EXIT_USAGE;
+            r->timeout = (unsigned)t;
+            break;
+        }
         case 'h': fputs(HELP, stdout); return -1;
         default: return cli_usage_error("report", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -504,20 +458,57 @@ static int parse(int argc, char **argv, report *r)
     return cli_model_arg("report", argc, argv, &r->model);
 }
 
+/* Every --set, checked before the first step (a bad one is a usage error, not 7 failed steps). */
+static int check_sets(const report *r, const nd_model *m, const double *p)
+{
+    double *q = malloc((m->n_pars ? m->n_pars : 1) * sizeof *q);
+    if (!q) return EXIT_FAILED;
+    memcpy(q, p, m->n_pars * sizeof *q);
+    nd_error err;
+    int rc = EXIT_OK;
+    for (int i = 0; i < r->n_sets && !rc; i++)
+        if (nd_model_set_par(m, q, r->sets[i], &err)) rc = cli_error("report", &err);
+    free(q);
+    return rc;
+}
+
+/* "report_NAME" with every character of the model's name other than a letter, a digit, '-' or
+ * '_' replaced by '_', so that no model name puts the default folder outside the current one
+ * (a name of "../../x" gives "report_______x"). */
+static char *default_folder(const nd_model *m)
+{
+    size_t len = strlen(m->name);
+    char *dir = malloc(len + 8);
+    if (!dir) return NULL;
+    strcpy(dir, "report_");
+    for (size_t i = 0; i < len; i++) {
+        char c = m->name[i];
+        int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        dir[7 + i] = keep ? c : '_';
+    }
+    dir[7 + len] = '\0';
+    return dir;
+}
+
 static int run(const void *args, const nd_model *m, double *p, double *x)
 {
-    (void)p, (void)x;
+    (void)x;
     report *r = (report *)args;
     r->m = m;
-    char dflt[512];
-    if (!r->outdir) snprintf(dflt, sizeof dflt, "report_%s", m->name), r->outdir = dflt;
-    int rc = cli_make_dir("report", r->outdir);
+    int rc = check_sets(r, m, p);
     if (rc) return rc;
+    char *dflt = r->outdir ? NULL : default_folder(m);
+    if (!r->outdir && !(r->outdir = dflt)) return EXIT_FAILED;
+    rc = cli_make_dir("report", r->outdir);
+    if (rc) {
+        free(dflt);
+        return rc;
+    }
     r->steps = json_array();
     r->bar = r->quiet ? NULL : nd_progress_start("neurodyn report", "stages", REPORT_STAGES, stderr, 0);
     step_info_and_fixed_points(r), stage_done(r);
     step_fast_slow(r), stage_done(r); /* before the phase plane, which freezes the slow variables from it */
-    json_t *fs = m->slow_vars ? load_step_json(r, "fast_slow.json") : NULL;
+    json_t *fs = m->slow_vars ? report_step_json(r, "fast_slow.json") : NULL;
     step_phase_plane(r, fs), stage_done(r);
     json_decref(fs);
     step_simulation(r), stage_done(r);
@@ -539,12 +530,15 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     json_decref(summary);
     json_decref(r->steps);
     if (!rc && r->failures) rc = EXIT_FAILED;
+    if (dflt) r->outdir = NULL;
+    free(dflt);
     return rc;
 }
 
 int cmd_report(int argc, char **argv)
 {
     report r = {0};
+    r.timeout = 1800; /* half an hour per step: generous for any built-in model, finite for a hung one */
     r.sets = calloc((size_t)argc, sizeof *r.sets);
     int rc = r.sets ? parse(argc, argv, &r) : EXIT_FAILED;
     if (rc == 0) rc = cli_with_model("report", r.model, run, &r);

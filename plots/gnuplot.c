@@ -149,7 +149,12 @@ nd_plot_status nd_plot_trajectory3d(const nd_series_plot *s, const int cols[3], 
     const char *axes[3] = {"xlabel", "ylabel", "zlabel"};
     for (int k = 0; k < 3; k++) nd_gp_label(f, axes[k], series_label(s, names[cols[k] - 1], cols[k] - 2, label, sizeof label));
     fprintf(f, "set zlabel rotate parallel\nset view 65, 40\nset grid\nset ticslevel 0\nset key top right\n");
-    fprintf(f, "set palette defined (0 '#1f77b4', 1 '#2ca02c', 2 '#ff7f0e')\nset cbrange [*:*]\n");
+    fprintf(f, "set palette defined (0 '#1f77b4', 1 '#2ca02c', 2 '#ff7f0e')\n");
+    /* explicit ranges: a variable that stays constant (a trajectory at rest) would leave gnuplot
+     * an empty range, and its warning fail the figure */
+    const char *ranges[3] = {"xrange", "yrange", "zrange"};
+    for (int k = 0; k < 3; k++) set_range(f, ranges[k], s->data, cols[k], 0.02);
+    if (!set_range(f, "cbrange", s->data, 1, 0)) fprintf(f, "set cbrange [*:*]\n");
     nd_gp_label(f, "cblabel", time_label(s->time_unit, label, sizeof label));
     fprintf(f, "splot %s skip 1 using %d:%d:%d:1 with lines lw 1 lc palette title 'trajectory (colour: time)', \\\n", data,
             cols[0], cols[1], cols[2]);
