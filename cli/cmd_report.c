@@ -520,7 +520,12 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     json_t *summary = build_summary(r);
     char path[4096];
     snprintf(path, sizeof path, "%s/summary.json", r->outdir);
-    if (json_dump_file(summary, path, JSON_INDENT(2) | JSON_REAL_PRECISION(17))) rc = EXIT_FAILED;
+    FILE *sf = nd_file_create(path); /* never through a link planted in the folder */
+    int bad = !sf || json_dumpf(summary, sf, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0;
+    if ((sf && fclose(sf) != 0) || bad) {
+        fprintf(stderr, "neurodyn report: cannot write '%s': %s\n", path, strerror(errno));
+        rc = EXIT_FAILED;
+    }
     if (!rc) rc = write_index(r, summary);
     size_t steps = json_array_size(r->steps);
     printf("report of %s: %zu steps, %d failed; %s/index.html and %s/summary.json\n", m->name, steps, r->failures, r->outdir,

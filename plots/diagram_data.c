@@ -13,7 +13,7 @@ FILE *nd_data_open(const char *dir, const char *name, nd_error *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
+    FILE *f = nd_file_create(path);
     if (!f) nd_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
     return f;
 }
@@ -247,7 +247,7 @@ nd_plot_status nd_plot_diagram(const nd_bif_diagram *d, const nd_cycle_set *cs, 
 nd_status nd_write_trajectory(const nd_model *m, const nd_trajectory *tr, const char *path, nd_error *err)
 {
     if (!m || !tr || !path) return nd_fail(err, ND_EINVAL, "trajectory file: NULL argument");
-    FILE *f = fopen(path, "w");
+    FILE *f = nd_file_create(path);
     if (!f) return nd_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
     fprintf(f, "t");
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);

@@ -240,7 +240,7 @@ nd_plot_status nd_plot_phase_plane(const nd_phase_plot *s, const char *out, nd_e
 
 static nd_status write_fixed_points(const nd_model *m, const nd_fp_result *res, const char *data, nd_error *err)
 {
-    FILE *d = fopen(data, "w");
+    FILE *d = nd_file_create(data);
     if (!d) return nd_fail(err, ND_EIO, "cannot write '%s': %s", data, strerror(errno));
     for (size_t v = 0; v < m->n_vars; v++) fprintf(d, "%s\t", m->var_names[v]);
     fprintf(d, "stable\ttype\n");

@@ -22,7 +22,7 @@ static const char *raster_terminal(const char *out) { return nd_gp_terminal(out,
 
 static nd_status write_spikes(const char *path, const nd_raster_group *g, size_t ng, nd_error *err)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = nd_file_create(path);
     if (!f) return nd_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
     fprintf(f, "t\tneuron\tgroup\n");
     size_t offset = 0; /* groups are stacked: group k's neurons follow group k-1's */
@@ -46,7 +46,7 @@ static nd_status write_rates(const char *path, const nd_raster_group *g, size_t 
             double b = floor((g[k].times[s] - t0) / bin);
             if (b >= 0 && b < (double)nb) counts[(size_t)b * ng + k] += 1.0;
         }
-    FILE *f = fopen(path, "w");
+    FILE *f = nd_file_create(path);
     if (!f) {
         free(counts);
         return nd_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
@@ -71,7 +71,7 @@ static nd_status write_script(const char *script, const char *out, const char *s
                               const nd_raster_group *g, size_t ng, double t0, double t1, double max_rate,
                               const char *title, nd_error *err)
 {
-    FILE *f = fopen(script, "w");
+    FILE *f = nd_file_create(script);
     if (!f) return nd_fail(err, ND_EIO, "cannot write '%s': %s", script, strerror(errno));
     size_t total = 0;
     for (size_t k = 0; k < ng; k++) total += g[k].n_neurons;

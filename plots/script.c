@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gnuplot_impl.h"
+#include "neurodyn/tsv.h"
 
 const char *nd_gp_extension(const char *path)
 {
@@ -157,7 +158,7 @@ FILE *nd_gp_open_script(const char *out, int height, const char *what, char *scr
     const char *ext = nd_gp_extension(out);
     size_t stem = *ext ? (size_t)(ext - out - 1) : strlen(out);
     snprintf(script, len, "%.*s.gp", (int)stem, out);
-    FILE *f = fopen(script, "w");
+    FILE *f = nd_file_create(script);
     if (!f) {
         nd_fail(err, ND_EIO, "cannot write '%s': %s", script, strerror(errno));
         return NULL;

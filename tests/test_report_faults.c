@@ -177,3 +177,21 @@ Test(report_faults, many_variables_and_long_slow_names_do_not_break_the_report)
     cr_expect(r.status == 0 || r.status == 1, "ends with a status, no crash: %d %s", r.status, r.err);
     cr_expect(exists(tmp, "W/index.html"));
 }
+
+Test(report_faults, links_planted_in_the_folder_are_not_followed)
+{
+    /* regression (S5): R/summary.json -> ../precious.txt was overwritten through the link */
+    write_in(tmp, "precious.txt", "precious\n");
+    char dir[512], link[600];
+    snprintf(dir, sizeof dir, "%s/R", tmp);
+    cr_assert_eq(mkdir(dir, 0755), 0);
+    snprintf(link, sizeof link, "%s/summary.json", dir);
+    cr_assert_eq(symlink("../precious.txt", link), 0);
+    const char *const args[] = {"report", "fhn", "--outdir", "R", "--quiet", NULL};
+    cli_exec(tmp, 0, args, &r);
+    cr_expect_eq(r.status, 1, "a file that cannot be written fails the report: %s", r.err);
+    char text[64], path[600];
+    snprintf(path, sizeof path, "%s/precious.txt", tmp);
+    cli_slurp(path, text, sizeof text);
+    cr_expect_str_eq(text, "precious\n");
+}

@@ -12,6 +12,11 @@
 extern "C" {
 #endif
 
+/* path opened for writing (created 0644, or truncated), never through a symbolic link: a link
+ * planted where an output file goes is refused (errno ELOOP), not followed to overwrite what it
+ * points at. NULL with errno set on failure. */
+FILE *nd_file_create(const char *path);
+
 /* The shortest round-trip text of v into buf (32 bytes are always enough); its length. */
 size_t nd_format_real(char *buf, size_t len, double v);
 /* Writes v as nd_format_real does. */
