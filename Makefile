@@ -21,6 +21,7 @@ CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/*.c)
 EXAMPLE_SRC := $(filter-out examples/user_model.c,$(wildcard examples/*.c))
 BENCH_SRC := $(wildcard bench/*.c)
+FUZZ_SRC := $(wildcard fuzz/*.c)
 
 # The version is written once, in include/neurodyn/version.h. While the major version is 0 a
 # minor version may change the ABI, so the SONAME carries both (libneurodyn.so.0.1).
@@ -39,13 +40,14 @@ CLI     := $(BUILD)/bin/neurodyn
 TESTS   := $(BUILD)/tests/neurodyn-tests
 EXAMPLES := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
 BENCHES := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+FUZZERS := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzzers/%)
 
 NVCC := $(shell command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/dev/null)
 
 # keep object files that only examples and benches use
 .SECONDARY:
 
-.PHONY: all deps test asan bench demo install uninstall clean help cuda-check link-check
+.PHONY: all deps test asan bench demo install uninstall clean help cuda-check link-check fuzz fuzz-run
 all: $(STATIC) $(SHARED_FILE) $(SHARED) $(CLI) $(EXAMPLES) $(TESTS)
 
 help:
@@ -55,6 +57,7 @@ help:
 	@echo "make asan       the test suite under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make demo       the main job: analyse the built-in models into ./out"
 	@echo "make bench      benchmarks (print ratios, never assert)"
+	@echo "make fuzz       libFuzzer on the argument parsers and the model validator (FUZZ_SECONDS each, default 60)"
 	@echo "make install PREFIX=/usr/local   headers, libraries, CLI, neurodyn.pc"
 	@echo "make link-check  install into $(BUILD)/link-check and link with pkg-config (part of make test)"
 
@@ -113,9 +116,38 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
 
+# Fuzzing (libFuzzer, clang): the library and the CLI's parsers built with the fuzzer's
+# coverage and ASan/UBSan in build/fuzz; each harness runs FUZZ_SECONDS from the seed corpus in
+# fuzz/corpus/NAME, adding what it finds to build/fuzz/corpus/NAME; a crash leaves its input in
+# build/fuzz/artifacts/ and fails. `make test` runs a short round (FUZZ_SECONDS=10) when clang's
+# fuzzer runtime is installed (scripts/deps.sh installs it).
+FUZZ_SECONDS ?= 60
+FUZZ_SANITIZE := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(BUILD)/fuzzers/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/cli/common.o $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) -fsanitize=fuzzer -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
+
+fuzz:
+	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" SANITIZE="$(FUZZ_SANITIZE)" \
+	    FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz-run
+
+fuzz-run: $(FUZZERS)
+	@mkdir -p $(BUILD)/artifacts
+	@for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p $(BUILD)/corpus/$$n; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 \
+	        -artifact_prefix=$(BUILD)/artifacts/$$n- $(BUILD)/corpus/$$n fuzz/corpus/$$n \
+	        > $(BUILD)/$$n.log 2>&1 || { tail -40 $(BUILD)/$$n.log; exit 1; }; done
+
 # The tests run the CLI too, so it is built first. -j2: Criterion runs tests in parallel.
 test: $(TESTS) $(CLI) $(EXAMPLES) cuda-check link-check
 	ND_CLI=$(abspath $(CLI)) ND_SRC=$(CURDIR) $(TESTS) -j2
+	@if [ "$(BUILD)" != build ]; then :; \
+	elif clang -fsanitize=fuzzer -x c /dev/null -o /dev/null 2>/dev/null || \
+	     printf 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' | \
+	     clang -fsanitize=fuzzer -x c - -o $(BUILD)/.fuzz-probe 2>/dev/null; then \
+	    $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10; \
+	else echo "fuzz: clang's libFuzzer runtime is not installed (scripts/deps.sh installs it): skipped"; fi
 
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g" \
