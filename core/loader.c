@@ -62,99 +62,102 @@ nd_status nd_include_dir(char *buf, size_t len, nd_error *err)
 #endif
 }
 
-static nd_status make_dirs(const char *path, nd_error *err)
-{
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *s = tmp + 1; *s; s++) {
-        if (*s != '/') continue;
-        *s = '\0';
-        mkdir(tmp, 0755);
-        *s = '/';
-    }
-    if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-        return nd_fail(err, ND_EIO, "cannot create cache folder '%s': %s", tmp, strerror(errno));
-    return ND_OK;
-}
-
-nd_status nd_cache_dir(char *buf, size_t len, nd_error *err)
-{
-    const char *env = getenv("NEURODYN_CACHE");
-    const char *xdg = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
-    if (env && *env) snprintf(buf, len, "%s", env);
-    else if (xdg && *xdg) snprintf(buf, len, "%s/neurodyn", xdg);
-    else if (home && *home) snprintf(buf, len, "%s/.cache/neurodyn", home);
-    else snprintf(buf, len, "/tmp/neurodyn-cache-%ld", (long)getuid());
-    return make_dirs(buf, err);
-}
-
 static const char *compiler(void)
 {
     const char *cc = getenv("CC");
     return cc && *cc ? cc : "cc";
 }
 
-/* cc FLAGS [extra] -I<inc> -c src -o obj */
-static nd_status compile_pass(const char *src, const char *inc, const char *extra, const char *obj, nd_error *err)
+/* What a build of one user model needs besides its private copy. */
+typedef struct model_job {
+    const char *shown; /* the user's path, for messages */
+    char inc[PATH_MAX], dir[PATH_MAX];
+} model_job;
+
+/* cc FLAGS [extra] -I<inc> -iquote <the user's folder> -c src -o obj. src is the private copy
+ * in the cache; -iquote keeps `#include "mine.h"` next to the user's file working. */
+static nd_status compile_pass(const model_job *j, const char *src, const char *extra, const char *obj,
+                              nd_error *err)
 {
-    char cmd[3 * PATH_MAX + 512];
-    snprintf(cmd, sizeof cmd, "%s " COMPILE_FLAGS " %s -c -I", compiler(), extra);
-    nd_shell_append(cmd, sizeof cmd, inc);
-    nd_shell_append(cmd, sizeof cmd, src);
-    strncat(cmd, " -o", sizeof cmd - strlen(cmd) - 1);
-    nd_shell_append(cmd, sizeof cmd, obj);
+    nd_args a = {0};
+    nd_args_split(&a, compiler());
+    nd_args_split(&a, COMPILE_FLAGS);
+    nd_args_split(&a, extra);
+    nd_args_add(&a, "-c");
+    nd_args_addf(&a, "-I%s", j->inc);
+    nd_args_add(&a, "-iquote");
+    nd_args_add(&a, j->dir);
+    nd_args_add(&a, src);
+    nd_args_add(&a, "-o");
+    nd_args_add(&a, obj);
     char what[PATH_MAX + 64];
-    snprintf(what, sizeof what, "compiling model file '%s'", src);
-    return nd_run_compiler(cmd, compiler(), what, obj, err);
+    snprintf(what, sizeof what, "compiling model file '%s'", j->shown);
+    return nd_run_compiler(&a, what, obj, err);
+}
+
+/* The float lanes' pass keeps only its *_ens_single entry. */
+static int keep_single_entry(const char *sgl)
+{
+    nd_args a = {0};
+    nd_args_add(&a, "objcopy");
+    nd_args_add(&a, "--wildcard");
+    nd_args_add(&a, "--keep-global-symbol=*_ens_single");
+    nd_args_add(&a, sgl);
+    nd_error ignored;
+    return nd_run_compiler(&a, "objcopy", sgl, &ignored) == ND_OK;
 }
 
 /* The file as it is, and its float pass (kernels.h, ND_SINGLE_PASS: the RK4 lanes with the RHS
  * in float), linked into one shared object, as the Makefile builds the zoo. The float pass is
  * optional: a file that only compiles in double still loads, and --precision single then runs
  * its RHS in double. */
-static nd_status compile_model(const char *out, void *ctx, nd_error *err)
+static nd_status compile_model(const char *out, const char *src, void *ctx, nd_error *err)
 {
-    const char *const *in = ctx; /* source, include folder */
-    char dbl[PATH_MAX + 32], sgl[PATH_MAX + 32], cmd[3 * PATH_MAX + 512];
+    const model_job *j = ctx;
+    char dbl[PATH_MAX + 32], sgl[PATH_MAX + 32];
     snprintf(dbl, sizeof dbl, "%s.double.o", out);
     snprintf(sgl, sizeof sgl, "%s.single.o", out);
-    nd_status st = compile_pass(in[0], in[1], "", dbl, err);
+    nd_status st = compile_pass(j, src, "", dbl, err);
     if (st) return st;
     nd_error ignored;
     const char *single = strstr(compiler(), "clang") ? "-DND_SINGLE_PASS" /* no single constants */
                                                      : "-DND_SINGLE_PASS -fsingle-precision-constant";
-    int have_single = compile_pass(in[0], in[1], single, sgl, &ignored) == ND_OK;
-    if (have_single) { /* keep only the float lanes' entry */
-        snprintf(cmd, sizeof cmd, "objcopy --wildcard --keep-global-symbol='*_ens_single'");
-        nd_shell_append(cmd, sizeof cmd, sgl);
-        have_single = nd_run_compiler(cmd, "objcopy", "objcopy", sgl, &ignored) == ND_OK;
-    }
-    snprintf(cmd, sizeof cmd, "%s -shared", compiler());
-    nd_shell_append(cmd, sizeof cmd, dbl);
-    if (have_single) nd_shell_append(cmd, sizeof cmd, sgl);
-    strncat(cmd, " -o", sizeof cmd - strlen(cmd) - 1);
-    nd_shell_append(cmd, sizeof cmd, out);
-    strncat(cmd, " -lm", sizeof cmd - strlen(cmd) - 1);
+    int have_single = compile_pass(j, src, single, sgl, &ignored) == ND_OK && keep_single_entry(sgl);
+    nd_args a = {0};
+    nd_args_split(&a, compiler());
+    nd_args_add(&a, "-shared");
+    nd_args_add(&a, dbl);
+    if (have_single) nd_args_add(&a, sgl);
+    nd_args_add(&a, "-o");
+    nd_args_add(&a, out);
+    nd_args_add(&a, "-lm");
     char what[PATH_MAX + 64];
-    snprintf(what, sizeof what, "linking model file '%s'", in[0]);
-    st = nd_run_compiler(cmd, compiler(), what, out, err);
+    snprintf(what, sizeof what, "linking model file '%s'", j->shown);
+    st = nd_run_compiler(&a, what, out, err);
     unlink(dbl), unlink(sgl);
     return st;
 }
 
-/* Compiles src into the cache unless an object for the same content is already there. */
-static nd_status cached_object(const char *src, char *so, size_t len, nd_error *err)
+/* Compiles src into the cache unless an object for the same content is already there; *hash:
+ * the hash of the bytes compiled. The key also holds the CPU's features (-march=native). */
+static nd_status cached_object(const char *src, char *so, size_t len, uint64_t *hash, nd_error *err)
 {
-    char inc[PATH_MAX], model_h[PATH_MAX + 32], kernels_h[PATH_MAX + 32], salt[256];
-    nd_status st = nd_include_dir(inc, sizeof inc, err);
+    model_job j = {.shown = src};
+    char model_h[PATH_MAX + 32], kernels_h[PATH_MAX + 32], salt[PATH_MAX + 128];
+    nd_status st = nd_include_dir(j.inc, sizeof j.inc, err);
     if (st) return st;
-    snprintf(model_h, sizeof model_h, "%s/neurodyn/model.h", inc);
-    snprintf(kernels_h, sizeof kernels_h, "%s/neurodyn/kernels.h", inc);
-    snprintf(salt, sizeof salt, "%s %s, float pass", COMPILE_FLAGS, compiler());
-    const char *files[] = {model_h, kernels_h, src};
-    const char *ctx[] = {src, inc};
-    return nd_cache_build("model", "so", salt, files, 3, compile_model, (void *)ctx, so, len, err);
+    snprintf(j.dir, sizeof j.dir, "%s", src);
+    char *slash = strrchr(j.dir, '/');
+    if (slash) slash[slash == j.dir] = '\0'; /* "/m.c" -> "/" */
+    else snprintf(j.dir, sizeof j.dir, ".");
+    snprintf(model_h, sizeof model_h, "%s/neurodyn/model.h", j.inc);
+    snprintf(kernels_h, sizeof kernels_h, "%s/neurodyn/kernels.h", j.inc);
+    snprintf(salt, sizeof salt, "%s %s, float pass, cpu %016llx", COMPILE_FLAGS, compiler(),
+             (unsigned long long)nd_cpu_features_hash());
+    const char *headers[] = {model_h, kernels_h};
+    nd_cache_job job = {.prefix = "model", .ext = "so", .salt = salt, .headers = headers, .n_headers = 2,
+                        .src = src, .build = compile_model, .ctx = &j};
+    return nd_cache_build(&job, so, len, hash, err);
 }
 
 /* ---- where user models came from ------------------------------------------------------------
@@ -270,9 +273,8 @@ nd_status nd_model_load(const char *spec, nd_model_ref *ref, nd_error *err)
         return open_object(abs, spec, ref, err);
     }
     char so[PATH_MAX + 64];
-    uint64_t hash = ND_HASH_SEED;
-    nd_status st = nd_file_hash(spec, &hash, err);
-    if (!st) st = cached_object(spec, so, sizeof so, err);
+    uint64_t hash = 0;
+    nd_status st = cached_object(spec, so, sizeof so, &hash, err);
     if (!st) st = open_object(so, spec, ref, err);
     if (!st) remember_source(ref->model, spec, hash);
     return st;

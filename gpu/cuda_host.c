@@ -141,25 +141,31 @@ static int find_nvcc(char *buf, size_t len)
 }
 
 typedef struct nvcc_job {
-    const char *nvcc, *inc, *src;
+    const char *nvcc, *inc, *shown;
+    char dir[4096]; /* the user's folder, for `#include "mine.h"` beside the file */
 } nvcc_job;
 
-/* The model file as it is, with the device templates included ahead of it (-include) and
- * ND_CUDA_USER_MODEL set, so that ND_EXPORT_MODEL also exports nd_cuda_model_run. */
-static nd_status run_nvcc(const char *out, void *ctx, nd_error *err)
+/* The model file as it is (src: the private copy of the bytes the host compiled), with the
+ * device templates included ahead of it (-include) and ND_CUDA_USER_MODEL set, so that
+ * ND_EXPORT_MODEL also exports nd_cuda_model_run. nvcc has no -iquote: the user's folder comes
+ * last with -I. */
+static nd_status run_nvcc(const char *out, const char *src, void *ctx, nd_error *err)
 {
     const nvcc_job *j = ctx;
-    char cmd[4 * 4096 + 512] = "";
-    nd_shell_append(cmd, sizeof cmd, j->nvcc);
-    strncat(cmd, " " NVCC_FLAGS " -include neurodyn/ensemble_cuda.cuh -DND_CUDA_USER_MODEL -I",
-            sizeof cmd - strlen(cmd) - 1);
-    nd_shell_append(cmd, sizeof cmd, j->inc);
-    nd_shell_append(cmd, sizeof cmd, j->src);
-    strncat(cmd, " -o", sizeof cmd - strlen(cmd) - 1);
-    nd_shell_append(cmd, sizeof cmd, out);
+    nd_args a = {0};
+    nd_args_add(&a, j->nvcc);
+    nd_args_split(&a, NVCC_FLAGS);
+    nd_args_add(&a, "-include");
+    nd_args_add(&a, "neurodyn/ensemble_cuda.cuh");
+    nd_args_add(&a, "-DND_CUDA_USER_MODEL");
+    nd_args_addf(&a, "-I%s", j->inc);
+    nd_args_addf(&a, "-I%s", j->dir);
+    nd_args_add(&a, src);
+    nd_args_add(&a, "-o");
+    nd_args_add(&a, out);
     char what[4200];
-    snprintf(what, sizeof what, "compiling model file '%s' for the CUDA device (%s)", j->src, j->nvcc);
-    return nd_run_compiler(cmd, j->nvcc, what, out, err);
+    snprintf(what, sizeof what, "compiling model file '%s' for the CUDA device (%s)", j->shown, j->nvcc);
+    return nd_run_compiler(&a, what, out, err);
 }
 
 /* Device builds that nvcc refused, by file and content, so that device auto does not run nvcc
@@ -190,8 +196,10 @@ static void add_build(device_build **list, const char *key, const char *msg, mod
     b->run = run, b->next = *list, *list = b;
 }
 
-/* nvcc on the file, into the cache (salt: nvcc's path, size and date, and the flags). */
-static nd_status build_for_device(const nd_model *m, const char *src, char *path, size_t len, nd_error *err)
+/* nvcc on the file, into the cache (salt: nvcc's path, size and date, and the flags), from the
+ * bytes that hash to loaded_hash only: the device runs the equations the host runs. */
+static nd_status build_for_device(const nd_model *m, const char *src, uint64_t loaded_hash, char *path,
+                                  size_t len, nd_error *err)
 {
     char nvcc[4096], inc[4096], salt[4300];
     if (!find_nvcc(nvcc, sizeof nvcc))
@@ -206,9 +214,14 @@ static nd_status build_for_device(const nd_model *m, const char *src, char *path
     struct stat sb = {0};
     stat(nvcc, &sb);
     snprintf(salt, sizeof salt, "%s %lld %lld " NVCC_FLAGS, nvcc, (long long)sb.st_size, (long long)sb.st_mtime);
-    const char *files[] = {model_h, kernels_h, cuda_h, src};
-    nvcc_job job = {nvcc, inc, src};
-    return nd_cache_build("model", "cuda.so", salt, files, 4, run_nvcc, &job, path, len, err);
+    const char *headers[] = {model_h, kernels_h, cuda_h};
+    nvcc_job nj = {.nvcc = nvcc, .inc = inc, .shown = src};
+    snprintf(nj.dir, sizeof nj.dir, "%s", src); /* src is absolute (realpath) */
+    char *slash = strrchr(nj.dir, '/');
+    if (slash) slash[slash == nj.dir] = '\0';
+    nd_cache_job job = {.prefix = "model", .ext = "cuda.so", .salt = salt, .headers = headers, .n_headers = 3,
+                        .src = src, .check_hash = 1, .expect_hash = loaded_hash, .build = run_nvcc, .ctx = &nj};
+    return nd_cache_build(&job, path, len, NULL, err);
 }
 
 nd_status nd_cuda_build_model(const nd_model *m, char *path, size_t len, nd_error *err)
@@ -233,7 +246,7 @@ nd_status nd_cuda_build_model(const nd_model *m, char *path, size_t len, nd_erro
     if (no) nd_fail(err, ND_ECOMPILE, "%s", no->msg);
     pthread_mutex_unlock(&builds_lock);
     if (no) return ND_ECOMPILE;
-    st = build_for_device(m, src, path, len, err);
+    st = build_for_device(m, src, loaded_hash, path, len, err);
     if (st == ND_ECOMPILE && strncmp(err->msg, "no nvcc", 7) != 0) {
         pthread_mutex_lock(&builds_lock);
         add_build(&refused, key, err->msg, NULL);
