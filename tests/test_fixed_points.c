@@ -295,3 +295,20 @@ Test(fixed_points, seeds_where_the_rhs_is_not_finite_are_counted)
     cr_expect(res.n >= 1, "the resting state is still found");
     nd_fp_result_free(&res);
 }
+
+ND_RHS(nan_everywhere) { (void)t, (void)x, (void)p, dxdt[0] = NAN, dxdt[1] = NAN; }
+
+Test(fixed_points, a_rhs_not_finite_anywhere_is_an_error_not_no_equilibrium)
+{
+    /* regression (issue 16, D19): NaN everywhere gave "no equilibrium" and exit 0 */
+    static const char *const v[] = {"u", "w"};
+    static const double i0[] = {0, 0}, lo[] = {-1, -1}, hi[] = {1, 1};
+    const nd_model m = {.name = "nan_everywhere", .n_vars = 2, .var_names = v, .init = i0, .var_lo = lo, .var_hi = hi,
+                        .rhs = nan_everywhere_rhs};
+    double l[2] = {-1, -1}, h[2] = {1, 1}, at[2] = {0, 0};
+    nd_region r = {l, h, NULL, at};
+    nd_fp_result res;
+    nd_error err;
+    cr_expect_eq(nd_fixed_points(&m, NULL, &r, NULL, &res, &err), ND_ENONFINITE);
+    cr_expect(strstr(err.msg, "not finite at any of the") && strstr(err.msg, "u = "), "%s", err.msg);
+}

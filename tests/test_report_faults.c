@@ -195,3 +195,17 @@ Test(report_faults, links_planted_in_the_folder_are_not_followed)
     cli_slurp(path, text, sizeof text);
     cr_expect_str_eq(text, "precious\n");
 }
+
+Test(report_faults, a_crash_outside_report_says_what_crashed)
+{
+    /* regression (D16): a segfaulting right-hand side killed the command with no message */
+    write_in(tmp, "faulty.c", FAULTY);
+    const char *const args[] = {"simulate", "./faulty.c", "--set", "mode=1", "--t1", "1", NULL};
+    cli_exec(tmp, 0, args, &r);
+#if defined(__SANITIZE_ADDRESS__) /* ASan reports the fault itself, and exits 1 */
+    cr_expect_neq(r.status, 0, "%s", r.err);
+#else
+    cr_expect_eq(r.status, 128 + 11, "the signal still ends it: %d", r.status);
+    cr_expect(strstr(r.err, "'simulate ./faulty.c' stopped on a segmentation fault"), "%s", r.err);
+#endif
+}

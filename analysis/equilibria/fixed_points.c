@@ -312,6 +312,18 @@ void nd_fp_result_free(nd_fp_result *res)
     memset(res, 0, sizeof *res);
 }
 
+/* The right-hand side was not finite at any seed: an error that shows where (the first seed). */
+static nd_status nonfinite_everywhere(const fp_problem *pb, const double *z, size_t n_seeds, nd_error *err)
+{
+    char at[256] = "";
+    for (size_t a = 0; a < pb->k && a < 4; a++) {
+        size_t used = strlen(at);
+        snprintf(at + used, sizeof at - used, "%s%s = %.6g", a ? ", " : "", pb->m->var_names[pb->free_idx[a]], z[a]);
+    }
+    return nd_fail(err, ND_ENONFINITE, "fixed points: the right-hand side of %s is not finite at any of the %zu seeds "
+                   "in the box (e.g. at %s%s)", pb->m->name, n_seeds, at, pb->k > 4 ? ", ..." : "");
+}
+
 static nd_status search(fp_problem *pb, const nd_fp_opts *o, found *fd, nd_fp_result *res, nd_error *err)
 {
     size_t k = pb->k;
@@ -327,9 +339,11 @@ static nd_status search(fp_problem *pb, const nd_fp_opts *o, found *fd, nd_fp_re
         if (solver) gsl_multiroot_fdfsolver_free(solver);
         return nd_fail(err, ND_ENOMEM, "fixed points: no memory for %zu free variables", k);
     }
+    double first[64];
     for (size_t j = 0; j < n_seeds; j++) {
         seed_point(pb, j, shift, z);
         res->seeds_tried++;
+        if (j == 0) memcpy(first, z, k * sizeof *z);
         if (eval_f(pb, z, fz)) {
             res->seeds_nonfinite++;
             continue;
@@ -340,6 +354,10 @@ static nd_status search(fp_problem *pb, const nd_fp_opts *o, found *fd, nd_fp_re
             free(work), gsl_multiroot_fdfsolver_free(solver);
             return nd_fail(err, ND_ENOMEM, "fixed points: no memory");
         }
+    }
+    if (res->seeds_tried && res->seeds_nonfinite == res->seeds_tried) { /* not "no equilibrium": a broken RHS */
+        free(work), gsl_multiroot_fdfsolver_free(solver);
+        return nonfinite_everywhere(pb, first, res->seeds_tried, err);
     }
     if (fd->n == 0 && !o->no_fallback) {
         res->fallback_used = 1;
