@@ -179,8 +179,9 @@ static nd_status run_loop(sde_run *r, nd_sde_stepper *st, size_t m, double t0, d
      * continued from where another stopped draws new increments (and [0, a] + [a, b] equals
      * [0, b] when a is on the grid) */
     double base_steps = t0 / o->dt;
-    uint64_t k0 = (t0 >= 0 && fabs(base_steps - round(base_steps)) < 1e-9 * fmax(1.0, base_steps))
-                      ? (uint64_t)llround(base_steps) : 0;
+    int on_grid = t0 >= 0 && base_steps < 0x1p63 /* llround's range */ &&
+                  fabs(base_steps - round(base_steps)) < 1e-9 * fmax(1.0, base_steps);
+    uint64_t k0 = on_grid ? (uint64_t)llround(base_steps) : 0;
     long nsteps = (long)ceil((t1 - t0) / o->dt - 1e-9);
     nd_status status = ND_OK;
     if (o->on_sample && o->on_sample(t0, r->y, o->ctx)) r->stats->stopped = 1;

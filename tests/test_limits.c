@@ -234,3 +234,10 @@ Test(limits, plot3d_of_a_2d_model_is_refused_before_the_run)
     read_text("x.tsv", text, sizeof text);
     cr_expect_str_eq(text, "", "x.tsv was written");
 }
+
+/* A stochastic run's first grid step t0 / dt was rounded by llround even past 2^63. */
+Test(limits, stochastic_run_far_from_time_zero_starts)
+{
+    const char *const a[] = {"simulate", "stochastic_fhn", "--t0", "1e300", "--t1", "1e300", "--dt", "0.1", "--json", NULL};
+    expect(a, 0, NULL);
+}
