@@ -280,6 +280,7 @@ static int check_work(const sweep_run *s, const nd_ensemble_opts *o)
     const nd_method *meth = nd_method_find(o->method ? o->method : "rk4", NULL);
     if (!meth || !meth->adaptive) { /* not found: an SDE method, fixed-step too */
         double passes = s->a->lyapunov ? 2 : 1;
+        if (!(o->dt > 0)) return cli_usage_error("sweep", "--dt %g must be > 0 for fixed steps", o->dt);
         if (cli_check_work("sweep", "steps per trajectory", o->t1 - o->t0, o->dt, 1, CLI_MAX_STEPS) ||
             cli_check_work("sweep", "steps of all trajectories together", o->t1 - o->t0, o->dt, passes * (double)s->n,
                            CLI_MAX_TOTAL_STEPS))

@@ -81,6 +81,8 @@ Test(limits, runs_longer_than_the_limits_are_refused_first)
     expect(sweep, 2, "1e+11 steps per trajectory, more than the limit of 1e+10");
     const char *const lanes[] = {"sweep", "fhn", "--par", "Iext=0:1:10000000", "--t1", "1e5", NULL};
     expect(lanes, 2, "steps of all trajectories together, more than the limit of 1e+13");
+    const char *const nostep[] = {"sweep", "fhn", "--par", "Iext=0:1:10", "--dt", "0", NULL};
+    expect(nostep, 2, "--dt 0 must be > 0 for fixed steps");
     const char *const coba[] = {"coba", "--t1", "1e12", NULL};
     expect(coba, 2, "1e+13 steps, more than the limit of 1e+10");
     const char *const net[] = {"coba", "--t1", "1e9", NULL};
