@@ -52,6 +52,29 @@ int cli_region(const char *cmd, const nd_model *m, double *p, double *x, const c
 typedef int (*cli_model_fn)(const void *args, const nd_model *m, double *p, double *x);
 int cli_with_model(const char *cmd, const char *spec, cli_model_fn run, const void *args);
 
+/* Limits of the work a command may ask for, checked from its arguments before any work
+ * (docs/cli.md, "Limits"): the fixed steps or samples of one trajectory, and the steps of all
+ * trajectories (a sweep's grid points, a network's neurons) together. */
+#define CLI_MAX_STEPS 1e10
+#define CLI_MAX_TOTAL_STEPS 1e13
+/* Status 2 unless span (t1 - t0) is finite and span / step * times (the count of `what`: "steps
+ * of --dt 0.1") is at most limit; the message names the count and the limit. */
+int cli_check_work(const char *cmd, const char *what, double span, double step, double times, double limit);
+
+/* --out FILE written safely: the data go to a temporary file beside it, renamed over FILE only
+ * when the command succeeds, so that a failed command never truncates an existing file. A path
+ * that exists and is not a regular file (a device, a pipe, a link) is written in place. */
+typedef struct cli_out_file {
+    FILE *f;
+    char *path, *tmp;
+} cli_out_file;
+/* Opens the temporary file (status 1 and a message when it cannot). */
+int cli_out_open(const char *cmd, cli_out_file *o, const char *path);
+/* Closes it; with ok (and no write error) renames it to the path, else removes it. Returns the
+ * status: ok ? 0 or 1 (a failed write or rename, said on stderr: write_failed, or by default
+ * "cannot write 'PATH'") : 0. */
+int cli_out_close(const char *cmd, cli_out_file *o, int ok, const char *write_failed);
+
 /* Parses an integer option value in lo..hi. */
 int cli_count(const char *cmd, const char *opt, const char *text, unsigned long lo, unsigned long hi,
               unsigned long *out);

@@ -106,6 +106,10 @@ int cmd_coba(int argc, char **argv)
     if (rc) return rc < 0 ? EXIT_OK : rc;
     nd_coba_params c = nd_coba_defaults();
     c.seed = a.seed, c.method = a.method;
+    /* the steps, and the neuron-steps, before the network is built */
+    if (cli_check_work("coba", "steps", a.t1, c.dt, 1, CLI_MAX_STEPS) ||
+        cli_check_work("coba", "neuron-steps", a.t1, c.dt, (double)(c.n_exc + c.n_inh), CLI_MAX_TOTAL_STEPS))
+        return EXIT_USAGE;
     nd_error err;
     nd_net *net;
     nd_group *E, *I;

@@ -1,5 +1,6 @@
 /* neurodyn fixed-points MODEL [--range V=LO:HI]... [--set NAME=VALUE]... [--fix NAME=VALUE]...
  * [--seeds N] [--seed S] [--json] */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +31,18 @@ typedef struct fp_args {
 
 enum { O_RANGE = 1000, O_SET, O_FIX, O_SEEDS, O_SEED, O_JSON, O_PLOT, O_HELP };
 
+/* Most starting points: a bigger count is a typo, not a search that ends (each one is a Newton
+ * solve). */
+#define FP_MAX_SEEDS 10000000ULL
+
+/* A non-negative integer; one past 2^64 - 1 is refused, not clamped (strtoull's ERANGE). */
 static int parse_count(const char *text, unsigned long long *out)
 {
     char *end;
     if (!text || *text == '-' || !*text) return -1;
+    errno = 0;
     *out = strtoull(text, &end, 10);
-    return *end ? -1 : 0;
+    return *end || errno ? -1 : 0;
 }
 
 static int parse(int argc, char **argv, fp_args *a)
@@ -55,8 +62,8 @@ static int parse(int argc, char **argv, fp_args *a)
         case O_SET: a->sets[a->n_sets++] = optarg; break;
         case O_FIX: a->fixes[a->n_fixes++] = optarg; break;
         case O_SEEDS:
-            if (parse_count(optarg, &a->seeds) || a->seeds == 0)
-                return cli_usage_error("fixed-points", "--seeds '%s' is not a positive integer", optarg);
+            if (parse_count(optarg, &a->seeds) || a->seeds == 0 || a->seeds > FP_MAX_SEEDS)
+                return cli_usage_error("fixed-points", "--seeds '%s' must be an integer in 1..%llu", optarg, FP_MAX_SEEDS);
             break;
         case O_SEED:
             if (parse_count(optarg, &a->seed))

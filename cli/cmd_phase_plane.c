@@ -76,6 +76,8 @@ static int parse(int argc, char **argv, pp_args *a)
     if (cli_model_arg("phase-plane", argc, argv, &a->model)) return EXIT_USAGE;
     if (!(a->t1 > 0)) return cli_usage_error("phase-plane", "--t1 %g must be > 0", a->t1);
     if (!(a->sample >= 0)) return cli_usage_error("phase-plane", "--sample %g must be >= 0", a->sample);
+    if (a->sample > 0 && cli_check_work("phase-plane", "samples per trajectory", a->t1, a->sample, 1, CLI_MAX_STEPS))
+        return EXIT_USAGE;
     return 0;
 }
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,15 +36,35 @@ static const char *HELP =
 
 typedef struct sim_args {
     const char *model, *method, *out, *plot, *plot3d;
-    double t0, t1, dt, rtol, atol, sample, noise; /* rtol/atol < 0: not given */
+    double t0, t1, dt, rtol, atol, sample, noise;
     unsigned long long seed;
-    int have_t1, have_dt, json, no_spike, quiet;
+    int have_t1, have_dt, have_rtol, have_atol, json, no_spike, quiet;
     const char **sets, **inits;
     int n_sets, n_inits;
 } sim_args;
 
 enum { O_T0 = 1000, O_T1, O_DT, O_METHOD, O_RTOL, O_ATOL, O_SET, O_INIT, O_SAMPLE, O_OUT, O_PLOT3D,
        O_PLOT, O_JSON, O_NOSPIKE, O_HELP, O_SEED, O_NOISE, O_QUIET };
+
+/* The values, before the model is loaded or --out touched. */
+static int check_values(const sim_args *a)
+{
+    if (!(a->t1 >= a->t0)) return cli_usage_error("simulate", "--t1 %g is before t0 = %g", a->t1, a->t0);
+    if (!isfinite(a->t1 - a->t0)) return cli_usage_error("simulate", "--t1 - --t0 overflows (%g - %g)", a->t1, a->t0);
+    /* as the integrators take them: atol 0 asks for a relative error only */
+    if (a->have_rtol && !(a->rtol > 0 && a->rtol < 1)) return cli_usage_error("simulate", "--rtol %g must be in (0, 1)", a->rtol);
+    if (a->have_atol && !(a->atol >= 0)) return cli_usage_error("simulate", "--atol %g must be >= 0", a->atol);
+    if (a->have_dt && !(a->dt >= 0)) return cli_usage_error("simulate", "--dt %g must be >= 0", a->dt);
+    if (!(a->sample >= 0)) return cli_usage_error("simulate", "--sample %g must be >= 0", a->sample);
+    if (a->sample > 0 && cli_check_work("simulate", "samples", a->t1 - a->t0, a->sample, 1, CLI_MAX_STEPS))
+        return EXIT_USAGE;
+    if (a->out && cli_check_out_file("simulate", a->out)) return EXIT_USAGE;
+    if (a->plot && !a->out) return cli_usage_error("simulate", "--plot needs --out (the data file it reads)");
+    if (cli_check_plot_file_here("simulate", a->plot)) return EXIT_USAGE;
+    if (a->plot3d && !a->out) return cli_usage_error("simulate", "--plot3d needs --out (the data file it reads)");
+    if (cli_check_plot_file_here("simulate", a->plot3d)) return EXIT_USAGE;
+    return 0;
+}
 
 static int parse(int argc, char **argv, sim_args *a)
 {
@@ -66,8 +87,8 @@ static int parse(int argc, char **argv, sim_args *a)
         case O_T0: rc = cli_number("simulate", "t0", optarg, &a->t0); break;
         case O_T1: rc = cli_number("simulate", "t1", optarg, &a->t1), a->have_t1 = 1; break;
         case O_DT: rc = cli_number("simulate", "dt", optarg, &a->dt), a->have_dt = 1; break;
-        case O_RTOL: rc = cli_number("simulate", "rtol", optarg, &a->rtol); break;
-        case O_ATOL: rc = cli_number("simulate", "atol", optarg, &a->atol); break;
+        case O_RTOL: rc = cli_number("simulate", "rtol", optarg, &a->rtol), a->have_rtol = 1; break;
+        case O_ATOL: rc = cli_number("simulate", "atol", optarg, &a->atol), a->have_atol = 1; break;
         case O_SAMPLE: rc = cli_number("simulate", "sample", optarg, &a->sample); break;
         case O_METHOD: a->method = optarg; break;
         case O_NOISE: rc = cli_number("simulate", "noise", optarg, &a->noise); break;
@@ -96,12 +117,7 @@ static int parse(int argc, char **argv, sim_args *a)
     }
     if (cli_model_arg("simulate", argc, argv, &a->model)) return EXIT_USAGE;
     if (!a->have_t1) return cli_usage_error("simulate", "--t1 is required");
-    if (a->out && cli_check_out_file("simulate", a->out)) return EXIT_USAGE;
-    if (a->plot && !a->out) return cli_usage_error("simulate", "--plot needs --out (the data file it reads)");
-    if (cli_check_plot_file_here("simulate", a->plot)) return EXIT_USAGE;
-    if (a->plot3d && !a->out) return cli_usage_error("simulate", "--plot3d needs --out (the data file it reads)");
-    if (cli_check_plot_file_here("simulate", a->plot3d)) return EXIT_USAGE;
-    return 0;
+    return check_values(a);
 }
 
 typedef struct writer {
@@ -156,6 +172,44 @@ static int print_json(const sim_args *a, const nd_model *m, const char *method, 
     return cli_json_print(doc);
 }
 
+/* The method's name, and the checks that need the model or the method: a fixed-step run's
+ * steps against CLI_MAX_STEPS (which becomes its step budget), --plot3d's three variables. */
+static int check_run(const sim_args *a, const nd_model *m, nd_solve_opts *o, const char **method_name)
+{
+    nd_error err;
+    int fixed = 1;
+    if (m->noise != ND_NOISE_NONE || a->noise != 0.0) {
+        const nd_sde_method *sm = nd_sde_method_find(o->method ? o->method : "euler", &err);
+        if (!sm) return cli_error("simulate", &err);
+        if (!a->have_dt) return cli_usage_error("simulate", "stochastic runs are fixed-step: give --dt");
+        *method_name = sm->name;
+    } else {
+        const nd_method *meth = nd_method_find(o->method ? o->method : "rkdp", &err);
+        if (!meth) return cli_error("simulate", &err);
+        fixed = !meth->adaptive && meth->kind != ND_METHOD_GSL;
+        if (fixed && !a->have_dt) return cli_usage_error("simulate", "method %s is fixed-step: give --dt", meth->name);
+        *method_name = meth->name;
+    }
+    if (fixed && !(a->dt > 0)) return cli_usage_error("simulate", "--dt: dt = %g must be > 0 for method %s", a->dt, *method_name);
+    if (fixed && cli_check_work("simulate", "steps", a->t1 - a->t0, a->dt, 1, CLI_MAX_STEPS)) return EXIT_USAGE;
+    if (fixed) o->max_steps = (long)CLI_MAX_STEPS;
+    if (a->plot3d && m->n_vars < 3)
+        return cli_usage_error("simulate", "--plot3d needs three variables; %s has %zu", m->name, m->n_vars);
+    return EXIT_OK;
+}
+
+static int plot(const sim_args *a, const nd_model *m, const double *p)
+{
+    nd_error err;
+    char params[512];
+    nd_series_plot spec = {a->out, m->name, nd_plot_changed_params(m, p, -1, -1, params, sizeof params),
+                           m->time_unit, m->var_units, m->var_units ? m->n_vars : 0};
+    const int cols[3] = {2, 3, 4};
+    if (a->plot && nd_plot_timeseries(&spec, a->plot, &err) != ND_PLOT_OK) return cli_error("simulate", &err);
+    if (a->plot3d && nd_plot_trajectory3d(&spec, cols, a->plot3d, &err) != ND_PLOT_OK) return cli_error("simulate", &err);
+    return EXIT_OK;
+}
+
 static int run(const void *args, const nd_model *m, double *p, double *x)
 {
     const sim_args *a = args;
@@ -168,28 +222,17 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     nd_solve_opts_init(&o);
     if (a->method) o.method = a->method;
     o.dt = a->dt, o.dt_out = a->sample, o.no_spike_rule = a->no_spike;
-    if (a->rtol >= 0) o.rtol = a->rtol;
-    if (a->atol >= 0) o.atol = a->atol;
+    if (a->have_rtol) o.rtol = a->rtol;
+    if (a->have_atol) o.atol = a->atol;
     o.seed = a->seed, o.noise = a->noise;
-    const char *method_name;
-    if (m->noise != ND_NOISE_NONE || a->noise != 0.0) {
-        const nd_sde_method *sm = nd_sde_method_find(o.method ? o.method : "euler", &err);
-        if (!sm) return cli_error("simulate", &err);
-        if (!a->have_dt) return cli_usage_error("simulate", "stochastic runs are fixed-step: give --dt");
-        method_name = sm->name;
-    } else {
-        const nd_method *meth = nd_method_find(o.method ? o.method : "rkdp", &err);
-        if (!meth) return cli_error("simulate", &err);
-        if (!meth->adaptive && meth->kind != ND_METHOD_GSL && !a->have_dt)
-            return cli_usage_error("simulate", "method %s is fixed-step: give --dt", meth->name);
-        method_name = meth->name;
-    }
+    const char *method_name = NULL;
+    int rc = check_run(a, m, &o, &method_name);
+    if (rc) return rc;
     writer w = {NULL, m, 0, NULL, a->t0, 0};
-    if (a->out) {
-        if (!(w.f = fopen(a->out, "w"))) {
-            fprintf(stderr, "neurodyn simulate: cannot write '%s'\n", a->out);
-            return EXIT_FAILED;
-        }
+    cli_out_file out = {0};
+    if (a->out) { /* a temporary file, renamed over --out once the run succeeded */
+        if ((rc = cli_out_open("simulate", &out, a->out))) return rc;
+        w.f = out.f;
         const char *unit = m->time_unit && m->time_unit[0] ? m->time_unit : "time units";
         w.bar = a->quiet ? NULL : nd_progress_start("neurodyn simulate", unit, a->t1 - a->t0, stderr, 0);
     } else if (!a->json) {
@@ -202,32 +245,20 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     nd_solve_stats st;
     nd_status s = nd_solve(m, p, a->t0, a->t1, x, &o, &st, &err);
     nd_progress_finish(w.bar);
-    int io_failed = w.f && ferror(w.f);
-    if (w.f && w.f != stdout) io_failed |= fclose(w.f) != 0;
+    if (w.f == stdout && ferror(stdout)) rc = EXIT_FAILED;
+    if (a->out) rc = cli_out_close("simulate", &out, s == ND_OK, "writing the trajectory failed");
     if (s) return cli_error("simulate", &err);
-    if (io_failed) {
-        fprintf(stderr, "neurodyn simulate: writing the trajectory failed\n");
-        return EXIT_FAILED;
+    if (rc) {
+        if (!a->out) fprintf(stderr, "neurodyn simulate: writing the trajectory failed\n");
+        return rc;
     }
-    if (a->plot3d && m->n_vars < 3) {
-        fprintf(stderr, "neurodyn simulate: --plot3d needs three variables; %s has %zu\n", m->name, m->n_vars);
-        return EXIT_USAGE;
-    }
-    if (a->plot || a->plot3d) {
-        char params[512];
-        nd_series_plot spec = {a->out, m->name, nd_plot_changed_params(m, p, -1, -1, params, sizeof params),
-                               m->time_unit, m->var_units, m->var_units ? m->n_vars : 0};
-        const int cols[3] = {2, 3, 4};
-        if (a->plot && nd_plot_timeseries(&spec, a->plot, &err) != ND_PLOT_OK) return cli_error("simulate", &err);
-        if (a->plot3d && nd_plot_trajectory3d(&spec, cols, a->plot3d, &err) != ND_PLOT_OK) return cli_error("simulate", &err);
-    }
+    if ((a->plot || a->plot3d) && (rc = plot(a, m, p))) return rc;
     return a->json ? print_json(a, m, method_name, &st, x) : EXIT_OK;
 }
 
 int cmd_simulate(int argc, char **argv)
 {
     sim_args a = {0};
-    a.rtol = a.atol = -1.0;
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.inits = calloc((size_t)argc, sizeof *a.inits);
     int rc = (a.sets && a.inits) ? parse(argc, argv, &a) : EXIT_FAILED;

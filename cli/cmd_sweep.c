@@ -23,7 +23,8 @@ static const char *HELP =
     "gives the orbit diagram of --var, two a map.\n"
     "\n"
     "  --t1 T              end time (default 200)\n"
-    "  --transient T       ignore t < T for max/min, crossings and extrema (default t1/2)\n"
+    "  --transient T       ignore t < T for max/min, crossings and extrema (default t1/2;\n"
+    "                      below --t1)\n"
     "  --dt H              step (default 0.01; the initial step of adaptive methods)\n"
     "  --method NAME       integration method (default rk4; rkdp, rkf45... are adaptive)\n"
     "  --var V             variable of the diagram and of the section (default the first)\n"
@@ -118,6 +119,11 @@ static int parse(int argc, char **argv, sweep_args *a)
     }
     if (cli_model_arg("sweep", argc, argv, &a->model)) return EXIT_USAGE;
     if (a->n_pars == 0) return cli_usage_error("sweep", "give --par NAME=LO:HI[:N]");
+    if (!(a->t1 > 0)) return cli_usage_error("sweep", "--t1 %g must be > 0", a->t1);
+    if (!(a->dt >= 0)) return cli_usage_error("sweep", "--dt %g must be >= 0", a->dt);
+    /* a transient as long as the run leaves nothing to measure (every point -inf inf nan) */
+    if (a->have_transient && !(a->transient >= 0 && a->transient < a->t1))
+        return cli_usage_error("sweep", "need 0 <= --transient (%g) < --t1 (%g)", a->transient, a->t1);
     if (a->plot && !a->out) return cli_usage_error("sweep", "--plot needs --out (the data file it reads)");
     if (cli_check_plot_file_here("sweep", a->plot)) return EXIT_USAGE;
     if (a->out && cli_check_out_file("sweep", a->out)) return EXIT_USAGE;
@@ -133,15 +139,18 @@ static int parse(int argc, char **argv, sweep_args *a)
 /* NAME=LO:HI[:N] */
 static int parse_par(const nd_model *m, const char *text, sweep_par *sp)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", text);
+    char *buf = strdup(text); /* a copy of any length: a long bound is never cut */
+    if (!buf) return fprintf(stderr, "neurodyn sweep: out of memory\n"), EXIT_FAILED;
     char *last = strrchr(buf, ':'), *first = strchr(buf, ':');
     sp->n = 100;
+    int rc = EXIT_OK;
     if (last && last != first) {
         *last = '\0';
-        if (cli_count("sweep", "par (points)", last + 1, 1, 100000000UL, &sp->n)) return EXIT_USAGE;
+        rc = cli_count("sweep", "par (points)", last + 1, 1, 100000000UL, &sp->n);
     }
-    return cli_parse_grid_range("sweep", m, buf, 1, sp->n, &sp->index, &sp->lo, &sp->hi);
+    if (!rc) rc = cli_parse_grid_range("sweep", m, buf, 1, sp->n, &sp->index, &sp->lo, &sp->hi);
+    free(buf);
+    return rc;
 }
 
 static double grid_value(const sweep_par *sp, size_t i)
@@ -152,16 +161,21 @@ static double grid_value(const sweep_par *sp, size_t i)
 /* ---- output --------------------------------------------------------------------------------------- */
 
 
-/* Writes a table with `write` to path (stdout when NULL). */
+/* Writes a table with `write` to path (stdout when NULL); a file through a temporary one, so a
+ * failure leaves an existing file as it was. */
 static int write_file(const char *path, void (*write)(FILE *, const sweep_run *), const sweep_run *s)
 {
-    FILE *f = path ? fopen(path, "w") : stdout;
-    if (f) write(f, s);
-    if (!f || ferror(f) || (f != stdout && fclose(f) != 0)) {
-        fprintf(stderr, "neurodyn sweep: cannot write '%s'\n", path ? path : "(stdout)");
+    if (!path) {
+        write(stdout, s);
+        if (!ferror(stdout)) return EXIT_OK;
+        fprintf(stderr, "neurodyn sweep: cannot write '(stdout)'\n");
         return EXIT_FAILED;
     }
-    return EXIT_OK;
+    cli_out_file out;
+    int rc = cli_out_open("sweep", &out, path);
+    if (rc) return rc;
+    write(out.f, s);
+    return cli_out_close("sweep", &out, 1, NULL);
 }
 
 /* --extrema-out, else FILE.extrema.tsv beside --out FILE.tsv, else none. */
@@ -235,30 +249,62 @@ static int plot(const sweep_run *s, const double *p)
 }
 
 /* ---- the run ---------------------------------------------------------------------------------------- */
-static int setup(sweep_run *s, double *p, double *x, double **P, double **X)
+/* The parameters and initial values, the grid's parameters and the section's variable. */
+static int setup(sweep_run *s, double *p, double *x)
 {
     const sweep_args *a = s->a;
     const nd_model *m = s->m;
     nd_error err;
+    int rc;
     for (int i = 0; i < a->n_sets; i++)
         if (nd_model_set_par(m, p, a->sets[i], &err)) return cli_error("sweep", &err);
     for (int i = 0; i < a->n_inits; i++)
         if (nd_model_set_var(m, x, a->inits[i], &err)) return cli_error("sweep", &err);
     s->np = a->n_pars;
     for (int k = 0; k < s->np; k++)
-        if (parse_par(m, a->pars[k], &s->sp[k])) return EXIT_USAGE;
+        if ((rc = parse_par(m, a->pars[k], &s->sp[k]))) return rc;
     if (s->np == 2 && s->sp[0].index == s->sp[1].index)
         return cli_usage_error("sweep", "the two --par options name the same parameter %s", m->par_names[s->sp[0].index]);
     s->var = 0;
     if (a->var && (s->var = nd_model_var_index(m, a->var, &err)) < 0) return cli_error("sweep", &err);
     s->n = s->sp[0].n * (s->np == 2 ? s->sp[1].n : 1);
+    return EXIT_OK;
+}
+
+/* The steps and the memory the run needs, before anything is allocated: fixed steps of every
+ * trajectory (adaptive methods are bounded by their step budget), then the grids and the result
+ * against nd_memory_limit(). */
+static int check_work(const sweep_run *s, const nd_ensemble_opts *o)
+{
+    const nd_model *m = s->m;
+    const nd_method *meth = nd_method_find(o->method ? o->method : "rk4", NULL);
+    if (!meth || !meth->adaptive) { /* not found: an SDE method, fixed-step too */
+        double passes = s->a->lyapunov ? 2 : 1;
+        if (!(o->dt > 0)) return cli_usage_error("sweep", "--dt %g must be > 0 for fixed steps", o->dt);
+        if (cli_check_work("sweep", "steps per trajectory", o->t1 - o->t0, o->dt, 1, CLI_MAX_STEPS) ||
+            cli_check_work("sweep", "steps of all trajectories together", o->t1 - o->t0, o->dt, passes * (double)s->n,
+                           CLI_MAX_TOTAL_STEPS))
+            return EXIT_USAGE;
+    }
+    double grid = (double)s->n * (double)((m->n_pars ? m->n_pars : 1) + m->n_vars + (s->a->lyapunov ? 1 : 0));
+    double need = grid * sizeof(double) + (double)nd_ensemble_bytes(m, s->n, o); /* 0 for bad options: said later */
+    nd_error err;
+    if (nd_check_alloc(need < (double)SIZE_MAX ? (size_t)need : SIZE_MAX, "the sweep's grid and result", &err))
+        return cli_error("sweep", &err);
+    return EXIT_OK;
+}
+
+/* P and X: one column per grid point, the first parameter running fastest. */
+static int fill_grid(const sweep_run *s, const double *p, const double *x, double **P, double **X)
+{
+    const nd_model *m = s->m;
     *P = malloc((m->n_pars ? m->n_pars : 1) * s->n * sizeof **P), *X = malloc(m->n_vars * s->n * sizeof **X);
     if (!*P || !*X) {
         fprintf(stderr, "neurodyn sweep: no memory for %zu points\n", s->n);
         return EXIT_FAILED;
     }
     for (size_t j = 0, q = 0; j < (s->np == 2 ? s->sp[1].n : 1); j++)
-        for (size_t i = 0; i < s->sp[0].n; i++, q++) { /* the first parameter runs fastest */
+        for (size_t i = 0; i < s->sp[0].n; i++, q++) {
             for (size_t k = 0; k < m->n_pars; k++) (*P)[k * s->n + q] = p[k];
             for (size_t v = 0; v < m->n_vars; v++) (*X)[v * s->n + q] = x[v];
             (*P)[(size_t)s->sp[0].index * s->n + q] = grid_value(&s->sp[0], i);
@@ -272,14 +318,16 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     sweep_args a = *(const sweep_args *)args;
     sweep_run s = {.m = m, .a = &a};
     double *P = NULL, *X = NULL;
-    int rc = setup(&s, p, x, &P, &X);
-    if (!a.have_level)
+    int rc = setup(&s, p, x);
+    if (!rc && !a.have_level) /* s.var is valid only once setup succeeded */
         a.level = m->var_lo && m->var_hi ? 0.5 * (m->var_lo[s.var] + m->var_hi[s.var]) : 0.0;
     nd_ensemble_opts o;
     nd_ensemble_opts_init(&o);
     o.method = a.method, o.t1 = a.t1, o.dt = a.dt, o.transient = a.have_transient ? a.transient : a.t1 / 2;
     o.event_var = s.var, o.event_level = a.level, o.device = a.device, o.precision = a.precision;
     o.extrema = (nd_extrema)a.extrema, o.max_extrema = a.max_extrema;
+    if (!rc) rc = check_work(&s, &o);
+    if (!rc) rc = fill_grid(&s, p, x, &P, &X);
     /* on a terminal only, and not with --quiet: the ensemble, then the Lyapunov pass */
     nd_progress *bar = rc || a.quiet ? NULL
                                      : nd_progress_start("neurodyn sweep", "trajectories",

@@ -1,6 +1,7 @@
 /* Helpers shared by the subcommands. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,15 +67,37 @@ void cli_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* The index of the variable or parameter named by text[0..len), or the status of the error: a
+ * copy of the exact length, so a long name is never cut into another (or no) name. */
+static int name_index(const char *cmd, const nd_model *m, const char *text, size_t len, int is_par, int *index)
+{
+    nd_error err;
+    char *name = strndup(text, len);
+    if (!name) return fprintf(stderr, "neurodyn %s: out of memory\n", cmd), EXIT_FAILED;
+    *index = is_par ? nd_model_par_index(m, name, &err) : nd_model_var_index(m, name, &err);
+    free(name);
+    return *index < 0 ? cli_error(cmd, &err) : EXIT_OK;
+}
+
+/* One bound of a range: text up to stop, parsed whole by strtod (no copy of fixed width). */
+static int parse_bound(const char *cmd, const char *range, const char *text, const char *stop, double *out)
+{
+    char *end;
+    *out = strtod(text, &end);
+    if (end == text || end != stop)
+        return cli_usage_error(cmd, "'%s': '%.*s' is not a number", range, (int)(stop - text), text);
+    if (!isfinite(*out)) return cli_usage_error(cmd, "'%s': '%.*s' is not finite", range, (int)(stop - text), text);
+    return EXIT_OK;
+}
+
 int cli_parse_value(const char *cmd, const nd_model *m, const char *text, int *index, double *value)
 {
     nd_error err;
     const char *eq = strchr(text, '=');
     if (!eq || eq == text) return cli_usage_error(cmd, "'%s' is not of the form NAME=VALUE", text);
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - text), text);
-    if ((*index = nd_model_par_index(m, name, &err)) < 0) return cli_error(cmd, &err);
-    if (nd_parse_double(eq + 1, name, value, &err)) return cli_error(cmd, &err);
+    int rc = name_index(cmd, m, text, (size_t)(eq - text), 1, index);
+    if (rc) return rc;
+    if (nd_parse_double(eq + 1, m->par_names[*index], value, &err)) return cli_error(cmd, &err);
     return EXIT_OK;
 }
 
@@ -82,19 +105,16 @@ int cli_parse_value(const char *cmd, const nd_model *m, const char *text, int *i
 static int parse_span(const char *cmd, const nd_model *m, const char *text, int is_par, int point_ok, int *index,
                       double *lo, double *hi)
 {
-    nd_error err;
     const char *eq = strchr(text, '=');
     if (!eq || eq == text) return cli_usage_error(cmd, "'%s' is not of the form NAME=LO:HI", text);
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - text), text);
-    int i = is_par ? nd_model_par_index(m, name, &err) : nd_model_var_index(m, name, &err);
-    if (i < 0) return cli_error(cmd, &err);
+    int i, rc = name_index(cmd, m, text, (size_t)(eq - text), is_par, &i);
+    if (rc) return rc;
     const char *colon = strchr(eq + 1, ':');
     if (!colon) return cli_usage_error(cmd, "'%s': the range must be LO:HI", text);
-    char lo_s[64], hi_s[64];
-    snprintf(lo_s, sizeof lo_s, "%.*s", (int)(colon - eq - 1), eq + 1);
-    snprintf(hi_s, sizeof hi_s, "%s", colon + 1);
-    if (nd_parse_double(lo_s, name, lo, &err) || nd_parse_double(hi_s, name, hi, &err)) return cli_error(cmd, &err);
+    const char *hi_text = colon + 1;
+    if ((rc = parse_bound(cmd, text, eq + 1, colon, lo)) || (rc = parse_bound(cmd, text, hi_text, hi_text + strlen(hi_text), hi)))
+        return rc;
+    const char *name = is_par ? m->par_names[i] : m->var_names[i];
     if (!(*lo < *hi || (point_ok && *lo == *hi)))
         return cli_usage_error(cmd, "range of %s is empty or inverted (%g:%g)", name, *lo, *hi);
     *index = i;
@@ -269,9 +289,9 @@ int cli_region(const char *cmd, const nd_model *m, double *p, double *x, const c
             rc = cli_error(cmd, &err);
             break;
         }
-        char name[128];
-        snprintf(name, sizeof name, "%.*s", (int)strcspn(l->fixes[i], "="), l->fixes[i]);
-        fixed[nd_model_var_index(m, name, NULL)] = 1;
+        int v;
+        if ((rc = name_index(cmd, m, l->fixes[i], strcspn(l->fixes[i], "="), 0, &v))) break;
+        fixed[v] = 1;
     }
     for (int i = 0; !rc && i < l->n_ranges; i++) {
         int idx;
@@ -376,4 +396,73 @@ const char *cli_output_folder(const char *cmd, const char *given, const char *fa
     if (json && !needs_files) return NULL; /* the JSON on stdout is the whole answer */
     if (json) fprintf(stderr, "neurodyn %s: files written to ./%s (--outdir chooses)\n", cmd, fallback);
     return fallback;
+}
+
+/* ---- limits ---------------------------------------------------------------------------------- */
+int cli_check_work(const char *cmd, const char *what, double span, double step, double times, double limit)
+{
+    if (!isfinite(span)) return cli_usage_error(cmd, "the time span t1 - t0 overflows");
+    double n = span / step * times;
+    if (!(n <= limit))
+        return cli_usage_error(cmd, "a time span of %g with a step of %g needs %.3g %s, more than the limit of %.0e", span,
+                               step, n, what, limit);
+    return EXIT_OK;
+}
+
+/* ---- --out files ------------------------------------------------------------------------------ */
+static mode_t current_umask(void)
+{
+    mode_t u = umask(0);
+    umask(u);
+    return u;
+}
+
+/* Opens path itself: a device (/dev/full, /dev/stdout), a pipe or a link is written in place,
+ * since renaming over it would replace it. */
+static int out_open_in_place(const char *cmd, cli_out_file *o, const char *path)
+{
+    if (!(o->f = fopen(path, "w")))
+        return fprintf(stderr, "neurodyn %s: cannot write '%s': %s\n", cmd, path, strerror(errno)), EXIT_FAILED;
+    o->path = (char *)path, o->tmp = NULL;
+    return EXIT_OK;
+}
+
+int cli_out_open(const char *cmd, cli_out_file *o, const char *path)
+{
+    struct stat st;
+    o->f = NULL, o->path = NULL, o->tmp = NULL;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) return out_open_in_place(cmd, o, path);
+    size_t len = strlen(path) + 16;
+    if (!(o->tmp = malloc(len))) return fprintf(stderr, "neurodyn %s: out of memory\n", cmd), EXIT_FAILED;
+    snprintf(o->tmp, len, "%s.tmp-XXXXXX", path); /* the same folder: rename() cannot cross devices */
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+        fprintf(stderr, "neurodyn %s: cannot write '%s': %s\n", cmd, o->tmp, strerror(errno));
+        if (fd >= 0) close(fd), unlink(o->tmp);
+        free(o->tmp), o->tmp = NULL;
+        return EXIT_FAILED;
+    }
+    fchmod(fd, 0666 & ~current_umask()); /* mkstemp makes it 0600; a plain fopen would not */
+    o->path = (char *)path;
+    return EXIT_OK;
+}
+
+int cli_out_close(const char *cmd, cli_out_file *o, int ok, const char *write_failed)
+{
+    if (!o->f) return EXIT_OK;
+    int failed = ferror(o->f) != 0;
+    failed |= fclose(o->f) != 0;
+    o->f = NULL;
+    int rc = EXIT_OK;
+    if (ok && failed) {
+        if (write_failed) fprintf(stderr, "neurodyn %s: %s\n", cmd, write_failed);
+        else fprintf(stderr, "neurodyn %s: cannot write '%s'\n", cmd, o->path);
+        rc = EXIT_FAILED;
+    } else if (ok && o->tmp && rename(o->tmp, o->path) != 0) {
+        fprintf(stderr, "neurodyn %s: cannot write '%s': %s\n", cmd, o->path, strerror(errno));
+        rc = EXIT_FAILED;
+    }
+    if (o->tmp && (!ok || rc)) unlink(o->tmp);
+    free(o->tmp), o->tmp = NULL;
+    return rc;
 }

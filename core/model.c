@@ -1,5 +1,4 @@
 /* Model descriptors: validation, names, parameter vectors. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,12 +131,12 @@ nd_status nd_parse_double(const char *text, const char *what, double *out, nd_er
 {
     if (!text || !*text) return nd_fail(err, ND_EINVAL, "%s: empty value", what);
     char *end = NULL;
-    errno = 0;
     double v = strtod(text, &end);
     if (*end != '\0' || end == text)
         return nd_fail(err, ND_EINVAL, "%s: '%s' is not a number", what, text);
-    if (errno == ERANGE || !isfinite(v))
-        return nd_fail(err, ND_EINVAL, "%s: '%s' is not a finite number", what, text);
+    /* ERANGE also flags underflow (1e-308, 1e-400): those are valid small numbers, so only an
+     * overflow to infinity, or "inf"/"nan" themselves, is refused */
+    if (!isfinite(v)) return nd_fail(err, ND_EINVAL, "%s: '%s' is not a finite number", what, text);
     *out = v;
     return ND_OK;
 }

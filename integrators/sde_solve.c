@@ -79,6 +79,10 @@ static nd_status check_args(const nd_model *m, double t0, double t1, const doubl
     if (!(o->dt_out >= 0)) return nd_fail(err, ND_EINVAL, "sample interval dt_out = %g must be >= 0", o->dt_out);
     if (o->dt_out > 0) {
         double ratio = o->dt_out / o->dt;
+        /* checked before lround converts it: 1e308 / 0.1 is infinite */
+        if (!(ratio <= ND_MAX_SAMPLE_STRIDE))
+            return nd_fail(err, ND_EINVAL, "sample interval %g is %.3g steps of dt = %g, more than %.0e", o->dt_out,
+                           ratio, o->dt, ND_MAX_SAMPLE_STRIDE);
         if (fabs(ratio - round(ratio)) > 1e-9 * ratio || round(ratio) < 1)
             return nd_fail(err, ND_EINVAL, "sample interval %g must be a multiple of dt = %g", o->dt_out, o->dt);
     }
@@ -175,8 +179,9 @@ static nd_status run_loop(sde_run *r, nd_sde_stepper *st, size_t m, double t0, d
      * continued from where another stopped draws new increments (and [0, a] + [a, b] equals
      * [0, b] when a is on the grid) */
     double base_steps = t0 / o->dt;
-    uint64_t k0 = (t0 >= 0 && fabs(base_steps - round(base_steps)) < 1e-9 * fmax(1.0, base_steps))
-                      ? (uint64_t)llround(base_steps) : 0;
+    int on_grid = t0 >= 0 && base_steps < 0x1p63 /* llround's range */ &&
+                  fabs(base_steps - round(base_steps)) < 1e-9 * fmax(1.0, base_steps);
+    uint64_t k0 = on_grid ? (uint64_t)llround(base_steps) : 0;
     long nsteps = (long)ceil((t1 - t0) / o->dt - 1e-9);
     nd_status status = ND_OK;
     if (o->on_sample && o->on_sample(t0, r->y, o->ctx)) r->stats->stopped = 1;

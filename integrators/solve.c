@@ -94,6 +94,10 @@ static nd_status check_args(const nd_system *sys, double t0, double t1, const do
                            t1 - t0, o->dt, steps, max_steps);
         if (o->dt_out > 0) {
             double ratio = o->dt_out / o->dt;
+            /* checked before lround converts it: 1e308 / 0.1 is infinite */
+            if (!(ratio <= ND_MAX_SAMPLE_STRIDE))
+                return nd_fail(err, ND_EINVAL, "sample interval %g is %.3g steps of dt = %g, more than %.0e",
+                               o->dt_out, ratio, o->dt, ND_MAX_SAMPLE_STRIDE);
             if (fabs(ratio - round(ratio)) > 1e-9 * ratio || round(ratio) < 1)
                 return nd_fail(err, ND_EINVAL, "sample interval %g must be a multiple of dt = %g for fixed-step method %s",
                                o->dt_out, o->dt, m->name);
