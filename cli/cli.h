@@ -91,6 +91,9 @@ int cli_check_plot_file(const char *cmd, const char *file);
 /* The same for a command without --outdir, where no folder is created: the figure's folder
  * must exist. */
 int cli_check_plot_file_here(const char *cmd, const char *file);
+/* Exit status 2 when two of the n output paths (NULL: absent) name the same file, or a
+ * figure's script (FIGURE.gp) is one of the others (--out p.gp --plot p.png). */
+int cli_check_distinct_outputs(const char *cmd, const char *const *paths, size_t n);
 /* Whether path can be written as a file (an --out): not a folder, in a folder that exists and
  * can be written. */
 int cli_check_out_file(const char *cmd, const char *path);

@@ -63,6 +63,8 @@ static int check_values(const sim_args *a)
     if (cli_check_plot_file_here("simulate", a->plot)) return EXIT_USAGE;
     if (a->plot3d && !a->out) return cli_usage_error("simulate", "--plot3d needs --out (the data file it reads)");
     if (cli_check_plot_file_here("simulate", a->plot3d)) return EXIT_USAGE;
+    const char *outputs[] = {a->out, a->plot, a->plot3d};
+    if (cli_check_distinct_outputs("simulate", outputs, 3)) return EXIT_USAGE;
     return 0;
 }
 

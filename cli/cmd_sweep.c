@@ -126,6 +126,8 @@ static int parse(int argc, char **argv, sweep_args *a)
         return cli_usage_error("sweep", "need 0 <= --transient (%g) < --t1 (%g)", a->transient, a->t1);
     if (a->plot && !a->out) return cli_usage_error("sweep", "--plot needs --out (the data file it reads)");
     if (cli_check_plot_file_here("sweep", a->plot)) return EXIT_USAGE;
+    const char *outputs[] = {a->out, a->plot, a->extrema_out};
+    if (cli_check_distinct_outputs("sweep", outputs, 3)) return EXIT_USAGE;
     if (a->out && cli_check_out_file("sweep", a->out)) return EXIT_USAGE;
     if (a->extrema_out && cli_check_out_file("sweep", a->extrema_out)) return EXIT_USAGE;
     if (a->map && strcmp(a->map, "lyapunov") == 0 && !a->lyapunov)

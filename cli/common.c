@@ -1,5 +1,6 @@
 /* Helpers shared by the subcommands. */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "neurodyn/tsv.h"
 
 int cli_error(const char *cmd, const nd_error *err)
 {
@@ -222,6 +224,13 @@ int cli_make_dir(const char *cmd, const char *dir)
     char why[4400];
     int err = 0;
     if (folder_problem(dir, 1, 1, &err, why, sizeof why)) return path_error(cmd, "output folder", dir, err, "%s", why);
+    for (const char *c = dir; *c;) { /* a name too long for the file system: refused before any mkdir */
+        size_t len = strcspn(c, "/");
+        if (len > NAME_MAX)
+            return path_error(cmd, "output folder", dir, ENAMETOOLONG, "a name in it has %zu characters, more than %d", len,
+                              NAME_MAX);
+        c += len + (c[len] == '/');
+    }
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s", dir); /* fits: folder_problem checked the length */
     for (char *s = tmp + 1; *s; s++)
@@ -271,7 +280,7 @@ FILE *cli_open_out(const char *cmd, const char *dir, const char *name)
         fprintf(stderr, "neurodyn %s: cannot write '%s/%s': the path is too long\n", cmd, dir, name);
         return NULL;
     }
-    FILE *f = fopen(path, "w");
+    FILE *f = nd_file_create(path); /* never through a link planted in the folder */
     if (!f) fprintf(stderr, "neurodyn %s: cannot write '%s': %s\n", cmd, path, strerror(errno));
     return f;
 }
@@ -326,6 +335,35 @@ static int check_plot_file(const char *cmd, const char *file, int folder_missing
 }
 
 int cli_check_plot_file(const char *cmd, const char *file) { return check_plot_file(cmd, file, 1); }
+
+/* Whether two output paths name the same file: the same text, or the same file once both exist
+ * (a figure's script FILE.gp over the data --out p.gp would overwrite the data). */
+static int same_output(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return strcmp(a, b) == 0 || (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+}
+
+int cli_check_distinct_outputs(const char *cmd, const char *const *paths, size_t n)
+{
+    char script[4096];
+    for (size_t i = 0; i < n; i++) {
+        if (!paths[i]) continue;
+        for (size_t j = i + 1; j < n; j++)
+            if (paths[j] && same_output(paths[i], paths[j]))
+                return cli_usage_error(cmd, "'%s' is given for two outputs: one would overwrite the other", paths[i]);
+        const char *dot = strrchr(paths[i], '.'), *slash = strrchr(paths[i], '/');
+        int is_figure = dot && (!slash || dot > slash) &&
+                        (!strcmp(dot, ".png") || !strcmp(dot, ".svg") || !strcmp(dot, ".pdf"));
+        if (!is_figure || snprintf(script, sizeof script, "%.*s.gp", (int)(dot - paths[i]), paths[i]) >= (int)sizeof script)
+            continue;
+        for (size_t j = 0; j < n; j++)
+            if (j != i && paths[j] && same_output(script, paths[j]))
+                return cli_usage_error(cmd, "the figure %s writes its script to '%s', which is also an output here",
+                                       paths[i], script);
+    }
+    return EXIT_OK;
+}
 
 int cli_check_plot_file_here(const char *cmd, const char *file) { return check_plot_file(cmd, file, 0); }
 
@@ -417,8 +455,9 @@ static mode_t current_umask(void)
     return u;
 }
 
-/* Opens path itself: a device (/dev/full, /dev/stdout), a pipe or a link is written in place,
- * since renaming over it would replace it. */
+/* Opens path itself: a device (/dev/full, /dev/stdout) or a pipe is written in place, since
+ * renaming over it would replace it. A symbolic link is not followed: the finished file
+ * replaces the link (a link planted in an output folder never redirects a write). */
 static int out_open_in_place(const char *cmd, cli_out_file *o, const char *path)
 {
     if (!(o->f = fopen(path, "w")))
@@ -431,7 +470,8 @@ int cli_out_open(const char *cmd, cli_out_file *o, const char *path)
 {
     struct stat st;
     o->f = NULL, o->path = NULL, o->tmp = NULL;
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) return out_open_in_place(cmd, o, path);
+    if (lstat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+        return out_open_in_place(cmd, o, path);
     size_t len = strlen(path) + 16;
     if (!(o->tmp = malloc(len))) return fprintf(stderr, "neurodyn %s: out of memory\n", cmd), EXIT_FAILED;
     snprintf(o->tmp, len, "%s.tmp-XXXXXX", path); /* the same folder: rename() cannot cross devices */

@@ -99,6 +99,13 @@ Test(cli_output, a_file_for_a_folder_or_a_folder_for_a_file_is_refused_first)
         {{"simulate", "fhn", "--t1", "5", "--out", "adir.png", NULL}, 2, "cannot write 'adir.png': it is a folder", NULL},
         {{SWEEP, "--out", "adir.png", NULL}, 2, "cannot write 'adir.png': it is a folder", NULL},
         {{SWEEP, "--out", "s.tsv", "--extrema-out", "afile/e.tsv", NULL}, 2, "'afile' is a file", "s.tsv"},
+        /* regression (issue 16, D18): a name too long for the file system, found after creating
+         * every folder before it */
+        {{"phase-plane", "fhn", "--outdir", "a/a/a/a/a/a/a/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", NULL},
+         2, "more than 255", "a"},
+        /* regression (issue 16, D17): the figure's script written over the data */
+        {{"simulate", "fhn", "--t1", "5", "--out", "p.gp", "--plot", "p.png", NULL}, 2, "writes its script to 'p.gp'", "p.gp"},
+        {{SWEEP, "--out", "s.tsv", "--extrema-out", "s.tsv", NULL}, 2, "'s.tsv' is given for two outputs", "s.tsv"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) check(&cases[i], 0);
 }

@@ -187,6 +187,10 @@ Test(report_faults, links_planted_in_the_folder_are_not_followed)
     cr_assert_eq(mkdir(dir, 0755), 0);
     snprintf(link, sizeof link, "%s/summary.json", dir);
     cr_assert_eq(symlink("../precious.txt", link), 0);
+    snprintf(link, sizeof link, "%s/timeseries.tsv", dir); /* an --out file of a step: replaced, not followed */
+    cr_assert_eq(symlink("../precious.txt", link), 0);
+    snprintf(link, sizeof link, "%s/index.html", dir);
+    cr_assert_eq(symlink("../precious.txt", link), 0);
     const char *const args[] = {"report", "fhn", "--outdir", "R", "--quiet", NULL};
     cli_exec(tmp, 0, args, &r);
     cr_expect_eq(r.status, 1, "a file that cannot be written fails the report: %s", r.err);
