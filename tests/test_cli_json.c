@@ -95,3 +95,23 @@ Test(cli_json, json_alone_writes_no_files)
     cli_slurp(path, err, sizeof err);
     cr_expect(strstr(err, "./bifurcation"), "%s", err);
 }
+
+Test(cli_json, non_finite_values_are_null_not_nan)
+{
+    /* regression (issue 16, D15): info --json printed nan and inf, which no JSON reader takes */
+    char path[400];
+    snprintf(path, sizeof path, "%s/odd.c", tmp);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("#include \"neurodyn/model.h\"\n#include <math.h>\n"
+          "ND_RHS(odd) { (void)t; dxdt[0] = -p[0] * x[0]; }\n"
+          "static const char *const v[] = {\"x\"}, *const pn[] = {\"k\", \"big\"};\n"
+          "static const double d[] = {NAN, INFINITY}, i0[] = {1};\n"
+          "static const nd_model m = {.name = \"odd\", .n_vars = 1, .n_pars = 2, .var_names = v, .par_names = pn,\n"
+          "    .par_defaults = d, .init = i0, .rhs = odd_rhs};\nND_EXPORT_MODEL(m)\n", f);
+    fclose(f);
+    json_t *j = run_json("info ./odd.c --json");
+    json_t *pars = json_object_get(j, "parameters");
+    cr_expect(json_is_null(json_object_get(pars, "k")) && json_is_null(json_object_get(pars, "big")), "%s", out);
+    json_decref(j);
+}

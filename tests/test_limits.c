@@ -243,3 +243,11 @@ Test(limits, stochastic_run_far_from_time_zero_starts)
     const char *const a[] = {"simulate", "stochastic_fhn", "--t0", "1e300", "--t1", "1e300", "--dt", "0.1", "--json", NULL};
     expect(a, 0, NULL);
 }
+
+/* D14, adaptive: a phase-plane trajectory keeps every step; a huge t1 without --sample ends at
+ * its step budget in seconds, with a message, instead of filling the memory for minutes. */
+Test(limits, phase_plane_keeping_every_step_stops_at_its_budget)
+{
+    const char *const a[] = {"phase-plane", "fhn", "--t1", "1.8e19", "--json", NULL};
+    expect(a, 1, "more than 10000000 steps before |t| = 1.8e+19");
+}

@@ -202,6 +202,9 @@ static int traj_sample(double t, const double *x, void *ctx)
 }
 
 /* Integrates the slice from x0 (fixed variables set from r->at). dt_out 0: every step. */
+/* The steps a trajectory that keeps every step may take (10^7: 240 MB for two variables). */
+enum { PHASE_MAX_STEPS = 10000000 };
+
 static nd_status phase_traj(const nd_model *m, const double *p, const nd_region *region,
                             const double *x0, double t1, double dt_out, nd_trajectory *out,
                             nd_error *err)
@@ -236,7 +239,13 @@ static nd_status phase_traj(const nd_model *m, const double *p, const nd_region 
     o.n_events = n_ev;
     o.on_sample = traj_sample;
     o.ctx = &c;
+    /* every step kept (dt_out 0): at most PHASE_MAX_STEPS of them, so that a huge t1 ends in
+     * seconds with a message instead of filling the memory for minutes */
+    if (dt_out == 0) o.max_steps = PHASE_MAX_STEPS;
     nd_status st = nd_solve_system(&ss.sys, 0.0, fabs(t1), x, &o, &out->stats, err);
+    if (st == ND_EMAXSTEPS && dt_out == 0)
+        st = nd_fail(err, ND_EMAXSTEPS, "phase trajectory: more than %ld steps before |t| = %g, every one kept: give a "
+                     "shorter t1 or a sample interval", (long)PHASE_MAX_STEPS, fabs(t1));
     if (!st && c.failed) st = err && err->code ? err->code : nd_fail(err, ND_ENOMEM, "phase trajectory: no memory");
     out->stats.t *= sign;
     free(x), free(ev);
