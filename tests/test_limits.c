@@ -16,7 +16,7 @@ static char tmpdir[256];
 static void setup(void) { cli_tmpdir_make(tmpdir); }
 static void teardown(void) { cli_tmpdir_remove(tmpdir); }
 
-TestSuite(limits, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(limits, .init = setup, .fini = teardown);
 
 static cli_exec_result r;
 

@@ -18,7 +18,7 @@ static cli_exec_result r;
 static void setup(void) { cli_tmpdir_make(tmp); }
 static void teardown(void) { cli_tmpdir_remove(tmp); }
 
-TestSuite(report_faults, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(report_faults, .init = setup, .fini = teardown);
 
 static void write_in(const char *dir, const char *name, const char *text)
 {
