@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "toolchain.h"
+#include "spawn.h"
 
 extern char **environ;
 
@@ -100,24 +101,6 @@ void nd_args_split(nd_args *a, const char *words)
 
 /* ---- running a compiler ------------------------------------------------------------------ */
 
-/* Everything from fd until end of file (so the tool never blocks on a full pipe); the first
- * len - 1 bytes kept in buf. The number of bytes kept. */
-static size_t drain(int fd, char *buf, size_t len)
-{
-    size_t kept = 0;
-    char chunk[4096];
-    for (;;) {
-        ssize_t got = read(fd, chunk, sizeof chunk);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        size_t keep = (size_t)got < len - 1 - kept ? (size_t)got : len - 1 - kept;
-        memcpy(buf + kept, chunk, keep);
-        kept += keep;
-    }
-    buf[kept] = '\0';
-    return kept;
-}
-
 /* argv[0] from PATH, stdin from /dev/null, stdout and stderr into the pipe's write end. */
 static int spawn(const nd_args *argv, int out_fd, pid_t *pid)
 {
@@ -143,7 +126,7 @@ nd_status nd_run_compiler(const nd_args *argv, const char *what, const char *out
     int why = spawn(argv, fds[1], &pid);
     close(fds[1]);
     char log[ND_ERROR_MSG_LEN - 128];
-    size_t got = why ? 0 : drain(fds[0], log, sizeof log);
+    size_t got = why ? 0 : nd_drain(fds[0], log, sizeof log);
     close(fds[0]);
     if (why) {
         unlink(out);

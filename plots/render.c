@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "gnuplot_impl.h"
+#include "../core/spawn.h"
 
 extern char **environ;
 
@@ -32,25 +33,6 @@ static int find_gnuplot(char *buf, size_t len)
         if (!colon) return 0;
         p = colon + 1;
     }
-}
-
-/* Everything from fd until end of file; the first len - 1 bytes kept in buf. The byte count. */
-static size_t drain(int fd, char *buf, size_t len)
-{
-    size_t total = 0;
-    char chunk[4096];
-    for (;;) {
-        ssize_t got = read(fd, chunk, sizeof chunk);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        if (total < len - 1) {
-            size_t keep = (size_t)got < len - 1 - total ? (size_t)got : len - 1 - total;
-            memcpy(buf + total, chunk, keep);
-        }
-        total += (size_t)got;
-    }
-    buf[total < len - 1 ? total : len - 1] = '\0';
-    return total;
 }
 
 /* gnuplot ./BASE in dir with stderr into the pipe's write end; the child's pid or -1. */
@@ -98,7 +80,7 @@ nd_plot_status nd_plot_render(const char *script, nd_error *err)
     int why = 0;
     pid_t pid = spawn(gnuplot, dir, nd_gp_base_name(script), fds[1], &why);
     close(fds[1]);
-    size_t n_said = pid > 0 ? drain(fds[0], said, sizeof said) : 0;
+    size_t n_said = pid > 0 ? nd_drain(fds[0], said, sizeof said) : 0;
     close(fds[0]);
     if (pid < 0) {
         nd_fail(err, ND_EIO, "cannot run %s on '%s': %s", gnuplot, script, strerror(why));
