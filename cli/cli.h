@@ -61,12 +61,12 @@ int cli_with_model(const char *cmd, const char *spec, cli_model_fn run, const vo
  * of --dt 0.1") is at most limit; the message names the count and the limit. */
 int cli_check_work(const char *cmd, const char *what, double span, double step, double times, double limit);
 
-/* --out FILE written safely: the data go to a temporary file beside it, renamed over FILE only
- * when the command succeeds, so that a failed command never truncates an existing file. A path
- * that exists and is not a regular file (a device, a pipe, a link) is written in place. */
+/* --out FILE written safely (nd_file_create): the data go to a temporary file beside it,
+ * renamed over FILE only when the command succeeds, so that a failed command never truncates an
+ * existing file. Devices and pipes are written in place. */
 typedef struct cli_out_file {
     FILE *f;
-    char *path, *tmp;
+    const char *path;
 } cli_out_file;
 /* Opens the temporary file (status 1 and a message when it cannot). */
 int cli_out_open(const char *cmd, cli_out_file *o, const char *path);
@@ -141,6 +141,19 @@ void cli_run_control_apply(const cli_run_control *rc, nd_cont_opts *o);
  * `fallback`, announced on stderr since stdout holds the JSON; otherwise `fallback`, which the
  * summary line names. */
 const char *cli_output_folder(const char *cmd, const char *given, const char *fallback, int json, int needs_files);
+
+/* ---- model faults (faults.c) ----------------------------------------------------------------
+ * A crash names the command that stopped; --timeout SECONDS ends a command whose model runs
+ * longer, with a message and status 1. Every command that runs model code takes --timeout. */
+enum { CLI_O_TIMEOUT = 999 };
+#define CLI_TIMEOUT_OPTION {"timeout", required_argument, 0, CLI_O_TIMEOUT}
+#define CLI_TIMEOUT_HELP "  --timeout SECONDS  stop (status 1) when the run takes longer; 0: no limit (default)\n"
+void cli_catch_faults(int argc, char **argv);
+/* Parses --timeout's value (status 2 on a bad one). */
+int cli_timeout_option(const char *cmd, const char *text);
+/* Starts the clock of --timeout, if one was given: cli_with_model calls it once the model is
+ * loaded, so a first compile does not count. */
+void cli_arm_timeout(void);
 
 int cmd_models(int argc, char **argv);
 int cmd_fixed_points(int argc, char **argv);

@@ -43,7 +43,8 @@ static const char *HELP =
     "  --json             print the diagram as JSON on stdout\n"
     "  --quiet            no progress line (shown only on a terminal, on stderr, while\n"
     "                     cycles are continued)\n"
-    "\n";
+    "\n"
+    CLI_TIMEOUT_HELP;
 
 typedef struct bif_args {
     const char *model, *par, *outdir, *plot, *var;
@@ -68,7 +69,7 @@ static int parse(int argc, char **argv, bif_args *a)
         {"t1", required_argument, 0, O_T1},       {"transient", required_argument, 0, O_TRANS},
         {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
         {"var", required_argument, 0, O_VAR},     {"json", no_argument, 0, O_JSON},
-        {"quiet", no_argument, 0, O_QUIET},       {"help", no_argument, 0, O_HELP},
+        {"quiet", no_argument, 0, O_QUIET},       CLI_TIMEOUT_OPTION, {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
@@ -91,6 +92,7 @@ static int parse(int argc, char **argv, bif_args *a)
         case O_VAR: a->var = optarg; break;
         case O_JSON: a->json = 1; break;
         case O_QUIET: a->quiet = 1; break;
+        case CLI_O_TIMEOUT: rc = cli_timeout_option("bifurcation", optarg); break;
         case 'h':
         case O_HELP: fputs(HELP, stdout), fputs(CLI_RUN_CONTROL_HELP, stdout); return -1;
         default:

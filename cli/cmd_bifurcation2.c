@@ -36,7 +36,8 @@ static const char *HELP =
     "  --max-points N     points per curve (default: about 20 box diagonals of the largest\n"
     "                     step); raise it when a curve ends with \"point budget\"\n"
     "  --ds H, --ds-max H first and largest step, fractions of the box (every variable over\n"
-    "                     its box width, P1 and P2 over their ranges; defaults 0.002, 0.02)\n";
+    "                     its box width, P1 and P2 over their ranges; defaults 0.002, 0.02)\n"
+    CLI_TIMEOUT_HELP;
 
 typedef struct bif2_args {
     const char *model, *par[2], *outdir, *plot;
@@ -55,7 +56,7 @@ static int parse(int argc, char **argv, bif2_args *a)
         {"par", required_argument, 0, O_PAR},       {"range", required_argument, 0, O_RANGE},
         {"set", required_argument, 0, O_SET},       {"fix", required_argument, 0, O_FIX},
         {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
-        {"json", no_argument, 0, O_JSON},           {"help", no_argument, 0, O_HELP},
+        {"json", no_argument, 0, O_JSON},           CLI_TIMEOUT_OPTION, {"help", no_argument, 0, O_HELP},
         {"brute", no_argument, 0, O_BRUTE},         {"grid", required_argument, 0, O_GRID},
         {"t1", required_argument, 0, O_T1},         {"transient", required_argument, 0, O_TRANS},
         {"max-points", required_argument, 0, O_RUN}, {"ds", required_argument, 0, O_RUN + 1},
@@ -82,6 +83,7 @@ static int parse(int argc, char **argv, bif2_args *a)
         case O_OUTDIR: a->outdir = optarg; break;
         case O_PLOT: a->plot = optarg; break;
         case O_JSON: a->json = 1; break;
+        case CLI_O_TIMEOUT: rc = cli_timeout_option("bifurcation2", optarg); break;
         case 'h':
         case O_HELP: fputs(HELP, stdout); return -1;
         default: return cli_usage_error("bifurcation2", "unknown or incomplete option '%s'", argv[optind - 1]);

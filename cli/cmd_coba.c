@@ -21,7 +21,8 @@ static const char *HELP =
     "  --method NAME  the neurons' integration method (default exponential_euler)\n"
     "  --plot FILE    raster plot and population rate (PNG, SVG or PDF by extension); the data\n"
     "                 go next to it as FILE_spikes.tsv and FILE_rate.tsv with a FILE.gp script\n"
-    "  --json         print {t1, neurons, synapses, spikes, rate_hz, wall_s} on stdout\n";
+    "  --json         print {t1, neurons, synapses, spikes, rate_hz, wall_s} on stdout\n"
+    CLI_TIMEOUT_HELP;
 
 typedef struct coba_args {
     double t1;
@@ -37,7 +38,7 @@ static int parse(int argc, char **argv, coba_args *a)
     static const struct option opts[] = {
         {"t1", required_argument, 0, O_T1},         {"seed", required_argument, 0, O_SEED},
         {"method", required_argument, 0, O_METHOD}, {"plot", required_argument, 0, O_PLOT},
-        {"json", no_argument, 0, O_JSON},           {"help", no_argument, 0, O_HELP},
+        {"json", no_argument, 0, O_JSON},           CLI_TIMEOUT_OPTION, {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
@@ -50,6 +51,7 @@ static int parse(int argc, char **argv, coba_args *a)
         case O_METHOD: a->method = optarg; break;
         case O_PLOT: a->plot = optarg; break;
         case O_JSON: a->json = 1; break;
+        case CLI_O_TIMEOUT: rc = cli_timeout_option("coba", optarg); break;
         case 'h':
         case O_HELP: fputs(HELP, stdout); return -1;
         default: return cli_usage_error("coba", "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -104,6 +106,7 @@ int cmd_coba(int argc, char **argv)
     coba_args a = {.t1 = 1000.0, .seed = 42};
     int rc = parse(argc, argv, &a);
     if (rc) return rc < 0 ? EXIT_OK : rc;
+    cli_arm_timeout();
     nd_coba_params c = nd_coba_defaults();
     c.seed = a.seed, c.method = a.method;
     /* the steps, and the neuron-steps, before the network is built */

@@ -32,7 +32,8 @@ static const char *HELP =
     "  --outdir DIR       output folder (default: fast_slow; with --json and no --plot\n"
     "                     nothing is written unless --outdir is given)\n"
     "  --plot FILE        draw the diagram with the trajectory (PNG, SVG or PDF)\n"
-    "  --json             print the diagram and the class as JSON on stdout\n";
+    "  --json             print the diagram and the class as JSON on stdout\n"
+    CLI_TIMEOUT_HELP;
 
 typedef struct fs_args {
     const char *model, *slow, *traj, *outdir, *plot, *var;
@@ -51,7 +52,7 @@ static int parse(int argc, char **argv, fs_args *a)
         {"t1", required_argument, 0, O_T1},       {"transient", required_argument, 0, O_TRANS},
         {"var", required_argument, 0, O_VAR},     {"no-cycles", no_argument, 0, O_NOCYC},
         {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
-        {"json", no_argument, 0, O_JSON},         {"help", no_argument, 0, O_HELP},
+        {"json", no_argument, 0, O_JSON},         CLI_TIMEOUT_OPTION, {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
@@ -69,6 +70,7 @@ static int parse(int argc, char **argv, fs_args *a)
         case O_OUTDIR: a->outdir = optarg; break;
         case O_PLOT: a->plot = optarg; break;
         case O_JSON: a->json = 1; break;
+        case CLI_O_TIMEOUT: rc = cli_timeout_option("fast-slow", optarg); break;
         case 'h':
         case O_HELP: fputs(HELP, stdout); return -1;
         default: return cli_usage_error("fast-slow", "unknown or incomplete option '%s'", argv[optind - 1]);

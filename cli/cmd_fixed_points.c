@@ -20,7 +20,8 @@ static const char *HELP =
     "  --seed S            shifts the quasi-random starting points\n"
     "  --plot FILE         draw the fixed points in the plane of the first two free variables\n"
     "                      (PNG, SVG or PDF; the data go to FILE's name with .tsv)\n"
-    "  --json              print one JSON document on stdout\n";
+    "  --json              print one JSON document on stdout\n"
+    CLI_TIMEOUT_HELP;
 
 typedef struct fp_args {
     const char *model, *plot;
@@ -52,7 +53,7 @@ static int parse(int argc, char **argv, fp_args *a)
         {"fix", required_argument, 0, O_FIX},     {"seeds", required_argument, 0, O_SEEDS},
         {"seed", required_argument, 0, O_SEED},   {"json", no_argument, 0, O_JSON},
         {"plot", required_argument, 0, O_PLOT},
-        {"help", no_argument, 0, O_HELP},         {0, 0, 0, 0}};
+        CLI_TIMEOUT_OPTION, {"help", no_argument, 0, O_HELP},         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
     int c;
@@ -71,6 +72,9 @@ static int parse(int argc, char **argv, fp_args *a)
             break;
         case O_JSON: a->json = 1; break;
         case O_PLOT: a->plot = optarg; break;
+        case CLI_O_TIMEOUT:
+            if (cli_timeout_option("fixed-points", optarg)) return EXIT_USAGE;
+            break;
         case 'h':
         case O_HELP: fputs(HELP, stdout); return -1;
         default: return cli_usage_error("fixed-points", "unknown or incomplete option '%s'", argv[optind - 1]);

@@ -29,7 +29,8 @@ static const char *HELP =
     "  --outdir DIR       output folder (default: phase_plane; with --json and no --plot,\n"
     "                     none: the JSON holds the nullclines and fixed points)\n"
     "  --plot FILE        also draw the phase portrait (PNG, SVG or PDF)\n"
-    "  --json             print a JSON summary on stdout\n";
+    "  --json             print a JSON summary on stdout\n"
+    CLI_TIMEOUT_HELP;
 
 typedef struct pp_args {
     const char *model, *xr, *yr, *outdir, *plot;
@@ -49,7 +50,7 @@ static int parse(int argc, char **argv, pp_args *a)
         {"traj", required_argument, 0, O_TRAJ},   {"t1", required_argument, 0, O_T1},
         {"grid", required_argument, 0, O_GRID},   {"outdir", required_argument, 0, O_OUTDIR},
         {"plot", required_argument, 0, O_PLOT},   {"json", no_argument, 0, O_JSON},
-        {"help", no_argument, 0, O_HELP},         {"sample", required_argument, 0, O_SAMPLE},
+        CLI_TIMEOUT_OPTION, {"help", no_argument, 0, O_HELP},         {"sample", required_argument, 0, O_SAMPLE},
         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
@@ -67,6 +68,7 @@ static int parse(int argc, char **argv, pp_args *a)
         case O_OUTDIR: a->outdir = optarg; break;
         case O_PLOT: a->plot = optarg; break;
         case O_JSON: a->json = 1; break;
+        case CLI_O_TIMEOUT: rc = cli_timeout_option("phase-plane", optarg); break;
         case 'h':
         case O_HELP: fputs(HELP, stdout); return -1;
         default: return cli_usage_error("phase-plane", "unknown or incomplete option '%s'", argv[optind - 1]);

@@ -32,7 +32,8 @@ static const char *HELP =
     "  --noise SIGMA      add additive noise SIGMA dW to every variable (deterministic models);\n"
     "                     stochastic runs use the SDE methods (default euler; docs/sde.md)\n"
     "  --json             print a JSON summary on stdout (the TSV then needs --out)\n"
-    "  --quiet            no progress line (shown only with --out, on a terminal, on stderr)\n";
+    "  --quiet            no progress line (shown only with --out, on a terminal, on stderr)\n"
+    CLI_TIMEOUT_HELP;
 
 typedef struct sim_args {
     const char *model, *method, *out, *plot, *plot3d;
@@ -78,7 +79,7 @@ static int parse(int argc, char **argv, sim_args *a)
         {"sample", required_argument, 0, O_SAMPLE}, {"out", required_argument, 0, O_OUT},
         {"plot", required_argument, 0, O_PLOT},   {"plot3d", required_argument, 0, O_PLOT3D},   {"json", no_argument, 0, O_JSON},
         {"quiet", no_argument, 0, O_QUIET},
-        {"no-spike-rule", no_argument, 0, O_NOSPIKE}, {"help", no_argument, 0, O_HELP},
+        {"no-spike-rule", no_argument, 0, O_NOSPIKE}, CLI_TIMEOUT_OPTION, {"help", no_argument, 0, O_HELP},
         {"seed", required_argument, 0, O_SEED},   {"noise", required_argument, 0, O_NOISE},
         {0, 0, 0, 0}};
     opterr = 0;
@@ -110,6 +111,7 @@ static int parse(int argc, char **argv, sim_args *a)
         case O_JSON: a->json = 1; break;
         case O_QUIET: a->quiet = 1; break;
         case O_NOSPIKE: a->no_spike = 1; break;
+        case CLI_O_TIMEOUT: rc = cli_timeout_option("simulate", optarg); break;
         case 'h':
         case O_HELP: fputs(HELP, stdout); return -1;
         default:

@@ -44,7 +44,8 @@ static const char *HELP =
     "  --out FILE.tsv      write the table there (default stdout, unless --json)\n"
     "  --plot FILE         orbit diagram or heat map (PNG, SVG or PDF; needs --out)\n"
     "  --json              print the points as JSON on stdout\n"
-    "  --quiet             no progress line (shown only on a terminal, on stderr)\n";
+    "  --quiet             no progress line (shown only on a terminal, on stderr)\n"
+    CLI_TIMEOUT_HELP;
 
 
 
@@ -76,6 +77,7 @@ static int parse_option(int c, sweep_args *a)
     case O_JSON: return a->json = 1, 0;
     case O_LYAPUNOV: return a->lyapunov = 1, 0;
     case O_QUIET: return a->quiet = 1, 0;
+    case CLI_O_TIMEOUT: return cli_timeout_option("sweep", optarg);
     case O_EXTREMA: return parse_extrema(optarg, &a->extrema);
     case O_MAX_EXTREMA: return cli_count("sweep", "max-extrema", optarg, 1, 1000000UL, &a->max_extrema);
     case O_EXTREMA_OUT: return a->extrema_out = optarg, 0;
@@ -103,7 +105,7 @@ static int parse(int argc, char **argv, sweep_args *a)
         {"device", required_argument, 0, O_DEVICE},  {"precision", required_argument, 0, O_PRECISION},
         {"map", required_argument, 0, O_MAP},        {"out", required_argument, 0, O_OUT},
         {"plot", required_argument, 0, O_PLOT},      {"json", no_argument, 0, O_JSON},
-        {"par", required_argument, 0, O_PAR},        {"help", no_argument, 0, O_HELP},
+        {"par", required_argument, 0, O_PAR},        CLI_TIMEOUT_OPTION, {"help", no_argument, 0, O_HELP},
         {"lyapunov", no_argument, 0, O_LYAPUNOV},    {"quiet", no_argument, 0, O_QUIET},
         {"extrema", required_argument, 0, O_EXTREMA}, {"max-extrema", required_argument, 0, O_MAX_EXTREMA},
         {"extrema-out", required_argument, 0, O_EXTREMA_OUT},

@@ -1,7 +1,7 @@
 /* Helpers shared by the subcommands. */
 #include <errno.h>
-#include <limits.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -219,10 +219,18 @@ static int folder_problem(const char *dir, int missing_ok, int is_target, int *e
     return 0;
 }
 
+/* The longest output folder and output file paths taken: PATH_MAX less room for the names of
+ * the files written into the folder (up to NAME_MAX) or next to a file (FILE_spikes.tsv,
+ * FILE.gp), so no path built from them is ever cut short. */
+enum { MAX_DIR_LEN = PATH_MAX - NAME_MAX - 2, MAX_FILE_LEN = PATH_MAX - 32 };
+
 int cli_make_dir(const char *cmd, const char *dir)
 {
     char why[4400];
     int err = 0;
+    if (strlen(dir) > MAX_DIR_LEN)
+        return path_error(cmd, "output folder", dir, ENAMETOOLONG, "the path has %zu characters, more than %d",
+                          strlen(dir), MAX_DIR_LEN);
     if (folder_problem(dir, 1, 1, &err, why, sizeof why)) return path_error(cmd, "output folder", dir, err, "%s", why);
     for (const char *c = dir; *c;) { /* a name too long for the file system: refused before any mkdir */
         size_t len = strcspn(c, "/");
@@ -259,6 +267,9 @@ static int check_out_file(const char *cmd, const char *path, int folder_missing_
 {
     struct stat st;
     if (!*path) return path_error(cmd, "cannot write", path, ENOENT, "the path is empty");
+    if (strlen(path) > MAX_FILE_LEN)
+        return path_error(cmd, "cannot write", path, ENAMETOOLONG, "the path has %zu characters, more than %d",
+                          strlen(path), MAX_FILE_LEN);
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) return path_error(cmd, "cannot write", path, EISDIR, "it is a folder");
         if (access(path, W_OK) != 0) return path_error(cmd, "cannot write", path, errno, "%s", strerror(errno));
@@ -319,6 +330,7 @@ int cli_with_model(const char *cmd, const char *spec, cli_model_fn run, const vo
     double *p = NULL, *x = NULL;
     int rc = cli_load_model(cmd, spec, &ref, &p, &x);
     if (rc) return rc;
+    cli_arm_timeout();
     rc = run(args, ref.model, p, x);
     free(p), free(x);
     nd_model_unload(&ref);
@@ -448,42 +460,11 @@ int cli_check_work(const char *cmd, const char *what, double span, double step, 
 }
 
 /* ---- --out files ------------------------------------------------------------------------------ */
-static mode_t current_umask(void)
-{
-    mode_t u = umask(0);
-    umask(u);
-    return u;
-}
-
-/* Opens path itself: a device (/dev/full, /dev/stdout) or a pipe is written in place, since
- * renaming over it would replace it. A symbolic link is not followed: the finished file
- * replaces the link (a link planted in an output folder never redirects a write). */
-static int out_open_in_place(const char *cmd, cli_out_file *o, const char *path)
-{
-    if (!(o->f = fopen(path, "w")))
-        return fprintf(stderr, "neurodyn %s: cannot write '%s': %s\n", cmd, path, strerror(errno)), EXIT_FAILED;
-    o->path = (char *)path, o->tmp = NULL;
-    return EXIT_OK;
-}
-
 int cli_out_open(const char *cmd, cli_out_file *o, const char *path)
 {
-    struct stat st;
-    o->f = NULL, o->path = NULL, o->tmp = NULL;
-    if (lstat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
-        return out_open_in_place(cmd, o, path);
-    size_t len = strlen(path) + 16;
-    if (!(o->tmp = malloc(len))) return fprintf(stderr, "neurodyn %s: out of memory\n", cmd), EXIT_FAILED;
-    snprintf(o->tmp, len, "%s.tmp-XXXXXX", path); /* the same folder: rename() cannot cross devices */
-    int fd = mkstemp(o->tmp);
-    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-        fprintf(stderr, "neurodyn %s: cannot write '%s': %s\n", cmd, o->tmp, strerror(errno));
-        if (fd >= 0) close(fd), unlink(o->tmp);
-        free(o->tmp), o->tmp = NULL;
-        return EXIT_FAILED;
-    }
-    fchmod(fd, 0666 & ~current_umask()); /* mkstemp makes it 0600; a plain fopen would not */
-    o->path = (char *)path;
+    o->path = path;
+    if (!(o->f = nd_file_create(path)))
+        return fprintf(stderr, "neurodyn %s: cannot write '%s': %s\n", cmd, path, strerror(errno)), EXIT_FAILED;
     return EXIT_OK;
 }
 
@@ -491,18 +472,11 @@ int cli_out_close(const char *cmd, cli_out_file *o, int ok, const char *write_fa
 {
     if (!o->f) return EXIT_OK;
     int failed = ferror(o->f) != 0;
-    failed |= fclose(o->f) != 0;
+    if (!ok || failed) nd_file_abandon(o->f);
+    else failed = fclose(o->f) != 0;
     o->f = NULL;
-    int rc = EXIT_OK;
-    if (ok && failed) {
-        if (write_failed) fprintf(stderr, "neurodyn %s: %s\n", cmd, write_failed);
-        else fprintf(stderr, "neurodyn %s: cannot write '%s'\n", cmd, o->path);
-        rc = EXIT_FAILED;
-    } else if (ok && o->tmp && rename(o->tmp, o->path) != 0) {
-        fprintf(stderr, "neurodyn %s: cannot write '%s': %s\n", cmd, o->path, strerror(errno));
-        rc = EXIT_FAILED;
-    }
-    if (o->tmp && (!ok || rc)) unlink(o->tmp);
-    free(o->tmp), o->tmp = NULL;
-    return rc;
+    if (!ok || !failed) return EXIT_OK;
+    if (write_failed) fprintf(stderr, "neurodyn %s: %s\n", cmd, write_failed);
+    else fprintf(stderr, "neurodyn %s: cannot write '%s': %s\n", cmd, o->path, strerror(errno));
+    return EXIT_FAILED;
 }

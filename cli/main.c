@@ -1,8 +1,6 @@
 /* neurodyn — command-line entry: dispatches to the subcommands. */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -67,50 +65,6 @@ static int help(int argc, char **argv)
     return commands[i].run(2, help_argv);
 }
 
-/* ---- a crash says what it was ----------------------------------------------------------------
- * A model's right-hand side runs inside this process: when it (or neurodyn) crashes, one line
- * says so and names the command before the signal ends the process as it would have (its exit
- * status still shows the signal). Only async-signal-safe calls in the handler. Sanitizer builds
- * keep their own reports. */
-static char crash_line[512];
-static size_t crash_len;
-
-static void on_crash(int sig)
-{
-    static const char *const names[] = {[SIGSEGV] = "a segmentation fault", [SIGBUS] = "a bus error",
-                                        [SIGFPE] = "a floating-point exception", [SIGILL] = "an illegal instruction"};
-    static const char head[] = "neurodyn: ";
-    ssize_t ignored = write(STDERR_FILENO, head, sizeof head - 1);
-    ignored = write(STDERR_FILENO, crash_line, crash_len);
-    const char *what = sig < (int)(sizeof names / sizeof names[0]) && names[sig] ? names[sig] : "a fatal signal";
-    ignored = write(STDERR_FILENO, what, strlen(what));
-    static const char tail[] = " (in the model's right-hand side, if it is a user model, or in neurodyn)\n";
-    ignored = write(STDERR_FILENO, tail, sizeof tail - 1);
-    (void)ignored;
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-#if defined(__SANITIZE_ADDRESS__)
-#define ND_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ND_SANITIZED 1
-#endif
-#endif
-
-static void catch_crashes(int argc, char **argv)
-{
-#ifdef ND_SANITIZED
-    (void)argc, (void)argv, (void)on_crash;
-#else
-    int k = snprintf(crash_line, sizeof crash_line, "'%s%s%s' stopped on ", argv[1], argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
-    crash_len = k < 0 ? 0 : (size_t)k < sizeof crash_line ? (size_t)k : sizeof crash_line - 1;
-    const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], on_crash);
-#endif
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -127,6 +81,6 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     int i = find_command(argv[1]);
-    if (i >= 0) catch_crashes(argc, argv);
+    if (i >= 0) cli_catch_faults(argc, argv);
     return i < 0 ? unknown_command(argv[1]) : commands[i].run(argc - 1, argv + 1);
 }

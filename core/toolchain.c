@@ -1,11 +1,9 @@
 /* Compiling into the model cache: a private folder, content-keyed objects checked before use,
- * one build per key at a time (flock), and compilers run with posix_spawnp and an argument
+ * one build per key at a time (flock), and compilers run with posix_spawnp (core/spawn.c) and an argument
  * vector. What this trusts is written down in docs/security.md. */
-#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,13 +11,10 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "toolchain.h"
 #include "spawn.h"
-
-extern char **environ;
 
 #define MAX_MODEL_BYTES (16u << 20) /* a model file is source code: anything larger is a mistake */
 
@@ -101,42 +96,19 @@ void nd_args_split(nd_args *a, const char *words)
 
 /* ---- running a compiler ------------------------------------------------------------------ */
 
-/* argv[0] from PATH, stdin from /dev/null, stdout and stderr into the pipe's write end. */
-static int spawn(const nd_args *argv, int out_fd, pid_t *pid)
-{
-    posix_spawn_file_actions_t fa;
-    int rc = posix_spawn_file_actions_init(&fa);
-    if (rc) return rc;
-    rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    if (!rc) rc = posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
-    if (!rc) rc = posix_spawn_file_actions_adddup2(&fa, out_fd, STDERR_FILENO);
-    if (!rc) rc = posix_spawnp(pid, argv->v[0], &fa, NULL, argv->v, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    return rc;
-}
-
 nd_status nd_run_compiler(const nd_args *argv, const char *what, const char *out, nd_error *err)
 {
     if (argv->overflow || argv->n == 0)
         return nd_fail(err, ND_ECOMPILE, "%s: the command line is too long", what);
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) /* the child's ends are dup2 copies, without the flag */
-        return nd_fail(err, ND_ECOMPILE, "cannot run '%s': %s", argv->v[0], strerror(errno));
-    pid_t pid = -1;
-    int why = spawn(argv, fds[1], &pid);
-    close(fds[1]);
     char log[ND_ERROR_MSG_LEN - 128];
-    size_t got = why ? 0 : nd_drain(fds[0], log, sizeof log);
-    close(fds[0]);
-    if (why) {
+    nd_tool_run run = nd_run_tool(argv->v, NULL, 1, log, sizeof log);
+    if (run.spawn_errno) {
         unlink(out);
-        return nd_fail(err, ND_ECOMPILE, "cannot run the compiler '%s': %s", argv->v[0], strerror(why));
+        return nd_fail(err, ND_ECOMPILE, "cannot run the compiler '%s': %s", argv->v[0], strerror(run.spawn_errno));
     }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (!run.exited_ok) {
         unlink(out);
-        return nd_fail(err, ND_ECOMPILE, "%s failed:\n%s", what, got ? log : "(the compiler printed nothing)");
+        return nd_fail(err, ND_ECOMPILE, "%s failed:\n%s", what, run.n_said ? log : "(the compiler printed nothing)");
     }
     return ND_OK;
 }

@@ -2,21 +2,10 @@
  * significant digits: a double that some decimal of at most 15 digits reads back to is
  * printed as that decimal by %.15g (trailing zeros dropped), and 17 digits always suffice
  * (IEEE 754: ceil(1 + 53 log10 2) = 17). */
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "neurodyn/tsv.h"
-
-FILE *nd_file_create(const char *path)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) return NULL;
-    FILE *f = fdopen(fd, "w");
-    if (!f) close(fd);
-    return f;
-}
 
 size_t nd_format_real(char *buf, size_t len, double v)
 {

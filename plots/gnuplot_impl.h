@@ -26,9 +26,12 @@ void nd_gp_data_ref(const char *data, const char *out, char *buf, size_t len);
 /* dir/name as the script next to `out` names it. */
 void nd_gp_data_ref_in(const char *dir, const char *name, const char *out, char *buf, size_t len);
 
-/* s as a gnuplot single-quoted string: a quote doubled, control characters left out; written
- * to f, or into buf (returned). */
+/* s as a gnuplot string expression: single-quoted, a quote doubled, a control character (a
+ * newline in a path) joined in as "\ooo"; written to f, or into buf (returned). */
 void nd_gp_quote(FILE *f, const char *s);
+/* s, then a newline, as the rest of a `#` comment line: a control character or a backslash
+ * (which would continue the comment, or end it and start a command) is written as '?'. */
+void nd_gp_comment_text(FILE *f, const char *s);
 const char *nd_gp_quoted(const char *s, char *buf, size_t len);
 /* `set title` with title, and params (may be NULL or "") on a second line; the string
  * expression alone (for `set multiplot ... title`). */

@@ -75,8 +75,11 @@ static nd_status write_script(const char *script, const char *out, const char *s
     if (!f) return nd_fail(err, ND_EIO, "cannot write '%s': %s", script, strerror(errno));
     size_t total = 0;
     for (size_t k = 0; k < ng; k++) total += g[k].n_neurons;
-    fprintf(f, "# neurodyn raster plot; edit freely and re-run: gnuplot %s\n", nd_gp_base_name(script));
-    fprintf(f, "%s\nset output '%s'\n", raster_terminal(out), nd_gp_base_name(out));
+    fputs("# neurodyn raster plot; edit freely and re-run: gnuplot ", f);
+    nd_gp_comment_text(f, nd_gp_base_name(script));
+    fprintf(f, "%s\nset output ", raster_terminal(out));
+    nd_gp_quote(f, nd_gp_base_name(out));
+    fputc('\n', f);
     char q[2][600];
     fprintf(f, "set datafile separator tab\nspikes = %s\nrates = %s\n", nd_gp_quoted(nd_gp_base_name(spikes), q[0], sizeof q[0]),
             nd_gp_quoted(nd_gp_base_name(rates), q[1], sizeof q[1]));

@@ -64,17 +64,33 @@ static void relative_dir(const char *from, const char *to, char *buf, size_t len
     if (*rest) strncat(buf, rest, len - strlen(buf) - 1), strncat(buf, "/", len - strlen(buf) - 1);
 }
 
-const char *nd_gp_quoted(const char *s, char *buf, size_t len)
+/* A single-quoted gnuplot string takes every character literally (no `command` substitution,
+ * no backslash escapes) except the quote, which is doubled. A control character (a newline in a
+ * path) cannot stand in one, so it is joined in as a double-quoted octal escape, which holds no
+ * backquote: 'a'."\012".'b'. The result is a string expression, valid wherever gnuplot takes
+ * a string. */
+static size_t quote_into(const char *s, char *buf, size_t len)
 {
     size_t k = 0;
-    if (len < 3) return "''";
+    char piece[16];
     buf[k++] = '\'';
-    for (; *s && k + 3 < len; s++) {
-        if (*s == '\'') buf[k++] = '\'', buf[k++] = '\'';
-        else if ((unsigned char)*s >= 0x20) buf[k++] = *s;
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        int n = c == '\'' ? snprintf(piece, sizeof piece, "''")
+              : c < 0x20 || c == 0x7f ? snprintf(piece, sizeof piece, "'.\"\\%03o\".'", c)
+                                      : snprintf(piece, sizeof piece, "%c", c);
+        if (k + (size_t)n + 2 > len) break; /* cut whole pieces only, and keep the closing quote */
+        memcpy(buf + k, piece, (size_t)n), k += (size_t)n;
     }
     buf[k++] = '\'';
     buf[k] = '\0';
+    return k;
+}
+
+const char *nd_gp_quoted(const char *s, char *buf, size_t len)
+{
+    if (len < 3) return "''";
+    quote_into(s, buf, len);
     return buf;
 }
 
@@ -105,12 +121,20 @@ void nd_gp_data_ref_in(const char *dir, const char *name, const char *out, char 
 
 void nd_gp_quote(FILE *f, const char *s)
 {
+    char piece[16];
     fputc('\'', f);
     for (; s && *s; s++) {
-        if (*s == '\'') fputs("''", f);
-        else if ((unsigned char)*s >= 0x20) fputc(*s, f);
+        quote_into((char[]){*s, '\0'}, piece, sizeof piece); /* 'c' */
+        piece[strlen(piece) - 1] = '\0';
+        fputs(piece + 1, f);
     }
     fputc('\'', f);
+}
+
+void nd_gp_comment_text(FILE *f, const char *s)
+{
+    for (; s && *s; s++) fputc((unsigned char)*s < 0x20 || *s == 0x7f || *s == '\\' ? '?' : *s, f);
+    fputc('\n', f);
 }
 
 void nd_gp_title_expr(FILE *f, const char *title, const char *params)
@@ -163,7 +187,8 @@ FILE *nd_gp_open_script(const char *out, int height, const char *what, char *scr
         nd_fail(err, ND_EIO, "cannot write '%s': %s", script, strerror(errno));
         return NULL;
     }
-    fprintf(f, "# neurodyn %s; edit freely and re-run from this folder: gnuplot %s\n", what, nd_gp_base_name(script));
+    fprintf(f, "# neurodyn %s; edit freely and re-run from this folder: gnuplot ", what);
+    nd_gp_comment_text(f, nd_gp_base_name(script));
     fprintf(f, "%s\nset output ", term);
     nd_gp_quote(f, nd_gp_base_name(out));
     fprintf(f, "\nset datafile separator tab\n");

@@ -138,7 +138,7 @@ static void options_of_help(const char *cmd, names *opts)
 }
 
 /* The options the command's source accepts: the entries {"name", ..._argument of its getopt
- * table (with the run-control entries of cli.h where it uses CLI_RUN_CONTROL_OPTIONS), or,
+ * table (with the entries of cli.h where it uses CLI_RUN_CONTROL_OPTIONS or CLI_TIMEOUT_OPTION), or,
  * in a file that parses by hand, the literals "--name". */
 static void options_of_source(const char *cmd, names *opts)
 {
@@ -160,6 +160,7 @@ static void options_of_source(const char *cmd, names *opts)
         table = 1;
         if (!(len == 4 && strncmp(s + 2, "help", 4) == 0)) names_add(opts, s + 2, len);
     }
+    if (strstr(text, "CLI_TIMEOUT_OPTION")) names_add(opts, "timeout", 7); /* cli.h's getopt entry */
     if (strstr(text, "CLI_RUN_CONTROL_OPTIONS(")) {
         char *h = slurp_src("cli/cli.h");
         const char *m = strstr(h, "#define CLI_RUN_CONTROL_OPTIONS");

@@ -72,3 +72,27 @@ Test(injection, a_report_folder_with_quotes_and_dollars_works)
     cr_expect(exists("r'$(touch P4)' x/index.html") && exists("r'$(touch P4)' x/phase_plane.png"));
     cr_expect(!exists("P4"));
 }
+
+Test(injection, newlines_in_paths_work_and_run_nothing)
+{
+    /* a newline in a name once ended the script's first comment line, and gnuplot read the
+     * rest as a command ("q ..." quits: no figure, status 0) */
+    const char *const args[] = {"simulate", "fhn", "--t1", "1", "--out", "we\nird.tsv", "--plot",
+                                "x\nsystem('touch Q5')\ny.png", NULL};
+    cli_exec(tmp, 0, args, &r);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(exists("we\nird.tsv") && exists("x\nsystem('touch Q5')\ny.png"), "the files have those names");
+    cr_expect(!exists("Q5"), "no command ran");
+    cr_expect_eq(rerender("x\nsystem('touch Q5')\ny.gp"), 0, "the editable script renders again");
+    cr_expect(!exists("Q5"), "nor when the script is rendered again");
+}
+
+Test(injection, raster_plot_names_are_quoted)
+{
+    /* regression: the raster script wrote its output name between bare quotes */
+    const char *const args[] = {"coba", "--t1", "20", "--plot", "r';system('touch Q6');'.png", NULL};
+    cli_exec(tmp, 0, args, &r);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(exists("r';system('touch Q6');'.png"), "the figure has that name");
+    cr_expect(!exists("Q6"), "gnuplot ran no system()");
+}

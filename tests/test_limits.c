@@ -251,3 +251,23 @@ Test(limits, phase_plane_keeping_every_step_stops_at_its_budget)
     const char *const a[] = {"phase-plane", "fhn", "--t1", "1.8e19", "--json", NULL};
     expect(a, 1, "more than 10000000 steps before |t| = 1.8e+19");
 }
+
+/* D18 and fixed buffers: an output path with no room left for the names of the files that go in
+ * it (or next to it) is refused before any work, naming its length; no path is cut short. */
+Test(limits, output_paths_too_long_for_their_files_are_refused)
+{
+    static char dir[4200], file[4200];
+    size_t k = 0;
+    while (k + 201 < 3900) memset(dir + k, 'd', 200), dir[k + 200] = '/', k += 201;
+    memset(dir + k, 'd', 100), dir[k + 100] = '\0';
+    const char *const pp[] = {"phase-plane", "fhn", "--outdir", dir, NULL};
+    expect(pp, 2, "characters, more than");
+    memcpy(file, dir, k + 100), file[k + 100] = '/'; /* longer than the folder may be */
+    memset(file + k + 101, 'f', 200), memcpy(file + k + 301, ".tsv", 5);
+    const char *const sim[] = {"simulate", "fhn", "--t1", "1", "--out", file, NULL};
+    expect(sim, 2, "neurodyn simulate: cannot write"); /* the reason is past the end of what is kept of stderr */
+    DIR *d = opendir(tmpdir);
+    cr_assert_not_null(d);
+    for (struct dirent *e; (e = readdir(d));) cr_expect(e->d_name[0] == '.', "nothing was created: %s", e->d_name);
+    closedir(d);
+}

@@ -12,10 +12,18 @@
 extern "C" {
 #endif
 
-/* path opened for writing (created 0644, or truncated), never through a symbolic link: a link
- * planted where an output file goes is refused (errno ELOOP), not followed to overwrite what it
- * points at. NULL with errno set on failure. */
+/* An output file that appears whole or not at all: what is written goes to a temporary file
+ * next to path, and fclose renames it over path only when every write succeeded. A failed,
+ * refused or interrupted command therefore never leaves a truncated file where a good one was,
+ * and a symbolic link planted at path is replaced, never written through. Devices, pipes and
+ * sockets at path are written in place. NULL with errno set on failure. */
 FILE *nd_file_create(const char *path);
+/* Closes a file from nd_file_create without publishing it: path keeps what it had. Returns
+ * fclose's status. */
+int nd_file_abandon(FILE *f);
+/* Removes the temporaries of files still open; async-signal-safe, for a handler that ends the
+ * process (a crash, a time limit). */
+void nd_file_discard_pending(void);
 
 /* The shortest round-trip text of v into buf (32 bytes are always enough); its length. */
 size_t nd_format_real(char *buf, size_t len, double v);
