@@ -123,7 +123,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(STATIC)
 # fuzzer runtime is installed (scripts/deps.sh installs it).
 FUZZ_SECONDS ?= 60
 FUZZ_SANITIZE := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-$(BUILD)/fuzzers/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/cli/common.o $(STATIC)
+$(BUILD)/fuzzers/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/cli/common.o $(BUILD)/obj/cli/faults.o $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) -fsanitize=fuzzer -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
 

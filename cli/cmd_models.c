@@ -64,6 +64,16 @@ static void print_info_text(const nd_model *m)
                m->spike->threshold_par >= 0 ? m->par_names[m->spike->threshold_par] : "a constant");
         printf("%s\n", m->spike->reset ? ", then reset" : " (detection only)");
     }
+    if (m->n_aux) {
+        printf("outputs:   ");
+        for (size_t k = 0; k < m->n_aux; k++) printf(" %s", m->aux_names[k]);
+        printf(" (written after the variables by simulate)\n");
+    }
+    if (m->method || m->dt > 0) {
+        printf("method:     %s", m->method ? m->method : "(neurodyn's default)");
+        if (m->dt > 0) printf(", dt %g", m->dt);
+        printf(" (simulate's default for this model)\n");
+    }
     if (m->slow_vars) printf("slow vars:  %s\n", m->slow_vars);
     if (m->bif_par) printf("continue:   %s in %g:%g\n", m->bif_par, m->bif_lo, m->bif_hi);
 }
@@ -73,10 +83,15 @@ static int print_info_json(const nd_model *m)
     json_t *vars = json_object(), *pars = json_object();
     for (size_t i = 0; i < m->n_vars; i++) json_object_set_new(vars, m->var_names[i], cli_json_real(m->init[i]));
     for (size_t i = 0; i < m->n_pars; i++) json_object_set_new(pars, m->par_names[i], cli_json_real(m->par_defaults[i]));
-    return cli_json_print(json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:b}", "name", m->name, "title",
-                                    m->title ? m->title : "", "reference", m->reference ? m->reference : "",
-                                    "variables", vars, "parameters", pars, "analytic_jacobian", m->jac != NULL,
-                                    "spike_rule", m->spike != NULL));
+    json_t *aux = json_array();
+    for (size_t k = 0; k < m->n_aux; k++) json_array_append_new(aux, json_string(m->aux_names[k]));
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:b, s:o}", "name", m->name, "title",
+                            m->title ? m->title : "", "reference", m->reference ? m->reference : "",
+                            "variables", vars, "parameters", pars, "analytic_jacobian", m->jac != NULL,
+                            "spike_rule", m->spike != NULL, "outputs", aux);
+    if (doc && m->method) json_object_set_new(doc, "method", json_string(m->method));
+    if (doc && m->dt > 0) json_object_set_new(doc, "dt", cli_json_real(m->dt));
+    return cli_json_print(doc);
 }
 
 int cmd_info(int argc, char **argv)

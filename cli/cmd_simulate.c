@@ -131,6 +131,8 @@ typedef struct writer {
     nd_progress *bar;     /* on a terminal, writing to --out: the simulated time done */
     double t_reported;
     unsigned rows;
+    const double *p;      /* for the model's aux outputs, written after the variables */
+    double *aux;
 } writer;
 
 /* The header goes out with the first row, so a run refused by its arguments writes nothing. */
@@ -141,11 +143,14 @@ static int write_row(double t, const double *x, void *ctx)
     if (!w->header_done) {
         fprintf(w->f, "t");
         for (size_t i = 0; i < n; i++) fprintf(w->f, "\t%s", w->m->var_names[i]);
+        for (size_t k = 0; w->aux && k < w->m->n_aux; k++) fprintf(w->f, "\t%s", w->m->aux_names[k]);
         fputc('\n', w->f);
         w->header_done = 1;
     }
     nd_tsv_real(w->f, t);
     for (size_t i = 0; i < n; i++) nd_tsv_cell(w->f, x[i]);
+    if (w->aux) w->m->aux(t, x, w->p, w->aux);
+    for (size_t k = 0; w->aux && k < w->m->n_aux; k++) nd_tsv_cell(w->f, w->aux[k]);
     fputc('\n', w->f);
     if (w->bar && (++w->rows & 1023) == 0) /* every 1024 rows: the progress line costs nothing per step */
         nd_progress_add(w->bar, t - w->t_reported), w->t_reported = t;
@@ -216,7 +221,9 @@ static int plot(const sim_args *a, const nd_model *m, const double *p)
 
 static int run(const void *args, const nd_model *m, double *p, double *x)
 {
-    const sim_args *a = args;
+    sim_args with_defaults = *(const sim_args *)args, *a = &with_defaults;
+    if (!a->method && m->method) a->method = m->method; /* the model's own choice (an .ode file's @ meth, dt) */
+    if (!a->have_dt && m->dt > 0 && !(a->method && m->method && strcmp(a->method, m->method))) a->dt = m->dt, a->have_dt = 1;
     nd_error err;
     for (int i = 0; i < a->n_sets; i++)
         if (nd_model_set_par(m, p, a->sets[i], &err)) return cli_error("simulate", &err);
@@ -232,10 +239,11 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     const char *method_name = NULL;
     int rc = check_run(a, m, &o, &method_name);
     if (rc) return rc;
-    writer w = {NULL, m, 0, NULL, a->t0, 0};
+    writer w = {NULL, m, 0, NULL, a->t0, 0, p, NULL};
+    if (m->n_aux && !(w.aux = calloc(m->n_aux, sizeof *w.aux))) return fprintf(stderr, "neurodyn simulate: out of memory\n"), EXIT_FAILED;
     cli_out_file out = {0};
     if (a->out) { /* a temporary file, renamed over --out once the run succeeded */
-        if ((rc = cli_out_open("simulate", &out, a->out))) return rc;
+        if ((rc = cli_out_open("simulate", &out, a->out))) return free(w.aux), rc;
         w.f = out.f;
         const char *unit = m->time_unit && m->time_unit[0] ? m->time_unit : "time units";
         w.bar = a->quiet ? NULL : nd_progress_start("neurodyn simulate", unit, a->t1 - a->t0, stderr, 0);
@@ -249,6 +257,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     nd_solve_stats st;
     nd_status s = nd_solve(m, p, a->t0, a->t1, x, &o, &st, &err);
     nd_progress_finish(w.bar);
+    free(w.aux);
     if (w.f == stdout && ferror(stdout)) rc = EXIT_FAILED;
     if (a->out) rc = cli_out_close("simulate", &out, s == ND_OK, "writing the trajectory failed");
     if (s) return cli_error("simulate", &err);

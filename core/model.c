@@ -90,6 +90,10 @@ nd_status nd_model_validate(const nd_model *m, nd_error *err)
         return nd_fail(err, ND_EINVAL, "model '%s' declares noise but has no diffusion term", nm);
     if (m->noise == ND_NOISE_GENERAL && m->n_noise == 0)
         return nd_fail(err, ND_EINVAL, "model '%s': general noise needs n_noise > 0", nm);
+    if (m->n_aux && (!m->aux || !m->aux_names))
+        return nd_fail(err, ND_EINVAL, "model '%s' has %zu aux outputs but no aux function or names", nm, m->n_aux);
+    if (m->n_aux && (st = check_names(nm, "aux output", m->aux_names, m->n_aux, err))) return st;
+    if (!(m->dt >= 0) || !isfinite(m->dt)) return nd_fail(err, ND_EINVAL, "model '%s': dt %g is not a step", nm, m->dt);
     return check_spike_rule(m, err);
 }
 

@@ -93,29 +93,48 @@ static nd_status put_definitions(const ode_file *f, ode_buf *b, unsigned *helper
     return st;
 }
 
-/* The fixed quantities and the equations: into dxdt, as statements. */
-static nd_status put_equations(const ode_file *f, ode_buf *b, unsigned *helpers, nd_error *err)
+/* The fixed quantities, in order, as statements (the equations and the aux outputs use them). */
+static nd_status put_fixed(const ode_file *f, ode_buf *b, unsigned *helpers, nd_error *err)
 {
     nd_status st = ND_OK;
-    for (size_t i = 0; i < f->n_syms && !st; i++) { /* fixed quantities, in order */
+    for (size_t i = 0; i < f->n_syms && !st; i++) {
         ode_sym *s = &f->syms[i];
         if (s->kind != ODE_FIXED) continue;
         ode_expr_env env = {.f = f, .ctx = ODE_IN_RHS};
-        ode_put(b, "    const nd_real f%d = ", s->index); /* %s */
+        ode_put(b, "    const nd_real f%d = ", s->index);
         st = translate(&env, s, s->expr, s->expr_at, b, err);
-        s->noise_degree = env.noise_degree;
+        s->noise_degree = env.noise_degree; /* a later use of it carries its noise */
         *helpers |= env.helpers;
         ode_put(b, "; /* %s */\n", s->name);
     }
-    for (int v = 0; v < f->n_of[ODE_VAR] && !st; v++) {
-        const ode_sym *s = nth(f, ODE_VAR, v);
-        ode_expr_env env = {.f = f, .ctx = ODE_IN_RHS};
-        ode_put(b, "    dxdt[%d] = ", v);
+    return st;
+}
+
+/* The equations, or the aux outputs: dest[k] = expression, one statement each. */
+static nd_status put_assignments(const ode_file *f, ode_kind kind, const char *dest, ode_buf *b, unsigned *helpers,
+                                 nd_error *err)
+{
+    nd_status st = ND_OK;
+    for (int v = 0; v < f->n_of[kind] && !st; v++) {
+        const ode_sym *s = nth(f, kind, v);
+        ode_expr_env env = {.f = f, .ctx = kind == ODE_AUX ? ODE_IN_AUX : ODE_IN_RHS};
+        ode_put(b, "    %s[%d] = ", dest, v);
         st = translate(&env, s, s->expr, s->expr_at, b, err);
         *helpers |= env.helpers;
-        ode_put(b, "; /* %s' */\n", s->name);
+        ode_put(b, "; /* %s%s */\n", s->name, kind == ODE_VAR ? "'" : "");
     }
     return st;
+}
+
+/* The aux outputs as a function of the state, with the fixed quantities it needs (white noise
+ * at 0). The float pass, which keeps only its lanes, leaves it empty. */
+static void put_aux(const ode_file *f, ode_buf *b, const char *fixed, const char *outputs)
+{
+    if (!f->n_of[ODE_AUX]) return;
+    ode_put(b, "static void ode_aux(ND_UNUSED double t, ND_UNUSED const double *x, ND_UNUSED const double *p, double *out)\n{\n"
+               "#ifndef ND_SINGLE_PASS\n");
+    if (f->n_of[ODE_WIENER]) ode_put(b, "    const double w[%d] = {0};\n    (void)w;\n", f->n_of[ODE_WIENER]);
+    ode_put(b, "%s%s#else\n    (void)out;\n#endif\n}\n", fixed, outputs);
 }
 
 /* ---- the spike rule from a global event ------------------------------------------------------ */
@@ -213,11 +232,23 @@ static int put_box(const ode_file *f, ode_buf *b)
     return 1;
 }
 
+/* The method for the model: XPPAUT's choice (statements.c maps it); a stochastic model keeps
+ * it only where an SDE method of that name exists (euler; modified Euler is heun). */
+static const char *ode_method(const ode_file *f)
+{
+    if (!f->method[0]) return NULL;
+    if (!f->n_of[ODE_WIENER]) return f->method;
+    if (strcmp(f->method, "euler") == 0) return "euler";
+    if (strcmp(f->method, "heun2") == 0) return "heun";
+    return NULL;
+}
+
 static void put_descriptor(const ode_file *f, ode_buf *b, const char *model_name, int box, int spike, const spike_map *sp)
 {
     int nv = f->n_of[ODE_VAR], np = f->n_of[ODE_PAR], m = f->n_of[ODE_WIENER];
     put_names(b, f, ODE_VAR, "var_names");
     put_values(b, f, ODE_VAR, "init");
+    if (f->n_of[ODE_AUX]) put_names(b, f, ODE_AUX, "aux_names");
     if (np) put_names(b, f, ODE_PAR, "par_names"), put_values(b, f, ODE_PAR, "par_defaults");
     if (spike)
         ode_put(b, "static const nd_spike_rule spike = {.var = %d, .threshold_par = %d, .threshold = %.17g, "
@@ -232,20 +263,26 @@ static void put_descriptor(const ode_file *f, ode_buf *b, const char *model_name
     if (m) ode_put(b, "    .diffusion = ode_diffusion,\n    .noise = %s,\n    .n_noise = %d,\n",
                    m == 1 ? "ND_NOISE_SCALAR" : "ND_NOISE_GENERAL", m);
     if (spike) ode_put(b, "    .spike = &spike,\n");
+    if (f->n_of[ODE_AUX]) ode_put(b, "    .n_aux = %d,\n    .aux_names = aux_names,\n    .aux = ode_aux,\n", f->n_of[ODE_AUX]);
+    const char *method = ode_method(f);
+    if (method) ode_put(b, "    .method = \"%s\",\n", method);
+    if (f->have_dt && f->dt > 0) ode_put(b, "    .dt = %.17g,\n", f->dt);
     if (f->have_total && f->total > 0) ode_put(b, "    .t_sim = %.17g,\n", f->total);
-    if (np) ode_put(b, "    .bif_par = \"%s\",\n", nth(f, ODE_PAR, 0)->name);
-    if (np && f->have_parmin && f->have_parmax && f->parmin < f->parmax)
-        ode_put(b, "    .bif_lo = %.17g,\n    .bif_hi = %.17g,\n", f->parmin, f->parmax);
+    if (np && f->have_parmin && f->have_parmax && f->parmin < f->parmax) /* AUTO's first parameter, its range */
+        ode_put(b, "    .bif_par = \"%s\",\n    .bif_lo = %.17g,\n    .bif_hi = %.17g,\n", nth(f, ODE_PAR, 0)->name,
+                f->parmin, f->parmax);
     ode_put(b, "};\nND_EXPORT_MODEL(ode_model)\n");
 }
 
 nd_status ode_emit(const ode_file *f, const char *model_name, ode_buf *out, nd_error *err)
 {
-    ode_buf defs = {0}, eqs = {0};
+    ode_buf defs = {0}, fixed = {0}, eqs = {0}, aux = {0};
     unsigned helpers = 0;
     spike_map sp = {0, -1, 0};
     nd_status st = put_definitions(f, &defs, &helpers, err);
-    if (!st) st = put_equations(f, &eqs, &helpers, err);
+    if (!st) st = put_fixed(f, &fixed, &helpers, err);
+    if (!st) st = put_assignments(f, ODE_VAR, "dxdt", &eqs, &helpers, err);
+    if (!st) st = put_assignments(f, ODE_AUX, "out", &aux, &helpers, err);
     if (!st && f->n_events) st = spike_rule(f, &sp, err);
     ode_buf reset = {0};
     if (!st && f->n_events) st = put_reset(f, &reset, &helpers, err);
@@ -255,13 +292,17 @@ nd_status ode_emit(const ode_file *f, const char *model_name, ode_buf *out, nd_e
         ode_put(out, "#include \"neurodyn/model.h\"\n\n");
         put_helpers(out, helpers);
         ode_put(out, "%s", defs.s ? defs.s : "");
-        put_field(f, out, eqs.s ? eqs.s : "");
+        ode_buf body = {0};
+        ode_put(&body, "%s%s", fixed.s ? fixed.s : "", eqs.s ? eqs.s : "");
+        put_field(f, out, body.s ? body.s : "");
+        free(body.s);
+        put_aux(f, out, fixed.s ? fixed.s : "", aux.s ? aux.s : "");
         if (f->n_of[ODE_PAR]) ode_put(out, "ND_KERNELS(ode, %d, %d)\n", f->n_of[ODE_VAR], f->n_of[ODE_PAR]);
         ode_put(out, "%s", reset.s ? reset.s : "");
         int box = put_box(f, out);
         put_descriptor(f, out, model_name, box, f->n_events > 0, &sp);
         if (out->failed) st = nd_fail(err, ND_ENOMEM, "no memory to translate '%s'", f->path);
     }
-    free(defs.s), free(eqs.s), free(reset.s);
+    free(defs.s), free(fixed.s), free(eqs.s), free(aux.s), free(reset.s);
     return st;
 }

@@ -130,6 +130,33 @@ static nd_status name_value_list(ode_file *f, list_kind kind, const char *line, 
 }
 
 /* ---- @ options ------------------------------------------------------------------------------ */
+/* XPPAUT's integration methods (@ meth=, full names or the first letters XPPAUT takes) and the
+ * nearest of neurodyn's (docs/ode.md). NULL: XPPAUT's method has no counterpart. */
+static const struct {
+    const char *xpp, *ours;
+} methods[] = {{"euler", "euler"},     {"e", "euler"},    {"modeuler", "heun2"}, {"m", "heun2"},
+               {"rungekutta", "rk4"},  {"runge", "rk4"},  {"rk4", "rk4"},       {"rk", "rk4"},
+               {"r", "rk4"},           {"adams", "rk4"},  {"a", "rk4"},         {"qualrk", "rkdp"},
+               {"q", "rkdp"},          {"5dp", "rkdp"},   {"dp5", "rkdp"},      {"ymp", "rkdp"},
+               {"83dp", "rk8pd"},      {"dp83", "rk8pd"}, {"gear", "msbdf"},    {"g", "msbdf"},
+               {"cvode", "msbdf"},     {"c", "msbdf"},    {"stiff", "bsimp"},   {"s", "bsimp"},
+               {"2rb", "bsimp"},       {"rb2", "bsimp"},  {"backeul", "bsimp"}, {"b", "bsimp"},
+               {"discrete", NULL},     {"d", NULL},       {"volterra", NULL},   {"v", NULL}};
+
+static nd_status method_option(ode_file *f, const char *val, size_t vn, ode_pos at, nd_error *err)
+{
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+        if (strlen(methods[i].xpp) == vn && strncasecmp(methods[i].xpp, val, vn) == 0) {
+            if (!methods[i].ours)
+                return ode_fail(f, at, err, "@ meth=%.*s: %s are not supported", (int)vn, val,
+                                tolower((unsigned char)val[0]) == 'd' ? "maps (discrete systems)" : "Volterra integral equations");
+            snprintf(f->method, sizeof f->method, "%s", methods[i].ours);
+            return ND_OK;
+        }
+    return ode_fail(f, at, err, "@ meth=%.*s: not one of XPPAUT's methods (euler, modeuler, rungekutta, adams, gear, "
+                    "qualrk, stiff, cvode, 5dp, 83dp, 2rb, backeul, ymp)", (int)vn, val);
+}
+
 static void option(ode_file *f, const char *key, size_t kn, const char *val, size_t vn)
 {
     char v[64];
@@ -146,8 +173,6 @@ static void option(ode_file *f, const char *key, size_t kn, const char *val, siz
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
         if (strlen(numbers[i].key) == kn && strncasecmp(numbers[i].key, key, kn) == 0 && isfinite(x))
             *numbers[i].to = x, *numbers[i].have = 1;
-    if ((kn == 4 && strncasecmp(key, "meth", 4) == 0) || (kn == 6 && strncasecmp(key, "method", 6) == 0))
-        snprintf(f->method, sizeof f->method, "%.31s", v);
     if (kn == 2 && strncasecmp(key, "xp", 2) == 0) snprintf(f->xplot, sizeof f->xplot, "%s", v);
     if (kn == 2 && strncasecmp(key, "yp", 2) == 0) snprintf(f->yplot, sizeof f->yplot, "%s", v);
     /* the rest (display, AUTO's ntst/nmax/dsmax, storage) has no counterpart in a model */
@@ -166,6 +191,10 @@ static nd_status options(ode_file *f, const char *line, ode_pos at, const char *
             return ode_fail(f, pos_of(at, line, s), err, "@ options are name=value, not '%.*s'", (int)strcspn(s, ", \t"), s);
         const char *val = skip_blanks(eq + 1);
         size_t vn = strcspn(val, ", \t");
+        if ((kn == 4 && strncasecmp(s, "meth", 4) == 0) || (kn == 6 && strncasecmp(s, "method", 6) == 0)) {
+            nd_status st = method_option(f, val, vn, pos_of(at, line, val), err);
+            if (st) return st;
+        }
         option(f, s, kn, val, vn);
         s = val + vn;
     }

@@ -154,6 +154,15 @@ typedef struct nd_model {
     const char *const *var_units; /* n_vars unit strings ("" for none), or NULL */
     double t_sim;               /* a simulation length that shows the dynamics (report; 0: 200) */
     const char *const *par_units; /* n_pars unit strings ("" for none), or NULL: figure axes */
+    /* outputs computed from the state (XPPAUT's aux), written after the variables by simulate
+     * (optional): out[k] for k < n_aux */
+    size_t n_aux;
+    const char *const *aux_names;
+    void (*aux)(double t, const double *x, const double *p, double *out);
+    /* the integration the model's author chose (XPPAUT's @ meth, dt), used by simulate when no
+     * --method / --dt is given (optional: NULL and 0 leave neurodyn's defaults) */
+    const char *method;
+    double dt;
 } nd_model;
 
 /* ---- defining a model ----------------------------------------------------------------- */
