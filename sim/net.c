@@ -25,6 +25,7 @@ nd_status nd_net_new(double dt, nd_net **out, nd_error *err)
     if (!net) return nd_fail(err, ND_ENOMEM, "out of memory for a network");
     net->dt = dt;
     net->progress = -1;
+    net->fuse = 1;
     const nd_phase order[4] = {ND_PHASE_INPUTS, ND_PHASE_PROJECTIONS, ND_PHASE_GROUPS, ND_PHASE_MONITORS};
     memcpy(net->order, order, sizeof order);
     *out = net;
@@ -156,18 +157,26 @@ nd_status nd_net_add_input(nd_net *net, const nd_input *in, nd_error *err)
     return ND_OK;
 }
 
-static void apply_op(double *row, size_t n, char op, double v, const double *vec)
+/* One loop per operation, so each vectorises. */
+static void apply_op(double *ND_RESTRICT row, size_t n, char op, double v, const double *ND_RESTRICT vec)
 {
-    for (size_t i = 0; i < n; i++) {
-        double x = vec ? vec[i] : v;
-        switch (op) {
-        case '+': row[i] += x; break;
-        case '-': row[i] -= x; break;
-        case '*': row[i] *= x; break;
-        case '/': row[i] /= x; break;
-        default: row[i] = x; break;
-        }
+#define APPLY(expr)                                                                                \
+    do {                                                                                           \
+        if (vec) {                                                                                 \
+            _Pragma("omp simd") for (size_t i = 0; i < n; i++) { const double x = vec[i]; expr; } \
+        } else {                                                                                   \
+            const double x = v;                                                                    \
+            _Pragma("omp simd") for (size_t i = 0; i < n; i++) { expr; }                          \
+        }                                                                                          \
+    } while (0)
+    switch (op) {
+    case '+': APPLY(row[i] += x); break;
+    case '-': APPLY(row[i] -= x); break;
+    case '*': APPLY(row[i] *= x); break;
+    case '/': APPLY(row[i] /= x); break;
+    default: APPLY(row[i] = x); break;
     }
+#undef APPLY
 }
 
 static void run_inputs(nd_net *net, long step, double t)
@@ -302,22 +311,27 @@ static nd_status monitor_reserve(nd_monitor *m, long step0, long nsteps, nd_erro
     return ND_OK;
 }
 
+static int grow_spikes(nd_monitor *m)
+{
+    size_t cap = m->sp_cap ? 2 * m->sp_cap : 4096;
+    if (nd_check_alloc(cap * (sizeof(double) + sizeof(uint32_t)), "spike monitor", NULL)) return 1;
+    double *nt = realloc(m->sp_t, cap * sizeof *nt);
+    if (nt) m->sp_t = nt;
+    uint32_t *ni = realloc(m->sp_i, cap * sizeof *ni);
+    if (ni) m->sp_i = ni;
+    if (!nt || !ni) return 1;
+    m->sp_cap = cap;
+    return 0;
+}
+
+/* The group's spike ids of the step, those the monitor watches. */
 static int record_spikes(nd_monitor *m, double t)
 {
-    const uint8_t *s = m->g->spike;
-    for (size_t i = 0; i < m->g->n; i++) {
-        if (!s[i] || !m->want[i]) continue;
-        if (m->n_sp == m->sp_cap) {
-            size_t cap = m->sp_cap ? 2 * m->sp_cap : 4096;
-            if (nd_check_alloc(cap * (sizeof(double) + sizeof(uint32_t)), "spike monitor", NULL)) return 1;
-            double *nt = realloc(m->sp_t, cap * sizeof *nt);
-            if (nt) m->sp_t = nt;
-            uint32_t *ni = realloc(m->sp_i, cap * sizeof *ni);
-            if (ni) m->sp_i = ni;
-            if (!nt || !ni) return 1;
-            m->sp_cap = cap;
-        }
-        m->sp_t[m->n_sp] = t, m->sp_i[m->n_sp] = (uint32_t)i;
+    const uint32_t *ids = m->g->spike_ids;
+    for (size_t a = 0; a < m->g->n_spike_ids; a++) {
+        if (!m->want[ids[a]]) continue;
+        if (m->n_sp == m->sp_cap && grow_spikes(m)) return 1;
+        m->sp_t[m->n_sp] = t, m->sp_i[m->n_sp] = ids[a];
         m->n_sp++;
     }
     return 0;
@@ -418,6 +432,7 @@ nd_status nd_net_run(nd_net *net, double duration, nd_error *err)
         if (monitor_reserve(net->monitors[k], net->step, nsteps, err)) return ND_ENOMEM;
     /* parameters may have been written through nd_group_array since the last run */
     for (size_t k = 0; k < net->n_groups; k++) net->groups[k]->pars_dirty = 1;
+    net_plan_fusion(net);
     int bar = net->progress == 1 || (net->progress < 0 && isatty(STDERR_FILENO)), shown = -1;
     for (long s = 0; s < nsteps; s++) {
         nd_status st = one_step(net, err);

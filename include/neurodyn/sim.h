@@ -63,6 +63,11 @@ size_t nd_net_synapse_count(const nd_net *net);
 typedef enum nd_phase { ND_PHASE_INPUTS, ND_PHASE_PROJECTIONS, ND_PHASE_GROUPS, ND_PHASE_MONITORS } nd_phase;
 /* A permutation of the four phases. */
 nd_status nd_net_set_order(nd_net *net, const nd_phase order[4], nd_error *err);
+/* 1 (default): a projection whose output is the input current of a LIF group (exponential
+ * or dual-exponential synapse, CUBA or COBA) is summed inside the group's one-pass step; 0: the
+ * general path, each phase a pass of its own. Both give the same results bit for bit; the
+ * switch is there to check that. */
+void nd_net_set_fusion(nd_net *net, int on);
 /* Progress bar on stderr: -1 (default) when stderr is a terminal, 0 never, 1 always. */
 void nd_net_set_progress(nd_net *net, int mode);
 /* Called after each step whose index is a multiple of period; non-zero stops the run
