@@ -140,7 +140,7 @@ static inline __attribute__((always_inline)) int lif_membrane(nd_group *g, doubl
 }
 
 /* Threshold and reset after lif_membrane: spikes are rare (a few per thousand neurons and
- * step), so blocks of 8 are tested at once and only a block with V >= V_th is visited. The
+ * step), so blocks of 32 are tested at once and only a block with V >= V_th is visited. The
  * general paths' rules: by exponential Euler a held neuron spikes if its held V is at
  * threshold (lif_exp_general), by forward Euler a refractory neuron never does
  * (spikes_after_step). Writes the spike flags and ids. */
@@ -170,10 +170,10 @@ static void lif_threshold(nd_group *g, double t, double h)
     const double *ND_RESTRICT V = g->X;
     size_t m = 0, i0 = 0;
     memset(g->spike, 0, n);
-    for (; i0 + 8 <= n; i0 += 8) {
+    for (; i0 + 32 <= n; i0 += 32) {
         int any = 0;
-        for (size_t k = 0; k < 8; k++) any |= V[i0 + k] >= r.vth;
-        if (any) m = spikes_in(&r, i0, i0 + 8, g->spike, g->spike_ids, m);
+        for (size_t k = 0; k < 32; k++) any |= V[i0 + k] >= r.vth;
+        if (any) m = spikes_in(&r, i0, i0 + 32, g->spike, g->spike_ids, m);
     }
     m = spikes_in(&r, i0, n, g->spike, g->spike_ids, m);
     g->n_spike_ids = m;

@@ -157,8 +157,9 @@ nd_status nd_net_add_input(nd_net *net, const nd_input *in, nd_error *err)
     return ND_OK;
 }
 
-/* One loop per operation, so each vectorises. */
-static void apply_op(double *ND_RESTRICT row, size_t n, char op, double v, const double *ND_RESTRICT vec)
+/* row = src op x, one loop per operation so each vectorises; src is the row itself, or the
+ * base values when the first input of a step also does the reset. */
+static void apply_op(double *row, const double *src, size_t n, char op, double v, const double *ND_RESTRICT vec)
 {
 #define APPLY(expr)                                                                                \
     do {                                                                                           \
@@ -170,33 +171,40 @@ static void apply_op(double *ND_RESTRICT row, size_t n, char op, double v, const
         }                                                                                          \
     } while (0)
     switch (op) {
-    case '+': APPLY(row[i] += x); break;
-    case '-': APPLY(row[i] -= x); break;
-    case '*': APPLY(row[i] *= x); break;
-    case '/': APPLY(row[i] /= x); break;
+    case '+': APPLY(row[i] = src[i] + x); break;
+    case '-': APPLY(row[i] = src[i] - x); break;
+    case '*': APPLY(row[i] = src[i] * x); break;
+    case '/': APPLY(row[i] = src[i] / x); break;
     default: APPLY(row[i] = x); break;
     }
 #undef APPLY
 }
 
+/* Every input row is reset to its base values, then the inputs apply in order. The reset is
+ * folded into the first input on the row (base op x in one pass instead of a copy and a pass). */
 static void run_inputs(nd_net *net, long step, double t)
 {
-    for (size_t k = 0; k < net->n_groups; k++) {
-        nd_group *g = net->groups[k];
-        if (g->input_par >= 0) memcpy(g->P + (size_t)g->input_par * g->n, g->input_base, g->n * sizeof(double));
-    }
+    for (size_t k = 0; k < net->n_groups; k++) net->groups[k]->input_reset = 0;
     for (size_t k = 0; k < net->n_inputs; k++) {
         input_rec *r = &net->inputs[k];
         if (step % r->period) continue;
-        size_t n = r->g->n;
-        if (r->type == ND_INPUT_FIX) apply_op(r->row, n, r->op, r->value, r->vector);
-        else if (r->type == ND_INPUT_FUNC) apply_op(r->row, n, r->op, r->func(t, r->ctx), NULL);
+        nd_group *g = r->g;
+        const size_t n = g->n;
+        const double *src = r->row;
+        if (r->par >= 0 && r->par == g->input_par && !g->input_reset) src = g->input_base, g->input_reset = 1;
+        if (r->type == ND_INPUT_FIX) apply_op(r->row, src, n, r->op, r->value, r->vector);
+        else if (r->type == ND_INPUT_FUNC) apply_op(r->row, src, n, r->op, r->func(t, r->ctx), NULL);
         else {
             size_t at = (size_t)(step / r->period);
-            if (r->per_neuron) apply_op(r->row, n, r->op, 0.0, r->series + at * n);
-            else apply_op(r->row, n, r->op, r->series[at], NULL);
+            if (r->per_neuron) apply_op(r->row, src, n, r->op, 0.0, r->series + at * n);
+            else apply_op(r->row, src, n, r->op, r->series[at], NULL);
         }
-        if (r->is_par && r->par != r->g->input_par) r->g->pars_dirty = 1;
+        if (r->is_par && r->par != g->input_par) g->pars_dirty = 1;
+    }
+    for (size_t k = 0; k < net->n_groups; k++) {
+        nd_group *g = net->groups[k];
+        if (g->input_par >= 0 && !g->input_reset)
+            memcpy(g->P + (size_t)g->input_par * g->n, g->input_base, g->n * sizeof(double));
     }
 }
 

@@ -39,6 +39,7 @@ struct nd_group {
     double *X0, *P0;        /* what nd_net_reset restores */
     double *input_base;     /* n: the input parameter's value at the start of every step */
     int input_par;          /* -1: none */
+    int input_reset;        /* run_inputs: the input row was reset this step */
     uint8_t *spike;
     uint32_t *spike_ids;    /* the neurons that spiked in the last step, ascending */
     size_t n_spike_ids;
