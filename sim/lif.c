@@ -103,7 +103,8 @@ static void lif_exp_general(nd_group *g, double t, double h)
  * summed input is written back to the input row, where the general path leaves it. Returns
  * whether some V is NaN or Inf. */
 static inline __attribute__((always_inline)) int lif_membrane(nd_group *g, double t, double h,
-                                                              const int nch, const int exact)
+                                                              const int nch, const int exact,
+                                                              const int fold)
 {
     const size_t n = g->n;
     double *ND_RESTRICT V = g->X, *ND_RESTRICT I = g->P + P_I * n;
@@ -115,16 +116,17 @@ static inline __attribute__((always_inline)) int lif_membrane(nd_group *g, doubl
     const double vg0 = ch[0].v_gain, vg1 = ch[1].v_gain, vg2 = ch[2].v_gain, vg3 = ch[3].v_gain;
     const double vr = g->P[P_VREST * n], R = g->P[P_R * n], tau = g->P[P_TAU * n], d = g->decay[0];
     const double ref = g->P[P_TREF * n] + REF_EPS * h;
+    const double *ND_RESTRICT base = g->input_base, x = g->fold_value;
     double nonfinite = 0.0; /* v * 0 is 0 unless v is NaN or Inf */
 #pragma omp simd reduction(+ : nonfinite)
     for (size_t i = 0; i < n; i++) {
         const double v = V[i];
-        double in = I[i];
+        double in = fold ? base[i] + x : I[i];
         if (nch > 0) in += CHANNEL_TERM(0);
         if (nch > 1) in += CHANNEL_TERM(1);
         if (nch > 2) in += CHANNEL_TERM(2);
         if (nch > 3) in += CHANNEL_TERM(3);
-        if (nch > 0) I[i] = in;
+        if (nch > 0 || fold) I[i] = in;
         double vn;
         if (exact) {
             const double vinf = vr + R * in;
@@ -181,11 +183,18 @@ static void lif_threshold(nd_group *g, double t, double h)
 }
 
 #define LIF_FUSED_CASE(k)                                                                          \
-    case k: bad = exact ? lif_membrane(g, t, h, k, 1) : lif_membrane(g, t, h, k, 0); break;
+    case k:                                                                                        \
+        switch (variant) {                                                                         \
+        case 0: bad = lif_membrane(g, t, h, k, 0, 0); break;                                       \
+        case 1: bad = lif_membrane(g, t, h, k, 1, 0); break;                                       \
+        case 2: bad = lif_membrane(g, t, h, k, 0, 1); break;                                       \
+        default: bad = lif_membrane(g, t, h, k, 1, 1); break;                                      \
+        }                                                                                          \
+        break;
 
 static int lif_fused(nd_group *g, double t, double h)
 {
-    const int exact = g->kind == GROUP_LIF_EXP;
+    const int variant = (g->kind == GROUP_LIF_EXP) + 2 * (g->fold_input != 0);
     int bad = 0;
     switch (g->n_chan) {
     LIF_FUSED_CASE(0) LIF_FUSED_CASE(1) LIF_FUSED_CASE(2) LIF_FUSED_CASE(3) LIF_FUSED_CASE(4)
@@ -200,6 +209,10 @@ nd_status lif_group_step(nd_group *g, double t, double h, nd_error *err)
     if (g->pars_dirty || g->decay_h != h) lif_refresh(g, h);
     if (g->uniform && g->net->fuse)
         return lif_fused(g, t, h) ? group_check_finite(g, t, h, err) : ND_OK;
+    if (g->fold_input) { /* what the input phase left to the step */
+        double *in = g->P + P_I * g->n;
+        for (size_t i = 0; i < g->n; i++) in[i] = g->input_base[i] + g->fold_value;
+    }
     group_apply_channels(g);
     if (g->kind == GROUP_LIF_EULER) return group_model_step(g, t, h, err);
     lif_exp_general(g, t, h);

@@ -187,7 +187,7 @@ static void run_inputs(nd_net *net, long step, double t)
     for (size_t k = 0; k < net->n_groups; k++) net->groups[k]->input_reset = 0;
     for (size_t k = 0; k < net->n_inputs; k++) {
         input_rec *r = &net->inputs[k];
-        if (step % r->period) continue;
+        if (step % r->period || r->folded) continue;
         nd_group *g = r->g;
         const size_t n = g->n;
         const double *src = r->row;
@@ -203,7 +203,7 @@ static void run_inputs(nd_net *net, long step, double t)
     }
     for (size_t k = 0; k < net->n_groups; k++) {
         nd_group *g = net->groups[k];
-        if (g->input_par >= 0 && !g->input_reset)
+        if (g->input_par >= 0 && !g->input_reset && !g->fold_input)
             memcpy(g->P + (size_t)g->input_par * g->n, g->input_base, g->n * sizeof(double));
     }
 }

@@ -59,6 +59,9 @@ struct nd_group {
     /* projections whose output this group adds inside its step (set by net_plan_fusion) */
     syn_channel chan[ND_MAX_CHANNELS];
     int n_chan;
+    /* the input row's reset and its one input (+ fold_value), done inside the step */
+    int fold_input;
+    double fold_value;
     /* Poisson */
     double rate_hz;
     uint64_t seed;
@@ -98,6 +101,7 @@ typedef struct input_rec {
     double (*func)(double t, void *ctx);
     void *ctx;
     long period;
+    int folded;             /* applied inside the group's step (sim/fuse.c) */
 } input_rec;
 
 struct nd_monitor {
