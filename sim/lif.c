@@ -200,15 +200,18 @@ static int lif_fused(nd_group *g, double t, double h)
     LIF_FUSED_CASE(0) LIF_FUSED_CASE(1) LIF_FUSED_CASE(2) LIF_FUSED_CASE(3) LIF_FUSED_CASE(4)
     default: break;
     }
-    lif_threshold(g, t, h);
     return bad;
 }
 
 nd_status lif_group_step(nd_group *g, double t, double h, nd_error *err)
 {
     if (g->pars_dirty || g->decay_h != h) lif_refresh(g, h);
-    if (g->uniform && g->net->fuse)
-        return lif_fused(g, t, h) ? group_check_finite(g, t, h, err) : ND_OK;
+    if (g->uniform && g->net->fuse) {
+        /* checked before the reset, as the general path does */
+        if (lif_fused(g, t, h) && group_check_finite(g, t, h, err)) return ND_ENONFINITE;
+        lif_threshold(g, t, h);
+        return ND_OK;
+    }
     if (g->fold_input) { /* what the input phase left to the step */
         double *in = g->P + P_I * g->n;
         for (size_t i = 0; i < g->n; i++) in[i] = g->input_base[i] + g->fold_value;
