@@ -32,6 +32,8 @@ static void lif_refresh(nd_group *g, double h)
                 g->uniform = 0;
                 break;
             }
+    g->base_uniform = 1;
+    for (size_t i = 1; i < g->n && g->base_uniform; i++) g->base_uniform = g->input_base[i] == g->input_base[0];
     g->decay_h = h;
     g->pars_dirty = 0;
 }
@@ -101,7 +103,8 @@ static void lif_exp_general(nd_group *g, double t, double h)
  * doubles only (a byte store of spike flags in the same loop halves its speed); the channels
  * are named scalars because GCC does not vectorise a loop that indexes local arrays. The
  * summed input is written back to the input row, where the general path leaves it. Returns
- * whether some V is NaN or Inf. */
+ * whether some V is NaN or Inf. With fold the input row is computed here, base + x with the
+ * base value every neuron shares, and written back. */
 static inline __attribute__((always_inline)) int lif_membrane(nd_group *g, double t, double h,
                                                               const int nch, const int exact,
                                                               const int fold)
@@ -116,12 +119,12 @@ static inline __attribute__((always_inline)) int lif_membrane(nd_group *g, doubl
     const double vg0 = ch[0].v_gain, vg1 = ch[1].v_gain, vg2 = ch[2].v_gain, vg3 = ch[3].v_gain;
     const double vr = g->P[P_VREST * n], R = g->P[P_R * n], tau = g->P[P_TAU * n], d = g->decay[0];
     const double ref = g->P[P_TREF * n] + REF_EPS * h;
-    const double *ND_RESTRICT base = g->input_base, x = g->fold_value;
+    const double in0 = g->input_base[0] + g->fold_value; /* fold: the base is shared */
     double nonfinite = 0.0; /* v * 0 is 0 unless v is NaN or Inf */
 #pragma omp simd reduction(+ : nonfinite)
     for (size_t i = 0; i < n; i++) {
         const double v = V[i];
-        double in = fold ? base[i] + x : I[i];
+        double in = fold ? in0 : I[i];
         if (nch > 0) in += CHANNEL_TERM(0);
         if (nch > 1) in += CHANNEL_TERM(1);
         if (nch > 2) in += CHANNEL_TERM(2);
@@ -206,7 +209,7 @@ static int lif_fused(nd_group *g, double t, double h)
 nd_status lif_group_step(nd_group *g, double t, double h, nd_error *err)
 {
     if (g->pars_dirty || g->decay_h != h) lif_refresh(g, h);
-    if (g->uniform && g->net->fuse) {
+    if (g->uniform && g->net->fuse && (!g->fold_input || g->base_uniform)) {
         /* checked before the reset, as the general path does */
         if (lif_fused(g, t, h) && group_check_finite(g, t, h, err)) return ND_ENONFINITE;
         lif_threshold(g, t, h);

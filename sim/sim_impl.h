@@ -55,7 +55,7 @@ struct nd_group {
     /* LIF exponential Euler: per-neuron decay exp(-h/tau), recomputed when h or tau change */
     double *decay;
     double decay_h;
-    int pars_dirty, uniform;
+    int pars_dirty, uniform, base_uniform;
     /* projections whose output this group adds inside its step (set by net_plan_fusion) */
     syn_channel chan[ND_MAX_CHANNELS];
     int n_chan;
