@@ -121,10 +121,34 @@ Test(net_fast, coba_default_rates_near_21_hz)
     }
 }
 
+static nd_net *mixed_ab(const char *method, int fuse, nd_group **A, nd_group **B, nd_monitor **mon);
+
 /* A network that exercises the other cases: delays (rings of spike ids), CUBA and
  * dual-exponential channels, a second input (not folded), per-neuron parameters part of the
  * time (the fused group falls back to the general loop and adds the channels itself). */
 static nd_net *mixed(const char *method, int fuse, nd_group **A, nd_group **B, nd_monitor **mon)
+{
+    nd_net *net = mixed_ab(method, fuse, A, B, mon);
+    /* C: a per-neuron base input (the fused group computes its input row in the general loop) */
+    nd_group *C;
+    nd_lif_params p = nd_lif_defaults();
+    p.method = method;
+    cr_assert_eq(nd_net_add_lif(net, "C", 50, &p, &C, &err), ND_OK, "%s", err.msg);
+    double *base = nd_group_array(C, "I", &err);
+    for (size_t i = 0; i < 50; i++) base[i] = 0.1 * (double)i;
+    nd_group_set_initial(C);
+    nd_input in = nd_input_fix("C.I", 20.0);
+    cr_assert_eq(nd_net_add_input(net, &in, &err), ND_OK);
+    nd_conn c;
+    cr_assert_eq(nd_conn_fixed_prob(300, 50, 0.1, 1, 21, &c, &err), ND_OK);
+    nd_syn_params s = nd_syn_exp(5.0, 0.2);
+    s.out = ND_OUT_COBA, s.E = 50.0;
+    cr_assert_eq(nd_net_add_proj(net, "AC", *A, C, &c, &s, NULL, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_net_add_monitor(net, "C.spike", NULL, 0, 1, &mon[4], &err), ND_OK);
+    return net;
+}
+
+static nd_net *mixed_ab(const char *method, int fuse, nd_group **A, nd_group **B, nd_monitor **mon)
 {
     nd_net *net;
     cr_assert_eq(nd_net_new(0.1, &net, &err), ND_OK);
@@ -167,7 +191,7 @@ static nd_net *mixed(const char *method, int fuse, nd_group **A, nd_group **B, n
 static void compare_mixed(const char *method)
 {
     nd_group *A[2], *B[2];
-    nd_monitor *mon[2][4];
+    nd_monitor *mon[2][5];
     nd_net *net[2] = {mixed(method, 1, &A[0], &B[0], mon[0]), mixed(method, 0, &A[1], &B[1], mon[1])};
     for (int k = 0; k < 2; k++) {
         cr_assert_eq(nd_net_run(net[k], 100.0, &err), ND_OK, "%s", err.msg);
@@ -185,6 +209,9 @@ static void compare_mixed(const char *method)
     expect_same_spikes(mon[0][1], mon[1][1], "B.spike");
     expect_same_matrix(mon[0][2], mon[1][2], "A.I");
     expect_same_matrix(mon[0][3], mon[1][3], "B.V");
+    expect_same_spikes(mon[0][4], mon[1][4], "C.spike");
+    const double *t;
+    cr_expect_gt(nd_monitor_spikes(mon[0][4], &t, NULL), 10, "C should fire");
     nd_net_free(net[0]), nd_net_free(net[1]);
 }
 
