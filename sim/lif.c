@@ -145,7 +145,7 @@ static inline __attribute__((always_inline)) int lif_membrane(nd_group *g, doubl
 }
 
 /* Threshold and reset after lif_membrane: spikes are rare (a few per thousand neurons and
- * step), so blocks of 32 are tested at once and only a block with V >= V_th is visited. The
+ * step), so V of 32 neurons is compared at once into a bit mask and only its set bits are visited. The
  * general paths' rules: by exponential Euler a held neuron spikes if its held V is at
  * threshold (lif_exp_general), by forward Euler a refractory neuron never does
  * (spikes_after_step). Writes the spike flags and ids. */
@@ -155,15 +155,13 @@ typedef struct threshold_rule {
     int hold; /* refractory neurons cannot spike */
 } threshold_rule;
 
-/* Spikes among neurons [i, end): flag, stamp, reset, and append their ids at ids[m..]. */
-static size_t spikes_in(const threshold_rule *r, size_t i, size_t end, uint8_t *sp, uint32_t *ids, size_t m)
+/* The spike of neuron i if it has one: flag, stamp, reset, and its id appended at ids[m]. */
+static size_t spike_at(const threshold_rule *r, size_t i, uint8_t *sp, uint32_t *ids, size_t m)
 {
-    for (; i < end; i++) {
-        if (!(r->V[i] >= r->vth) || (r->hold && r->t - r->t_last[i] <= r->ref)) continue;
-        r->V[i] = r->vreset, r->t_last[i] = r->t, sp[i] = 1;
-        ids[m++] = (uint32_t)i;
-    }
-    return m;
+    if (!(r->V[i] >= r->vth) || (r->hold && r->t - r->t_last[i] <= r->ref)) return m;
+    r->V[i] = r->vreset, r->t_last[i] = r->t, sp[i] = 1;
+    ids[m] = (uint32_t)i;
+    return m + 1;
 }
 
 static void lif_threshold(nd_group *g, double t, double h)
@@ -176,11 +174,11 @@ static void lif_threshold(nd_group *g, double t, double h)
     size_t m = 0, i0 = 0;
     memset(g->spike, 0, n);
     for (; i0 + 32 <= n; i0 += 32) {
-        int any = 0;
-        for (size_t k = 0; k < 32; k++) any |= V[i0 + k] >= r.vth;
-        if (any) m = spikes_in(&r, i0, i0 + 32, g->spike, g->spike_ids, m);
+        uint32_t at = 0; /* bit k: V[i0 + k] >= V_th */
+        for (uint32_t k = 0; k < 32; k++) at |= (uint32_t)(V[i0 + k] >= r.vth) << k;
+        for (; at; at &= at - 1) m = spike_at(&r, i0 + (size_t)__builtin_ctz(at), g->spike, g->spike_ids, m);
     }
-    m = spikes_in(&r, i0, n, g->spike, g->spike_ids, m);
+    for (; i0 < n; i0++) m = spike_at(&r, i0, g->spike, g->spike_ids, m);
     g->n_spike_ids = m;
     g->spike_count += (long)m;
 }
