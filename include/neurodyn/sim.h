@@ -265,7 +265,8 @@ typedef struct nd_coba_params {
     const char *method;    /* NULL: exponential_euler */
 } nd_coba_params;
 nd_coba_params nd_coba_defaults(void);
-/* Builds the network with spike monitors on E and I (returned in mon_e / mon_i, may be NULL). */
+/* Builds the network, with a spike monitor on E where mon_e is given and on I where mon_i is
+ * (NULL: none, so a run that needs only the counts records nothing). */
 nd_status nd_coba_build(const nd_coba_params *p, nd_net **net, nd_group **E, nd_group **I,
                         nd_monitor **mon_e, nd_monitor **mon_i, nd_error *err);
 
