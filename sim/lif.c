@@ -1,12 +1,14 @@
-/* LIF groups (BrainPy's LifRef) by exponential or forward Euler in one pass over the neurons.
+/* LIF groups (BrainPy's LifRef) by exponential or forward Euler in two passes over the neurons.
  *
  * A step of a network of LIF neurons is dominated by memory traffic, not arithmetic: a few
  * flops per neuron against a dozen arrays of 4000 doubles. The general path makes a pass per
- * phase (each projection's output into the input row, the integration, the finiteness scan,
- * the spike rule); here one vectorised loop reads each array once: the input row plus the
- * conductances of the projections fused into the group (sim/fuse.c), the membrane update,
- * refractoriness, threshold and reset. The sums and updates are the general path's operations
- * in its order, so both give the same numbers bit for bit (tests/test_net_fast.c).
+ * phase (the input row's reset and each input, each projection's output into the input row,
+ * the integration, the finiteness scan, the spike rule). Here one vectorised membrane loop
+ * reads each array once: the input row (or its base and constant input, sim/fuse.c) plus the
+ * conductances of the projections fused into the group, the update and refractoriness; a
+ * second pass compares V with the threshold 32 neurons at a time and resets the few that
+ * fire. The sums and updates are the general path's operations in its order, so both give
+ * the same numbers bit for bit (tests/test_net_fast.c).
  *
  *   exponential Euler: V <- V_inf + (V - V_inf) exp(-h/tau), V_inf = V_rest + R I (exact for
  *                      the linear membrane with I held over the step, BrainPy's exp_auto);
@@ -145,9 +147,9 @@ static inline __attribute__((always_inline)) int lif_membrane(nd_group *g, doubl
 }
 
 /* Threshold and reset after lif_membrane: spikes are rare (a few per thousand neurons and
- * step), so V of 32 neurons is compared at once into a bit mask and only its set bits are visited. The
- * general paths' rules: by exponential Euler a held neuron spikes if its held V is at
- * threshold (lif_exp_general), by forward Euler a refractory neuron never does
+ * step), so the V of 32 neurons is compared at once into a bit mask and only its set bits are
+ * visited. The general paths' rules: by exponential Euler a held neuron spikes if its held V
+ * is at threshold (lif_exp_general), by forward Euler a refractory neuron never does
  * (spikes_after_step). Writes the spike flags and ids. */
 typedef struct threshold_rule {
     double *V, *t_last;
