@@ -156,6 +156,16 @@ asan:
 bench: $(BENCHES) $(CLI)
 	@for b in $(BENCHES); do echo "== $$b"; ND_CLI=$(abspath $(CLI)) $$b || exit 1; done
 
+# The COBA network against the hand-written coba_split.c of the shared baselines folder (never
+# copied into the repository; a relative BASELINES is relative to this folder), skipped with a
+# message when it is absent. `make bench` runs it too.
+BASELINES ?= ../shared/baselines
+COBA_REPS ?= 5
+.PHONY: bench-coba
+bench-coba: $(CLI)
+	@bench/coba_baseline.sh $(abspath $(CLI)) $(abspath $(BASELINES)) $(BUILD)/baselines $(COBA_REPS)
+bench: bench-coba
+
 demo: $(CLI)
 	scripts/demo.sh $(CLI) out
 

@@ -173,7 +173,8 @@ int main(void)
     nd_net *net;
     nd_group *E, *I;
     double tb = now();
-    if (nd_coba_build(&c, &net, &E, &I, NULL, NULL, &err)) {
+    nd_monitor *me, *mi; /* the hand-written loop records spikes too */
+    if (nd_coba_build(&c, &net, &E, &I, &me, &mi, &err)) {
         fprintf(stderr, "bench_coba: %s\n", err.msg);
         return 1;
     }

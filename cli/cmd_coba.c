@@ -116,8 +116,8 @@ int cmd_coba(int argc, char **argv)
     nd_error err;
     nd_net *net;
     nd_group *E, *I;
-    nd_monitor *me, *mi;
-    if (nd_coba_build(&c, &net, &E, &I, &me, &mi, &err)) return cli_error("coba", &err);
+    nd_monitor *me = NULL, *mi = NULL; /* spike times only for the raster plot */
+    if (nd_coba_build(&c, &net, &E, &I, a.plot ? &me : NULL, a.plot ? &mi : NULL, &err)) return cli_error("coba", &err);
     double t0 = now();
     if (nd_net_run(net, a.t1, &err)) {
         nd_net_free(net);

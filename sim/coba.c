@@ -54,7 +54,7 @@ nd_status nd_coba_build(const nd_coba_params *c, nd_net **out, nd_group **E, nd_
 {
     nd_net *net;
     nd_group *e, *i;
-    nd_monitor *me, *mi;
+    nd_monitor *me = NULL, *mi = NULL;
     *out = NULL;
     if (c->n_exc == 0 || c->n_inh == 0)
         return nd_fail(err, ND_EINVAL, "COBA needs excitatory and inhibitory neurons (%zu, %zu)", c->n_exc, c->n_inh);
@@ -66,8 +66,8 @@ nd_status nd_coba_build(const nd_coba_params *c, nd_net **out, nd_group **E, nd_
         (st = connect(net, "E2I", e, i, 1, c, c->seed * 4 + 1, err)) ||
         (st = connect(net, "I2E", i, e, 0, c, c->seed * 4 + 2, err)) ||
         (st = connect(net, "I2I", i, i, 0, c, c->seed * 4 + 3, err)) ||
-        (st = nd_net_add_monitor(net, "E.spike", NULL, 0, 1, &me, err)) ||
-        (st = nd_net_add_monitor(net, "I.spike", NULL, 0, 1, &mi, err))) {
+        (mon_e && (st = nd_net_add_monitor(net, "E.spike", NULL, 0, 1, &me, err))) ||
+        (mon_i && (st = nd_net_add_monitor(net, "I.spike", NULL, 0, 1, &mi, err)))) {
         nd_net_free(net);
         return st;
     }

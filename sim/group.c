@@ -8,10 +8,6 @@
 #include "neurodyn/noise.h"
 #include "sim_impl.h"
 
-/* Spike times are compared with a tolerance of a millionth of a step, so that
- * t - t_last <= tau_ref holds at t = t_last + tau_ref despite rounding (BrainPy's <=). */
-#define REF_EPS 1e-6
-
 /* ---- lookup -------------------------------------------------------------------------------- */
 static int name_index(const char *const *names, size_t n, const char *name)
 {
@@ -102,7 +98,7 @@ nd_status nd_group_set_threshold(nd_group *g, const char *var, double threshold,
     if (!isfinite(threshold)) return nd_fail(err, ND_EINVAL, "threshold %g is not finite", threshold);
     g->detect = 1, g->has_reset = 0, g->spike_var = v, g->th_par = -1, g->th = threshold;
     g->ref_par = -1, g->ref = 0.0;
-    if (g->kind == GROUP_LIF_EXP) g->kind = GROUP_MODEL; /* the fast path assumes LIF's rule */
+    if (g->kind == GROUP_LIF_EXP || g->kind == GROUP_LIF_EULER) g->kind = GROUP_MODEL; /* the fast path assumes LIF's rule */
     return ND_OK;
 }
 
@@ -204,66 +200,6 @@ static void spikes_after_step(nd_group *g, double t, double h)
     g->spike_count += count;
 }
 
-static void lif_refresh_decay(nd_group *g, double h)
-{
-    const double *tau = g->P + 4 * g->n; /* zoo LIF: V_rest, V_reset, V_th, R, tau, tau_ref, I */
-    for (size_t i = 0; i < g->n; i++) g->decay[i] = exp(-h / tau[i]);
-    g->uniform = 1;
-    for (size_t k = 0; k < 6 && g->uniform; k++)
-        for (size_t i = 1; i < g->n; i++)
-            if (g->P[k * g->n + i] != g->P[k * g->n]) {
-                g->uniform = 0;
-                break;
-            }
-    g->decay_h = h;
-    g->pars_dirty = 0;
-}
-
-/* BrainPy's LIF by exponential Euler, exact for the linear membrane with I held over the step:
- * V <- V_inf + (V - V_inf) exp(-h/tau), V_inf = V_rest + R I. One vectorised loop; the
- * parameters are scalars when every neuron shares them (the common case). */
-static void lif_exp_step(nd_group *g, double t, double h)
-{
-    if (g->pars_dirty || g->decay_h != h) lif_refresh_decay(g, h);
-    const size_t n = g->n;
-    double *ND_RESTRICT V = g->X, *ND_RESTRICT tl = g->t_last;
-    const double *ND_RESTRICT I = g->P + 6 * n, *ND_RESTRICT dec = g->decay;
-    uint8_t *ND_RESTRICT sp = g->spike;
-    long count = 0;
-    if (g->uniform) {
-        const double vr = g->P[0], vreset = g->P[n], vth = g->P[2 * n], R = g->P[3 * n];
-        const double ref = g->P[5 * n] + REF_EPS * h, d = dec[0];
-#pragma omp simd reduction(+ : count)
-        for (size_t i = 0; i < n; i++) {
-            double v = V[i], vinf = vr + R * I[i];
-            double vn = vinf + (v - vinf) * d;
-            int refractory = t - tl[i] <= ref;
-            vn = refractory ? v : vn;
-            int s = vn >= vth;
-            tl[i] = s ? t : tl[i];
-            V[i] = s ? vreset : vn;
-            sp[i] = (uint8_t)s;
-            count += s;
-        }
-    } else {
-        const double *vr = g->P, *vreset = g->P + n, *vth = g->P + 2 * n, *R = g->P + 3 * n;
-        const double *ref = g->P + 5 * n;
-#pragma omp simd reduction(+ : count)
-        for (size_t i = 0; i < n; i++) {
-            double v = V[i], vinf = vr[i] + R[i] * I[i];
-            double vn = vinf + (v - vinf) * dec[i];
-            int refractory = t - tl[i] <= ref[i] + REF_EPS * h;
-            vn = refractory ? v : vn;
-            int s = vn >= vth[i];
-            tl[i] = s ? t : tl[i];
-            V[i] = s ? vreset[i] : vn;
-            sp[i] = (uint8_t)s;
-            count += s;
-        }
-    }
-    g->spike_count += count;
-}
-
 /* Philox uniform of (seed, neuron, step): the same spikes however the run is split. */
 static void poisson_step(nd_group *g, long step, double h)
 {
@@ -283,7 +219,7 @@ static void poisson_step(nd_group *g, long step, double h)
 
 /* The first non-finite state after a step, reported with the time, neuron and variable
  * (DESIGN: a RHS that produces NaN or Inf stops the computation and says where). */
-static nd_status check_finite(const nd_group *g, double t, double h, nd_error *err)
+nd_status group_check_finite(const nd_group *g, double t, double h, nd_error *err)
 {
     for (size_t v = 0; v < g->nv; v++) {
         const double *row = g->X + v * g->n;
@@ -299,18 +235,44 @@ static nd_status check_finite(const nd_group *g, double t, double h, nd_error *e
     return ND_OK;
 }
 
+/* A model group by its kernels or neuron by neuron, then its spike rule. */
+nd_status group_model_step(nd_group *g, double t, double h, nd_error *err)
+{
+    if (g->detect) memcpy(g->prev, g->X + (size_t)g->spike_var * g->n, g->n * sizeof(double));
+    integrate(g, t, h);
+    if (group_check_finite(g, t, h, err)) return ND_ENONFINITE;
+    if (g->detect) spikes_after_step(g, t, h);
+    group_collect_spike_ids(g);
+    return ND_OK;
+}
+
+/* The ids of the neurons that spiked, ascending: delivery and monitors visit only these.
+ * Eight flags are tested at once, since most steps most neurons are silent. */
+void group_collect_spike_ids(nd_group *g)
+{
+    const uint8_t *s = g->spike;
+    uint32_t *ids = g->spike_ids;
+    size_t m = 0, i = 0;
+    for (; i + 8 <= g->n; i += 8) {
+        uint64_t word;
+        memcpy(&word, s + i, sizeof word);
+        for (size_t k = i; word && k < i + 8; k++)
+            if (s[k]) ids[m++] = (uint32_t)k;
+    }
+    for (; i < g->n; i++)
+        if (s[i]) ids[m++] = (uint32_t)i;
+    g->n_spike_ids = m;
+}
+
 nd_status group_update(nd_group *g, long step, double t, double h, nd_error *err)
 {
     switch (g->kind) {
-    case GROUP_POISSON: poisson_step(g, step, h); return ND_OK;
-    case GROUP_LIF_EXP: lif_exp_step(g, t, h); return ND_OK;
+    case GROUP_POISSON: poisson_step(g, step, h); group_collect_spike_ids(g); return ND_OK;
+    case GROUP_LIF_EXP:
+    case GROUP_LIF_EULER: return lif_group_step(g, t, h, err);
     case GROUP_MODEL: break;
     }
-    if (g->detect) memcpy(g->prev, g->X + (size_t)g->spike_var * g->n, g->n * sizeof(double));
-    integrate(g, t, h);
-    if (check_finite(g, t, h, err)) return ND_ENONFINITE;
-    if (g->detect) spikes_after_step(g, t, h);
-    return ND_OK;
+    return group_model_step(g, t, h, err);
 }
 
 void group_reset(nd_group *g)
@@ -319,6 +281,7 @@ void group_reset(nd_group *g)
     if (g->np) memcpy(g->P, g->P0, g->np * g->n * sizeof *g->P);
     for (size_t i = 0; i < g->n; i++) g->t_last[i] = ND_NEVER;
     memset(g->spike, 0, g->n);
+    g->n_spike_ids = 0;
     g->spike_count = 0;
     g->pars_dirty = 1;
 }
@@ -327,7 +290,7 @@ void group_free(nd_group *g)
 {
     if (!g) return;
     free(g->X), free(g->P), free(g->X0), free(g->P0), free(g->input_base);
-    free(g->spike), free(g->t_last), free(g->prev), free(g->work), free(g->decay);
+    free(g->spike), free(g->spike_ids), free(g->t_last), free(g->prev), free(g->work), free(g->decay);
     if (g->stepper) nd_stepper_free(g->stepper);
     free(g);
 }
@@ -347,7 +310,7 @@ static nd_status check_name(nd_net *net, const char *name, nd_error *err)
 static nd_group *group_alloc(nd_net *net, const char *name, size_t n, size_t nv, size_t np,
                              size_t work, nd_error *err)
 {
-    double bytes = (double)n * (double)(2 * nv + 2 * np + 5) * sizeof(double);
+    double bytes = (double)n * (double)(2 * nv + 2 * np + 6) * sizeof(double);
     if (n == 0) return nd_fail(err, ND_EINVAL, "group '%s' needs at least one neuron", name), NULL;
     if (nd_check_alloc(bytes > 1e300 ? (size_t)-1 : (size_t)bytes, "the neuron group", err)) return NULL;
     nd_group *g = calloc(1, sizeof *g);
@@ -358,8 +321,9 @@ static nd_group *group_alloc(nd_net *net, const char *name, size_t n, size_t nv,
     g->P = calloc(np * n + 1, sizeof(double)), g->P0 = calloc(np * n + 1, sizeof(double));
     g->input_base = calloc(n, sizeof(double)), g->prev = calloc(n, sizeof(double));
     g->spike = calloc(n, 1), g->t_last = malloc(n * sizeof(double));
+    g->spike_ids = malloc(n * sizeof *g->spike_ids);
     g->work = calloc(work + 1, sizeof(double)), g->decay = calloc(n, sizeof(double));
-    if (!g->X || !g->X0 || !g->P || !g->P0 || !g->input_base || !g->prev || !g->spike || !g->t_last ||
+    if (!g->X || !g->X0 || !g->P || !g->P0 || !g->input_base || !g->prev || !g->spike || !g->spike_ids || !g->t_last ||
         !g->work || !g->decay) {
         group_free(g);
         return nd_fail(err, ND_ENOMEM, "out of memory for group '%s' of %zu neurons", name, n), NULL;
@@ -467,8 +431,10 @@ nd_status nd_net_add_lif(nd_net *net, const char *name, size_t n, const nd_lif_p
     for (size_t k = 0; k < 7; k++)
         for (size_t i = 0; i < n; i++) g->P[k * n + i] = vals[k];
     for (size_t i = 0; i < n; i++) g->X[i] = d.V_init;
-    /* the linear membrane has its own exact vectorised step; other methods use the kernels */
-    if (strcmp(method, "exponential_euler") == 0) g->kind = GROUP_LIF_EXP;
+    /* exponential and forward Euler have their own one-loop step (sim/lif.c); other methods
+     * use the kernels */
+    if (strcmp(g->method->name, "exponential_euler") == 0) g->kind = GROUP_LIF_EXP;
+    if (strcmp(g->method->name, "euler") == 0) g->kind = GROUP_LIF_EULER;
     nd_group_set_initial(g);
     if (out) *out = g;
     return ND_OK;

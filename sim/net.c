@@ -25,6 +25,7 @@ nd_status nd_net_new(double dt, nd_net **out, nd_error *err)
     if (!net) return nd_fail(err, ND_ENOMEM, "out of memory for a network");
     net->dt = dt;
     net->progress = -1;
+    net->fuse = 1;
     const nd_phase order[4] = {ND_PHASE_INPUTS, ND_PHASE_PROJECTIONS, ND_PHASE_GROUPS, ND_PHASE_MONITORS};
     memcpy(net->order, order, sizeof order);
     *out = net;
@@ -156,38 +157,54 @@ nd_status nd_net_add_input(nd_net *net, const nd_input *in, nd_error *err)
     return ND_OK;
 }
 
-static void apply_op(double *row, size_t n, char op, double v, const double *vec)
+/* row = src op x, one loop per operation so each vectorises; src is the row itself, or the
+ * base values when the first input of a step also does the reset. */
+static void apply_op(double *row, const double *src, size_t n, char op, double v, const double *ND_RESTRICT vec)
 {
-    for (size_t i = 0; i < n; i++) {
-        double x = vec ? vec[i] : v;
-        switch (op) {
-        case '+': row[i] += x; break;
-        case '-': row[i] -= x; break;
-        case '*': row[i] *= x; break;
-        case '/': row[i] /= x; break;
-        default: row[i] = x; break;
-        }
+#define APPLY(expr)                                                                                \
+    do {                                                                                           \
+        if (vec) {                                                                                 \
+            _Pragma("omp simd") for (size_t i = 0; i < n; i++) { const double x = vec[i]; expr; } \
+        } else {                                                                                   \
+            const double x = v;                                                                    \
+            _Pragma("omp simd") for (size_t i = 0; i < n; i++) { expr; }                          \
+        }                                                                                          \
+    } while (0)
+    switch (op) {
+    case '+': APPLY(row[i] = src[i] + x); break;
+    case '-': APPLY(row[i] = src[i] - x); break;
+    case '*': APPLY(row[i] = src[i] * x); break;
+    case '/': APPLY(row[i] = src[i] / x); break;
+    default: APPLY(row[i] = x); break;
     }
+#undef APPLY
 }
 
+/* Every input row is reset to its base values, then the inputs apply in order. The reset is
+ * folded into the first input on the row (base op x in one pass instead of a copy and a pass). */
 static void run_inputs(nd_net *net, long step, double t)
 {
-    for (size_t k = 0; k < net->n_groups; k++) {
-        nd_group *g = net->groups[k];
-        if (g->input_par >= 0) memcpy(g->P + (size_t)g->input_par * g->n, g->input_base, g->n * sizeof(double));
-    }
+    for (size_t k = 0; k < net->n_groups; k++) net->groups[k]->input_reset = 0;
     for (size_t k = 0; k < net->n_inputs; k++) {
         input_rec *r = &net->inputs[k];
-        if (step % r->period) continue;
-        size_t n = r->g->n;
-        if (r->type == ND_INPUT_FIX) apply_op(r->row, n, r->op, r->value, r->vector);
-        else if (r->type == ND_INPUT_FUNC) apply_op(r->row, n, r->op, r->func(t, r->ctx), NULL);
+        if (step % r->period || r->folded) continue;
+        nd_group *g = r->g;
+        const size_t n = g->n;
+        const double *src = r->row;
+        if (r->par >= 0 && r->par == g->input_par && !g->input_reset) src = g->input_base, g->input_reset = 1;
+        if (r->type == ND_INPUT_FIX) apply_op(r->row, src, n, r->op, r->value, r->vector);
+        else if (r->type == ND_INPUT_FUNC) apply_op(r->row, src, n, r->op, r->func(t, r->ctx), NULL);
         else {
             size_t at = (size_t)(step / r->period);
-            if (r->per_neuron) apply_op(r->row, n, r->op, 0.0, r->series + at * n);
-            else apply_op(r->row, n, r->op, r->series[at], NULL);
+            if (r->per_neuron) apply_op(r->row, src, n, r->op, 0.0, r->series + at * n);
+            else apply_op(r->row, src, n, r->op, r->series[at], NULL);
         }
-        if (r->is_par && r->par != r->g->input_par) r->g->pars_dirty = 1;
+        if (r->is_par && r->par != g->input_par) g->pars_dirty = 1;
+    }
+    for (size_t k = 0; k < net->n_groups; k++) {
+        nd_group *g = net->groups[k];
+        if (g->input_par >= 0 && !g->input_reset && !g->fold_input)
+            memcpy(g->P + (size_t)g->input_par * g->n, g->input_base, g->n * sizeof(double));
     }
 }
 
@@ -302,22 +319,27 @@ static nd_status monitor_reserve(nd_monitor *m, long step0, long nsteps, nd_erro
     return ND_OK;
 }
 
+static int grow_spikes(nd_monitor *m)
+{
+    size_t cap = m->sp_cap ? 2 * m->sp_cap : 4096;
+    if (nd_check_alloc(cap * (sizeof(double) + sizeof(uint32_t)), "spike monitor", NULL)) return 1;
+    double *nt = realloc(m->sp_t, cap * sizeof *nt);
+    if (nt) m->sp_t = nt;
+    uint32_t *ni = realloc(m->sp_i, cap * sizeof *ni);
+    if (ni) m->sp_i = ni;
+    if (!nt || !ni) return 1;
+    m->sp_cap = cap;
+    return 0;
+}
+
+/* The group's spike ids of the step, those the monitor watches. */
 static int record_spikes(nd_monitor *m, double t)
 {
-    const uint8_t *s = m->g->spike;
-    for (size_t i = 0; i < m->g->n; i++) {
-        if (!s[i] || !m->want[i]) continue;
-        if (m->n_sp == m->sp_cap) {
-            size_t cap = m->sp_cap ? 2 * m->sp_cap : 4096;
-            if (nd_check_alloc(cap * (sizeof(double) + sizeof(uint32_t)), "spike monitor", NULL)) return 1;
-            double *nt = realloc(m->sp_t, cap * sizeof *nt);
-            if (nt) m->sp_t = nt;
-            uint32_t *ni = realloc(m->sp_i, cap * sizeof *ni);
-            if (ni) m->sp_i = ni;
-            if (!nt || !ni) return 1;
-            m->sp_cap = cap;
-        }
-        m->sp_t[m->n_sp] = t, m->sp_i[m->n_sp] = (uint32_t)i;
+    const uint32_t *ids = m->g->spike_ids;
+    for (size_t a = 0; a < m->g->n_spike_ids; a++) {
+        if (!m->want[ids[a]]) continue;
+        if (m->n_sp == m->sp_cap && grow_spikes(m)) return 1;
+        m->sp_t[m->n_sp] = t, m->sp_i[m->n_sp] = ids[a];
         m->n_sp++;
     }
     return 0;
@@ -418,6 +440,7 @@ nd_status nd_net_run(nd_net *net, double duration, nd_error *err)
         if (monitor_reserve(net->monitors[k], net->step, nsteps, err)) return ND_ENOMEM;
     /* parameters may have been written through nd_group_array since the last run */
     for (size_t k = 0; k < net->n_groups; k++) net->groups[k]->pars_dirty = 1;
+    net_plan_fusion(net);
     int bar = net->progress == 1 || (net->progress < 0 && isatty(STDERR_FILENO)), shown = -1;
     for (long s = 0; s < nsteps; s++) {
         nd_status st = one_step(net, err);

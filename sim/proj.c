@@ -55,29 +55,34 @@ nd_status nd_proj_set_period(nd_proj *p, long period, nd_error *err)
 /* ---- the step -------------------------------------------------------------------------------- */
 static double weight(const nd_proj *p, size_t s) { return p->conn.weights ? p->conn.weights[s] : p->syn.g_max; }
 
-/* Pushes this step's presynaptic spikes into the ring and returns the flags emitted
- * delay_steps projection updates ago. */
-static const uint8_t *delayed_spikes(nd_proj *p)
+/* Pushes the ids of this step's presynaptic spikes into the ring and returns those emitted
+ * delay_steps projection updates ago (*n of them). */
+static const uint32_t *delayed_spikes(nd_proj *p, size_t *n)
 {
-    size_t n = p->pre->n, slots = p->delay_steps + 1;
-    if (slots == 1) return p->pre->spike;
-    memcpy(p->ring + p->ring_pos * n, p->pre->spike, n);
+    const nd_group *pre = p->pre;
+    size_t slots = p->delay_steps + 1;
+    if (slots == 1) return *n = pre->n_spike_ids, pre->spike_ids;
+    memcpy(p->ring + p->ring_pos * pre->n, pre->spike_ids, pre->n_spike_ids * sizeof *p->ring);
+    p->ring_n[p->ring_pos] = pre->n_spike_ids;
     size_t oldest = (p->ring_pos + 1) % slots;
     p->ring_pos = oldest;
-    return p->ring + oldest * n;
+    *n = p->ring_n[oldest];
+    return p->ring + oldest * pre->n;
 }
 
-/* g[post] += w for every synapse of every presynaptic neuron that spiked: event-driven. */
-static void deliver(const nd_proj *p, const uint8_t *spk, double *target)
+/* g[post] += w for every synapse of every presynaptic neuron that spiked, in ascending order
+ * of the presynaptic neuron: event-driven. */
+static void deliver(const nd_proj *p, const uint32_t *ids, size_t n_ids, double *ND_RESTRICT target)
 {
     const nd_conn *c = &p->conn;
-    for (size_t i = 0; i < c->n_pre; i++) {
-        if (!spk[i]) continue;
+    const uint32_t *ND_RESTRICT post = c->post_ids;
+    for (size_t a = 0; a < n_ids; a++) {
+        const size_t first = c->pre_ptr[ids[a]], end = c->pre_ptr[ids[a] + 1];
         if (c->weights) {
-            for (size_t s = c->pre_ptr[i]; s < c->pre_ptr[i + 1]; s++) target[c->post_ids[s]] += c->weights[s];
+            for (size_t s = first; s < end; s++) target[post[s]] += c->weights[s];
         } else {
             const double w = p->syn.g_max;
-            for (size_t s = c->pre_ptr[i]; s < c->pre_ptr[i + 1]; s++) target[c->post_ids[s]] += w;
+            for (size_t s = first; s < end; s++) target[post[s]] += w;
         }
     }
 }
@@ -107,17 +112,17 @@ static void output(const nd_proj *p, const double *ND_RESTRICT g)
 }
 
 /* BrainPy Expon: g <- g exp(-h/tau), then g += spikes . w. */
-static void exp_step(nd_proj *p, const uint8_t *spk)
+static void exp_step(nd_proj *p, const uint32_t *ids, size_t n_ids)
 {
     double *ND_RESTRICT g = p->g;
     const double d = p->decay_g;
 #pragma omp simd
     for (size_t j = 0; j < p->post->n; j++) g[j] *= d;
-    deliver(p, spk, g);
+    deliver(p, ids, n_ids, g);
 }
 
 /* BrainPy DualExpon: g' = -g/tau_decay + h, h' = -h/tau_rise; then h += spikes . w. */
-static void dual_exp_step(nd_proj *p, const uint8_t *spk)
+static void dual_exp_step(nd_proj *p, const uint32_t *ids, size_t n_ids)
 {
     double *ND_RESTRICT g = p->g, *ND_RESTRICT hh = p->h;
     const double dg = p->decay_g, dr = p->decay_r, gain = p->syn.tau_decay * (1.0 - dg);
@@ -126,22 +131,27 @@ static void dual_exp_step(nd_proj *p, const uint8_t *spk)
         g[j] = g[j] * dg + gain * hh[j];
         hh[j] *= dr;
     }
-    deliver(p, spk, hh);
+    deliver(p, ids, n_ids, hh);
 }
 
 /* BrainPy AMPA / GABAa: a spike arriving at t releases transmitter T_conc for T_dur;
  * g' = alpha T (1 - g) - beta g per presynaptic neuron; the postsynaptic conductance is
  * sum over synapses of w g_pre (every synapse, every step: g is a presynaptic state). */
-static void kinetic_step(nd_proj *p, const uint8_t *spk, double t, double h)
+static void kinetic_step(nd_proj *p, const uint32_t *ids, size_t n_ids, double t, double h)
 {
     const nd_syn_params *s = &p->syn;
     const nd_conn *c = &p->conn;
+    for (size_t a = 0; a < n_ids; a++) p->arrival[ids[a]] = t;
+    /* T is T_conc or 0, so the rate a = alpha T + beta, g_inf = alpha T / a and exp(-a h) take
+     * two values each: two exp per step instead of one per neuron */
+    const double a_on = s->alpha * s->T_conc + s->beta, a_off = s->alpha * 0.0 + s->beta;
+    const double ginf_on = s->alpha * s->T_conc / a_on, ginf_off = s->alpha * 0.0 / a_off;
+    const double d_on = exp(-a_on * h), d_off = exp(-a_off * h);
     for (size_t i = 0; i < c->n_pre; i++) {
-        if (spk[i]) p->arrival[i] = t;
         /* on for t - arrival < T_dur, with a millionth of a step of slack against rounding */
-        double T = t - p->arrival[i] < s->T_dur - 1e-6 * h ? s->T_conc : 0.0;
-        double a = s->alpha * T + s->beta, ginf = s->alpha * T / a;
-        p->g[i] = ginf + (p->g[i] - ginf) * exp(-a * h);
+        const int on = t - p->arrival[i] < s->T_dur - 1e-6 * h;
+        const double ginf = on ? ginf_on : ginf_off;
+        p->g[i] = ginf + (p->g[i] - ginf) * (on ? d_on : d_off);
     }
     memset(p->post_g, 0, p->post->n * sizeof *p->post_g);
     for (size_t i = 0; i < c->n_pre; i++) {
@@ -151,16 +161,21 @@ static void kinetic_step(nd_proj *p, const uint8_t *spk, double t, double h)
     }
 }
 
+const double *proj_output_g(const nd_proj *p) { return kinetic(p) ? p->post_g : p->g; }
+
+/* A fused projection leaves its output to the postsynaptic group's step (sim/fuse.c). */
 void proj_update(nd_proj *p, double t, double h)
 {
-    const uint8_t *spk = delayed_spikes(p);
+    size_t n_ids;
+    const uint32_t *ids = delayed_spikes(p, &n_ids);
     refresh_decay(p, h);
     switch (p->syn.kind) {
-    case ND_SYN_EXP: exp_step(p, spk); output(p, p->g); break;
-    case ND_SYN_DUAL_EXP: dual_exp_step(p, spk); output(p, p->g); break;
+    case ND_SYN_EXP: exp_step(p, ids, n_ids); break;
+    case ND_SYN_DUAL_EXP: dual_exp_step(p, ids, n_ids); break;
     case ND_SYN_AMPA:
-    case ND_SYN_GABAA: kinetic_step(p, spk, t, h); output(p, p->post_g); break;
+    case ND_SYN_GABAA: kinetic_step(p, ids, n_ids, t, h); break;
     }
+    if (!p->fused) output(p, proj_output_g(p));
 }
 
 void proj_reset(nd_proj *p)
@@ -170,7 +185,7 @@ void proj_reset(nd_proj *p)
     if (p->h) memset(p->h, 0, p->post->n * sizeof *p->h);
     if (p->post_g) memset(p->post_g, 0, p->post->n * sizeof *p->post_g);
     for (size_t i = 0; p->arrival && i < p->pre->n; i++) p->arrival[i] = ND_NEVER;
-    if (p->ring) memset(p->ring, 0, (p->delay_steps + 1) * p->pre->n);
+    if (p->ring_n) memset(p->ring_n, 0, (p->delay_steps + 1) * sizeof *p->ring_n);
     p->ring_pos = 0;
 }
 
@@ -178,7 +193,7 @@ void proj_free(nd_proj *p)
 {
     if (!p) return;
     nd_conn_free(&p->conn);
-    free(p->g), free(p->h), free(p->post_g), free(p->arrival), free(p->ring);
+    free(p->g), free(p->h), free(p->post_g), free(p->arrival), free(p->ring), free(p->ring_n);
     free(p);
 }
 
@@ -240,7 +255,7 @@ static nd_status alloc_state(nd_proj *p, nd_error *err)
 {
     size_t npre = p->pre->n, npost = p->post->n;
     size_t slots = p->delay_steps + 1;
-    if (nd_check_alloc(slots * npre, "the delay buffer", err)) return ND_ENOMEM;
+    if (nd_check_alloc(slots * npre * sizeof *p->ring, "the delay buffer", err)) return ND_ENOMEM;
     p->g = calloc(kinetic(p) ? npre : npost, sizeof *p->g);
     int ok = p->g != NULL;
     if (p->syn.kind == ND_SYN_DUAL_EXP) ok &= (p->h = calloc(npost, sizeof *p->h)) != NULL;
@@ -248,7 +263,10 @@ static nd_status alloc_state(nd_proj *p, nd_error *err)
         ok &= (p->post_g = calloc(npost, sizeof *p->post_g)) != NULL;
         ok &= (p->arrival = malloc(npre * sizeof *p->arrival)) != NULL;
     }
-    if (slots > 1) ok &= (p->ring = calloc(slots * npre, 1)) != NULL;
+    if (slots > 1) {
+        ok &= (p->ring = malloc(slots * npre * sizeof *p->ring)) != NULL;
+        ok &= (p->ring_n = calloc(slots, sizeof *p->ring_n)) != NULL;
+    }
     return ok ? ND_OK : nd_fail(err, ND_ENOMEM, "out of memory for projection '%s'", p->name);
 }
 
@@ -275,7 +293,7 @@ nd_status nd_net_add_proj(nd_net *net, const char *name, nd_group *pre, nd_group
     p->syn.target = NULL, p->syn.voltage = NULL;
     if (!st) st = alloc_state(p, err);
     if (st) {
-        free(p->g), free(p->h), free(p->post_g), free(p->arrival), free(p->ring), free(p);
+        free(p->g), free(p->h), free(p->post_g), free(p->arrival), free(p->ring), free(p->ring_n), free(p);
         return st;
     }
     p->conn = *conn;

@@ -8,8 +8,23 @@
 
 #define ND_NAME_LEN 64
 #define ND_NEVER (-1e7) /* t_last_spike of a neuron that never fired (BrainPy's -1e7) */
+/* Spike times are compared with a tolerance of a millionth of a step, so that
+ * t - t_last <= tau_ref holds at t = t_last + tau_ref despite rounding (BrainPy's <=). */
+#define REF_EPS 1e-6
 
-typedef enum group_kind { GROUP_MODEL, GROUP_LIF_EXP, GROUP_POISSON } group_kind;
+/* GROUP_LIF_EXP and GROUP_LIF_EULER: the zoo LIF by exponential or forward Euler on its own
+ * one-loop path (sim/lif.c); everything else is GROUP_MODEL. */
+typedef enum group_kind { GROUP_MODEL, GROUP_LIF_EXP, GROUP_LIF_EULER, GROUP_POISSON } group_kind;
+
+/* Most projections a group sums inside its own step (sim/fuse.c). */
+#define ND_MAX_CHANNELS 4
+
+/* A fused projection's output as the group reads it: input += g * (E - V * v_gain), with
+ * v_gain 1 for COBA and, for CUBA, E = 1, v_gain = 0 (g * 1 is g exactly). */
+typedef struct syn_channel {
+    const double *g;
+    double E, v_gain;
+} syn_channel;
 
 typedef enum step_kind { STEP_KERNEL_ERK, STEP_KERNEL_RK4, STEP_NEURON_ERK, STEP_NEURON_STEPPER } step_kind;
 
@@ -24,7 +39,10 @@ struct nd_group {
     double *X0, *P0;        /* what nd_net_reset restores */
     double *input_base;     /* n: the input parameter's value at the start of every step */
     int input_par;          /* -1: none */
+    int input_reset;        /* run_inputs: the input row was reset this step */
     uint8_t *spike;
+    uint32_t *spike_ids;    /* the neurons that spiked in the last step, ascending */
+    size_t n_spike_ids;
     double *t_last;
     long spike_count;
     /* spike rule: level test with reset, or upward crossing without */
@@ -37,7 +55,13 @@ struct nd_group {
     /* LIF exponential Euler: per-neuron decay exp(-h/tau), recomputed when h or tau change */
     double *decay;
     double decay_h;
-    int pars_dirty, uniform;
+    int pars_dirty, uniform, base_uniform;
+    /* projections whose output this group adds inside its step (set by net_plan_fusion) */
+    syn_channel chan[ND_MAX_CHANNELS];
+    int n_chan;
+    /* the input row's reset and its one input (+ fold_value), done inside the step */
+    int fold_input;
+    double fold_value;
     /* Poisson */
     double rate_hz;
     uint64_t seed;
@@ -55,8 +79,10 @@ struct nd_proj {
     double *arrival;        /* kinetic: last spike arrival per pre */
     double *target;         /* the postsynaptic row the output adds to */
     const double *V;        /* ND_OUT_COBA: postsynaptic potential */
-    uint8_t *ring;          /* (delay_steps + 1) x n_pre spike flags */
+    uint32_t *ring;         /* (delay_steps + 1) x n_pre spiking neuron ids */
+    size_t *ring_n;         /* how many ids each slot holds */
     size_t delay_steps, ring_pos;
+    int fused;              /* the post group adds the output inside its step */
     double decay_h, decay_g, decay_r; /* cached exp(-h/tau) for the last h */
     long period;
 };
@@ -75,6 +101,7 @@ typedef struct input_rec {
     double (*func)(double t, void *ctx);
     void *ctx;
     long period;
+    int folded;             /* applied inside the group's step (sim/fuse.c) */
 } input_rec;
 
 struct nd_monitor {
@@ -103,6 +130,7 @@ struct nd_net {
     long step;
     nd_phase order[4];
     int progress;
+    int fuse;               /* nd_net_set_fusion */
     nd_group **groups;
     nd_proj **projs;
     input_rec *inputs;
@@ -119,8 +147,22 @@ void group_free(nd_group *g);
 double *group_row(nd_group *g, const char *name, int *par, nd_error *err);
 nd_group *net_find_group(nd_net *net, const char *target, const char **field, nd_error *err);
 
+/* lif.c: the LIF step; non-zero status on a non-finite state */
+nd_status lif_group_step(nd_group *g, double t, double h, nd_error *err);
+/* Adds the fused projections' outputs to the input row (the general paths' way). */
+void group_apply_channels(nd_group *g);
+nd_status group_check_finite(const nd_group *g, double t, double h, nd_error *err);
+nd_status group_model_step(nd_group *g, double t, double h, nd_error *err);
+/* The spike ids from the spike flags (every path but the fused LIF one writes flags only). */
+void group_collect_spike_ids(nd_group *g);
+
+/* fuse.c: which projections the post groups sum inside their step, decided at each run */
+void net_plan_fusion(nd_net *net);
+
 /* proj.c */
 void proj_update(nd_proj *p, double t, double h);
+/* The output a projection adds to its target: the conductance per post (exp, dual, kinetic). */
+const double *proj_output_g(const nd_proj *p);
 void proj_reset(nd_proj *p);
 void proj_free(nd_proj *p);
 

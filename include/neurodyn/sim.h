@@ -63,6 +63,11 @@ size_t nd_net_synapse_count(const nd_net *net);
 typedef enum nd_phase { ND_PHASE_INPUTS, ND_PHASE_PROJECTIONS, ND_PHASE_GROUPS, ND_PHASE_MONITORS } nd_phase;
 /* A permutation of the four phases. */
 nd_status nd_net_set_order(nd_net *net, const nd_phase order[4], nd_error *err);
+/* 1 (default): a projection whose output is the input current of a LIF group (exponential
+ * or dual-exponential synapse, CUBA or COBA) is summed inside the group's one-pass step; 0: the
+ * general path, each phase a pass of its own. Both give the same results bit for bit; the
+ * switch is there to check that. */
+void nd_net_set_fusion(nd_net *net, int on);
 /* Progress bar on stderr: -1 (default) when stderr is a terminal, 0 never, 1 always. */
 void nd_net_set_progress(nd_net *net, int mode);
 /* Called after each step whose index is a multiple of period; non-zero stops the run
@@ -260,7 +265,8 @@ typedef struct nd_coba_params {
     const char *method;    /* NULL: exponential_euler */
 } nd_coba_params;
 nd_coba_params nd_coba_defaults(void);
-/* Builds the network with spike monitors on E and I (returned in mon_e / mon_i, may be NULL). */
+/* Builds the network, with a spike monitor on E where mon_e is given and on I where mon_i is
+ * (NULL: none, so a run that needs only the counts records nothing). */
 nd_status nd_coba_build(const nd_coba_params *p, nd_net **net, nd_group **E, nd_group **I,
                         nd_monitor **mon_e, nd_monitor **mon_i, nd_error *err);
 
