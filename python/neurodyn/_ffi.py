@@ -404,6 +404,7 @@ const char *nd_group_name(const nd_group *g);
 double *nd_group_array(nd_group *g, const char *name, nd_error *err);
 int nd_group_set_par(nd_group *g, const char *name, double value, nd_error *err);
 long nd_group_spike_count(const nd_group *g);
+int nd_group_set_threshold(nd_group *g, const char *var, double threshold, nd_error *err);
 int nd_net_add_monitor(nd_net *net, const char *target, const size_t *idx, size_t n_idx, long period,
                        nd_monitor **out, nd_error *err);
 size_t nd_monitor_rows(const nd_monitor *m);
@@ -481,6 +482,22 @@ def _load():
 
 
 lib, lib_path = _load()
+
+
+def _include_dir():
+    """The headers user model files are compiled against. The library looks for them next to
+    the running executable, which here is Python: so, unless NEURODYN_INCLUDE is set, point it
+    at the build tree's include/ or the installed prefix's include/ beside the library loaded."""
+    libdir = os.path.dirname(os.path.realpath(lib_path)) if os.sep in lib_path else None
+    for guess in ([os.path.join(libdir, os.pardir, os.pardir, "include"),
+                   os.path.join(libdir, os.pardir, "include")] if libdir else []):
+        if os.path.exists(os.path.join(guess, "neurodyn", "model.h")):
+            return os.path.abspath(guess)
+    return None
+
+
+if "NEURODYN_INCLUDE" not in os.environ and _include_dir():
+    os.environ["NEURODYN_INCLUDE"] = _include_dir()
 
 
 class NeurodynError(RuntimeError):

@@ -70,7 +70,7 @@ class Network:
     semantics (sim.h): groups of any model, constant inputs, monitors.
 
         net = nd.Network(dt=0.01)
-        net.add_group("E", nd.model("hh"), 10)
+        net.add_group("E", nd.model("hh"), 10, threshold=("V", 20.0))
         net.add_input("E.Iext", 10.0)
         net.monitor("E.V"); net.monitor("E.spike")
         net.run(100.0)
@@ -87,15 +87,19 @@ class Network:
         lib.nd_net_set_progress(self._net, 0)
         self._models, self._groups, self._monitors, self._keep = [], {}, {}, []
 
-    def add_group(self, name, model, n, method=None):
+    def add_group(self, name, model, n, method=None, threshold=None):
         """n copies of model (a nd.Model, kept alive by the network), fixed-step method by name
-        (None: rk4). Its variables are named "NAME.VAR"."""
+        (None: rk4). Its variables are named "NAME.VAR". A model without a spike rule detects
+        spikes with threshold=(variable, level): upward crossings, e.g. ("V", 20.0)."""
         out = ffi.new("nd_group **")
         err = new_error()
         meth = ffi.new("char[]", method.encode()) if method else ffi.NULL
         check(lib.nd_net_add_group(self._net, name.encode(), model._m, int(n), meth, out, err), err)
         self._models.append(model)
         self._groups[name] = out[0]
+        if threshold is not None:
+            var, level = threshold
+            check(lib.nd_group_set_threshold(out[0], var.encode(), float(level), err), err)
         return self
 
     def set(self, group, **values):
