@@ -30,17 +30,18 @@ def _have_matplotlib():
         return False
 
 
-def render(series, xlabel="", ylabel="", title="", file=None, backend=None):
-    """Draws series with the chosen backend (see the module's docstring)."""
+def render(series, xlabel="", ylabel="", title="", file=None, backend=None, xlim=None, ylim=None):
+    """Draws series with the chosen backend (see the module's docstring); xlim, ylim: (lo, hi)
+    of the axes, None for automatic."""
     backend = backend or ("matplotlib" if _have_matplotlib() else "gnuplot")
     if backend == "matplotlib":
-        return _render_matplotlib(series, xlabel, ylabel, title, file)
+        return _render_matplotlib(series, xlabel, ylabel, title, file, xlim, ylim)
     if backend == "gnuplot":
-        return _render_gnuplot(series, xlabel, ylabel, title, file)
+        return _render_gnuplot(series, xlabel, ylabel, title, file, xlim, ylim)
     raise ValueError(f"backend {backend!r}: use 'matplotlib' or 'gnuplot'")
 
 
-def _render_matplotlib(series, xlabel, ylabel, title, file):
+def _render_matplotlib(series, xlabel, ylabel, title, file, xlim, ylim):
     import matplotlib
     if file is not None and not os.environ.get("DISPLAY") and "inline" not in matplotlib.get_backend():
         matplotlib.use("Agg")
@@ -57,6 +58,10 @@ def _render_matplotlib(series, xlabel, ylabel, title, file):
         else:
             ax.plot(s.x, s.y, "--" if s.kind == "dashed" else "-", color=s.color, label=label)
     ax.set_xlabel(xlabel), ax.set_ylabel(ylabel), ax.set_title(title)
+    if xlim:
+        ax.set_xlim(*xlim)
+    if ylim:
+        ax.set_ylim(*ylim)
     if labelled - {None}:
         ax.legend(loc="best", fontsize="small")
     if file is not None:
@@ -74,7 +79,7 @@ _TERMINALS = {".png": "pngcairo size 800,560 enhanced font 'Sans,10'",
               ".pdf": "pdfcairo size 6in,4.2in enhanced font 'Sans,9'"}
 
 
-def _render_gnuplot(series, xlabel, ylabel, title, file):
+def _render_gnuplot(series, xlabel, ylabel, title, file, xlim, ylim):
     if file is None:
         raise ValueError("without matplotlib, figures are drawn by gnuplot into a file: give file='name.png' "
                          "(or .svg, .pdf)")
@@ -103,6 +108,9 @@ def _render_gnuplot(series, xlabel, ylabel, title, file):
         f.write(f"set output {_gp_string(os.path.basename(file))}\n")
         f.write(f"set xlabel {_gp_string(xlabel)}\nset ylabel {_gp_string(ylabel)}\n")
         f.write(f"set title {_gp_string(title)} noenhanced\nset key outside right noenhanced\n")
+        for axis, lim in (("x", xlim), ("y", ylim)):
+            if lim:
+                f.write(f"set {axis}range [{float(lim[0])!r}:{float(lim[1])!r}]\n")
         f.write("plot " + ", \\\n     ".join(plots) + "\n" if plots else "plot NaN notitle\n")
     run = subprocess.run(["gnuplot", os.path.basename(script)], cwd=os.path.dirname(script),
                          capture_output=True, text=True)
@@ -183,7 +191,8 @@ def plot_phase_plane(result, file=None, backend=None):
         if pts:
             series.append(Series("points", [fp["state"][xi] for fp in pts], [fp["state"][yi] for fp in pts],
                                  "stable equilibrium" if st else "unstable equilibrium", _STABLE if st else _UNSTABLE))
-    return render(series, xi, yi, f"{result.get('model', '')}: phase plane", file, backend)
+    return render(series, xi, yi, f"{result.get('model', '')}: phase plane", file, backend,
+                  (result["x"]["lo"], result["x"]["hi"]), (result["y"]["lo"], result["y"]["hi"]))
 
 
 def _var_positions(result, tr):

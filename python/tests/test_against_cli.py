@@ -174,14 +174,20 @@ class Bifurcation(Close, unittest.TestCase):
         self.compare_special(d["special_points"], doc["special_points"], "I")
         self.compare_branches(d["branches"], doc["branches"], "I")
 
-    def test_two_parameters(self):
-        doc = cli_json("bifurcation2", "ml", "--par", "phi=0.02:0.1", "--par", "I=0:250")
-        d = nd.bifurcation2(nd.model("ml"), "phi", 0.02, 0.1, "I", 0, 250)
+    def test_two_parameters_wilson_cowan(self):
+        doc = cli_json("bifurcation2", "wilson_cowan", "--par", "Q=-2:2", "--par", "P=0:3")
+        d = nd.bifurcation2(nd.model("wilson_cowan"), "Q", -2, 2, "P", 0, 3)
+        self.assertEqual(sorted(s["type"] for s in d["special_points"]), ["BT", "CP", "GH"])
         self.assertEqual([c["kind"] for c in d["curves"]], [c["kind"] for c in doc["curves"]])
         for a, b in zip(d["curves"], doc["curves"]):
-            np.testing.assert_allclose(a["I"], [p["I"] for p in b["points"]], rtol=TOL, atol=TOL)
-            np.testing.assert_allclose(a["phi"], [p["phi"] for p in b["points"]], rtol=TOL, atol=TOL)
-        self.compare_special(d["special_points"], doc["special_points"], "I")
+            for par in ("Q", "P"):
+                np.testing.assert_allclose(a[par], [p[par] for p in b["points"]], rtol=TOL, atol=TOL)
+            for key in ("stop", "stop_kind", "cut_short"):
+                self.assertEqual(a[key], b[key])
+            if a["kind"] == "H":
+                np.testing.assert_array_equal(a["neutral_saddle"], [p["neutral_saddle"] for p in b["points"]])
+        self.compare_special(d["special_points"], doc["special_points"], "P")
+        self.assertEqual(d["starts_on_known_curves"], doc["starts_on_known_curves"])
 
     def test_fast_slow_hindmarsh_rose(self):
         doc = cli_json("fast-slow", "hr")
