@@ -87,8 +87,8 @@ def phase_plane(m, x=None, y=None, xlim=None, ylim=None, grid=20, t1=100.0, star
     p = m._params_copy(params)
     pp = ffi.new("nd_phase_portrait *")
     err = new_error()
-    check(lib.nd_phase_portrait_compute(m._m, p, region, o, pp, err), err)
-    try:
+    try:  # freed on failure too, as the CLI does (a zeroed portrait frees cleanly)
+        check(lib.nd_phase_portrait_compute(m._m, p, region, o, pp, err), err)
         return _portrait(m, pp)
     finally:
         lib.nd_phase_portrait_free(pp)
@@ -276,9 +276,9 @@ def bifurcation(m, par=None, lo=None, hi=None, cycles=False, cycle_scan=5, range
     lib.nd_bif_opts_init(o)
     d = ffi.new("nd_bif_diagram *")
     err = new_error()
-    check(lib.nd_bifurcation_1d(m._m, p, ip, float(lo), float(hi), region, o, d, err), err)
     cs = None
-    try:
+    try:  # the diagram is freed on failure too, as the CLI does
+        check(lib.nd_bifurcation_1d(m._m, p, ip, float(lo), float(hi), region, o, d, err), err)
         if cycles:
             cs = _cycles(m, d, p, region, float(lo), float(hi), cycle_scan, fixed_any)
         out = {"model": m.name, "parameter": par, "range": (float(lo), float(hi))}

@@ -49,9 +49,9 @@ def bifurcation2(m, par1=None, lo1=None, hi1=None, par2=None, lo2=None, hi2=None
     o = ffi.new("nd_codim2_opts *", {"h0": float(h0), "h_max": float(h_max), "max_points": int(max_points)})
     d = ffi.new("nd_codim2_diagram *")
     err = new_error()
-    check(lib.nd_bifurcation_2d(m._m, p, i1, float(lo1), float(hi1), i2, float(lo2), float(hi2), region, o, d, err),
-          err)
-    try:
+    try:  # freed on failure too, as the CLI does
+        check(lib.nd_bifurcation_2d(m._m, p, i1, float(lo1), float(hi1), i2, float(lo2), float(hi2), region, o, d,
+                                    err), err)
         return _codim2_dict(m, d, keep[3], par1, par2)
     finally:
         lib.nd_codim2_diagram_free(d)
