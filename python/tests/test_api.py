@@ -124,6 +124,21 @@ class Plots(unittest.TestCase):
                 self.assertTrue(os.path.getsize(path) > 0, name)
                 self.assertTrue(script.endswith(".gp"))
 
+    def test_matplotlib_backend(self):
+        try:
+            import matplotlib
+            matplotlib.use("Agg")
+        except ImportError:
+            self.skipTest("python3-matplotlib is not installed")
+        m = nd.model("ml")
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, draw in {"bif.png": lambda f: nd.plot_bifurcation(nd.bifurcation(m, cycles=True), file=f),
+                               "pp.png": lambda f: nd.plot_phase_plane(nd.phase_plane(m), file=f),
+                               "sim.png": lambda f: nd.plot_simulation(*nd.simulate(m, t1=100), m.vars, file=f)}.items():
+                fig = draw(os.path.join(tmp, name))
+                self.assertTrue(hasattr(fig, "savefig"))
+                self.assertGreater(os.path.getsize(os.path.join(tmp, name)), 0)
+
     def test_gnuplot_needs_a_file(self):
         with self.assertRaises(ValueError):
             nd.plot_simulation([0, 1], [[0], [1]], backend="gnuplot")
