@@ -2,6 +2,9 @@
 CC      ?= gcc
 BUILD   ?= build
 PREFIX  ?= /usr/local
+# the Python package's folder (on Debian's sys.path for PREFIX=/usr; for /usr/local give
+# PYDIR=/usr/local/lib/python3.11/dist-packages or set PYTHONPATH)
+PYDIR   ?= $(PREFIX)/lib/python3/dist-packages
 # Vectorised kernels want the machine's widest vectors; override with NATIVE= for portable builds.
 NATIVE  ?= -march=native
 OPT     ?= -O2
@@ -58,7 +61,7 @@ help:
 	@echo "make demo       the main job: analyse the built-in models into ./out"
 	@echo "make bench      benchmarks (print ratios, never assert)"
 	@echo "make fuzz       libFuzzer on the argument parsers and the model validator (FUZZ_SECONDS each, default 60)"
-	@echo "make install PREFIX=/usr/local   headers, libraries, CLI, neurodyn.pc"
+	@echo "make install PREFIX=/usr/local   headers, libraries, CLI, neurodyn.pc, the Python package"
 	@echo "make link-check  install into $(BUILD)/link-check and link with pkg-config (part of make test)"
 	@echo "make python-test the Python package's tests (python/tests, unittest; part of make test)"
 
@@ -202,6 +205,8 @@ install: $(STATIC) $(SHARED_FILE) $(SHARED) $(CLI)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libneurodyn.so
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 	if [ -f $(BUILD)/cuda/libneurodyn_cuda.so ]; then install -m 755 $(BUILD)/cuda/libneurodyn_cuda.so $(DESTDIR)$(PREFIX)/lib/; fi
+	install -d $(DESTDIR)$(PYDIR)/neurodyn
+	install -m 644 python/neurodyn/*.py $(DESTDIR)$(PYDIR)/neurodyn/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS@|$(LIBS)|' -e 's|@VERSION@|$(VERSION)|' neurodyn.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/neurodyn.pc
 
@@ -231,6 +236,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/libneurodyn.a $(DESTDIR)$(PREFIX)/lib/libneurodyn.so \
 	      $(DESTDIR)$(PREFIX)/lib/$(SONAME) $(DESTDIR)$(PREFIX)/lib/$(notdir $(SHARED_FILE)) $(DESTDIR)$(PREFIX)/lib/libneurodyn_cuda.so \
 	      $(DESTDIR)$(PREFIX)/bin/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig/neurodyn.pc
+	rm -rf $(DESTDIR)$(PYDIR)/neurodyn
 
 clean:
 	rm -rf $(BUILD) out

@@ -7,8 +7,10 @@ and compares them with cffi's. Function-pointer fields the package never calls a
 as ``void *`` (same size and alignment), enums as ``int``.
 
 The library is found in this order: ``$NEURODYN_LIB`` (a path to the .so), the build tree
-(``build/lib/libneurodyn.so`` two folders above this package, as ``make`` writes it), then the
-loader path (``ctypes.util.find_library("neurodyn")``, ``libneurodyn.so``).
+(``build/lib/libneurodyn.so`` two folders above this package, as ``make`` writes it), the
+prefix it was installed into (``make install``: PREFIX/lib beside
+PREFIX/lib/python3/dist-packages/neurodyn), then the loader path
+(``ctypes.util.find_library("neurodyn")``, ``libneurodyn.so``).
 """
 import ctypes.util
 import os
@@ -461,6 +463,8 @@ def _candidates():
         return
     here = os.path.dirname(os.path.abspath(__file__))
     yield os.path.join(here, os.pardir, os.pardir, "build", "lib", "libneurodyn.so")
+    # installed by `make install`: PREFIX/lib/python3/dist-packages/neurodyn beside PREFIX/lib
+    yield os.path.join(here, os.pardir, os.pardir, os.pardir, "libneurodyn.so")
     found = ctypes.util.find_library("neurodyn")
     if found:
         yield found
@@ -474,7 +478,7 @@ def _load():
             tried.append(f"{path} (not found)")
             continue
         try:
-            return ffi.dlopen(path), path
+            return ffi.dlopen(path), os.path.normpath(path) if os.sep in path else path
         except OSError as e:
             tried.append(f"{path} ({e})")
     raise ImportError("neurodyn: cannot load libneurodyn.so; build it with `make`, or set "
