@@ -17,7 +17,7 @@ LIBS     := -fopenmp -lklu -lamd -lcolamd -lbtf -lsuitesparseconfig -lnlopt -lgs
 LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
 STAMP   := build/.deps-ok
-MODULES := core models integrators analysis plots sim gpu
+MODULES := core models integrators analysis plots sim gpu ode
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c $(m)/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_SRC := $(wildcard cli/*.c)

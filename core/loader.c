@@ -1,7 +1,9 @@
-/* Loading models: built-in names, user `.c` files compiled into a content-keyed cache, and
- * prebuilt shared objects, all through one call. */
+/* Loading models: built-in names, user `.c` files compiled into a content-keyed cache, XPPAUT
+ * `.ode` files translated to C (ode/) and compiled the same way, and prebuilt shared objects,
+ * all through one call. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -11,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "neurodyn/ode.h"
 #include "toolchain.h"
 
 #define COMPILE_FLAGS "-std=c11 -O2 -march=native -fopenmp-simd -fPIC"
@@ -160,6 +163,33 @@ static nd_status cached_object(const char *src, char *so, size_t len, uint64_t *
     return nd_cache_build(&job, so, len, hash, err);
 }
 
+/* text into path, a file of this user alone (0600), unless a file with that content is there:
+ * written under a temporary name and renamed, so a reader never sees half of it. */
+static nd_status write_private(const char *path, const char *text, nd_error *err)
+{
+    struct stat st;
+    size_t n = strlen(text);
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & 077) &&
+        (size_t)st.st_size == n)
+        return ND_OK; /* named by the hash of its content; the compile below checks it again */
+    char tmp[PATH_MAX + 96];
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return nd_fail(err, ND_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(fd, text + done, n - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        done += (size_t)w;
+    }
+    if (close(fd) != 0 || done < n || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return nd_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
+    }
+    return ND_OK;
+}
+
 /* ---- where user models came from ------------------------------------------------------------
  * The device build (gpu/) compiles the same .c file with nvcc, so the loader remembers it. */
 typedef struct loaded_source {
@@ -250,8 +280,30 @@ static nd_status unknown_model(const char *spec, nd_error *err)
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
                                  nd_builtin_at(i)->name);
     return nd_fail(err, ND_EINVAL,
-                   "unknown model '%s' (built-in models: %s; or give a path to a .c or .so file)",
+                   "unknown model '%s' (built-in models: %s; or give a path to a .c, .ode or .so file)",
                    spec, list);
+}
+
+/* An XPPAUT file: its translation (include/neurodyn/ode.h) is written into the cache as
+ * ode-<hash of the C>.c, a private file that stays (the GPU build compiles it again), and loaded
+ * as any model file. */
+static nd_status load_ode(const char *spec, nd_model_ref *ref, nd_error *err)
+{
+    char *c = NULL, cache[PATH_MAX], src[PATH_MAX + 64], so[PATH_MAX + 64];
+    nd_status st = nd_ode_translate(spec, &c, err);
+    if (!st) st = nd_cache_dir(cache, sizeof cache, err);
+    if (!st) {
+        uint64_t h = ND_HASH_SEED;
+        for (const char *k = c; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ULL; /* FNV-1a */
+        snprintf(src, sizeof src, "%s/ode-%016llx.c", cache, (unsigned long long)h);
+        st = write_private(src, c, err);
+    }
+    free(c);
+    uint64_t hash = 0;
+    if (!st) st = cached_object(src, so, sizeof so, &hash, err);
+    if (!st) st = open_object(so, spec, ref, err);
+    if (!st) remember_source(ref->model, src, hash);
+    return st;
 }
 
 nd_status nd_model_load(const char *spec, nd_model_ref *ref, nd_error *err)
@@ -264,9 +316,10 @@ nd_status nd_model_load(const char *spec, nd_model_ref *ref, nd_error *err)
         ref->model = b;
         return ND_OK;
     }
-    int is_c = ends_with(spec, ".c"), is_so = ends_with(spec, ".so");
-    if (!is_c && !is_so) return unknown_model(spec, err);
+    int is_c = ends_with(spec, ".c"), is_so = ends_with(spec, ".so"), is_ode = ends_with(spec, ".ode");
+    if (!is_c && !is_so && !is_ode) return unknown_model(spec, err);
     if (!is_file(spec)) return nd_fail(err, ND_EINVAL, "model file '%s' does not exist", spec);
+    if (is_ode) return load_ode(spec, ref, err);
     if (is_so) {
         char abs[PATH_MAX];
         if (!realpath(spec, abs)) return nd_fail(err, ND_EIO, "cannot resolve '%s'", spec);

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "model.h"
 #include "core.h"
+#include "ode.h"
 #include "tsv.h"
 #include "integrate.h"
 #include "plot.h"
