@@ -73,6 +73,25 @@ class UserModel(unittest.TestCase):
         np.testing.assert_array_equal(np.column_stack([t, X]), np.array(rows))
 
 
+class OdeFile(Close, unittest.TestCase):
+    """XPPAUT .ode files load through nd_model_load like any model."""
+
+    def test_ode_model_simulates_and_has_the_fixed_points_of_the_cli(self):
+        path = os.path.join(SRC, "tests", "data", "ode", "wc.ode")
+        m = nd.model(path)
+        self.assertEqual(m.vars, ["E", "I"])
+        self.assertEqual(m.params["wEE"], 16.0)
+        header, rows = tsv(cli("simulate", path, "--t1", "20"))
+        t, X = nd.simulate(m, t1=20)
+        np.testing.assert_array_equal(np.column_stack([t, X]), np.array(rows))
+        doc = cli_json("fixed-points", path, "--range", "E=-0.5:1", "--range", "I=-0.5:1")
+        fps = nd.fixed_points(m, ranges={"E": (-0.5, 1), "I": (-0.5, 1)})
+        self.assertEqual([fp["type"] for fp in fps], [fp["stability"] for fp in doc["fixed_points"]])
+        for mine, ref in zip(fps, doc["fixed_points"]):
+            for v, value in ref["state"].items():
+                self.assertClose(mine["state"][v], value)
+
+
 class FixedPoints(Close, unittest.TestCase):
     def check_same(self, spec, *args, **kwargs):
         doc = cli_json("fixed-points", spec, *args)
