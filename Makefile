@@ -2,6 +2,9 @@
 CC      ?= gcc
 BUILD   ?= build
 PREFIX  ?= /usr/local
+# the Python package's folder (on Debian's sys.path for PREFIX=/usr; for /usr/local give
+# PYDIR=/usr/local/lib/python3.11/dist-packages or set PYTHONPATH)
+PYDIR   ?= $(PREFIX)/lib/python3/dist-packages
 # Vectorised kernels want the machine's widest vectors; override with NATIVE= for portable builds.
 NATIVE  ?= -march=native
 OPT     ?= -O2
@@ -47,7 +50,7 @@ NVCC := $(shell command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/de
 # keep object files that only examples and benches use
 .SECONDARY:
 
-.PHONY: all deps test asan bench demo install uninstall clean help cuda-check link-check fuzz fuzz-run
+.PHONY: all deps test asan bench demo install uninstall clean help cuda-check link-check fuzz fuzz-run python-test
 all: $(STATIC) $(SHARED_FILE) $(SHARED) $(CLI) $(EXAMPLES) $(TESTS)
 
 help:
@@ -58,8 +61,9 @@ help:
 	@echo "make demo       the main job: analyse the built-in models into ./out"
 	@echo "make bench      benchmarks (print ratios, never assert)"
 	@echo "make fuzz       libFuzzer on the argument parsers and the model validator (FUZZ_SECONDS each, default 60)"
-	@echo "make install PREFIX=/usr/local   headers, libraries, CLI, neurodyn.pc"
+	@echo "make install PREFIX=/usr/local   headers, libraries, CLI, neurodyn.pc, the Python package"
 	@echo "make link-check  install into $(BUILD)/link-check and link with pkg-config (part of make test)"
+	@echo "make python-test the Python package's tests (python/tests, unittest; part of make test)"
 
 deps:
 	@rm -f $(STAMP)
@@ -142,12 +146,26 @@ fuzz-run: $(FUZZERS)
 # The tests run the CLI too, so it is built first. -j2: Criterion runs tests in parallel.
 test: $(TESTS) $(CLI) $(EXAMPLES) cuda-check link-check
 	ND_CLI=$(abspath $(CLI)) ND_SRC=$(CURDIR) $(TESTS) -j2
+	@$(MAKE) --no-print-directory python-test
 	@if [ "$(BUILD)" != build ]; then :; \
 	elif clang -fsanitize=fuzzer -x c /dev/null -o /dev/null 2>/dev/null || \
 	     printf 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' | \
 	     clang -fsanitize=fuzzer -x c - -o $(BUILD)/.fuzz-probe 2>/dev/null; then \
 	    $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10; \
 	else echo "fuzz: clang's libFuzzer runtime is not installed (scripts/deps.sh installs it): skipped"; fi
+
+# The Python package (python/neurodyn, cffi over the shared library) against the CLI. Debian's
+# Python, which has python3-cffi and python3-numpy (scripts/deps.sh); skipped without them, and
+# under sanitizers (make asan), whose runtime must be loaded before Python starts.
+PYTHON ?= /usr/bin/python3
+python-test: $(SHARED) $(CLI)
+	@if [ -n "$(SANITIZE)" ]; then \
+	    echo "python-test: a sanitized libneurodyn.so cannot be loaded into Python: skipped"; \
+	elif ! $(PYTHON) -c 'import cffi, numpy' 2>/dev/null; then \
+	    echo "python-test: $(PYTHON) lacks cffi or numpy (scripts/deps.sh installs python3-cffi python3-numpy): skipped"; \
+	else \
+	    NEURODYN_LIB=$(abspath $(SHARED)) ND_CLI=$(abspath $(CLI)) ND_SRC=$(CURDIR) PYTHONPATH=$(CURDIR)/python \
+	    $(PYTHON) -m unittest discover -s python/tests -t python/tests $(if $(V),-v); fi
 
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g" \
@@ -197,6 +215,8 @@ install: $(STATIC) $(SHARED_FILE) $(SHARED) $(CLI)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libneurodyn.so
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 	if [ -f $(BUILD)/cuda/libneurodyn_cuda.so ]; then install -m 755 $(BUILD)/cuda/libneurodyn_cuda.so $(DESTDIR)$(PREFIX)/lib/; fi
+	install -d $(DESTDIR)$(PYDIR)/neurodyn
+	install -m 644 python/neurodyn/*.py $(DESTDIR)$(PYDIR)/neurodyn/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS@|$(LIBS)|' -e 's|@VERSION@|$(VERSION)|' neurodyn.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/neurodyn.pc
 
@@ -226,6 +246,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/libneurodyn.a $(DESTDIR)$(PREFIX)/lib/libneurodyn.so \
 	      $(DESTDIR)$(PREFIX)/lib/$(SONAME) $(DESTDIR)$(PREFIX)/lib/$(notdir $(SHARED_FILE)) $(DESTDIR)$(PREFIX)/lib/libneurodyn_cuda.so \
 	      $(DESTDIR)$(PREFIX)/bin/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig/neurodyn.pc
+	rm -rf $(DESTDIR)$(PYDIR)/neurodyn
 
 clean:
 	rm -rf $(BUILD) out
