@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_exec.h"
 #include "cli_run.h"
 #include "neurodyn/neurodyn.h"
 
@@ -189,5 +190,48 @@ Test(ode_parser, random_functions_are_repeatable, .timeout = 60)
     cr_expect_leq(fabs(sum / 20000), 0.03, "normal(0,1) has mean 0: %g", sum / 20000);
     cr_expect_leq(fabs(sum2 / 20000 - 1), 0.05, "and variance 1: %g", sum2 / 20000);
     nd_model_unload(&ref);
+    cli_tmpdir_remove(dir);
+}
+
+/* ---- through the command line ------------------------------------------------------------------ */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(ode_parser, the_cli_refuses_a_bad_file_with_its_location)
+{
+    char dir[256];
+    cli_tmpdir_make(dir);
+    write_file(dir, "bad.ode", "par a=1\n# a comment\n\nx' = -a*x + delay(x, 2)\n");
+    static cli_exec_result r;
+    const char *const args[] = {"simulate", "bad.ode", "--t1", "1", NULL};
+    cli_exec(dir, 0, args, &r);
+    cr_expect_eq(r.status, 2, "%s", r.err);
+    cr_expect(strstr(r.err, "neurodyn simulate: bad.ode:4:13: 'delay(...)' is not supported"), "%s", r.err);
+    cli_tmpdir_remove(dir);
+}
+
+Test(ode_parser, simulate_writes_aux_outputs_and_uses_the_files_method, .timeout = 60)
+{
+    char dir[256];
+    cli_tmpdir_make(dir);
+    write_file(dir, "decay.ode", "par k=0.5\nx' = -k*x\naux twice = 2*x\ninit x=1\n@ meth=euler, dt=0.1, total=1\ndone\n");
+    static cli_exec_result r;
+    const char *const args[] = {"simulate", "decay.ode", "--t1", "0.2", NULL};
+    cli_exec(dir, 0, args, &r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* explicit Euler with dt 0.1: x = 1, 0.95, 0.9025 */
+    cr_expect_str_eq(r.out, "t\tx\ttwice\n0\t1\t2\n0.1\t0.95\t1.9\n0.2\t0.9025\t1.805\n");
+    const char *const info[] = {"info", "decay.ode", "--json", NULL};
+    cli_exec(dir, 0, info, &r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "\"outputs\": [\"twice\"]") && strstr(r.out, "\"method\": \"euler\"") && strstr(r.out, "\"dt\": 0.1"),
+              "%s", r.out);
     cli_tmpdir_remove(dir);
 }

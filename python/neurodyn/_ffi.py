@@ -45,6 +45,11 @@ typedef struct nd_model {
     const char *const *var_units;
     double t_sim;
     const char *const *par_units;
+    size_t n_aux;
+    const char *const *aux_names;
+    void (*aux)(double t, const double *x, const double *p, double *out);
+    const char *method;
+    double dt;
 } nd_model;
 
 /* ---- core.h ---- */

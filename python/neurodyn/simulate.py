@@ -10,9 +10,11 @@ def simulate(m, t1, t0=0.0, dt=None, method=None, rtol=None, atol=None, sample=N
              params=None, seed=0, noise=0.0, no_spike_rule=False, stats=False):
     """Integrates model m from t0 to t1 (model time units, e.g. ms) from its state.
 
-    method  BrainPy's name ("rkdp" default for ODEs, "euler" for SDEs; `nd.methods()` lists
-            them); fixed-step methods and stochastic runs need dt
-    dt      fixed step; for adaptive methods the initial step (None: automatic)
+    method  BrainPy's name ("rkdp" default for ODEs, "euler" for SDEs, or the model's own, an
+            .ode file's @ meth; `nd.methods()` lists them); fixed-step methods and stochastic
+            runs need dt
+    dt      fixed step; for adaptive methods the initial step (None: automatic, or the
+            model's own, an .ode file's @ dt)
     rtol, atol  adaptive tolerances (None: 1e-6, 1e-9)
     sample  keep a sample every `sample` time units (None or 0: every step)
     init    {variable: value} overriding the model's state for this run
@@ -26,6 +28,12 @@ def simulate(m, t1, t0=0.0, dt=None, method=None, rtol=None, atol=None, sample=N
     o = ffi.new("nd_solve_opts *")
     lib.nd_solve_opts_init(o)
     keep = []
+    if method is None and m._m.method != ffi.NULL:  # the model's own choice (an .ode file's @ meth, dt)
+        method = ffi.string(m._m.method).decode()
+        if dt is None and m._m.dt > 0:
+            dt = float(m._m.dt)
+    elif dt is None and m._m.dt > 0 and method is None:
+        dt = float(m._m.dt)
     if method is not None:
         keep.append(ffi.new("char[]", method.encode()))
         o.method = keep[-1]
