@@ -130,8 +130,9 @@ static nd_status name_value_list(ode_file *f, list_kind kind, const char *line, 
 }
 
 /* ---- @ options ------------------------------------------------------------------------------ */
-/* XPPAUT's integration methods (@ meth=, full names or the first letters XPPAUT takes) and the
- * nearest of neurodyn's (docs/ode.md). NULL: XPPAUT's method has no counterpart. */
+/* XPPAUT's integration methods (@ meth=, full names, the first letters XPPAUT takes, or its
+ * method numbers 0-14) and the nearest of neurodyn's (docs/ode.md). NULL: XPPAUT's method has no
+ * counterpart. */
 static const struct {
     const char *xpp, *ours;
 } methods[] = {{"euler", "euler"},     {"e", "euler"},    {"modeuler", "heun2"}, {"m", "heun2"},
@@ -141,7 +142,12 @@ static const struct {
                {"83dp", "rk8pd"},      {"dp83", "rk8pd"}, {"gear", "msbdf"},    {"g", "msbdf"},
                {"cvode", "msbdf"},     {"c", "msbdf"},    {"stiff", "bsimp"},   {"s", "bsimp"},
                {"2rb", "bsimp"},       {"rb2", "bsimp"},  {"backeul", "bsimp"}, {"b", "bsimp"},
-               {"discrete", NULL},     {"d", NULL},       {"volterra", NULL},   {"v", NULL}};
+               {"discrete", NULL},     {"d", NULL},       {"volterra", NULL},   {"v", NULL},
+               /* XPPAUT's method numbers (its METHOD values) */
+               {"0", NULL},            {"1", "euler"},    {"2", "heun2"},       {"3", "rk4"},
+               {"4", "rk4"},           {"5", "msbdf"},    {"6", NULL},          {"7", "bsimp"},
+               {"8", "rkdp"},          {"9", "bsimp"},    {"10", "msbdf"},      {"11", "rkdp"},
+               {"12", "rk8pd"},        {"13", "bsimp"},   {"14", "rkdp"}};
 
 static nd_status method_option(ode_file *f, const char *val, size_t vn, ode_pos at, nd_error *err)
 {
@@ -149,7 +155,8 @@ static nd_status method_option(ode_file *f, const char *val, size_t vn, ode_pos 
         if (strlen(methods[i].xpp) == vn && strncasecmp(methods[i].xpp, val, vn) == 0) {
             if (!methods[i].ours)
                 return ode_fail(f, at, err, "@ meth=%.*s: %s are not supported", (int)vn, val,
-                                tolower((unsigned char)val[0]) == 'd' ? "maps (discrete systems)" : "Volterra integral equations");
+                                tolower((unsigned char)val[0]) == 'd' || val[0] == '0' ? "maps (discrete systems)"
+                                                                                      : "Volterra integral equations");
             snprintf(f->method, sizeof f->method, "%s", methods[i].ours);
             return ND_OK;
         }

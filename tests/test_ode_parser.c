@@ -65,6 +65,8 @@ Test(ode_parser, mistakes_are_located)
     refused("x' = -x\naux a = x\ny' = a\n", 3, 6, "auxiliary quantity 'a' is an output");
     refused("par th=1\nx' = 1\nglobal 1 x*x-th {x=0}\n", 3, 10, "the condition must be 'variable - threshold'");
     refused("par th=1\nx' = 1\nglobal -1 x-th {x=0}\n", 3, 1, "only upward crossings");
+    refused("x' = -x\n@ total=10, meth=discrete\n", 2, 18, "maps (discrete systems) are not supported");
+    refused("x' = -x\n@ meth=leapfrog\n", 2, 8, "not one of XPPAUT's methods");
 }
 
 Test(ode_parser, no_equation_is_an_error)
@@ -106,6 +108,11 @@ Test(ode_parser, statement_forms_of_real_files)
     cr_expect(strstr(c, ".t_sim = 40,"), "%s", c);
     cr_expect(strstr(c, "var_lo[] = {-1, 0}, var_hi[] = {5, 8}"), "%s", c);
     cr_expect(strstr(c, ".bif_lo = 0,") && strstr(c, ".bif_hi = 2,"), "%s", c);
+    cr_expect(strstr(c, ".method = \"rk4\",") && strstr(c, ".dt = 0.050000000000000003,"), "%s", c);
+    free(c);
+    c = translate("x' = -x\n@ meth=9\n", &err); /* XPPAUT's method numbers: 9 is stiff */
+    cr_assert_not_null(c, "%s", err.msg);
+    cr_expect(strstr(c, ".method = \"bsimp\","), "%s", c);
     free(c);
 }
 
