@@ -33,9 +33,10 @@ int cli_parse_range(const char *cmd, const nd_model *m, const char *text, int is
 /* The same for a grid of n_points values: one point may be LO = HI (sweep --par I=2:2:1). */
 int cli_parse_grid_range(const char *cmd, const nd_model *m, const char *text, int is_par, size_t n_points,
                          int *index, double *lo, double *hi);
-/* Fills lo/hi from the model's default box for variables neither given nor fixed. */
-int cli_region_from_model(const char *cmd, const nd_model *m, double *lo, double *hi, const int *given,
-                          const int *fixed);
+/* Fills lo/hi from the model's default box for variables neither given nor fixed; for a model
+ * that declares none, from its trajectory at (p, x) (nd_model_box), saying so on stderr. */
+int cli_region_from_model(const char *cmd, const nd_model *m, const double *p, const double *x, double *lo, double *hi,
+                          const int *given, const int *fixed);
 
 /* The repeatable --set, --fix and --range options of the analysis commands. */
 typedef struct cli_lists {

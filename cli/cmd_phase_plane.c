@@ -90,7 +90,7 @@ typedef struct plane {
     int *fixed;
 } plane;
 
-static int axis(const pp_args *a, const nd_model *m, const char *spec, int fallback, int *idx, plane *pl)
+static int axis(const pp_args *a, const nd_model *m, const double *p, const char *spec, int fallback, int *idx, plane *pl)
 {
     if (spec) {
         double lo, hi;
@@ -101,11 +101,15 @@ static int axis(const pp_args *a, const nd_model *m, const char *spec, int fallb
     }
     (void)a;
     if ((size_t)fallback >= m->n_vars) return cli_usage_error("phase-plane", "model %s has fewer than 2 variables", m->name);
-    if (!m->var_lo || !m->var_hi)
-        return cli_usage_error("phase-plane", "model %s declares no default box: give --x and --y", m->name);
     *idx = fallback;
-    pl->lo[fallback] = m->var_lo[fallback], pl->hi[fallback] = m->var_hi[fallback];
-    return EXIT_OK;
+    int *all = calloc(m->n_vars, sizeof *all); /* "given": every variable but this axis */
+    double *lo = malloc(2 * m->n_vars * sizeof *lo);
+    int rc = all && lo ? EXIT_OK : (fprintf(stderr, "neurodyn phase-plane: out of memory\n"), EXIT_FAILED);
+    for (size_t i = 0; !rc && i < m->n_vars; i++) all[i] = (int)i != fallback; /* only this axis */
+    if (!rc) rc = cli_region_from_model("phase-plane", m, p, pl->at, lo, lo + m->n_vars, all, NULL);
+    if (!rc) pl->lo[fallback] = lo[fallback], pl->hi[fallback] = lo[m->n_vars + fallback];
+    free(all), free(lo);
+    return rc;
 }
 
 /* Parses "V=-2.8,w=-1.8" into x (starting from the plane's fixed values). */
@@ -218,8 +222,8 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         if (nd_model_set_par(m, p, a->sets[i], &err)) rc = cli_error(cmd, &err);
     for (int i = 0; !rc && i < a->n_fixes; i++)
         if (nd_model_set_var(m, x, a->fixes[i], &err)) rc = cli_error(cmd, &err);
-    if (!rc) rc = axis(a, m, a->xr, 0, &pl.ix, &pl);
-    if (!rc) rc = axis(a, m, a->yr, 1, &pl.iy, &pl);
+    if (!rc) rc = axis(a, m, p, a->xr, 0, &pl.ix, &pl);
+    if (!rc) rc = axis(a, m, p, a->yr, 1, &pl.iy, &pl);
     if (!rc && pl.ix == pl.iy) rc = cli_usage_error(cmd, "--x and --y name the same variable %s", m->var_names[pl.ix]);
     if (!rc) {
         for (size_t v = 0; v < n; v++) pl.fixed[v] = (int)v != pl.ix && (int)v != pl.iy;

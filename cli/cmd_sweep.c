@@ -323,8 +323,13 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     sweep_run s = {.m = m, .a = &a};
     double *P = NULL, *X = NULL;
     int rc = setup(&s, p, x);
-    if (!rc && !a.have_level) /* s.var is valid only once setup succeeded */
-        a.level = m->var_lo && m->var_hi ? 0.5 * (m->var_lo[s.var] + m->var_hi[s.var]) : 0.0;
+    if (!rc && !a.have_level) { /* s.var is valid only once setup succeeded */
+        double *box = malloc(2 * m->n_vars * sizeof *box);
+        nd_error err;
+        a.level = box && !nd_model_box(m, p, x, box, box + m->n_vars, NULL, &err)
+                      ? 0.5 * (box[s.var] + box[m->n_vars + s.var]) : 0.0; /* the middle of the box */
+        free(box);
+    }
     nd_ensemble_opts o;
     nd_ensemble_opts_init(&o);
     o.method = a.method, o.t1 = a.t1, o.dt = a.dt, o.transient = a.have_transient ? a.transient : a.t1 / 2;

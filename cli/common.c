@@ -135,16 +135,26 @@ int cli_parse_grid_range(const char *cmd, const nd_model *m, const char *text, i
     return parse_span(cmd, m, text, is_par, n_points == 1, index, lo, hi);
 }
 
-int cli_region_from_model(const char *cmd, const nd_model *m, double *lo, double *hi, const int *given,
-                          const int *fixed)
+int cli_region_from_model(const char *cmd, const nd_model *m, const double *p, const double *x, double *lo, double *hi,
+                          const int *given, const int *fixed)
 {
+    double *blo = malloc(2 * m->n_vars * sizeof *blo), *bhi = blo ? blo + m->n_vars : NULL;
+    if (!blo) return fprintf(stderr, "neurodyn %s: out of memory\n", cmd), EXIT_FAILED;
+    nd_error err;
+    int estimated = 0, needed = 0;
+    for (size_t i = 0; i < m->n_vars; i++) needed |= !given[i] && !(fixed && fixed[i]);
+    if (needed && nd_model_box(m, p, x, blo, bhi, &estimated, &err)) {
+        free(blo);
+        return cli_error(cmd, &err);
+    }
     for (size_t i = 0; i < m->n_vars; i++) {
         if (given[i] || (fixed && fixed[i])) continue;
-        if (!m->var_lo || !m->var_hi)
-            return cli_usage_error(cmd, "model %s declares no default box: give --range %s=LO:HI", m->name,
-                                   m->var_names[i]);
-        lo[i] = m->var_lo[i], hi[i] = m->var_hi[i];
+        lo[i] = blo[i], hi[i] = bhi[i];
+        if (estimated) /* said once per variable: the user sees what was searched, and how to change it */
+            fprintf(stderr, "neurodyn %s: model %s declares no box: %s in %.4g:%.4g from its trajectory (--range sets it)\n",
+                    cmd, m->name, m->var_names[i], lo[i], hi[i]);
     }
+    free(blo);
     return EXIT_OK;
 }
 
@@ -319,7 +329,7 @@ int cli_region(const char *cmd, const nd_model *m, double *p, double *x, const c
         if ((rc = cli_parse_range(cmd, m, l->ranges[i], 0, &idx, &lo_i, &hi_i))) break;
         lo[idx] = lo_i, hi[idx] = hi_i, given[idx] = 1;
     }
-    if (!rc) rc = cli_region_from_model(cmd, m, lo, hi, given, fixed);
+    if (!rc) rc = cli_region_from_model(cmd, m, p, x, lo, hi, given, fixed);
     free(given);
     return rc;
 }

@@ -214,3 +214,29 @@ Test(ode, spike_times_of_a_global_reset_agree_with_xppaut_within_a_step, .timeou
     nd_model_unload(&ref);
     cli_tmpdir_remove(dir);
 }
+
+/* A file without @ xlo..yhi declares no box: analyses take the range of its trajectory
+ * (nd_model_box), which must hold the model's fixed point and its spikes. */
+Test(ode, a_model_without_a_box_gets_one_from_its_trajectory, .timeout = 60)
+{
+    nd_model_ref ref;
+    const nd_model *m = load("ml.ode", &ref);
+    cr_assert_null(m->var_lo, "ml.ode declares no box");
+    double p[16], x[2], lo[2], hi[2];
+    nd_model_default_params(m, p);
+    nd_model_default_state(m, x);
+    int estimated = 0;
+    nd_error err;
+    cr_assert_eq(nd_model_box(m, p, x, lo, hi, &estimated, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(estimated, 1);
+    /* the Hopf set at I = 100 spikes from about -60 mV to +40 mV (Rinzel & Ermentrout 1989);
+     * its fixed point is v = -23.09, w = 0.158 (the zoo's, above) */
+    cr_expect(lo[0] < -60 && hi[0] > 40, "v in %g:%g", lo[0], hi[0]);
+    cr_expect(lo[0] < -23.09 && hi[0] > -23.09 && lo[1] < 0.158 && hi[1] > 0.158, "w in %g:%g", lo[1], hi[1]);
+    const nd_model *z = nd_builtin_find("fitzhugh_nagumo");
+    double zp[4], zx[2];
+    nd_model_default_params(z, zp), nd_model_default_state(z, zx);
+    cr_assert_eq(nd_model_box(z, zp, zx, lo, hi, &estimated, &err), ND_OK);
+    cr_expect(estimated == 0 && lo[0] == z->var_lo[0] && hi[1] == z->var_hi[1], "a declared box is taken as it is");
+    nd_model_unload(&ref);
+}

@@ -137,6 +137,12 @@ nd_status nd_simulate(const nd_model *m, const double *p, const double *x0, doub
                       const nd_solve_opts *o, nd_trajectory *traj, nd_error *err);
 void nd_trajectory_free(nd_trajectory *traj);
 
+/* The model's box (var_lo, var_hi) into lo, hi; for a model that declares none, the range of its
+ * trajectory from x0 over t_sim (default 200), widened by a quarter of that range on each side
+ * and at least a tenth of the values' size, with *estimated = 1 (may be NULL). */
+nd_status nd_model_box(const nd_model *m, const double *p, const double *x0, double *lo, double *hi, int *estimated,
+                       nd_error *err);
+
 #ifdef __cplusplus
 }
 #endif

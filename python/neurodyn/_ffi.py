@@ -108,6 +108,8 @@ typedef struct nd_trajectory {
 int nd_simulate(const nd_model *m, const double *p, const double *x0, double t0, double t1,
                 const nd_solve_opts *o, nd_trajectory *traj, nd_error *err);
 void nd_trajectory_free(nd_trajectory *traj);
+int nd_model_box(const nd_model *m, const double *p, const double *x0, double *lo, double *hi, int *estimated,
+                       nd_error *err);
 
 /* ---- analysis.h ---- */
 typedef struct nd_region { const double *lo, *hi; const int *fixed; const double *at; } nd_region;

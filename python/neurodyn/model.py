@@ -65,9 +65,16 @@ class Model:
     @property
     def box(self):
         m = self._m
-        if m.var_lo == ffi.NULL or m.var_hi == ffi.NULL:
+        if m.var_lo != ffi.NULL and m.var_hi != ffi.NULL:
+            return {k: (m.var_lo[i], m.var_hi[i]) for i, k in enumerate(self.vars)}
+        # no box declared (an .ode file without @ xlo/xhi): the range of the trajectory from
+        # the current state at the current parameters, as the CLI takes it (nd_model_box)
+        lo = ffi.new("double[]", max(1, m.n_vars))
+        hi = ffi.new("double[]", max(1, m.n_vars))
+        err = ffi.new("nd_error *")
+        if lib.nd_model_box(m, self._p, self._x, lo, hi, ffi.NULL, err) != 0:
             return None
-        return {k: (m.var_lo[i], m.var_hi[i]) for i, k in enumerate(self.vars)}
+        return {k: (lo[i], hi[i]) for i, k in enumerate(self.vars)}
 
     @property
     def defaults(self):
