@@ -4,7 +4,7 @@
 set -euo pipefail
 stamp=${1:-build/.deps-ok}
 packages=(build-essential pkg-config libgsl-dev libnlopt-dev libcriterion-dev gnuplot-nox libsuitesparse-dev
-          librandom123-dev libjansson-dev clang libclang-rt-14-dev)
+          librandom123-dev libjansson-dev clang libclang-rt-14-dev libsleef-dev)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: not a Debian system; make sure these (or your system's equivalents) are" \

@@ -305,13 +305,13 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         long s = 0;                                                                           \
         do {                                                                                  \
             const double tg_ = t0_ + (double)(s + 1) * dt_;                                   \
-            const double tn = tg_ < t1_ ? tg_ : t1_; /* the driver's rule */                  \
+            const double tn = nd_select(tg_ < t1_, tg_, t1_); /* the driver's rule */         \
             const R h = (R)(tn - t);                                                          \
             name##_ens_f_##sfx(t, x_, p_, k1);                                                \
             STEP(name, NV, R, sfx)                                                            \
             double bad_ = 0.0;                                                                \
             ND_UNROLL for (int v = 0; v < (NV); v++) bad_ += (double)xn[v] * 0.0;             \
-            t_fail = ((bad_ != bad_) & (t_fail != t_fail)) ? t : t_fail;                      \
+            t_fail = nd_select((bad_ != bad_) & (t_fail != t_fail), t, t_fail);               \
             ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = xn[v];                           \
             t = tn;                                                                           \
         } while (++s < nsteps_);                                                              \
@@ -343,15 +343,15 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         double bad_ = 0.0;                                                                    \
         ND_UNROLL for (int v = 0; v < (NV); v++) bad_ += (double)xn[v] * 0.0;                 \
         const double tf_ = b->t_fail[i];                                                      \
-        b->t_fail[i] = ((bad_ != bad_) & (tf_ != tf_)) ? t : tf_;                             \
+        b->t_fail[i] = nd_select((bad_ != bad_) & (tf_ != tf_), t, tf_);                      \
         const int seen = tn >= b->t_reduce;                                                   \
         ND_UNROLL for (int v = 0; v < (NV); v++) {                                            \
             const double xv = (double)xn[v];                                                  \
             b->X[v * ld + i] = xv;                                                            \
             if (reduce & ND_ENS_RED_MINMAX) {                                                 \
                 const double hi_ = b->xmax[v * ld + i], lo_ = b->xmin[v * ld + i];           \
-                b->xmax[v * ld + i] = (seen & (xv > hi_)) ? xv : hi_;                         \
-                b->xmin[v * ld + i] = (seen & (xv < lo_)) ? xv : lo_;                         \
+                b->xmax[v * ld + i] = nd_select(seen & (xv > hi_), xv, hi_);                  \
+                b->xmin[v * ld + i] = nd_select(seen & (xv < lo_), xv, lo_);                  \
             }                                                                                 \
             if ((reduce & ND_ENS_RED_SAMPLES) && sample_k >= 0)                               \
                 b->samples[(sample_k * (NV) + v) * ld + i] = xv;                              \
@@ -432,7 +432,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
     ND_ENS_LANES(name, NV, NP)                                                               \
     ND_CUDA_ENSEMBLE(name, NV, NP)                                                           \
     static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL, NULL, \
-                                                    ND_CUDA_LAUNCHER(name)};
+                                                    ND_CUDA_LAUNCHER(name), NULL};
 #else
 
 #define ND_PRAGMA_SIMD _Pragma("omp simd")
@@ -532,6 +532,50 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         }                                                                                     \
     }
 
+/* The single-trajectory driver's fixed steps with the RHS inlined (nd_model_kernels.drv_fixed):
+ * the lanes' STEP on one trajectory, on nd_solve's grid (step k ends at min(t0 + k dt, t1)), so
+ * it equals the driver's table-driven step bitwise. It stops before a step whose result is not
+ * finite; the driver then repeats that step its own way for the diagnosis. */
+#define ND_DRV_LOOP(name, NV, NP, sfx, STEP, NS)                                             \
+    do {                                                                                      \
+        const int ns = (NS);                                                                  \
+        (void)ns;                                                                             \
+        double x_[(NV)], xn[(NV)], k1[(NV)], p_[(NP) > 0 ? (NP) : 1];                         \
+        ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = x[v];                                \
+        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = p[k];                                \
+        double t = *tp;                                                                       \
+        while (s < nsteps && t < t1) {                                                        \
+            const double tg_ = t0 + (double)(k0 + s + 1) * dt;                                \
+            const double tn = tg_ < t1 ? tg_ : t1;                                            \
+            const double h = tn - t;                                                          \
+            name##_ens_f_##sfx(t, x_, p_, k1);                                                \
+            STEP(name, NV, double, sfx)                                                       \
+            double bad_ = 0.0;                                                                \
+            ND_UNROLL for (int v = 0; v < (NV); v++) bad_ += xn[v] * 0.0;                     \
+            if (bad_ != bad_) break;                                                          \
+            ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = xn[v];                           \
+            t = tn, s++;                                                                      \
+        }                                                                                     \
+        ND_UNROLL for (int v = 0; v < (NV); v++) x[v] = x_[v];                                \
+        *tp = t;                                                                              \
+    } while (0)
+#define ND_DRV_CASE(name, NV, NP, NS)                                                        \
+    case NS: ND_DRV_LOOP(name, NV, NP, tab, ND_ENS_STEP_TABLE, NS); break;
+#define ND_DRV_FIXED(name, NV, NP)                                                           \
+    static long name##_drv_fixed(const nd_butcher *tab, int kind, double *x, const double *p, \
+                                 double *tp, double t0, double dt, double t1, long k0,        \
+                                 long nsteps)                                                 \
+    {                                                                                         \
+        long s = 0;                                                                           \
+        if (kind == ND_ENS_RK4) ND_DRV_LOOP(name, NV, NP, rk4, ND_ENS_STEP_RK4, 4);           \
+        else switch (tab->stages) { /* <= ND_ENS_MAX_STAGES, checked by the caller */         \
+            ND_DRV_CASE(name, NV, NP, 1) ND_DRV_CASE(name, NV, NP, 2)                         \
+            ND_DRV_CASE(name, NV, NP, 3) ND_DRV_CASE(name, NV, NP, 4)                         \
+            default: break;                                                                   \
+            }                                                                                 \
+        return s;                                                                             \
+    }
+
 #define ND_KERNELS(name, NV, NP)                                                             \
     ND_ALWAYS_INLINE void name##_lane_rhs(size_t i, size_t ld, double t,                     \
                                           const double *ND_RESTRICT X,                        \
@@ -620,10 +664,12 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
     }                                                                                         \
     ND_ENS_LANES(name, NV, NP)                                                               \
     ND_ENS_DISPATCH(name, NV)                                                                \
+    ND_DRV_FIXED(name, NV, NP)                                                               \
     ND_ENS_SINGLE_DECL(name) __attribute__((weak)); /* NULL without the float pass */        \
     static const nd_model_kernels name##_kernels = {(NV), (NP), name##_soa_rhs,              \
                                                     name##_soa_erk, name##_soa_rk4,           \
-                                                    name##_ens_fixed, name##_ens_single, NULL};
+                                                    name##_ens_fixed, name##_ens_single, NULL, \
+                                                    name##_drv_fixed};
 
 /* The float pass: the same model file compiled again with ND_SINGLE_PASS (and, with GCC,
  * -fsingle-precision-constant), where ND_RHS gives a float body (model.h), and linked into the
@@ -651,7 +697,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         const int red = nd_ens_reduces(&B);                                                   \
         ND_ENS_LEAN_OR_FULL(name, rk4s, 4)                                                    \
     }                                                                                         \
-    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL, NULL, NULL};
+    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 #endif
 #endif
 
