@@ -186,6 +186,12 @@ Test(vecmath, user_model_lanes_equal_the_driver_bitwise)
     cr_assert_eq(nd_model_load(path, &ref, &err), ND_OK, "%s", err.msg);
     expect_lanes_equal_driver(ref.model, 0, 0.0, 200.0, "rk4");
     nd_model_unload(&ref);
+#ifdef ND_HAVE_VECMATH
+    /* and the lanes call SLEEF's vector tanh (bitwise equality alone would hold with libm too) */
+    char probe[192];
+    snprintf(probe, sizeof probe, "nm '%s'/*.so 2>/dev/null | grep -q '_ZGV[a-z]N[0-9]*v_nd_tanh'", cache);
+    cr_expect_eq(system(probe), 0, "the user model has no vector tanh");
+#endif
     unsetenv("NEURODYN_CACHE");
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
