@@ -197,3 +197,37 @@ Test(vecmath, user_model_lanes_equal_the_driver_bitwise)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_expect_eq(system(cmd), 0);
 }
+
+Test(vecmath, transient_steps_change_no_reduction)
+{
+    /* Before t_reduce the RK4 lanes run the lean step (kernels.h, nd_ens_first_reduced_step);
+     * with samples asked for they reduce in every step. Max/min, crossings and periods agree
+     * bitwise, with the transient on and off the grid. */
+    const nd_model *m = nd_builtin_find("hh");
+    const size_t n = 21;
+    double *P, *X;
+    inputs(m, n, 7, 2.0, 20.0, &P, &X);
+    const double transients[] = {20.0, 20.005, 0.0, 59.99};
+    for (int k = 0; k < 4; k++) {
+        nd_ensemble_opts o;
+        nd_ensemble_opts_init(&o);
+        o.method = "rk4", o.t1 = 60.0, o.dt = 0.01, o.transient = transients[k], o.device = ND_DEVICE_CPU;
+        o.event_var = 0, o.event_level = -15.0, o.max_events = 8;
+        nd_ensemble_result a, b;
+        nd_error err;
+        cr_assert_eq(nd_ensemble_run(m, n, P, n * m->n_pars, X, n * m->n_vars, &o, &a, &err), ND_OK, "%s", err.msg);
+        o.sample_stride = 1000;
+        cr_assert_eq(nd_ensemble_run(m, n, P, n * m->n_pars, X, n * m->n_vars, &o, &b, &err), ND_OK, "%s", err.msg);
+        cr_expect(memcmp(a.x, b.x, n * m->n_vars * sizeof *a.x) == 0, "transient %g: states", transients[k]);
+        cr_expect(memcmp(a.x_max, b.x_max, n * m->n_vars * sizeof *a.x_max) == 0, "transient %g: max", transients[k]);
+        cr_expect(memcmp(a.x_min, b.x_min, n * m->n_vars * sizeof *a.x_min) == 0, "transient %g: min", transients[k]);
+        cr_expect(memcmp(a.events, b.events, n * sizeof *a.events) == 0, "transient %g: event counts", transients[k]);
+        cr_expect(memcmp(a.event_times, b.event_times, 8 * n * sizeof *a.event_times) == 0, "transient %g: times",
+                  transients[k]);
+        for (size_t i = 0; i < n; i++)
+            cr_expect(a.period[i] == b.period[i] || (isnan(a.period[i]) && isnan(b.period[i])),
+                      "transient %g, trajectory %zu: period %.17g vs %.17g", transients[k], i, a.period[i], b.period[i]);
+        nd_ensemble_result_free(&a), nd_ensemble_result_free(&b);
+    }
+    free(P), free(X);
+}

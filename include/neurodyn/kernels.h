@@ -251,6 +251,18 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
     return s == 0 ? b->t0 : (tg < b->t1 ? tg : b->t1);
 }
 
+/* The first step with something to reduce: every step before it ends before t_reduce, so its
+ * crossings, extrema and states are not recorded (a crossing is kept when its time is at or
+ * after t_reduce, a state when its step ends there). */
+ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
+{
+    if (!(b->t_reduce > b->t0)) return 0;
+    const double guess = floor((b->t_reduce - b->t0) / b->dt) - 2;
+    long s = guess <= 0 ? 0 : (guess >= (double)b->nsteps ? b->nsteps : (long)guess);
+    while (s > 0 && !(nd_ens_grid_t(b, s) < b->t_reduce)) s--;
+    return s;
+}
+
 /* Two forms of one lane, built from the same STEP and the same reduction helpers:
  *
  *  step         one step of lane i from the block's arrays, with the reductions asked for
@@ -459,11 +471,26 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
  * vectorised. One instantiation per (kind, stage count, reductions), so every constant is known
  * to the compiler. The block is copied to a local so that the compiler sees that its fields do
  * not alias the arrays. */
+#define ND_ENS_TICK(B, s)                                                                    \
+    if ((B).tick && (((s) + 1) & 1023) == 0)                                                  \
+        (B).tick((B).tick_ctx, (double)(B).n * 1024.0 / (double)(B).nsteps);
 #define ND_ENS_RUN(name, sfx, NS, RED)                                                       \
     do {                                                                                      \
         for (size_t i = 0; i < B.n; i++) nd_ens_begin(&B, i, (int)nv, RED);                   \
         long until_sample = B.stride, k_sample = 1;                                           \
-        for (long s = 0; s < B.nsteps; s++) {                                                 \
+        /* the transient: steps that end before t_reduce have nothing to reduce (unless      \
+         * samples are taken), so they run the lean step */                                  \
+        const long s_full = ((RED) & ND_ENS_RED_SAMPLES) ? 0 : nd_ens_first_reduced_step(&B); \
+        for (long s = 0; s < s_full; s++) {                                                   \
+            const double t = nd_ens_grid_t(&B, s), tn = nd_ens_grid_t(&B, s + 1);             \
+            ND_PRAGMA_SIMD                                                                    \
+            for (size_t i = 0; i < B.n; i++) (void)name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, -1, 0); \
+            ND_ENS_TICK(B, s)                                                                 \
+        }                                                                                     \
+        if (((RED) & ND_ENS_RED_EVENTS) && s_full > 0) /* as if no step came before */        \
+            for (size_t i = 0; i < B.n; i++)                                                  \
+                nd_ens_ev_y(&B, s_full - 1)[i] = NAN, nd_ens_ev_f(&B, s_full - 1)[i] = 0.0;   \
+        for (long s = s_full; s < B.nsteps; s++) {                                            \
             const double t = nd_ens_grid_t(&B, s), tn = nd_ens_grid_t(&B, s + 1);             \
             long sk = -1;                                                                     \
             if (((RED) & ND_ENS_RED_SAMPLES) && --until_sample == 0)                          \
@@ -480,8 +507,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
                 for (size_t i = 0; i < B.n; i++)                                              \
                     if (B.ev_hit[i]) nd_ens_event_pass(&B, i, s - 1, tp, t - tp, RED);        \
             }                                                                                 \
-            if (B.tick && ((s + 1) & 1023) == 0)                                              \
-                B.tick(B.tick_ctx, (double)B.n * 1024.0 / (double)B.nsteps);                  \
+            ND_ENS_TICK(B, s)                                                                 \
         }                                                                                     \
         if (B.tick && (B.nsteps & 1023))                                                      \
             B.tick(B.tick_ctx, (double)B.n * (double)(B.nsteps & 1023) / (double)B.nsteps);  \
