@@ -13,7 +13,7 @@ SANITIZE ?=
 WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -Iinclude -Imodels -I/usr/include/suitesparse -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 CFLAGS_ALL = -std=c11 $(OPT) $(NATIVE) -fopenmp-simd -ffp-contract=off -fPIC $(WARN) $(SANITIZE) $(CFLAGS)
-LIBS     := -fopenmp -lklu -lamd -lcolamd -lbtf -lsuitesparseconfig -lnlopt -lgsl -lgslcblas -ljansson -ldl -lm
+LIBS     := -fopenmp -lsleef -lklu -lamd -lcolamd -lbtf -lsuitesparseconfig -lnlopt -lgsl -lgslcblas -ljansson -ldl -lm
 LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
 STAMP   := build/.deps-ok
@@ -81,6 +81,8 @@ $(BUILD)/obj/%.o: %.c | $(STAMP)
 # RHS in float that --precision single runs. Clang has no -fsingle-precision-constant (its float
 # pass still computes constants' terms in double).
 SINGLE_PASS = -DND_SINGLE_PASS $(if $(findstring clang,$(CC)),,-fsingle-precision-constant)
+# ND_VECMATH: the math functions of model bodies are SLEEF's, vectorised in the lanes (vecmath.h).
+$(BUILD)/obj/models/%.o: CPPFLAGS += -DND_VECMATH
 $(BUILD)/obj/models/%.o: models/%.c | $(STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $(@:.o=.double.o)
@@ -171,8 +173,27 @@ asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g" \
 	    SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
 
+# The hand-written baselines the ratios are against live outside the repository (BASELINES);
+# they are built here with their README's flags, and skipped with a message when absent.
+BASELINES ?= $(abspath ../shared/baselines)
+BASELINE_BIN := $(BUILD)/baselines
+BASELINE_PROGS := $(addprefix $(BASELINE_BIN)/,hh_simd_sleef lorenz_simd_full hh_rk4)
+$(BASELINE_BIN)/hh_simd_sleef: $(BASELINES)/hh_simd_sleef.c
+	@mkdir -p $(dir $@)
+	$(CC) -O3 -march=native -fopenmp -o $@ $< -lsleef -lm
+$(BASELINE_BIN)/lorenz_simd_full: $(BASELINES)/lorenz_simd_full.c
+	@mkdir -p $(dir $@)
+	$(CC) -O3 -march=native -fopenmp -o $@ $<
+$(BASELINE_BIN)/hh_rk4: $(BASELINES)/hh_rk4.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $< -lm
+
 bench: $(BENCHES) $(CLI)
 	@for b in $(BENCHES); do echo "== $$b"; ND_CLI=$(abspath $(CLI)) $$b || exit 1; done
+	@if [ -f $(BASELINES)/hh_simd_sleef.c ]; then \
+	    $(MAKE) --no-print-directory $(BASELINE_PROGS) && echo "== bench/ratios.sh (against $(BASELINES))" && \
+	    bench/ratios.sh $(abspath $(CLI)) $(abspath $(BASELINE_BIN)); \
+	else echo "bench: no baselines in $(BASELINES) (set BASELINES=...): ratios skipped"; fi
 
 # The COBA network against the hand-written coba_split.c of the shared baselines folder (never
 # copied into the repository; a relative BASELINES is relative to this folder), skipped with a

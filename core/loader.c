@@ -16,7 +16,17 @@
 #include "neurodyn/ode.h"
 #include "toolchain.h"
 
-#define COMPILE_FLAGS "-std=c11 -O2 -march=native -fopenmp-simd -fPIC"
+/* ND_VECMATH: the model body's exp, log, pow, tanh, ... are SLEEF's, vectorised in the ensemble
+ * lanes and the same in the driver (neurodyn/vecmath.h); the link then needs libsleef. */
+#define COMPILE_FLAGS "-std=c11 -O2 -march=native -fopenmp-simd -fPIC -DND_VECMATH"
+#if defined(__has_include)
+#if __has_include(<sleef.h>)
+#define LINK_LIBS "-lsleef -lm"
+#endif
+#endif
+#ifndef LINK_LIBS
+#define LINK_LIBS "-lm"
+#endif
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -133,7 +143,7 @@ static nd_status compile_model(const char *out, const char *src, void *ctx, nd_e
     if (have_single) nd_args_add(&a, sgl);
     nd_args_add(&a, "-o");
     nd_args_add(&a, out);
-    nd_args_add(&a, "-lm");
+    nd_args_split(&a, LINK_LIBS);
     char what[PATH_MAX + 64];
     snprintf(what, sizeof what, "linking model file '%s'", j->shown);
     st = nd_run_compiler(&a, what, out, err);
@@ -146,7 +156,7 @@ static nd_status compile_model(const char *out, const char *src, void *ctx, nd_e
 static nd_status cached_object(const char *src, char *so, size_t len, uint64_t *hash, nd_error *err)
 {
     model_job j = {.shown = src};
-    char model_h[PATH_MAX + 32], kernels_h[PATH_MAX + 32], salt[PATH_MAX + 128];
+    char model_h[PATH_MAX + 32], kernels_h[PATH_MAX + 32], vecmath_h[PATH_MAX + 32], salt[PATH_MAX + 128];
     nd_status st = nd_include_dir(j.inc, sizeof j.inc, err);
     if (st) return st;
     snprintf(j.dir, sizeof j.dir, "%s", src);
@@ -155,10 +165,11 @@ static nd_status cached_object(const char *src, char *so, size_t len, uint64_t *
     else snprintf(j.dir, sizeof j.dir, ".");
     snprintf(model_h, sizeof model_h, "%s/neurodyn/model.h", j.inc);
     snprintf(kernels_h, sizeof kernels_h, "%s/neurodyn/kernels.h", j.inc);
-    snprintf(salt, sizeof salt, "%s %s, float pass, cpu %016llx", COMPILE_FLAGS, compiler(),
+    snprintf(vecmath_h, sizeof vecmath_h, "%s/neurodyn/vecmath.h", j.inc);
+    snprintf(salt, sizeof salt, "%s %s %s, float pass, cpu %016llx", COMPILE_FLAGS, LINK_LIBS, compiler(),
              (unsigned long long)nd_cpu_features_hash());
-    const char *headers[] = {model_h, kernels_h};
-    nd_cache_job job = {.prefix = "model", .ext = "so", .salt = salt, .headers = headers, .n_headers = 2,
+    const char *headers[] = {model_h, kernels_h, vecmath_h};
+    nd_cache_job job = {.prefix = "model", .ext = "so", .salt = salt, .headers = headers, .n_headers = 3,
                         .src = src, .build = compile_model, .ctx = &j};
     return nd_cache_build(&job, so, len, hash, err);
 }

@@ -43,6 +43,7 @@ typedef struct run {
     long k_sample;     /* index of the next sample */
     long sample_stride; /* fixed step: grid points per sample */
     nd_solve_stats *stats;
+    const nd_model_kernels *kern; /* the model's inlined fixed steps (drv_fixed), or NULL */
     gsl_odeiv2_driver *gdrv; /* GSL types: GSL's own evolve/control/step objects */
     nd_error *err;
 } run;
@@ -183,6 +184,38 @@ static nd_status fixed_step(run *r, double target)
     r->t_prev = r->t;
     r->t = t_next;
     return ND_OK;
+}
+
+/* Whether the steps up to the next target may run in the model's inlined loop (drv_fixed): a
+ * fixed-step explicit table with lanes, and nothing to look at between steps (no events, no spike
+ * rule). The loop repeats the stepper's arithmetic, so the results are the same bitwise. */
+static int inlined_steps(const run *r)
+{
+    const nd_method *m = r->method;
+    return r->kern && r->kern->drv_fixed && r->kern->n_vars == r->n && m->kind == ND_METHOD_ERK &&
+           is_fixed_step(m) && m->tableau->stages <= ND_ENS_MAX_STAGES && !r->o->n_events && !r->spike;
+}
+
+/* Fixed steps in the model's inlined loop from y up to the next sample (or t1, or max_steps),
+ * into y_new; returns how many. 0: the first step's result was not finite, and the stepper takes
+ * it again to diagnose it. */
+static long inlined_chunk(run *r, long max_steps)
+{
+    long steps = max_steps - r->stats->steps;
+    if (r->o->dt_out > 0) steps = r->k_sample * r->sample_stride - (r->k_grid - 1);
+    else if (r->o->on_sample) steps = 1; /* a sample after every step */
+    if (steps > max_steps - r->stats->steps) steps = max_steps - r->stats->steps;
+    const int kind = strcmp(r->method->name, "rk4") == 0 ? ND_ENS_RK4 : ND_ENS_TABLE;
+    double t = r->t;
+    memcpy(r->y_new, r->y, r->n * sizeof *r->y);
+    long done = r->kern->drv_fixed(r->method->tableau, kind, r->y_new, r->p, &t, r->t0, r->o->dt, r->t1,
+                                   r->k_grid - 1, steps);
+    if (done == 0) return 0;
+    r->st->rhs_evals += done * r->method->tableau->stages;
+    r->stats->steps += done;
+    r->k_grid += done;
+    r->t_prev = r->t, r->t = t;
+    return done;
 }
 
 /* Hairer, Nørsett & Wanner I, II.4: starting step from the scale of y and f. */
@@ -432,6 +465,7 @@ static nd_status take_step(run *r)
 static nd_status loop(run *r)
 {
     long max_steps = r->o->max_steps ? r->o->max_steps : 100000000L;
+    const int inlined = inlined_steps(r);
     if (emit_due_samples(r)) {
         r->stats->stopped = 1;
         return ND_OK;
@@ -441,6 +475,14 @@ static nd_status loop(run *r)
             return nd_fail(r->err, ND_EMAXSTEPS, "max_steps = %ld reached at t = %.17g before t1 = %g",
                            max_steps, r->t, r->t1);
         memcpy(r->y_prev, r->y, r->n * sizeof *r->y);
+        if (inlined && inlined_chunk(r, max_steps) > 0) {
+            memcpy(r->y, r->y_new, r->n * sizeof *r->y);
+            if (emit_due_samples(r)) {
+                r->stats->stopped = 1;
+                return ND_OK;
+            }
+            continue;
+        }
         nd_status st = take_step(r);
         if (st) return st;
         r->st->bad.seen = 0; /* a non-finite trial that a smaller step avoided is forgotten */
@@ -501,9 +543,9 @@ static void teardown(run *r)
     free(r->y);
 }
 
-static nd_status solve(const nd_system *sys, const nd_spike_rule *spike, const double *p,
-                       const char *const *names, double t0, double t1, double *x, const nd_solve_opts *opts,
-                       nd_solve_stats *stats, nd_error *err)
+static nd_status solve(const nd_system *sys, const nd_model_kernels *kern, const nd_spike_rule *spike,
+                       const double *p, const char *const *names, double t0, double t1, double *x,
+                       const nd_solve_opts *opts, nd_solve_stats *stats, nd_error *err)
 {
     nd_solve_opts defaults;
     if (!opts) nd_solve_opts_init(&defaults), opts = &defaults;
@@ -516,7 +558,7 @@ static nd_status solve(const nd_system *sys, const nd_spike_rule *spike, const d
     nd_status st = check_args(sys, t0, t1, x, opts, m, err);
     if (st) return st;
     run r = {.sys = sys, .o = opts, .method = m, .n = sys->n, .t0 = t0, .t1 = t1, .t = t0,
-             .spike = spike, .p = p, .names = names, .refractory_end = -INFINITY, .stats = stats, .err = err,
+             .spike = spike, .p = p, .names = names, .refractory_end = -INFINITY, .stats = stats, .kern = kern, .err = err,
              .k_grid = 1};
     r.h = opts->dt > 0 ? opts->dt : 0.0;
     if (uses_gsl_evolve(&r) && !r.h) r.h = fmin(1e-3, fmax(t1 - t0, 1e-9));
@@ -540,7 +582,7 @@ nd_status nd_solve_system(const nd_system *sys, double t0, double t1, double *x,
                           const nd_solve_opts *o, nd_solve_stats *stats, nd_error *err)
 {
     if (!sys || !sys->f || sys->n == 0) return nd_fail(err, ND_EINVAL, "solve: empty system");
-    return solve(sys, NULL, NULL, NULL, t0, t1, x, o, stats, err);
+    return solve(sys, NULL, NULL, NULL, NULL, t0, t1, x, o, stats, err);
 }
 
 nd_status nd_solve(const nd_model *m, const double *p, double t0, double t1, double *x,
@@ -557,5 +599,5 @@ nd_status nd_solve(const nd_model *m, const double *p, double t0, double t1, dou
     nd_model_system ms;
     nd_system_from_model(&ms, m, p);
     const nd_spike_rule *spike = (o && o->no_spike_rule) ? NULL : m->spike;
-    return solve(&ms.sys, spike, p, m->var_names, t0, t1, x, o, stats, err);
+    return solve(&ms.sys, m->kernels, spike, p, m->var_names, t0, t1, x, o, stats, err);
 }

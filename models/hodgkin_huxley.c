@@ -23,12 +23,12 @@ enum { ENA, EK, EL, GNA, GK, GL, CM, IEXT };
 
 /* u / (1 - exp(-u)) with its limit 1 + u/2 near u = 0 (the next term, u^2/12, is below
  * 1e-13 there). Written with expm1 so it is accurate for small |u| outside the cut too.
- * expm1 is called unconditionally and the result selected, so the branch if-converts (at
- * u = 0 the unselected quotient is 0/0). */
+ * expm1 is called unconditionally and the result selected without a branch (ND_SELECT), so the
+ * lanes vectorise (at u = 0 the unselected quotient is 0/0). */
 ND_FN nd_real hodgkin_huxley_exprel(nd_real u)
 {
     const nd_real q = u / -expm1(-u);
-    return fabs(u) < 1e-6 ? 1.0 + 0.5 * u : q;
+    return ND_SELECT(fabs(u) < 1e-6, 1.0 + 0.5 * u, q);
 }
 
 ND_RHS(hodgkin_huxley)

@@ -4,7 +4,7 @@
 set -euo pipefail
 stamp=${1:-build/.deps-ok}
 packages=(build-essential pkg-config libgsl-dev libnlopt-dev libcriterion-dev gnuplot-nox libsuitesparse-dev
-          librandom123-dev libjansson-dev clang libclang-rt-14-dev
+          librandom123-dev libjansson-dev clang libclang-rt-14-dev libsleef-dev
           xppaut  # xppaut: the reference the .ode tests compare against
           python3-cffi python3-numpy)  # the Python package (python/, make python-test)
 

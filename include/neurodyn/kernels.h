@@ -251,6 +251,18 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
     return s == 0 ? b->t0 : (tg < b->t1 ? tg : b->t1);
 }
 
+/* The first step with something to reduce: every step before it ends before t_reduce, so its
+ * crossings, extrema and states are not recorded (a crossing is kept when its time is at or
+ * after t_reduce, a state when its step ends there). */
+ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
+{
+    if (!(b->t_reduce > b->t0)) return 0;
+    const double guess = floor((b->t_reduce - b->t0) / b->dt) - 2;
+    long s = guess <= 0 ? 0 : (guess >= (double)b->nsteps ? b->nsteps : (long)guess);
+    while (s > 0 && !(nd_ens_grid_t(b, s) < b->t_reduce)) s--;
+    return s;
+}
+
 /* Two forms of one lane, built from the same STEP and the same reduction helpers:
  *
  *  step         one step of lane i from the block's arrays, with the reductions asked for
@@ -305,13 +317,13 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         long s = 0;                                                                           \
         do {                                                                                  \
             const double tg_ = t0_ + (double)(s + 1) * dt_;                                   \
-            const double tn = tg_ < t1_ ? tg_ : t1_; /* the driver's rule */                  \
+            const double tn = nd_select(tg_ < t1_, tg_, t1_); /* the driver's rule */         \
             const R h = (R)(tn - t);                                                          \
             name##_ens_f_##sfx(t, x_, p_, k1);                                                \
             STEP(name, NV, R, sfx)                                                            \
             double bad_ = 0.0;                                                                \
             ND_UNROLL for (int v = 0; v < (NV); v++) bad_ += (double)xn[v] * 0.0;             \
-            t_fail = ((bad_ != bad_) & (t_fail != t_fail)) ? t : t_fail;                      \
+            t_fail = nd_select((bad_ != bad_) & (t_fail != t_fail), t, t_fail);               \
             ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = xn[v];                           \
             t = tn;                                                                           \
         } while (++s < nsteps_);                                                              \
@@ -343,15 +355,15 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         double bad_ = 0.0;                                                                    \
         ND_UNROLL for (int v = 0; v < (NV); v++) bad_ += (double)xn[v] * 0.0;                 \
         const double tf_ = b->t_fail[i];                                                      \
-        b->t_fail[i] = ((bad_ != bad_) & (tf_ != tf_)) ? t : tf_;                             \
+        b->t_fail[i] = nd_select((bad_ != bad_) & (tf_ != tf_), t, tf_);                      \
         const int seen = tn >= b->t_reduce;                                                   \
         ND_UNROLL for (int v = 0; v < (NV); v++) {                                            \
             const double xv = (double)xn[v];                                                  \
             b->X[v * ld + i] = xv;                                                            \
             if (reduce & ND_ENS_RED_MINMAX) {                                                 \
                 const double hi_ = b->xmax[v * ld + i], lo_ = b->xmin[v * ld + i];           \
-                b->xmax[v * ld + i] = (seen & (xv > hi_)) ? xv : hi_;                         \
-                b->xmin[v * ld + i] = (seen & (xv < lo_)) ? xv : lo_;                         \
+                b->xmax[v * ld + i] = nd_select(seen & (xv > hi_), xv, hi_);                  \
+                b->xmin[v * ld + i] = nd_select(seen & (xv < lo_), xv, lo_);                  \
             }                                                                                 \
             if ((reduce & ND_ENS_RED_SAMPLES) && sample_k >= 0)                               \
                 b->samples[(sample_k * (NV) + v) * ld + i] = xv;                              \
@@ -432,7 +444,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
     ND_ENS_LANES(name, NV, NP)                                                               \
     ND_CUDA_ENSEMBLE(name, NV, NP)                                                           \
     static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL, NULL, \
-                                                    ND_CUDA_LAUNCHER(name)};
+                                                    ND_CUDA_LAUNCHER(name), NULL};
 #else
 
 #define ND_PRAGMA_SIMD _Pragma("omp simd")
@@ -459,11 +471,26 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
  * vectorised. One instantiation per (kind, stage count, reductions), so every constant is known
  * to the compiler. The block is copied to a local so that the compiler sees that its fields do
  * not alias the arrays. */
+#define ND_ENS_TICK(B, s)                                                                    \
+    if ((B).tick && (((s) + 1) & 1023) == 0)                                                  \
+        (B).tick((B).tick_ctx, (double)(B).n * 1024.0 / (double)(B).nsteps);
 #define ND_ENS_RUN(name, sfx, NS, RED)                                                       \
     do {                                                                                      \
         for (size_t i = 0; i < B.n; i++) nd_ens_begin(&B, i, (int)nv, RED);                   \
         long until_sample = B.stride, k_sample = 1;                                           \
-        for (long s = 0; s < B.nsteps; s++) {                                                 \
+        /* the transient: steps that end before t_reduce have nothing to reduce (unless      \
+         * samples are taken), so they run the lean step */                                  \
+        const long s_full = ((RED) & ND_ENS_RED_SAMPLES) ? 0 : nd_ens_first_reduced_step(&B); \
+        for (long s = 0; s < s_full; s++) {                                                   \
+            const double t = nd_ens_grid_t(&B, s), tn = nd_ens_grid_t(&B, s + 1);             \
+            ND_PRAGMA_SIMD                                                                    \
+            for (size_t i = 0; i < B.n; i++) (void)name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, -1, 0); \
+            ND_ENS_TICK(B, s)                                                                 \
+        }                                                                                     \
+        if (((RED) & ND_ENS_RED_EVENTS) && s_full > 0) /* as if no step came before */        \
+            for (size_t i = 0; i < B.n; i++)                                                  \
+                nd_ens_ev_y(&B, s_full - 1)[i] = NAN, nd_ens_ev_f(&B, s_full - 1)[i] = 0.0;   \
+        for (long s = s_full; s < B.nsteps; s++) {                                            \
             const double t = nd_ens_grid_t(&B, s), tn = nd_ens_grid_t(&B, s + 1);             \
             long sk = -1;                                                                     \
             if (((RED) & ND_ENS_RED_SAMPLES) && --until_sample == 0)                          \
@@ -480,8 +507,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
                 for (size_t i = 0; i < B.n; i++)                                              \
                     if (B.ev_hit[i]) nd_ens_event_pass(&B, i, s - 1, tp, t - tp, RED);        \
             }                                                                                 \
-            if (B.tick && ((s + 1) & 1023) == 0)                                              \
-                B.tick(B.tick_ctx, (double)B.n * 1024.0 / (double)B.nsteps);                  \
+            ND_ENS_TICK(B, s)                                                                 \
         }                                                                                     \
         if (B.tick && (B.nsteps & 1023))                                                      \
             B.tick(B.tick_ctx, (double)B.n * (double)(B.nsteps & 1023) / (double)B.nsteps);  \
@@ -530,6 +556,50 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
             default: break;                                                                   \
             }                                                                                 \
         }                                                                                     \
+    }
+
+/* The single-trajectory driver's fixed steps with the RHS inlined (nd_model_kernels.drv_fixed):
+ * the lanes' STEP on one trajectory, on nd_solve's grid (step k ends at min(t0 + k dt, t1)), so
+ * it equals the driver's table-driven step bitwise. It stops before a step whose result is not
+ * finite; the driver then repeats that step its own way for the diagnosis. */
+#define ND_DRV_LOOP(name, NV, NP, sfx, STEP, NS)                                             \
+    do {                                                                                      \
+        const int ns = (NS);                                                                  \
+        (void)ns;                                                                             \
+        double x_[(NV)], xn[(NV)], k1[(NV)], p_[(NP) > 0 ? (NP) : 1];                         \
+        ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = x[v];                                \
+        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = p[k];                                \
+        double t = *tp;                                                                       \
+        while (s < nsteps && t < t1) {                                                        \
+            const double tg_ = t0 + (double)(k0 + s + 1) * dt;                                \
+            const double tn = tg_ < t1 ? tg_ : t1;                                            \
+            const double h = tn - t;                                                          \
+            name##_ens_f_##sfx(t, x_, p_, k1);                                                \
+            STEP(name, NV, double, sfx)                                                       \
+            double bad_ = 0.0;                                                                \
+            ND_UNROLL for (int v = 0; v < (NV); v++) bad_ += xn[v] * 0.0;                     \
+            if (bad_ != bad_) break;                                                          \
+            ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = xn[v];                           \
+            t = tn, s++;                                                                      \
+        }                                                                                     \
+        ND_UNROLL for (int v = 0; v < (NV); v++) x[v] = x_[v];                                \
+        *tp = t;                                                                              \
+    } while (0)
+#define ND_DRV_CASE(name, NV, NP, NS)                                                        \
+    case NS: ND_DRV_LOOP(name, NV, NP, tab, ND_ENS_STEP_TABLE, NS); break;
+#define ND_DRV_FIXED(name, NV, NP)                                                           \
+    static long name##_drv_fixed(const nd_butcher *tab, int kind, double *x, const double *p, \
+                                 double *tp, double t0, double dt, double t1, long k0,        \
+                                 long nsteps)                                                 \
+    {                                                                                         \
+        long s = 0;                                                                           \
+        if (kind == ND_ENS_RK4) ND_DRV_LOOP(name, NV, NP, rk4, ND_ENS_STEP_RK4, 4);           \
+        else switch (tab->stages) { /* <= ND_ENS_MAX_STAGES, checked by the caller */         \
+            ND_DRV_CASE(name, NV, NP, 1) ND_DRV_CASE(name, NV, NP, 2)                         \
+            ND_DRV_CASE(name, NV, NP, 3) ND_DRV_CASE(name, NV, NP, 4)                         \
+            default: break;                                                                   \
+            }                                                                                 \
+        return s;                                                                             \
     }
 
 #define ND_KERNELS(name, NV, NP)                                                             \
@@ -620,10 +690,12 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
     }                                                                                         \
     ND_ENS_LANES(name, NV, NP)                                                               \
     ND_ENS_DISPATCH(name, NV)                                                                \
+    ND_DRV_FIXED(name, NV, NP)                                                               \
     ND_ENS_SINGLE_DECL(name) __attribute__((weak)); /* NULL without the float pass */        \
     static const nd_model_kernels name##_kernels = {(NV), (NP), name##_soa_rhs,              \
                                                     name##_soa_erk, name##_soa_rk4,           \
-                                                    name##_ens_fixed, name##_ens_single, NULL};
+                                                    name##_ens_fixed, name##_ens_single, NULL, \
+                                                    name##_drv_fixed};
 
 /* The float pass: the same model file compiled again with ND_SINGLE_PASS (and, with GCC,
  * -fsingle-precision-constant), where ND_RHS gives a float body (model.h), and linked into the
@@ -651,7 +723,7 @@ ND_LANE_FN double nd_ens_grid_t(const nd_ens_block *b, long s)
         const int red = nd_ens_reduces(&B);                                                   \
         ND_ENS_LEAN_OR_FULL(name, rk4s, 4)                                                    \
     }                                                                                         \
-    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL, NULL, NULL};
+    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 #endif
 #endif
 

@@ -20,6 +20,8 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "vecmath.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -39,6 +41,39 @@ extern "C" {
 #define ND_RESTRICT restrict
 #endif
 #define ND_UNUSED __attribute__((unused))
+
+/* c ? a : b without a branch, for RHS bodies and lane code. GCC 12 if-converts no loop that
+ * calls a function other than a builtin, so a conditional in a lane that also calls a SLEEF
+ * function (vecmath.h) would leave the whole lane loop scalar; a select on the bits is no
+ * conditional at all. ND_SELECT picks the float or double form from a and b. */
+#if defined(__CUDACC__) || defined(__cplusplus) || !defined(__GNUC__)
+ND_FN double nd_select(int c, double a, double b) { return c ? a : b; }
+ND_FN float nd_selectf(int c, float a, float b) { return c ? a : b; }
+#else
+ND_FN double nd_select(int c, double a, double b)
+{
+    unsigned long long ua, ub;
+    const unsigned long long m = -(unsigned long long)(c != 0);
+    __builtin_memcpy(&ua, &a, sizeof a), __builtin_memcpy(&ub, &b, sizeof b);
+    ua = (ua & m) | (ub & ~m);
+    __builtin_memcpy(&a, &ua, sizeof a);
+    return a;
+}
+ND_FN float nd_selectf(int c, float a, float b)
+{
+    unsigned ua, ub;
+    const unsigned m = -(unsigned)(c != 0);
+    __builtin_memcpy(&ua, &a, sizeof a), __builtin_memcpy(&ub, &b, sizeof b);
+    ua = (ua & m) | (ub & ~m);
+    __builtin_memcpy(&a, &ua, sizeof a);
+    return a;
+}
+#endif
+#if defined(__cplusplus)
+#define ND_SELECT(c, a, b) ((c) ? (a) : (b))
+#else
+#define ND_SELECT(c, a, b) _Generic((a) + (b), float: nd_selectf, default: nd_select)((c), (a), (b))
+#endif
 
 /* The type for locals and helpers of an RHS body: double, and float in the float pass of a
  * model file (kernels.h), so that --precision single computes the whole RHS in float. A body
@@ -118,6 +153,12 @@ typedef struct nd_model_kernels {
     /* under nvcc with neurodyn/ensemble_cuda.cuh: the model's CUDA launcher
      * (nd_cuda_launch_fn); NULL in host code */
     const void *device;
+    /* the single-trajectory driver's fixed steps (nd_solve without events or spike rule): from
+     * x at *t, grid point k0 of t0 + k dt, at most nsteps steps of the classical RK4 (kind
+     * ND_ENS_RK4) or of tab (ND_ENS_TABLE, up to ND_ENS_MAX_STAGES stages), stopping at t1 and
+     * before a step whose result is not finite; returns the steps taken. NULL under nvcc. */
+    long (*drv_fixed)(const nd_butcher *tab, int kind, double *x, const double *p, double *t, double t0,
+                      double dt, double t1, long k0, long nsteps);
 } nd_model_kernels;
 
 /* The descriptor. Fill it with designated initialisers; fields left out are zero/NULL. */
@@ -171,31 +212,33 @@ typedef struct nd_model {
 /* The float pass of a model file (kernels.h, ND_ENS_SINGLE_DECL): the body with float state,
  * parameters and derivatives (t stays double), and the float math functions for float arguments
  * (as <tgmath.h> would, without its <complex.h>, whose macro I clashes with models' names).
- * Only the float lanes are kept from this pass; its name_rhs is never called and does nothing. */
-#define exp(a) _Generic((a), float: expf, default: exp)(a)
-#define expm1(a) _Generic((a), float: expm1f, default: expm1)(a)
-#define log(a) _Generic((a), float: logf, default: log)(a)
-#define log1p(a) _Generic((a), float: log1pf, default: log1p)(a)
-#define log10(a) _Generic((a), float: log10f, default: log10)(a)
-#define log2(a) _Generic((a), float: log2f, default: log2)(a)
-#define sqrt(a) _Generic((a), float: sqrtf, default: sqrt)(a)
-#define cbrt(a) _Generic((a), float: cbrtf, default: cbrt)(a)
-#define sin(a) _Generic((a), float: sinf, default: sin)(a)
-#define cos(a) _Generic((a), float: cosf, default: cos)(a)
-#define tan(a) _Generic((a), float: tanf, default: tan)(a)
-#define sinh(a) _Generic((a), float: sinhf, default: sinh)(a)
-#define cosh(a) _Generic((a), float: coshf, default: cosh)(a)
-#define tanh(a) _Generic((a), float: tanhf, default: tanh)(a)
-#define asin(a) _Generic((a), float: asinf, default: asin)(a)
-#define acos(a) _Generic((a), float: acosf, default: acos)(a)
-#define atan(a) _Generic((a), float: atanf, default: atan)(a)
+ * Only the float lanes are kept from this pass; its name_rhs is never called and does nothing.
+ * With ND_VECMATH the functions SLEEF has are its vectorisable ones (vecmath.h), in both passes. */
+#define exp(a) _Generic((a), float: ND_VM_NAMEF(exp), default: ND_VM_NAME(exp))(a)
+#define exp2(a) _Generic((a), float: ND_VM_NAMEF(exp2), default: ND_VM_NAME(exp2))(a)
+#define expm1(a) _Generic((a), float: ND_VM_NAMEF(expm1), default: ND_VM_NAME(expm1))(a)
+#define log(a) _Generic((a), float: ND_VM_NAMEF(log), default: ND_VM_NAME(log))(a)
+#define log1p(a) _Generic((a), float: ND_VM_NAMEF(log1p), default: ND_VM_NAME(log1p))(a)
+#define log10(a) _Generic((a), float: ND_VM_NAMEF(log10), default: ND_VM_NAME(log10))(a)
+#define log2(a) _Generic((a), float: ND_VM_NAMEF(log2), default: ND_VM_NAME(log2))(a)
+#define sqrt(a) _Generic((a), float: ND_VM_NAMEF(sqrt), default: ND_VM_NAME(sqrt))(a)
+#define cbrt(a) _Generic((a), float: ND_VM_NAMEF(cbrt), default: ND_VM_NAME(cbrt))(a)
+#define sin(a) _Generic((a), float: ND_VM_NAMEF(sin), default: ND_VM_NAME(sin))(a)
+#define cos(a) _Generic((a), float: ND_VM_NAMEF(cos), default: ND_VM_NAME(cos))(a)
+#define tan(a) _Generic((a), float: ND_VM_NAMEF(tan), default: ND_VM_NAME(tan))(a)
+#define sinh(a) _Generic((a), float: ND_VM_NAMEF(sinh), default: ND_VM_NAME(sinh))(a)
+#define cosh(a) _Generic((a), float: ND_VM_NAMEF(cosh), default: ND_VM_NAME(cosh))(a)
+#define tanh(a) _Generic((a), float: ND_VM_NAMEF(tanh), default: ND_VM_NAME(tanh))(a)
+#define asin(a) _Generic((a), float: ND_VM_NAMEF(asin), default: ND_VM_NAME(asin))(a)
+#define acos(a) _Generic((a), float: ND_VM_NAMEF(acos), default: ND_VM_NAME(acos))(a)
+#define atan(a) _Generic((a), float: ND_VM_NAMEF(atan), default: ND_VM_NAME(atan))(a)
+#define erf(a) _Generic((a), float: ND_VM_NAMEF(erf), default: ND_VM_NAME(erf))(a)
 #define fabs(a) _Generic((a), float: fabsf, default: fabs)(a)
 #define floor(a) _Generic((a), float: floorf, default: floor)(a)
 #define ceil(a) _Generic((a), float: ceilf, default: ceil)(a)
-#define erf(a) _Generic((a), float: erff, default: erf)(a)
 #define erfc(a) _Generic((a), float: erfcf, default: erfc)(a)
-#define pow(a, b) _Generic((a) + (b), float: powf, default: pow)(a, b)
-#define atan2(a, b) _Generic((a) + (b), float: atan2f, default: atan2)(a, b)
+#define pow(a, b) _Generic((a) + (b), float: ND_VM_NAMEF(pow), default: ND_VM_NAME(pow))(a, b)
+#define atan2(a, b) _Generic((a) + (b), float: ND_VM_NAMEF(atan2), default: ND_VM_NAME(atan2))(a, b)
 #define fmax(a, b) _Generic((a) + (b), float: fmaxf, default: fmax)(a, b)
 #define fmin(a, b) _Generic((a) + (b), float: fminf, default: fmin)(a, b)
 #define fmod(a, b) _Generic((a) + (b), float: fmodf, default: fmod)(a, b)
@@ -210,6 +253,30 @@ typedef struct nd_model {
     ND_FN void name##_rhs_body(ND_UNUSED double t, ND_UNUSED const float *ND_RESTRICT x,      \
                                ND_UNUSED const float *ND_RESTRICT p, float *ND_RESTRICT dxdt)
 #else
+/* The double pass with SLEEF (vecmath.h): the functions that vectorise through it. */
+#ifdef ND_HAVE_VECMATH
+#define exp(a) nd_exp(a)
+#define exp2(a) nd_exp2(a)
+#define expm1(a) nd_expm1(a)
+#define log(a) nd_log(a)
+#define log1p(a) nd_log1p(a)
+#define log10(a) nd_log10(a)
+#define log2(a) nd_log2(a)
+#define sqrt(a) nd_sqrt(a)
+#define cbrt(a) nd_cbrt(a)
+#define sin(a) nd_sin(a)
+#define cos(a) nd_cos(a)
+#define tan(a) nd_tan(a)
+#define sinh(a) nd_sinh(a)
+#define cosh(a) nd_cosh(a)
+#define tanh(a) nd_tanh(a)
+#define asin(a) nd_asin(a)
+#define acos(a) nd_acos(a)
+#define atan(a) nd_atan(a)
+#define erf(a) nd_erf(a)
+#define pow(a, b) nd_pow(a, b)
+#define atan2(a, b) nd_atan2(a, b)
+#endif
 #define ND_RHS(name)                                                                         \
     ND_FN void name##_rhs_body(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x,     \
                                ND_UNUSED const double *ND_RESTRICT p,                        \
