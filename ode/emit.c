@@ -50,7 +50,7 @@ static void put_helpers(ode_buf *b, unsigned used)
                    "/* ran() and normal() draw from Philox keyed by the time and the call site: the\n"
                    " * right-hand side stays a function of (t, x, p), as integrators need. */\n"
                    "ND_FN uint64_t ode_time_bits(double t) { union { double d; uint64_t u; } c = {t}; return c.u; }\n");
-    if (used & ODE_H_HEAV) ode_put(b, "ND_FN nd_real ode_heav(nd_real x) { return x >= 0 ? (nd_real)1 : (nd_real)0; }\n");
+    if (used & ODE_H_HEAV) ode_put(b, "ND_FN nd_real ode_heav(nd_real x) { return ND_SELECT(x >= 0, (nd_real)1, (nd_real)0); }\n");
     if (used & ODE_H_SIGN) ode_put(b, "ND_FN nd_real ode_sign(nd_real x) { return (nd_real)((x > 0) - (x < 0)); }\n");
     if (used & ODE_H_MOD) ode_put(b, "ND_FN nd_real ode_mod(nd_real a, nd_real b) { return a - b * floor(a / b); }\n");
     if (used & ODE_H_POW2) ode_put(b, "ND_FN nd_real ode_pow2(nd_real a) { return a * a; }\n");

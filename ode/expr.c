@@ -179,18 +179,19 @@ static int is_unsupported_call(const char *s, size_t n)
     return 0;
 }
 
-/* if(c)then(a)else(b) */
+/* if(c)then(a)else(b): ND_SELECT (model.h), a select without a branch, so that a lane that
+ * also calls exp still vectorises; both sides are evaluated. */
 static int if_then_else(parser *p, const char *at)
 {
     int d[3];
     const char *const words[] = {NULL, "then", "else"};
-    ode_put(p->out, "((");
+    ode_put(p->out, "ND_SELECT((");
     for (int i = 0; i < 3; i++) {
         if (words[i]) {
             skip(p);
             if (strncasecmp(p->s, words[i], 4) != 0) return fail(p, p->s, "if(...) needs %s(...) here", words[i]);
             p->s += 4;
-            ode_put(p->out, i == 1 ? ") != 0 ? (" : ") : (");
+            ode_put(p->out, i == 1 ? ") != 0, (" : "), (");
         }
         if (!accept(p, "(")) {
             skip(p);
@@ -430,6 +431,19 @@ static int sum(parser *p)
     }
 }
 
+/* Inserts prefix at out[start] and appends suffix: the parser writes an operand before it
+ * knows that an operator will need it wrapped. */
+static int wrap(parser *p, size_t start, const char *prefix, const char *suffix)
+{
+    size_t k = strlen(prefix);
+    ode_put(p->out, "%s", prefix);
+    if (p->out->failed) return -1;
+    memmove(p->out->s + start + k, p->out->s + start, p->out->n - start - k);
+    memcpy(p->out->s + start, prefix, k);
+    ode_put(p->out, "%s", suffix);
+    return 0;
+}
+
 static int comparison(parser *p)
 {
     size_t start = p->out->n;
@@ -443,20 +457,13 @@ static int comparison(parser *p)
             ode_put(p->out, " %s ", ops[i]);
             int e = sum(p);
             if (e < 0) return -1;
-            /* (nd_real)(a < b): 1 or 0 as a number */
-            ode_put(p->out, ")");
-            const char *cast = "(nd_real)(";
-            ode_put(p->out, "%s", cast);
-            if (p->out->failed) return -1;
-            size_t k = strlen(cast);
-            memmove(p->out->s + start + k, p->out->s + start, p->out->n - start - k);
-            memcpy(p->out->s + start, cast, k);
+            if (wrap(p, start, "(nd_real)(", ")")) return -1; /* (nd_real)(a < b): 1 or 0 as a number */
             return through(sum_degree(d, e));
         }
     return d;
 }
 
-/* a & b, a | b: 1 or 0 */
+/* a & b, a | b: 1 or 0, as ((a != 0) & (b != 0)): no short circuit, so no branch in a lane */
 static int logic(parser *p, int level)
 {
     size_t start = p->out->n;
@@ -469,20 +476,14 @@ static int logic(parser *p, int level)
         if (*p->s != op) break;
         p->s++;
         if (p->s[0] == op) p->s++; /* && and || too */
-        ode_put(p->out, " %c%c ", op, op);
+        if (!joined && wrap(p, start, "((", ") != 0)")) return -1;
+        ode_put(p->out, " %c ((", op);
         int e = level ? comparison(p) : logic(p, 1);
         if (e < 0) return -1;
+        ode_put(p->out, ") != 0)");
         d = through(sum_degree(d, e)), joined = 1;
     }
-    if (joined) {
-        ode_put(p->out, ")");
-        const char *cast = "(nd_real)(";
-        ode_put(p->out, "%s", cast);
-        if (p->out->failed) return -1;
-        size_t k = strlen(cast);
-        memmove(p->out->s + start + k, p->out->s + start, p->out->n - start - k);
-        memcpy(p->out->s + start, cast, k);
-    }
+    if (joined && wrap(p, start, "(nd_real)(", ")")) return -1;
     return d;
 }
 
