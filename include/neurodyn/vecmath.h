@@ -15,14 +15,14 @@
  * about one exp result in ten, so it is never called here. A lane therefore equals the driver
  * bitwise. sqrt is the hardware square root in every width (correctly rounded: equal too).
  *
- * Device code (nvcc) keeps CUDA's math; without ND_VECMATH, on other architectures or without
- * <sleef.h> the names stay libm's (then exp does not vectorise, and lanes still equal the
+ * Device code (nvcc) keeps CUDA's math; without ND_VECMATH, with clang (which lacks GCC's `simd`
+ * function attribute), on other architectures or without <sleef.h> the names stay libm's (then exp does not vectorise, and lanes still equal the
  * driver, both calling libm). */
 #ifndef NEURODYN_VECMATH_H
 #define NEURODYN_VECMATH_H
 
 #if defined(ND_VECMATH) && !defined(__CUDACC__) && !defined(__cplusplus) && defined(__x86_64__) &&  \
-    defined(__GNUC__) && defined(__has_include)
+    defined(__GNUC__) && !defined(__clang__) && defined(__has_include)
 #if __has_include(<sleef.h>)
 #define ND_HAVE_VECMATH 1
 #endif
