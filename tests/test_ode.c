@@ -61,6 +61,16 @@ static const pair pairs[] = {
     {"sfhn.ode", "stochastic_fhn", "euler", 0.01, 200},
 };
 
+/* The zoo is compiled with the library, the .ode file at run time by the loader's compiler
+ * ($CC or cc, GCC here). Built by GCC too, both compute the same operations: 1e-12. A library
+ * built by clang rounds some operation differently in the last bit, which Hindmarsh–Rose's
+ * bursts amplify over 1000 time units to 3e-11: 1e-9 then. */
+#if defined(__clang__)
+static const double zoo_tolerance = 1e-9;
+#else
+static const double zoo_tolerance = 1e-12;
+#endif
+
 Test(ode, zoo_models_written_as_ode_files_give_the_zoo_trajectories, .timeout = 240)
 {
     for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
@@ -83,7 +93,7 @@ Test(ode, zoo_models_written_as_ode_files_give_the_zoo_trajectories, .timeout = 
         cr_assert_eq(a.n, b.n, "%s: %zu samples, the zoo %zu", c->file, a.n, b.n);
         double worst = 0;
         for (size_t i = 0; i < a.n * a.n_vars; i++) worst = fmax(worst, fabs(a.x[i] - b.x[i]) / (1 + fabs(b.x[i])));
-        cr_expect_leq(worst, 1e-12, "%s vs %s: %g", c->file, c->zoo, worst);
+        cr_expect_leq(worst, zoo_tolerance, "%s vs %s: %g", c->file, c->zoo, worst);
         nd_trajectory_free(&a), nd_trajectory_free(&b);
         nd_model_unload(&ref);
     }

@@ -116,6 +116,20 @@ Test(ode_parser, statement_forms_of_real_files)
     free(c);
 }
 
+/* The .ode text written to DIR/name and loaded (compiled through the cache). */
+static const nd_model *load_text(const char *dir, const char *name, const char *text, nd_model_ref *ref)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+    nd_error err;
+    cr_assert_eq(nd_model_load(path, ref, &err), ND_OK, "%s: %s", name, err.msg);
+    return ref->model;
+}
+
 /* XPPAUT's functions, with the values xppaut 6.11 prints for them (fns.ode run with -silent):
  * heav(0) = 1, heav(-1e-9) = 0, mod(-1,3) = 2, mod(7.5,2) = 1.5, sign(0) = 0, flr(-0.5) = -1,
  * -2^2 = -4, (1<2)+(2<=2)*10+(3==3)*100 = 111, (1>0)&(0>1) = 0, (1>0)|(0>1) = 1,
@@ -130,16 +144,12 @@ Test(ode_parser, builtin_functions_give_xppauts_values, .timeout = 60)
     static const double want[] = {1, 0, 2, 1.5, 0, -1, -4, 111, 0, 1, 5, 32, 0.46364760900080611, 1,
                                   8 + 1.4142135623730951, 7, 1.0 / 3.0};
     size_t n = sizeof want / sizeof want[0];
-    char dir[256], path[512];
+    char dir[256], text[2048] = "";
     cli_tmpdir_make(dir);
-    snprintf(path, sizeof path, "%s/fns.ode", dir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    for (size_t i = 0; i < n; i++) fprintf(f, "x%zu' = %s\n", i, exprs[i]);
-    fclose(f);
+    for (size_t i = 0; i < n; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "x%zu' = %s\n", i, exprs[i]);
     nd_model_ref ref;
-    nd_error err;
-    cr_assert_eq(nd_model_load(path, &ref, &err), ND_OK, "%s", err.msg);
+    load_text(dir, "fns.ode", text, &ref);
     double x[32] = {0}, p[1] = {0}, dx[32];
     ref.model->rhs(0, x, p, dx);
     for (size_t i = 0; i < n; i++) cr_expect_leq(fabs(dx[i] - want[i]), 1e-15, "%s = %.17g, not %.17g", exprs[i], dx[i], want[i]);
@@ -149,17 +159,10 @@ Test(ode_parser, builtin_functions_give_xppauts_values, .timeout = 60)
 
 Test(ode_parser, wiener_variables_become_the_diffusion_term, .timeout = 60)
 {
-    char dir[256], path[512];
+    char dir[256];
     cli_tmpdir_make(dir);
-    snprintf(path, sizeof path, "%s/noisy.ode", dir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs("par s=0.3, q=2\nwiener w1, w2\nnz = q*w2\nx' = -x + s*w1\ny' = x - y + nz - w1/4\n", f);
-    fclose(f);
     nd_model_ref ref;
-    nd_error err;
-    cr_assert_eq(nd_model_load(path, &ref, &err), ND_OK, "%s", err.msg);
-    const nd_model *m = ref.model;
+    const nd_model *m = load_text(dir, "noisy.ode", "par s=0.3, q=2\nwiener w1, w2\nnz = q*w2\nx' = -x + s*w1\ny' = x - y + nz - w1/4\n", &ref);
     cr_expect_eq(m->noise, ND_NOISE_GENERAL);
     cr_expect_eq(m->n_noise, 2);
     double x[2] = {0.5, -1}, p[2] = {0.3, 2}, g[4], dx[2];
@@ -175,16 +178,10 @@ Test(ode_parser, wiener_variables_become_the_diffusion_term, .timeout = 60)
 
 Test(ode_parser, random_functions_are_repeatable, .timeout = 60)
 {
-    char dir[256], path[512];
+    char dir[256];
     cli_tmpdir_make(dir);
-    snprintf(path, sizeof path, "%s/rnd.ode", dir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs("x' = ran(1)\ny' = normal(0, 1)\n", f);
-    fclose(f);
     nd_model_ref ref;
-    nd_error err;
-    cr_assert_eq(nd_model_load(path, &ref, &err), ND_OK, "%s", err.msg);
+    load_text(dir, "rnd.ode", "x' = ran(1)\ny' = normal(0, 1)\n", &ref);
     double x[2] = {0}, a[2], b[2], sum = 0, sum2 = 0;
     ref.model->rhs(1.5, x, NULL, a);
     ref.model->rhs(1.5, x, NULL, b);
