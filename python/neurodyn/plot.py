@@ -223,3 +223,22 @@ def plot_raster(result, file=None, backend=None):
     series = [Series("points", e["times"], e["ids"], "E", "#1f77b4"),
               Series("points", i["times"], i["ids"] + n_e, "I", "#d62728")]
     return render(series, "t (ms)", "neuron", "COBA network: raster", file, backend)
+
+
+def plot(result, *args, file=None, backend=None, **kwargs):
+    """One entry for every result: (t, X) of simulate(), the dict of bifurcation() or
+    fast_slow(), phase_plane(), sweep() or coba(), drawn by the matching plot_* function
+    (matplotlib when it imports, else gnuplot; `file` writes the figure there)."""
+    if isinstance(result, tuple) and len(result) >= 2:
+        return plot_simulation(result[0], result[1], *args, file=file, backend=backend, **kwargs)
+    if not isinstance(result, dict):
+        raise TypeError("plot() takes the result of simulate, bifurcation, fast_slow, phase_plane, sweep or coba")
+    if "branches" in result:
+        return plot_bifurcation(result, *args, file=file, backend=backend, **kwargs)
+    if "field" in result and "x" in result:
+        return plot_phase_plane(result, file=file, backend=backend)
+    if "sizes" in result and "E" in result:
+        return plot_raster(result, file=file, backend=backend)
+    if "maxima" in result or "minima" in result:
+        return plot_sweep(result, *args, file=file, backend=backend, **kwargs)
+    raise TypeError("plot(): not a result this package draws (keys: %s)" % ", ".join(sorted(result)))

@@ -124,6 +124,19 @@ class Plots(unittest.TestCase):
                 self.assertTrue(os.path.getsize(path) > 0, name)
                 self.assertTrue(script.endswith(".gp"))
 
+    def test_plot_draws_every_result_kind(self):
+        m = nd.model(os.path.join(os.environ["ND_SRC"], "tests", "data", "ode", "ml.ode"))  # a model with no box
+        with tempfile.TemporaryDirectory() as tmp:
+            results = {"sim.png": nd.simulate(m, t1=100), "bif.png": nd.bifurcation(m, "I", 0, 200),
+                       "pp.png": nd.phase_plane(m), "sweep.png": nd.sweep(m, "I", 50, 150, 4, t1=300, dt=0.05),
+                       "raster.png": nd.coba(t1=20)}
+            for name, result in results.items():
+                path = os.path.join(tmp, name)
+                nd.plot(result, file=path, backend="gnuplot")
+                self.assertTrue(os.path.getsize(path) > 0, name)
+            with self.assertRaises(TypeError):
+                nd.plot({"nothing": 1})
+
     def test_matplotlib_backend(self):
         try:
             import matplotlib
