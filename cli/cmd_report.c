@@ -104,8 +104,11 @@ static void step_simulation(report *r)
     double t1 = sim_length(m);
     argv_builder b = {0};
     report_arg(&b, "simulate"), report_arg(&b, "%s", r->model), add_sets(&b, r);
-    report_arg(&b, "--t1"), report_arg(&b, "%g", t1), report_arg(&b, "--sample"), report_arg(&b, "%g", t1 / 20000);
-    if (m->noise != ND_NOISE_NONE) report_arg(&b, "--dt"), report_arg(&b, "%g", t1 / 20000); /* SDE methods are fixed-step */
+    /* 20000 samples; a model with its own step (an .ode file's @ dt) is sampled every k steps */
+    double sample = m->dt > 0 ? m->dt * fmax(1, round(t1 / 20000 / m->dt)) : t1 / 20000;
+    report_arg(&b, "--t1"), report_arg(&b, "%g", t1), report_arg(&b, "--sample"), report_arg(&b, "%.17g", sample);
+    if (m->noise != ND_NOISE_NONE) /* SDE methods are fixed-step */
+        report_arg(&b, "--dt"), report_arg(&b, "%.17g", m->dt > 0 ? m->dt : t1 / 20000);
     report_arg(&b, "--out"), report_arg(&b, "%s/timeseries.tsv", r->outdir), report_arg(&b, "--plot"), report_arg(&b, "%s/timeseries.png", r->outdir);
     if (m->n_vars >= 3) report_arg(&b, "--plot3d"), report_arg(&b, "%s/trajectory3d.png", r->outdir);
     report_arg(&b, "--json");

@@ -239,3 +239,18 @@ Test(ode_parser, simulate_writes_aux_outputs_and_uses_the_files_method, .timeout
               "%s", r.out);
     cli_tmpdir_remove(dir);
 }
+
+Test(ode_parser, report_runs_on_an_ode_file_with_its_own_step, .timeout = 120)
+{
+    /* regression: report sampled every t1/20000 = 0.025 while the file's @ dt=0.05 made
+     * simulate fixed-step: "sample interval must be a multiple of dt", a failed step */
+    char dir[256], path[1200];
+    cli_tmpdir_make(dir);
+    snprintf(path, sizeof path, "%s/tests/data/ode/ml.ode", getenv("ND_SRC"));
+    static cli_exec_result r;
+    const char *const args[] = {"report", path, "--outdir", "R", "--quiet", NULL};
+    cli_exec(dir, 0, args, &r);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.err, "0 failed"), "%s", r.err);
+    cli_tmpdir_remove(dir);
+}
