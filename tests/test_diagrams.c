@@ -20,7 +20,7 @@
 static char tmpdir[256];
 static void make_tmpdir(void) { cli_tmpdir_make(tmpdir); }
 static void remove_tmpdir(void) { cli_tmpdir_remove(tmpdir); }
-TestSuite(diagrams, .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 120);
+TestSuite(diagrams, .init = make_tmpdir, .fini = remove_tmpdir); /* no suite-wide timeout: under LeakSanitizer Criterion leaks 48 bytes with one */
 
 /* The JSON of `neurodyn bifurcation ARGS --cycles --json`. */
 static json_t *diagram(const char *args)

@@ -71,7 +71,7 @@ static const double zoo_tolerance = 1e-9;
 static const double zoo_tolerance = 1e-12;
 #endif
 
-Test(ode, zoo_models_written_as_ode_files_give_the_zoo_trajectories, .timeout = 240)
+Test(ode, zoo_models_written_as_ode_files_give_the_zoo_trajectories)
 {
     for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
         const pair *c = &pairs[k];
@@ -99,7 +99,7 @@ Test(ode, zoo_models_written_as_ode_files_give_the_zoo_trajectories, .timeout = 
     }
 }
 
-Test(ode, fixed_points_equal_the_zoo_models, .timeout = 120)
+Test(ode, fixed_points_equal_the_zoo_models)
 {
     const char *const files[] = {"ml.ode", "wc.ode", "fhn.ode"}, *const zoo[] = {"morris_lecar", "wilson_cowan", "fitzhugh_nagumo"};
     for (size_t k = 0; k < 3; k++) {
@@ -169,7 +169,7 @@ static size_t xppaut_rows(const char *file, const char *dir, size_t cols, double
     return n;
 }
 
-Test(ode, trajectories_equal_xppaut, .timeout = 240)
+Test(ode, trajectories_equal_xppaut)
 {
     if (!have_xppaut()) cr_skip_test("xppaut is not installed (scripts/deps.sh installs it)");
     char dir[256];
@@ -199,7 +199,7 @@ Test(ode, trajectories_equal_xppaut, .timeout = 240)
 
 /* XPPAUT applies a global event's reset at the end of the step in which the condition changed
  * sign; neurodyn at the crossing time it locates. Spikes then agree to within one step. */
-Test(ode, spike_times_of_a_global_reset_agree_with_xppaut_within_a_step, .timeout = 120)
+Test(ode, spike_times_of_a_global_reset_agree_with_xppaut_within_a_step)
 {
     if (!have_xppaut()) cr_skip_test("xppaut is not installed (scripts/deps.sh installs it)");
     char dir[256];
@@ -227,7 +227,7 @@ Test(ode, spike_times_of_a_global_reset_agree_with_xppaut_within_a_step, .timeou
 
 /* A file without @ xlo..yhi declares no box: analyses take the range of its trajectory
  * (nd_model_box), which must hold the model's fixed point and its spikes. */
-Test(ode, a_model_without_a_box_gets_one_from_its_trajectory, .timeout = 60)
+Test(ode, a_model_without_a_box_gets_one_from_its_trajectory)
 {
     nd_model_ref ref;
     const nd_model *m = load("ml.ode", &ref);

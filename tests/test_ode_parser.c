@@ -135,7 +135,7 @@ static const nd_model *load_text(const char *dir, const char *name, const char *
  * heav(0) = 1, heav(-1e-9) = 0, mod(-1,3) = 2, mod(7.5,2) = 1.5, sign(0) = 0, flr(-0.5) = -1,
  * -2^2 = -4, (1<2)+(2<=2)*10+(3==3)*100 = 111, (1>0)&(0>1) = 0, (1>0)|(0>1) = 1,
  * if(0<1)then(5)else(6) = 5, max(1,2)+min(3,4)*10 = 32, atan2(1,2) = 0.4636476, not(0) = 1. */
-Test(ode_parser, builtin_functions_give_xppauts_values, .timeout = 60)
+Test(ode_parser, builtin_functions_give_xppauts_values)
 {
     static const char *const exprs[] = {"heav(0)",   "heav(-1e-9)", "mod(-1,3)", "mod(7.5,2)",
                                         "sign(0)",   "flr(-0.5)",   "-2^2",      "(1<2)+(2<=2)*10+(3==3)*100",
@@ -158,7 +158,7 @@ Test(ode_parser, builtin_functions_give_xppauts_values, .timeout = 60)
     cli_tmpdir_remove(dir);
 }
 
-Test(ode_parser, wiener_variables_become_the_diffusion_term, .timeout = 60)
+Test(ode_parser, wiener_variables_become_the_diffusion_term)
 {
     char dir[256];
     cli_tmpdir_make(dir);
@@ -177,7 +177,7 @@ Test(ode_parser, wiener_variables_become_the_diffusion_term, .timeout = 60)
     cli_tmpdir_remove(dir);
 }
 
-Test(ode_parser, random_functions_are_repeatable, .timeout = 60)
+Test(ode_parser, random_functions_are_repeatable)
 {
     char dir[256];
     cli_tmpdir_make(dir);
@@ -222,7 +222,7 @@ Test(ode_parser, the_cli_refuses_a_bad_file_with_its_location)
     cli_tmpdir_remove(dir);
 }
 
-Test(ode_parser, simulate_writes_aux_outputs_and_uses_the_files_method, .timeout = 60)
+Test(ode_parser, simulate_writes_aux_outputs_and_uses_the_files_method)
 {
     char dir[256];
     cli_tmpdir_make(dir);
@@ -241,7 +241,7 @@ Test(ode_parser, simulate_writes_aux_outputs_and_uses_the_files_method, .timeout
     cli_tmpdir_remove(dir);
 }
 
-Test(ode_parser, report_runs_on_an_ode_file_with_its_own_step, .timeout = 120)
+Test(ode_parser, report_runs_on_an_ode_file_with_its_own_step)
 {
     /* regression: report sampled every t1/20000 = 0.025 while the file's @ dt=0.05 made
      * simulate fixed-step: "sample interval must be a multiple of dt", a failed step */
