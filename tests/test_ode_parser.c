@@ -117,15 +117,23 @@ Test(ode_parser, statement_forms_of_real_files)
     free(c);
 }
 
+/* text written to DIR/name */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
 /* The .ode text written to DIR/name and loaded (compiled through the cache). */
 static const nd_model *load_text(const char *dir, const char *name, const char *text, nd_model_ref *ref)
 {
-    char path[512];
+    char path[600];
+    write_file(dir, name, text);
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "%s", path);
-    fputs(text, f);
-    fclose(f);
     nd_error err;
     cr_assert_eq(nd_model_load(path, ref, &err), ND_OK, "%s: %s", name, err.msg);
     return ref->model;
@@ -199,16 +207,6 @@ Test(ode_parser, random_functions_are_repeatable)
 }
 
 /* ---- through the command line ------------------------------------------------------------------ */
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[600];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 Test(ode_parser, the_cli_refuses_a_bad_file_with_its_location)
 {
     char dir[256];
