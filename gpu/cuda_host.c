@@ -320,7 +320,7 @@ nd_status nd_ens_run_cuda(const nd_model *m, const nd_method *method, const doub
         st = user_entry(m, &user, err);
     }
     nd_ens_scratch s;
-    if (st || (st = nd_ens_scratch_alloc(res->n, m->n_vars, o->event_var, &s, err))) return st;
+    if (st || (st = nd_ens_scratch_alloc(res->n, m->n_vars, &s, err))) return st;
     nd_ens_block b;
     nd_ens_fill_block(m, P, o, res, &s, 0, 0, res->n, &b); /* every reduction set has its kernel */
     char msg[ND_ERROR_MSG_LEN - 64] = "";

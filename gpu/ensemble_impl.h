@@ -14,12 +14,13 @@ long nd_ens_fixed_steps(double t0, double t1, double dt);
  * stand-ins for the reductions that an all-reductions lane computes but the caller did not ask
  * for (see nd_ens_fill_block). */
 typedef struct nd_ens_scratch {
-    double *ev_prev, *ev_y0, *ev_f0, *ev_y1, *ev_f1, *ev_first, *ev_last, *xmax, *xmin, *ev_w, *samples0;
+    double *ev_prev, *ev_y0, *ev_f0, *ev_y1, *ev_f1, *ev_first, *ev_last, *xmax, *xmin, *samples0;
+    double *x_save; /* the lanes' state at the start of a chunk of steps (kernels.h) */
     long *ev_count;
-    int *ev_hit;
+    long long *ev_hit;
 } nd_ens_scratch;
 
-nd_status nd_ens_scratch_alloc(size_t n, size_t nv, int event_var, nd_ens_scratch *s, nd_error *err);
+nd_status nd_ens_scratch_alloc(size_t n, size_t nv, nd_ens_scratch *s, nd_error *err);
 void nd_ens_scratch_free(nd_ens_scratch *s);
 /* The lanes' block for trajectories [start, start + count) of res. When `full` (any reduction
  * with a lane kind other than double RK4, or samples), every reduction array is set, those not

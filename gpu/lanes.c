@@ -14,20 +14,20 @@ enum { BLOCK = 128 };
 void nd_ens_scratch_free(nd_ens_scratch *s)
 {
     free(s->ev_prev), free(s->ev_y0), free(s->ev_f0), free(s->ev_y1), free(s->ev_f1), free(s->ev_first);
-    free(s->ev_last), free(s->xmax), free(s->xmin), free(s->ev_count), free(s->ev_w), free(s->samples0);
-    free(s->ev_hit);
+    free(s->ev_last), free(s->xmax), free(s->xmin), free(s->ev_count), free(s->samples0);
+    free(s->ev_hit), free(s->x_save);
 }
 
-nd_status nd_ens_scratch_alloc(size_t n, size_t nv, int event_var, nd_ens_scratch *s, nd_error *err)
+nd_status nd_ens_scratch_alloc(size_t n, size_t nv, nd_ens_scratch *s, nd_error *err)
 {
     memset(s, 0, sizeof *s);
     size_t d = n * sizeof(double);
     if ((s->ev_prev = malloc(d)) && (s->ev_y0 = malloc(d)) && (s->ev_f0 = malloc(d)) &&
         (s->ev_y1 = malloc(d)) && (s->ev_f1 = malloc(d)) && (s->ev_first = malloc(d)) &&
         (s->ev_last = malloc(d)) && (s->xmax = malloc(nv * d)) && (s->xmin = malloc(nv * d)) &&
-        (s->ev_count = malloc(n * sizeof(long))) && (s->ev_w = calloc(nv, sizeof(double))) &&
-        (s->samples0 = malloc(nv * d)) && (s->ev_hit = calloc(n, sizeof(int)))) {
-        if (event_var >= 0) s->ev_w[event_var] = 1.0; /* one-hot: picks the event variable */
+        (s->ev_count = malloc(n * sizeof(long))) &&
+        (s->samples0 = malloc(nv * d)) && (s->ev_hit = calloc(n, sizeof(long long))) &&
+        (s->x_save = malloc(nv * d))) {
         return ND_OK;
     }
     nd_ens_scratch_free(s);
@@ -49,13 +49,14 @@ void nd_ens_fill_block(const nd_model *m, const double *P, const nd_ensemble_opt
     b->nsteps = nd_ens_fixed_steps(o->t0, o->t1, o->dt);
     b->t_reduce = o->t0 + o->transient;
     b->t_fail = res->t_fail + start;
+    b->x_save = s->x_save + start;
     b->ev_var = -1;
     full = full || res->samples != NULL;
     if (res->x_max) b->xmax = res->x_max + start, b->xmin = res->x_min + start;
     else if (full || res->max_extrema) /* the extrema lanes (kernels.h) also keep max/min */
         b->xmax = s->xmax + start, b->xmin = s->xmin + start;
     b->ev_prev = s->ev_prev + start, b->ev_y0 = s->ev_y0 + start, b->ev_f0 = s->ev_f0 + start;
-    b->ev_y1 = s->ev_y1 + start, b->ev_f1 = s->ev_f1 + start, b->ev_w = s->ev_w, b->ev_hit = s->ev_hit + start;
+    b->ev_y1 = s->ev_y1 + start, b->ev_f1 = s->ev_f1 + start, b->ev_hit = s->ev_hit + start;
     if (res->events) {
         b->ev_var = o->event_var, b->ev_level = o->event_level;
         b->ev_count = res->events + start, b->ev_first = res->event_first + start;
@@ -96,7 +97,7 @@ nd_status nd_ens_run_lanes(const nd_model *m, const nd_method *method, const dou
                            const nd_ensemble_opts *o, nd_ensemble_result *res, nd_error *err)
 {
     nd_ens_scratch s;
-    nd_status st = nd_ens_scratch_alloc(res->n, m->n_vars, o->event_var, &s, err);
+    nd_status st = nd_ens_scratch_alloc(res->n, m->n_vars, &s, err);
     if (st) return st;
     const int kind = nd_ens_kind(method, o);
     const int reduces = res->x_max || res->events || res->samples;

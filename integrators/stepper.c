@@ -159,15 +159,15 @@ static void erk_step(nd_stepper *s, double t, double h, const double *y, double 
     for (int st = 1; st < tab->stages; st++) {
         for (size_t i = 0; i < n; i++) {
             double acc = 0.0;
-            for (int j = 0; j < st; j++) acc += tab->a[st][j] * k[j][i];
-            ys[i] = y[i] + h * acc;
+            for (int j = 0; j < st; j++) acc = ND_MADD(tab->a[st][j], k[j][i], acc);
+            ys[i] = ND_MADD(h, acc, y[i]);
         }
         count_f(s, t + tab->c[st] * h, ys, k[st]);
     }
     for (size_t i = 0; i < n; i++) {
         double acc = 0.0;
-        for (int st = 0; st < tab->stages; st++) acc += tab->b[st] * k[st][i];
-        yout[i] = y[i] + h * acc;
+        for (int st = 0; st < tab->stages; st++) acc = ND_MADD(tab->b[st], k[st][i], acc);
+        yout[i] = ND_MADD(h, acc, y[i]);
     }
     for (size_t i = 0; yerr && i < n; i++) {
         double e = 0.0;

@@ -360,15 +360,18 @@ static void fhn_float_rk4(float *x, const float *p, float h, long nsteps)
     for (long s = 0; s < nsteps; s++) {
         float k1[2], k2[2], k3[2], k4[2], y[2];
         fhn_float(x, p, k1);
-        for (int v = 0; v < 2; v++) y[v] = x[v] + h * (0.5f * k1[v]);
+        /* the stepper's combinations, each term one ND_MADD (a fused multiply-add with FMA) */
+        for (int v = 0; v < 2; v++) y[v] = ND_MADD(h, 0.5f * k1[v], x[v]);
         fhn_float(y, p, k2);
-        for (int v = 0; v < 2; v++) y[v] = x[v] + h * (0.5f * k2[v]);
+        for (int v = 0; v < 2; v++) y[v] = ND_MADD(h, 0.5f * k2[v], x[v]);
         fhn_float(y, p, k3);
-        for (int v = 0; v < 2; v++) y[v] = x[v] + h * k3[v];
+        for (int v = 0; v < 2; v++) y[v] = ND_MADD(h, k3[v], x[v]);
         fhn_float(y, p, k4);
-        for (int v = 0; v < 2; v++)
-            x[v] = x[v] + h * ((((float)(1.0 / 6) * k1[v] + (float)(1.0 / 3) * k2[v]) + (float)(1.0 / 3) * k3[v]) +
-                               (float)(1.0 / 6) * k4[v]);
+        for (int v = 0; v < 2; v++) {
+            float acc = ND_MADD((float)(1.0 / 3), k2[v], (float)(1.0 / 6) * k1[v]);
+            acc = ND_MADD((float)(1.0 / 6), k4[v], ND_MADD((float)(1.0 / 3), k3[v], acc));
+            x[v] = ND_MADD(h, acc, x[v]);
+        }
     }
 }
 
@@ -503,6 +506,47 @@ Test(ensemble, a_trajectory_that_blows_up_is_flagged_and_the_others_finish)
         cr_expect(isfinite(r.t_fail[7]) && r.t_fail[7] < 10, "t_fail %g", r.t_fail[7]);
         for (size_t i = 0; i < n; i++)
             if (i != 7) cr_expect(r.status[i] == ND_ENS_OK && isfinite(r.x[i]), "trajectory %zu", i);
+        nd_ensemble_result_free(&r);
+    }
+    free(P), free(X);
+}
+
+/* The CPU lanes check for failure only every few hundred steps and replay the chunk of a lane
+ * that failed (kernels.h, ND_ENS_MARK_FAIL): the failure time must still be nd_solve's, the
+ * start of the step that first went non-finite. Lorenz with sigma just past RK4's stability
+ * limit at dt = 0.01 (|sigma dt| ~ 2.79) fails anywhere from the first to the thousandth step,
+ * across chunk borders, in the lean steps of the transient and in the reduced steps after it. */
+Test(ensemble, the_failure_time_is_the_drivers_at_any_step)
+{
+    const nd_model *m = nd_builtin_find("lorenz");
+    const size_t n = 64;
+    double *P = malloc(3 * n * sizeof *P), *X = malloc(3 * n * sizeof *X);
+    for (size_t i = 0; i < n; i++) {
+        P[i] = 276 + 0.1 * (double)i, P[n + i] = 8.0 / 3, P[2 * n + i] = 28; /* sigma, beta, rho */
+        X[i] = X[n + i] = X[2 * n + i] = 1;
+    }
+    for (int reduce = 0; reduce < 2; reduce++) {
+        nd_ensemble_opts o;
+        nd_ensemble_opts_init(&o);
+        o.method = "rk4", o.t1 = 100, o.dt = 0.01, o.device = ND_DEVICE_CPU;
+        if (reduce) o.event_var = 0, o.transient = 3; /* lean steps to t = 3, then reductions */
+        nd_ensemble_result r;
+        run_ok(m, n, P, X, &o, &r);
+        size_t failed = 0, late = 0;
+        for (size_t i = 0; i < n; i++) {
+            double p[3] = {P[i], P[n + i], P[2 * n + i]}, x[3] = {1, 1, 1};
+            nd_solve_opts so;
+            nd_solve_opts_init(&so);
+            so.method = "rk4", so.dt = 0.01;
+            nd_solve_stats st;
+            const double t_fail = nd_solve(m, p, 0, 100, x, &so, &st, NULL) == ND_ENONFINITE ? st.t : NAN;
+            failed += isfinite(t_fail), late += t_fail > 2.56; /* past the first chunk */
+            cr_expect(t_fail == r.t_fail[i] || (isnan(t_fail) && isnan(r.t_fail[i])),
+                      "sigma %g (reductions %d): the driver fails at t = %.17g, the lanes at %.17g", P[i],
+                      reduce, t_fail, r.t_fail[i]);
+        }
+        cr_expect(failed > 20 && late > 5 && failed < n, "%zu failed, %zu of them late: the test needs both", failed, late);
+        cr_expect_eq(r.n_failed, failed);
         nd_ensemble_result_free(&r);
     }
     free(P), free(X);

@@ -92,7 +92,6 @@ static inline int nd_cuda_run_block(const nd_ens_block *hb, size_t nv, size_t np
         {hb->ev_f0, (void **)&db.ev_f0, ev ? d : 0, 0, 0},
         {hb->ev_y1, (void **)&db.ev_y1, ev ? d : 0, 0, 0},
         {hb->ev_f1, (void **)&db.ev_f1, ev ? d : 0, 0, 0},
-        {(void *)hb->ev_w, (void **)&db.ev_w, ev ? nv * sizeof(double) : 0, 1, 0},
         {hb->ev_times, (void **)&db.ev_times, hb->ev_times ? (size_t)hb->max_events * d : 0, 1, 1},
         {hb->samples, (void **)&db.samples, n_samples * nv * d, 0, 1},
         {hb->max_count, (void **)&db.max_count, emax ? ld * sizeof(long) : 0, 0, 1},

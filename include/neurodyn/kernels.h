@@ -72,11 +72,12 @@ typedef struct nd_ens_block {
                              is the initial state), or NULL */
     long stride;
     double *t_fail;       /* ld: start of the step that made the state non-finite, else NaN */
+    double *x_save;       /* n_vars x ld (CPU): the state at the start of the current chunk of
+                             steps, from which a lane that failed in it is replayed */
     double *ev_y0, *ev_f0; /* ld each (events): the event variable and its slope at the start
                               of the last even-numbered step (nd_ens_ev_y, nd_ens_ev_f) */
     double *ev_y1, *ev_f1; /* ld each (events): the same for the last odd-numbered step */
-    const double *ev_w;   /* n_vars (events): 1 for ev_var, 0 for the others */
-    int *ev_hit;          /* ld (events, CPU): whether the lane's last marked step crossed or
+    long long *ev_hit;    /* ld (events, CPU): whether the lane's last marked step crossed or
                              turned, so the scalar pass visits only those lanes */
     /* local extrema of ev_var after t_reduce (needs events): ext_mode 1 maxima, 2 minima, 3
      * both, 0 none; the first ext_cap of each kind are kept (value and time) */
@@ -132,14 +133,14 @@ ND_LANE_FN double *nd_ens_ev_f(const nd_ens_block *b, long s) { return (s & 1) ?
  * and returns whether step s - 1 crossed the section upward or, with the extrema reduction,
  * turned (the slope changed sign: a local maximum or minimum inside the step). Runs inside the
  * vectorised step, so no short-circuit operators. */
-ND_LANE_FN int nd_ens_event_mark(const nd_ens_block *b, size_t i, long s, double y, double f, const int reduce)
+ND_LANE_FN long long nd_ens_event_mark(const nd_ens_block *b, size_t i, long s, double y, double f, const int reduce)
 {
     nd_ens_ev_y(b, s)[i] = y, nd_ens_ev_f(b, s)[i] = f;
     /* both loads before any comparison: with the slope's load after the crossing's compare,
      * GCC 12 leaves the whole step loop scalar (5x slower) */
     const double y0 = nd_ens_ev_y(b, s - 1)[i], f0 = nd_ens_ev_f(b, s - 1)[i];
     const int mode = (reduce & ND_ENS_RED_EXTREMA) ? b->ext_mode : 0; /* slope 0 before the first step: no turn */
-    const int turned = (((mode & 1) != 0) & (f0 > 0) & (f <= 0)) | (((mode & 2) != 0) & (f0 < 0) & (f >= 0));
+    const long long turned = (((mode & 1) != 0) & (f0 > 0) & (f <= 0)) | (((mode & 2) != 0) & (f0 < 0) & (f >= 0));
     return ((y0 < b->ev_level) & (y >= b->ev_level)) | turned; /* NaN before the first step: never */
 }
 
@@ -277,13 +278,33 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
  *               GPU thread per trajectory runs it when no reduction is asked for.
  *
  * `reduce` is a compile-time constant in each instantiation. */
-/* The event variable of a lane's state: a dot product with the block's one-hot weights. An
- * index or a comparison with ev_var would be turned into a run-time index (or a branch) that
- * keeps the state out of registers and stops vectorisation. */
+/* The failure time (the start of the first step whose result is not finite). A device thread
+ * checks every step. The CPU lanes check only every ND_ENS_CHUNK steps, from the state (a state
+ * that is not finite stays so: x + h acc with x infinite or NaN is never finite again), and
+ * replay the chunk of a lane that failed in it (name##_ens_fail_##sfx): the per-step check was
+ * a tenth of a step's instructions on Lorenz. */
+#if defined(__CUDACC__)
+#define ND_ENS_MARK_FAIL(NV, b, i, xn, t)                                                    \
+    {                                                                                         \
+        double bad_ = 0.0;                                                                    \
+        ND_UNROLL for (int v = 0; v < (NV); v++) bad_ += (double)xn[v] * 0.0;                 \
+        const double tf_ = (b)->t_fail[i];                                                    \
+        (b)->t_fail[i] = nd_select((bad_ != bad_) & (tf_ != tf_), (t), tf_);                  \
+    }
+#else
+#define ND_ENS_MARK_FAIL(NV, b, i, xn, t)
+#endif
+#define ND_ENS_CHUNK 256
+
+/* The event variable of a lane's state: a chain of bit selects on ev_var == v, conditions the
+ * same in every lane that the compiler hoists out of the trajectory loop (ev_var is an int, so
+ * no store of a double can change it). A run-time index x[ev_var], or a branch, would keep the
+ * state out of registers and stop vectorisation. (A dot product with one-hot weights, as
+ * before, cost 2 NV arithmetic operations per pick and reloaded the weights every step.) */
 #define ND_ENS_PICK(arr, NV, b, out)                                                         \
     do {                                                                                      \
-        double pk_ = 0.0;                                                                     \
-        ND_UNROLL for (int v = 0; v < (NV); v++) pk_ += (b)->ev_w[v] * (double)(arr)[v];     \
+        double pk_ = (double)(arr)[0];                                                        \
+        ND_UNROLL for (int v = 1; v < (NV); v++) pk_ = nd_select((b)->ev_var == v, (double)(arr)[v], pk_); \
         (out) = pk_;                                                                          \
     } while (0)
 
@@ -332,7 +353,7 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
     }                                                                                         \
     /* step s of lane i from t to tn; sample_k >= 0: store the new state as sample sample_k; \
      * returns whether step s - 1 crossed the section (events) */                            \
-    ND_LANE_FN int name##_ens_step_##sfx(const nd_butcher *tab, const int ns,               \
+    ND_LANE_FN long long name##_ens_step_##sfx(const nd_butcher *tab, const int ns,               \
                                           const nd_ens_block *b, size_t i, long s, double t,  \
                                           double tn, long sample_k, const int reduce)         \
     {                                                                                         \
@@ -344,7 +365,7 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
         ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = (PR)b->P[k * ld + i];                \
         const R h = (R)(tn - t);                                                              \
         name##_ens_f_##sfx(t, x_, p_, k1);                                                    \
-        int crossed_ = 0;                                                                     \
+        long long crossed_ = 0;                                                               \
         if (reduce & ND_ENS_RED_EVENTS) { /* this k1 is the previous step's end slope */      \
             double ye_, fe_;                                                                  \
             ND_ENS_PICK(x_, NV, b, ye_);                                                      \
@@ -352,10 +373,7 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
             crossed_ = nd_ens_event_mark(b, i, s, ye_, fe_, reduce);                                  \
         }                                                                                     \
         STEP(name, NV, R, sfx)                                                                \
-        double bad_ = 0.0;                                                                    \
-        ND_UNROLL for (int v = 0; v < (NV); v++) bad_ += (double)xn[v] * 0.0;                 \
-        const double tf_ = b->t_fail[i];                                                      \
-        b->t_fail[i] = nd_select((bad_ != bad_) & (tf_ != tf_), t, tf_);                      \
+        ND_ENS_MARK_FAIL(NV, b, i, xn, t)                                                     \
         const int seen = tn >= b->t_reduce;                                                   \
         ND_UNROLL for (int v = 0; v < (NV); v++) {                                            \
             const double xv = (double)xn[v];                                                  \
@@ -369,6 +387,33 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
                 b->samples[(sample_k * (NV) + v) * ld + i] = xv;                              \
         }                                                                                     \
         return crossed_;                                                                      \
+    }                                                                                         \
+    /* the CPU's failure time: lane i, from its state saved at the start of step s0, replays \
+     * steps s0..s1-1 without reductions until one ends non-finite (the same arithmetic as   \
+     * the block's steps, so the same step) and records that step's start */                 \
+    ND_UNUSED ND_LANE_COLD_FN void name##_ens_fail_##sfx(const nd_butcher *tab, const int ns, \
+                                                         const nd_ens_block *b, size_t i,     \
+                                                         long s0, long s1)                    \
+    {                                                                                         \
+        (void)tab, (void)ns;                                                                  \
+        const size_t ld = b->ld;                                                              \
+        R x_[(NV)], xn[(NV)], k1[(NV)];                                                       \
+        PR p_[(NP) > 0 ? (NP) : 1];                                                           \
+        ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = (R)b->x_save[v * ld + i];            \
+        ND_UNROLL for (int k = 0; k < (NP); k++) p_[k] = (PR)b->P[k * ld + i];                \
+        for (long s = s0; s < s1; s++) {                                                      \
+            const double t = nd_ens_grid_t(b, s);                                             \
+            const R h = (R)(nd_ens_grid_t(b, s + 1) - t);                                     \
+            name##_ens_f_##sfx(t, x_, p_, k1);                                                \
+            STEP(name, NV, R, sfx)                                                            \
+            double bad_ = 0.0;                                                                \
+            ND_UNROLL for (int v = 0; v < (NV); v++) bad_ += (double)xn[v] * 0.0;             \
+            if (bad_ != bad_) {                                                               \
+                b->t_fail[i] = t;                                                             \
+                return;                                                                       \
+            }                                                                                 \
+            ND_UNROLL for (int v = 0; v < (NV); v++) x_[v] = xn[v];                           \
+        }                                                                                     \
     }                                                                                         \
     /* after the last step: the slope at its end, for the crossing in it */                  \
     ND_LANE_FN void name##_ens_finish_##sfx(const nd_ens_block *b, size_t i, const int reduce) \
@@ -385,21 +430,23 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
     }
 
 /* The classical RK4 written so that every operation equals the driver's table-driven step
- * (integrators/stepper.c: acc = sum_j a_sj k_j from 0, y = x + h acc) with the zero terms of
- * the tableau left out, which changes no result (up to the sign of a zero): the double lanes
- * equal nd_solve bitwise. */
+ * (integrators/stepper.c: acc = sum_j a_sj k_j from 0, y = x + h acc, each term an ND_MADD) with
+ * the zero terms of the tableau left out, which changes no result (up to the sign of a zero):
+ * the double lanes equal nd_solve bitwise. */
 #define ND_ENS_STEP_RK4(name, NV, R, sfx)                                                    \
     {                                                                                         \
         R y_[(NV)], k2[(NV)], k3[(NV)], k4[(NV)];                                             \
-        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = x_[v] + h * ((R)0.5 * k1[v]);        \
+        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = ND_MADD(h, (R)0.5 * k1[v], x_[v]);   \
         name##_ens_f_##sfx(t + 0.5 * (double)h, y_, p_, k2);                                  \
-        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = x_[v] + h * ((R)0.5 * k2[v]);        \
+        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = ND_MADD(h, (R)0.5 * k2[v], x_[v]);   \
         name##_ens_f_##sfx(t + 0.5 * (double)h, y_, p_, k3);                                  \
-        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = x_[v] + h * k3[v];                   \
+        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = ND_MADD(h, k3[v], x_[v]);            \
         name##_ens_f_##sfx(t + (double)h, y_, p_, k4);                                        \
-        ND_UNROLL for (int v = 0; v < (NV); v++)                                              \
-            xn[v] = x_[v] + h * ((((R)(1.0 / 6) * k1[v] + (R)(1.0 / 3) * k2[v]) +             \
-                                  (R)(1.0 / 3) * k3[v]) + (R)(1.0 / 6) * k4[v]);              \
+        ND_UNROLL for (int v = 0; v < (NV); v++) {                                            \
+            R acc_ = ND_MADD((R)(1.0 / 3), k2[v], (R)(1.0 / 6) * k1[v]);                      \
+            acc_ = ND_MADD((R)(1.0 / 6), k4[v], ND_MADD((R)(1.0 / 3), k3[v], acc_));          \
+            xn[v] = ND_MADD(h, acc_, x_[v]);                                                  \
+        }                                                                                     \
     }
 
 /* Any explicit table with ns stages (a compile-time constant in each instantiation), the
@@ -411,15 +458,15 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
         ND_UNROLL for (int st = 1; st < ns; st++) {                                           \
             ND_UNROLL for (int v = 0; v < (NV); v++) {                                        \
                 double acc = 0.0;                                                             \
-                ND_UNROLL for (int j = 0; j < st; j++) acc += tab->a[st][j] * k_[j][v];       \
-                y_[v] = x_[v] + h * acc;                                                      \
+                ND_UNROLL for (int j = 0; j < st; j++) acc = ND_MADD(tab->a[st][j], k_[j][v], acc); \
+                y_[v] = ND_MADD(h, acc, x_[v]);                                               \
             }                                                                                 \
             name##_ens_f_##sfx(t + tab->c[st] * h, y_, p_, k_[st]);                           \
         }                                                                                     \
         ND_UNROLL for (int v = 0; v < (NV); v++) {                                            \
             double acc = 0.0;                                                                 \
-            ND_UNROLL for (int st = 0; st < ns; st++) acc += tab->b[st] * k_[st][v];          \
-            xn[v] = x_[v] + h * acc;                                                          \
+            ND_UNROLL for (int st = 0; st < ns; st++) acc = ND_MADD(tab->b[st], k_[st][v], acc); \
+            xn[v] = ND_MADD(h, acc, x_[v]);                                                   \
         }                                                                                     \
     }
 
@@ -474,6 +521,18 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
 #define ND_ENS_TICK(B, s)                                                                    \
     if ((B).tick && (((s) + 1) & 1023) == 0)                                                  \
         (B).tick((B).tick_ctx, (double)(B).n * 1024.0 / (double)(B).nsteps);
+/* Before a chunk of steps: every lane's state; after it: the failure time of the lanes whose
+ * state went non-finite in it (see ND_ENS_MARK_FAIL). */
+#define ND_ENS_SAVE(B, nv)                                                                   \
+    for (size_t v = 0; v < (nv); v++)                                                         \
+        for (size_t i = 0; i < (B).n; i++) (B).x_save[v * (B).ld + i] = (B).X[v * (B).ld + i];
+#define ND_ENS_CHECK(name, sfx, NS, B, nv, s0, s1)                                           \
+    for (size_t i = 0; i < (B).n; i++) {                                                      \
+        double bad_ = 0.0;                                                                    \
+        for (size_t v = 0; v < (nv); v++) bad_ += (B).X[v * (B).ld + i] * 0.0;                \
+        if (bad_ != bad_ && (B).t_fail[i] != (B).t_fail[i])                                   \
+            name##_ens_fail_##sfx(tab, NS, &(B), i, (s0), (s1));                              \
+    }
 #define ND_ENS_RUN(name, sfx, NS, RED)                                                       \
     do {                                                                                      \
         for (size_t i = 0; i < B.n; i++) nd_ens_begin(&B, i, (int)nv, RED);                   \
@@ -481,33 +540,49 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
         /* the transient: steps that end before t_reduce have nothing to reduce (unless      \
          * samples are taken), so they run the lean step */                                  \
         const long s_full = ((RED) & ND_ENS_RED_SAMPLES) ? 0 : nd_ens_first_reduced_step(&B); \
-        for (long s = 0; s < s_full; s++) {                                                   \
-            const double t = nd_ens_grid_t(&B, s), tn = nd_ens_grid_t(&B, s + 1);             \
-            ND_PRAGMA_SIMD                                                                    \
-            for (size_t i = 0; i < B.n; i++) (void)name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, -1, 0); \
-            ND_ENS_TICK(B, s)                                                                 \
+        for (long c0 = 0; c0 < s_full; c0 += ND_ENS_CHUNK) {                                  \
+            const long c1 = s_full - c0 < ND_ENS_CHUNK ? s_full : c0 + ND_ENS_CHUNK;          \
+            ND_ENS_SAVE(B, nv)                                                                \
+            for (long s = c0; s < c1; s++) {                                                  \
+                const double t = nd_ens_grid_t(&B, s), tn = nd_ens_grid_t(&B, s + 1);         \
+                ND_PRAGMA_SIMD                                                                \
+                for (size_t i = 0; i < B.n; i++) (void)name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, -1, 0); \
+                ND_ENS_TICK(B, s)                                                             \
+            }                                                                                 \
+            ND_ENS_CHECK(name, sfx, NS, B, nv, c0, c1)                                        \
         }                                                                                     \
         if (((RED) & ND_ENS_RED_EVENTS) && s_full > 0) /* as if no step came before */        \
             for (size_t i = 0; i < B.n; i++)                                                  \
                 nd_ens_ev_y(&B, s_full - 1)[i] = NAN, nd_ens_ev_f(&B, s_full - 1)[i] = 0.0;   \
-        for (long s = s_full; s < B.nsteps; s++) {                                            \
-            const double t = nd_ens_grid_t(&B, s), tn = nd_ens_grid_t(&B, s + 1);             \
-            long sk = -1;                                                                     \
-            if (((RED) & ND_ENS_RED_SAMPLES) && --until_sample == 0)                          \
-                sk = k_sample++, until_sample = B.stride;                                     \
-            int crossed = 0;                                                                  \
-            ND_PRAGMA_SIMD_OR(crossed)                                                        \
-            for (size_t i = 0; i < B.n; i++) {                                                \
-                const int hit_ = name##_ens_step_##sfx(tab, NS, &B, i, s, t, tn, sk, RED);    \
-                if ((RED) & ND_ENS_RED_EVENTS) B.ev_hit[i] = hit_;                            \
-                crossed |= hit_;                                                              \
+        for (long c0 = s_full; c0 < B.nsteps; c0 += ND_ENS_CHUNK) {                           \
+            const long c1 = B.nsteps - c0 < ND_ENS_CHUNK ? B.nsteps : c0 + ND_ENS_CHUNK;      \
+            ND_ENS_SAVE(B, nv)                                                                \
+            for (long s = c0; s < c1; s++) {                                                  \
+                const double t = nd_ens_grid_t(&B, s), tn = nd_ens_grid_t(&B, s + 1);         \
+                long sk = -1;                                                                 \
+                if (((RED) & ND_ENS_RED_SAMPLES) && --until_sample == 0)                      \
+                    sk = k_sample++, until_sample = B.stride;                                 \
+                long long crossed = 0;                                                        \
+                /* the event buffers of step s in the slots of an even step, so that the     \
+                 * lanes choose no buffer (GCC 12 keeps a loop-invariant choice inside the   \
+                 * loop as two masked loads and a blend per buffer) */                        \
+                nd_ens_block Bs = B;                                                          \
+                Bs.ev_y0 = nd_ens_ev_y(&B, s), Bs.ev_f0 = nd_ens_ev_f(&B, s);                 \
+                Bs.ev_y1 = nd_ens_ev_y(&B, s - 1), Bs.ev_f1 = nd_ens_ev_f(&B, s - 1);         \
+                ND_PRAGMA_SIMD_OR(crossed)                                                    \
+                for (size_t i = 0; i < B.n; i++) {                                            \
+                    const long long hit_ = name##_ens_step_##sfx(tab, NS, &Bs, i, 0, t, tn, sk, RED); \
+                    if ((RED) & ND_ENS_RED_EVENTS) B.ev_hit[i] = hit_;                        \
+                    crossed |= hit_;                                                          \
+                }                                                                             \
+                if (((RED) & ND_ENS_RED_EVENTS) && crossed) { /* the crossings of step s - 1 */ \
+                    const double tp = nd_ens_grid_t(&B, s - 1);                               \
+                    for (size_t i = 0; i < B.n; i++)                                          \
+                        if (B.ev_hit[i]) nd_ens_event_pass(&B, i, s - 1, tp, t - tp, RED);    \
+                }                                                                             \
+                ND_ENS_TICK(B, s)                                                             \
             }                                                                                 \
-            if (((RED) & ND_ENS_RED_EVENTS) && crossed) { /* the crossings of step s - 1 */   \
-                const double tp = nd_ens_grid_t(&B, s - 1);                                   \
-                for (size_t i = 0; i < B.n; i++)                                              \
-                    if (B.ev_hit[i]) nd_ens_event_pass(&B, i, s - 1, tp, t - tp, RED);        \
-            }                                                                                 \
-            ND_ENS_TICK(B, s)                                                                 \
+            ND_ENS_CHECK(name, sfx, NS, B, nv, c0, c1)                                        \
         }                                                                                     \
         if (B.tick && (B.nsteps & 1023))                                                      \
             B.tick(B.tick_ctx, (double)B.n * (double)(B.nsteps & 1023) / (double)B.nsteps);  \
@@ -634,15 +709,15 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
             ND_UNROLL for (int st = 0; st < ns; st++) {                                       \
                 ND_UNROLL for (int v = 0; v < (NV); v++) {                                    \
                     double acc = 0.0;                                                         \
-                    ND_UNROLL for (int j = 0; j < st; j++) acc += tab->a[st][j] * k_[j][v];   \
-                    y_[v] = x_[v] + h * acc;                                                  \
+                    ND_UNROLL for (int j = 0; j < st; j++) acc = ND_MADD(tab->a[st][j], k_[j][v], acc); \
+                    y_[v] = ND_MADD(h, acc, x_[v]);                                           \
                 }                                                                             \
                 name##_rhs_body(t + tab->c[st] * h, y_, p_, k_[st]);                          \
             }                                                                                 \
             ND_UNROLL for (int v = 0; v < (NV); v++) {                                        \
                 double acc = 0.0;                                                             \
-                ND_UNROLL for (int st = 0; st < ns; st++) acc += tab->b[st] * k_[st][v];      \
-                x_[v] += h * acc;                                                             \
+                ND_UNROLL for (int st = 0; st < ns; st++) acc = ND_MADD(tab->b[st], k_[st][v], acc); \
+                x_[v] = ND_MADD(h, acc, x_[v]);                                               \
             }                                                                                 \
         } while (++s < nsteps);                                                               \
         ND_UNROLL for (int v = 0; v < (NV); v++) X[v * ld + i] = x_[v];                       \

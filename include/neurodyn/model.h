@@ -42,6 +42,22 @@ extern "C" {
 #endif
 #define ND_UNUSED __attribute__((unused))
 
+/* a * b + c for the integrators' stage and step combinations (y = x + h sum a_j k_j): one
+ * rounding (fused multiply-add) where the target has the instruction (x86-64 with FMA, CUDA,
+ * AArch64), else two. Written out explicitly because the build never lets the compiler contract
+ * on its own (-ffp-contract=off, nvcc -fmad=false): an explicit fma rounds alike in the table
+ * stepper, the inlined driver, the SIMD lanes and the device, so they still agree bitwise, while
+ * a contraction left to the compiler would differ between a vectorised loop and a scalar one. */
+#if defined(__CUDACC__) || defined(__FMA__) || defined(__aarch64__)
+#if defined(__cplusplus)
+#define ND_MADD(a, b, c) fma((a), (b), (c))
+#else
+#define ND_MADD(a, b, c) _Generic((a) * (b) + (c), float: fmaf, default: fma)((a), (b), (c))
+#endif
+#else
+#define ND_MADD(a, b, c) ((a) * (b) + (c))
+#endif
+
 /* c ? a : b without a branch, for RHS bodies and lane code. GCC 12 if-converts no loop that
  * calls a function other than a builtin, so a conditional in a lane that also calls a SLEEF
  * function (vecmath.h) would leave the whole lane loop scalar; a select on the bits is no
