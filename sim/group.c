@@ -118,15 +118,15 @@ static void erk_neuron(const nd_model *m, const nd_butcher *tab, double t, doubl
     for (int s = 0; s < tab->stages; s++) {
         for (size_t v = 0; v < nv; v++) {
             double acc = 0.0;
-            for (int j = 0; j < s; j++) acc += tab->a[s][j] * k[(size_t)j * nv + v];
-            y[v] = x[v] + h * acc;
+            for (int j = 0; j < s; j++) acc = ND_MADD(tab->a[s][j], k[(size_t)j * nv + v], acc);
+            y[v] = ND_MADD(h, acc, x[v]);
         }
         m->rhs(t + tab->c[s] * h, y, p, k + (size_t)s * nv);
     }
     for (size_t v = 0; v < nv; v++) {
         double acc = 0.0;
-        for (int s = 0; s < tab->stages; s++) acc += tab->b[s] * k[(size_t)s * nv + v];
-        x[v] += h * acc;
+        for (int s = 0; s < tab->stages; s++) acc = ND_MADD(tab->b[s], k[(size_t)s * nv + v], acc);
+        x[v] = ND_MADD(h, acc, x[v]);
     }
 }
 

@@ -137,7 +137,7 @@ static inline __attribute__((always_inline)) int lif_membrane(nd_group *g, doubl
             const double vinf = vr + R * in;
             vn = vinf + (v - vinf) * d;
         } else {
-            vn = v + h * ((-(v - vr) + R * in) / tau);
+            vn = ND_MADD(h, (-(v - vr) + R * in) / tau, v); /* the stepper's Euler step */
         }
         vn = t - tl[i] <= ref ? v : vn;
         nonfinite += vn * 0.0;
