@@ -98,7 +98,7 @@ nd_plot_status nd_plot_prc(const nd_model *m, const double *p, const nd_prc *r, 
     if (r->n_direct) fprintf(f, "dir = %s\n", ref_dd);
     fprintf(f, "set multiplot layout %zu,1 title ", ns + 1);
     nd_gp_title_expr(f, title, params);
-    fprintf(f, " noenhanced\nset xrange [0:1]\nset key top right noenhanced\nset grid\nset lmargin 12\n");
+    fprintf(f, " noenhanced\nset xrange [0:1]\nset key tmargin right horizontal noenhanced\nset grid\nset lmargin 12\n");
     const char *u = unit_of(m, (size_t)ref);
     snprintf(q, sizeof q, "%s%s%s%s", m->var_names[ref], u ? " (" : "", u ? u : "", u ? ")" : "");
     nd_gp_label(f, "ylabel", q);
@@ -162,7 +162,7 @@ nd_plot_status nd_plot_poincare(const nd_model *m, const double *p, const nd_poi
              level, r->n);
     fprintf(f, "d = %s\nset multiplot layout 1,2 title ", ref_d);
     nd_gp_title_expr(f, title, params);
-    fprintf(f, " noenhanced\nset key top left noenhanced\nset grid\nset size ratio -1\n");
+    fprintf(f, " noenhanced\nset key tmargin left horizontal noenhanced\nset grid\nset size ratio -1\n");
     fprintf(f, "set xrange [%.17g:%.17g]\nset yrange [%.17g:%.17g]\n", lo, hi, lo, hi);
     snprintf(q, sizeof q, "%s_k", m->var_names[var]);
     nd_gp_label(f, "xlabel", q);
@@ -172,7 +172,7 @@ nd_plot_status nd_plot_poincare(const nd_model *m, const double *p, const nd_poi
     nd_gp_plot_add(&pl, "x with lines dt 2 lc rgb '#888888' title 'diagonal'");
     if (pairs) nd_gp_plot_add(&pl, "d using 3:4 with points pt 7 ps 0.5 lc rgb '#1f77b4' title 'return map'");
     nd_gp_plot_end(&pl);
-    fprintf(f, "set size noratio\nset autoscale\nunset key\n");
+    fprintf(f, "set size noratio\nset autoscale\nunset key\nset xtics rotate by -45\n");
     nd_gp_label(f, "xlabel", m->time_unit ? m->time_unit : "t");
     snprintf(q, sizeof q, "return time%s%s", m->time_unit ? " " : "", m->time_unit ? m->time_unit : "");
     nd_gp_label(f, "ylabel", q);

@@ -6,7 +6,8 @@
  * rkdp at rtol 1e-10 (the error of a crossing state is the integration error, not the sampling).
  * The located state is then moved along the flow by one Newton step in time,
  * dt = (level - x[var]) / f_var(x), x += dt f(x): its distance from the section drops from
- * |f_var| event_tol to rounding level. Successive crossings give the first-return (Poincaré) map
+ * |f_var| event_tol to rounding level. A model's spike rule is applied; of a stochastic model
+ * the drift (its deterministic part) is sectioned. Successive crossings give the first-return (Poincaré) map
  * x_k -> x_{k+1} of any other variable and the return times t_{k+1} - t_k (Guckenheimer & Holmes
  * 1983, Nonlinear Oscillations, sec. 1.5; Strogatz, Nonlinear Dynamics and Chaos, sec. 8.7). */
 #include <math.h>
@@ -99,7 +100,13 @@ nd_status nd_poincare_compute(const nd_model *m, const double *p, const nd_poinc
     so.ctx = &c;
     so.no_spike_rule = 0;
     nd_solve_stats stats;
-    st = nd_solve(m, p, 0.0, o->t1, x, &so, &stats, err);
+    if (m->noise != ND_NOISE_NONE) { /* a stochastic model: the section of its drift */
+        nd_model_system ms;
+        nd_system_from_model(&ms, m, p);
+        st = nd_solve_system(&ms.sys, 0.0, o->t1, x, &so, &stats, err);
+    } else {
+        st = nd_solve(m, p, 0.0, o->t1, x, &so, &stats, err);
+    }
     if (!st && c.nomem) st = nd_fail(err, ND_ENOMEM, "Poincare map: no memory for %zu crossings", out->n);
     free(x);
     if (st) nd_poincare_free(out);

@@ -5,6 +5,7 @@
  * steepest upward crossing of the middle of the reference variable's range, located on the
  * collocation polynomial by bisection. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,23 +123,42 @@ nd_status prc_cycle_find(prc_cycle *pc, const nd_model *m, const double *p, cons
     const double *x0 = o->x0 ? o->x0 : m->init;
     nd_cycle cyc;
     st = nd_cycle_by_simulation(m, p, x0, o->ref_var, transient, t_max, 2000, &cyc, err);
-    if (st) return st == ND_EFAILED ? nd_fail(err, ND_EFAILED, "PRC: no stable limit cycle: %s", err->msg) : st;
-    st = nd_cycle_curve_init(&pc->c, m, p, 0, NULL, o->ntst, o->ncol, err);
+    char why[sizeof err->msg];
     if (st) {
+        if (st != ND_EFAILED) return st;
+        snprintf(why, sizeof why, "%s", err->msg); /* nd_fail writes err->msg */
+        return nd_fail(err, ND_EFAILED, "PRC: no stable limit cycle: %s", why);
+    }
+    /* the mesh as asked, then four times finer once when Newton fails on it (a burster's many
+     * spikes need more intervals than one spike) */
+    size_t ntst = o->ntst;
+    double *v = NULL, *x = malloc(n * sizeof *x);
+    for (int attempt = 0; attempt < 2; attempt++, ntst = ntst * 4 > 10000 ? 10000 : ntst * 4) {
+        if (attempt) prc_cycle_free(pc), pc->m = m, pc->n = n;
+        free(v), v = NULL;
+        st = nd_cycle_curve_init(&pc->c, m, p, 0, NULL, ntst, o->ncol, err);
+        if (st) break;
+        pc->have_curve = 1;
+        pc->p = pc->c.p;
+        size_t dim = pc->c.type.dim;
+        v = malloc(dim * sizeof *v);
+        pc->u = malloc(dim * sizeof *pc->u);
+        pc->range = malloc(n * sizeof *pc->range);
+        if (!v || !x || !pc->u || !pc->range) st = nd_fail(err, ND_ENOMEM, "PRC: no memory");
+        if (!st) st = nd_cycle_curve_from_cycle(&pc->c, &cyc, 1, pc->u, v, err);
+        if (st != ND_EFAILED || ntst == 10000) break;
+    }
+    if (st == ND_EFAILED) {
+        snprintf(why, sizeof why, "%s", err->msg);
+        nd_fail(err, ND_EFAILED, "PRC: the simulated cycle (period %g) did not converge on the collocation mesh "
+                "(%zu intervals): %s", cyc.period, ntst, why);
+    }
+    if (st && !pc->have_curve) {
         nd_cycle_free(&cyc);
+        free(v), free(x);
         return st;
     }
-    pc->have_curve = 1;
-    pc->p = pc->c.p;
     size_t dim = pc->c.type.dim;
-    double *v = malloc(dim * sizeof *v), *x = malloc(n * sizeof *x);
-    pc->u = malloc(dim * sizeof *pc->u);
-    pc->range = malloc(n * sizeof *pc->range);
-    if (!v || !x || !pc->u || !pc->range) st = nd_fail(err, ND_ENOMEM, "PRC: no memory");
-    if (!st) st = nd_cycle_curve_from_cycle(&pc->c, &cyc, 1, pc->u, v, err);
-    if (st == ND_EFAILED)
-        nd_fail(err, ND_EFAILED, "PRC: the simulated cycle (period %g) did not converge on the collocation mesh: %s",
-                cyc.period, err->msg);
     nd_cycle_free(&cyc);
     const nd_cycle_info *in = NULL;
     if (!st) st = nd_cycle_curve_describe(&pc->c, pc->u, &in, err);

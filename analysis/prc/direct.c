@@ -29,9 +29,10 @@ static nd_status shift_after_kick(const prc_cycle *pc, double theta, int var, do
     so.method = "rkdp";
     so.rtol = 1e-11, so.atol = 1e-13;
     so.dt_out = (double)K * pc->T;
-    so.no_spike_rule = 1;
-    nd_solve_stats stats;
-    nd_status st = nd_solve(pc->m, pc->p, 0.0, (double)K * pc->T, x, &so, &stats, err);
+    /* the drift only: a stochastic model's cycle is its deterministic part's */
+    nd_model_system ms;
+    nd_system_from_model(&ms, pc->m, pc->p);
+    nd_status st = nd_solve_system(&ms.sys, 0.0, (double)K * pc->T, x, &so, NULL, err);
     if (st) return st;
     double psi = prc_cycle_phase_of(pc, x, theta, work), d = psi - theta;
     d -= floor(d + 0.5);
