@@ -253,6 +253,17 @@ Test(prc_cli, errors)
     cr_assert_eq(cli_run_in(tmp, "prc morris_lecar --eps 0"), 2);
     cr_assert_eq(cli_run_in(tmp, "prc lif"), 2);
     cr_assert_eq(cli_run_in(tmp, "prc morris_lecar --plot p.txt"), 2);
+    /* a failed run leaves an existing --out file as it was */
+    char path[400];
+    snprintf(path, sizeof path, "%s/keep.tsv", tmp);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("old\n", f);
+    fclose(f);
+    cr_assert_eq(cli_run_in(tmp, "prc morris_lecar_snic --set I=30 --out keep.tsv"), 1);
+    slurp("keep.tsv");
+    cr_assert_str_eq(buf, "old\n");
+    cr_assert_eq(cli_run_in(tmp, "prc morris_lecar --out nodir/p.tsv"), 2);
     /* the table would be overwritten by the figure's data */
     cr_assert_eq(cli_run_in(tmp, "prc morris_lecar --out p.tsv --plot p.png"), 2);
 }
