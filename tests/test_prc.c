@@ -267,3 +267,28 @@ Test(prc_cli, errors)
     /* the table would be overwritten by the figure's data */
     cr_assert_eq(cli_run_in(tmp, "prc morris_lecar --out p.tsv --plot p.png"), 2);
 }
+
+Test(prc_cli, a_model_file_written_for_it)
+{
+    /* examples/models/theta_neuron_planar.c, compiled by the command: period pi / sqrt(I) and
+     * Z_y = cos(theta) / F(theta) at the cycle's states (closed form above), to 1e-8 */
+    const char *src = getenv("ND_SRC");
+    cr_assert_not_null(src, "ND_SRC must name the source tree (make test sets it)");
+    char args[1200];
+    snprintf(args, sizeof args, "prc %s/examples/models/theta_neuron_planar.c --set I=0.25 --phases 20 --json", src);
+    cr_assert_eq(cli_run_in(tmp, args), 0);
+    slurp("stdout");
+    json_error_t e;
+    json_t *j = json_loads(buf, 0, &e);
+    cr_assert_not_null(j, "%s", e.text);
+    cr_assert(fabs(json_real_value(json_object_get(j, "period")) - M_PI / 0.5) < 1e-8);
+    json_t *adj = json_object_get(j, "adjoint"), *cyc = json_object_get(adj, "cycle"), *z = json_object_get(adj, "prc");
+    for (size_t i = 0; i < 20; i++) {
+        double x = json_real_value(json_array_get(json_object_get(cyc, "x"), i));
+        double y = json_real_value(json_array_get(json_object_get(cyc, "y"), i));
+        double th = atan2(y, x), F = 1 - cos(th) + (1 + cos(th)) * 0.25;
+        double zy = json_real_value(json_array_get(json_object_get(z, "y"), i));
+        cr_assert(fabs(zy - cos(th) / F) < 1e-8, "theta %g: Z_y %.12g, exact %.12g", th, zy, cos(th) / F);
+    }
+    json_decref(j);
+}
