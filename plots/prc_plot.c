@@ -162,7 +162,7 @@ nd_plot_status nd_plot_poincare(const nd_model *m, const double *p, const nd_poi
              level, r->n);
     fprintf(f, "d = %s\nset multiplot layout 1,2 title ", ref_d);
     nd_gp_title_expr(f, title, params);
-    fprintf(f, " noenhanced\nset key tmargin left horizontal noenhanced\nset grid\nset size ratio -1\n");
+    fprintf(f, " noenhanced\nset key bmargin center horizontal noenhanced\nset grid\nset size ratio -1\n");
     fprintf(f, "set xrange [%.17g:%.17g]\nset yrange [%.17g:%.17g]\n", lo, hi, lo, hi);
     snprintf(q, sizeof q, "%s_k", m->var_names[var]);
     nd_gp_label(f, "xlabel", q);
