@@ -167,5 +167,7 @@ int cmd_info(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_coba(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_prc(int argc, char **argv);
+int cmd_poincare(int argc, char **argv);
 
 #endif

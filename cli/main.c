@@ -19,6 +19,8 @@ static const struct {
     {"fast-slow", cmd_fast_slow, "fast subsystem against a slow variable, trajectory overlay, burster class"},
     {"report", cmd_report, "the main job: every analysis the model allows, figures, summary.json, index.html"},
     {"coba", cmd_coba, "the E/I balanced COBA network of 4000 LIF neurons (BrainPy's parameters)"},
+    {"prc", cmd_prc, "phase response curve of a stable limit cycle: adjoint and direct methods"},
+    {"poincare", cmd_poincare, "Poincare section: crossings, return map, return times"},
     {"sweep", cmd_sweep, "attractors over a parameter grid from one batched ensemble (CPU cores or GPU)"},
 };
 

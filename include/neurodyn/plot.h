@@ -18,6 +18,7 @@
 #include "error.h"
 #include "codim2.h"
 #include "fastslow.h"
+#include "prc.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -200,6 +201,17 @@ nd_plot_status nd_plot_sweep_map(const nd_sweep_plot *spec, const char *out, nd_
  * when gnuplot is not in PATH, exits non-zero or prints anything on stderr (err names the
  * script and gnuplot's first line). */
 nd_plot_status nd_plot_render(const char *script, nd_error *err);
+
+/* A phase response curve (analysis/prc): the cycle's reference variable ref over the phase, then
+ * one panel per variable (only var when var >= 0; at most six) with the adjoint PRC as a line and
+ * the direct one as points. The data go to OUT's name with .tsv (and _direct.tsv). */
+nd_plot_status nd_plot_prc(const nd_model *m, const double *p, const nd_prc *r, int var, int ref, const char *out,
+                           nd_error *err);
+
+/* A Poincare return map of variable var at the section x[sec_var] = level: (x_k, x_k+1) with the
+ * diagonal, and the return times t_k+1 - t_k against t_k; data to OUT's name with .tsv. */
+nd_plot_status nd_plot_poincare(const nd_model *m, const double *p, const nd_poincare *r, int var, int sec_var,
+                                double level, const char *out, nd_error *err);
 
 #ifdef __cplusplus
 }

@@ -13,8 +13,9 @@ from .simulate import simulate, sweep
 from .analysis import fixed_points, phase_plane, bifurcation
 from .diagrams import bifurcation2, fast_slow
 from .network import coba, firing_rate, Network
+from .prc import prc, poincare
 from .plot import plot, plot_simulation, plot_bifurcation, plot_phase_plane, plot_sweep, plot_raster
 
 __all__ = ["NeurodynError", "lib_path", "Model", "model", "models", "methods", "simulate", "sweep",
            "fixed_points", "phase_plane", "bifurcation", "bifurcation2", "fast_slow", "coba", "firing_rate",
-           "Network", "plot", "plot_simulation", "plot_bifurcation", "plot_phase_plane", "plot_sweep", "plot_raster"]
+           "Network", "prc", "poincare", "plot", "plot_simulation", "plot_bifurcation", "plot_phase_plane", "plot_sweep", "plot_raster"]

@@ -445,6 +445,46 @@ typedef struct nd_coba_params {
 nd_coba_params nd_coba_defaults(void);
 int nd_coba_build(const nd_coba_params *p, nd_net **net, nd_group **E, nd_group **I,
                   nd_monitor **mon_e, nd_monitor **mon_i, nd_error *err);
+/* ---- prc.h ---- */
+typedef struct nd_prc_opts {
+    int method;
+    size_t n_phases, n_direct;
+    int var, ref_var;
+    double eps;
+    size_t ntst, ncol;
+    double transient, t_max;
+    const double *x0;
+} nd_prc_opts;
+void nd_prc_opts_init(nd_prc_opts *o);
+typedef struct nd_prc {
+    size_t n_vars;
+    double period, mu_max, trivial_dev, norm_dev;
+    size_t n;
+    double *theta, *x, *z;
+    size_t n_direct;
+    double *theta_direct, *x_direct, *z_direct;
+    size_t periods;
+} nd_prc;
+int nd_prc_compute(const nd_model *m, const double *p, const nd_prc_opts *opts, nd_prc *out, nd_error *err);
+void nd_prc_free(nd_prc *r);
+typedef struct nd_poincare_opts {
+    int var;
+    double level;
+    int dir;
+    double transient, t1;
+    size_t max_crossings;
+    double rtol;
+    const double *x0;
+} nd_poincare_opts;
+void nd_poincare_opts_init(nd_poincare_opts *o);
+typedef struct nd_poincare {
+    size_t n_vars, n;
+    double *t, *x;
+    int *dir;
+} nd_poincare;
+int nd_poincare_compute(const nd_model *m, const double *p, const nd_poincare_opts *o, nd_poincare *out,
+                        nd_error *err);
+void nd_poincare_free(nd_poincare *r);
 """
 
 ffi = cffi.FFI()
@@ -459,7 +499,7 @@ STRUCTS = [
     "nd_bif_diagram", "nd_cycle_info", "nd_cycle_curve", "nd_cycle_set", "nd_codim2_curve",
     "nd_codim2_point", "nd_codim2_diagram", "nd_codim2_opts", "nd_fast_subsystem", "nd_fs_opts",
     "nd_fs_special", "nd_fast_slow", "nd_ensemble_opts", "nd_ensemble_result", "nd_input",
-    "nd_coba_params",
+    "nd_coba_params", "nd_prc_opts", "nd_prc", "nd_poincare_opts", "nd_poincare",
 ]
 
 
