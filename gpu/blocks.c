@@ -213,10 +213,16 @@ nd_status nd_ens_job_store(nd_ens_job *j, size_t k, const double *buf, size_t le
     return ND_OK;
 }
 
+void nd_ens_job_credit(const nd_ens_job *j, size_t k)
+{
+    if (j->o->progress) j->o->progress(j->o->progress_ctx, (double)nd_ens_job_count(j, k) * (j->lo ? 2 : 1));
+}
+
 static nd_status replayed(void *ctx, size_t k, const double *v, size_t len, nd_error *err)
 {
     nd_ens_job *j = ctx;
     nd_status st = nd_ens_job_store(j, k, v, len, 0, err);
+    if (!st) nd_ens_job_credit(j, k);
     return st ? nd_fail(err, ND_EINVAL, "checkpoint: %s", err ? err->msg : "a record does not fit this run") : ND_OK;
 }
 

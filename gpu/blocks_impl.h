@@ -43,6 +43,9 @@ size_t nd_ens_job_count(const nd_ens_job *j, size_t k);
 size_t nd_ens_job_packed(const nd_ens_job *j, size_t k);
 /* Runs block k into buf (nd_ens_job_packed(j, k) doubles). */
 nd_status nd_ens_job_run(const nd_ens_job *j, size_t k, double *buf, nd_error *err);
+/* Reports block k to the progress callback as done (a block run elsewhere or replayed: the
+ * callback counts the trajectories of both passes). */
+void nd_ens_job_credit(const nd_ens_job *j, size_t k);
 /* Stores a packed block k into the full result and the checkpoint. */
 nd_status nd_ens_job_store(nd_ens_job *j, size_t k, const double *buf, size_t len, int to_checkpoint, nd_error *err);
 

@@ -77,6 +77,7 @@ static void serve(master *w, const MPI_Status *s)
         nd_error e;
         size_t k = (size_t)w->buf[0];
         if (!w->stop && nd_ens_job_store(w->j, k, w->buf + 1, (size_t)len - 1, 1, &e)) fail(w, 0, e.msg);
+        else if (!w->stop) nd_ens_job_credit(w->j, k);
     } else {
         char msg[ND_ERROR_MSG_LEN] = "";
         MPI_Get_count(s, MPI_CHAR, &len);

@@ -172,7 +172,7 @@ Test(checkpoint, refuses_another_runs_file_and_an_existing_file_without_resume)
     snprintf(path, sizeof path, "%s/a/stderr", dir);
     cli_slurp(path, err, sizeof err);
     cr_expect(strstr(err, "c.ckpt' exists"), "%s", err);
-    const char *changed[] = {"--t1 21", "--set a=0.71", "--block 5", "--dt 0.011", "--par Iext=0:1:21"};
+    const char *changed[] = {"--t1 21", "--set a=0.71", "--block 5", "--dt 0.011", "--init V=0.5"};
     for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++) {
         snprintf(args, sizeof args, "%s --resume %s", base, changed[i]);
         cr_expect_eq(run_in(dir, "a", 0, args), 2, "a resume with %s must be refused", changed[i]);
