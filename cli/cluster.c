@@ -27,6 +27,7 @@ static const char *launcher_rank(void)
     return NULL;
 }
 
+#ifdef ND_HAVE_MPI
 static void silence(void)
 {
     int fd = open("/dev/null", O_WRONLY);
@@ -35,6 +36,7 @@ static void silence(void)
     dup2(fd, STDOUT_FILENO), dup2(fd, STDERR_FILENO);
     close(fd);
 }
+#endif
 
 int cli_cluster_start(const char *cmd)
 {
