@@ -232,3 +232,24 @@ Test(checkpoint, library_blocks_equal_one_ensemble_bitwise)
     cr_expect_eq(a.n_failed, b.n_failed);
     nd_ensemble_result_free(&a), nd_ensemble_result_free(&b);
 }
+
+/* MPMD: rank 1 gets another --t1. Every rank must stop (no hang), rank 0 naming rank 1. */
+Test(mpi, a_rank_with_other_inputs_stops_every_rank_and_is_named)
+{
+    skip_without_mpi();
+    const char *cli = getenv("ND_CLI");
+    char dir[256], cmd[4096], path[300], err[8192];
+    cli_tmpdir_make(dir);
+    const char *args = "sweep fitzhugh_nagumo --par Iext=0:1:10 --quiet --block 3 --out f.tsv --t1";
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe --bind-to none -np 1 '%s' %s 20 "
+             ": -np 1 '%s' %s 21 > stdout 2> stderr < /dev/null", dir, cli, args, cli, args);
+    int rc = system(cmd);
+    cr_expect(WIFEXITED(rc) && WEXITSTATUS(rc) != 0, "the run must fail");
+    snprintf(path, sizeof path, "%s/stderr", dir);
+    cli_slurp(path, err, sizeof err);
+    cr_expect(strstr(err, "rank 1 was given another model, inputs or options than rank 0"), "%s", err);
+    snprintf(path, sizeof path, "%s/f.tsv", dir);
+    cr_expect_eq(file_size(path), -1, "a failed run wrote its table");
+    cli_tmpdir_remove(dir);
+}
