@@ -16,9 +16,22 @@ CFLAGS_ALL = -std=c11 $(OPT) $(NATIVE) -fopenmp-simd -ffp-contract=off -fPIC $(W
 LIBS     := -fopenmp -lsleef -lklu -lamd -lcolamd -lbtf -lsuitesparseconfig -lnlopt -lgsl -lgslcblas -ljansson -ldl -lm
 LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
+# MPI (optional, docs/cluster.md): found through `pkg-config ompi-c`, else mpicc's own flags;
+# MPI=0 builds without it (give it its own BUILD folder: the objects differ), MPI=1 insists.
+MPI ?= $(shell pkg-config --exists ompi-c 2>/dev/null && echo 1 || (command -v mpicc >/dev/null 2>&1 && echo 1) || echo 0)
+ifeq ($(MPI),1)
+MPI_CFLAGS := $(shell pkg-config --cflags ompi-c 2>/dev/null || mpicc --showme:compile)
+MPI_LIBS   := $(shell pkg-config --libs ompi-c 2>/dev/null || mpicc --showme:link)
+CPPFLAGS   += -DND_HAVE_MPI $(MPI_CFLAGS)
+LIBS       += $(MPI_LIBS)
+endif
+
 STAMP   := build/.deps-ok
 MODULES := core models integrators analysis plots sim gpu ode
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c $(m)/*/*.c))
+ifneq ($(MPI),1)
+LIB_SRC := $(filter-out gpu/ensemble_mpi.c,$(LIB_SRC))
+endif
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/*.c)
@@ -229,7 +242,8 @@ $(BUILD)/cuda/libneurodyn_cuda.so: gpu/ensemble_cuda.cu $(wildcard include/neuro
 
 install: $(STATIC) $(SHARED_FILE) $(SHARED) $(CLI)
 	install -d $(DESTDIR)$(PREFIX)/include/neurodyn $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
-	install -m 644 include/neurodyn/*.h include/neurodyn/*.cuh $(DESTDIR)$(PREFIX)/include/neurodyn/
+	install -m 644 $(filter-out $(if $(filter 1,$(MPI)),,include/neurodyn/ensemble_mpi.h),$(wildcard include/neurodyn/*.h)) \
+	    include/neurodyn/*.cuh $(DESTDIR)$(PREFIX)/include/neurodyn/
 	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(SHARED_FILE) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf $(notdir $(SHARED_FILE)) $(DESTDIR)$(PREFIX)/lib/$(SONAME)

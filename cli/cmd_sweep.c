@@ -11,6 +11,7 @@
 #include "neurodyn/ensemble.h"
 #include "neurodyn/plot.h"
 #include "neurodyn/progress.h"
+#include "cluster.h"
 #include "sweep.h"
 
 static const char *HELP =
@@ -45,12 +46,22 @@ static const char *HELP =
     "  --plot FILE         orbit diagram or heat map (PNG, SVG or PDF; needs --out)\n"
     "  --json              print the points as JSON on stdout\n"
     "  --quiet             no progress line (shown only on a terminal, on stderr)\n"
+    "  --checkpoint FILE   save each finished block of points there (crash-safe), so that a\n"
+    "                      killed run can continue with --resume; refused if FILE exists\n"
+    "                      without --resume\n"
+    "  --resume            continue the run saved in --checkpoint FILE (refused if FILE holds\n"
+    "                      another run; a missing FILE starts it)\n"
+    "  --block N           points per block of --checkpoint and MPI runs (default: a multiple\n"
+    "                      of 128 near points/1024, at least 128)\n"
+    "Under mpirun or srun the blocks are shared among the ranks (docs/cluster.md); the files\n"
+    "and JSON are those of a single process, byte for byte.\n"
     CLI_TIMEOUT_HELP;
 
 
 
 enum { O_T1 = 1000, O_TRANSIENT, O_DT, O_METHOD, O_VAR, O_LEVEL, O_SET, O_INIT, O_DEVICE, O_PRECISION,
-       O_MAP, O_OUT, O_PLOT, O_JSON, O_PAR, O_HELP, O_LYAPUNOV, O_EXTREMA, O_MAX_EXTREMA, O_EXTREMA_OUT, O_QUIET };
+       O_MAP, O_OUT, O_PLOT, O_JSON, O_PAR, O_HELP, O_LYAPUNOV, O_EXTREMA, O_MAX_EXTREMA, O_EXTREMA_OUT, O_QUIET,
+       O_CHECKPOINT, O_RESUME, O_BLOCK };
 
 static int parse_extrema(const char *text, int *out)
 {
@@ -81,6 +92,9 @@ static int parse_option(int c, sweep_args *a)
     case O_EXTREMA: return parse_extrema(optarg, &a->extrema);
     case O_MAX_EXTREMA: return cli_count("sweep", "max-extrema", optarg, 1, 1000000UL, &a->max_extrema);
     case O_EXTREMA_OUT: return a->extrema_out = optarg, 0;
+    case O_CHECKPOINT: return a->checkpoint = optarg, 0;
+    case O_RESUME: return a->resume = 1, 0;
+    case O_BLOCK: return cli_count("sweep", "block", optarg, 1, 100000000UL, &a->block);
     case O_DEVICE: return nd_device_parse(optarg, &a->device, &err) ? cli_error("sweep", &err) : 0;
     case O_PRECISION: return nd_precision_parse(optarg, &a->precision, &err) ? cli_error("sweep", &err) : 0;
     case O_MAP:
@@ -109,6 +123,8 @@ static int parse(int argc, char **argv, sweep_args *a)
         {"lyapunov", no_argument, 0, O_LYAPUNOV},    {"quiet", no_argument, 0, O_QUIET},
         {"extrema", required_argument, 0, O_EXTREMA}, {"max-extrema", required_argument, 0, O_MAX_EXTREMA},
         {"extrema-out", required_argument, 0, O_EXTREMA_OUT},
+        {"checkpoint", required_argument, 0, O_CHECKPOINT}, {"resume", no_argument, 0, O_RESUME},
+        {"block", required_argument, 0, O_BLOCK},
         {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
@@ -127,11 +143,16 @@ static int parse(int argc, char **argv, sweep_args *a)
     if (a->have_transient && !(a->transient >= 0 && a->transient < a->t1))
         return cli_usage_error("sweep", "need 0 <= --transient (%g) < --t1 (%g)", a->transient, a->t1);
     if (a->plot && !a->out) return cli_usage_error("sweep", "--plot needs --out (the data file it reads)");
-    if (cli_check_plot_file_here("sweep", a->plot)) return EXIT_USAGE;
-    const char *outputs[] = {a->out, a->plot, a->extrema_out};
-    if (cli_check_distinct_outputs("sweep", outputs, 3)) return EXIT_USAGE;
-    if (a->out && cli_check_out_file("sweep", a->out)) return EXIT_USAGE;
-    if (a->extrema_out && cli_check_out_file("sweep", a->extrema_out)) return EXIT_USAGE;
+    if (a->resume && !a->checkpoint) return cli_usage_error("sweep", "--resume needs --checkpoint FILE");
+    const char *outputs[] = {a->out, a->plot, a->extrema_out, a->checkpoint};
+    if (cli_check_distinct_outputs("sweep", outputs, 4)) return EXIT_USAGE;
+    /* only rank 0 writes: the others need not see its folders (on a cluster they may not) */
+    if (cli_cluster_rank() == 0) {
+        if (cli_check_plot_file_here("sweep", a->plot)) return EXIT_USAGE;
+        if (a->out && cli_check_out_file("sweep", a->out)) return EXIT_USAGE;
+        if (a->extrema_out && cli_check_out_file("sweep", a->extrema_out)) return EXIT_USAGE;
+        if (a->checkpoint && cli_check_out_file("sweep", a->checkpoint)) return EXIT_USAGE;
+    }
     if (a->map && strcmp(a->map, "lyapunov") == 0 && !a->lyapunov)
         return cli_usage_error("sweep", "--map lyapunov needs --lyapunov");
     if (a->extrema < 0) a->extrema = a->n_pars == 1 ? ND_EXTREMA_MAX : ND_EXTREMA_NONE;
@@ -317,6 +338,34 @@ static int fill_grid(const sweep_run *s, const double *p, const double *x, doubl
     return EXIT_OK;
 }
 
+/* The ensemble and the Lyapunov pass: at once, or in blocks (a checkpoint, MPI ranks). */
+static int integrate(sweep_run *s, const double *P, const double *X, const nd_ensemble_opts *o)
+{
+    const nd_model *m = s->m;
+    const sweep_args *a = s->a;
+    nd_ensemble_opts lo = *o;
+    lo.method = NULL, lo.extrema = ND_EXTREMA_NONE;
+    nd_error err;
+    if (a->lyapunov && !(s->lambda = malloc(s->n * sizeof *s->lambda))) {
+        fprintf(stderr, "neurodyn sweep: no memory for %zu exponents\n", s->n);
+        return EXIT_FAILED;
+    }
+    if (a->checkpoint || cli_cluster_active()) {
+        char key[256];
+        cli_cluster_model_key(a->model, key, sizeof key);
+        nd_ensemble_blocks_opts b;
+        nd_ensemble_blocks_opts_init(&b);
+        b.block = a->block, b.lyapunov = a->lyapunov ? &lo : NULL, b.renorm = 10;
+        b.checkpoint = a->checkpoint, b.resume = a->resume, b.run_key = key;
+        return cli_cluster_run(m, s->n, P, X, o, &b, &s->r, s->lambda, &err) ? cli_error("sweep", &err) : EXIT_OK;
+    }
+    if (nd_ensemble_run(m, s->n, P, s->n * m->n_pars, X, s->n * m->n_vars, o, &s->r, &err))
+        return cli_error("sweep", &err);
+    if (a->lyapunov && nd_ensemble_lyapunov(m, s->n, P, s->n * m->n_pars, X, s->n * m->n_vars, &lo, 10, s->lambda, &err))
+        return cli_error("sweep", &err);
+    return EXIT_OK;
+}
+
 static int run(const void *args, const nd_model *m, double *p, double *x)
 {
     sweep_args a = *(const sweep_args *)args;
@@ -342,18 +391,10 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                                      : nd_progress_start("neurodyn sweep", "trajectories",
                                                          (double)s.n * (a.lyapunov ? 2 : 1), stderr, 0);
     o.progress = bar ? nd_progress_callback : NULL, o.progress_ctx = bar;
-    nd_error err;
-    if (!rc && nd_ensemble_run(m, s.n, P, s.n * m->n_pars, X, s.n * m->n_vars, &o, &s.r, &err))
-        rc = cli_error("sweep", &err);
     s.P = P;
-    if (!rc && a.lyapunov) {
-        nd_ensemble_opts lo = o;
-        lo.method = NULL, lo.extrema = ND_EXTREMA_NONE;
-        if (!(s.lambda = malloc(s.n * sizeof *s.lambda))) rc = EXIT_FAILED;
-        else if (nd_ensemble_lyapunov(m, s.n, P, s.n * m->n_pars, X, s.n * m->n_vars, &lo, 10, s.lambda, &err))
-            rc = cli_error("sweep", &err);
-    }
+    if (!rc) rc = integrate(&s, P, X, &o);
     nd_progress_finish(bar);
+    if (cli_cluster_rank() != 0) rc = rc ? rc : -2; /* rank 0 writes and says everything */
     if (!rc && s.r.n_failed)
         fprintf(stderr, "neurodyn sweep: warning: %zu of %zu trajectories became non-finite or failed\n", s.r.n_failed, s.n);
     if (!rc && (a.out || !a.json)) rc = write_file(a.out, sweep_write_table, &s);
@@ -363,16 +404,18 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && a.plot) rc = plot(&s, p);
     nd_ensemble_result_free(&s.r);
     free(P), free(X), free(s.lambda);
-    return rc;
+    return rc == -2 ? EXIT_OK : rc;
 }
 
 int cmd_sweep(int argc, char **argv)
 {
     sweep_args a = {.t1 = 200, .dt = 0.01, .extrema = -1, .max_extrema = 100};
+    if (cli_cluster_start("sweep")) return EXIT_OK;
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.inits = calloc((size_t)argc, sizeof *a.inits);
     int rc = (a.sets && a.inits) ? parse(argc, argv, &a) : EXIT_FAILED;
     if (rc == 0) rc = cli_with_model("sweep", a.model, run, &a);
     free(a.sets), free(a.inits);
+    cli_cluster_end();
     return rc < 0 ? EXIT_OK : rc;
 }

@@ -15,9 +15,10 @@ typedef struct sweep_par {
 } sweep_par;
 
 typedef struct sweep_args {
-    const char *model, *method, *var, *out, *plot, *map, *pars[2], *extrema_out;
+    const char *model, *method, *var, *out, *plot, *map, *pars[2], *extrema_out, *checkpoint;
     double t1, transient, dt, level;
-    int n_pars, have_transient, have_level, json, lyapunov, quiet;
+    int n_pars, have_transient, have_level, json, lyapunov, quiet, resume;
+    unsigned long block; /* --block (0: the library's default) */
     int extrema; /* nd_extrema, or -1: by the number of parameters */
     unsigned long max_extrema;
     nd_device device;

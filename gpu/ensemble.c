@@ -230,6 +230,21 @@ void nd_ensemble_result_free(nd_ensemble_result *res)
     memset(res, 0, sizeof *res);
 }
 
+nd_status nd_ens_check_args(const nd_model *m, size_t n, const double *P, size_t p_len, const double *X0,
+                            size_t x_len, const nd_ensemble_opts *o, nd_ensemble_result *res, nd_error *err)
+{
+    const nd_method *method;
+    return check_args(m, n, P, p_len, X0, x_len, o, res, &method, err);
+}
+
+nd_status nd_ens_alloc_result(const nd_model *m, size_t n, const nd_ensemble_opts *o, nd_ensemble_result *res,
+                              nd_error *err)
+{
+    const nd_method *method;
+    nd_status st = check_options(m, o, &method, err);
+    return st ? st : alloc_result(m, n, o, n_samples_of(m, method, o), res, err);
+}
+
 /* Period (last interval), status from the failure time, failure count. */
 static void finish_result(nd_ensemble_result *res)
 {

@@ -9,6 +9,12 @@
 int nd_ens_is_stochastic(const nd_model *m, const nd_ensemble_opts *o);
 int nd_ens_lanes_apply(const nd_model *m, const nd_method *method, const nd_ensemble_opts *o);
 long nd_ens_fixed_steps(double t0, double t1, double dt);
+/* nd_ensemble_run's argument checks (res is zeroed). */
+nd_status nd_ens_check_args(const nd_model *m, size_t n, const double *P, size_t p_len, const double *X0,
+                            size_t x_len, const nd_ensemble_opts *o, nd_ensemble_result *res, nd_error *err);
+/* The result arrays of an n-trajectory run with options o, as nd_ensemble_run allocates them. */
+nd_status nd_ens_alloc_result(const nd_model *m, size_t n, const nd_ensemble_opts *o, nd_ensemble_result *res,
+                              nd_error *err);
 
 /* Per-trajectory arrays the lanes need besides the result: the events' carried values, and
  * stand-ins for the reductions that an all-reductions lane computes but the caller did not ask

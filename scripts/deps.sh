@@ -6,7 +6,8 @@ stamp=${1:-build/.deps-ok}
 packages=(build-essential pkg-config libgsl-dev libnlopt-dev libcriterion-dev gnuplot-nox libsuitesparse-dev
           librandom123-dev libjansson-dev clang libclang-rt-14-dev libsleef-dev
           xppaut  # xppaut: the reference the .ode tests compare against
-          python3-cffi python3-numpy)  # the Python package (python/, make python-test)
+          python3-cffi python3-numpy  # the Python package (python/, make python-test)
+          libopenmpi-dev openmpi-bin)  # MPI sweeps across machines (optional: the build detects it)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: not a Debian system; make sure these (or your system's equivalents) are" \

@@ -136,6 +136,39 @@ nd_status nd_ensemble_lyapunov(const nd_model *m, size_t n, const double *P, siz
                                const double *X0, size_t x_len, const nd_ensemble_opts *o,
                                long renorm, double *lambda, nd_error *err);
 
+/* ---- a grid in blocks: checkpoints, and many processes (ensemble_mpi.h) ---------------------- */
+/* The trajectories are cut into blocks of `block` consecutive indices; each block runs as its own
+ * ensemble (trajectory i keeps its index: Philox index first_trajectory + i), so the result is
+ * bitwise the one nd_ensemble_run (and nd_ensemble_lyapunov) gives, for any block size and any
+ * number of processes, as long as every block runs on the same kind of device (the CPU lanes
+ * and a GPU round differently). With a checkpoint file each finished block is appended to it
+ * (with a checksum, flushed to disk), so a run killed at any moment resumes from the blocks it
+ * holds; the file opens with a 128-bit hash of the run (model, inputs, options, block size and
+ * run_key) and a resume of another run is refused. See docs/cluster.md. */
+typedef struct nd_ensemble_blocks_opts {
+    size_t block;                       /* trajectories per block; 0: nd_ensemble_default_block(n) */
+    const nd_ensemble_opts *lyapunov;   /* non-NULL: also the largest Lyapunov exponent of each
+                                         * trajectory into lambda, with these options */
+    long renorm;                        /* its renormalisation interval in steps (default 10) */
+    const char *checkpoint;             /* the checkpoint file, or NULL */
+    int resume;                         /* continue the run the checkpoint holds (a missing file
+                                         * starts it); without resume an existing file is refused */
+    const char *run_key;                /* the caller's description of the run (e.g. a model file's
+                                         * content), hashed into the run's identity; may be NULL */
+} nd_ensemble_blocks_opts;
+
+/* Defaults: the default block, no Lyapunov exponents, no checkpoint. */
+void nd_ensemble_blocks_opts_init(nd_ensemble_blocks_opts *b);
+/* A multiple of 128 (the lanes' block) near n / 1024, at least 128: enough blocks to balance
+ * the load of many processes, each large enough to keep a node's cores busy. */
+size_t nd_ensemble_default_block(size_t n);
+/* nd_ensemble_run (plus nd_ensemble_lyapunov into lambda, n values, when b->lyapunov) in blocks,
+ * in this process. */
+nd_status nd_ensemble_run_blocks(const nd_model *m, size_t n, const double *P, size_t p_len,
+                                 const double *X0, size_t x_len, const nd_ensemble_opts *o,
+                                 const nd_ensemble_blocks_opts *b, nd_ensemble_result *res,
+                                 double *lambda, nd_error *err);
+
 /* Basins of attraction on a grid of initial states: variables ix, iy over [xlo, xhi] x
  * [ylo, yhi] in nx x ny points (the other variables from x_base), parameters p. Each final
  * state is assigned to an attractor by clustering the final states (distance < tol in the
