@@ -60,8 +60,10 @@ FUZZERS := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzzers/%)
 
 NVCC := $(shell command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/dev/null)
 
-# keep object files that only examples and benches use
-.SECONDARY:
+# keep the object files that only examples, benches and fuzzers use (intermediate otherwise).
+# Not a bare .SECONDARY:, which makes every target secondary, so that a library object missing
+# after a pull that added a source file was not rebuilt while the archive looked up to date.
+.PRECIOUS: $(BUILD)/obj/%.o
 
 .PHONY: all deps test asan bench demo install uninstall clean help cuda-check link-check fuzz fuzz-run python-test
 all: $(STATIC) $(SHARED_FILE) $(SHARED) $(CLI) $(EXAMPLES) $(TESTS)
