@@ -145,22 +145,26 @@ ND_LANE_FN long long nd_ens_event_mark(const nd_ens_block *b, size_t i, long s, 
 }
 
 /* Where in [0, 1] the derivative of the cubic Hermite interpolant through (y0, f0) and (y1, f1)
- * over a step of length h vanishes, for slopes f0 and f1 of opposite signs (or f1 = 0): the
- * derivative is a quadratic with one root in the interval, found by bisection (32 halvings:
- * 2e-10 of the step, and the value is flat there). */
+ * over a step of length h vanishes, for slopes f0 and f1 of opposite signs (or f1 = 0). With
+ * d = y1 - y0, a = h f0, c = h f1 the derivative is A th^2 + B th + C, A = 3 (a + c) - 6 d,
+ * B = 6 d - 4 a - 2 c, C = a, which changes sign once in [0, 1]: its first root there, by the
+ * quadratic formula without cancellation (q = -(B + sign(B) sqrt(B^2 - 4 A C)) / 2, roots C / q
+ * and q / A; Press et al., Numerical Recipes, 3rd ed., sec. 5.6). It replaced 32 bisection
+ * halvings, 2e-10 of the step and 5% of a Lorenz orbit-diagram sweep. Safe divisors: a zero
+ * one only gives a root outside [0, 1], which is not chosen. */
 ND_LANE_FN double nd_ens_hermite_turn(double y0, double f0, double y1, double f1, double h)
 {
     const double d = y1 - y0, a = h * f0, c = h * f1;
-    const double g0 = a; /* the derivative at 0; its sign is kept at lo */
-    double lo = 0.0, hi = 1.0;
-    for (int it = 0; it < 32; it++) {
-        const double th = 0.5 * (lo + hi);
-        const double g = 6 * (th - th * th) * d + (3 * th * th - 4 * th + 1) * a + (3 * th * th - 2 * th) * c;
-        const int same = (g > 0) == (g0 > 0);
-        lo = same ? th : lo;
-        hi = same ? hi : th;
-    }
-    return 0.5 * (lo + hi);
+    const double A = 3 * (a + c) - 6 * d, B = 6 * d - 4 * a - 2 * c, C = a;
+    const double disc = B * B - 4 * A * C, root = sqrt(disc > 0 ? disc : 0.0);
+    const double q = -0.5 * (B + (B < 0 ? -root : root));
+    const double r1 = q != 0 ? C / q : 2.0, r2 = A != 0 ? q / A : 2.0;
+    const int in1 = r1 >= 0 && r1 <= 1, in2 = r2 >= 0 && r2 <= 1;
+    if (in1 && in2) return r1 < r2 ? r1 : r2;
+    if (in1) return r1;
+    if (in2) return r2;
+    /* rounding put the root just outside: the end where the derivative is smaller */
+    return fabs(C) <= fabs(A + B + C) ? 0.0 : 1.0;
 }
 
 /* The cubic Hermite interpolant at th in [0, 1]. */
@@ -296,6 +300,16 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
 #endif
 #define ND_ENS_CHUNK 256
 
+/* Max/min after the transient. A device thread updates them in its step; the CPU in a loop of
+ * its own after each step's lane loop, which has no calls, so its conditionals become vector
+ * max/min instructions (in the step's loop, which may call SLEEF, they had to be bit selects
+ * on a double loaded twice: 5 instructions a bound instead of 2). */
+#if defined(__CUDACC__)
+#define ND_ENS_MINMAX_IN_STEP 1
+#else
+#define ND_ENS_MINMAX_IN_STEP 0
+#endif
+
 /* The event variable of a lane's state: a chain of bit selects on ev_var == v, conditions the
  * same in every lane that the compiler hoists out of the trajectory loop (ev_var is an int, so
  * no store of a double can change it). A run-time index x[ev_var], or a branch, would keep the
@@ -378,7 +392,7 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
         ND_UNROLL for (int v = 0; v < (NV); v++) {                                            \
             const double xv = (double)xn[v];                                                  \
             b->X[v * ld + i] = xv;                                                            \
-            if (reduce & ND_ENS_RED_MINMAX) {                                                 \
+            if ((reduce & ND_ENS_RED_MINMAX) && ND_ENS_MINMAX_IN_STEP) {                      \
                 const double hi_ = b->xmax[v * ld + i], lo_ = b->xmin[v * ld + i];           \
                 b->xmax[v * ld + i] = nd_select(seen & (xv > hi_), xv, hi_);                  \
                 b->xmin[v * ld + i] = nd_select(seen & (xv < lo_), xv, lo_);                  \
@@ -533,6 +547,17 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
         if (bad_ != bad_ && (B).t_fail[i] != (B).t_fail[i])                                   \
             name##_ens_fail_##sfx(tab, NS, &(B), i, (s0), (s1));                              \
     }
+#define ND_ENS_MINMAX(B, nv)                                                                 \
+    for (size_t v = 0; v < (nv); v++) {                                                       \
+        const double *xr_ = (B).X + v * (B).ld;                                               \
+        double *hi_ = (B).xmax + v * (B).ld, *lo_ = (B).xmin + v * (B).ld;                    \
+        ND_PRAGMA_SIMD                                                                        \
+        for (size_t i = 0; i < (B).n; i++) {                                                  \
+            const double x_ = xr_[i], h_ = hi_[i], l_ = lo_[i];                               \
+            hi_[i] = x_ > h_ ? x_ : h_;                                                       \
+            lo_[i] = x_ < l_ ? x_ : l_;                                                       \
+        }                                                                                     \
+    }
 #define ND_ENS_RUN(name, sfx, NS, RED)                                                       \
     do {                                                                                      \
         for (size_t i = 0; i < B.n; i++) nd_ens_begin(&B, i, (int)nv, RED);                   \
@@ -575,6 +600,7 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
                     if ((RED) & ND_ENS_RED_EVENTS) B.ev_hit[i] = hit_;                        \
                     crossed |= hit_;                                                          \
                 }                                                                             \
+                if (((RED) & ND_ENS_RED_MINMAX) && tn >= B.t_reduce) ND_ENS_MINMAX(B, nv)     \
                 if (((RED) & ND_ENS_RED_EVENTS) && crossed) { /* the crossings of step s - 1 */ \
                     const double tp = nd_ens_grid_t(&B, s - 1);                               \
                     for (size_t i = 0; i < B.n; i++)                                          \
