@@ -20,10 +20,13 @@
  *
  * The continuer cannot start at the crossing itself (there [J; phi^T] is singular: the tangent
  * of the old branch also solves it). As AUTO's first step does, the start is the doubled cycle
- * moved along phi by delta (0.1% of the orbit's RMS size, in the L2 norm of the continuer's
+ * moved along phi by delta (1% of the orbit's RMS size, in the L2 norm of the continuer's
  * unknowns) and corrected by Newton with that distance along phi fixed: it converges to the
  * doubled branch, whose point at distance delta lies at p - p_PD = O(delta^2); the tangent is
- * oriented away from the PD. */
+ * oriented away from the PD. delta must keep that offset above the error of the located PD
+ * (where the bordered matrix is near singular): 0.1% was too little for Hindmarsh–Rose's bursting
+ * cycle (the continuer's first corrector failed; its offset 1e-9 was the PD's own error), 1%
+ * works across the zoo and leaves the branch's first point 4e-4 from Rössler's first PD. */
 #include <complex.h>
 #include <math.h>
 #include <stdio.h>
@@ -174,7 +177,7 @@ nd_status nd_cycle_curve_from_pd(nd_cycle_curve *c, nd_cycle_curve *from, const 
     cyc_set_reference(c, x2);
     cyc_tangent_to_u(w, t2, row);                           /* unit phi in the continuer's norm */
     for (size_t i = 0; i < N; i++) t2[i] = row[i] / w->sc[i]; /* the same in x */
-    double delta = 1e-3 * sqrt(w->refnorm), target = delta;
+    double delta = 1e-2 * sqrt(w->refnorm), target = delta;
     for (size_t i = 0; i < N; i++) row[i] *= w->sc[i], target += row[i] * x2[i]; /* row . x = <phi, u> */
     for (size_t i = 0; i < N; i++) y[i] = x2[i] + delta * t2[i];
     st = cyc_newton_border(c, y, row, target, 30, 1e-12, err);

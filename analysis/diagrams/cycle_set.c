@@ -139,10 +139,14 @@ static void drop_folds_at_homoclinic_end(nd_cycle_curve *cc, nd_branch *b, doubl
 }
 
 /* The mesh of a new branch: the set's (default 80 intervals), or `ntst` when not 0 (a doubled
- * branch: twice its parent's). */
+ * branch: twice its parent's). `mult`: the period multiple of the branch; its point budget is
+ * the set's over mult^2 (at least 20): a point costs mult times as much (the mesh grows with the
+ * period), so the 2T, 4T, 8T ... branches of a cascade together cost less than one more branch
+ * of the base period (the doubled branches of a burster wind through many folds and would
+ * otherwise multiply the time of its diagram by 30). */
 static nd_status add_branch_mesh(nd_cycle_set *cs, const nd_model *m, const double *p, int par, const nd_region *r,
                                  double p_lo, double p_hi, start_fn start, const void *from, int direction, int origin,
-                                 const char *what, double at, size_t ntst, nd_error *err)
+                                 const char *what, double at, size_t ntst, size_t mult, nd_error *err)
 {
     nd_status st = reserve(cs, err);
     if (st) return st;
@@ -157,6 +161,7 @@ static nd_status add_branch_mesh(nd_cycle_set *cs, const nd_model *m, const doub
     }
     nd_cont_opts o;
     cycle_opts(cs, cc, r, p_lo, p_hi, direction, &o, buf + 2 * N, buf + 3 * N, buf + 4 * N);
+    if (mult > 1) o.max_points = o.max_points / (mult * mult) > 20 ? o.max_points / (mult * mult) : 20;
     if (cs->progress) o.progress = branch_progress, o.progress_ctx = cs;
     nd_error e;
     st = start(cc, from, direction, buf, buf + N, &e);
@@ -182,7 +187,7 @@ static nd_status add_branch(nd_cycle_set *cs, const nd_model *m, const double *p
                             double p_lo, double p_hi, start_fn start, const void *from, int direction, int origin,
                             const char *what, double at, nd_error *err)
 {
-    return add_branch_mesh(cs, m, p, par, r, p_lo, p_hi, start, from, direction, origin, what, at, 0, err);
+    return add_branch_mesh(cs, m, p, par, r, p_lo, p_hi, start, from, direction, origin, what, at, 0, 1, err);
 }
 
 static nd_status start_at_hopf(nd_cycle_curve *c, const void *from, int direction, double *u0, double *v0,
@@ -479,7 +484,7 @@ nd_status nd_cycles_from_pd(const nd_bif_diagram *d, const double *p, const nd_r
             size_t before = cs->n, ntst = 2 * cs->curve[c].ntst, mult = 2 * cs->multiple[c];
             double at = cs->branch[c].special[s].data[1];
             st = add_branch_mesh(cs, d->m, p, d->par, r, p_lo, p_hi, start_at_pd, &f, 1, ND_CYCLE_FROM_PD,
-                                 "period doubling", at, ntst, err);
+                                 "period doubling", at, ntst, mult, err);
             if (!st && cs->n > before) cs->multiple[before] = mult, cs->parent[before] = (long)c, cs->parent_special[before] = s;
         }
     }

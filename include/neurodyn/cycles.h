@@ -317,8 +317,11 @@ nd_status nd_cycles_from_scan(const nd_bif_diagram *d, const double *p, const nd
  * continued over [p_lo, p_hi] away from the PD; its own PD points in turn, up to the depth (a
  * cascade: depth 3 gives the 2T, 4T and 8T branches). Each PD is switched at once; a PD whose
  * doubled cycle a branch of cs already holds (found by simulation, or reached from another
- * start) is not. depth 0: nothing. A switch that fails is counted in n_failed. Progress is not
- * reported (the doubled branches are not counted as starts). */
+ * start) is not. A doubled branch has the point budget of the others over the square of its
+ * period multiple (at least 20): its mesh, and so the cost of a point, grows with the period, and
+ * a cascade then costs less than one more branch of the base period. depth 0: nothing.
+ * A switch that fails is counted in n_failed. Progress is not reported (the doubled branches
+ * are not counted as starts). */
 nd_status nd_cycles_from_pd(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo, double p_hi,
                             unsigned depth, nd_cycle_set *cs, nd_error *err);
 
