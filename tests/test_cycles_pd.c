@@ -7,12 +7,20 @@
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 #include <gsl/gsl_eigen.h>
+#include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_run.h"
 #include "neurodyn/cycles.h"
 #include "neurodyn/neurodyn.h"
+
+static char tmpdir[256];
+static void make_tmpdir(void) { cli_tmpdir_make(tmpdir); }
+static void remove_tmpdir(void) { cli_tmpdir_remove(tmpdir); }
+TestSuite(cycles_pd, .init = make_tmpdir, .fini = remove_tmpdir);
 
 /* ---- shooting (independent of the collocation code) ------------------------------------------- */
 /* x' = f(x), Phi' = J(x) Phi for the Rössler system with a = b = 0.2 and the given c. */
@@ -342,4 +350,39 @@ Test(cycles_pd, depth_zero_and_each_pd_once)
     cr_expect_eq(k.cs.n, n2, "no branch twice");
     cr_expect_eq(nd_cycles_from_pd(&k.d, k.p, &k.r, 2.4, 4.3, 11, &k.cs, &err), ND_EINVAL);
     cascade_free(&k);
+}
+
+/* The branches of `bifurcation rossler ARGS --json` switched at a PD, with their multiples. */
+static size_t cli_doubled(const char *args, size_t *multiples, size_t cap)
+{
+    char cmd[512], path[300];
+    snprintf(cmd, sizeof cmd, "bifurcation rossler --par c=2.2:4.4 --cycle-scan 0 --cycle-from c=2.5 --quiet --json %s", args);
+    cr_assert_eq(cli_run_in(tmpdir, cmd), 0, "%s", cmd);
+    snprintf(path, sizeof path, "%s/stdout", tmpdir);
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je), *b;
+    cr_assert_not_null(j, "%s", je.text);
+    size_t i, n = 0;
+    json_array_foreach(json_object_get(j, "branches"), i, b) {
+        const char *from = json_string_value(json_object_get(b, "from"));
+        if (!from || strncmp(from, "the period doubling", 19)) continue;
+        cr_expect(json_is_integer(json_object_get(b, "parent_branch")));
+        if (n < cap) multiples[n] = (size_t)json_integer_value(json_object_get(b, "period_multiple"));
+        n++;
+    }
+    json_decref(j);
+    return n;
+}
+
+Test(cycles_pd, cli_pd_depth)
+{
+    /* the period-1 cycle from c = 2.5 only: --pd-depth 3 (the default) adds the 2T, 4T, 8T
+     * branches, --pd-depth 1 the 2T one, 0 none; a bad depth is a usage error */
+    size_t mult[8];
+    cr_expect_eq(cli_doubled("", mult, 8), 3);
+    cr_expect(mult[0] == 2 && mult[1] == 4 && mult[2] == 8, "multiples %zu %zu %zu", mult[0], mult[1], mult[2]);
+    cr_expect_eq(cli_doubled("--pd-depth 1", mult, 8), 1);
+    cr_expect_eq(cli_doubled("--pd-depth 0", mult, 8), 0);
+    cr_expect_eq(cli_run_in(tmpdir, "bifurcation rossler --cycles --pd-depth 11"), 2);
+    cr_expect_eq(cli_run_in(tmpdir, "bifurcation rossler --cycles --pd-depth x"), 2);
 }
