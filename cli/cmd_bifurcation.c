@@ -159,8 +159,6 @@ static int cycles_from_starts(const bif_args *a, const nd_model *m, const double
     nd_error err;
     unsigned depth = (unsigned)a->pd_depth;
     if (nd_cycles_from_hopf(d, p, r, plo, phi, cs, &err)) return cli_error(cmd, &err);
-    /* the doubled branches before the scan: the cycles it simulates on them are then known */
-    if (nd_cycles_from_pd(d, p, r, plo, phi, depth, cs, &err)) return cli_error(cmd, &err);
     if (scan && nd_cycles_from_scan(d, p, r, plo, phi, scan, cs, &err)) return cli_error(cmd, &err);
     for (int i = 0; i < a->n_cycle_from; i++) {
         int par;
@@ -177,6 +175,7 @@ static int cycles_from_starts(const bif_args *a, const nd_model *m, const double
             fprintf(stderr, "neurodyn %s: no new stable cycle found by simulation at %s = %g (none, or one already "
                     "on a branch)\n", cmd, m->par_names[par], at);
     }
+    /* last: a doubled cycle that the scan found is then that PD's doubled branch, not a second one */
     if (nd_cycles_from_pd(d, p, r, plo, phi, depth, cs, &err)) return cli_error(cmd, &err);
     return EXIT_OK;
 }
