@@ -100,6 +100,8 @@ void cyc_set_reference(nd_cycle_curve *c, const double *u);
 void cyc_cycle_mean(nd_cycle_curve *c, const double *u, double *mean);
 /* max_t |x(t + 1/2) - x(t)| over the orbit's size: 0 for a cycle of half the period run twice */
 double cyc_half_period_gap(nd_cycle_curve *c, const double *u);
+/* the antiperiodic parts of u and the reference (the previous point) correlated: < 0 across a PD */
+double cyc_antiperiodic_dot(nd_cycle_curve *c, const double *u);
 double cyc_signed_amplitude(nd_cycle_curve *c, const double *u);
 nd_status cyc_residual(void *ctx, const double *u, double *F, nd_error *err);
 void cyc_extrema(nd_cycle_curve *c, const double *u, double *xmax, double *xmin);
