@@ -270,9 +270,10 @@ typedef struct nd_cycle_set {
     int progress_depth;    /* private: starts within starts (nd_cycles_at continues through
                               nd_cycles_from_simulation) */
     /* Period-doubled branches (nd_cycles_from_pd), per branch: its period as a multiple of the
-     * branch it descends from by period doublings (1 for a branch from a Hopf point or a
-     * simulated cycle, 2, 4, ... for doubled ones), and for a doubled branch the branch and the
-     * special point (its PD) it was switched from (parent -1 otherwise). */
+     * lowest-period branch it descends from by period doublings (1, 2, 4, ...), and for a
+     * doubled branch the branch and the special point (its PD) it doubles (parent -1 for none).
+     * A branch switched at a PD has origin ND_CYCLE_FROM_PD; one found by simulation that
+     * holds the doubled cycle of a PD keeps its origin and is labelled so too. */
     size_t *multiple;
     long *parent;
     size_t *parent_special;
