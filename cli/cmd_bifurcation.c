@@ -33,6 +33,9 @@ static const char *HELP =
     "  --cycle-from P=V   also continue the cycles found by simulation at parameter value V\n"
     "                     (repeatable; implies --cycles)\n"
     "  --cycle-scan N     simulate at N values for --cycles (default 5, 0: Hopf points only)\n"
+    "  --pd-depth N       for --cycles, follow the period-doubled branch from every period\n"
+    "                     doubling (PD), and its PDs in turn, up to N doublings (default 3:\n"
+    "                     the 2T, 4T and 8T branches of a cascade; 0: none)\n"
     "  --brute            also the brute-force sweep\n"
     "  --grid N           points of the sweep (default 200)\n"
     "  --t1 T             simulated time per sweep point (default 500), --transient T (250)\n"
@@ -51,11 +54,11 @@ typedef struct bif_args {
     const char **ranges, **sets, **fixes, **cycle_from;
     int n_ranges, n_sets, n_fixes, n_cycle_from, brute, cycles, json, quiet;
     double t1, transient;
-    unsigned long grid, scan;
+    unsigned long grid, scan, pd_depth;
     cli_run_control run;
 } bif_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_CYCLE_FROM, O_SCAN, O_GRID, O_T1, O_TRANS, O_OUTDIR,
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_CYCLE_FROM, O_SCAN, O_PD_DEPTH, O_GRID, O_T1, O_TRANS, O_OUTDIR,
        O_PLOT, O_VAR, O_JSON, O_QUIET, O_HELP, O_RUN };
 
 static int parse(int argc, char **argv, bif_args *a)
@@ -65,7 +68,8 @@ static int parse(int argc, char **argv, bif_args *a)
         {"set", required_argument, 0, O_SET},     {"fix", required_argument, 0, O_FIX},
         {"brute", no_argument, 0, O_BRUTE},       {"grid", required_argument, 0, O_GRID},
         {"cycles", no_argument, 0, O_CYCLES},     {"cycle-from", required_argument, 0, O_CYCLE_FROM},
-        {"cycle-scan", required_argument, 0, O_SCAN}, CLI_RUN_CONTROL_OPTIONS(O_RUN),
+        {"cycle-scan", required_argument, 0, O_SCAN}, {"pd-depth", required_argument, 0, O_PD_DEPTH},
+        CLI_RUN_CONTROL_OPTIONS(O_RUN),
         {"t1", required_argument, 0, O_T1},       {"transient", required_argument, 0, O_TRANS},
         {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
         {"var", required_argument, 0, O_VAR},     {"json", no_argument, 0, O_JSON},
@@ -84,6 +88,7 @@ static int parse(int argc, char **argv, bif_args *a)
         case O_CYCLES: a->cycles = 1; break;
         case O_CYCLE_FROM: a->cycle_from[a->n_cycle_from++] = optarg, a->cycles = 1; break;
         case O_SCAN: rc = cli_count("bifurcation", "cycle-scan", optarg, 0, 1000, &a->scan); break;
+        case O_PD_DEPTH: rc = cli_count("bifurcation", "pd-depth", optarg, 0, 10, &a->pd_depth); break;
         case O_GRID: rc = cli_count("bifurcation", "grid", optarg, 2, 100000, &a->grid); break;
         case O_T1: rc = cli_number("bifurcation", "t1", optarg, &a->t1); break;
         case O_TRANS: rc = cli_number("bifurcation", "transient", optarg, &a->transient); break;
@@ -152,6 +157,7 @@ static int cycles_from_starts(const bif_args *a, const nd_model *m, const double
 {
     const char *cmd = "bifurcation";
     nd_error err;
+    unsigned depth = (unsigned)a->pd_depth;
     if (nd_cycles_from_hopf(d, p, r, plo, phi, cs, &err)) return cli_error(cmd, &err);
     if (scan && nd_cycles_from_scan(d, p, r, plo, phi, scan, cs, &err)) return cli_error(cmd, &err);
     for (int i = 0; i < a->n_cycle_from; i++) {
@@ -169,6 +175,8 @@ static int cycles_from_starts(const bif_args *a, const nd_model *m, const double
             fprintf(stderr, "neurodyn %s: no new stable cycle found by simulation at %s = %g (none, or one already "
                     "on a branch)\n", cmd, m->par_names[par], at);
     }
+    /* last: a doubled cycle that the scan found is then that PD's doubled branch, not a second one */
+    if (nd_cycles_from_pd(d, p, r, plo, phi, depth, cs, &err)) return cli_error(cmd, &err);
     return EXIT_OK;
 }
 
@@ -332,7 +340,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_bifurcation(int argc, char **argv)
 {
     bif_args a = {0};
-    a.grid = 200, a.t1 = 500, a.transient = 250, a.scan = 5;
+    a.grid = 200, a.t1 = 500, a.transient = 250, a.scan = 5, a.pd_depth = 3;
     a.ranges = calloc((size_t)argc, sizeof *a.ranges);
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);

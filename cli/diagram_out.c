@@ -66,16 +66,25 @@ static json_t *extremes(const nd_model *m, const nd_cycle_curve *cc, const doubl
     return o;
 }
 
-static json_t *cycle_branch(const nd_model *m, const char *pn, const nd_cycle_set *cs, size_t c)
+/* Branch c of cs; n_eq: the equilibrium branches before it (JSON numbers branches in one list). */
+static json_t *cycle_branch(const nd_model *m, const char *pn, const nd_cycle_set *cs, size_t c, size_t n_eq)
 {
     const nd_cycle_curve *cc = &cs->curve[c];
     const nd_branch *br = &cs->branch[c];
-    char from[160];
-    snprintf(from, sizeof from, "%s at %s = %.10g",
-             cs->origin[c] == ND_CYCLE_FROM_HOPF ? "the Hopf point" : "a cycle found by simulation", pn, cs->start[c]);
+    char from[200];
+    if (cs->origin[c] == ND_CYCLE_FROM_PD)
+        snprintf(from, sizeof from, "the period doubling (PD) at %s = %.10g of branch %zu", pn, cs->start[c],
+                 n_eq + (size_t)cs->parent[c]);
+    else
+        snprintf(from, sizeof from, "%s at %s = %.10g",
+                 cs->origin[c] == ND_CYCLE_FROM_HOPF ? "the Hopf point" : "a cycle found by simulation", pn, cs->start[c]);
     json_t *o = json_object(), *pts = json_array();
     json_object_set_new(o, "kind", json_string("cycle"));
     json_object_set_new(o, "from", json_string(from));
+    json_object_set_new(o, "period_multiple", json_integer((json_int_t)cs->multiple[c]));
+    if (cs->parent[c] >= 0) {
+        json_object_set_new(o, "parent_branch", json_integer((json_int_t)(n_eq + (size_t)cs->parent[c])));
+    }
     cli_json_branch_ends(o, br, cc);
     for (size_t i = 0; i < br->n; i++) {
         const nd_cycle_info *in = nd_cycle_curve_info(cc, i);
@@ -96,7 +105,7 @@ json_t *cli_json_branches(const nd_bif_diagram *d, const double *at, const nd_cy
 {
     json_t *a = json_array();
     for (size_t b = 0; b < d->n_branches; b++) json_array_append_new(a, eq_branch(d, &d->branches[b], at));
-    for (size_t c = 0; cs && c < cs->n; c++) json_array_append_new(a, cycle_branch(d->m, d->m->par_names[d->par], cs, c));
+    for (size_t c = 0; cs && c < cs->n; c++) json_array_append_new(a, cycle_branch(d->m, d->m->par_names[d->par], cs, c, d->n_branches));
     return a;
 }
 

@@ -67,14 +67,14 @@ static nd_status write_branches(const nd_bif_diagram *d, const double *at, const
 /* ---- cycles.tsv ---------------------------------------------------------------------------------- */
 
 static void cycle_row(FILE *f, const nd_model *m, const nd_cycle_curve *cc, size_t c, const nd_cycle_info *in,
-                      const double *at, int stable)
+                      const double *at, int stable, size_t mult)
 {
     fprintf(f, "%zu", c), nd_tsv_cell(f, in->par), nd_tsv_cell(f, in->period);
     for (size_t v = 0, a = 0; v < m->n_vars; v++) {
         if (a < cc->k && cc->free_idx[a] == v) nd_tsv_cell(f, in->xmax[a]), nd_tsv_cell(f, in->xmin[a]), a++;
         else nd_tsv_cell(f, at ? at[v] : NAN), nd_tsv_cell(f, at ? at[v] : NAN);
     }
-    fprintf(f, "\t%d\n", stable);
+    fprintf(f, "\t%d\t%zu\n", stable, mult);
 }
 
 static nd_status write_cycles(const nd_model *m, int par, const nd_cycle_set *cs, const double *at, const char *dir,
@@ -84,16 +84,17 @@ static nd_status write_cycles(const nd_model *m, int par, const nd_cycle_set *cs
     if (!f) return ND_EIO;
     fprintf(f, "branch\t%s\tperiod", m->par_names[par]);
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\tmax_%s\tmin_%s", m->var_names[v], m->var_names[v]);
-    fprintf(f, "\tstable\n");
+    fprintf(f, "\tstable\tperiod_multiple\n");
     for (size_t c = 0; cs && c < cs->n; c++) {
         const nd_cycle_curve *cc = &cs->curve[c];
+        size_t mult = cs->multiple ? cs->multiple[c] : 1;
         if (c) fprintf(f, "\n\n");
         const nd_cycle_info *prev = NULL;
         for (size_t i = 0; i < cs->branch[c].n; i++) {
             const nd_cycle_info *in = nd_cycle_curve_info(cc, i);
             if (!in) continue;
-            if (prev && prev->stable != in->stable) cycle_row(f, m, cc, c, in, at, prev->stable); /* joins the styles */
-            cycle_row(f, m, cc, c, in, at, in->stable);
+            if (prev && prev->stable != in->stable) cycle_row(f, m, cc, c, in, at, prev->stable, mult); /* joins the styles */
+            cycle_row(f, m, cc, c, in, at, in->stable, mult);
             prev = in;
         }
     }

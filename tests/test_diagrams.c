@@ -162,20 +162,26 @@ Test(diagrams, hodgkin_huxley)
 Test(diagrams, hodgkin_huxley_with_the_classic_leak)
 {
     /* gL = 0.3: three folds of cycles and two period doublings on the unstable part (shooting; AUTO-07p
-     * finds both PDs only with DSMAX = 0.002), the branch from Hopf point to Hopf point */
-    json_t *j = diagram("hh --set gL=0.3 --par Iext=0:200");
+     * finds both PDs only with DSMAX = 0.002), the branch from Hopf point to Hopf point. With
+     * --pd-depth 1 the doubled branch from the first PD, a bubble that ends at the second (it is
+     * not started again there), with two PDs and two folds of its own (this code, NTST 160: a
+     * regression check to 1e-6; deeper doublings cost 30 s here and are left out) */
+    json_t *j = diagram("hh --set gL=0.3 --par Iext=0:200 --pd-depth 1");
     const expected e[] = {{"H", 9.775437995393126, 1e-9, 1},  {"H", 154.522433665808, 1e-9, 1},
                           {"LPC", 7.842347120190, 1e-8, 1},   {"PD", 7.845337397842, 1e-8, 1},
                           {"PD", 7.917777675669, 1e-8, 1},    {"LPC", 7.917785494344, 1e-8, 1},
-                          {"LPC", 6.260321274514, 1e-8, 1}};
-    expect_points(j, "hodgkin_huxley gL=0.3", e, 7);
+                          {"LPC", 6.260321274514, 1e-8, 1},   {"PD", 7.8464814323, 1e-6, 1},
+                          {"PD", 7.9068038774, 1e-6, 1},      {"LPC", 7.9068041392, 1e-6, 1},
+                          {"LPC", 7.8557228074, 1e-6, 1}};
+    expect_points(j, "hodgkin_huxley gL=0.3", e, 11);
     cr_expect_str_eq(criticality(point_at(j, "H", 154.522433665808, 1e-9)), "supercritical");
     json_t *pd = point_at(j, "PD", 7.845337397842, 1e-8);
     cr_assert_not_null(pd);
     cr_expect(fabs(json_number_value(json_object_get(pd, "multiplier")) + 1) < 1e-6);
     cr_expect(fabs(json_number_value(json_object_get(pd, "period")) - 17.158520593) < 1e-6);
-    cr_expect_eq(branches(j, "cycle"), 1);
+    cr_expect_eq(branches(j, "cycle"), 2);
     cr_expect_eq(ends(j, "hopf"), 1);
+    cr_expect_eq(ends(j, "doubled"), 1, "the doubled branch ends at the second PD");
     expect_nothing_cut_short(j, "hodgkin_huxley gL=0.3");
     json_decref(j);
 }
@@ -284,11 +290,20 @@ Test(diagrams, lorenz)
 Test(diagrams, rossler_period_doubling_cascade)
 {
     /* no Hopf point in 1:7; the cycles found by simulation at c = 2, 3, 4 and their period
-     * doublings (AUTO, NTST 160 and 320: the period-4 orbit's PD moves by 1e-7 from NTST 80) */
+     * doublings (AUTO, NTST 160 and 320: the period-4 orbit's PD moves by 1e-7 from NTST 80);
+     * the simulated period-2 and period-4 cycles are the doubled branches of the first two PDs,
+     * and the 8T branch switched at the third has the fourth, at 4.1869969994 (shooting,
+     * tests/test_cycles_pd.c; 1e-7 off on the mesh doubled from the 4T cycle's NTST 80) */
     json_t *j = diagram("rossler");
-    const expected e[] = {{"PD", 2.8324450279, 1e-9, 1}, {"PD", 3.8373581684, 1e-8, 1}, {"PD", 4.1242147321, 1e-6, 1}};
-    expect_points(j, "rossler", e, 3);
+    const expected e[] = {{"PD", 2.8324450279, 1e-9, 1}, {"PD", 3.8373581684, 1e-8, 1}, {"PD", 4.1242147321, 1e-6, 1},
+                          {"PD", 4.1869969994, 1e-6, 1}};
+    expect_points(j, "rossler", e, 4);
     cr_expect_eq(ends(j, "doubled"), 2, "the doubled branches end at the period doubling they come from");
+    json_t *bs = json_object_get(j, "branches");
+    size_t n8 = 0;
+    for (size_t i = 0; i < json_array_size(bs); i++)
+        n8 += json_integer_value(json_object_get(json_array_get(bs, i), "period_multiple")) == 8;
+    cr_expect_eq(n8, 1, "one 8T branch (depth 3)");
     json_decref(j);
 }
 

@@ -289,6 +289,28 @@ double cyc_half_period_gap(nd_cycle_curve *c, const double *u)
     return size > 0 ? gap / size : 0.0;
 }
 
+/* int_0^1/2 <x(t) - x(t + 1/2), r(t) - r(t + 1/2)> dt for the reference r (the previous point),
+ * sampled: negative when u is the reference's antiperiodic part flipped, i.e. the branch of
+ * doubled cycles passed through the period doubling of the cycle of half its period (the
+ * pitchfork where the doubled cycles with +phi and -phi meet) and came back shifted by half a
+ * period. */
+double cyc_antiperiodic_dot(nd_cycle_curve *c, const double *u)
+{
+    cw *w = W(c);
+    size_t n = w->n, S = 64;
+    double a[64], b[64], ra[64], rb[64], s = 0.0;
+    if (!w->have_ref) return 1.0;
+    for (size_t j = 0; j < S; j++) {
+        double t = 0.5 * (j + 0.5) / (double)S;
+        cyc_eval_at(w, c->mesh, u, t, a);
+        cyc_eval_at(w, c->mesh, u, t + 0.5, b);
+        cyc_eval_at(w, c->mesh, w->ref, t, ra);
+        cyc_eval_at(w, c->mesh, w->ref, t + 0.5, rb);
+        for (size_t r = 0; r < n; r++) s += (a[r] - b[r]) * (ra[r] - rb[r]);
+    }
+    return s;
+}
+
 void cyc_cycle_mean(nd_cycle_curve *c, const double *u, double *mean)
 {
     cw *w = W(c);

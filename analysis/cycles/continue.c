@@ -50,7 +50,7 @@ nd_status nd_cycle_continue(nd_cycle_curve *c, const double *u0, const double *v
     /* the reference the caller's from_* set stays; records restart */
     cyc_records_clear(c);
     c->stopped = ND_CYC_RUNNING, c->stop_reason[0] = '\0';
-    w->T_first = 0.0, w->nh = 0, w->amp_max = 0.0, w->moved = 0, w->gap_prev = INFINITY;
+    w->T_first = 0.0, w->nh = 0, w->amp_max = 0.0, w->moved = 0, w->gap_prev = INFINITY, w->gap_seen = 0.0;
     c->type.adapt_every = c->adapt_every;
     nd_status st = nd_continue(&c->type, u0, v0, o, out, err);
     if (!st && c->stopped == ND_CYC_STOP_HOPF && out->n > 1) {

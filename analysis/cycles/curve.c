@@ -336,6 +336,7 @@ void cyc_reset_run(nd_cycle_curve *c)
     c->stopped = ND_CYC_RUNNING;
     c->stop_reason[0] = '\0';
     w->T_first = 0.0, w->nh = 0, w->amp_max = 0.0, w->moved = 0, w->gap_prev = INFINITY, w->from_hopf = 0;
+    w->from_pd = 0, w->gap_seen = 0.0;
     w->level = 0;
     w->mu_valid = 0;
 }

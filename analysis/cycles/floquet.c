@@ -69,6 +69,35 @@ static void flow_basis(size_t n, const double *phi, double *Q)
     for (size_t a = 0; a < n; a++) Q[a * n] *= -sg;
 }
 
+/* The transfer of mesh interval j of u (cyc_colloc_eval at level 2 done): the linearised
+ * collocation equations of the interval, dx/ds = h T A(t) x at its Gauss points, solved for its
+ * nodes 1..m in terms of node 0. On return the rows (k - 1) n .. k n - 1 of w->E, columns q ..
+ * q + n - 1 (q = m n, leading dimension q + n), hold the map from node 0 to node k; node m's is
+ * the interval's transfer matrix P_j. 0 on success, -1 for a singular block. */
+int cyc_interval_transfer(nd_cycle_curve *c, const double *u, size_t j)
+{
+    cw *w = W(c);
+    size_t n = w->n, m = w->m, q = m * n, ld = q + n;
+    double T = exp(u[w->Nx]);
+    double h = c->mesh[j + 1] - c->mesh[j];
+    double *E = w->E;
+    for (size_t i = 0; i < m; i++) {
+        const double *A = w->Ac + (j * m + i) * n * n;
+        for (size_t r = 0; r < n; r++) {
+            double *row = E + (i * n + r) * ld;
+            for (size_t kk = 0; kk <= m; kk++) {
+                double dl = w->D[i][kk], hl = h * T * w->L[i][kk];
+                for (size_t cc = 0; cc < n; cc++) {
+                    double val = (r == cc ? dl : 0.0) - hl * A[r * n + cc];
+                    if (kk == 0) row[q + cc] = -val; /* right-hand side: -E_L */
+                    else row[(kk - 1) * n + cc] = val;
+                }
+            }
+        }
+    }
+    return dense_solve(E, q, n);
+}
+
 /* Floquet multipliers of u (cached). The transfer matrix P_j of every interval comes from its
  * collocation block; in the bases Q_j (first vector along the flow f(x(t_j))) the transfer
  * matrices are block triangular up to the discretisation error: the flow direction is carried
@@ -85,7 +114,7 @@ nd_status cyc_floquet(nd_cycle_curve *c, const double *u, nd_error *err)
     if (w->mu_valid && memcmp(u, w->mucache, N * sizeof *u) == 0) return ND_OK;
     nd_status st = cyc_colloc_eval(c, u, 2, err);
     if (st) return st;
-    double T = exp(u[w->Nx]), par = u[N - 1];
+    double par = u[N - 1];
     double *R = w->Mm, *Rt = w->Mt, *Q0 = w->Q0, *Qa = w->Qa, *Qb = w->Qb, *Pt = w->Pt, *phi = w->fa;
     for (size_t a = 0; a < nt * nt; a++) R[a] = 0.0;
     for (size_t a = 0; a < nt; a++) R[a * nt + a] = 1.0;
@@ -95,23 +124,7 @@ nd_status cyc_floquet(nd_cycle_curve *c, const double *u, nd_error *err)
     flow_basis(n, phi, Q0);
     memcpy(Qa, Q0, n * n * sizeof *Qa);
     for (size_t j = 0; j < w->ntst; j++) {
-        double h = c->mesh[j + 1] - c->mesh[j];
-        double *E = w->E;
-        for (size_t i = 0; i < m; i++) {
-            const double *A = w->Ac + (j * m + i) * n * n;
-            for (size_t r = 0; r < n; r++) {
-                double *row = E + (i * n + r) * ld;
-                for (size_t kk = 0; kk <= m; kk++) {
-                    double dl = w->D[i][kk], hl = h * T * w->L[i][kk];
-                    for (size_t cc = 0; cc < n; cc++) {
-                        double val = (r == cc ? dl : 0.0) - hl * A[r * n + cc];
-                        if (kk == 0) row[q + cc] = -val; /* right-hand side: -E_L */
-                        else row[(kk - 1) * n + cc] = val;
-                    }
-                }
-            }
-        }
-        if (dense_solve(E, q, n))
+        if (cyc_interval_transfer(c, u, j))
             return nd_fail(err, ND_EFAILED, "cycle curve: singular collocation block in interval %zu", j);
         /* the basis at the end of the interval (the start's again at t = 1) */
         if (j + 1 < w->ntst) {
@@ -122,7 +135,7 @@ nd_status cyc_floquet(nd_cycle_curve *c, const double *u, nd_error *err)
             memcpy(Qb, Q0, n * n * sizeof *Qb);
         }
         /* Pt = Qb^T P_j Qa, P_j = the last n rows of the solution */
-        const double *P = E + (m - 1) * n * ld + q;
+        const double *P = w->E + (m - 1) * n * ld + q;
         for (size_t r = 0; r < n; r++)
             for (size_t cc = 0; cc < n; cc++) {
                 double s = 0.0;

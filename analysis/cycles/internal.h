@@ -8,6 +8,7 @@
  *   records.c         per-point records and the stopping rules
  *   curve.c           setup, the continuer's callbacks, Newton at a fixed parameter, tangents
  *   start.c           starting points (Hopf point, simulated cycle)
+ *   switch.c          branch switching at a period doubling: the doubled branch's start
  *   continue.c        branches with mesh adaptation; the cycle at a given parameter value */
 #ifndef ND_CYCLES_INTERNAL_H
 #define ND_CYCLES_INTERNAL_H
@@ -69,6 +70,8 @@ typedef struct cw {
     /* the branch so far (for the stopping rules) */
     double T_first, par_first, amp_first;
     int from_hopf, moved;                      /* the branch began at a Hopf point; p has moved */
+    int from_pd;                               /* the branch began next to a PD (nd_cycle_curve_from_pd) */
+    double gap_seen;                           /* the largest half-period gap on the branch so far */
     double gap_prev, par_prev;                 /* the half-period gap at the last point */
     hist h[3];                                 /* the last accepted points (ring) */
     size_t nh;
@@ -97,6 +100,8 @@ void cyc_set_reference(nd_cycle_curve *c, const double *u);
 void cyc_cycle_mean(nd_cycle_curve *c, const double *u, double *mean);
 /* max_t |x(t + 1/2) - x(t)| over the orbit's size: 0 for a cycle of half the period run twice */
 double cyc_half_period_gap(nd_cycle_curve *c, const double *u);
+/* the antiperiodic parts of u and the reference (the previous point) correlated: < 0 across a PD */
+double cyc_antiperiodic_dot(nd_cycle_curve *c, const double *u);
 double cyc_signed_amplitude(nd_cycle_curve *c, const double *u);
 nd_status cyc_residual(void *ctx, const double *u, double *F, nd_error *err);
 void cyc_extrema(nd_cycle_curve *c, const double *u, double *xmax, double *xmin);
@@ -109,6 +114,7 @@ void cyc_matvec(const cw *w, const double *x, double *y);
 
 /* floquet.c */
 nd_status cyc_floquet(nd_cycle_curve *c, const double *u, nd_error *err);
+int cyc_interval_transfer(nd_cycle_curve *c, const double *u, size_t j);
 
 /* mesh.c */
 void cyc_node_scales(const cw *w, const double *mesh, double *sc);

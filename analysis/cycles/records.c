@@ -172,7 +172,19 @@ int cyc_label(void *ctx, const double *u)
          * shrinks like sqrt(p - p_PD): extrapolated from the last two points (a branch born at a
          * Hopf point is a primary cycle and cannot meet one run twice) */
         double gap = cyc_half_period_gap(c, u);
-        if (w->nh >= 2 && gap < 0.02 && gap < w->gap_prev) {
+        /* a branch switched at a PD begins next to it, its gap small and growing: the rule
+         * applies once it has moved away (a gap of 0.05 seen) */
+        w->gap_seen = fmax(w->gap_seen, gap);
+        int armed = !w->from_pd || w->gap_seen > 0.05;
+        /* a step across that period doubling (the gap never small at a point): the antiperiodic
+         * part flips its sign (a doubled branch between two PDs of one cycle, a bubble, would
+         * otherwise run round and round) */
+        if (w->from_pd && w->nh >= 2 && cyc_antiperiodic_dot(c, u) < 0) {
+            double at = w->gap_prev + gap > 0 ? (par * w->gap_prev + w->par_prev * gap) / (w->gap_prev + gap) : par;
+            stop(c, ND_CYC_STOP_DOUBLED, "the cycle becomes the cycle of half its period run twice: the branch ends at "
+                 "that cycle's period doubling at %s = %.10g (period there %.8g; the last step crossed it)", pn, at,
+                 0.5 * T);
+        } else if (armed && w->nh >= 2 && gap < 0.02 && gap < w->gap_prev) {
             double g1 = w->gap_prev * w->gap_prev, g2 = gap * gap;
             double at = g1 > g2 ? (par * g1 - w->par_prev * g2) / (g1 - g2) : par;
             stop(c, ND_CYC_STOP_DOUBLED, "the cycle becomes the cycle of half its period run twice: the branch ends at "

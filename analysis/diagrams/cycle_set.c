@@ -21,6 +21,7 @@ void nd_cycle_set_free(nd_cycle_set *cs)
     if (!cs) return;
     for (size_t i = 0; i < cs->n; i++) nd_branch_free(&cs->branch[i]), nd_cycle_curve_free(&cs->curve[i]);
     free(cs->curve), free(cs->branch), free(cs->origin), free(cs->start);
+    free(cs->multiple), free(cs->parent), free(cs->parent_special);
     size_t ntst = cs->ntst, ncol = cs->ncol;
     nd_cont_opts o = cs->opts;
     void (*progress)(void *, double) = cs->progress;
@@ -62,7 +63,13 @@ static nd_status reserve(nd_cycle_set *cs, nd_error *err)
     if (o) cs->origin = o;
     double *s = realloc(cs->start, cap * sizeof *s);
     if (s) cs->start = s;
-    if (!c || !b || !o || !s) return nd_fail(err, ND_ENOMEM, "cycle branches: no memory");
+    size_t *mult = realloc(cs->multiple, cap * sizeof *mult);
+    if (mult) cs->multiple = mult;
+    long *par = realloc(cs->parent, cap * sizeof *par);
+    if (par) cs->parent = par;
+    size_t *ps = realloc(cs->parent_special, cap * sizeof *ps);
+    if (ps) cs->parent_special = ps;
+    if (!c || !b || !o || !s || !mult || !par || !ps) return nd_fail(err, ND_ENOMEM, "cycle branches: no memory");
     cs->cap = cap;
     return ND_OK;
 }
@@ -131,14 +138,21 @@ static void drop_folds_at_homoclinic_end(nd_cycle_curve *cc, nd_branch *b, doubl
     b->n_special = keep;
 }
 
-static nd_status add_branch(nd_cycle_set *cs, const nd_model *m, const double *p, int par, const nd_region *r,
-                            double p_lo, double p_hi, start_fn start, const void *from, int direction, int origin,
-                            const char *what, double at, nd_error *err)
+/* The mesh of a new branch: the set's (default 80 intervals), or `ntst` when not 0 (a doubled
+ * branch: twice its parent's). `mult`: the period multiple of the branch; its point budget is
+ * the set's over mult^2 (at least 20): a point costs mult times as much (the mesh grows with the
+ * period), so the 2T, 4T, 8T ... branches of a cascade together cost less than one more branch
+ * of the base period (the doubled branches of a burster wind through many folds and would
+ * otherwise multiply the time of its diagram by 30). */
+static nd_status add_branch_mesh(nd_cycle_set *cs, const nd_model *m, const double *p, int par, const nd_region *r,
+                                 double p_lo, double p_hi, start_fn start, const void *from, int direction, int origin,
+                                 const char *what, double at, size_t ntst, size_t mult, nd_error *err)
 {
     nd_status st = reserve(cs, err);
     if (st) return st;
     nd_cycle_curve *cc = &cs->curve[cs->n];
-    if ((st = nd_cycle_curve_init(cc, m, p, par, r, cs->ntst ? cs->ntst : 80, cs->ncol ? cs->ncol : 4, err))) return st;
+    if (!ntst) ntst = cs->ntst ? cs->ntst : 80;
+    if ((st = nd_cycle_curve_init(cc, m, p, par, r, ntst, cs->ncol ? cs->ncol : 4, err))) return st;
     size_t N = cc->type.dim;
     double *buf = malloc(5 * N * sizeof *buf);
     if (!buf) {
@@ -147,6 +161,7 @@ static nd_status add_branch(nd_cycle_set *cs, const nd_model *m, const double *p
     }
     nd_cont_opts o;
     cycle_opts(cs, cc, r, p_lo, p_hi, direction, &o, buf + 2 * N, buf + 3 * N, buf + 4 * N);
+    if (mult > 1) o.max_points = o.max_points / (mult * mult) > 20 ? o.max_points / (mult * mult) : 20;
     if (cs->progress) o.progress = branch_progress, o.progress_ctx = cs;
     nd_error e;
     st = start(cc, from, direction, buf, buf + N, &e);
@@ -163,8 +178,16 @@ static nd_status add_branch(nd_cycle_set *cs, const nd_model *m, const double *p
     }
     drop_folds_at_homoclinic_end(cc, &cs->branch[cs->n], p_hi - p_lo);
     cs->origin[cs->n] = origin, cs->start[cs->n] = at;
+    cs->multiple[cs->n] = 1, cs->parent[cs->n] = -1, cs->parent_special[cs->n] = 0;
     cs->n++;
     return ND_OK;
+}
+
+static nd_status add_branch(nd_cycle_set *cs, const nd_model *m, const double *p, int par, const nd_region *r,
+                            double p_lo, double p_hi, start_fn start, const void *from, int direction, int origin,
+                            const char *what, double at, nd_error *err)
+{
+    return add_branch_mesh(cs, m, p, par, r, p_lo, p_hi, start, from, direction, origin, what, at, 0, 1, err);
 }
 
 static nd_status start_at_hopf(nd_cycle_curve *c, const void *from, int direction, double *u0, double *v0,
@@ -365,4 +388,106 @@ int nd_cycle_set_homoclinic_end(const nd_cycle_set *cs, size_t c, const nd_bif_d
             if (sp->test == ND_EQ_LP && fabs(at - limit) < best) best = fabs(at - limit), *par = at, *snic = 1;
         }
     return 1;
+}
+
+/* ---- period-doubled branches ------------------------------------------------------------------- */
+/* The PD special point s of branch c of cs (indices: the arrays may move while branches are added). */
+typedef struct pd_from {
+    nd_cycle_set *cs;
+    size_t c, s;
+} pd_from;
+
+static nd_status start_at_pd(nd_cycle_curve *c, const void *from, int direction, double *u0, double *v0,
+                             nd_error *err)
+{
+    (void)direction;
+    const pd_from *f = from;
+    return nd_cycle_curve_from_pd(c, &f->cs->curve[f->c], &f->cs->branch[f->c], f->s, u0, v0, NULL, err);
+}
+
+/* The branch of cs that holds the doubled cycle of PD s of branch c: one switched from it, or
+ * one that ends within 1% of the range from it with twice its period (a branch through a
+ * simulated cycle stops next to the PD it doubles, see ND_CYC_STOP_DOUBLED), or one that crosses
+ * the PD's parameter value with twice its period and the same extremes (1%, as
+ * nd_cycle_set_holds). Its index, or -1 for none. */
+static long doubled_holder(const nd_cycle_set *cs, size_t c, size_t s, const nd_region *r, double range)
+{
+    const nd_special_point *sp = &cs->branch[c].special[s];
+    double par = sp->data[1], T2 = 2 * sp->data[0];
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->parent[i] == (long)c && cs->parent_special[i] == s) return (long)i;
+    for (size_t i = 0; i < cs->n; i++) {
+        const nd_branch *b = &cs->branch[i];
+        for (int end = 0; end < 2 && b->n; end++) {
+            const nd_cycle_info *in = nd_cycle_curve_info(&cs->curve[i], end ? b->n - 1 : 0);
+            if (in && fabs(in->par - par) < 1e-2 * range && fabs(in->period - T2) < 0.01 * T2) return (long)i;
+        }
+    }
+    const nd_cycle_curve *cc = &cs->curve[c];
+    const nd_cycle_info *in = nd_cycle_curve_info(cc, sp->after);
+    size_t nv = cc->m->n_vars;
+    double xmax[64], xmin[64];
+    if (!in || nv > 64) return -1;
+    for (size_t v = 0; v < nv; v++) xmax[v] = xmin[v] = r && r->at ? r->at[v] : 0.0;
+    for (size_t a = 0; a < cc->k; a++) xmax[cc->free_idx[a]] = in->xmax[a], xmin[cc->free_idx[a]] = in->xmin[a];
+    for (size_t i = 0; i < cs->n; i++) {
+        const nd_cycle_curve *ci = &cs->curve[i];
+        for (size_t j = 0; j + 1 < ci->n_info; j++) {
+            const nd_cycle_info *a = &ci->info[j], *b = &ci->info[j + 1];
+            if ((a->par - par) * (b->par - par) <= 0 && a->par != b->par &&
+                held_by(ci, a, b, r, par, T2, xmax, xmin))
+                return (long)i;
+        }
+    }
+    return -1;
+}
+
+/* Branches found by simulation (or from a Hopf point) that hold the doubled cycle of a PD are
+ * that PD's doubled branch: they take its period multiple and parent, and so does the other
+ * half of the same simulated cycle (the same start). Repeated while it changes (a cascade found
+ * by simulation: 2T from T, then 4T from 2T). */
+static void adopt_doubled(nd_cycle_set *cs, const nd_region *r, double range)
+{
+    for (int round = 0, changed = 1; changed && round < 32; round++) {
+        changed = 0;
+        for (size_t c = 0; c < cs->n; c++)
+            for (size_t s = 0; s < cs->branch[c].n_special; s++) {
+                if (cs->branch[c].special[s].test != ND_CYC_PD) continue;
+                long i = doubled_holder(cs, c, s, r, range);
+                if (i < 0 || (size_t)i == c || cs->parent[i] >= 0 || cs->multiple[i] >= 2 * cs->multiple[c]) continue;
+                for (size_t j = 0; j < cs->n; j++)
+                    if (j == (size_t)i || (cs->parent[j] < 0 && cs->origin[j] == cs->origin[i] && cs->start[j] == cs->start[i])) {
+                        cs->multiple[j] = 2 * cs->multiple[c], cs->parent[j] = (long)c, cs->parent_special[j] = s;
+                        changed = 1;
+                    }
+            }
+    }
+}
+
+nd_status nd_cycles_from_pd(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo, double p_hi,
+                            unsigned depth, nd_cycle_set *cs, nd_error *err)
+{
+    if (!d || !p || !cs) return nd_fail(err, ND_EINVAL, "cycle branches: NULL argument");
+    if (!(p_lo < p_hi)) return nd_fail(err, ND_EINVAL, "cycle branches: empty range [%g, %g]", p_lo, p_hi);
+    if (depth > 10) return nd_fail(err, ND_EINVAL, "cycle branches: period-doubling depth %u (0..10)", depth);
+    void (*progress)(void *, double) = cs->progress;
+    cs->progress = NULL;
+    nd_status st = ND_OK;
+    /* breadth first: the branches added here are visited in turn, their PDs switched if their
+     * multiple allows */
+    if (depth) adopt_doubled(cs, r, p_hi - p_lo);
+    for (size_t c = 0; c < cs->n && !st; c++) {
+        if (cs->multiple[c] >= (size_t)1 << depth) continue;
+        for (size_t s = 0; s < cs->branch[c].n_special && !st; s++) {
+            if (cs->branch[c].special[s].test != ND_CYC_PD || doubled_holder(cs, c, s, r, p_hi - p_lo) >= 0) continue;
+            pd_from f = {cs, c, s};
+            size_t before = cs->n, ntst = 2 * cs->curve[c].ntst, mult = 2 * cs->multiple[c];
+            double at = cs->branch[c].special[s].data[1];
+            st = add_branch_mesh(cs, d->m, p, d->par, r, p_lo, p_hi, start_at_pd, &f, 1, ND_CYCLE_FROM_PD,
+                                 "period doubling", at, ntst, mult, err);
+            if (!st && cs->n > before) cs->multiple[before] = mult, cs->parent[before] = (long)c, cs->parent_special[before] = s;
+        }
+    }
+    cs->progress = progress;
+    return st;
 }

@@ -170,6 +170,29 @@ nd_status nd_cycle_curve_from_hopf(nd_cycle_curve *c, const nd_special_point *h,
 nd_status nd_cycle_curve_from_cycle(nd_cycle_curve *c, const nd_cycle *cyc, int direction,
                                     double *u0, double *v0, nd_error *err);
 
+/* What nd_cycle_curve_from_pd found: the PD (parameter, period T of the cycle there, the critical
+ * multiplier of the collocation monodromy, about -1), the distance delta along the eigenfunction
+ * the start was moved by (the L2 norm over the doubled period), and the start of the doubled
+ * branch: its parameter, period (2T + O(delta^2)), its distance from the doubled copy of the
+ * PD cycle (L2 norm) and its half-period gap max_t |x(t + T) - x(t)| over the orbit's size (0 on
+ * the old branch). */
+typedef struct nd_cycle_switch {
+    double par, period, multiplier;
+    double delta;
+    double start_par, start_period, distance, gap;
+} nd_cycle_switch;
+
+/* Start the period-doubled branch at the PD special point s of branch b, computed with the curve
+ * `from` (records intact; its current mesh becomes the PD's). c must have been set up by
+ * nd_cycle_curve_init with from's model, parameters, parameter, region and ncol and 2 x
+ * from->ntst mesh intervals. The PD cycle, run twice, is moved along the antiperiodic
+ * eigenfunction of the multiplier -1 (from the collocation monodromy matrix) and corrected onto
+ * the branch of cycles of twice the period (AUTO-07p's branch switching; method in
+ * analysis/cycles/switch.c); u0 and v0 (c->type.dim values each) start it for
+ * nd_cycle_continue, the tangent pointing away from the PD. info may be NULL. */
+nd_status nd_cycle_curve_from_pd(nd_cycle_curve *c, nd_cycle_curve *from, const nd_branch *b, size_t s, double *u0,
+                                 double *v0, nd_cycle_switch *info, nd_error *err);
+
 /* nd_continue with mesh adaptation: the branch is computed in runs of adapt_every points; after
  * each run the mesh is redistributed (equidistribution of the estimated collocation error,
  * AUTO's mesh adaptation), the last point and its tangent are interpolated onto the new mesh,
@@ -226,7 +249,7 @@ nd_status nd_cycle_curve_profile(const nd_cycle_curve *c, const nd_branch *b, si
  * over the range, so a step means the same in mV as in volts; the point budget, when not given,
  * is 40 / h_max (a branch can cross the scaled box several times, through folds, a canard or
  * an approach to a homoclinic orbit, and still end naturally). */
-enum { ND_CYCLE_FROM_HOPF = 0, ND_CYCLE_FROM_SIMULATION = 1 };
+enum { ND_CYCLE_FROM_HOPF = 0, ND_CYCLE_FROM_SIMULATION = 1, ND_CYCLE_FROM_PD = 2 };
 
 typedef struct nd_cycle_set {
     size_t ntst, ncol;     /* settings: mesh intervals and collocation points (0: 80, 4) */
@@ -246,6 +269,14 @@ typedef struct nd_cycle_set {
     double progress_used;  /* private: the part of the current start reported so far */
     int progress_depth;    /* private: starts within starts (nd_cycles_at continues through
                               nd_cycles_from_simulation) */
+    /* Period-doubled branches (nd_cycles_from_pd), per branch: its period as a multiple of the
+     * lowest-period branch it descends from by period doublings (1, 2, 4, ...), and for a
+     * doubled branch the branch and the special point (its PD) it doubles (parent -1 for none).
+     * A branch switched at a PD has origin ND_CYCLE_FROM_PD; one found by simulation that
+     * holds the doubled cycle of a PD keeps its origin and is labelled so too. */
+    size_t *multiple;
+    long *parent;
+    size_t *parent_special;
 } nd_cycle_set;
 
 /* The continuation defaults of a cycle set: largest step 0.05, first 0.005 (scaled units, see
@@ -280,6 +311,20 @@ nd_status nd_cycles_at(const nd_bif_diagram *d, const double *p, const nd_region
  * relaxation oscillator's). Nothing for a model with a spike rule. */
 nd_status nd_cycles_from_scan(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo,
                               double p_hi, size_t n, nd_cycle_set *cs, nd_error *err);
+
+/* Follows the period-doubled branch from every PD point of the branches of cs (computed for d's
+ * model, parameter and region, with p) whose period multiple is below 2^depth: the branch of
+ * cycles of twice the period (nd_cycle_curve_from_pd, on twice the parent's mesh intervals),
+ * continued over [p_lo, p_hi] away from the PD; its own PD points in turn, up to the depth (a
+ * cascade: depth 3 gives the 2T, 4T and 8T branches). Each PD is switched at once; a PD whose
+ * doubled cycle a branch of cs already holds (found by simulation, or reached from another
+ * start) is not. A doubled branch has the point budget of the others over the square of its
+ * period multiple (at least 20): its mesh, and so the cost of a point, grows with the period, and
+ * a cascade then costs less than one more branch of the base period. depth 0: nothing.
+ * A switch that fails is counted in n_failed. Progress is not reported (the doubled branches
+ * are not counted as starts). */
+nd_status nd_cycles_from_pd(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo, double p_hi,
+                            unsigned depth, nd_cycle_set *cs, nd_error *err);
 
 /* Whether a branch of cs holds a cycle with this period and these extremes (n_vars values each,
  * the model's variables) at parameter value par: period within 1%, extremes within 1% of the box

@@ -255,6 +255,9 @@ typedef struct nd_cycle_set {
     void *progress, *progress_ctx;
     double progress_used;
     int progress_depth;
+    size_t *multiple;
+    long *parent;
+    size_t *parent_special;
 } nd_cycle_set;
 void nd_cycle_set_opts_init(nd_cont_opts *o);
 int nd_cycles_from_hopf(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo,

@@ -198,7 +198,7 @@ def diagram_dict(m, d, at, cs, p_lo, p_hi):
         names = [m.vars[cc.free_idx[k]] for k in range(cc.k)]
         rows = [lib.nd_cycle_curve_info(ffi.addressof(cc), i) for i in range(br.n)]
         rows = [r for r in rows if r != ffi.NULL]
-        out = {"kind": "cycle", "from": f"{origin} at {pn} = {cs.start[c]:.10g}",
+        out = {"kind": "cycle", "from": f"{origin} at {pn} = {cs.start[c]:.10g}", "period_multiple": cs.multiple[c],
                pn: np.array([r.par for r in rows]), "period": np.array([r.period for r in rows]),
                "max": {v: np.array([r.xmax[k] for r in rows]) for k, v in enumerate(names)},
                "min": {v: np.array([r.xmin[k] for r in rows]) for k, v in enumerate(names)},
