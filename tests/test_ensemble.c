@@ -361,9 +361,9 @@ static void fhn_float_rk4(float *x, const float *p, float h, long nsteps)
         float k1[2], k2[2], k3[2], k4[2], y[2];
         fhn_float(x, p, k1);
         /* the stepper's combinations, each term one ND_MADD (a fused multiply-add with FMA) */
-        for (int v = 0; v < 2; v++) y[v] = ND_MADD(h, 0.5f * k1[v], x[v]);
+        for (int v = 0; v < 2; v++) y[v] = ND_MADD(0.5f * h, k1[v], x[v]);
         fhn_float(y, p, k2);
-        for (int v = 0; v < 2; v++) y[v] = ND_MADD(h, 0.5f * k2[v], x[v]);
+        for (int v = 0; v < 2; v++) y[v] = ND_MADD(0.5f * h, k2[v], x[v]);
         fhn_float(y, p, k3);
         for (int v = 0; v < 2; v++) y[v] = ND_MADD(h, k3[v], x[v]);
         fhn_float(y, p, k4);

@@ -445,14 +445,16 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
 
 /* The classical RK4 written so that every operation equals the driver's table-driven step
  * (integrators/stepper.c: acc = sum_j a_sj k_j from 0, y = x + h acc, each term an ND_MADD) with
- * the zero terms of the tableau left out, which changes no result (up to the sign of a zero):
- * the double lanes equal nd_solve bitwise. */
+ * the zero terms of the tableau left out, which changes no result (up to the sign of a zero),
+ * and h (0.5 k) as (0.5 h) k, the same number unless 0.5 k is subnormal (|k| < 2^-1021): the
+ * double lanes equal nd_solve bitwise. */
 #define ND_ENS_STEP_RK4(name, NV, R, sfx)                                                    \
     {                                                                                         \
         R y_[(NV)], k2[(NV)], k3[(NV)], k4[(NV)];                                             \
-        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = ND_MADD(h, (R)0.5 * k1[v], x_[v]);   \
+        const R h2_ = (R)0.5 * h; /* h (0.5 k) = (0.5 h) k exactly: both halvings are exact */ \
+        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = ND_MADD(h2_, k1[v], x_[v]);          \
         name##_ens_f_##sfx(t + 0.5 * (double)h, y_, p_, k2);                                  \
-        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = ND_MADD(h, (R)0.5 * k2[v], x_[v]);   \
+        ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = ND_MADD(h2_, k2[v], x_[v]);          \
         name##_ens_f_##sfx(t + 0.5 * (double)h, y_, p_, k3);                                  \
         ND_UNROLL for (int v = 0; v < (NV); v++) y_[v] = ND_MADD(h, k3[v], x_[v]);            \
         name##_ens_f_##sfx(t + (double)h, y_, p_, k4);                                        \
@@ -547,15 +549,14 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
         if (bad_ != bad_ && (B).t_fail[i] != (B).t_fail[i])                                   \
             name##_ens_fail_##sfx(tab, NS, &(B), i, (s0), (s1));                              \
     }
-#define ND_ENS_MINMAX(B, nv)                                                                 \
-    for (size_t v = 0; v < (nv); v++) {                                                       \
-        const double *xr_ = (B).X + v * (B).ld;                                               \
-        double *hi_ = (B).xmax + v * (B).ld, *lo_ = (B).xmin + v * (B).ld;                    \
-        ND_PRAGMA_SIMD                                                                        \
-        for (size_t i = 0; i < (B).n; i++) {                                                  \
-            const double x_ = xr_[i], h_ = hi_[i], l_ = lo_[i];                               \
-            hi_[i] = x_ > h_ ? x_ : h_;                                                       \
-            lo_[i] = x_ < l_ ? x_ : l_;                                                       \
+#define ND_ENS_MINMAX(B, NV)                                                                 \
+    ND_PRAGMA_SIMD                                                                            \
+    for (size_t i = 0; i < (B).n; i++) {                                                      \
+        ND_UNROLL for (size_t v = 0; v < (NV); v++) {                                         \
+            const size_t k_ = v * (B).ld + i;                                                 \
+            const double x_ = (B).X[k_], h_ = (B).xmax[k_], l_ = (B).xmin[k_];                \
+            (B).xmax[k_] = x_ > h_ ? x_ : h_;                                                 \
+            (B).xmin[k_] = x_ < l_ ? x_ : l_;                                                 \
         }                                                                                     \
     }
 #define ND_ENS_RUN(name, sfx, NS, RED)                                                       \
