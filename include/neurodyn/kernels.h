@@ -300,15 +300,6 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
 #endif
 #define ND_ENS_CHUNK 256
 
-/* Max/min after the transient. A device thread updates them in its step; the CPU in a loop of
- * its own after each step's lane loop, which has no calls, so its conditionals become vector
- * max/min instructions (in the step's loop, which may call SLEEF, they had to be bit selects
- * on a double loaded twice: 5 instructions a bound instead of 2). */
-#if defined(__CUDACC__)
-#define ND_ENS_MINMAX_IN_STEP 1
-#else
-#define ND_ENS_MINMAX_IN_STEP 0
-#endif
 
 /* The event variable of a lane's state: a chain of bit selects on ev_var == v, conditions the
  * same in every lane that the compiler hoists out of the trajectory loop (ev_var is an int, so
@@ -392,7 +383,7 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
         ND_UNROLL for (int v = 0; v < (NV); v++) {                                            \
             const double xv = (double)xn[v];                                                  \
             b->X[v * ld + i] = xv;                                                            \
-            if ((reduce & ND_ENS_RED_MINMAX) && ND_ENS_MINMAX_IN_STEP) {                      \
+            if (reduce & ND_ENS_RED_MINMAX) { /* a loop of its own after the step was slower */  \
                 const double hi_ = b->xmax[v * ld + i], lo_ = b->xmin[v * ld + i];           \
                 b->xmax[v * ld + i] = nd_select(seen & (xv > hi_), xv, hi_);                  \
                 b->xmin[v * ld + i] = nd_select(seen & (xv < lo_), xv, lo_);                  \
@@ -549,16 +540,6 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
         if (bad_ != bad_ && (B).t_fail[i] != (B).t_fail[i])                                   \
             name##_ens_fail_##sfx(tab, NS, &(B), i, (s0), (s1));                              \
     }
-#define ND_ENS_MINMAX(B, NV)                                                                 \
-    ND_PRAGMA_SIMD                                                                            \
-    for (size_t i = 0; i < (B).n; i++) {                                                      \
-        ND_UNROLL for (size_t v = 0; v < (NV); v++) {                                         \
-            const size_t k_ = v * (B).ld + i;                                                 \
-            const double x_ = (B).X[k_], h_ = (B).xmax[k_], l_ = (B).xmin[k_];                \
-            (B).xmax[k_] = x_ > h_ ? x_ : h_;                                                 \
-            (B).xmin[k_] = x_ < l_ ? x_ : l_;                                                 \
-        }                                                                                     \
-    }
 #define ND_ENS_RUN(name, sfx, NS, RED)                                                       \
     do {                                                                                      \
         for (size_t i = 0; i < B.n; i++) nd_ens_begin(&B, i, (int)nv, RED);                   \
@@ -601,7 +582,6 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
                     if ((RED) & ND_ENS_RED_EVENTS) B.ev_hit[i] = hit_;                        \
                     crossed |= hit_;                                                          \
                 }                                                                             \
-                if (((RED) & ND_ENS_RED_MINMAX) && tn >= B.t_reduce) ND_ENS_MINMAX(B, nv)     \
                 if (((RED) & ND_ENS_RED_EVENTS) && crossed) { /* the crossings of step s - 1 */ \
                     const double tp = nd_ens_grid_t(&B, s - 1);                               \
                     for (size_t i = 0; i < B.n; i++)                                          \
