@@ -315,6 +315,40 @@ Test(models, hodgkin_huxley_rate_derivatives_to_rounding)
     }
 }
 
+/* alpha_m = exprel(u) = u / (1 - exp(-u)) at u = (V + 40)/10 is row m of the RHS when m = 0
+ * (beta_m is multiplied by the gate). The model computes it from a Bernoulli series for |u| < 1
+ * and from exp beyond (no expm1): against u / -expm1l(-u) in long double (64-bit significand,
+ * ~1e-19 relative, far below the double rounding checked) at 8e5 points of u in [-8, 8] and
+ * at the switch, it must be within 4 eps relative (it measures 1.25 eps). */
+Test(models, hodgkin_huxley_alpha_rates_to_a_few_ulp)
+{
+    const nd_model *m = find("hodgkin_huxley");
+    double p[MAXN], d[4];
+    nd_model_default_params(m, p);
+    double worst = 0.0;
+    for (long k = -400000; k <= 400000; k++) {
+        const double v = -40.0 + 80.0 * (double)k / 400000.0 + 3.7e-7; /* off the grid of exact u */
+        double x[4] = {v, 0.0, 0.6, 0.3};
+        m->rhs(0.0, x, p, d);
+        const long double u = (v + 40.0) / 10.0; /* the model's u, rounded as it rounds it */
+        const double want = (double)(u / -expm1l(-u));
+        const double err = fabs(d[1] - want) / (want * DBL_EPSILON);
+        worst = fmax(worst, err);
+        if (err > 4) cr_assert_fail("alpha_m at V = %.17g (u = %.17g): %.17g, long double %.17g (%.2f eps)", v,
+                                    (double)u, d[1], want, err);
+    }
+    static const double at_switch[] = {1.0, -1.0, 1.0 - 1e-15, -1.0 + 1e-15, 1.0 + 1e-15, -1.0 - 1e-15, 0.0, 1e-300};
+    for (size_t k = 0; k < sizeof at_switch / sizeof at_switch[0]; k++) {
+        double x[4] = {-40.0 + 10.0 * at_switch[k], 0.0, 0.6, 0.3};
+        m->rhs(0.0, x, p, d);
+        const long double u = (x[0] + 40.0) / 10.0;
+        const double want = u == 0 ? 1.0 : (double)(u / -expm1l(-u));
+        cr_assert(fabs(d[1] - want) <= 4 * DBL_EPSILON * want, "alpha_m at u = %.17g: %.17g, long double %.17g",
+                  (double)u, d[1], want);
+    }
+    cr_log_info("hodgkin_huxley alpha_m: worst %.2f eps of u / -expm1(-u) in long double", worst);
+}
+
 /* ---- analytic reference values ------------------------------------------------------------------ */
 
 /* FitzHugh-Nagumo, BrainPy form (FitzHugh 1961; defaults a=0.7, b=0.8, tau=12.5, Iext=0.5 as
