@@ -92,6 +92,10 @@ int cli_check_plot_file(const char *cmd, const char *file);
 /* The same for a command without --outdir, where no folder is created: the figure's folder
  * must exist. */
 int cli_check_plot_file_here(const char *cmd, const char *file);
+/* A figure FIGURE.ext writes its data beside it, FIGURE + each of suffixes (".tsv", ...): none
+ * of them may be the --out table. */
+int cli_check_figure_data(const char *cmd, const char *out, const char *plot, const char *const *suffixes, size_t n);
+
 /* Exit status 2 when two of the n output paths (NULL: absent) name the same file, or a
  * figure's script (FIGURE.gp) is one of the others (--out p.gp --plot p.png). */
 int cli_check_distinct_outputs(const char *cmd, const char *const *paths, size_t n);

@@ -39,22 +39,6 @@ typedef struct pm_args {
 
 enum { O_SECTION = 1000, O_DIR, O_VAR, O_SET, O_INIT, O_T1, O_TRANS, O_MAXC, O_OUT, O_PLOT, O_JSON, O_HELP };
 
-/* The figure's data files (FIGURE's name with .tsv ...) must not be the --out table. */
-static int check_figure_data(const char *cmd, const char *out, const char *plot)
-{
-    if (!out || !plot) return 0;
-    static const char *const suffixes[] = {".tsv"};
-    const char *dot = strrchr(plot, '.');
-    size_t stem = dot ? (size_t)(dot - plot) : strlen(plot);
-    for (size_t k = 0; k < sizeof suffixes / sizeof *suffixes; k++) {
-        char data[4096];
-        snprintf(data, sizeof data, "%.*s%s", (int)stem, plot, suffixes[k]);
-        if (strcmp(data, out) == 0)
-            return cli_usage_error(cmd, "--out '%s' is the data file of the figure --plot '%s'; choose another name",
-                                   out, plot);
-    }
-    return 0;
-}
 
 static int parse(int argc, char **argv, pm_args *a)
 {
@@ -116,7 +100,7 @@ static int parse(int argc, char **argv, pm_args *a)
     if (cli_check_plot_file_here(cmd, a->plot)) return EXIT_USAGE;
     const char *outputs[] = {a->out, a->plot};
     if (cli_check_distinct_outputs(cmd, outputs, 2)) return EXIT_USAGE;
-    return check_figure_data(cmd, a->out, a->plot) ? EXIT_USAGE : 0;
+    return cli_check_figure_data(cmd, a->out, a->plot, (const char *const[]){".tsv"}, 1) ? EXIT_USAGE : 0;
 }
 
 static int var_index(const nd_model *m, const char *name, size_t len)

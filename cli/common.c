@@ -387,6 +387,21 @@ int cli_check_distinct_outputs(const char *cmd, const char *const *paths, size_t
     return EXIT_OK;
 }
 
+int cli_check_figure_data(const char *cmd, const char *out, const char *plot, const char *const *suffixes, size_t n)
+{
+    if (!out || !plot) return EXIT_OK;
+    const char *dot = strrchr(plot, '.');
+    const size_t stem = dot ? (size_t)(dot - plot) : strlen(plot);
+    for (size_t k = 0; k < n; k++) {
+        char data[4096];
+        snprintf(data, sizeof data, "%.*s%s", (int)stem, plot, suffixes[k]);
+        if (same_output(data, out))
+            return cli_usage_error(cmd, "--out '%s' is the data file of the figure --plot '%s'; choose another name",
+                                   out, plot);
+    }
+    return EXIT_OK;
+}
+
 int cli_check_plot_file_here(const char *cmd, const char *file) { return check_plot_file(cmd, file, 0); }
 
 int cli_count(const char *cmd, const char *opt, const char *text, unsigned long lo, unsigned long hi,
