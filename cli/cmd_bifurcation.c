@@ -35,7 +35,9 @@ static const char *HELP =
     "  --cycle-scan N     simulate at N values for --cycles (default 5, 0: Hopf points only)\n"
     "  --pd-depth N       for --cycles, follow the period-doubled branch from every period\n"
     "                     doubling (PD), and its PDs in turn, up to N doublings (default 3:\n"
-    "                     the 2T, 4T and 8T branches of a cascade; 0: none)\n"
+    "                     the 2T, 4T and 8T branches of a cascade; 0: none), where a stable\n"
+    "                     cycle doubles\n"
+    "  --pd-unstable      also at the PDs of cycles unstable on both sides\n"
     "  --brute            also the brute-force sweep\n"
     "  --grid N           points of the sweep (default 200)\n"
     "  --t1 T             simulated time per sweep point (default 500), --transient T (250)\n"
@@ -52,13 +54,13 @@ static const char *HELP =
 typedef struct bif_args {
     const char *model, *par, *outdir, *plot, *var;
     const char **ranges, **sets, **fixes, **cycle_from;
-    int n_ranges, n_sets, n_fixes, n_cycle_from, brute, cycles, json, quiet;
+    int n_ranges, n_sets, n_fixes, n_cycle_from, brute, cycles, json, quiet, pd_unstable;
     double t1, transient;
     unsigned long grid, scan, pd_depth;
     cli_run_control run;
 } bif_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_CYCLE_FROM, O_SCAN, O_PD_DEPTH, O_GRID, O_T1, O_TRANS, O_OUTDIR,
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_CYCLE_FROM, O_SCAN, O_PD_DEPTH, O_PD_UNSTABLE, O_GRID, O_T1, O_TRANS, O_OUTDIR,
        O_PLOT, O_VAR, O_JSON, O_QUIET, O_HELP, O_RUN };
 
 static int parse(int argc, char **argv, bif_args *a)
@@ -69,6 +71,7 @@ static int parse(int argc, char **argv, bif_args *a)
         {"brute", no_argument, 0, O_BRUTE},       {"grid", required_argument, 0, O_GRID},
         {"cycles", no_argument, 0, O_CYCLES},     {"cycle-from", required_argument, 0, O_CYCLE_FROM},
         {"cycle-scan", required_argument, 0, O_SCAN}, {"pd-depth", required_argument, 0, O_PD_DEPTH},
+        {"pd-unstable", no_argument, 0, O_PD_UNSTABLE},
         CLI_RUN_CONTROL_OPTIONS(O_RUN),
         {"t1", required_argument, 0, O_T1},       {"transient", required_argument, 0, O_TRANS},
         {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
@@ -89,6 +92,7 @@ static int parse(int argc, char **argv, bif_args *a)
         case O_CYCLE_FROM: a->cycle_from[a->n_cycle_from++] = optarg, a->cycles = 1; break;
         case O_SCAN: rc = cli_count("bifurcation", "cycle-scan", optarg, 0, 1000, &a->scan); break;
         case O_PD_DEPTH: rc = cli_count("bifurcation", "pd-depth", optarg, 0, 10, &a->pd_depth); break;
+        case O_PD_UNSTABLE: a->pd_unstable = 1; break;
         case O_GRID: rc = cli_count("bifurcation", "grid", optarg, 2, 100000, &a->grid); break;
         case O_T1: rc = cli_number("bifurcation", "t1", optarg, &a->t1); break;
         case O_TRANS: rc = cli_number("bifurcation", "transient", optarg, &a->transient); break;
@@ -176,7 +180,7 @@ static int cycles_from_starts(const bif_args *a, const nd_model *m, const double
                     "on a branch)\n", cmd, m->par_names[par], at);
     }
     /* last: a doubled cycle that the scan found is then that PD's doubled branch, not a second one */
-    if (nd_cycles_from_pd(d, p, r, plo, phi, depth, cs, &err)) return cli_error(cmd, &err);
+    if (nd_cycles_from_pd(d, p, r, plo, phi, depth, a->pd_unstable, cs, &err)) return cli_error(cmd, &err);
     return EXIT_OK;
 }
 

@@ -193,7 +193,7 @@ static void cascade_build(cascade *k, unsigned depth)
     cr_assert_eq(nd_cycle_by_simulation(m, k->p, m->init, 0, 500, 2000, 1000, &cyc, &err), ND_OK, "%s", err.msg);
     cr_assert_eq(nd_cycles_from_simulation(m, k->p, 2, &k->r, &cyc, plo, phi, &k->cs, &err), ND_OK, "%s", err.msg);
     nd_cycle_free(&cyc);
-    cr_assert_eq(nd_cycles_from_pd(&k->d, k->p, &k->r, plo, phi, depth, &k->cs, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycles_from_pd(&k->d, k->p, &k->r, plo, phi, depth, 0, &k->cs, &err), ND_OK, "%s", err.msg);
 }
 
 static void cascade_free(cascade *k)
@@ -343,12 +343,12 @@ Test(cycles_pd, depth_zero_and_each_pd_once)
     cascade_build(&k, 0);
     size_t n0 = k.cs.n;
     nd_error err;
-    cr_assert_eq(nd_cycles_from_pd(&k.d, k.p, &k.r, 2.4, 4.3, 2, &k.cs, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycles_from_pd(&k.d, k.p, &k.r, 2.4, 4.3, 2, 0, &k.cs, &err), ND_OK, "%s", err.msg);
     size_t n2 = k.cs.n;
     cr_expect_eq(n2, n0 + 2, "2T and 4T branches: %zu -> %zu", n0, n2);
-    cr_assert_eq(nd_cycles_from_pd(&k.d, k.p, &k.r, 2.4, 4.3, 2, &k.cs, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycles_from_pd(&k.d, k.p, &k.r, 2.4, 4.3, 2, 0, &k.cs, &err), ND_OK, "%s", err.msg);
     cr_expect_eq(k.cs.n, n2, "no branch twice");
-    cr_expect_eq(nd_cycles_from_pd(&k.d, k.p, &k.r, 2.4, 4.3, 11, &k.cs, &err), ND_EINVAL);
+    cr_expect_eq(nd_cycles_from_pd(&k.d, k.p, &k.r, 2.4, 4.3, 11, 0, &k.cs, &err), ND_EINVAL);
     cascade_free(&k);
 }
 

@@ -163,10 +163,11 @@ Test(diagrams, hodgkin_huxley_with_the_classic_leak)
 {
     /* gL = 0.3: three folds of cycles and two period doublings on the unstable part (shooting; AUTO-07p
      * finds both PDs only with DSMAX = 0.002), the branch from Hopf point to Hopf point. With
-     * --pd-depth 1 the doubled branch from the first PD, a bubble that ends at the second (it is
+     * --pd-depth 1 --pd-unstable the doubled branch from the first PD (both PDs are on unstable
+     * cycles, so without --pd-unstable none is switched), a bubble that ends at the second (it is
      * not started again there), with two PDs and two folds of its own (this code, NTST 160: a
      * regression check to 1e-6; deeper doublings cost 30 s here and are left out) */
-    json_t *j = diagram("hh --set gL=0.3 --par Iext=0:200 --pd-depth 1");
+    json_t *j = diagram("hh --set gL=0.3 --par Iext=0:200 --pd-depth 1 --pd-unstable");
     const expected e[] = {{"H", 9.775437995393126, 1e-9, 1},  {"H", 154.522433665808, 1e-9, 1},
                           {"LPC", 7.842347120190, 1e-8, 1},   {"PD", 7.845337397842, 1e-8, 1},
                           {"PD", 7.917777675669, 1e-8, 1},    {"LPC", 7.917785494344, 1e-8, 1},

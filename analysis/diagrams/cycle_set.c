@@ -464,8 +464,19 @@ static void adopt_doubled(nd_cycle_set *cs, const nd_region *r, double range)
     }
 }
 
+/* Whether a stable cycle doubles at special point sp of branch b (the points on either side
+ * of it, one stable): the cascade a simulation shows. A PD of a cycle unstable on both sides
+ * gives an unstable doubled branch, costly to follow and seldom wanted: FitzHugh-Rinzel's
+ * default diagram had four of them, every one cut short at its point budget. */
+static int pd_of_stable_cycle(const nd_branch *b, const nd_special_point *sp)
+{
+    if (!b->label) return 1;
+    const size_t j = sp->after;
+    return (j < b->n && b->label[j] == 1) || (j + 1 < b->n && b->label[j + 1] == 1);
+}
+
 nd_status nd_cycles_from_pd(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo, double p_hi,
-                            unsigned depth, nd_cycle_set *cs, nd_error *err)
+                            unsigned depth, int unstable_too, nd_cycle_set *cs, nd_error *err)
 {
     if (!d || !p || !cs) return nd_fail(err, ND_EINVAL, "cycle branches: NULL argument");
     if (!(p_lo < p_hi)) return nd_fail(err, ND_EINVAL, "cycle branches: empty range [%g, %g]", p_lo, p_hi);
@@ -479,7 +490,9 @@ nd_status nd_cycles_from_pd(const nd_bif_diagram *d, const double *p, const nd_r
     for (size_t c = 0; c < cs->n && !st; c++) {
         if (cs->multiple[c] >= (size_t)1 << depth) continue;
         for (size_t s = 0; s < cs->branch[c].n_special && !st; s++) {
-            if (cs->branch[c].special[s].test != ND_CYC_PD || doubled_holder(cs, c, s, r, p_hi - p_lo) >= 0) continue;
+            if (cs->branch[c].special[s].test != ND_CYC_PD || (!unstable_too && !pd_of_stable_cycle(&cs->branch[c], &cs->branch[c].special[s])) ||
+                doubled_holder(cs, c, s, r, p_hi - p_lo) >= 0)
+                continue;
             pd_from f = {cs, c, s};
             size_t before = cs->n, ntst = 2 * cs->curve[c].ntst, mult = 2 * cs->multiple[c];
             double at = cs->branch[c].special[s].data[1];

@@ -321,10 +321,13 @@ nd_status nd_cycles_from_scan(const nd_bif_diagram *d, const double *p, const nd
  * start) is not. A doubled branch has the point budget of the others over the square of its
  * period multiple (at least 20): its mesh, and so the cost of a point, grows with the period, and
  * a cascade then costs less than one more branch of the base period. depth 0: nothing.
+ * Only PDs where a stable cycle doubles (a stable point of the branch beside the PD: the
+ * cascade a simulation shows) unless unstable_too; the doubled branches of cycles unstable on
+ * both sides are costly and seldom wanted.
  * A switch that fails is counted in n_failed. Progress is not reported (the doubled branches
  * are not counted as starts). */
 nd_status nd_cycles_from_pd(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo, double p_hi,
-                            unsigned depth, nd_cycle_set *cs, nd_error *err);
+                            unsigned depth, int unstable_too, nd_cycle_set *cs, nd_error *err);
 
 /* Whether a branch of cs holds a cycle with this period and these extremes (n_vars values each,
  * the model's variables) at parameter value par: period within 1%, extremes within 1% of the box
