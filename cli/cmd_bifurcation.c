@@ -341,6 +341,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     else if (!rc && a->from) par = rs.par, plo = rs.lo, phi = rs.hi; /* the saved diagram's range */
     else if (!rc && m->bif_par) par = nd_model_par_index(m, m->bif_par, NULL);
     if (!rc && a->from) rc = restart_checks(&rs, m, par, plo, phi, &chosen);
+    if (!rc && a->from) rc = cli_restart_check_outdir(cmd, &rs, a->outdir);
     if (!rc && par < 0) rc = cli_usage_error(cmd, "model %s names no default parameter: give --par NAME=LO:HI", m->name);
     if (!rc && a->var && (plot_var = nd_model_var_index(m, a->var, &err)) < 0) rc = cli_error(cmd, &err);
     if (!rc && a->outdir) rc = cli_make_dir("bifurcation", a->outdir);

@@ -4,6 +4,7 @@
  * carry the same labels), and diagram.tsv beside it: the model, the bifurcation parameter, its
  * range and every parameter value, so that a restart with another model or parameter is refused. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,7 @@ int cli_restart_load(const char *cmd, const nd_model *m, const double *p, const 
         if (slash) *slash = 0;
         else snprintf(dir, sizeof dir, ".");
     }
+    snprintf(r->dir, sizeof r->dir, "%s", dir);
     FILE *f = fopen(path, "r");
     if (!f) return cli_usage_error(cmd, "--from: cannot read '%s': %s", path, strerror(errno));
     r->x = malloc(m->n_vars * sizeof *r->x);
@@ -160,6 +162,14 @@ int cli_restart_load(const char *cmd, const nd_model *m, const double *p, const 
         rc = cli_usage_error(cmd, "--from: label %zu of '%s' has no parameter value", r->label, path);
     if (rc) cli_restart_free(r);
     return rc;
+}
+
+int cli_restart_check_outdir(const char *cmd, const cli_restart *r, const char *outdir)
+{
+    char a[PATH_MAX], b[PATH_MAX];
+    if (!outdir || !realpath(r->dir, a) || !realpath(outdir, b) || strcmp(a, b)) return EXIT_OK;
+    return cli_usage_error(cmd, "--from reads %s, which the output folder %s would overwrite: give another --outdir",
+                           r->dir, outdir);
 }
 
 void cli_restart_free(cli_restart *r)

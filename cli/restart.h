@@ -12,6 +12,7 @@ typedef struct cli_restart {
     double at;      /* its value at the point */
     double lo, hi;  /* the saved diagram's range */
     double *x;      /* the state there (n_vars; a cycle's maxima) */
+    char dir[4096]; /* the folder of the saved points */
     int warned;     /* private */
 } cli_restart;
 
@@ -20,6 +21,10 @@ typedef struct cli_restart {
  * message lists the labels there are. Parameter values that differ from p are warned about. */
 int cli_restart_load(const char *cmd, const nd_model *m, const double *p, const char *spec, cli_restart *r);
 void cli_restart_free(cli_restart *r);
+
+/* Usage error (2) when outdir is the folder the points were read from: the restart would
+ * overwrite the diagram it restarts from. */
+int cli_restart_check_outdir(const char *cmd, const cli_restart *r, const char *outdir);
 
 /* DIR/diagram.tsv: the model, the parameter with its range, every parameter value. */
 int cli_write_diagram_info(const char *cmd, const char *dir, const nd_model *m, const double *p, int par, double lo,

@@ -180,4 +180,7 @@ Test(restart, bad_input)
     cr_expect(strstr(err_text, "not a special_points.tsv") != NULL, "%s", err_text);
     cr_expect_eq(run("bifurcation fhn --from orig/special_points.tsv:1 --par a=0:1"), 2);
     cr_expect(strstr(err_text, "--par gives a") != NULL, "%s", err_text);
+    /* the restart would overwrite the files it reads */
+    cr_expect_eq(run("bifurcation fhn --from orig:1 --outdir orig"), 2);
+    cr_expect(strstr(err_text, "would overwrite") != NULL, "%s", err_text);
 }
