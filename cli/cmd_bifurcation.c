@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "neurodyn/progress.h"
+#include "restart.h"
 
 static const char *HELP =
     "usage: neurodyn bifurcation MODEL --par NAME=LO:HI [options]\n"
@@ -32,6 +33,11 @@ static const char *HELP =
     "                     or SNIC). cycles.tsv: period, max/min, stability; LPC, PD, NS\n"
     "  --cycle-from P=V   also continue the cycles found by simulation at parameter value V\n"
     "                     (repeatable; implies --cycles)\n"
+    "  --from DIR:LABEL   restart from special point LABEL of an earlier diagram (the label\n"
+    "                     column of DIR/special_points.tsv, or FILE:LABEL): from an LP, H\n"
+    "                     or BP the equilibrium branch through it, both ways (with --cycles\n"
+    "                     the cycles from its Hopf points); from LPC, PD, NS, HC or SNIC the\n"
+    "                     cycles found by simulation at its value (as --cycle-from)\n"
     "  --cycle-scan N     simulate at N values for --cycles (default 5, 0: Hopf points only)\n"
     "  --pd-depth N       for --cycles, follow the period-doubled branch from every period\n"
     "                     doubling (PD), and its PDs in turn, up to N doublings (default 3:\n"
@@ -52,15 +58,16 @@ static const char *HELP =
     CLI_TIMEOUT_HELP;
 
 typedef struct bif_args {
-    const char *model, *par, *outdir, *plot, *var;
+    const char *model, *par, *outdir, *plot, *var, *from;
     const char **ranges, **sets, **fixes, **cycle_from;
-    int n_ranges, n_sets, n_fixes, n_cycle_from, brute, cycles, json, quiet, pd_unstable;
-    double t1, transient;
+    int n_ranges, n_sets, n_fixes, n_cycle_from, brute, cycles, json, quiet, pd_unstable, cycle_restart;
+    double t1, transient, restart_at; /* restart_at, restart_x: a cycle point's (cycle_restart) */
+    const double *restart_x;
     unsigned long grid, scan, pd_depth;
     cli_run_control run;
 } bif_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_CYCLE_FROM, O_SCAN, O_PD_DEPTH, O_PD_UNSTABLE, O_GRID, O_T1, O_TRANS, O_OUTDIR,
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_CYCLE_FROM, O_FROM, O_SCAN, O_PD_DEPTH, O_PD_UNSTABLE, O_GRID, O_T1, O_TRANS, O_OUTDIR,
        O_PLOT, O_VAR, O_JSON, O_QUIET, O_HELP, O_RUN };
 
 static int parse(int argc, char **argv, bif_args *a)
@@ -70,7 +77,7 @@ static int parse(int argc, char **argv, bif_args *a)
         {"set", required_argument, 0, O_SET},     {"fix", required_argument, 0, O_FIX},
         {"brute", no_argument, 0, O_BRUTE},       {"grid", required_argument, 0, O_GRID},
         {"cycles", no_argument, 0, O_CYCLES},     {"cycle-from", required_argument, 0, O_CYCLE_FROM},
-        {"cycle-scan", required_argument, 0, O_SCAN}, {"pd-depth", required_argument, 0, O_PD_DEPTH},
+        {"from", required_argument, 0, O_FROM},   {"cycle-scan", required_argument, 0, O_SCAN}, {"pd-depth", required_argument, 0, O_PD_DEPTH},
         {"pd-unstable", no_argument, 0, O_PD_UNSTABLE},
         CLI_RUN_CONTROL_OPTIONS(O_RUN),
         {"t1", required_argument, 0, O_T1},       {"transient", required_argument, 0, O_TRANS},
@@ -90,6 +97,7 @@ static int parse(int argc, char **argv, bif_args *a)
         case O_BRUTE: a->brute = 1; break;
         case O_CYCLES: a->cycles = 1; break;
         case O_CYCLE_FROM: a->cycle_from[a->n_cycle_from++] = optarg, a->cycles = 1; break;
+        case O_FROM: a->from = optarg; break;
         case O_SCAN: rc = cli_count("bifurcation", "cycle-scan", optarg, 0, 1000, &a->scan); break;
         case O_PD_DEPTH: rc = cli_count("bifurcation", "pd-depth", optarg, 0, 10, &a->pd_depth); break;
         case O_PD_UNSTABLE: a->pd_unstable = 1; break;
@@ -139,9 +147,9 @@ static int compute_cycles(const bif_args *a, const nd_model *m, const double *p,
     cli_run_control_apply(&a->run, &cs->opts);
     int slice = 0;
     for (size_t v = 0; v < m->n_vars; v++) slice |= r->fixed && r->fixed[v];
-    size_t scan = slice || m->spike ? 0 : a->scan;
+    size_t scan = slice || m->spike || a->from ? 0 : a->scan; /* a restart is local: no scan */
     /* the starts, each counted 1 by the cycle set: Hopf points, scan values, --cycle-from */
-    size_t starts = scan + (size_t)a->n_cycle_from;
+    size_t starts = scan + (size_t)a->n_cycle_from + (size_t)a->cycle_restart;
     for (size_t b = 0; b < d->n_branches; b++)
         for (size_t s = 0; s < d->branches[b].n_special; s++) starts += d->branches[b].special[s].test == ND_EQ_H;
     nd_progress *bar = a->quiet ? NULL : nd_progress_start("neurodyn bifurcation", "cycle starts", (double)starts, stderr, 0);
@@ -162,7 +170,7 @@ static int cycles_from_starts(const bif_args *a, const nd_model *m, const double
     const char *cmd = "bifurcation";
     nd_error err;
     unsigned depth = (unsigned)a->pd_depth;
-    if (nd_cycles_from_hopf(d, p, r, plo, phi, cs, &err)) return cli_error(cmd, &err);
+    if (!a->cycle_restart && nd_cycles_from_hopf(d, p, r, plo, phi, cs, &err)) return cli_error(cmd, &err);
     if (scan && nd_cycles_from_scan(d, p, r, plo, phi, scan, cs, &err)) return cli_error(cmd, &err);
     for (int i = 0; i < a->n_cycle_from; i++) {
         int par;
@@ -178,6 +186,16 @@ static int cycles_from_starts(const bif_args *a, const nd_model *m, const double
         if (!found)
             fprintf(stderr, "neurodyn %s: no new stable cycle found by simulation at %s = %g (none, or one already "
                     "on a branch)\n", cmd, m->par_names[par], at);
+    }
+    if (a->cycle_restart) {
+        size_t found = 0;
+        int rc = cli_restart_cycles(cmd, d, p, r, a->restart_x, a->restart_at, plo, phi, cs, &found);
+        if (!rc && !found && nd_cycles_at(d, p, r, a->restart_at, plo, phi, cs, &found, &err)) rc = cli_error(cmd, &err);
+        if (rc) return rc;
+        nd_progress_clear(cs->progress_ctx);
+        if (!found)
+            fprintf(stderr, "neurodyn %s: --from: no stable cycle found by simulation at %s = %.10g, the saved "
+                    "point's value: no cycle branch\n", cmd, m->par_names[d->par], a->restart_at);
     }
     /* last: a doubled cycle that the scan found is then that PD's doubled branch, not a second one */
     if (nd_cycles_from_pd(d, p, r, plo, phi, depth, a->pd_unstable, cs, &err)) return cli_error(cmd, &err);
@@ -292,6 +310,21 @@ static void print_summary(const bif_args *a, const nd_model *m, const nd_bif_dia
                last_cut);
 }
 
+/* --from: the saved point's parameter must be this diagram's, its value inside the range; a
+ * cycle's point restarts the cycles found by simulation at its value. */
+static int restart_checks(const cli_restart *rs, const nd_model *m, int par, double plo, double phi, bif_args *a)
+{
+    const char *cmd = "bifurcation";
+    if (par != rs->par)
+        return cli_usage_error(cmd, "--from %s: the saved diagram is in %s, --par gives %s", a->from,
+                               m->par_names[rs->par], par >= 0 ? m->par_names[par] : "none");
+    if (!(rs->at >= plo && rs->at <= phi))
+        return cli_usage_error(cmd, "--from %s: the point's %s = %.10g is outside the range %g:%g", a->from,
+                               m->par_names[par], rs->at, plo, phi);
+    if (rs->cycle) a->cycles = 1, a->cycle_restart = 1, a->restart_at = rs->at, a->restart_x = rs->x;
+    return EXIT_OK;
+}
+
 static int run(const void *args, const nd_model *m, double *p, double *x)
 {
     const char *cmd = "bifurcation";
@@ -306,8 +339,13 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     double plo = m->bif_lo, phi = m->bif_hi;
     cli_lists lists = {a->sets, a->fixes, a->ranges, a->n_sets, a->n_fixes, a->n_ranges};
     if (!rc) rc = cli_region(cmd, m, p, x, &lists, lo, hi, fixed);
+    cli_restart rs = {0};
+    if (!rc && a->from) rc = cli_restart_load(cmd, m, p, a->from, &rs);
     if (!rc && a->par) rc = cli_parse_range(cmd, m, a->par, 1, &par, &plo, &phi);
+    else if (!rc && a->from) par = rs.par, plo = rs.lo, phi = rs.hi; /* the saved diagram's range */
     else if (!rc && m->bif_par) par = nd_model_par_index(m, m->bif_par, NULL);
+    if (!rc && a->from) rc = restart_checks(&rs, m, par, plo, phi, &chosen);
+    if (!rc && a->from) rc = cli_restart_check_outdir(cmd, &rs, a->outdir);
     if (!rc && par < 0) rc = cli_usage_error(cmd, "model %s names no default parameter: give --par NAME=LO:HI", m->name);
     if (!rc && a->var && (plot_var = nd_model_var_index(m, a->var, &err)) < 0) rc = cli_error(cmd, &err);
     if (!rc && a->outdir) rc = cli_make_dir("bifurcation", a->outdir);
@@ -316,13 +354,16 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     nd_cont_opts o;
     nd_bif_opts_init(&o);
     cli_run_control_apply(&a->run, &o);
-    if (!rc && nd_bifurcation_1d(m, p, par, plo, phi, &r, &o, &d, &err)) rc = cli_error(cmd, &err);
+    if (!rc && a->from && !rs.cycle) {
+        if (nd_bifurcation_1d_from(m, p, par, plo, phi, &r, &o, rs.x, rs.at, &d, &err)) rc = cli_error(cmd, &err);
+    } else if (!rc && nd_bifurcation_1d(m, p, par, plo, phi, &r, &o, &d, &err)) rc = cli_error(cmd, &err);
     if (!rc && d.n_branches == 0)
         fprintf(stderr, "neurodyn bifurcation: no equilibrium of %s in the box for %s in %g:%g: nothing to continue\n",
                 m->name, m->par_names[par], plo, phi);
     nd_cycle_set cycles = {0};
     if (!rc && a->cycles) rc = compute_cycles(a, m, p, &r, &d, plo, phi, &cycles);
     if (!rc && a->outdir && nd_write_diagram(&d, a->cycles ? &cycles : NULL, x, a->outdir, &err)) rc = cli_error(cmd, &err);
+    if (!rc && a->outdir) rc = cli_write_diagram_info(cmd, a->outdir, m, p, par, plo, phi);
     if (!rc && a->brute) rc = write_brute(a, m, p, par, plo, phi, &r);
     if (!rc && a->plot && d.n_branches == 0)
         fprintf(stderr, "neurodyn bifurcation: nothing to plot, %s not written\n", a->plot);
@@ -337,6 +378,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     else if (!rc) print_summary(a, m, &d, &cycles, plo, phi);
     nd_cycle_set_free(&cycles);
     nd_bif_diagram_free(&d);
+    cli_restart_free(&rs);
     free(lo), free(hi), free(fixed);
     return rc;
 }

@@ -170,6 +170,9 @@ json_t *cli_json_special_points(const nd_bif_diagram *d, const double *at, const
             json_array_append_new(a, o);
         }
     }
+    /* the labels of special_points.tsv (its row numbers, in this order): --from DIR:LABEL */
+    for (size_t i = 0; i < json_array_size(a); i++)
+        json_object_set_new(json_array_get(a, i), "label", json_integer((json_int_t)(i + 1)));
     return a;
 }
 

@@ -113,7 +113,7 @@ const char *nd_cycle_special_name(int test)
 /* One row of a cycle's special point: the state columns hold the cycle's maximum of each
  * variable there (the plot labels the point on the envelope), frequency its 2 pi / T. */
 static void cycle_row_special(FILE *f, const nd_bif_diagram *d, const char *type, size_t branch, double par,
-                              const nd_cycle_curve *cc, const nd_cycle_info *in, double period)
+                              const nd_cycle_curve *cc, const nd_cycle_info *in, double period, size_t *label)
 {
     fprintf(f, "%s\t%zu", type, branch), nd_tsv_cell(f, par);
     for (size_t v = 0, a = 0; v < d->m->n_vars; v++) {
@@ -121,12 +121,12 @@ static void cycle_row_special(FILE *f, const nd_bif_diagram *d, const char *type
         nd_tsv_cell(f, free_v && in ? in->xmax[a] : NAN);
         a += free_v;
     }
-    nd_tsv_cell(f, 2 * M_PI / period), fputs("\tnan\n", f);
+    nd_tsv_cell(f, 2 * M_PI / period), fprintf(f, "\tnan\t%zu\n", ++*label);
 }
 
 /* Cycle points follow the equilibrium ones; a branch whose period grows without bound ends at
  * HC (a homoclinic orbit) or SNIC, drawn at its last cycle. */
-static void cycle_specials(FILE *f, const nd_bif_diagram *d, const nd_cycle_set *cs)
+static void cycle_specials(FILE *f, const nd_bif_diagram *d, const nd_cycle_set *cs, size_t *label)
 {
     for (size_t c = 0; cs && c < cs->n; c++) {
         const nd_cycle_curve *cc = &cs->curve[c];
@@ -135,13 +135,13 @@ static void cycle_specials(FILE *f, const nd_bif_diagram *d, const nd_cycle_set 
             const nd_special_point *sp = &br->special[s];
             if (sp->test == ND_CYC_H) continue; /* reported on its equilibrium branch */
             cycle_row_special(f, d, nd_cycle_special_name(sp->test), d->n_branches + c, sp->data[1], cc,
-                              nd_cycle_curve_info(cc, sp->after), sp->data[0]);
+                              nd_cycle_curve_info(cc, sp->after), sp->data[0], label);
         }
         double par;
         int snic;
         const nd_cycle_info *last = br->n ? nd_cycle_curve_info(cc, br->n - 1) : NULL;
         if (last && nd_cycle_set_homoclinic_end(cs, c, d, d->p_lo, d->p_hi, &par, &snic))
-            cycle_row_special(f, d, snic ? "SNIC" : "HC", d->n_branches + c, par, cc, last, last->period);
+            cycle_row_special(f, d, snic ? "SNIC" : "HC", d->n_branches + c, par, cc, last, last->period, label);
     }
 }
 
@@ -153,18 +153,20 @@ static nd_status write_specials(const nd_bif_diagram *d, const nd_cycle_set *cs,
     const nd_model *m = d->m;
     fprintf(f, "type\tbranch\t%s", m->par_names[d->par]);
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
-    fprintf(f, "\tfrequency\tfirst_lyapunov\n");
+    fprintf(f, "\tfrequency\tfirst_lyapunov\tlabel\n");
     double x[64];
+    size_t label = 0; /* the row's number, 1 first: what --from DIR:LABEL restarts from */
     for (size_t b = 0; b < d->n_branches; b++)
         for (size_t s = 0; s < d->branches[b].n_special; s++) {
             const nd_special_point *sp = &d->branches[b].special[s];
             nd_diagram_full_state(d, sp->u, at, x);
             fprintf(f, "%s\t%zu", nd_eq_special_name(sp->test), b), nd_tsv_cell(f, sp->u[d->n_free]);
             for (size_t v = 0; v < m->n_vars; v++) nd_tsv_cell(f, x[v]);
-            if (sp->test == ND_EQ_H) nd_tsv_cell(f, sp->data[0]), nd_tsv_cell(f, sp->data[1]), fputc('\n', f);
-            else fprintf(f, "\tnan\tnan\n");
+            if (sp->test == ND_EQ_H) nd_tsv_cell(f, sp->data[0]), nd_tsv_cell(f, sp->data[1]);
+            else fprintf(f, "\tnan\tnan");
+            fprintf(f, "\t%zu\n", ++label);
         }
-    cycle_specials(f, d, cs);
+    cycle_specials(f, d, cs, &label);
     return nd_data_close(f, "special_points.tsv", err);
 }
 

@@ -300,3 +300,43 @@ nd_status nd_bifurcation_1d(const nd_model *m, const double *p, int par, double 
     if (st) nd_bif_diagram_free(d);
     return st;
 }
+
+/* A restart (AUTO-07p's IRS): the branch through one saved point of an earlier diagram, x (all
+ * variables) at parameter value `at`, continued both ways from there (the point is corrected onto
+ * the curve first: it was located to the corrector's tolerance), then the branches crossing it at
+ * its branch points. The seeds of nd_bifurcation_1d are not searched. */
+nd_status nd_bifurcation_1d_from(const nd_model *m, const double *p, int par, double p_lo, double p_hi,
+                                 const nd_region *region, const nd_cont_opts *opts, const double *x, double at,
+                                 nd_bif_diagram *d, nd_error *err)
+{
+    if (!d) return nd_fail(err, ND_EINVAL, "diagram: result is NULL");
+    memset(d, 0, sizeof *d);
+    nd_status st = nd_model_validate(m, err);
+    if (st) return st;
+    if (par < 0 || (size_t)par >= m->n_pars)
+        return nd_fail(err, ND_EINVAL, "parameter index %d is out of range for %s", par, m->name);
+    if (m->n_pars > 256 || m->n_vars > 64) return nd_fail(err, ND_EINVAL, "diagram: model too large for a restart");
+    if (!isfinite(p_lo) || !isfinite(p_hi) || !(p_lo < p_hi))
+        return nd_fail(err, ND_EINVAL, "parameter range of %s is empty or inverted (%g:%g)", m->par_names[par], p_lo, p_hi);
+    if (!x || !isfinite(at) || at < p_lo || at > p_hi)
+        return nd_fail(err, ND_EINVAL, "restart: %s = %g is outside the range %g:%g", m->par_names[par], at, p_lo, p_hi);
+    if ((st = nd_region_check(m, region, err))) return st;
+    d->m = m, d->par = par, d->p_lo = p_lo, d->p_hi = p_hi;
+    diagram_work dw = {.d = d};
+    st = set_up(&dw, m, p, par, p_lo, p_hi, region, opts, err);
+    double u0[65];
+    for (size_t a = 0; !st && a < dw.c.k; a++) {
+        u0[a] = x[dw.c.free_idx[a]];
+        if (!isfinite(u0[a])) st = nd_fail(err, ND_EINVAL, "restart: the saved point has no value of %s", m->var_names[dw.c.free_idx[a]]);
+    }
+    u0[dw.c.k] = at;
+    if (!st) st = trace(&dw, u0, NULL, 0.0, 0, -1, err);
+    if (!st && d->n_branches == 0)
+        st = nd_fail(err, ND_EFAILED, "restart: the corrector did not converge from the saved point at %s = %g",
+                     m->par_names[par], at);
+    if (!st) st = switch_at_branch_points(&dw, 0, err);
+    if (!st) st = merge_special_points(&dw, err);
+    nd_eq_curve_free(&dw.c);
+    if (st) nd_bif_diagram_free(d);
+    return st;
+}

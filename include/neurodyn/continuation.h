@@ -231,6 +231,13 @@ nd_status nd_bifurcation_1d(const nd_model *m, const double *p, int par, double 
                             nd_error *err);
 void nd_bif_diagram_free(nd_bif_diagram *d);
 
+/* A restart from a saved point (AUTO-07p's IRS): the equilibrium branch through x (all variables,
+ * fixed ones ignored) at p[par] = at, continued both ways within the box, and the branches
+ * crossing it at its branch points; special points as nd_bifurcation_1d. */
+nd_status nd_bifurcation_1d_from(const nd_model *m, const double *p, int par, double p_lo, double p_hi,
+                                 const nd_region *region, const nd_cont_opts *o, const double *x, double at,
+                                 nd_bif_diagram *out, nd_error *err);
+
 /* The first Lyapunov coefficient at a Hopf point x of the free system (Kuznetsov, Elements of
  * Applied Bifurcation Theory, 3rd ed., eq. 3.20 in invariant form), multilinear forms by
  * finite differences: l1 = Re c1 / w with A q = i w q, <q, q> = 1, <p, q> = 1 (MatCont's

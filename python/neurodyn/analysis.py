@@ -222,6 +222,8 @@ def diagram_dict(m, d, at, cs, p_lo, p_hi):
             special.append({"type": "SNIC" if snic[0] else "HC", pn: par[0],
                             "period_at_end": last.period if last != ffi.NULL else math.nan,
                             "branch": d.n_branches + c})
+    for i, pt in enumerate(special):  # special_points.tsv's label column (`bifurcation --from DIR:LABEL`)
+        pt["label"] = i + 1
     return {"branches": branches, "special_points": special}
 
 
