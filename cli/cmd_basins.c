@@ -132,6 +132,9 @@ static int setup(basins_run *s, basins_args *a, double *p, double *x)
     const nd_model *m = s->m;
     nd_error err;
     int rc;
+    if (m->n_vars < 2) return cli_usage_error("basins", "model %s has one variable: a grid of initial states needs two", m->name);
+    /* each noisy trajectory ends somewhere else: no attractor to label points by */
+    if (m->diffusion) return cli_usage_error("basins", "model %s is stochastic (it has a diffusion term): no basins of attraction", m->name);
     for (int i = 0; i < a->n_sets; i++)
         if (nd_model_set_par(m, p, a->sets[i], &err)) return cli_error("basins", &err);
     for (int i = 0; i < a->n_inits; i++)

@@ -171,6 +171,8 @@ Test(basins, bad_input)
         {"basins dwell.c --x x=0:1:10 --y y=0:1:10 --set b=1", "b"},
         {"basins dwell.c --x x=0:1:10 --y y=0:1:10 --timeout x", "timeout"},
         {"basins dwell.c --x x=0:1:10 --y y=0:1:10 --out b.tsv --plot b.txt", "b.txt"},
+        {"basins lif --x V=0:1:10 --y V=0:1:10", "one variable"},
+        {"basins stochastic_fhn --x V=0:1:10 --y w=0:1:10", "stochastic"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cr_expect_eq(cli_run_in(tmp, bad[i].args), 2, "%s", bad[i].args);
