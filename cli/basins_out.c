@@ -125,7 +125,8 @@ void basins_say(FILE *f, const basins_run *s)
         fprintf(f, "neurodyn basins: attractor %zu: %s, %zu of %zu points, ", a, kind_name(s->att[a].kind), s->att[a].count, s->n);
         for (size_t v = 0; v < m->n_vars; v++)
             if (s->att[a].kind == BASINS_EQUILIBRIUM)
-                fprintf(f, "%s%s=%.6g", v ? ", " : "at ", m->var_names[v], at(s->r.x, s, v, q));
+                fprintf(f, "%s%s=%.6g", v ? ", " : "at ", m->var_names[v], /* known to tol: 0 within it */
+                        fabs(at(s->r.x, s, v, q)) < s->a->tol ? 0.0 : at(s->r.x, s, v, q));
             else
                 fprintf(f, "%s%s in %.4g:%.4g", v ? ", " : "", m->var_names[v], at(s->r.x_min, s, v, q), at(s->r.x_max, s, v, q));
         fputc('\n', f);

@@ -218,6 +218,9 @@ static void attractors_path(const char *out, char *buf, size_t len)
     snprintf(buf, len, "%.*s.attractors.tsv", stem, out);
 }
 
+/* A state as the key shows it: known to the tolerance, so a value within it of 0 is 0 (not 3e-9). */
+static double shown(double v, double tol) { return fabs(v) < tol ? 0.0 : v; }
+
 static int plot(const basins_run *s, const double *p)
 {
     const nd_model *m = s->m;
@@ -230,7 +233,7 @@ static int plot(const basins_run *s, const double *p)
         size_t q = s->att[k].first, ix = (size_t)a->ax[0].index, iy = (size_t)a->ax[1].index;
         if (s->att[k].kind == BASINS_EQUILIBRIUM)
             snprintf(legend[k], sizeof legend[k], "%zu: equilibrium %s=%.4g, %s=%.4g", k, m->var_names[ix],
-                     s->r.x[ix * s->n + q], m->var_names[iy], s->r.x[iy * s->n + q]);
+                     shown(s->r.x[ix * s->n + q], a->tol), m->var_names[iy], shown(s->r.x[iy * s->n + q], a->tol));
         else
             snprintf(legend[k], sizeof legend[k], "%zu: cycle, %s in %.4g:%.4g", k, m->var_names[ix],
                      s->r.x_min[ix * s->n + q], s->r.x_max[ix * s->n + q]);
