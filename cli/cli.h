@@ -173,5 +173,6 @@ int cmd_coba(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_prc(int argc, char **argv);
 int cmd_poincare(int argc, char **argv);
+int cmd_basins(int argc, char **argv);
 
 #endif

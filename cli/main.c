@@ -21,6 +21,7 @@ static const struct {
     {"coba", cmd_coba, "the E/I balanced COBA network of 4000 LIF neurons (BrainPy's parameters)"},
     {"prc", cmd_prc, "phase response curve of a stable limit cycle: adjoint and direct methods"},
     {"poincare", cmd_poincare, "Poincare section: crossings, return map, return times"},
+    {"basins", cmd_basins, "basins of attraction on a grid of initial states (batched ensemble)"},
     {"sweep", cmd_sweep, "attractors over a parameter grid from one batched ensemble (CPU cores or GPU)"},
 };
 

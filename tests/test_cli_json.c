@@ -58,7 +58,7 @@ Test(cli_json, every_json_command_parses)
     const char *cmds[] = {"models --json", "info izhikevich --json", "fixed-points ml --json",
                           "coba --t1 5 --json", "bifurcation fhn --json --outdir b", "simulate fhn --t1 5 --json",
                           "sweep fhn --par Iext=0:1:3 --t1 20 --json", "phase-plane ml --json",
-                          "fast-slow hr --no-cycles --json"};
+                          "fast-slow hr --no-cycles --json", "basins fhn --x V=-2:2:4 --y w=-1:1:4 --t1 20 --json"};
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) json_decref(run_json(cmds[i]));
 }
 

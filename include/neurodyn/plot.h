@@ -197,6 +197,19 @@ typedef struct nd_sweep_plot {
 nd_plot_status nd_plot_orbit_diagram(const nd_sweep_plot *spec, const char *out, nd_error *err);
 nd_plot_status nd_plot_sweep_map(const nd_sweep_plot *spec, const char *out, nd_error *err);
 
+/* The figure of `neurodyn basins` from its grid TSV (data: x, y, attractor index, status): a
+ * map of the grid coloured by attractor (-1 non-finite, -2 failed), with a key naming each
+ * attractor (legend[a], n_attractors of them). See plots/basins.c. */
+typedef struct nd_basins_plot {
+    const char *data, *title, *params;   /* params: the title's second line (may be NULL) */
+    const char *x_label, *y_label;
+    size_t n_attractors;
+    const char *const *legend;
+    int has_nonfinite, has_failed;       /* whether those codes occur (they get a key entry) */
+} nd_basins_plot;
+
+nd_plot_status nd_plot_basins(const nd_basins_plot *spec, const char *out, nd_error *err);
+
 /* Runs gnuplot on a script from the script's folder (posix_spawn, no shell): ND_PLOT_FAILED
  * when gnuplot is not in PATH, exits non-zero or prints anything on stderr (err names the
  * script and gnuplot's first line). */
