@@ -270,8 +270,9 @@ static nd_status set_up(diagram_work *dw, const nd_model *m, const double *p, in
     return ND_OK;
 }
 
-nd_status nd_bifurcation_1d(const nd_model *m, const double *p, int par, double p_lo, double p_hi,
-                            const nd_region *region, const nd_cont_opts *opts, nd_bif_diagram *d, nd_error *err)
+/* The checks every one-parameter diagram makes before any work, and d emptied and named. */
+static nd_status begin_diagram(const nd_model *m, int par, double p_lo, double p_hi, const nd_region *region,
+                               nd_bif_diagram *d, nd_error *err)
 {
     if (!d) return nd_fail(err, ND_EINVAL, "diagram: result is NULL");
     memset(d, 0, sizeof *d);
@@ -284,6 +285,14 @@ nd_status nd_bifurcation_1d(const nd_model *m, const double *p, int par, double 
         return nd_fail(err, ND_EINVAL, "parameter range of %s is empty or inverted (%g:%g)", m->par_names[par], p_lo, p_hi);
     if ((st = nd_region_check(m, region, err))) return st;
     d->m = m, d->par = par, d->p_lo = p_lo, d->p_hi = p_hi;
+    return ND_OK;
+}
+
+nd_status nd_bifurcation_1d(const nd_model *m, const double *p, int par, double p_lo, double p_hi,
+                            const nd_region *region, const nd_cont_opts *opts, nd_bif_diagram *d, nd_error *err)
+{
+    nd_status st = begin_diagram(m, par, p_lo, p_hi, region, d, err);
+    if (st) return st;
     diagram_work dw = {.d = d};
     st = set_up(&dw, m, p, par, p_lo, p_hi, region, opts, err);
     /* the ends inwards, the branch points, then the values inside */
@@ -309,19 +318,11 @@ nd_status nd_bifurcation_1d_from(const nd_model *m, const double *p, int par, do
                                  const nd_region *region, const nd_cont_opts *opts, const double *x, double at,
                                  nd_bif_diagram *d, nd_error *err)
 {
-    if (!d) return nd_fail(err, ND_EINVAL, "diagram: result is NULL");
-    memset(d, 0, sizeof *d);
-    nd_status st = nd_model_validate(m, err);
+    nd_status st = begin_diagram(m, par, p_lo, p_hi, region, d, err);
     if (st) return st;
-    if (par < 0 || (size_t)par >= m->n_pars)
-        return nd_fail(err, ND_EINVAL, "parameter index %d is out of range for %s", par, m->name);
-    if (m->n_pars > 256 || m->n_vars > 64) return nd_fail(err, ND_EINVAL, "diagram: model too large for a restart");
-    if (!isfinite(p_lo) || !isfinite(p_hi) || !(p_lo < p_hi))
-        return nd_fail(err, ND_EINVAL, "parameter range of %s is empty or inverted (%g:%g)", m->par_names[par], p_lo, p_hi);
+    if (m->n_vars > 64) return nd_fail(err, ND_EINVAL, "diagram: model too large for a restart (%zu variables, 64 supported)", m->n_vars);
     if (!x || !isfinite(at) || at < p_lo || at > p_hi)
         return nd_fail(err, ND_EINVAL, "restart: %s = %g is outside the range %g:%g", m->par_names[par], at, p_lo, p_hi);
-    if ((st = nd_region_check(m, region, err))) return st;
-    d->m = m, d->par = par, d->p_lo = p_lo, d->p_hi = p_hi;
     diagram_work dw = {.d = d};
     st = set_up(&dw, m, p, par, p_lo, p_hi, region, opts, err);
     double u0[65];
