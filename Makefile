@@ -91,9 +91,10 @@ $(BUILD)/obj/%.o: %.c | $(STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-# A model file is compiled twice and linked into one object: as it is, and in the float pass
+# A model file is compiled three times and linked into one object: as it is; in the float pass
 # (ND_SINGLE_PASS, kernels.h) from which only name_ens_single is kept, the RK4 lanes with the
-# RHS in float that --precision single runs. Clang has no -fsingle-precision-constant (its float
+# RHS in float that --precision single runs; and in the scalar pass (ND_SCALAR_PASS), from which
+# only name_drv_fixed is kept, the single-trajectory driver with lazily evaluated selects. Clang has no -fsingle-precision-constant (its float
 # pass still computes constants' terms in double).
 SINGLE_PASS = -DND_SINGLE_PASS $(if $(findstring clang,$(CC)),,-fsingle-precision-constant)
 # ND_VECMATH: the math functions of model bodies are SLEEF's, vectorised in the lanes (vecmath.h).
@@ -103,8 +104,10 @@ $(BUILD)/obj/models/%.o: models/%.c | $(STAMP)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $(@:.o=.double.o)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) $(SINGLE_PASS) -c $< -o $(@:.o=.single.o)
 	objcopy --wildcard --keep-global-symbol='*_ens_single' $(@:.o=.single.o)
-	ld -r $(@:.o=.double.o) $(@:.o=.single.o) -o $@
-	rm -f $(@:.o=.double.o) $(@:.o=.single.o)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -DND_SCALAR_PASS -c $< -o $(@:.o=.scalar.o)
+	objcopy --wildcard --keep-global-symbol='*_drv_fixed' $(@:.o=.scalar.o)
+	ld -r $(@:.o=.double.o) $(@:.o=.single.o) $(@:.o=.scalar.o) -o $@
+	rm -f $(@:.o=.double.o) $(@:.o=.single.o) $(@:.o=.scalar.o)
 
 # the ensemble's CPU path spreads blocks of trajectories over all cores
 $(BUILD)/obj/gpu/%.o: CFLAGS_ALL += -fopenmp
@@ -192,7 +195,7 @@ asan:
 # they are built here with their README's flags, and skipped with a message when absent.
 BASELINES ?= $(abspath ../shared/baselines)
 BASELINE_BIN := $(BUILD)/baselines
-BASELINE_PROGS := $(addprefix $(BASELINE_BIN)/,hh_simd_sleef lorenz_simd_full hh_rk4)
+BASELINE_PROGS := $(addprefix $(BASELINE_BIN)/,hh_simd_sleef lorenz_simd_full hh_rk4 hh_rk4_sleef)
 $(BASELINE_BIN)/hh_simd_sleef: $(BASELINES)/hh_simd_sleef.c
 	@mkdir -p $(dir $@)
 	$(CC) -O3 -march=native -fopenmp -o $@ $< -lsleef -lm
@@ -202,6 +205,10 @@ $(BASELINE_BIN)/lorenz_simd_full: $(BASELINES)/lorenz_simd_full.c
 $(BASELINE_BIN)/hh_rk4: $(BASELINES)/hh_rk4.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -o $@ $< -lm
+# the same program with SLEEF's scalar exp, the one the driver calls (bench/sleef_scalar_exp.h)
+$(BASELINE_BIN)/hh_rk4_sleef: $(BASELINES)/hh_rk4.c bench/sleef_scalar_exp.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -include bench/sleef_scalar_exp.h -o $@ $< -lsleef -lm
 
 bench: $(BENCHES) $(CLI)
 	@for b in $(BENCHES); do echo "== $$b"; ND_CLI=$(abspath $(CLI)) $$b || exit 1; done

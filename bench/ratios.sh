@@ -35,6 +35,10 @@ row "Lorenz sweep 10^4 x 10^5" 1.3 "$t_lz" "$b_lz"
 t_sim=$(best "$cli" simulate hh --t1 10000 --dt 0.01 --method rk4 --json)
 b_sim=$(best "$bin/hh_rk4")
 row "HH simulate 10^6 rk4 steps (--json)" 1.1 "$t_sim" "$b_sim"
+# the same baseline with SLEEF's scalar exp, the driver's (its latency is most of the gap above)
+if [ -x "$bin/hh_rk4_sleef" ]; then
+    row "  ... against hh_rk4 with SLEEF's exp" - "$t_sim" "$(best "$bin/hh_rk4_sleef")"
+fi
 # the other conductance-based sweeps, for the record (no baseline of their own)
 for m in "morris_lecar --par I=0:200:2000" "inap_ik --par I=0:20:2000"; do
     printf '%-34s neurodyn %7.3f s\n' "${m%% *} sweep 2000 x 2*10^4" "$(best "$cli" $sweep $m --t1 200 --dt 0.01)"

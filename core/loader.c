@@ -108,46 +108,52 @@ static nd_status compile_pass(const model_job *j, const char *src, const char *e
     return nd_run_compiler(&a, what, obj, err);
 }
 
-/* The float lanes' pass keeps only its *_ens_single entry. */
-static int keep_single_entry(const char *sgl)
+/* The float lanes' pass keeps only its *_ens_single entry, the scalar pass its *_drv_fixed. */
+static int keep_only_entry(const char *obj, const char *pattern)
 {
     nd_args a = {0};
     nd_args_add(&a, "objcopy");
     nd_args_add(&a, "--wildcard");
-    nd_args_add(&a, "--keep-global-symbol=*_ens_single");
-    nd_args_add(&a, sgl);
+    nd_args_addf(&a, "--keep-global-symbol=%s", pattern);
+    nd_args_add(&a, obj);
     nd_error ignored;
-    return nd_run_compiler(&a, "objcopy", sgl, &ignored) == ND_OK;
+    return nd_run_compiler(&a, "objcopy", obj, &ignored) == ND_OK;
 }
 
-/* The file as it is, and its float pass (kernels.h, ND_SINGLE_PASS: the RK4 lanes with the RHS
- * in float), linked into one shared object, as the Makefile builds the zoo. The float pass is
- * optional: a file that only compiles in double still loads, and --precision single then runs
- * its RHS in double. */
+/* The file as it is, its float pass (kernels.h, ND_SINGLE_PASS: the RK4 lanes with the RHS in
+ * float) and its scalar pass (ND_SCALAR_PASS: the single-trajectory driver with lazy selects),
+ * linked into one shared object, as the Makefile builds the zoo. The last two are optional: a
+ * file that only compiles in double still loads; --precision single then runs its RHS in double,
+ * and the driver is the main pass's (the same numbers, computing both sides of each select). */
 static nd_status compile_model(const char *out, const char *src, void *ctx, nd_error *err)
 {
     const model_job *j = ctx;
-    char dbl[PATH_MAX + 32], sgl[PATH_MAX + 32];
+    char dbl[PATH_MAX + 32], sgl[PATH_MAX + 32], scl[PATH_MAX + 32];
     snprintf(dbl, sizeof dbl, "%s.double.o", out);
     snprintf(sgl, sizeof sgl, "%s.single.o", out);
+    snprintf(scl, sizeof scl, "%s.scalar.o", out);
     nd_status st = compile_pass(j, src, "", dbl, err);
     if (st) return st;
     nd_error ignored;
     const char *single = strstr(compiler(), "clang") ? "-DND_SINGLE_PASS" /* no single constants */
                                                      : "-DND_SINGLE_PASS -fsingle-precision-constant";
-    int have_single = compile_pass(j, src, single, sgl, &ignored) == ND_OK && keep_single_entry(sgl);
+    int have_single = compile_pass(j, src, single, sgl, &ignored) == ND_OK &&
+                      keep_only_entry(sgl, "*_ens_single");
+    int have_scalar = compile_pass(j, src, "-DND_SCALAR_PASS", scl, &ignored) == ND_OK &&
+                      keep_only_entry(scl, "*_drv_fixed");
     nd_args a = {0};
     nd_args_split(&a, compiler());
     nd_args_add(&a, "-shared");
     nd_args_add(&a, dbl);
     if (have_single) nd_args_add(&a, sgl);
+    if (have_scalar) nd_args_add(&a, scl);
     nd_args_add(&a, "-o");
     nd_args_add(&a, out);
     nd_args_split(&a, LINK_LIBS);
     char what[PATH_MAX + 64];
     snprintf(what, sizeof what, "linking model file '%s'", j->shown);
     st = nd_run_compiler(&a, what, out, err);
-    unlink(dbl), unlink(sgl);
+    unlink(dbl), unlink(sgl), unlink(scl);
     return st;
 }
 
@@ -166,7 +172,7 @@ static nd_status cached_object(const char *src, char *so, size_t len, uint64_t *
     snprintf(model_h, sizeof model_h, "%s/neurodyn/model.h", j.inc);
     snprintf(kernels_h, sizeof kernels_h, "%s/neurodyn/kernels.h", j.inc);
     snprintf(vecmath_h, sizeof vecmath_h, "%s/neurodyn/vecmath.h", j.inc);
-    snprintf(salt, sizeof salt, "%s %s %s, float pass, cpu %016llx", COMPILE_FLAGS, LINK_LIBS, compiler(),
+    snprintf(salt, sizeof salt, "%s %s %s, float and scalar passes, cpu %016llx", COMPILE_FLAGS, LINK_LIBS, compiler(),
              (unsigned long long)nd_cpu_features_hash());
     const char *headers[] = {model_h, kernels_h, vecmath_h};
     nd_cache_job job = {.prefix = "model", .ext = "so", .salt = salt, .headers = headers, .n_headers = 3,

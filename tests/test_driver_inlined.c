@@ -2,6 +2,7 @@
  * nd_solve without events or spike rule) against its stepper loop, which an event that never
  * fires keeps in use: the same samples, final state, statistics and failures, bitwise. */
 #include <criterion/criterion.h>
+#include <dlfcn.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,4 +124,55 @@ Test(driver_inlined, max_steps_is_kept)
     o.method = "rk4", o.dt = 0.01, o.max_steps = 1000;
     nd_error err;
     cr_expect_eq(nd_solve(m, p, 0.0, 100.0, x, &o, NULL, &err), ND_EMAXSTEPS);
+}
+
+Test(driver_inlined, evaluates_only_the_side_a_select_picks)
+{
+    /* The driver's steps come from the model file's scalar pass (kernels.h, ND_SCALAR_PASS),
+     * where ND_SELECT is a real conditional; the main pass's plain RHS computes both sides. A
+     * user model compiled by the loader counts the calls of the side never picked (x stays
+     * positive): none in 1000 driver steps, one per call of the plain RHS. The counter is the
+     * main pass's; the scalar pass refers to it, so it cannot count in a copy of its own. */
+    char dir[] = "/tmp/nd-lazy-XXXXXX", path[64], cache[64];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    setenv("NEURODYN_CACHE", cache, 1);
+    snprintf(path, sizeof path, "%s/lazy.c", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("#include <neurodyn/model.h>\n"
+          "#ifdef ND_SCALAR_PASS\n"
+          "extern long unpicked_calls;\n"
+          "#else\n"
+          "long unpicked_calls;\n"
+          "#endif\n"
+          "static double counted(double v) { unpicked_calls++; return v; }\n"
+          "ND_RHS(lazy) { dxdt[0] = ND_SELECT(x[0] > -1.0, -p[0] * x[0], counted(-x[0])); }\n"
+          "ND_KERNELS(lazy, 1, 1)\n"
+          "static const char *const v[] = {\"x\"}, *const pn[] = {\"k\"};\n"
+          "static const double d[] = {1.0}, i0[] = {1.0};\n"
+          "static const nd_model m = {.name = \"lazy\", .n_vars = 1, .n_pars = 1, .var_names = v,\n"
+          "    .par_names = pn, .par_defaults = d, .init = i0, .rhs = lazy_rhs, .kernels = &lazy_kernels};\n"
+          "ND_EXPORT_MODEL(m)\n",
+          f);
+    fclose(f);
+    nd_model_ref ref;
+    nd_error err;
+    cr_assert_eq(nd_model_load(path, &ref, &err), ND_OK, "%s", err.msg);
+    long *calls = dlsym(ref.handle, "unpicked_calls");
+    cr_assert_not_null(calls);
+    double x = 1.0, p = 1.0, dx;
+    nd_solve_opts o;
+    nd_solve_opts_init(&o);
+    o.method = "rk4", o.dt = 0.01;
+    cr_assert_eq(nd_solve(ref.model, &p, 0.0, 10.0, &x, &o, NULL, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(*calls, 0, "the driver computed the unpicked side %ld times", *calls);
+    cr_expect_float_eq(x, exp(-10.0), 1e-9); /* RK4's error at h = 0.01: ~1e-12 relative */
+    ref.model->rhs(0.0, &x, &p, &dx);
+    cr_expect_eq(*calls, 1, "the plain RHS computes both sides");
+    nd_model_unload(&ref);
+    unsetenv("NEURODYN_CACHE");
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
 }

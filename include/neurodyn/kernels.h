@@ -669,10 +669,12 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
     } while (0)
 #define ND_DRV_CASE(name, NV, NP, NS)                                                        \
     case NS: ND_DRV_LOOP(name, NV, NP, tab, ND_ENS_STEP_TABLE, NS); break;
+#define ND_DRV_FIXED_DECL(name)                                                              \
+    __attribute__((visibility("hidden"))) long name##_drv_fixed(                              \
+        const nd_butcher *tab, int kind, double *x, const double *p, double *tp, double t0,  \
+        double dt, double t1, long k0, long nsteps)
 #define ND_DRV_FIXED(name, NV, NP)                                                           \
-    static long name##_drv_fixed(const nd_butcher *tab, int kind, double *x, const double *p, \
-                                 double *tp, double t0, double dt, double t1, long k0,        \
-                                 long nsteps)                                                 \
+    ND_DRV_FIXED_DECL(name)                                                                   \
     {                                                                                         \
         long s = 0;                                                                           \
         if (kind == ND_ENS_RK4) ND_DRV_LOOP(name, NV, NP, rk4, ND_ENS_STEP_RK4, 4);           \
@@ -772,6 +774,7 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
     }                                                                                         \
     ND_ENS_LANES(name, NV, NP)                                                               \
     ND_ENS_DISPATCH(name, NV)                                                                \
+    ND_DRV_FIXED_DECL(name) __attribute__((weak)); /* the scalar pass's, where there is one */ \
     ND_DRV_FIXED(name, NV, NP)                                                               \
     ND_ENS_SINGLE_DECL(name) __attribute__((weak)); /* NULL without the float pass */        \
     static const nd_model_kernels name##_kernels = {(NV), (NP), name##_soa_rhs,              \
@@ -805,6 +808,22 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
         const int red = nd_ens_reduces(&B);                                                   \
         ND_ENS_LEAN_OR_FULL(name, rk4s, 4)                                                    \
     }                                                                                         \
+    static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+#endif
+
+/* The scalar pass: the model file compiled a third time with ND_SCALAR_PASS, where ND_SELECT is
+ * a real conditional (model.h) that evaluates only the side it picks, and linked into the same
+ * object. ND_KERNELS then defines only name##_drv_fixed, the single-trajectory driver's fixed
+ * steps, which overrides the main pass's weak one. The lanes need the branch-free select to
+ * vectorise; one trajectory is latency-bound and gains from skipping the unused side (Hodgkin–
+ * Huxley's exprel: 18% of a run). Both selects pick the same value, so the driver still equals
+ * a lane bitwise. */
+#ifdef ND_SCALAR_PASS
+#undef ND_KERNELS
+#define ND_KERNELS(name, NV, NP)                                                             \
+    ND_ENS_F_VIA_DOUBLE(name, NV, double, rk4)                                               \
+    ND_ENS_F_VIA_DOUBLE(name, NV, double, tab)                                               \
+    ND_DRV_FIXED(name, NV, NP)                                                               \
     static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 #endif
 #endif

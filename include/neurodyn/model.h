@@ -85,7 +85,8 @@ ND_FN float nd_selectf(int c, float a, float b)
     return a;
 }
 #endif
-#if defined(__cplusplus)
+/* In the scalar pass (kernels.h) it is a real conditional: only the side it picks is computed. */
+#if defined(__cplusplus) || defined(ND_SCALAR_PASS)
 #define ND_SELECT(c, a, b) ((c) ? (a) : (b))
 #else
 #define ND_SELECT(c, a, b) _Generic((a) + (b), float: nd_selectf, default: nd_select)((c), (a), (b))
