@@ -322,3 +322,29 @@ Test(mpi, bifurcation2_brute_map_across_ranks_is_the_single_process_map)
     same_with_ranks_and("bifurcation2 fhn --par a=0.5:1 --par Iext=0:1.5 --brute --grid 7 --t1 120 --transient 60 "
                         "--outdir o", "", files);
 }
+
+/* MPMD: rank 1 gets another --grid, so other blocks: every rank stops (no hang), rank 0 names
+ * rank 1, no map is written; and a bad option on every rank is status 2 without a hang. */
+Test(mpi, bifurcation2_brute_refuses_a_rank_with_another_grid_and_bad_input)
+{
+    skip_without_mpi();
+    const char *cli = getenv("ND_CLI");
+    char dir[256], cmd[4096], path[300], err[8192];
+    cli_tmpdir_make(dir);
+    const char *args = "bifurcation2 fhn --par a=0.5:1 --par Iext=0:1.5 --brute --t1 50 --transient 20 --outdir o --grid";
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && " MPIRUN " -np 1 '%s' %s 4 : -np 1 '%s' %s 5 > stdout 2> stderr < /dev/null", dir, cli, args, cli,
+             args);
+    int rc = system(cmd);
+    cr_expect(WIFEXITED(rc) && WEXITSTATUS(rc) != 0, "the run must fail");
+    snprintf(path, sizeof path, "%s/stderr", dir);
+    cli_slurp(path, err, sizeof err);
+    cr_expect(strstr(err, "rank 1 was given other blocks than rank 0"), "%s", err);
+    snprintf(path, sizeof path, "%s/o/brute2.tsv", dir);
+    cr_expect_eq(file_size(path), -1, "a failed run wrote its map");
+    cr_expect_eq(run_in(dir, "bad", 2, "bifurcation2 fhn --par a=0.5:1 --par Iext=0:1.5 --brute --set nosuch=1"), 2);
+    snprintf(path, sizeof path, "%s/bad/stderr", dir);
+    cli_slurp(path, err, sizeof err);
+    cr_expect(strstr(err, "nosuch"), "%s", err);
+    cli_tmpdir_remove(dir);
+}
