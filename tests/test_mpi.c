@@ -348,3 +348,27 @@ Test(mpi, bifurcation2_brute_refuses_a_rank_with_another_grid_and_bad_input)
     cr_expect(strstr(err, "nosuch"), "%s", err);
     cli_tmpdir_remove(dir);
 }
+
+/* basins' checkpoint in one process (no MPI needed): a torn file resumed to the same bytes. */
+Test(checkpoint, basins_resume_from_a_torn_checkpoint_is_bitwise_the_uninterrupted_run)
+{
+    const char *base = "basins van_der_pol --x x=-3:3:11 --y y=-3:3:11 --t1 60 --out b.tsv --json --quiet --block 9";
+    char dir[256], args[1024], path[600];
+    cli_tmpdir_make(dir);
+    cr_assert_eq(run_in(dir, "plain", 0, base), 0);
+    snprintf(args, sizeof args, "%s --checkpoint b.ckpt", base);
+    cr_assert_eq(run_in(dir, "torn", 0, args), 0);
+    expect_same(dir, "plain", "torn", "b.tsv");
+    snprintf(path, sizeof path, "%s/torn/b.ckpt", dir);
+    cr_assert_eq(truncate(path, file_size(path) / 2), 0);
+    snprintf(path, sizeof path, "%s/torn/b.tsv", dir);
+    cr_assert_eq(unlink(path), 0);
+    snprintf(args, sizeof args, "%s --checkpoint b.ckpt --resume", base);
+    cr_assert_eq(run_in(dir, "torn", 0, args), 0);
+    expect_same(dir, "plain", "torn", "b.tsv");
+    expect_same(dir, "plain", "torn", "b.attractors.tsv");
+    expect_same(dir, "plain", "torn", "stdout");
+    cr_expect_eq(run_in(dir, "torn", 0, "basins van_der_pol --x x=-3:3:11 --y y=-3:3:11 --resume"), 2,
+                 "--resume without --checkpoint is a usage error");
+    cli_tmpdir_remove(dir);
+}
