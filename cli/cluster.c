@@ -82,6 +82,52 @@ nd_status cli_cluster_run(const nd_model *m, size_t n, const double *P, const do
     return nd_ensemble_run_blocks(m, n, P, n * m->n_pars, X0, n * m->n_vars, o, b, res, lambda, err);
 }
 
+#ifdef ND_HAVE_MPI
+static nd_status farm_store(void *ctx, size_t k, const double *buf, int remote, nd_error *err)
+{
+    (void)remote;
+    const cli_farm *f = ctx;
+    return f->store(f->ctx, k, buf, err);
+}
+static size_t farm_len(void *ctx, size_t k) { return ((const cli_farm *)ctx)->len(((const cli_farm *)ctx)->ctx, k); }
+static nd_status farm_run(void *ctx, size_t k, double *buf, nd_error *err)
+{
+    const cli_farm *f = ctx;
+    return f->run(f->ctx, k, buf, err);
+}
+#endif
+
+nd_status cli_cluster_farm(const cli_farm *f, nd_error *err)
+{
+#ifdef ND_HAVE_MPI
+    if (started) {
+        nd_mpi_farm mf = {.n_blocks = f->n_blocks, .len = farm_len, .run = farm_run, .store = farm_store, .ctx = (void *)f};
+        return nd_mpi_farm_run(MPI_COMM_WORLD, &mf, err);
+    }
+#endif
+    size_t most = 0;
+    for (size_t k = 0; k < f->n_blocks; k++) most = f->len(f->ctx, k) > most ? f->len(f->ctx, k) : most;
+    double *buf = malloc((most ? most : 1) * sizeof *buf);
+    if (!buf) return nd_fail(err, ND_ENOMEM, "no memory for a block of %zu values", most);
+    nd_status st = ND_OK;
+    for (size_t k = 0; k < f->n_blocks && !st; k++)
+        if (!(st = f->run(f->ctx, k, buf, err))) st = f->store(f->ctx, k, buf, err);
+    free(buf);
+    return st;
+}
+
+int cli_cluster_all(int ok)
+{
+#ifdef ND_HAVE_MPI
+    if (started) {
+        int all = 0;
+        MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+        return all;
+    }
+#endif
+    return ok;
+}
+
 void cli_cluster_model_key(const char *spec, char *buf, size_t len)
 {
     unsigned long long h = 0xcbf29ce484222325ULL;

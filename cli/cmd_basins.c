@@ -9,6 +9,7 @@
 
 #include "basins.h"
 #include "cli.h"
+#include "cluster.h"
 #include "neurodyn/ensemble.h"
 #include "neurodyn/plot.h"
 #include "neurodyn/progress.h"
@@ -42,9 +43,19 @@ static const char *HELP =
     "  --plot FILE         the map of basins (PNG, SVG or PDF; needs --out)\n"
     "  --json              print the attractors and the labels as JSON on stdout\n"
     "  --quiet             no progress line and no attractor lines on stderr\n"
+    "  --checkpoint FILE   save each finished block of points there (crash-safe), so that a\n"
+    "                      killed run can continue with --resume; refused if FILE exists\n"
+    "                      without --resume\n"
+    "  --resume            continue the run saved in --checkpoint FILE (refused if FILE holds\n"
+    "                      another run; a missing FILE starts it)\n"
+    "  --block N           points per block of --checkpoint and MPI runs (default: a multiple\n"
+    "                      of 128 near points/1024, at least 128)\n"
+    "Under mpirun or srun the blocks are shared among the ranks (docs/cluster.md); the files\n"
+    "and JSON are those of a single process, byte for byte.\n"
     CLI_TIMEOUT_HELP;
 
-enum { O_X = 1000, O_Y, O_T1, O_DT, O_METHOD, O_TOL, O_SET, O_INIT, O_DEVICE, O_OUT, O_PLOT, O_JSON, O_QUIET, O_HELP };
+enum { O_X = 1000, O_Y, O_T1, O_DT, O_METHOD, O_TOL, O_SET, O_INIT, O_DEVICE, O_OUT, O_PLOT, O_JSON, O_QUIET, O_HELP,
+       O_CHECKPOINT, O_RESUME, O_BLOCK };
 
 static int parse_option(int c, basins_args *a)
 {
@@ -62,6 +73,9 @@ static int parse_option(int c, basins_args *a)
     case O_PLOT: return a->plot = optarg, 0;
     case O_JSON: return a->json = 1, 0;
     case O_QUIET: return a->quiet = 1, 0;
+    case O_CHECKPOINT: return a->checkpoint = optarg, 0;
+    case O_RESUME: return a->resume = 1, 0;
+    case O_BLOCK: return cli_count("basins", "block", optarg, 1, 100000000UL, &a->block);
     case CLI_O_TIMEOUT: return cli_timeout_option("basins", optarg);
     case O_DEVICE: return nd_device_parse(optarg, &a->device, &err) ? cli_error("basins", &err) : 0;
     default: return cli_usage_error("basins", "unknown or incomplete option");
@@ -75,10 +89,15 @@ static int check_args(basins_args *a)
     if (!(a->dt >= 0)) return cli_usage_error("basins", "--dt %g must be >= 0", a->dt);
     if (!(a->tol > 0 && a->tol < 1)) return cli_usage_error("basins", "--tol %g must lie in (0, 1)", a->tol);
     if (a->plot && !a->out) return cli_usage_error("basins", "--plot needs --out (the data file it reads)");
-    const char *outputs[] = {a->out, a->plot};
-    if (cli_check_distinct_outputs("basins", outputs, 2)) return EXIT_USAGE;
-    if (cli_check_plot_file_here("basins", a->plot)) return EXIT_USAGE;
-    if (a->out && cli_check_out_file("basins", a->out)) return EXIT_USAGE;
+    if (a->resume && !a->checkpoint) return cli_usage_error("basins", "--resume needs --checkpoint FILE");
+    const char *outputs[] = {a->out, a->plot, a->checkpoint};
+    if (cli_check_distinct_outputs("basins", outputs, 3)) return EXIT_USAGE;
+    /* only rank 0 writes: the others need not see its folders (on a cluster they may not) */
+    if (cli_cluster_rank() == 0) {
+        if (cli_check_plot_file_here("basins", a->plot)) return EXIT_USAGE;
+        if (a->out && cli_check_out_file("basins", a->out)) return EXIT_USAGE;
+        if (a->checkpoint && cli_check_out_file("basins", a->checkpoint)) return EXIT_USAGE;
+    }
     return 0;
 }
 
@@ -92,6 +111,8 @@ static int parse(int argc, char **argv, basins_args *a)
         {"device", required_argument, 0, O_DEVICE}, {"out", required_argument, 0, O_OUT},
         {"plot", required_argument, 0, O_PLOT},    {"json", no_argument, 0, O_JSON},
         {"quiet", no_argument, 0, O_QUIET},        CLI_TIMEOUT_OPTION,
+        {"checkpoint", required_argument, 0, O_CHECKPOINT}, {"resume", no_argument, 0, O_RESUME},
+        {"block", required_argument, 0, O_BLOCK},
         {"help", no_argument, 0, O_HELP},          {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
@@ -188,8 +209,16 @@ static int integrate(basins_run *s, const double *p, const double *x, const nd_e
     nd_ensemble_opts oo = *o;
     oo.progress = bar ? nd_progress_callback : NULL, oo.progress_ctx = bar;
     nd_error err;
-    if (!rc && nd_ensemble_run(m, s->n, P, s->n * m->n_pars, X, s->n * m->n_vars, &oo, &s->r, &err))
+    if (!rc && (a->checkpoint || cli_cluster_active())) { /* in blocks: a checkpoint, MPI ranks */
+        char key[256];
+        cli_cluster_model_key(a->model, key, sizeof key);
+        nd_ensemble_blocks_opts b;
+        nd_ensemble_blocks_opts_init(&b);
+        b.block = a->block, b.checkpoint = a->checkpoint, b.resume = a->resume, b.run_key = key;
+        if (cli_cluster_run(m, s->n, P, X, &oo, &b, &s->r, NULL, &err)) rc = cli_error("basins", &err);
+    } else if (!rc && nd_ensemble_run(m, s->n, P, s->n * m->n_pars, X, s->n * m->n_vars, &oo, &s->r, &err)) {
         rc = cli_error("basins", &err);
+    }
     nd_progress_finish(bar);
     free(P), free(X);
     return rc;
@@ -226,12 +255,12 @@ static int plot(const basins_run *s, const double *p)
     const nd_model *m = s->m;
     const basins_args *a = s->a;
     char params[512], xl[128], yl[128];
-    char (*legend)[160] = calloc(s->n_att ? s->n_att : 1, sizeof *legend);
-    const char **names = calloc(s->n_att ? s->n_att : 1, sizeof *names);
+    char (*legend)[160] = calloc(s->am.n_attractors ? s->am.n_attractors : 1, sizeof *legend);
+    const char **names = calloc(s->am.n_attractors ? s->am.n_attractors : 1, sizeof *names);
     if (!legend || !names) return free(legend), free(names), fprintf(stderr, "neurodyn basins: out of memory\n"), EXIT_FAILED;
-    for (size_t k = 0; k < s->n_att; k++) {
-        size_t q = s->att[k].first, ix = (size_t)a->ax[0].index, iy = (size_t)a->ax[1].index;
-        if (s->att[k].kind == BASINS_EQUILIBRIUM)
+    for (size_t k = 0; k < s->am.n_attractors; k++) {
+        size_t q = s->am.attractors[k].first, ix = (size_t)a->ax[0].index, iy = (size_t)a->ax[1].index;
+        if (s->am.attractors[k].kind == ND_ATTRACTOR_EQUILIBRIUM)
             snprintf(legend[k], sizeof legend[k], "%zu: equilibrium %s=%.4g, %s=%.4g", k, m->var_names[ix],
                      shown(s->r.x[ix * s->n + q], a->tol), m->var_names[iy], shown(s->r.x[iy * s->n + q], a->tol));
         else
@@ -243,8 +272,8 @@ static int plot(const basins_run *s, const double *p)
     nd_basins_plot bp = {.data = a->out, .title = m->name, .params = params,
                          .x_label = nd_model_var_label(m, (size_t)a->ax[0].index, xl, sizeof xl),
                          .y_label = nd_model_var_label(m, (size_t)a->ax[1].index, yl, sizeof yl),
-                         .n_attractors = s->n_att, .legend = names,
-                         .has_nonfinite = s->n_nonfinite > 0, .has_failed = s->n_failed > 0};
+                         .n_attractors = s->am.n_attractors, .legend = names,
+                         .has_nonfinite = s->am.n_nonfinite > 0, .has_failed = s->am.n_failed > 0};
     nd_error err;
     nd_plot_status ps = nd_plot_basins(&bp, a->plot, &err);
     free(legend), free(names);
@@ -262,6 +291,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     o.method = a.method, o.t1 = a.t1, o.dt = a.dt, o.transient = a.t1 / 2, o.device = a.device, o.keep_minmax = 1;
     if (!rc) rc = check_work(&s, &o);
     if (!rc) rc = integrate(&s, p, x, &o);
+    if (cli_cluster_rank() != 0) rc = rc ? rc : -2; /* rank 0 classifies, writes and says everything */
     if (!rc) rc = basins_classify(&s);
     if (!rc && !a.quiet) basins_say(stderr, &s);
     if (!rc && (a.out || !a.json)) rc = write_file(a.out, basins_write_grid, &s);
@@ -272,17 +302,19 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && a.json) rc = basins_print_json(&s);
     if (!rc && a.plot) rc = plot(&s, p);
     nd_ensemble_result_free(&s.r);
-    free(s.label), free(s.att);
-    return rc;
+    nd_attractor_map_free(&s.am);
+    return rc == -2 ? EXIT_OK : rc;
 }
 
 int cmd_basins(int argc, char **argv)
 {
     basins_args a = {.t1 = 500, .dt = 0.01, .tol = 1e-3};
+    if (cli_cluster_start("basins")) return EXIT_OK;
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.inits = calloc((size_t)argc, sizeof *a.inits);
     int rc = (a.sets && a.inits) ? parse(argc, argv, &a) : EXIT_FAILED;
     if (rc == 0) rc = cli_with_model("basins", a.model, run, &a);
     free(a.sets), free(a.inits);
+    cli_cluster_end();
     return rc < 0 ? EXIT_OK : rc;
 }

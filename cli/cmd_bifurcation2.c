@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "brute2.h"
 #include "cli.h"
+#include "cluster.h"
 
 static const char *HELP =
     "usage: neurodyn bifurcation2 MODEL --par P1=LO:HI --par P2=LO:HI [options]\n"
@@ -25,7 +27,8 @@ static const char *HELP =
     "  --fix NAME=VALUE   hold a variable (slice); repeatable\n"
     "  --brute            also the brute-force map brute2.tsv: on an N x N grid the number of\n"
     "                     equilibria, how many are stable, and whether the attractor reached\n"
-    "                     from the initial state oscillates (BrainPy's two-parameter sweep)\n"
+    "                     from the initial state oscillates (BrainPy's two-parameter sweep);\n"
+    "                     under mpirun or srun its rows are shared among the ranks\n"
     "  --grid N           grid of the map (default 40), --t1 T (500), --transient T (250)\n"
     "  --outdir DIR       output folder (default: bifurcation2; with --json and neither --plot\n"
     "                     nor --brute, no files unless --outdir is given)\n"
@@ -102,57 +105,6 @@ typedef struct plane2 {
     int pidx[2];       /* parameter indices: [0] horizontal (P1), [1] the diagram's (P2) */
     double plo[2], phi[2];
 } plane2;
-
-/* BrainPy's two-parameter brute force: per grid cell the equilibria (how many, how many
- * stable) and whether the attractor reached from the initial state oscillates (the range of
- * the first free variable after the transient exceeds 1e-3 of its box). */
-static int write_brute2(const bif2_args *a, const nd_model *m, const double *p0, const nd_region *r, const plane2 *pl,
-                        size_t var)
-{
-    FILE *f = cli_open_out("bifurcation2", a->outdir, "brute2.tsv");
-    if (!f) return EXIT_FAILED;
-    size_t n = m->n_vars;
-    fprintf(f, "%s\t%s\tequilibria\tstable\toscillates\tamplitude_%s\n", m->par_names[pl->pidx[0]],
-            m->par_names[pl->pidx[1]], m->var_names[var]);
-    double *p = malloc(m->n_pars * sizeof *p), *x = malloc(n * sizeof *x);
-    int rc = p && x ? EXIT_OK : EXIT_FAILED;
-    for (unsigned long j = 0; !rc && j < a->grid; j++) {
-        for (unsigned long i = 0; !rc && i < a->grid; i++) {
-            memcpy(p, p0, m->n_pars * sizeof *p);
-            p[pl->pidx[0]] = pl->plo[0] + (pl->phi[0] - pl->plo[0]) * (double)i / (double)(a->grid - 1);
-            p[pl->pidx[1]] = pl->plo[1] + (pl->phi[1] - pl->plo[1]) * (double)j / (double)(a->grid - 1);
-            nd_fp_result fr;
-            nd_error err;
-            if (nd_fixed_points(m, p, r, NULL, &fr, &err)) {
-                rc = cli_error("bifurcation2", &err);
-                break;
-            }
-            size_t stable = 0;
-            for (size_t k = 0; k < fr.n; k++) stable += (size_t)fr.points[k].stable;
-            memcpy(x, m->init, n * sizeof *x);
-            for (size_t v = 0; v < n; v++)
-                if (r->fixed && r->fixed[v]) x[v] = r->at[v];
-            double amp = NAN;
-            nd_trajectory tr;
-            if (!nd_phase_trajectory(m, p, r, x, a->t1, a->t1 / 2000, &tr, &err)) {
-                double hi = -INFINITY, lo = INFINITY;
-                for (size_t s = 0; s < tr.n; s++)
-                    if (tr.t[s] >= a->transient) hi = fmax(hi, tr.x[s * n + var]), lo = fmin(lo, tr.x[s * n + var]);
-                amp = hi - lo;
-                nd_trajectory_free(&tr);
-            }
-            int osc = amp > 1e-3 * (r->hi[var] - r->lo[var]);
-            nd_tsv_real(f, p[pl->pidx[0]]), fputc('\t', f), nd_tsv_real(f, p[pl->pidx[1]]);
-            fprintf(f, "\t%zu\t%zu\t%d\t", fr.n, stable, osc);
-            nd_tsv_real(f, amp), fputc('\n', f);
-            nd_fp_result_free(&fr);
-        }
-        fprintf(f, "\n"); /* gnuplot's grid format: a blank line between rows */
-    }
-    free(p), free(x);
-    int bad = fclose(f);
-    return rc ? rc : bad ? EXIT_FAILED : EXIT_OK;
-}
 
 /* P1, P2 and the state of point u of curve c into o. */
 static void json_point(json_t *o, const nd_codim2_diagram *d, const nd_codim2_curve *c, const double *u, const double *at)
@@ -250,8 +202,14 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && (p[pl.pidx[0]] < pl.plo[0] || p[pl.pidx[0]] > pl.phi[0]))
         rc = cli_usage_error(cmd, "%s = %g is outside its range %g:%g: the diagram in %s is computed at that value (use --set)",
                              m->par_names[pl.pidx[0]], p[pl.pidx[0]], pl.plo[0], pl.phi[0], m->par_names[pl.pidx[1]]);
-    if (!rc && a->outdir) rc = cli_make_dir(cmd, a->outdir);
     nd_region r = {lo, hi, fixed, x};
+    if (cli_cluster_rank() != 0) { /* under MPI the other ranks only help with the map */
+        int brc = a->brute ? brute2_run(&(brute2_map){m, p, &r, {pl.pidx[0], pl.pidx[1]}, {pl.plo[0], pl.plo[1]},
+                                                      {pl.phi[0], pl.phi[1]}, a->grid, a->t1, a->transient}, a->outdir, !rc) : -2;
+        free(lo), free(hi), free(fixed);
+        return rc ? rc : brc == -2 ? EXIT_OK : brc;
+    }
+    if (!rc && a->outdir) rc = cli_make_dir(cmd, a->outdir);
     nd_codim2_diagram d = {0};
     nd_codim2_opts run_opts = {a->run.ds, a->run.ds_max, a->run.max_points};
     if (!rc && nd_bifurcation_2d(m, p, pl.pidx[0], pl.plo[0], pl.phi[0], pl.pidx[1], pl.plo[1], pl.phi[1], &r, &run_opts,
@@ -260,7 +218,11 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && d.n_failed)
         fprintf(stderr, "neurodyn bifurcation2: %zu curve%s not computed; the last: %s\n", d.n_failed, d.n_failed == 1 ? "" : "s",
                 d.failure);
-    if (!rc && a->brute) rc = write_brute2(a, m, p, &r, &pl, d.start.n_free ? d.start.free_idx[0] : 0);
+    if (a->brute) { /* every rank must come here under MPI: brute2_run agrees first */
+        int brc = brute2_run(&(brute2_map){m, p, &r, {pl.pidx[0], pl.pidx[1]}, {pl.plo[0], pl.plo[1]},
+                                           {pl.phi[0], pl.phi[1]}, a->grid, a->t1, a->transient}, a->outdir, !rc);
+        rc = rc ? rc : brc;
+    }
     if (!rc && a->plot && d.n == 0) fprintf(stderr, "neurodyn bifurcation2: no LP or H point to continue; %s not written\n", a->plot);
     if (!rc && a->plot && d.n > 0) {
         if (nd_plot_codim2(&d, p, x, a->brute, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
@@ -289,6 +251,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_bifurcation2(int argc, char **argv)
 {
     bif2_args a = {0};
+    if (cli_cluster_start("bifurcation2")) return EXIT_OK;
     a.grid = 40, a.t1 = 500, a.transient = 250;
     a.ranges = calloc((size_t)argc, sizeof *a.ranges);
     a.sets = calloc((size_t)argc, sizeof *a.sets);
@@ -298,5 +261,6 @@ int cmd_bifurcation2(int argc, char **argv)
         rc = cli_with_model("bifurcation2", a.model, run, &a);
     }
     free(a.ranges), free(a.sets), free(a.fixes);
+    cli_cluster_end();
     return rc < 0 ? EXIT_OK : rc;
 }

@@ -1,5 +1,6 @@
-/* nd_ensemble_run_mpi (include/neurodyn/ensemble_mpi.h): the blocks of gpu/blocks.c across the
- * processes of an MPI communicator, with dynamic load balancing by a master that also works.
+/* nd_mpi_farm_run and nd_ensemble_run_mpi (include/neurodyn/ensemble_mpi.h): independent blocks
+ * of work (the ensemble's blocks of gpu/blocks.c, or a caller's) across the processes of an MPI
+ * communicator, with dynamic load balancing by a master that also works.
  *
  * Protocol (tags below). Rank 0 sends every other rank two messages to start (ASSIGN k, or
  * STOP when no block is left) and then exactly one reply to every message it receives: the
@@ -12,6 +13,7 @@
  * a block of rank 0 takes longer than two of the worker's. Waiting ranks poll (MPI_Iprobe and a
  * 0.2 ms sleep) instead of spinning in a blocking receive, which would take a core from the
  * computing threads. A packed block is a few hundred bytes per trajectory (docs/cluster.md). */
+#include <limits.h>
 #include <mpi.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +39,7 @@ static void wait_message(MPI_Comm comm, int source, MPI_Status *status)
 /* ---- rank 0 ------------------------------------------------------------------------------------- */
 typedef struct master {
     MPI_Comm comm;
-    nd_ens_job *j;
+    const nd_mpi_farm *f;
     size_t next;      /* the first block not yet handed out */
     long *pending;    /* per rank: ASSIGNs not yet answered */
     long n_pending;
@@ -50,8 +52,9 @@ typedef struct master {
 /* The next block that the checkpoint does not hold, or -1. */
 static long take_block(master *w)
 {
-    while (!w->stop && w->next < w->j->n_blocks && w->j->done[w->next]) w->next++;
-    return !w->stop && w->next < w->j->n_blocks ? (long)w->next++ : -1;
+    const nd_mpi_farm *f = w->f;
+    while (!w->stop && w->next < f->n_blocks && f->done && f->done(f->ctx, w->next)) w->next++;
+    return !w->stop && w->next < f->n_blocks ? (long)w->next++ : -1;
 }
 
 static void fail(master *w, int rank, const char *msg)
@@ -75,9 +78,12 @@ static void serve(master *w, const MPI_Status *s)
         MPI_Get_count(s, MPI_DOUBLE, &len);
         MPI_Recv(w->buf, len, MPI_DOUBLE, rank, TAG_RESULT, w->comm, MPI_STATUS_IGNORE);
         nd_error e;
-        size_t k = (size_t)w->buf[0];
-        if (!w->stop && nd_ens_job_store(w->j, k, w->buf + 1, (size_t)len - 1, 1, &e)) fail(w, 0, e.msg);
-        else if (!w->stop) nd_ens_job_credit(w->j, k);
+        double key = w->buf[0];
+        size_t k = key >= 0 && key < (double)w->f->n_blocks ? (size_t)key : w->f->n_blocks;
+        if (k == w->f->n_blocks || (size_t)len - 1 != w->f->len(w->f->ctx, k))
+            fail(w, 0, "a block came back with another index or size than it was given");
+        else if (!w->stop && w->f->store(w->f->ctx, k, w->buf + 1, 1, &e))
+            fail(w, 0, e.msg);
     } else {
         char msg[ND_ERROR_MSG_LEN] = "";
         MPI_Get_count(s, MPI_CHAR, &len);
@@ -99,12 +105,24 @@ static void serve_waiting(master *w)
     }
 }
 
-static nd_status run_master(MPI_Comm comm, int size, nd_ens_job *j, nd_error *err)
+/* The most doubles a block packs into (plus one for its index). */
+static size_t largest(const nd_mpi_farm *f)
 {
-    master w = {.comm = comm, .j = j, .err = err};
+    size_t most = 0;
+    for (size_t k = 0; k < f->n_blocks; k++) {
+        size_t len = f->len(f->ctx, k);
+        most = len > most ? len : most;
+    }
+    return most + 1;
+}
+
+static nd_status run_master(MPI_Comm comm, int size, const nd_mpi_farm *f, nd_error *err)
+{
+    master w = {.comm = comm, .f = f, .err = err};
+    size_t cap = largest(f);
     w.pending = calloc((size_t)size, sizeof *w.pending);
-    w.buf = malloc((nd_ens_job_packed(j, 0) + 1) * sizeof *w.buf);
-    double *own = malloc(nd_ens_job_packed(j, 0) * sizeof *own);
+    w.buf = malloc(cap * sizeof *w.buf);
+    double *own = malloc(cap * sizeof *own);
     if (!w.pending || !w.buf || !own) fail(&w, 0, "no memory for the blocks' buffers");
     for (int r = 1; r < size; r++) send_next(&w, r), send_next(&w, r); /* two ahead (or STOP) */
     for (;;) {
@@ -112,9 +130,7 @@ static nd_status run_master(MPI_Comm comm, int size, nd_ens_job *j, nd_error *er
         long k = take_block(&w);
         if (k >= 0) {
             nd_error e;
-            if (nd_ens_job_run(j, (size_t)k, own, &e) ||
-                nd_ens_job_store(j, (size_t)k, own, nd_ens_job_packed(j, (size_t)k), 1, &e))
-                fail(&w, 0, e.msg);
+            if (f->run(f->ctx, (size_t)k, own, &e) || f->store(f->ctx, (size_t)k, own, 0, &e)) fail(&w, 0, e.msg);
             continue;
         }
         if (w.n_pending == 0) break;
@@ -127,9 +143,9 @@ static nd_status run_master(MPI_Comm comm, int size, nd_ens_job *j, nd_error *er
 }
 
 /* ---- the other ranks ------------------------------------------------------------------------------- */
-static void run_worker(MPI_Comm comm, const nd_ens_job *j)
+static void run_worker(MPI_Comm comm, const nd_mpi_farm *f)
 {
-    size_t cap = nd_ens_job_packed(j, 0) + 1;
+    size_t cap = largest(f);
     double *buf[2] = {malloc(cap * sizeof(double)), malloc(cap * sizeof(double))};
     MPI_Request sent[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
     long received = 0, expected = 2, turn = 0;
@@ -147,10 +163,11 @@ static void run_worker(MPI_Comm comm, const nd_ens_job *j)
         nd_error e;
         if (!failed) {
             MPI_Wait(&sent[turn], MPI_STATUS_IGNORE); /* this buffer's previous result has gone */
-            if (nd_ens_job_run(j, (size_t)k, b + 1, &e)) failed = 1, snprintf(msg, sizeof msg, "%s", e.msg);
+            if ((size_t)k >= f->n_blocks) failed = 1, snprintf(msg, sizeof msg, "was handed block %ld of %zu", k, f->n_blocks);
+            else if (f->run(f->ctx, (size_t)k, b + 1, &e)) failed = 1, snprintf(msg, sizeof msg, "%s", e.msg);
             else {
                 b[0] = (double)k;
-                MPI_Isend(b, (int)nd_ens_job_packed(j, (size_t)k) + 1, MPI_DOUBLE, 0, TAG_RESULT, comm, &sent[turn]);
+                MPI_Isend(b, (int)f->len(f->ctx, (size_t)k) + 1, MPI_DOUBLE, 0, TAG_RESULT, comm, &sent[turn]);
                 turn ^= 1;
                 continue;
             }
@@ -160,6 +177,63 @@ static void run_worker(MPI_Comm comm, const nd_ens_job *j)
     }
     MPI_Waitall(2, sent, MPI_STATUSES_IGNORE);
     free(buf[0]), free(buf[1]);
+}
+
+/* ---- the farm ----------------------------------------------------------------------------------------- */
+/* Rank 0: the status of the run; the others: ND_OK (rank 0 knows what failed). */
+static nd_status schedule(MPI_Comm comm, int rank, int size, const nd_mpi_farm *f, nd_error *err)
+{
+    if (rank == 0) return run_master(comm, size, f, err);
+    run_worker(comm, f);
+    return ND_OK;
+}
+
+/* Rank 0's verdict to every rank. */
+static nd_status verdict(MPI_Comm comm, int rank, nd_status st, const char *what, nd_error *err)
+{
+    int ok = st == ND_OK;
+    MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
+    if (rank == 0 || ok) return st;
+    return nd_fail(err, ND_EFAILED, "%s: the run failed (rank 0 says why)", what);
+}
+
+/* Whether every rank was given rank 0's number of blocks (and sizes): else all fail. */
+static nd_status same_shape(MPI_Comm comm, int rank, const nd_mpi_farm *f, nd_error *err)
+{
+    uint64_t h[2] = {f->n_blocks, 0}, mine[2];
+    for (size_t k = 0; k < f->n_blocks; k++) h[1] = h[1] * 1000003u + f->len(f->ctx, k);
+    mine[0] = h[0], mine[1] = h[1];
+    MPI_Bcast(h, 2, MPI_UINT64_T, 0, comm);
+    int odd = h[0] == mine[0] && h[1] == mine[1] ? -1 : rank, first;
+    MPI_Allreduce(&odd, &first, 1, MPI_INT, MPI_MAX, comm);
+    if (first < 0) return ND_OK;
+    return nd_fail(err, ND_EINVAL, "mpi farm: rank %d was given other blocks than rank 0", first);
+}
+
+nd_status nd_mpi_farm_run(MPI_Comm comm, const nd_mpi_farm *f, nd_error *err)
+{
+    int rank, size;
+    if (MPI_Comm_rank(comm, &rank) != MPI_SUCCESS || MPI_Comm_size(comm, &size) != MPI_SUCCESS)
+        return nd_fail(err, ND_EINVAL, "mpi farm: not a valid communicator");
+    /* the same on every rank (the arguments), so all refuse or none */
+    if (!f || !f->len || !f->run || !f->store) return nd_fail(err, ND_EINVAL, "mpi farm: a block count, len, run and store are needed");
+    if (f->n_blocks > (size_t)LONG_MAX) return nd_fail(err, ND_EINVAL, "mpi farm: %zu blocks are too many", f->n_blocks);
+    nd_status st = same_shape(comm, rank, f, err);
+    if (st) return st;
+    return verdict(comm, rank, schedule(comm, rank, size, f, err), "mpi farm", err);
+}
+
+/* ---- the ensemble's blocks ---------------------------------------------------------------------------- */
+static size_t job_len(void *ctx, size_t k) { return nd_ens_job_packed(ctx, k); }
+static int job_done(void *ctx, size_t k) { return ((nd_ens_job *)ctx)->done[k]; }
+static nd_status job_run(void *ctx, size_t k, double *buf, nd_error *err) { return nd_ens_job_run(ctx, k, buf, err); }
+
+/* A block from another rank is also credited to the progress callback (its own run reported it). */
+static nd_status job_store(void *ctx, size_t k, const double *buf, int remote, nd_error *err)
+{
+    nd_status st = nd_ens_job_store(ctx, k, buf, nd_ens_job_packed(ctx, k), 1, err);
+    if (!st && remote) nd_ens_job_credit(ctx, k);
+    return st;
 }
 
 /* ---- the entry point --------------------------------------------------------------------------------- */
@@ -194,10 +268,9 @@ nd_status nd_ensemble_run_mpi(MPI_Comm comm, const nd_model *m, size_t n, const 
     if (rank == 0) ok = (st = nd_ens_job_gather_start(&j, b, err)) == ND_OK;
     MPI_Bcast(&ok, 1, MPI_INT, 0, comm); /* a refused checkpoint stops every rank */
     if (!ok) return rank == 0 ? st : nd_fail(err, ND_EINVAL, "ensemble mpi: rank 0 could not start the run");
-    if (rank == 0) st = nd_ens_job_gather_end(&j, run_master(comm, size, &j, err));
-    else run_worker(comm, &j);
-    ok = st == ND_OK;
-    MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
-    if (rank == 0 || ok) return st;
-    return nd_fail(err, ND_EFAILED, "ensemble mpi: the run failed (rank 0 says why)");
+    nd_mpi_farm f = {.n_blocks = j.n_blocks, .len = job_len, .done = rank == 0 ? job_done : NULL, .run = job_run,
+                     .store = job_store, .ctx = &j};
+    st = schedule(comm, rank, size, &f, err);
+    if (rank == 0) st = nd_ens_job_gather_end(&j, st);
+    return verdict(comm, rank, st, "ensemble mpi", err);
 }

@@ -11,6 +11,8 @@
 
 #include "cli_run.h"
 #include "figure_check.h"
+#include "neurodyn/core.h"
+#include "neurodyn/ensemble.h"
 
 static char tmp[256], buf[1 << 20];
 
@@ -181,4 +183,84 @@ Test(basins, bad_input)
     }
     /* a run longer than --timeout ends with status 1 */
     cr_expect_eq(cli_run_in(tmp, "basins van_der_pol --x x=-3:3:300 --y y=-3:3:300 --t1 100000 --quiet --timeout 1"), 1);
+}
+
+/* ---- the library's classification (nd_ensemble_attractors, gpu/attractors.c) ------------------ */
+/* A hand-made result whose labels follow from the definition: two trajectories at rest at
+ * (1, 0) (one off by less than tol), one at rest at (-1, 0), two on one cycle (max 2, min -2
+ * in both variables) stopped at other phases, one that moves with another extent, one
+ * non-finite and one failed. */
+Test(attractors, labels_of_a_hand_made_result_follow_the_definition)
+{
+    enum { N = 8 };
+    double x[2 * N] = {1, -1, 1 + 1e-5, 0.3, -1.7, 0.2, NAN, 0, /* variable 0 */
+                       0, 0, 0, 1.9, 0.4, 0.1, NAN, 0};
+    double mx[2 * N] = {1, -1, 1 + 1e-5, 2, 2, 1, NAN, 0, 0, 0, 0, 2, 2, 1, NAN, 0};
+    double mn[2 * N] = {1, -1, 1 + 1e-5, -2, -2, -1, NAN, 0, 0, 0, 0, -2, -2, -1, NAN, 0};
+    int status[N] = {ND_ENS_OK, ND_ENS_OK, ND_ENS_OK, ND_ENS_OK, ND_ENS_OK, ND_ENS_OK, ND_ENS_NONFINITE, ND_ENS_FAILED};
+    nd_ensemble_result r = {.n = N, .n_vars = 2, .x = x, .x_max = mx, .x_min = mn, .status = status};
+    nd_attractor_map am;
+    nd_error err;
+    cr_assert_eq(nd_ensemble_attractors(&r, 1e-3, 16, &am, &err), ND_OK, "%s", err.msg);
+    int want[N] = {0, 1, 0, 2, 2, 3, ND_ATTRACTOR_NONFINITE, ND_ATTRACTOR_FAILED};
+    for (int q = 0; q < N; q++) cr_expect_eq(am.label[q], want[q], "trajectory %d: %d", q, am.label[q]);
+    cr_assert_eq(am.n_attractors, 4);
+    cr_expect_eq(am.attractors[0].kind, ND_ATTRACTOR_EQUILIBRIUM);
+    cr_expect_eq(am.attractors[0].count, 2);
+    cr_expect_eq(am.attractors[2].kind, ND_ATTRACTOR_CYCLE);
+    cr_expect_eq(am.attractors[2].first, 3);
+    cr_expect_eq(am.attractors[3].kind, ND_ATTRACTOR_CYCLE);
+    cr_expect_eq(am.n_nonfinite, 1);
+    cr_expect_eq(am.n_failed, 1);
+    nd_attractor_map_free(&am);
+    /* past the limit: an error naming it, nothing allocated */
+    cr_expect_eq(nd_ensemble_attractors(&r, 1e-3, 3, &am, &err), ND_EFAILED);
+    cr_expect(strstr(err.msg, "more than 3 distinct attractors"), "%s", err.msg);
+    cr_expect_null(am.label);
+    /* bad input */
+    r.x_max = NULL;
+    cr_expect_eq(nd_ensemble_attractors(&r, 1e-3, 16, &am, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "keep_minmax"), "%s", err.msg);
+    r.x_max = mx;
+    cr_expect_eq(nd_ensemble_attractors(&r, 0, 16, &am, &err), ND_EINVAL);
+    cr_expect_eq(nd_ensemble_attractors(NULL, 1e-3, 16, &am, &err), ND_EINVAL);
+}
+
+/* Van der Pol (mu = 1) has one attracting cycle (x between about -2.009 and 2.009, Strogatz,
+ * Nonlinear Dynamics and Chaos, 7.5): every start off the origin reaches it, stopping at other
+ * phases; the labels are one cycle, and a run in blocks (as MPI ranks run it) labels alike. */
+Test(attractors, van_der_pol_is_one_cycle_whatever_the_phase_and_blocks_label_alike)
+{
+    const nd_model *m = nd_builtin_find("van_der_pol");
+    cr_assert_not_null(m);
+    enum { N = 40 };
+    double P[4 * N], X[2 * N];
+    cr_assert(m->n_pars <= 4 && m->n_vars == 2);
+    for (size_t i = 0; i < N; i++) {
+        for (size_t k = 0; k < m->n_pars; k++) P[k * N + i] = m->par_defaults[k];
+        X[i] = 0.1 + 0.1 * (double)i, X[N + i] = -1.0 + 0.05 * (double)i;
+    }
+    nd_ensemble_opts o;
+    nd_ensemble_opts_init(&o);
+    o.t1 = 200, o.transient = 100, o.dt = 0.01, o.device = ND_DEVICE_CPU;
+    nd_ensemble_result r, rb;
+    nd_error err;
+    cr_assert_eq(nd_ensemble_run(m, N, P, m->n_pars * N, X, 2 * N, &o, &r, &err), ND_OK, "%s", err.msg);
+    nd_attractor_map am, ab;
+    cr_assert_eq(nd_ensemble_attractors(&r, 1e-3, 256, &am, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(am.n_attractors, 1);
+    cr_expect_eq(am.attractors[0].kind, ND_ATTRACTOR_CYCLE);
+    cr_expect_eq(am.attractors[0].count, N);
+    cr_expect_float_eq(r.x_max[0], 2.0086, 2e-3, "max x %g", r.x_max[0]);
+    double spread = 0;
+    for (size_t i = 1; i < N; i++) spread = fmax(spread, fabs(r.x[i] - r.x[0]));
+    cr_expect_gt(spread, 0.1, "the trajectories stop at other phases (final x spread %g)", spread);
+    nd_ensemble_blocks_opts bo;
+    nd_ensemble_blocks_opts_init(&bo);
+    bo.block = 7;
+    cr_assert_eq(nd_ensemble_run_blocks(m, N, P, m->n_pars * N, X, 2 * N, &o, &bo, &rb, NULL, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_ensemble_attractors(&rb, 1e-3, 256, &ab, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(memcmp(am.label, ab.label, N * sizeof *am.label), 0);
+    nd_attractor_map_free(&am), nd_attractor_map_free(&ab);
+    nd_ensemble_result_free(&r), nd_ensemble_result_free(&rb);
 }

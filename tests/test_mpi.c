@@ -53,14 +53,15 @@ static void skip_without_mpi(void)
     if (system("command -v mpirun > /dev/null 2>&1") != 0) cr_skip_test("mpirun is not on the PATH");
 }
 
-/* The plain run, then 2 and 3 ranks with small blocks; every output file and the JSON equal. */
-static void same_with_ranks(const char *args, const char *const *files)
+/* The plain run, then 2 and 3 ranks with `extra` options (small blocks); every output file and
+ * the JSON equal. */
+static void same_with_ranks_and(const char *args, const char *extra, const char *const *files)
 {
     skip_without_mpi();
     char dir[256], mpi_args[2048];
     cli_tmpdir_make(dir);
     cr_assert_eq(run_in(dir, "serial", 0, args), 0, "the plain run failed");
-    snprintf(mpi_args, sizeof mpi_args, "%s --block 7", args);
+    snprintf(mpi_args, sizeof mpi_args, "%s %s", args, extra);
     for (int ranks = 2; ranks <= 3; ranks++) {
         char sub[16], err[4096];
         snprintf(sub, sizeof sub, "np%d", ranks);
@@ -73,6 +74,8 @@ static void same_with_ranks(const char *args, const char *const *files)
     }
     cli_tmpdir_remove(dir);
 }
+
+static void same_with_ranks(const char *args, const char *const *files) { same_with_ranks_and(args, "--block 7", files); }
 
 Test(mpi, one_parameter_orbit_diagram_and_json)
 {
@@ -257,5 +260,115 @@ Test(mpi, a_rank_with_other_inputs_stops_every_rank_and_is_named)
     cr_expect(strstr(err, "rank 1 was given another model, inputs or options than rank 0"), "%s", err);
     snprintf(path, sizeof path, "%s/f.tsv", dir);
     cr_expect_eq(file_size(path), -1, "a failed run wrote its table");
+    cli_tmpdir_remove(dir);
+}
+
+/* ---- basins and bifurcation2 --brute across ranks ------------------------------------------------------- */
+/* Van der Pol: one cycle (labels by max/min, whatever the phase) and the equilibrium at the
+ * origin only on the grid point there; the grid, the attractors' table and the JSON. */
+Test(mpi, basins_across_ranks_are_the_single_process_files)
+{
+    const char *files[] = {"stdout", "b.tsv", "b.attractors.tsv", NULL};
+    same_with_ranks("basins van_der_pol --x x=-3:3:13 --y y=-3:3:9 --t1 60 --out b.tsv --json --quiet", files);
+}
+
+/* Two attractors: Morris-Lecar at I = 91, in its bistable range (docs/basins.md: a stable focus
+ * at V = -26.26 mV inside an unstable cycle, and a stable cycle; 23 and 142 of these points),
+ * the default block, the attractor lines on stderr compared too. */
+Test(mpi, bistable_basins_across_ranks_with_the_default_block)
+{
+    skip_without_mpi();
+    const char *args = "basins morris_lecar --set I=91 --x V=-40:-10:15 --y w=0.05:0.25:11 --t1 4000 --dt 0.05 --out b.tsv";
+    char dir[256], path[300], err[4096];
+    cli_tmpdir_make(dir);
+    cr_assert_eq(run_in(dir, "serial", 0, args), 0);
+    cr_assert_eq(run_in(dir, "np2", 2, args), 0);
+    expect_same(dir, "serial", "np2", "b.tsv");
+    expect_same(dir, "serial", "np2", "b.attractors.tsv");
+    snprintf(path, sizeof path, "%s/np2/stderr", dir);
+    cli_slurp(path, err, sizeof err);
+    cr_expect(strstr(err, "attractor 0: cycle, 142 of 165 points"), "%s", err);
+    cr_expect(strstr(err, "attractor 1: equilibrium, 23 of 165 points, at V=-26.2551"), "%s", err);
+    cli_tmpdir_remove(dir);
+}
+
+/* A checkpoint cut inside its last record (as a kill part-way through an append leaves it)
+ * resumed by 3 ranks: the files of the uninterrupted single-process run. */
+Test(mpi, basins_resumed_by_three_ranks_from_a_torn_checkpoint)
+{
+    skip_without_mpi();
+    const char *base = "basins van_der_pol --x x=-3:3:11 --y y=-3:3:11 --t1 60 --out b.tsv --json --quiet --block 9";
+    char dir[256], args[1024], path[600];
+    cli_tmpdir_make(dir);
+    cr_assert_eq(run_in(dir, "plain", 0, base), 0);
+    snprintf(args, sizeof args, "%s --checkpoint b.ckpt", base);
+    cr_assert_eq(run_in(dir, "torn", 0, args), 0);
+    snprintf(path, sizeof path, "%s/torn/b.ckpt", dir);
+    long size = file_size(path);
+    cr_assert_gt(size, 1000);
+    cr_assert_eq(truncate(path, size / 2), 0); /* about half the blocks, the last one torn */
+    snprintf(args, sizeof args, "%s --checkpoint b.ckpt --resume", base);
+    cr_assert_eq(run_in(dir, "torn", 3, args), 0);
+    expect_same(dir, "plain", "torn", "b.tsv");
+    expect_same(dir, "plain", "torn", "b.attractors.tsv");
+    expect_same(dir, "plain", "torn", "stdout");
+    cli_tmpdir_remove(dir);
+}
+
+/* The rows of the brute-force map shared among 2 and 3 ranks: brute2.tsv and the curves equal. */
+Test(mpi, bifurcation2_brute_map_across_ranks_is_the_single_process_map)
+{
+    const char *files[] = {"stdout", "o/brute2.tsv", "o/curves.tsv", "o/special_points.tsv", NULL};
+    same_with_ranks_and("bifurcation2 fhn --par a=0.5:1 --par Iext=0:1.5 --brute --grid 7 --t1 120 --transient 60 "
+                        "--outdir o", "", files);
+}
+
+/* MPMD: rank 1 gets another --grid, so other blocks: every rank stops (no hang), rank 0 names
+ * rank 1, no map is written; and a bad option on every rank is status 2 without a hang. */
+Test(mpi, bifurcation2_brute_refuses_a_rank_with_another_grid_and_bad_input)
+{
+    skip_without_mpi();
+    const char *cli = getenv("ND_CLI");
+    char dir[256], cmd[4096], path[300], err[8192];
+    cli_tmpdir_make(dir);
+    const char *args = "bifurcation2 fhn --par a=0.5:1 --par Iext=0:1.5 --brute --t1 50 --transient 20 --outdir o --grid";
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && " MPIRUN " -np 1 '%s' %s 4 : -np 1 '%s' %s 5 > stdout 2> stderr < /dev/null", dir, cli, args, cli,
+             args);
+    int rc = system(cmd);
+    cr_expect(WIFEXITED(rc) && WEXITSTATUS(rc) != 0, "the run must fail");
+    snprintf(path, sizeof path, "%s/stderr", dir);
+    cli_slurp(path, err, sizeof err);
+    cr_expect(strstr(err, "rank 1 was given other blocks than rank 0"), "%s", err);
+    snprintf(path, sizeof path, "%s/o/brute2.tsv", dir);
+    cr_expect_eq(file_size(path), -1, "a failed run wrote its map");
+    cr_expect_eq(run_in(dir, "bad", 2, "bifurcation2 fhn --par a=0.5:1 --par Iext=0:1.5 --brute --set nosuch=1"), 2);
+    snprintf(path, sizeof path, "%s/bad/stderr", dir);
+    cli_slurp(path, err, sizeof err);
+    cr_expect(strstr(err, "nosuch"), "%s", err);
+    cli_tmpdir_remove(dir);
+}
+
+/* basins' checkpoint in one process (no MPI needed): a torn file resumed to the same bytes. */
+Test(checkpoint, basins_resume_from_a_torn_checkpoint_is_bitwise_the_uninterrupted_run)
+{
+    const char *base = "basins van_der_pol --x x=-3:3:11 --y y=-3:3:11 --t1 60 --out b.tsv --json --quiet --block 9";
+    char dir[256], args[1024], path[600];
+    cli_tmpdir_make(dir);
+    cr_assert_eq(run_in(dir, "plain", 0, base), 0);
+    snprintf(args, sizeof args, "%s --checkpoint b.ckpt", base);
+    cr_assert_eq(run_in(dir, "torn", 0, args), 0);
+    expect_same(dir, "plain", "torn", "b.tsv");
+    snprintf(path, sizeof path, "%s/torn/b.ckpt", dir);
+    cr_assert_eq(truncate(path, file_size(path) / 2), 0);
+    snprintf(path, sizeof path, "%s/torn/b.tsv", dir);
+    cr_assert_eq(unlink(path), 0);
+    snprintf(args, sizeof args, "%s --checkpoint b.ckpt --resume", base);
+    cr_assert_eq(run_in(dir, "torn", 0, args), 0);
+    expect_same(dir, "plain", "torn", "b.tsv");
+    expect_same(dir, "plain", "torn", "b.attractors.tsv");
+    expect_same(dir, "plain", "torn", "stdout");
+    cr_expect_eq(run_in(dir, "torn", 0, "basins van_der_pol --x x=-3:3:11 --y y=-3:3:11 --resume"), 2,
+                 "--resume without --checkpoint is a usage error");
     cli_tmpdir_remove(dir);
 }

@@ -188,6 +188,32 @@ nd_status nd_ensemble_basins(const nd_model *m, const double *p, const double *x
                              nd_error *err);
 void nd_basins_free(nd_basins *b);
 
+/* Which attractor each trajectory of an ensemble reaches (the labels of `neurodyn basins`),
+ * from a result run with keep_minmax and a transient (max/min over the window after it): a
+ * trajectory whose every variable varies by at most tol (relative to max(1, |value|)) over that
+ * window rests at an equilibrium, and ones whose final states agree to tol share it; any other
+ * still moves (a cycle, or something slower) and shares its attractor with those whose max and
+ * min of every variable agree to tol (independent of the phase where it stops). Trajectories
+ * are visited in index order; an attractor's representative is its first trajectory. The
+ * labels depend only on the result, so a run in blocks or across MPI ranks labels alike.
+ * More than max_attractors distinct attractors (chaos, or runs that have not settled) is an
+ * error (ND_EFAILED). See docs/basins.md. */
+enum { ND_ATTRACTOR_EQUILIBRIUM = 0, ND_ATTRACTOR_CYCLE = 1 };
+enum { ND_ATTRACTOR_NONFINITE = -1, ND_ATTRACTOR_FAILED = -2 }; /* labels of points that reach none */
+typedef struct nd_attractor {
+    int kind;            /* ND_ATTRACTOR_EQUILIBRIUM or ND_ATTRACTOR_CYCLE */
+    size_t count, first; /* trajectories in its basin; the first of them (its representative) */
+} nd_attractor;
+typedef struct nd_attractor_map {
+    size_t n;            /* trajectories */
+    int *label;          /* n: attractor index, or ND_ATTRACTOR_NONFINITE / ND_ATTRACTOR_FAILED */
+    nd_attractor *attractors;
+    size_t n_attractors, n_nonfinite, n_failed;
+} nd_attractor_map;
+nd_status nd_ensemble_attractors(const nd_ensemble_result *r, double tol, size_t max_attractors, nd_attractor_map *out,
+                                 nd_error *err);
+void nd_attractor_map_free(nd_attractor_map *a);
+
 #ifdef __cplusplus
 }
 #endif

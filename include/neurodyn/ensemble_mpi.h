@@ -28,6 +28,24 @@ nd_status nd_ensemble_run_mpi(MPI_Comm comm, const nd_model *m, size_t n, const 
                               const nd_ensemble_blocks_opts *b, nd_ensemble_result *res, double *lambda,
                               nd_error *err);
 
+/* The scheduler under nd_ensemble_run_mpi, for any work cut into independent blocks (the CLI's
+ * bifurcation2 --brute map uses it): block k < n_blocks is computed by run, on whichever rank
+ * asks next, into len(k) doubles, which reach store on rank 0 (remote: computed on another rank).
+ * Rank 0 computes blocks itself between requests and skips those done() says it holds (a
+ * checkpoint; NULL: none). Collective: every rank passes the same n_blocks and len (checked:
+ * rank 0's are broadcast), and run must give the same values on any rank for the result to be
+ * that of one process. A failure on any rank stops every rank; rank 0's error names the rank,
+ * the others say that rank 0 knows. len, done and store are called on rank 0's calling thread. */
+typedef struct nd_mpi_farm {
+    size_t n_blocks;
+    size_t (*len)(void *ctx, size_t k);
+    int (*done)(void *ctx, size_t k);
+    nd_status (*run)(void *ctx, size_t k, double *buf, nd_error *err);
+    nd_status (*store)(void *ctx, size_t k, const double *buf, int remote, nd_error *err);
+    void *ctx;
+} nd_mpi_farm;
+nd_status nd_mpi_farm_run(MPI_Comm comm, const nd_mpi_farm *f, nd_error *err);
+
 #ifdef __cplusplus
 }
 #endif
