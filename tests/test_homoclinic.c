@@ -1,0 +1,195 @@
+/* Homoclinic orbits by the truncated boundary-value problem (analysis/homoclinic/), located from
+ * the end of a cycle branch whose period grows without bound, against published values and an
+ * independent shooting computation. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_odeiv2.h>
+
+#include "neurodyn/neurodyn.h"
+
+/* The cycle branches of model m (all variables free, the model's box) from the Hopf points in
+ * [lo, hi] (and a scan for the families not born there); the first that ends with its period
+ * growing: its index, or -1. */
+static long homoclinic_branch(const nd_model *m, const double *p, int par, double lo, double hi, const double *blo,
+                              const double *bhi, int scan, nd_bif_diagram *d, nd_cycle_set *cs, double *end, int *snic)
+{
+    nd_error err;
+    nd_region r = {blo, bhi, NULL, NULL};
+    cr_assert_eq(nd_bifurcation_1d(m, p, par, lo, hi, &r, NULL, d, &err), ND_OK, "%s", err.msg);
+    memset(cs, 0, sizeof *cs);
+    cr_assert_eq(nd_cycles_from_hopf(d, p, &r, lo, hi, cs, &err), ND_OK, "%s", err.msg);
+    if (scan) cr_assert_eq(nd_cycles_from_scan(d, p, &r, lo, hi, 3, cs, &err), ND_OK, "%s", err.msg);
+    for (size_t c = 0; c < cs->n; c++)
+        if (nd_cycle_set_homoclinic_end(cs, c, d, lo, hi, end, snic)) return (long)c;
+    return -1;
+}
+
+/* ---- Lorenz: the homoclinic explosion --------------------------------------------------------- */
+static int lorenz_f(double t, const double y[], double f[], void *params)
+{
+    (void)t;
+    const double *q = params; /* sigma, beta, rho */
+    f[0] = q[0] * (y[1] - y[0]);
+    f[1] = y[0] * (q[2] - y[2]) - y[1];
+    f[2] = y[0] * y[1] - q[1] * y[2];
+    return GSL_SUCCESS;
+}
+
+/* Which way the right branch of the origin's unstable manifold goes after its first loop: 1 when
+ * it crosses to x < 0 (rho above the homoclinic value), 0 when it stays at x > 0 (below: it winds
+ * into C+). Started 1e-9 from the origin along the unstable eigenvector (the start is off the
+ * manifold by O(1e-18)), integrated with GSL's rk8pd at absolute and relative tolerance 1e-14. */
+static int lorenz_crosses(double rho)
+{
+    double q[3] = {10.0, 8.0 / 3.0, rho};
+    double lam = (-11.0 + sqrt(121.0 + 40.0 * (rho - 1.0))) / 2.0;
+    double v[3] = {1.0, (lam + 10.0) / 10.0, 0.0}, nv = sqrt(v[0] * v[0] + v[1] * v[1]);
+    double y[3] = {1e-9 * v[0] / nv, 1e-9 * v[1] / nv, 0.0}, t = 0;
+    gsl_odeiv2_system sys = {lorenz_f, NULL, 3, q};
+    gsl_odeiv2_driver *drv = gsl_odeiv2_driver_alloc_y_new(&sys, gsl_odeiv2_step_rk8pd, 1e-3, 1e-14, 1e-14);
+    int crossed = 0;
+    for (int k = 1; k <= 4000 && !crossed; k++) {
+        cr_assert_eq(gsl_odeiv2_driver_apply(drv, &t, 0.01 * k, y), GSL_SUCCESS);
+        if (y[0] < 0) crossed = 1;
+    }
+    gsl_odeiv2_driver_free(drv);
+    return crossed;
+}
+
+Test(homoclinic, lorenz_explosion_from_the_cycle_branch)
+{
+    /* Lorenz (sigma = 10, beta = 8/3): the cycles born in the subcritical Hopf bifurcations of C+-
+     * at rho = 24.74 shrink their parameter to the homoclinic explosion, where the origin's
+     * unstable manifold returns to it: rho = 13.92655740752 (Kuznetsov, Elements of Applied
+     * Bifurcation Theory, 3rd ed., sec. 6.4 / the HomCont demo lor: 13.9265574075).
+     * Independent check: bisection on the side the unstable manifold goes (lorenz_crosses). */
+    const double ref = 13.92655740752;
+    const nd_model *m = nd_builtin_find("lorenz");
+    double p[3];
+    nd_model_default_params(m, p);
+    nd_bif_diagram d;
+    nd_cycle_set cs;
+    double end;
+    int snic;
+    long c = homoclinic_branch(m, p, 2, 5, 30, m->var_lo, m->var_hi, 0, &d, &cs, &end, &snic);
+    cr_assert(c >= 0, "a cycle branch ends with its period growing");
+    cr_expect_eq(snic, 0, "a saddle, not a saddle-node");
+    nd_homoclinic_info in;
+    nd_error err;
+    cr_assert_eq(nd_homoclinic_from_cycle_set(&cs, (size_t)c, p, &in, &err), ND_OK, "%s", err.msg);
+    cr_expect(fabs(in.par - ref) < 1e-9, "rho_hom = %.13g, reference %.13g", in.par, ref);
+    cr_expect(fabs(in.x0[0]) + fabs(in.x0[1]) + fabs(in.x0[2]) < 1e-12, "the saddle is the origin");
+    double lu = (-11.0 + sqrt(121.0 + 40.0 * (in.par - 1.0))) / 2.0;
+    cr_expect(fabs(in.lambda_u - lu) < 1e-9 && fabs(in.lambda_s + 8.0 / 3.0) < 1e-9, "leading eigenvalues %g %g",
+              in.lambda_u, in.lambda_s);
+    cr_expect(in.residual < 1e-8, "residual %g", in.residual);
+
+    double a = 13.9, b = 13.95;
+    cr_assert_eq(lorenz_crosses(a), 0);
+    cr_assert_eq(lorenz_crosses(b), 1);
+    for (int k = 0; k < 44; k++) {
+        double mid = 0.5 * (a + b);
+        if (lorenz_crosses(mid)) b = mid;
+        else a = mid;
+    }
+    double shoot = 0.5 * (a + b);
+    cr_log_info("Lorenz: BVP rho = %.13g (T %g, residual %g), bisection %.13g, reference %.13g", in.par, in.T,
+                in.residual, shoot, ref);
+    cr_expect(fabs(shoot - ref) < 1e-9, "bisection %.13g, reference %.13g", shoot, ref);
+    cr_expect(fabs(in.par - shoot) < 1e-9, "BVP %.13g, bisection %.13g", in.par, shoot);
+    nd_homoclinic_info_free(&in);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
+}
+
+Test(homoclinic, truncation_and_mesh_convergence)
+{
+    /* The located value converges exponentially in the truncation (Beyn 1990): each lengthening
+     * by 2 / lambda at either end brings it closer to the reference; on twice the mesh intervals
+     * it moves by less than 1e-10. */
+    const double ref = 13.92655740752;
+    const nd_model *m = nd_builtin_find("lorenz");
+    double p[3];
+    nd_model_default_params(m, p);
+    nd_bif_diagram d;
+    nd_cycle_set cs;
+    double end;
+    int snic;
+    long c = homoclinic_branch(m, p, 2, 5, 30, m->var_lo, m->var_hi, 0, &d, &cs, &end, &snic);
+    cr_assert(c >= 0);
+    double val[2];
+    for (int k = 0; k < 2; k++) {
+        nd_homoclinic h;
+        nd_error err;
+        cr_assert_eq(nd_homoclinic_init(&h, m, p, 2, -1, k ? 400 : 200, 4, &err), ND_OK, "%s", err.msg);
+        double *z = malloc(h.dim * sizeof *z), prev_err = INFINITY;
+        cr_assert_eq(nd_homoclinic_from_cycle(&h, &cs.curve[c], &cs.branch[c], cs.branch[c].n - 1, 1e-3, z, &err),
+                     ND_OK, "%s", err.msg);
+        cr_expect_eq(h.n_u, 1);
+        cr_expect_eq(h.n_s, 2);
+        for (int e = 0; e < 4; e++) {
+            nd_homoclinic_info in;
+            cr_assert_eq(nd_homoclinic_locate(&h, z, &in, &err), ND_OK, "%s", err.msg);
+            double er = fabs(in.par - ref);
+            cr_log_info("ntst %zu T %.4f rho %.13g error %.2e", h.ntst, in.T, in.par, er);
+            cr_expect(er < prev_err || er < 2e-11, "T = %g: error %g after %g", in.T, er, prev_err);
+            prev_err = er;
+            val[k] = in.par;
+            nd_homoclinic_info_free(&in);
+            if (e < 3) cr_assert_eq(nd_homoclinic_extend(&h, z, 0.3, &err), ND_OK, "%s", err.msg);
+        }
+        free(z);
+        nd_homoclinic_free(&h);
+    }
+    cr_log_info("Lorenz: ntst 200 %.13g, ntst 400 %.13g", val[0], val[1]);
+    cr_expect(fabs(val[0] - val[1]) < 1e-10, "ntst 200: %.13g, 400: %.13g", val[0], val[1]);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
+}
+
+Test(homoclinic, hindmarsh_rose_fast_subsystem)
+{
+    /* The Hindmarsh–Rose fast subsystem (x, y with z a parameter; a=1, b=3, c=1, d=5, I=2): the
+     * spiking cycles born at the Hopf point end at a saddle homoclinic orbit at
+     * z = 1.3161469599 (AUTO-07p) for I = 0.5. The fast subsystem depends on I - z only
+     * (x' = y - x^3 + 3 x^2 - z + I), so at the zoo's I = 2 the orbit is at z + 1.5: both are
+     * checked. */
+    const nd_model *hr = nd_builtin_find("hindmarsh_rose");
+    int slow[3] = {0, 0, 1};
+    nd_fast_subsystem fs;
+    nd_error err;
+    cr_assert_eq(nd_fast_subsystem_init(&fs, hr, slow, &err), ND_OK, "%s", err.msg);
+    const nd_model *m = &fs.model;
+    double p[16], lo[2] = {-3, -20}, hi[2] = {3, 5};
+    nd_model_default_params(m, p);
+    int zp = nd_fast_slow_par(&fs, 0);
+    nd_bif_diagram d;
+    nd_cycle_set cs;
+    double end;
+    int snic;
+    long c = homoclinic_branch(m, p, zp, 0, 4, lo, hi, 1, &d, &cs, &end, &snic);
+    cr_assert(c >= 0, "a cycle branch ends with its period growing");
+    cr_expect_eq(snic, 0);
+    nd_homoclinic_info in;
+    cr_assert_eq(nd_homoclinic_from_cycle_set(&cs, (size_t)c, p, &in, &err), ND_OK, "%s", err.msg);
+    cr_expect(fabs(in.par - 1.5 - 1.3161469599) < 1e-9, "I = 2: z_hom = %.12g, AUTO-07p 1.3161469599 + 1.5", in.par);
+    cr_log_info("HR fast subsystem, I = 2: z_hom = %.13g (T %g, residual %g)", in.par, in.T, in.residual);
+    nd_homoclinic_info_free(&in);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
+
+    p[7] = 0.5; /* I */
+    c = homoclinic_branch(m, p, zp, -1.5, 2.5, lo, hi, 1, &d, &cs, &end, &snic);
+    cr_assert(c >= 0, "I = 0.5: a cycle branch ends with its period growing");
+    cr_assert_eq(nd_homoclinic_from_cycle_set(&cs, (size_t)c, p, &in, &err), ND_OK, "%s", err.msg);
+    cr_expect(fabs(in.par - 1.3161469599) < 1e-9, "I = 0.5: z_hom = %.12g, AUTO-07p 1.3161469599", in.par);
+    cr_log_info("HR fast subsystem, I = 0.5: z_hom = %.13g", in.par);
+    nd_homoclinic_info_free(&in);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
+    nd_fast_subsystem_free(&fs);
+}
