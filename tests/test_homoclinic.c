@@ -81,7 +81,7 @@ Test(homoclinic, lorenz_explosion_from_the_cycle_branch)
     nd_homoclinic_info in;
     nd_error err;
     cr_assert_eq(nd_homoclinic_from_cycle_set(&cs, (size_t)c, p, &in, &err), ND_OK, "%s", err.msg);
-    cr_expect(fabs(in.par - ref) < 1e-9, "rho_hom = %.13g, reference %.13g", in.par, ref);
+    cr_expect(fabs(in.par - ref) < 1e-10, "rho_hom = %.13g, reference %.13g", in.par, ref);
     cr_expect(fabs(in.x0[0]) + fabs(in.x0[1]) + fabs(in.x0[2]) < 1e-12, "the saddle is the origin");
     double lu = (-11.0 + sqrt(121.0 + 40.0 * (in.par - 1.0))) / 2.0;
     cr_expect(fabs(in.lambda_u - lu) < 1e-9 && fabs(in.lambda_s + 8.0 / 3.0) < 1e-9, "leading eigenvalues %g %g",
@@ -97,10 +97,10 @@ Test(homoclinic, lorenz_explosion_from_the_cycle_branch)
         else a = mid;
     }
     double shoot = 0.5 * (a + b);
-    cr_log_info("Lorenz: BVP rho = %.13g (T %g, residual %g), bisection %.13g, reference %.13g", in.par, in.T,
+    cr_log_info("Lorenz: BVP rho = %.15g (T %g, residual %g), bisection %.15g, reference %.13g", in.par, in.T,
                 in.residual, shoot, ref);
-    cr_expect(fabs(shoot - ref) < 1e-9, "bisection %.13g, reference %.13g", shoot, ref);
-    cr_expect(fabs(in.par - shoot) < 1e-9, "BVP %.13g, bisection %.13g", in.par, shoot);
+    cr_expect(fabs(shoot - ref) < 1e-10, "bisection %.13g, reference %.13g", shoot, ref);
+    cr_expect(fabs(in.par - shoot) < 1e-10, "BVP %.13g, bisection %.13g", in.par, shoot);
     nd_homoclinic_info_free(&in);
     nd_cycle_set_free(&cs);
     nd_bif_diagram_free(&d);
@@ -176,7 +176,7 @@ Test(homoclinic, hindmarsh_rose_fast_subsystem)
     cr_expect_eq(snic, 0);
     nd_homoclinic_info in;
     cr_assert_eq(nd_homoclinic_from_cycle_set(&cs, (size_t)c, p, &in, &err), ND_OK, "%s", err.msg);
-    cr_expect(fabs(in.par - 1.5 - 1.3161469599) < 1e-9, "I = 2: z_hom = %.12g, AUTO-07p 1.3161469599 + 1.5", in.par);
+    cr_expect(fabs(in.par - 1.5 - 1.3161469599) < 1e-10, "I = 2: z_hom = %.12g, AUTO-07p 1.3161469599 + 1.5", in.par);
     cr_log_info("HR fast subsystem, I = 2: z_hom = %.13g (T %g, residual %g)", in.par, in.T, in.residual);
     nd_homoclinic_info_free(&in);
     nd_cycle_set_free(&cs);
@@ -186,10 +186,82 @@ Test(homoclinic, hindmarsh_rose_fast_subsystem)
     c = homoclinic_branch(m, p, zp, -1.5, 2.5, lo, hi, 1, &d, &cs, &end, &snic);
     cr_assert(c >= 0, "I = 0.5: a cycle branch ends with its period growing");
     cr_assert_eq(nd_homoclinic_from_cycle_set(&cs, (size_t)c, p, &in, &err), ND_OK, "%s", err.msg);
-    cr_expect(fabs(in.par - 1.3161469599) < 1e-9, "I = 0.5: z_hom = %.12g, AUTO-07p 1.3161469599", in.par);
-    cr_log_info("HR fast subsystem, I = 0.5: z_hom = %.13g", in.par);
+    cr_expect(fabs(in.par - 1.3161469599) < 1e-10, "I = 0.5: z_hom = %.12g, AUTO-07p 1.3161469599", in.par);
+    cr_log_info("HR fast subsystem, I = 0.5: z_hom = %.15g", in.par);
     nd_homoclinic_info_free(&in);
     nd_cycle_set_free(&cs);
     nd_bif_diagram_free(&d);
     nd_fast_subsystem_free(&fs);
+}
+
+Test(homoclinic, morris_lecar_snic_ends_the_cycle_branch)
+{
+    /* Morris–Lecar, the class-I set of Rinzel & Ermentrout (1989) (gCa = 4, V3 = 12, V4 = 17.4)
+     * with phi = 0.067: the family of cycles ends at the saddle-node on the invariant circle at
+     * I = 39.963153093 (the fold of the rest state; the value of the issue's reference). The fold
+     * carries the circle: the unstable branch of its centre manifold comes back along the stable
+     * one (nd_snic_check). With phi = 0.5 the recovery variable is fast and the same fold is a
+     * plain saddle-node: the orbit leaving it does not come back to it. */
+    const nd_model *m = nd_builtin_find("morris_lecar_snic");
+    double p[13];
+    nd_model_default_params(m, p);
+    p[12] = 0.067; /* phi */
+    nd_bif_diagram d;
+    nd_cycle_set cs;
+    double end;
+    int snic;
+    long c = homoclinic_branch(m, p, 1, 0, 120, m->var_lo, m->var_hi, 1, &d, &cs, &end, &snic);
+    cr_assert(c >= 0, "a cycle branch ends with its period growing");
+    cr_expect_eq(snic, 1, "at the fold: a SNIC");
+    cr_expect(fabs(end - 39.963153093) < 1e-9, "I_SNIC = %.12g, reference 39.963153093", end);
+    cr_log_info("Morris-Lecar SNIC at I = %.15g", end);
+    const double *fold = NULL;
+    for (size_t b = 0; b < d.n_branches; b++)
+        for (size_t s = 0; s < d.branches[b].n_special; s++)
+            if (d.branches[b].special[s].test == ND_EQ_LP && fabs(d.branches[b].special[s].u[2] - end) < 1e-9)
+                fold = d.branches[b].special[s].u;
+    cr_assert(fold, "the fold point");
+    double q[13];
+    memcpy(q, p, sizeof q);
+    q[1] = fold[2];
+    int on;
+    double tr;
+    nd_error err;
+    cr_assert_eq(nd_snic_check(m, q, fold, 0, &on, &tr, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(on, 1, "phi = 0.067: the saddle-node lies on an invariant circle");
+    cr_expect(tr > 0 && tr < 1000, "the centre manifold returns after %g ms", tr);
+    q[12] = 0.5;
+    cr_assert_eq(nd_snic_check(m, q, fold, 0, &on, &tr, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(on, 0, "phi = 0.5: no invariant circle through the saddle-node");
+    double off[2] = {fold[0] + 5, fold[1]};
+    q[12] = 0.067;
+    cr_expect_eq(nd_snic_check(m, q, off, 0, &on, &tr, &err), ND_EINVAL, "not a saddle-node");
+    cr_expect(strstr(err.msg, "not a saddle-node"), "%s", err.msg);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
+}
+
+Test(homoclinic, bad_input_is_refused)
+{
+    const nd_model *m = nd_builtin_find("lorenz");
+    double p[3];
+    nd_model_default_params(m, p);
+    nd_homoclinic h;
+    nd_error err;
+    cr_expect_eq(nd_homoclinic_init(&h, m, p, 7, -1, 0, 0, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "7"), "%s", err.msg);
+    cr_expect_eq(nd_homoclinic_init(&h, m, p, 2, 2, 0, 0, &err), ND_EINVAL);
+    cr_expect_eq(nd_homoclinic_init(&h, m, p, 2, -1, 3, 0, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "ntst 3"), "%s", err.msg);
+    cr_expect_eq(nd_homoclinic_init(&h, m, p, 2, -1, 0, 9, &err), ND_EINVAL);
+    /* at rho = 0.5 the origin is a stable node, not a saddle: refused with the reason */
+    cr_assert_eq(nd_homoclinic_init(&h, m, p, 2, -1, 20, 4, &err), ND_OK, "%s", err.msg);
+    double t[16], x[48], *z = malloc(h.dim * sizeof *z);
+    for (int i = 0; i < 16; i++) t[i] = i, x[3 * i] = sin(M_PI * i / 15), x[3 * i + 1] = 0.5 * x[3 * i], x[3 * i + 2] = 0;
+    p[2] = 0.5;
+    cr_expect_eq(nd_homoclinic_from_orbit(&h, t, x, 16, p, 1e-3, z, &err), ND_EFAILED);
+    cr_expect(strstr(err.msg, "not a hyperbolic saddle"), "%s", err.msg);
+    cr_expect_eq(nd_homoclinic_from_orbit(&h, t, x, 16, p, 0.7, z, &err), ND_EINVAL);
+    free(z);
+    nd_homoclinic_free(&h);
 }

@@ -124,6 +124,18 @@ nd_status nd_homoclinic_from_cycle_set(const nd_cycle_set *cs, size_t c, const d
 nd_status nd_cycle_set_locate_homoclinics(nd_cycle_set *cs, const nd_bif_diagram *d, const double *p, double p_lo,
                                           double p_hi, size_t *n_located, nd_error *err);
 
+/* ---- saddle-node homoclinic orbits (SNIC) ------------------------------------------------------ */
+/* Whether the saddle-node equilibrium x_sn (all variables; a fold point of an equilibrium branch)
+ * of m at parameters p lies on an invariant circle: the branch of its one-dimensional centre
+ * manifold that leaves it is followed (GSL rk8pd, tolerances 1e-10, at most t_max; 0: 50 times
+ * the model's t_sim) until it comes back within 0.05 of the box; *on_circle = 1 when it returns
+ * along the other branch of the centre manifold (a SNIC), 0 when it does not come back or comes
+ * back from the side it left (then it is no saddle-node homoclinic orbit). return_time (may be
+ * NULL): the time of that return. ND_EINVAL when x_sn is not a saddle-node (the Jacobian's
+ * smallest singular value above 1e-5 of its largest). */
+nd_status nd_snic_check(const nd_model *m, const double *p, const double *x_sn, double t_max, int *on_circle,
+                        double *return_time, nd_error *err);
+
 #ifdef __cplusplus
 }
 #endif
