@@ -265,3 +265,72 @@ Test(homoclinic, bad_input_is_refused)
     free(z);
     nd_homoclinic_free(&h);
 }
+
+/* The homoclinic curve in two parameters from the orbit located in one: c's end, continued in
+ * (par, par2) over [lo2, hi2] of par2; the branch into *b, its curve in *h. */
+static void homoclinic_curve(const nd_model *m, const double *p, int par, int par2, double lo2, double hi2,
+                             const nd_cycle_set *cs, size_t c, nd_homoclinic *h, nd_branch *b)
+{
+    nd_error err;
+    cr_assert_eq(nd_homoclinic_init(h, m, p, par, par2, 200, 4, &err), ND_OK, "%s", err.msg);
+    double *z = malloc(h->dim * sizeof *z);
+    cr_assert_eq(nd_homoclinic_from_cycle(h, &cs->curve[c], &cs->branch[c], cs->branch[c].n - 1, 1e-3, z, &err), ND_OK,
+                 "%s", err.msg);
+    nd_homoclinic_info in;
+    cr_assert_eq(nd_homoclinic_locate(h, z, &in, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_homoclinic_extend(h, z, 2.0 / fmin(in.lambda_u, -in.lambda_s), &err), ND_OK, "%s", err.msg);
+    nd_homoclinic_info_free(&in);
+    cr_assert_eq(nd_homoclinic_locate(h, z, &in, &err), ND_OK, "%s", err.msg);
+    nd_homoclinic_info_free(&in);
+    double *lo = malloc(h->dim * sizeof *lo), *hi = malloc(h->dim * sizeof *hi);
+    for (size_t i = 0; i < h->dim; i++) lo[i] = -INFINITY, hi[i] = INFINITY;
+    lo[h->dim - 1] = lo2, hi[h->dim - 1] = hi2;
+    nd_cont_opts o;
+    nd_cont_opts_init(&o);
+    o.h0 = 0.01, o.h_max = 0.1, o.max_points = 60, o.lo = lo, o.hi = hi, o.direction = 1, o.tol = 1e-9;
+    cr_assert_eq(nd_continue(&h->type, z, NULL, &o, b, &err), ND_OK, "%s", err.msg);
+    free(z), free(lo), free(hi);
+}
+
+Test(homoclinic, hindmarsh_rose_homoclinic_curve_in_z_and_I)
+{
+    /* The fast subsystem depends on I - z only, so its homoclinic curve in (z, I) is the line
+     * z = I + 0.81614695988549 (z_hom at I = 0.5 from AUTO-07p, 1.3161469599): every point of
+     * the continued curve must lie on it. */
+    const nd_model *hr = nd_builtin_find("hindmarsh_rose");
+    int slow[3] = {0, 0, 1};
+    nd_fast_subsystem fs;
+    nd_error err;
+    cr_assert_eq(nd_fast_subsystem_init(&fs, hr, slow, &err), ND_OK, "%s", err.msg);
+    const nd_model *m = &fs.model;
+    double p[16], lo[2] = {-3, -20}, hi[2] = {3, 5};
+    nd_model_default_params(m, p);
+    int zp = nd_fast_slow_par(&fs, 0);
+    nd_bif_diagram d;
+    nd_cycle_set cs;
+    double end;
+    int snic;
+    long c = homoclinic_branch(m, p, zp, 0, 4, lo, hi, 1, &d, &cs, &end, &snic);
+    cr_assert(c >= 0);
+    nd_homoclinic h;
+    nd_branch b;
+    homoclinic_curve(m, p, zp, 7, 1.0, 3.0, &cs, (size_t)c, &h, &b);
+    cr_expect(b.n >= 5, "%zu points: %s", b.n, b.stop_reason);
+    cr_log_info("curve: %zu points: %s", b.n, b.stop_reason);
+    double worst = 0, ilo = INFINITY, ihi = -INFINITY;
+    for (size_t i = 0; i < b.n; i++) {
+        const double *u = b.u + i * b.dim;
+        double z = u[b.dim - 2], I = u[b.dim - 1];
+        worst = fmax(worst, fabs(z - I - (1.3161469599 - 0.5)));
+        ilo = fmin(ilo, I), ihi = fmax(ihi, I);
+    }
+    cr_log_info("HR homoclinic curve: %zu points, I in [%g, %g], max |z - I - 0.8161469599| = %.2e", b.n, ilo, ihi,
+                worst);
+    cr_expect(worst < 1e-9, "max |z - I - 0.8161469599| = %g", worst);
+    cr_expect(ihi - ilo > 0.5, "I covers [%g, %g]", ilo, ihi);
+    nd_branch_free(&b);
+    nd_homoclinic_free(&h);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
+    nd_fast_subsystem_free(&fs);
+}

@@ -353,14 +353,6 @@ static void curve_jv(void *ctx, const double *x, double *Jx)
         if ((size_t)w->ti[k] < w->neq) Jx[w->ti[k]] += w->tv[k] * x[w->tj[k]];
 }
 
-/* after each stored point of the curve: the phase reference follows the branch */
-static int curve_label(void *ctx, const double *u)
-{
-    nd_homoclinic *h = ctx;
-    hom_setup_references(h, u, NULL);
-    return -1;
-}
-
 static const char *curve_component(void *ctx, size_t i, int *is_par)
 {
     nd_homoclinic *h = ctx;
@@ -428,7 +420,6 @@ nd_status nd_homoclinic_init(nd_homoclinic *h, const nd_model *m, const double *
     t->bordered_factor = curve_factor;
     t->bordered_solve = curve_solve;
     t->jacobian_vector = curve_jv;
-    t->label = curve_label;
     t->component_name = curve_component;
     t->ctx = h;
     return ND_OK;
