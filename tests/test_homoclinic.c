@@ -269,7 +269,8 @@ Test(homoclinic, bad_input_is_refused)
 /* The homoclinic curve in two parameters from the orbit located in one: c's end, continued in
  * (par, par2) over [lo2, hi2] of par2; the branch into *b, its curve in *h. */
 static void homoclinic_curve(const nd_model *m, const double *p, int par, int par2, double lo2, double hi2,
-                             const nd_cycle_set *cs, size_t c, nd_homoclinic *h, nd_branch *b)
+                             const nd_cycle_set *cs, size_t c, double h_max, size_t points, nd_homoclinic *h,
+                             nd_branch *b)
 {
     nd_error err;
     cr_assert_eq(nd_homoclinic_init(h, m, p, par, par2, 200, 4, &err), ND_OK, "%s", err.msg);
@@ -287,7 +288,7 @@ static void homoclinic_curve(const nd_model *m, const double *p, int par, int pa
     lo[h->dim - 1] = lo2, hi[h->dim - 1] = hi2;
     nd_cont_opts o;
     nd_cont_opts_init(&o);
-    o.h0 = 0.01, o.h_max = 0.1, o.max_points = 60, o.lo = lo, o.hi = hi, o.direction = 1, o.tol = 1e-9;
+    o.h0 = 0.01, o.h_max = h_max, o.max_points = points, o.lo = lo, o.hi = hi, o.direction = 1, o.tol = 1e-9;
     cr_assert_eq(nd_continue(&h->type, z, NULL, &o, b, &err), ND_OK, "%s", err.msg);
     free(z), free(lo), free(hi);
 }
@@ -314,7 +315,7 @@ Test(homoclinic, hindmarsh_rose_homoclinic_curve_in_z_and_I)
     cr_assert(c >= 0);
     nd_homoclinic h;
     nd_branch b;
-    homoclinic_curve(m, p, zp, 7, 1.0, 3.0, &cs, (size_t)c, &h, &b);
+    homoclinic_curve(m, p, zp, 7, 1.0, 3.0, &cs, (size_t)c, 0.1, 60, &h, &b);
     cr_expect(b.n >= 5, "%zu points: %s", b.n, b.stop_reason);
     cr_log_info("curve: %zu points: %s", b.n, b.stop_reason);
     double worst = 0, ilo = INFINITY, ihi = -INFINITY;
@@ -333,4 +334,44 @@ Test(homoclinic, hindmarsh_rose_homoclinic_curve_in_z_and_I)
     nd_cycle_set_free(&cs);
     nd_bif_diagram_free(&d);
     nd_fast_subsystem_free(&fs);
+}
+
+Test(homoclinic, lorenz_homoclinic_curve_in_rho_and_sigma)
+{
+    /* The Lorenz homoclinic curve in (rho, sigma) from sigma = 10: a point of the continued curve
+     * is checked against the one-parameter computation at its sigma (a new diagram, cycle branch
+     * and BVP: an independent start), to 1e-8. */
+    const nd_model *m = nd_builtin_find("lorenz");
+    double p[3];
+    nd_model_default_params(m, p);
+    nd_bif_diagram d;
+    nd_cycle_set cs;
+    double end;
+    int snic;
+    long c = homoclinic_branch(m, p, 2, 5, 30, m->var_lo, m->var_hi, 0, &d, &cs, &end, &snic);
+    cr_assert(c >= 0);
+    nd_homoclinic h;
+    nd_branch b;
+    homoclinic_curve(m, p, 2, 0, 8.0, 12.0, &cs, (size_t)c, 0.5, 30, &h, &b);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
+    cr_assert(b.n >= 5, "%zu points: %s", b.n, b.stop_reason);
+    const double *u = b.u + (b.n - 1) * b.dim;
+    double rho = u[b.dim - 2], sigma = u[b.dim - 1];
+    cr_log_info("Lorenz homoclinic curve: %zu points, last rho = %.12g at sigma = %.12g (%s)", b.n, rho, sigma,
+                b.stop_reason);
+    cr_expect(fabs(sigma - 10) > 0.3, "the curve moved: sigma = %g", sigma);
+    p[0] = sigma;
+    c = homoclinic_branch(m, p, 2, 2, 40, m->var_lo, m->var_hi, 0, &d, &cs, &end, &snic);
+    cr_assert(c >= 0, "sigma = %g: a cycle branch ends with its period growing", sigma);
+    nd_homoclinic_info in;
+    nd_error err;
+    cr_assert_eq(nd_homoclinic_from_cycle_set(&cs, (size_t)c, p, &in, &err), ND_OK, "%s", err.msg);
+    cr_log_info("one-parameter at sigma = %.12g: rho = %.12g", sigma, in.par);
+    cr_expect(fabs(in.par - rho) < 1e-8, "curve rho = %.12g, one-parameter %.12g", rho, in.par);
+    nd_homoclinic_info_free(&in);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
+    nd_branch_free(&b);
+    nd_homoclinic_free(&h);
 }
