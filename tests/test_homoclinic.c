@@ -154,7 +154,8 @@ Test(homoclinic, truncation_and_mesh_convergence)
 Test(homoclinic, hindmarsh_rose_fast_subsystem)
 {
     /* The Hindmarsh–Rose fast subsystem (x, y with z a parameter; a=1, b=3, c=1, d=5, I=2): the
-     * spiking cycles born at the Hopf point end at a saddle homoclinic orbit at
+     * cycles born at the (supercritical) Hopf point of the upper branch end at a saddle
+     * homoclinic orbit (not the one that ends the bursts' spiking branch, z ~ 2.0856 at I = 2) at
      * z = 1.3161469599 (AUTO-07p) for I = 0.5. The fast subsystem depends on I - z only
      * (x' = y - x^3 + 3 x^2 - z + I), so at the zoo's I = 2 the orbit is at z + 1.5: both are
      * checked. */
@@ -374,4 +375,83 @@ Test(homoclinic, lorenz_homoclinic_curve_in_rho_and_sigma)
     nd_bif_diagram_free(&d);
     nd_branch_free(&b);
     nd_homoclinic_free(&h);
+}
+
+/* ---- Morris–Lecar, class-I set with fast recovery: a saddle homoclinic orbit ------------------- */
+typedef struct ml_ctx {
+    const nd_model *m;
+    double *p;
+} ml_ctx;
+
+static int ml_f(double t, const double y[], double f[], void *params)
+{
+    const ml_ctx *c = params;
+    c->m->rhs(t, y, c->p, f);
+    return GSL_SUCCESS;
+}
+
+/* Where the upper branch of the saddle's unstable manifold goes at current I: 1 onto the spiking
+ * cycle (I above the homoclinic value), 0 onto the rest state. The saddle by Newton from x (in
+ * place), the start 1e-7 mV along the unstable eigenvector, GSL rk8pd at tolerance 1e-12 for 3 s. */
+static int ml_spikes(const nd_model *m, double *p, double *x)
+{
+    double J[4], f[2];
+    for (int it = 0; it < 50; it++) {
+        m->rhs(0, x, p, f);
+        m->jac(0, x, p, J);
+        double det = J[0] * J[3] - J[1] * J[2];
+        x[0] -= (J[3] * f[0] - J[1] * f[1]) / det, x[1] -= (-J[2] * f[0] + J[0] * f[1]) / det;
+    }
+    m->jac(0, x, p, J);
+    double tr = J[0] + J[3], det = J[0] * J[3] - J[1] * J[2], lam = tr / 2 + sqrt(tr * tr / 4 - det);
+    double v[2] = {J[1], lam - J[0]};
+    if (v[0] < 0) v[0] = -v[0], v[1] = -v[1];
+    double nv = hypot(v[0], v[1]), y[2] = {x[0] + 1e-7 * v[0] / nv, x[1] + 1e-7 * v[1] / nv}, t = 0;
+    ml_ctx c = {m, p};
+    gsl_odeiv2_system sys = {ml_f, NULL, 2, &c};
+    gsl_odeiv2_driver *drv = gsl_odeiv2_driver_alloc_y_new(&sys, gsl_odeiv2_step_rk8pd, 1e-3, 1e-12, 1e-12);
+    double vmax = -INFINITY;
+    for (int k = 1; k <= 3000; k++) {
+        cr_assert_eq(gsl_odeiv2_driver_apply(drv, &t, k, y), GSL_SUCCESS);
+        if (k > 2000) vmax = fmax(vmax, y[0]);
+    }
+    gsl_odeiv2_driver_free(drv);
+    return vmax > 0; /* spikes reach above 0 mV; the rest state is near -35 mV */
+}
+
+Test(homoclinic, morris_lecar_class_one_fast_recovery)
+{
+    /* Morris–Lecar class-I set with phi = 0.23 (docs/homoclinic.md): the spiking cycle is born at
+     * a homoclinic orbit of the saddle below the fold. Independent check: bisection on where the
+     * saddle's unstable manifold goes (ml_spikes), to 1e-9. */
+    const nd_model *m = nd_builtin_find("morris_lecar_snic");
+    double p[13];
+    nd_model_default_params(m, p);
+    p[12] = 0.23;
+    nd_bif_diagram d;
+    nd_cycle_set cs;
+    double end;
+    int snic;
+    long c = homoclinic_branch(m, p, 1, 20, 60, m->var_lo, m->var_hi, 1, &d, &cs, &end, &snic);
+    cr_assert(c >= 0, "a cycle branch ends with its period growing");
+    cr_expect_eq(snic, 0);
+    nd_homoclinic_info in;
+    nd_error err;
+    cr_assert_eq(nd_homoclinic_from_cycle_set(&cs, (size_t)c, p, &in, &err), ND_OK, "%s", err.msg);
+    double a = in.par - 0.05, b = in.par + 0.05, x[2] = {in.x0[0], in.x0[1]};
+    p[1] = a;
+    cr_assert_eq(ml_spikes(m, p, x), 0, "I = %g: rest", a);
+    p[1] = b;
+    cr_assert_eq(ml_spikes(m, p, x), 1, "I = %g: spiking", b);
+    for (int k = 0; k < 36; k++) {
+        double mid = 0.5 * (a + b);
+        p[1] = mid;
+        if (ml_spikes(m, p, x)) b = mid;
+        else a = mid;
+    }
+    cr_log_info("Morris-Lecar phi = 0.23: BVP I_hom = %.13g, bisection %.13g", in.par, 0.5 * (a + b));
+    cr_expect(fabs(in.par - 0.5 * (a + b)) < 1e-9, "BVP %.13g, bisection %.13g", in.par, 0.5 * (a + b));
+    nd_homoclinic_info_free(&in);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
 }
