@@ -199,6 +199,8 @@ static int cycles_from_starts(const bif_args *a, const nd_model *m, const double
     }
     /* last: a doubled cycle that the scan found is then that PD's doubled branch, not a second one */
     if (nd_cycles_from_pd(d, p, r, plo, phi, depth, a->pd_unstable, cs, &err)) return cli_error(cmd, &err);
+    /* the homoclinic ends located by the boundary-value problem (a failure keeps the estimate) */
+    if (nd_cycle_set_locate_homoclinics(cs, d, p, plo, phi, NULL, &err)) return cli_error(cmd, &err);
     return EXIT_OK;
 }
 

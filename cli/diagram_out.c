@@ -166,6 +166,10 @@ json_t *cli_json_special_points(const nd_bif_diagram *d, const double *at, const
             json_object_set_new(o, "type", json_string(snic ? "SNIC" : "HC"));
             json_object_set_new(o, pn, cli_json_real(par));
             json_object_set_new(o, "period_at_end", cli_json_real(last ? last->period : NAN));
+            /* how the value was found: the homoclinic boundary-value problem, the fold (SNIC), or
+             * the last point of the branch */
+            int bvp = !snic && c < cs->n_hom && isfinite(cs->hom_par[c]);
+            json_object_set_new(o, "located_by", json_string(snic ? "fold" : bvp ? "homoclinic_bvp" : "last_point"));
             json_object_set_new(o, "branch", json_integer((json_int_t)(d->n_branches + c)));
             json_array_append_new(a, o);
         }

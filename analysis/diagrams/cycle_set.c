@@ -21,7 +21,7 @@ void nd_cycle_set_free(nd_cycle_set *cs)
     if (!cs) return;
     for (size_t i = 0; i < cs->n; i++) nd_branch_free(&cs->branch[i]), nd_cycle_curve_free(&cs->curve[i]);
     free(cs->curve), free(cs->branch), free(cs->origin), free(cs->start);
-    free(cs->multiple), free(cs->parent), free(cs->parent_special);
+    free(cs->multiple), free(cs->parent), free(cs->parent_special), free(cs->hom_par);
     size_t ntst = cs->ntst, ncol = cs->ncol;
     nd_cont_opts o = cs->opts;
     void (*progress)(void *, double) = cs->progress;
@@ -380,6 +380,7 @@ int nd_cycle_set_homoclinic_end(const nd_cycle_set *cs, size_t c, const nd_bif_d
         double a2 = prev->period * prev->period, b2 = last->period * last->period;
         limit = (last->par * b2 - prev->par * a2) / (b2 - a2);
     }
+    if (c < cs->n_hom && isfinite(cs->hom_par[c])) *par = cs->hom_par[c];
     double best = 1e-3 * (p_hi - p_lo);
     for (size_t b = 0; d && b < d->n_branches; b++)
         for (size_t s = 0; s < d->branches[b].n_special; s++) {

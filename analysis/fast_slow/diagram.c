@@ -8,6 +8,7 @@
 
 #include "neurodyn/core.h"
 #include "neurodyn/fastslow.h"
+#include "neurodyn/homoclinic.h"
 
 void nd_fs_opts_init(nd_fs_opts *o)
 {
@@ -443,7 +444,9 @@ static nd_status cycle_specials(nd_fast_slow *d, nd_error *err)
         const nd_cycle_info *last = br->n ? nd_cycle_curve_info(cc, br->n - 1) : NULL;
         if (cc->stopped != ND_CYC_STOP_PERIOD || !last) continue;
         const char *type = fold_near(d, last->par, tol) >= 0 ? "SNIC" : "HC";
-        nd_status st = add_special(d, type, last->par, last->xmin[xv], last->period, NAN, (int)c, err);
+        /* a homoclinic end at the value the boundary-value problem located (homoclinic.h) */
+        double at = type[0] == 'H' && c < d->cycles.n_hom && isfinite(d->cycles.hom_par[c]) ? d->cycles.hom_par[c] : last->par;
+        nd_status st = add_special(d, type, at, last->xmin[xv], last->period, NAN, (int)c, err);
         if (st) return st;
     }
     return ND_OK;
@@ -570,6 +573,8 @@ nd_status nd_fast_slow_analyse(const nd_model *m, const double *p, const nd_fs_o
     if (!st && o->cycles && d->activity != ND_FS_QUIESCENT) st = spiking_cycle(d, err);
     if (!st && d->cycles.n_failed && !d->note[0]) snprintf(d->note, sizeof d->note, "%.300s", d->cycles.failure);
     if (!st) st = equilibrium_specials(d, err);
+    if (!st && o->cycles)
+        st = nd_cycle_set_locate_homoclinics(&d->cycles, &d->eq, d->p, d->slow_lo, d->slow_hi, NULL, err);
     if (!st) st = cycle_specials(d, err);
     if (!st) st = slow_nullcline(m, p, o, d, err);
     if (!st) classify_burster(d);

@@ -277,6 +277,11 @@ typedef struct nd_cycle_set {
     size_t *multiple;
     long *parent;
     size_t *parent_special;
+    /* Homoclinic ends located by the boundary-value problem (nd_cycle_set_locate_homoclinics in
+     * homoclinic.h): per branch the parameter value, NaN where none was located; n_hom entries
+     * (branches added after the call have none). */
+    double *hom_par;
+    size_t n_hom;
 } nd_cycle_set;
 
 /* The continuation defaults of a cycle set: largest step 0.05, first 0.005 (scaled units, see
@@ -340,8 +345,9 @@ void nd_cycle_set_free(nd_cycle_set *cs);
  * value in *par and whether it is a SNIC or a homoclinic orbit; else 0. The limit is
  * extrapolated from the last two points along p = p_c + A / T^2 (how the period of a SNIC
  * grows); within 1e-3 of the range of a fold of the equilibrium diagram d it is a SNIC (*snic
- * = 1, *par the fold's value), else a homoclinic orbit (*par the last point's value, which
- * approaches it exponentially). */
+ * = 1, *par the fold's value), else a homoclinic orbit (*par the value located by the
+ * homoclinic boundary-value problem when nd_cycle_set_locate_homoclinics found it, else the last
+ * point's value, which approaches it exponentially). */
 int nd_cycle_set_homoclinic_end(const nd_cycle_set *cs, size_t c, const nd_bif_diagram *d, double p_lo, double p_hi,
                                 double *par, int *snic);
 

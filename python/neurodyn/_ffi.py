@@ -258,6 +258,8 @@ typedef struct nd_cycle_set {
     size_t *multiple;
     long *parent;
     size_t *parent_special;
+    double *hom_par;
+    size_t n_hom;
 } nd_cycle_set;
 void nd_cycle_set_opts_init(nd_cont_opts *o);
 int nd_cycles_from_hopf(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo,
@@ -267,6 +269,8 @@ int nd_cycles_from_scan(const nd_bif_diagram *d, const double *p, const nd_regio
 int nd_cycle_set_homoclinic_end(const nd_cycle_set *cs, size_t c, const nd_bif_diagram *d, double p_lo,
                                 double p_hi, double *par, int *snic);
 void nd_cycle_set_free(nd_cycle_set *cs);
+int nd_cycle_set_locate_homoclinics(nd_cycle_set *cs, const nd_bif_diagram *d, const double *p, double p_lo,
+                                    double p_hi, size_t *n_located, nd_error *err);
 const nd_cycle_info *nd_cycle_curve_info(const nd_cycle_curve *c, size_t i);
 
 /* ---- codim2.h ---- */

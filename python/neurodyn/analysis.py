@@ -219,8 +219,10 @@ def diagram_dict(m, d, at, cs, p_lo, p_hi):
         par, snic = ffi.new("double *"), ffi.new("int *")
         if lib.nd_cycle_set_homoclinic_end(cs, c, d, p_lo, p_hi, par, snic):
             last = lib.nd_cycle_curve_info(ffi.addressof(cc), br.n - 1)
+            bvp = not snic[0] and c < cs.n_hom and math.isfinite(cs.hom_par[c])
             special.append({"type": "SNIC" if snic[0] else "HC", pn: par[0],
                             "period_at_end": last.period if last != ffi.NULL else math.nan,
+                            "located_by": "fold" if snic[0] else "homoclinic_bvp" if bvp else "last_point",
                             "branch": d.n_branches + c})
     for i, pt in enumerate(special):  # special_points.tsv's label column (`bifurcation --from DIR:LABEL`)
         pt["label"] = i + 1
@@ -240,6 +242,8 @@ def _cycles(m, d, p, region, p_lo, p_hi, cycle_scan, fixed_any):
     scan = 0 if fixed_any or m._m.spike != ffi.NULL else int(cycle_scan)
     if status == 0 and scan:
         status = lib.nd_cycles_from_scan(d, p, region, p_lo, p_hi, scan, cs, err)
+    if status == 0:  # the homoclinic ends located by the boundary-value problem, as the command does
+        status = lib.nd_cycle_set_locate_homoclinics(cs, d, p, p_lo, p_hi, ffi.NULL, err)
     if status != 0:
         lib.nd_cycle_set_free(cs)
         check(status, err)

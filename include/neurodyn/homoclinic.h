@@ -1,0 +1,143 @@
+/* neurodyn — homoclinic orbits to a hyperbolic saddle by a truncated boundary-value problem
+ * (HomCont: Champneys, Kuznetsov & Sandstede 1996, IJBC 6:867; the error analysis of Beyn 1990,
+ * IMA J. Numer. Anal. 10:379).
+ *
+ * The orbit x(t) of x' = f(x, p) leaving the saddle x0 and returning to it is cut to a finite
+ * interval of length T and written on [0, 1] (x' = T f(x, p)); it is discretised by the same
+ * orthogonal collocation as the cycles (cycles.h: ntst mesh intervals, a polynomial of degree
+ * ncol through ncol + 1 equidistant nodes on each, collocation at the Gauss points). The
+ * periodicity of a cycle is replaced by the projection boundary conditions
+ *
+ *     L_s (x(0) - x0) = 0      x(0) lies in the unstable eigenspace of the saddle,
+ *     L_u (x(1) - x0) = 0      x(1) in its stable eigenspace,
+ *
+ * with L_s = R_s P_s(x0, p) (n_s rows) and L_u = R_u P_u(x0, p) (n_u rows): P_s, P_u the spectral
+ * projections of A = f_x(x0, p) onto its stable and unstable subspaces, from the matrix sign
+ * function (Newton's iteration X <- (c X + (c X)^-1) / 2, Higham, Functions of Matrices, ch. 5;
+ * smooth in A, no eigenvector normalisation), and R_s, R_u fixed n_s x n and n_u x n matrices
+ * taken from the start (rows spanning the row space of P_s, P_u there). The saddle is part of the
+ * unknowns (f(x0, p) = 0), and the integral phase condition int_0^1 <x - x_ref, f(x_ref)> dt = 0
+ * against the start fixes the time shift. At fixed T the system
+ *
+ *   unknowns: x at the ntst*ncol + 1 nodes, x0, p (and p2)     N = (ntst*ncol + 2) n + 1 (+1)
+ *   F = (collocation ntst*ncol*n, equilibrium n, projections n_s + n_u = n, phase 1)
+ *
+ * is square in one parameter: its solution locates the homoclinic parameter value, with an error
+ * that falls like exp(-2 mu T) (Beyn 1990) as the truncation T grows. In two parameters it is a
+ * curve type for nd_continue (the homoclinic curve). The Newton systems are solved by SuiteSparse
+ * KLU on the sparse Jacobian (collocation blocks from the model Jacobian, the projection rows'
+ * dependence on x0 and p by finite differences).
+ *
+ * Start: nd_homoclinic_from_orbit takes a sampled orbit close to the homoclinic orbit (the last
+ * cycle of a branch whose period grew without bound, nd_homoclinic_from_cycle): the point
+ * nearest the saddle (smallest |f|) is the cut, the saddle is found by Newton from it, and the
+ * part of the orbit farther than `cut` from the saddle is kept (cut relative to the orbit's size;
+ * the whole period when the orbit never comes that close). nd_homoclinic_extend lengthens the
+ * truncation along the linearised flow at both ends (x(-s) = x0 + exp(-A s)(x(0) - x0), and
+ * forward from x(1)), for a check that the located value no longer depends on T.
+ *
+ * Only for a hyperbolic saddle; the saddle-node homoclinic orbit of a SNIC is located on the
+ * fold of equilibria (see nd_snic_check). */
+#ifndef NEURODYN_HOMOCLINIC_H
+#define NEURODYN_HOMOCLINIC_H
+
+#include <stddef.h>
+
+#include "analysis.h"
+#include "continuation.h"
+#include "cycles.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nd_homoclinic {
+    const nd_model *m;
+    double *p;           /* parameters (m->n_pars); p[par] (and p[par2]) follow the solution */
+    int par, par2;       /* par2 = -1: one free parameter (a square system, nd_homoclinic_locate) */
+    size_t n, ntst, ncol;
+    double T;            /* truncation: the time the orbit takes from x(0) to x(1) */
+    double *mesh;        /* ntst + 1 points in [0, 1] */
+    size_t n_s, n_u;     /* dimensions of the saddle's stable and unstable subspaces */
+    size_t dim;          /* unknowns: (ntst*ncol + 2) n + 1, + 1 with par2 */
+    void *work;
+    nd_curve_type type;  /* with par2 >= 0: the homoclinic curve in (par, par2) */
+} nd_homoclinic;
+
+/* What a located homoclinic orbit looks like. */
+typedef struct nd_homoclinic_info {
+    double par, par2;    /* parameter values (par2: NaN in one parameter) */
+    double T;            /* truncation */
+    double *x0;          /* the saddle (n values, owned by the struct: nd_homoclinic_info_free) */
+    double lambda_u, lambda_s; /* the unstable and stable eigenvalues nearest the imaginary axis
+                                  (real parts) */
+    double saddle_quantity;    /* lambda_u + lambda_s: < 0, one stable cycle is born (Shil'nikov) */
+    double dist0, dist1; /* |x(0) - x0|, |x(1) - x0| over the orbit's size */
+    double residual;     /* max |F| at the solution */
+    int newton_iterations;
+} nd_homoclinic_info;
+
+/* Sets up the BVP of model m (all variables free) in parameter par (and par2 >= 0 for the curve),
+ * ntst mesh intervals (4..20000; 0: 200) and ncol collocation points (2..7; 0: 4). */
+nd_status nd_homoclinic_init(nd_homoclinic *h, const nd_model *m, const double *p, int par, int par2,
+                             size_t ntst, size_t ncol, nd_error *err);
+void nd_homoclinic_free(nd_homoclinic *h);
+void nd_homoclinic_info_free(nd_homoclinic_info *in);
+
+/* The start from an orbit sampled at n_s times t[0..n_s-1] (increasing, spanning one period of a
+ * cycle or the homoclinic excursion), x row-major n_s x n, at parameter value(s) p (h->p is set
+ * from it). cut (0: 1e-3) says where the truncated orbit begins and ends: at this distance from
+ * the saddle over the orbit's size. Sets the mesh (equidistributing the orbit's arclength and
+ * time), T, the projection references and the phase reference; z receives dim values. */
+nd_status nd_homoclinic_from_orbit(nd_homoclinic *h, const double *t, const double *x, size_t n_samples,
+                                   const double *p, double cut, double *z, nd_error *err);
+
+/* The same from point i of branch b of the cycle curve c (records intact): the cycle sampled
+ * at 20 points per mesh node. */
+nd_status nd_homoclinic_from_cycle(nd_homoclinic *h, const nd_cycle_curve *c, const nd_branch *b, size_t i,
+                                   double cut, double *z, nd_error *err);
+
+/* Newton on the square system (one parameter; with par2 the second is held): z is replaced by the
+ * solution; info (may be NULL) describes it. ND_EFAILED when Newton does not converge. */
+nd_status nd_homoclinic_locate(nd_homoclinic *h, double *z, nd_homoclinic_info *info, nd_error *err);
+
+/* Lengthens the truncation by dt at each end (linear flow near the saddle), remeshing; z must be
+ * a solution (it is replaced by the start of the longer problem; locate again). */
+nd_status nd_homoclinic_extend(nd_homoclinic *h, double *z, double dt, nd_error *err);
+
+/* x(t) of z at t in [0, 1] (n values). */
+void nd_homoclinic_eval(const nd_homoclinic *h, const double *z, double t, double *x);
+
+/* ---- the homoclinic end of a cycle branch ---------------------------------------------------- */
+/* Branch c of cs ends with its period growing (nd_cycle_set_homoclinic_end says a homoclinic
+ * orbit, not a SNIC): the homoclinic orbit located from its last cycle (nd_homoclinic_from_cycle
+ * with cut 1e-3, ntst 200, ncol 4, then extended until the parameter changes by less than 1e-9 of
+ * its size, at most 3 times). info receives the result (free with nd_homoclinic_info_free). */
+nd_status nd_homoclinic_from_cycle_set(const nd_cycle_set *cs, size_t c, const double *p, nd_homoclinic_info *info,
+                                       nd_error *err);
+
+/* For every branch of cs that ends at a homoclinic orbit (nd_cycle_set_homoclinic_end with d,
+ * p_lo, p_hi; not a SNIC, every variable free) the orbit located as by
+ * nd_homoclinic_from_cycle_set; the values go to cs->hom_par (NaN where none, or where the BVP
+ * failed: the end then keeps its extrapolated value), which nd_cycle_set_homoclinic_end reports.
+ * *n_located (may be NULL) receives how many were located. ND_ENOMEM only. */
+nd_status nd_cycle_set_locate_homoclinics(nd_cycle_set *cs, const nd_bif_diagram *d, const double *p, double p_lo,
+                                          double p_hi, size_t *n_located, nd_error *err);
+
+/* ---- saddle-node homoclinic orbits (SNIC) ------------------------------------------------------ */
+/* Whether the saddle-node equilibrium x_sn (all variables; a fold point of an equilibrium branch)
+ * of m at parameters p lies on an invariant circle: the branch of its one-dimensional centre
+ * manifold that leaves it is followed (GSL rk8pd, tolerances 1e-10, at most t_max; 0: 50 times
+ * the model's t_sim) until it comes back within 0.05 of the box; *on_circle = 1 when it returns
+ * along the other branch of the centre manifold (a SNIC), 0 when it does not come back or comes
+ * back from the side it left (then it is no saddle-node homoclinic orbit). return_time (may be
+ * NULL): the time of that return. ND_EINVAL when x_sn is not a saddle-node (the Jacobian's
+ * smallest singular value above 1e-5 of its largest). */
+nd_status nd_snic_check(const nd_model *m, const double *p, const double *x_sn, double t_max, int *on_circle,
+                        double *return_time, nd_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
