@@ -75,6 +75,9 @@ static json_t *cycle_branch(const nd_model *m, const char *pn, const nd_cycle_se
     if (cs->origin[c] == ND_CYCLE_FROM_PD)
         snprintf(from, sizeof from, "the period doubling (PD) at %s = %.10g of branch %zu", pn, cs->start[c],
                  n_eq + (size_t)cs->parent[c]);
+    else if (cs->origin[c] == ND_CYCLE_FROM_BPC)
+        snprintf(from, sizeof from, "the branch point of cycles (BPC) at %s = %.10g of branch %zu", pn, cs->start[c],
+                 n_eq + (size_t)cs->parent[c]);
     else
         snprintf(from, sizeof from, "%s at %s = %.10g",
                  cs->origin[c] == ND_CYCLE_FROM_HOPF ? "the Hopf point" : "a cycle found by simulation", pn, cs->start[c]);

@@ -1,5 +1,23 @@
-/* Test functions of the limit-cycle curve (LPC, PD, NS), the acceptance of located zeros, and
- * the Hopf point at the end of a branch. */
+/* Test functions of the limit-cycle curve (LPC, PD, NS, BPC), the acceptance of located zeros,
+ * and the Hopf point at the end of a branch.
+ *
+ * BPC (branch point of cycles): the bordered matrix B = [J; v^T] of the collocation system (the
+ * Jacobian of the full boundary-value problem with the phase condition, bordered by the tangent)
+ * is regular at every regular point of the branch, folds (LPC) included, and singular where a
+ * second branch of cycles crosses; there det B changes sign (Allgower & Georg 1990, sec. 8.1;
+ * AUTO-07p detects branch points of periodic solutions the same way, Doedel et al. 1991, IJBC
+ * 1:745, sec. 5, and so does MatCont's limit-cycle curve with its BPC test). Its sign is read
+ * from the factors the corrector uses: the interior pivots of the per-interval condensation and
+ * the row swaps there, times the sign of KLU's factorisation of the reduced matrix (pivot
+ * permutation and the diagonal of U; KLU's row scalings are positive; the column order and the
+ * order of the eliminated rows are fixed by the mesh, a constant sign). A test needs a magnitude
+ * that goes through zero linearly for the continuer to locate it: the sign times an estimate of
+ * the smallest singular value, |b| / |B^-1 b| for a fixed vector b (one step of inverse
+ * iteration). Generic systems have no BPC (it needs a symmetry or an invariant subspace: the
+ * pitchfork of a symmetric cycle, a transcritical crossing of a trivial branch), so a located
+ * zero is reported only where a non-trivial Floquet multiplier is at +1 (the multiplier +1 then
+ * has algebraic multiplicity 2 while the fold test does not change sign), and only when the
+ * count of real multipliers above 1 changed over the step. */
 #include <complex.h>
 #include <float.h>
 #include <math.h>
@@ -15,6 +33,51 @@
 #include "internal.h"
 
 /* ---- test functions ---------------------------------------------------------------------------------- */
+/* The sign of det B for the factors of the last cyc_factor (see the comment at the top). */
+static double bordered_det_sign(const cw *w)
+{
+    size_t n = w->n, m = w->m, ni = (m - 1) * n, ncl = (m + 1) * n + 2;
+    double s = 1.0;
+    for (size_t j = 0; j < w->ntst; j++) {
+        const double *G = w->G + j * m * n * ncl;
+        const int *piv = w->piv + j * ni;
+        for (size_t cidx = 0; cidx < ni; cidx++) {
+            if ((size_t)piv[cidx] != cidx) s = -s;
+            if (G[cidx * ncl + n + cidx] < 0) s = -s;
+        }
+    }
+    const klu_numeric *num = w->num;
+    const double *ud = num->Udiag;
+    size_t Nr = w->Nr, cycles = 0;
+    unsigned char *seen = calloc(Nr, 1);
+    if (!seen) return 0.0;
+    for (size_t i = 0; i < Nr; i++) {
+        if (ud[i] < 0) s = -s;
+        if (seen[i]) continue;
+        cycles++;
+        for (size_t k = i; !seen[k]; k = (size_t)num->Pnum[k]) seen[k] = 1;
+    }
+    free(seen);
+    return (Nr - cycles) % 2 ? -s : s;
+}
+
+/* The BPC test at x (unscaled unknowns) with the continuer's tangent v (its scaled units). */
+static nd_status bpc_test(nd_cycle_curve *c, const double *x, const double *v, double *psi, nd_error *err)
+{
+    cw *w = W(c);
+    size_t N = w->N;
+    double *b = w->tmpN, *vb = w->vs, bn = 0.0, yn = 0.0;
+    for (size_t i = 0; i < N; i++) vb[i] = v[i] * w->sc[i];
+    nd_status st = cyc_factor(c, x, vb, err);
+    if (st) return st;
+    for (size_t i = 0; i < N; i++) b[i] = sin(0.7 * (double)i + 0.3), bn += b[i] * b[i];
+    if ((st = cyc_solve(c, b, err))) return st;
+    double sign = bordered_det_sign(w);
+    for (size_t i = 0; i < N; i++) yn += b[i] * b[i];
+    *psi = yn > 0 && isfinite(yn) ? sign * sqrt(bn / yn) : 0.0;
+    return ND_OK;
+}
+
 nd_status cyc_tests(void *ctx, const double *u, const double *v, const double *J, double *psi, nd_error *err)
 {
     nd_cycle_curve *c = ctx;
@@ -38,7 +101,8 @@ nd_status cyc_tests(void *ctx, const double *u, const double *v, const double *J
     }
     psi[ND_CYC_PD] = creal(pd);
     psi[ND_CYC_NS] = creal(ns);
-    return ND_OK;
+    psi[ND_CYC_H] = 1.0; /* not a test the engine evaluates: H is found by the stop hook */
+    return bpc_test(c, u, v, &psi[ND_CYC_BPC], err);
 }
 
 /* The non-trivial multipliers of x (unscaled unknowns) into re, im (n - 1 each); 0 on success. */
@@ -62,6 +126,7 @@ static int crossings(int test, size_t n, const double *re, const double *im, dou
         int real = fabs(im[a]) <= 1e-10 * fmax(m, 1e-300);
         if (m > limit) continue;
         if (test == ND_CYC_PD) count += real && re[a] < -1;
+        else if (test == ND_CYC_BPC) count += real && re[a] > 1;
         else count += !real && m > 1;
     }
     return count;
@@ -77,9 +142,9 @@ int cyc_bracket(void *ctx, int test, const double *x0, const double *x1)
     /* a fold is no fold where the branch passes through a Hopf point (the cycles shrink to the
      * equilibrium and come back half a period shifted: x1 correlates negatively with x0) */
     if (test == ND_CYC_LPC) return cyc_signed_amplitude(c, x1) > 0.25;
-    if (test != ND_CYC_PD && test != ND_CYC_NS) return 1;
+    if (test != ND_CYC_PD && test != ND_CYC_NS && test != ND_CYC_BPC) return 1;
     size_t n = W(c)->n;
-    double re0[64], im0[64], re1[64], im1[64], limit = test == ND_CYC_PD ? 1e8 : INFINITY;
+    double re0[64], im0[64], re1[64], im1[64], limit = test != ND_CYC_NS ? 1e8 : INFINITY;
     if (multipliers(c, x0, re0, im0) || multipliers(c, x1, re1, im1)) return 1; /* cannot tell: locate */
     return crossings(test, n - 1, re0, im0, limit) != crossings(test, n - 1, re1, im1, limit);
 }
@@ -106,6 +171,14 @@ int cyc_accept(void *ctx, int test, const double *u, const double *v, double *da
             if (d < best) best = d, data[2] = w->mu_re[a];
         }
         return sa > 0.25 && best < 1e-4;
+    }
+    case ND_CYC_BPC: {
+        double best = INFINITY;
+        for (size_t a = 1; a < n; a++) {
+            double d = cabs(w->mu_re[a] + I * w->mu_im[a] - 1.0);
+            if (d < best) best = d, data[2] = w->mu_re[a];
+        }
+        return sa > 0.25 && best < 1e-3;
     }
     case ND_CYC_NS: {
         double best = INFINITY;
