@@ -1,23 +1,22 @@
 /* Test functions of the limit-cycle curve (LPC, PD, NS, BPC), the acceptance of located zeros,
  * and the Hopf point at the end of a branch.
  *
- * BPC (branch point of cycles): the bordered matrix B = [J; v^T] of the collocation system (the
- * Jacobian of the full boundary-value problem with the phase condition, bordered by the tangent)
- * is regular at every regular point of the branch, folds (LPC) included, and singular where a
- * second branch of cycles crosses; there det B changes sign (Allgower & Georg 1990, sec. 8.1;
- * AUTO-07p detects branch points of periodic solutions the same way, Doedel et al. 1991, IJBC
- * 1:745, sec. 5, and so does MatCont's limit-cycle curve with its BPC test). Its sign is read
- * from the factors the corrector uses: the interior pivots of the per-interval condensation and
- * the row swaps there, times the sign of KLU's factorisation of the reduced matrix (pivot
- * permutation and the diagonal of U; KLU's row scalings are positive; the column order and the
- * order of the eliminated rows are fixed by the mesh, a constant sign). A test needs a magnitude
- * that goes through zero linearly for the continuer to locate it: the sign times an estimate of
- * the smallest singular value, |b| / |B^-1 b| for a fixed vector b (one step of inverse
- * iteration). Generic systems have no BPC (it needs a symmetry or an invariant subspace: the
- * pitchfork of a symmetric cycle, a transcritical crossing of a trivial branch), so a located
- * zero is reported only where a non-trivial Floquet multiplier is at +1 (the multiplier +1 then
- * has algebraic multiplicity 2 while the fold test does not change sign), and only when the
- * count of real multipliers above 1 changed over the step. */
+ * BPC (branch point of cycles): AUTO-07p's test for branch points of periodic solutions
+ * (Doedel et al. 1991, IJBC 1:745, sec. 5; AUTO-07p manual, ISP): the Jacobian of the periodic
+ * boundary-value problem at fixed parameter (collocation, periodicity, phase condition, in x and
+ * T) is singular exactly where a non-trivial Floquet multiplier is +1, and its determinant is,
+ * up to a factor that keeps its sign, prod_i (mu_i - 1) over the non-trivial multipliers; it
+ * changes sign at a fold of cycles (LPC) and at a BPC. At a fold the parameter component of the
+ * tangent changes sign too, at a BPC it does not (the branch goes on through it), so
+ *     psi_BPC = sign(v_p) prod_i (mu_i - 1)
+ * changes sign at a BPC only (the multiplier +1 then has algebraic multiplicity 2 while the LPC
+ * test keeps its sign). It costs nothing beyond the multipliers the PD and NS tests use. Generic
+ * systems have no BPC (it needs a symmetry or an invariant subspace: the pitchfork of a symmetric
+ * cycle, a transcritical crossing of a trivial branch), so a sign change is located only when the
+ * count of real multipliers above 1 changed over the step, and reported only where a
+ * non-trivial multiplier is within 1e-3 of +1 and the tangent's parameter component is not at a
+ * fold (|v_p| > 1e-3: a step that lands between the two zeros of a fold, those of v_p and of
+ * the multiplier product, which the discretisation puts a hair apart, is no BPC). */
 #include <complex.h>
 #include <float.h>
 #include <math.h>
@@ -33,51 +32,6 @@
 #include "internal.h"
 
 /* ---- test functions ---------------------------------------------------------------------------------- */
-/* The sign of det B for the factors of the last cyc_factor (see the comment at the top). */
-static double bordered_det_sign(const cw *w)
-{
-    size_t n = w->n, m = w->m, ni = (m - 1) * n, ncl = (m + 1) * n + 2;
-    double s = 1.0;
-    for (size_t j = 0; j < w->ntst; j++) {
-        const double *G = w->G + j * m * n * ncl;
-        const int *piv = w->piv + j * ni;
-        for (size_t cidx = 0; cidx < ni; cidx++) {
-            if ((size_t)piv[cidx] != cidx) s = -s;
-            if (G[cidx * ncl + n + cidx] < 0) s = -s;
-        }
-    }
-    const klu_numeric *num = w->num;
-    const double *ud = num->Udiag;
-    size_t Nr = w->Nr, cycles = 0;
-    unsigned char *seen = calloc(Nr, 1);
-    if (!seen) return 0.0;
-    for (size_t i = 0; i < Nr; i++) {
-        if (ud[i] < 0) s = -s;
-        if (seen[i]) continue;
-        cycles++;
-        for (size_t k = i; !seen[k]; k = (size_t)num->Pnum[k]) seen[k] = 1;
-    }
-    free(seen);
-    return (Nr - cycles) % 2 ? -s : s;
-}
-
-/* The BPC test at x (unscaled unknowns) with the continuer's tangent v (its scaled units). */
-static nd_status bpc_test(nd_cycle_curve *c, const double *x, const double *v, double *psi, nd_error *err)
-{
-    cw *w = W(c);
-    size_t N = w->N;
-    double *b = w->tmpN, *vb = w->vs, bn = 0.0, yn = 0.0;
-    for (size_t i = 0; i < N; i++) vb[i] = v[i] * w->sc[i];
-    nd_status st = cyc_factor(c, x, vb, err);
-    if (st) return st;
-    for (size_t i = 0; i < N; i++) b[i] = sin(0.7 * (double)i + 0.3), bn += b[i] * b[i];
-    if ((st = cyc_solve(c, b, err))) return st;
-    double sign = bordered_det_sign(w);
-    for (size_t i = 0; i < N; i++) yn += b[i] * b[i];
-    *psi = yn > 0 && isfinite(yn) ? sign * sqrt(bn / yn) : 0.0;
-    return ND_OK;
-}
-
 nd_status cyc_tests(void *ctx, const double *u, const double *v, const double *J, double *psi, nd_error *err)
 {
     nd_cycle_curve *c = ctx;
@@ -89,11 +43,13 @@ nd_status cyc_tests(void *ctx, const double *u, const double *v, const double *J
     psi[ND_CYC_LPC] = v[w->N - 1];
     /* every factor z enters as z / (1 + |z|): the same zeros and signs (conjugate factors still
      * multiply to a positive number), but no overflow for strongly unstable cycles */
-    double complex pd = 1.0, ns = 1.0, z;
+    double complex pd = 1.0, ns = 1.0, bp = 1.0, z;
     for (size_t a = 1; a < n; a++) {
         double complex ma = w->mu_re[a] + I * w->mu_im[a];
         z = ma + 1.0;
         pd *= z / (1.0 + cabs(z));
+        z = ma - 1.0;
+        bp *= z / (1.0 + cabs(z));
         for (size_t b = a + 1; b < n; b++) {
             z = ma * (w->mu_re[b] + I * w->mu_im[b]) - 1.0;
             ns *= z / (1.0 + cabs(z));
@@ -102,7 +58,8 @@ nd_status cyc_tests(void *ctx, const double *u, const double *v, const double *J
     psi[ND_CYC_PD] = creal(pd);
     psi[ND_CYC_NS] = creal(ns);
     psi[ND_CYC_H] = 1.0; /* not a test the engine evaluates: H is found by the stop hook */
-    return bpc_test(c, u, v, &psi[ND_CYC_BPC], err);
+    psi[ND_CYC_BPC] = v[w->N - 1] < 0 ? -creal(bp) : creal(bp);
+    return ND_OK;
 }
 
 /* The non-trivial multipliers of x (unscaled unknowns) into re, im (n - 1 each); 0 on success. */
@@ -153,7 +110,6 @@ int cyc_accept(void *ctx, int test, const double *u, const double *v, double *da
 {
     nd_cycle_curve *c = ctx;
     cw *w = W(c);
-    (void)v;
     size_t n = w->n;
     if (cyc_floquet(c, u, NULL)) return 0;
     data[0] = exp(u[w->Nx]), data[1] = u[w->N - 1];
@@ -178,7 +134,7 @@ int cyc_accept(void *ctx, int test, const double *u, const double *v, double *da
             double d = cabs(w->mu_re[a] + I * w->mu_im[a] - 1.0);
             if (d < best) best = d, data[2] = w->mu_re[a];
         }
-        return sa > 0.25 && best < 1e-3;
+        return sa > 0.25 && best < 1e-3 && fabs(v[w->N - 1]) > 1e-3 * cyc_vnorm(v, w->N);
     }
     case ND_CYC_NS: {
         double best = INFINITY;

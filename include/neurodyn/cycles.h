@@ -43,10 +43,11 @@
  *   PD   prod (mu_i + 1) over the non-trivial multipliers (period doubling),
  *   NS   prod_{i<j} (mu_i mu_j - 1) over the non-trivial multipliers (Neimark–Sacker; a real
  *        pair with mu_i mu_j = 1, a neutral saddle cycle, is rejected),
- *   BPC  the sign of det [J; v^T] (the full bordered collocation matrix, phase condition
- *        included) times an estimate of its smallest singular value: a branch point of cycles
- *        (a pitchfork of a symmetric cycle, a transcritical crossing), reported where a
- *        non-trivial multiplier is within 1e-3 of +1 (analysis/cycles/test_functions.c),
+ *   BPC  sign(v_p) prod (mu_i - 1) over the non-trivial multipliers (AUTO-07p's: the fixed-
+ *        parameter BVP Jacobian's determinant changes sign at LPC and BPC, the tangent's parameter
+ *        component v_p at LPC only): a branch point of cycles (a pitchfork of a symmetric cycle,
+ *        a transcritical crossing), reported where a non-trivial multiplier is within 1e-3 of +1
+ *        (analysis/cycles/test_functions.c),
  * At a Hopf point the cycles shrink to the equilibrium and the branch would go on retracing
  * itself (half a period shifted); the corrector cannot converge at the point itself (the branch
  * of constant solutions crosses there). Each accepted point is therefore compared with the one
