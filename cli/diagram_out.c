@@ -142,7 +142,7 @@ static json_t *cycle_special(const char *pn, const nd_special_point *sp, size_t 
     json_object_set_new(o, "type", json_string(nd_cycle_special_name(sp->test)));
     json_object_set_new(o, pn, cli_json_real(sp->data[1]));
     json_object_set_new(o, "period", cli_json_real(sp->data[0]));
-    if (sp->test == ND_CYC_PD) json_object_set_new(o, "multiplier", cli_json_real(sp->data[2]));
+    if (sp->test == ND_CYC_PD || sp->test == ND_CYC_BPC) json_object_set_new(o, "multiplier", cli_json_real(sp->data[2]));
     if (sp->test == ND_CYC_NS) json_object_set_new(o, "angle", cli_json_real(sp->data[2]));
     json_object_set_new(o, "branch", json_integer((json_int_t)branch));
     return o;

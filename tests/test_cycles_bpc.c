@@ -229,6 +229,8 @@ Test(cycles_bpc, cli_follows_the_other_branch)
         nb++;
         double k = json_real_value(json_object_get(v, "k"));
         cr_expect(fabs(k - 1.0 / 3) < 1e-8, "BPC at k = %.15f", k);
+        double mu = json_real_value(json_object_get(v, "multiplier"));
+        cr_expect(fabs(mu - 1.0) < 1e-3, "the BPC's multiplier %.12f, +1", mu);
     }
     json_array_foreach(json_object_get(j, "branches"), i, v)
     {
