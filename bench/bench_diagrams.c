@@ -7,8 +7,9 @@
  * NTST 80, NCOL 4, EPSL = EPSU = 1e-12, EPSS = 1e-11): run here when ND_AUTO_DIR names a folder
  * with those cases built (subfolders fhn, hh03, ml, each with the AUTO executable NAME.exe and
  * the constants c.NAME.eq, c.NAME.po: bench/auto/build.sh makes them), otherwise against the
- * times recorded on this kind of machine. AUTO-07p's own code is not part of neurodyn. Prints,
- * never asserts. */
+ * times recorded on this kind of machine. AUTO-07p's own code is not part of neurodyn. Then
+ * branch switching on cycles: the Rossler period-doubling cascade and a pitchfork of cycles
+ * (examples/sl_pair.ode), each without and with the switched branches. Prints, never asserts. */
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -137,6 +138,32 @@ int main(void)
         const char *src = a > 0 ? "" : " (recorded)";
         if (!(a > 0)) a = cases[i].recorded;
         printf("    %-36s %9.3fs %9.3fs %7.2fx%s\n", cases[i].title, t, a, t > 0 ? a / t : 0.0, src);
+    }
+
+    /* Branch switching (issue 19 item 2): the Rossler cascade from its period-1 cycle at c = 2.5
+     * without and with the period-doubled branches (PD switching, the 2T, 4T and 8T branches),
+     * and the pitchfork of cycles of two coupled Stuart-Landau oscillators without and with the
+     * switch at its BPC (the .ode model is compiled on the first of the 3 runs; best of 3). */
+    static const struct {
+        const char *title, *args[24];
+    } sw[] = {
+        {"Rossler c 2.2:4.4, period-1 branch only",
+         {"bifurcation", "rossler", "--par", "c=2.2:4.4", "--cycle-scan", "0", "--cycle-from", "c=2.5", "--pd-depth", "0",
+          NULL}},
+        {"Rossler c 2.2:4.4, with 2T, 4T, 8T (PD)",
+         {"bifurcation", "rossler", "--par", "c=2.2:4.4", "--cycle-scan", "0", "--cycle-from", "c=2.5", NULL}},
+        {"SL pair k 0.05:0.6, no BPC switch",
+         {"bifurcation", "examples/sl_pair.ode", "--par", "k=0.05:0.6", "--range", "x1=-2:2", "--range", "y1=-2:2",
+          "--range", "x2=-2:2", "--range", "y2=-2:2", "--cycles", "--cycle-scan", "0", "--bpc-depth", "0", NULL}},
+        {"SL pair k 0.05:0.6, both BPC halves",
+         {"bifurcation", "examples/sl_pair.ode", "--par", "k=0.05:0.6", "--range", "x1=-2:2", "--range", "y1=-2:2",
+          "--range", "x2=-2:2", "--range", "y2=-2:2", "--cycles", "--cycle-scan", "0", NULL}},
+    };
+    printf("\n[c] branch switching on cycles (CPU seconds, best of 3)\n");
+    for (size_t i = 0; i < sizeof sw / sizeof *sw; i++) {
+        double t = neurodyn_case(cli, tmp, sw[i].args);
+        if (t < 0) printf("    %-42s  failed (run from the repository root)\n", sw[i].title);
+        else printf("    %-42s %8.3f s\n", sw[i].title, t);
     }
     char cmd[64];
     snprintf(cmd, sizeof cmd, "%s", tmp);

@@ -30,20 +30,24 @@ static const char *HELP =
     "                     through every stable cycle found by simulating the model at 5 values\n"
     "                     of the parameter (a class-I neuron's family ending at its SNIC);\n"
     "                     each to its natural end (Hopf point, range, box, homoclinic orbit\n"
-    "                     or SNIC). cycles.tsv: period, max/min, stability; LPC, PD, NS\n"
+    "                     or SNIC). cycles.tsv: period, max/min, stability; LPC, PD, NS,\n"
+    "                     BPC (branch point of cycles)\n"
     "  --cycle-from P=V   also continue the cycles found by simulation at parameter value V\n"
     "                     (repeatable; implies --cycles)\n"
     "  --from DIR:LABEL   restart from special point LABEL of an earlier diagram (the label\n"
     "                     column of DIR/special_points.tsv, or FILE:LABEL): from an LP, H\n"
     "                     or BP the equilibrium branch through it, both ways (with --cycles\n"
-    "                     the cycles from its Hopf points); from LPC, PD, NS, HC or SNIC the\n"
-    "                     cycles found by simulation at its value (as --cycle-from)\n"
+    "                     the cycles from its Hopf points); from LPC, PD, NS, BPC, HC or\n"
+    "                     SNIC the cycles found by simulation at its value (as --cycle-from)\n"
     "  --cycle-scan N     simulate at N values for --cycles (default 5, 0: Hopf points only)\n"
     "  --pd-depth N       for --cycles, follow the period-doubled branch from every period\n"
     "                     doubling (PD), and its PDs in turn, up to N doublings (default 3:\n"
     "                     the 2T, 4T and 8T branches of a cascade; 0: none), where a stable\n"
     "                     cycle doubles\n"
     "  --pd-unstable      also at the PDs of cycles unstable on both sides\n"
+    "  --bpc-depth N      for --cycles, follow the other branch through every branch point\n"
+    "                     of cycles (BPC: a symmetric cycle's pitchfork), both halves, and\n"
+    "                     the BPCs on it in turn, up to N switches (default 1; 0: none)\n"
     "  --brute            also the brute-force sweep\n"
     "  --grid N           points of the sweep (default 200)\n"
     "  --t1 T             simulated time per sweep point (default 500), --transient T (250)\n"
@@ -63,11 +67,11 @@ typedef struct bif_args {
     int n_ranges, n_sets, n_fixes, n_cycle_from, brute, cycles, json, quiet, pd_unstable, cycle_restart;
     double t1, transient, restart_at; /* restart_at, restart_x: a cycle point's (cycle_restart) */
     const double *restart_x;
-    unsigned long grid, scan, pd_depth;
+    unsigned long grid, scan, pd_depth, bpc_depth;
     cli_run_control run;
 } bif_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_CYCLE_FROM, O_FROM, O_SCAN, O_PD_DEPTH, O_PD_UNSTABLE, O_GRID, O_T1, O_TRANS, O_OUTDIR,
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_BRUTE, O_CYCLES, O_CYCLE_FROM, O_FROM, O_SCAN, O_PD_DEPTH, O_PD_UNSTABLE, O_BPC_DEPTH, O_GRID, O_T1, O_TRANS, O_OUTDIR,
        O_PLOT, O_VAR, O_JSON, O_QUIET, O_HELP, O_RUN };
 
 static int parse(int argc, char **argv, bif_args *a)
@@ -78,7 +82,7 @@ static int parse(int argc, char **argv, bif_args *a)
         {"brute", no_argument, 0, O_BRUTE},       {"grid", required_argument, 0, O_GRID},
         {"cycles", no_argument, 0, O_CYCLES},     {"cycle-from", required_argument, 0, O_CYCLE_FROM},
         {"from", required_argument, 0, O_FROM},   {"cycle-scan", required_argument, 0, O_SCAN}, {"pd-depth", required_argument, 0, O_PD_DEPTH},
-        {"pd-unstable", no_argument, 0, O_PD_UNSTABLE},
+        {"pd-unstable", no_argument, 0, O_PD_UNSTABLE}, {"bpc-depth", required_argument, 0, O_BPC_DEPTH},
         CLI_RUN_CONTROL_OPTIONS(O_RUN),
         {"t1", required_argument, 0, O_T1},       {"transient", required_argument, 0, O_TRANS},
         {"outdir", required_argument, 0, O_OUTDIR}, {"plot", required_argument, 0, O_PLOT},
@@ -101,6 +105,7 @@ static int parse(int argc, char **argv, bif_args *a)
         case O_SCAN: rc = cli_count("bifurcation", "cycle-scan", optarg, 0, 1000, &a->scan); break;
         case O_PD_DEPTH: rc = cli_count("bifurcation", "pd-depth", optarg, 0, 10, &a->pd_depth); break;
         case O_PD_UNSTABLE: a->pd_unstable = 1; break;
+        case O_BPC_DEPTH: rc = cli_count("bifurcation", "bpc-depth", optarg, 0, 10, &a->bpc_depth); break;
         case O_GRID: rc = cli_count("bifurcation", "grid", optarg, 2, 100000, &a->grid); break;
         case O_T1: rc = cli_number("bifurcation", "t1", optarg, &a->t1); break;
         case O_TRANS: rc = cli_number("bifurcation", "transient", optarg, &a->transient); break;
@@ -197,6 +202,8 @@ static int cycles_from_starts(const bif_args *a, const nd_model *m, const double
             fprintf(stderr, "neurodyn %s: --from: no stable cycle found by simulation at %s = %.10g, the saved "
                     "point's value: no cycle branch\n", cmd, m->par_names[d->par], a->restart_at);
     }
+    /* the other branches at branch points of cycles, before the PDs (so those on them double too) */
+    if (nd_cycles_from_bpc(d, p, r, plo, phi, (unsigned)a->bpc_depth, cs, &err)) return cli_error(cmd, &err);
     /* last: a doubled cycle that the scan found is then that PD's doubled branch, not a second one */
     if (nd_cycles_from_pd(d, p, r, plo, phi, depth, a->pd_unstable, cs, &err)) return cli_error(cmd, &err);
     /* the homoclinic ends located by the boundary-value problem (a failure keeps the estimate) */
@@ -287,7 +294,7 @@ static int print_json(const nd_bif_diagram *d, const double *at, const nd_cycle_
 static void print_summary(const bif_args *a, const nd_model *m, const nd_bif_diagram *d, const nd_cycle_set *cs,
                           double plo, double phi)
 {
-    size_t count[3] = {0}, cut = 0, cycle_special[3] = {0};
+    size_t count[3] = {0}, cut = 0, cycle_special[5] = {0};
     for (size_t b = 0; b < d->n_branches; b++) {
         for (size_t s = 0; s < d->branches[b].n_special; s++) count[d->branches[b].special[s].test]++;
         cut += d->branches[b].stop == ND_STOP_BUDGET || d->branches[b].stop == ND_STOP_STALLED;
@@ -298,12 +305,13 @@ static void print_summary(const bif_args *a, const nd_model *m, const nd_bif_dia
     for (size_t c = 0; cs && c < cs->n; c++) {
         const nd_branch *br = &cs->branch[c];
         for (size_t s = 0; s < br->n_special; s++)
-            if (br->special[s].test <= ND_CYC_NS) cycle_special[br->special[s].test]++;
+            if (br->special[s].test <= ND_CYC_BPC) cycle_special[br->special[s].test]++;
         if (br->stop == ND_STOP_BUDGET || br->stop == ND_STOP_STALLED) cut++, last_cut = br->stop_reason;
     }
     if (a->cycles)
         printf(", %zu cycle branch%s (%zu LPC, %zu PD, %zu NS)", cs->n, cs->n == 1 ? "" : "es", cycle_special[ND_CYC_LPC],
                cycle_special[ND_CYC_PD], cycle_special[ND_CYC_NS]);
+    if (a->cycles && cycle_special[ND_CYC_BPC]) printf(" (and %zu BPC)", cycle_special[ND_CYC_BPC]);
     printf(", written to %s\n", a->outdir);
     for (size_t b = 0; b < d->n_branches; b++)
         if (d->branches[b].stop == ND_STOP_BUDGET || d->branches[b].stop == ND_STOP_STALLED) last_cut = d->branches[b].stop_reason;
@@ -388,7 +396,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_bifurcation(int argc, char **argv)
 {
     bif_args a = {0};
-    a.grid = 200, a.t1 = 500, a.transient = 250, a.scan = 5, a.pd_depth = 3;
+    a.grid = 200, a.t1 = 500, a.transient = 250, a.scan = 5, a.pd_depth = 3, a.bpc_depth = 1;
     a.ranges = calloc((size_t)argc, sizeof *a.ranges);
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);

@@ -75,6 +75,9 @@ static json_t *cycle_branch(const nd_model *m, const char *pn, const nd_cycle_se
     if (cs->origin[c] == ND_CYCLE_FROM_PD)
         snprintf(from, sizeof from, "the period doubling (PD) at %s = %.10g of branch %zu", pn, cs->start[c],
                  n_eq + (size_t)cs->parent[c]);
+    else if (cs->origin[c] == ND_CYCLE_FROM_BPC)
+        snprintf(from, sizeof from, "the branch point of cycles (BPC) at %s = %.10g of branch %zu", pn, cs->start[c],
+                 n_eq + (size_t)cs->parent[c]);
     else
         snprintf(from, sizeof from, "%s at %s = %.10g",
                  cs->origin[c] == ND_CYCLE_FROM_HOPF ? "the Hopf point" : "a cycle found by simulation", pn, cs->start[c]);
@@ -139,7 +142,7 @@ static json_t *cycle_special(const char *pn, const nd_special_point *sp, size_t 
     json_object_set_new(o, "type", json_string(nd_cycle_special_name(sp->test)));
     json_object_set_new(o, pn, cli_json_real(sp->data[1]));
     json_object_set_new(o, "period", cli_json_real(sp->data[0]));
-    if (sp->test == ND_CYC_PD) json_object_set_new(o, "multiplier", cli_json_real(sp->data[2]));
+    if (sp->test == ND_CYC_PD || sp->test == ND_CYC_BPC) json_object_set_new(o, "multiplier", cli_json_real(sp->data[2]));
     if (sp->test == ND_CYC_NS) json_object_set_new(o, "angle", cli_json_real(sp->data[2]));
     json_object_set_new(o, "branch", json_integer((json_int_t)branch));
     return o;

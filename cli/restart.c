@@ -42,7 +42,7 @@ static size_t cells(char *line, char **cell, size_t max)
 
 static int is_cycle_type(const char *t)
 {
-    return !strcmp(t, "LPC") || !strcmp(t, "PD") || !strcmp(t, "NS") || !strcmp(t, "HC") || !strcmp(t, "SNIC");
+    return !strcmp(t, "LPC") || !strcmp(t, "PD") || !strcmp(t, "NS") || !strcmp(t, "BPC") || !strcmp(t, "HC") || !strcmp(t, "SNIC");
 }
 
 /* diagram.tsv beside the points: model and parameter must be this run's; the range is the

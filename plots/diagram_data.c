@@ -107,7 +107,7 @@ const char *nd_eq_special_name(int test) { return test == ND_EQ_LP ? "LP" : test
 
 const char *nd_cycle_special_name(int test)
 {
-    return test == ND_CYC_LPC ? "LPC" : test == ND_CYC_PD ? "PD" : test == ND_CYC_NS ? "NS" : "H";
+    return test == ND_CYC_LPC ? "LPC" : test == ND_CYC_PD ? "PD" : test == ND_CYC_NS ? "NS" : test == ND_CYC_BPC ? "BPC" : "H";
 }
 
 /* One row of a cycle's special point: the state columns hold the cycle's maximum of each

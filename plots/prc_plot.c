@@ -158,8 +158,12 @@ nd_plot_status nd_plot_poincare(const nd_model *m, const double *p, const nd_poi
     nd_gp_data_ref(data, out, ref_d, sizeof ref_d);
     char params[512], title[300];
     nd_plot_changed_params(m, p, -1, -1, params, sizeof params);
-    snprintf(title, sizeof title, "%s: Poincare section %s = %.6g, %zu crossings", m->name, m->var_names[sec_var],
-             level, r->n);
+    if (isnan(level)) /* a section at the extrema of sec_var (nd_poincare_opts.extremum) */
+        snprintf(title, sizeof title, "%s: Poincare section d%s/dt = 0 (extrema), %zu crossings", m->name,
+                 m->var_names[sec_var], r->n);
+    else
+        snprintf(title, sizeof title, "%s: Poincare section %s = %.6g, %zu crossings", m->name, m->var_names[sec_var],
+                 level, r->n);
     fprintf(f, "d = %s\nset multiplot layout 1,2 title ", ref_d);
     nd_gp_title_expr(f, title, params);
     fprintf(f, " noenhanced\nset key bmargin center horizontal noenhanced\nset grid\nset size ratio -1\n");

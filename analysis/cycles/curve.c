@@ -310,9 +310,9 @@ nd_status nd_cycle_curve_init(nd_cycle_curve *c, const nd_model *m, const double
         .dim = N,
         .residual = eng_residual,
         .jacobian = NULL,
-        .n_tests = 3, /* H: found by label (the engine could not locate it), named for the specials */
-        .test_names = {"LPC", "PD", "NS", "H"},
-        .test_kind = {ND_TEST_FOLD},
+        .n_tests = 5, /* H: found by the stop hook (its test is constant), named for the specials */
+        .test_names = {"LPC", "PD", "NS", "H", "BPC"},
+        .test_kind = {ND_TEST_FOLD, ND_TEST_PLAIN, ND_TEST_PLAIN, ND_TEST_PLAIN, ND_TEST_BRANCH_POINT},
         .tests = eng_tests,
         .bracket = eng_bracket,
         .accept = eng_accept,

@@ -201,3 +201,97 @@ nd_status nd_cycle_curve_from_pd(nd_cycle_curve *c, nd_cycle_curve *from, const 
     free(x);
     return ND_OK;
 }
+
+/* ---- branch switching at a branch point of cycles (BPC) ------------------------------------------- */
+/* Method (AUTO-07p's switching at branch points of periodic solutions, Doedel et al. 1991, IJBC
+ * 1:745, sec. 5; Allgower & Georg 1990, sec. 8.1): at a BPC the collocation Jacobian J (N - 1
+ * equations, N unknowns, the phase condition included) has a two-dimensional kernel, spanned by
+ * the tangent v of the branch computed and the tangent of the branch crossing it (a
+ * combination of v and w). w, the kernel vector with v . w = 0, is the null vector of the
+ * bordered matrix [J; v^T], singular there: two steps of inverse iteration with the factors the
+ * corrector uses give it (v: the tangent at the branch point before the BPC, on the same mesh;
+ * the kernel of [J; v^T] is then still one-dimensional). The other branch cuts the hyperplane
+ * <w, u - u_BPC> = delta near the BPC, the branch computed only far from it, so Newton in that
+ * hyperplane from u_BPC + delta w converges to the other branch (as at a PD, delta is 1% of the
+ * orbit's RMS size; a pitchfork's branch is then at p - p_BPC = O(delta^2), a transcritical's at
+ * O(delta)). direction > 0 takes +w, < 0 -w: the two halves of the other branch (for a
+ * symmetry-breaking pitchfork, the two mirror-image cycles). */
+nd_status nd_cycle_curve_from_bpc(nd_cycle_curve *c, nd_cycle_curve *from, const nd_branch *b, size_t s, int direction,
+                                  double *u0, double *v0, nd_cycle_switch *info, nd_error *err)
+{
+    if (!c || !c->work || !from || !from->work || !b || !u0 || !v0 || c == from)
+        return nd_fail(err, ND_EINVAL, "cycle curve: from_bpc needs two curves, a branch and u0, v0");
+    if (s >= b->n_special || b->special[s].test != ND_CYC_BPC)
+        return nd_fail(err, ND_EINVAL, "cycle curve: special point %zu of the branch is not a branch point of cycles", s);
+    const nd_special_point *sp = &b->special[s];
+    if (b->dim != from->type.dim || b->n != from->n_info || sp->after >= from->n_info)
+        return nd_fail(err, ND_EINVAL, "cycle curve: the branch does not match the records of its curve");
+    if (c->ntst != from->ntst || c->ncol != from->ncol || c->k != from->k || c->m != from->m || c->par != from->par)
+        return nd_fail(err, ND_EINVAL, "cycle curve: the other branch needs the same model, parameter, ntst and ncol");
+    cw *wf = W(from), *w = W(c);
+    size_t N = wf->N, ntst = wf->ntst;
+    memcpy(from->mesh, from->info[sp->after].mesh, (ntst + 1) * sizeof *from->mesh);
+    cyc_mesh_changed(from);
+    double *x = malloc(6 * N * sizeof *x);
+    if (!x) return nd_fail(err, ND_ENOMEM, "cycle curve: no memory");
+    double *xa = x + N, *v = xa + N, *k = v + N, *row = k + N, *y = row + N;
+    cyc_to_x(wf, sp->u, x);
+    cyc_to_x(wf, b->u + sp->after * b->dim, xa);
+    /* v: the tangent at the point before, oriented towards the BPC */
+    for (size_t i = 0; i < N; i++) row[i] = x[i] - xa[i];
+    double dist = cyc_vnorm(row, N);
+    if (!(dist > 0)) row[N - 1] = 1.0;
+    cyc_set_reference(from, xa);
+    nd_status st = cyc_tangent_at(from, xa, row, v, err);
+    /* w: inverse iteration on [J(u_BPC); v^T] */
+    cyc_set_reference(from, x);
+    if (!st) st = cyc_factor(from, x, v, err);
+    for (size_t i = 0; i < N; i++) k[i] = sin(0.7 * (double)i + 0.3);
+    for (int it = 0; it < 2 && !st; it++) {
+        if ((st = cyc_solve(from, k, err))) break;
+        double nk = cyc_vnorm(k, N), vk = 0.0;
+        if (!(nk > 0) || !isfinite(nk)) {
+            st = nd_fail(err, ND_EFAILED, "cycle curve: no second kernel vector at the branch point");
+            break;
+        }
+        for (size_t i = 0; i < N; i++) k[i] /= nk, vk += k[i] * v[i];
+        for (size_t i = 0; i < N; i++) k[i] -= vk * v[i];
+    }
+    if (st) {
+        free(x);
+        return st;
+    }
+    wf->level = 0, wf->mu_valid = 0;
+    /* the start on the other branch, on the same mesh */
+    cyc_reset_run(c);
+    memcpy(c->mesh, from->mesh, (ntst + 1) * sizeof *c->mesh);
+    cyc_mesh_changed(c);
+    cyc_set_reference(c, x);
+    if (direction < 0)
+        for (size_t i = 0; i < N; i++) k[i] = -k[i];
+    cyc_tangent_to_u(w, k, row);                             /* unit w in the continuer's norm */
+    for (size_t i = 0; i < N; i++) k[i] = row[i] / w->sc[i]; /* the same in x */
+    double delta = 1e-2 * sqrt(w->refnorm), target = delta;
+    for (size_t i = 0; i < N; i++) row[i] *= w->sc[i], target += row[i] * x[i]; /* row . x = <w, u> */
+    for (size_t i = 0; i < N; i++) y[i] = x[i] + delta * k[i];
+    st = cyc_newton_border(c, y, row, target, 30, 1e-12, err);
+    if (!st) st = cyc_tangent_at(c, y, row, k, err);
+    if (st) {
+        free(x);
+        return st;
+    }
+    if (info) {
+        info->par = x[N - 1], info->period = exp(x[wf->Nx]), info->multiplier = sp->data[2];
+        info->delta = delta, info->start_par = y[N - 1], info->start_period = exp(y[w->Nx]);
+        info->gap = NAN;
+        double d2 = 0.0;
+        for (size_t i = 0; i < w->Nx; i++) d2 += (y[i] - x[i]) * (y[i] - x[i]) * w->sc[i] * w->sc[i];
+        info->distance = sqrt(d2);
+    }
+    cyc_set_reference(c, y);
+    w->level = 0, w->mu_valid = 0;
+    cyc_to_u(w, y, u0);
+    cyc_tangent_to_u(w, k, v0);
+    free(x);
+    return ND_OK;
+}

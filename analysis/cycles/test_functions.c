@@ -1,5 +1,22 @@
-/* Test functions of the limit-cycle curve (LPC, PD, NS), the acceptance of located zeros, and
- * the Hopf point at the end of a branch. */
+/* Test functions of the limit-cycle curve (LPC, PD, NS, BPC), the acceptance of located zeros,
+ * and the Hopf point at the end of a branch.
+ *
+ * BPC (branch point of cycles): AUTO-07p's test for branch points of periodic solutions
+ * (Doedel et al. 1991, IJBC 1:745, sec. 5; AUTO-07p manual, ISP): the Jacobian of the periodic
+ * boundary-value problem at fixed parameter (collocation, periodicity, phase condition, in x and
+ * T) is singular exactly where a non-trivial Floquet multiplier is +1, and its determinant is,
+ * up to a factor that keeps its sign, prod_i (mu_i - 1) over the non-trivial multipliers; it
+ * changes sign at a fold of cycles (LPC) and at a BPC. At a fold the parameter component of the
+ * tangent changes sign too, at a BPC it does not (the branch goes on through it), so
+ *     psi_BPC = sign(v_p) prod_i (mu_i - 1)
+ * changes sign at a BPC only (the multiplier +1 then has algebraic multiplicity 2 while the LPC
+ * test keeps its sign). It costs nothing beyond the multipliers the PD and NS tests use. Generic
+ * systems have no BPC (it needs a symmetry or an invariant subspace: the pitchfork of a symmetric
+ * cycle, a transcritical crossing of a trivial branch), so a sign change is located only when the
+ * count of real multipliers above 1 changed over the step, and reported only where a
+ * non-trivial multiplier is within 1e-3 of +1 and the tangent's parameter component is not at a
+ * fold (|v_p| > 1e-3: a step that lands between the two zeros of a fold, those of v_p and of
+ * the multiplier product, which the discretisation puts a hair apart, is no BPC). */
 #include <complex.h>
 #include <float.h>
 #include <math.h>
@@ -26,11 +43,13 @@ nd_status cyc_tests(void *ctx, const double *u, const double *v, const double *J
     psi[ND_CYC_LPC] = v[w->N - 1];
     /* every factor z enters as z / (1 + |z|): the same zeros and signs (conjugate factors still
      * multiply to a positive number), but no overflow for strongly unstable cycles */
-    double complex pd = 1.0, ns = 1.0, z;
+    double complex pd = 1.0, ns = 1.0, bp = 1.0, z;
     for (size_t a = 1; a < n; a++) {
         double complex ma = w->mu_re[a] + I * w->mu_im[a];
         z = ma + 1.0;
         pd *= z / (1.0 + cabs(z));
+        z = ma - 1.0;
+        bp *= z / (1.0 + cabs(z));
         for (size_t b = a + 1; b < n; b++) {
             z = ma * (w->mu_re[b] + I * w->mu_im[b]) - 1.0;
             ns *= z / (1.0 + cabs(z));
@@ -38,6 +57,8 @@ nd_status cyc_tests(void *ctx, const double *u, const double *v, const double *J
     }
     psi[ND_CYC_PD] = creal(pd);
     psi[ND_CYC_NS] = creal(ns);
+    psi[ND_CYC_H] = 1.0; /* not a test the engine evaluates: H is found by the stop hook */
+    psi[ND_CYC_BPC] = v[w->N - 1] < 0 ? -creal(bp) : creal(bp);
     return ND_OK;
 }
 
@@ -62,6 +83,7 @@ static int crossings(int test, size_t n, const double *re, const double *im, dou
         int real = fabs(im[a]) <= 1e-10 * fmax(m, 1e-300);
         if (m > limit) continue;
         if (test == ND_CYC_PD) count += real && re[a] < -1;
+        else if (test == ND_CYC_BPC) count += real && re[a] > 1;
         else count += !real && m > 1;
     }
     return count;
@@ -77,9 +99,9 @@ int cyc_bracket(void *ctx, int test, const double *x0, const double *x1)
     /* a fold is no fold where the branch passes through a Hopf point (the cycles shrink to the
      * equilibrium and come back half a period shifted: x1 correlates negatively with x0) */
     if (test == ND_CYC_LPC) return cyc_signed_amplitude(c, x1) > 0.25;
-    if (test != ND_CYC_PD && test != ND_CYC_NS) return 1;
+    if (test != ND_CYC_PD && test != ND_CYC_NS && test != ND_CYC_BPC) return 1;
     size_t n = W(c)->n;
-    double re0[64], im0[64], re1[64], im1[64], limit = test == ND_CYC_PD ? 1e8 : INFINITY;
+    double re0[64], im0[64], re1[64], im1[64], limit = test != ND_CYC_NS ? 1e8 : INFINITY;
     if (multipliers(c, x0, re0, im0) || multipliers(c, x1, re1, im1)) return 1; /* cannot tell: locate */
     return crossings(test, n - 1, re0, im0, limit) != crossings(test, n - 1, re1, im1, limit);
 }
@@ -88,7 +110,6 @@ int cyc_accept(void *ctx, int test, const double *u, const double *v, double *da
 {
     nd_cycle_curve *c = ctx;
     cw *w = W(c);
-    (void)v;
     size_t n = w->n;
     if (cyc_floquet(c, u, NULL)) return 0;
     data[0] = exp(u[w->Nx]), data[1] = u[w->N - 1];
@@ -106,6 +127,14 @@ int cyc_accept(void *ctx, int test, const double *u, const double *v, double *da
             if (d < best) best = d, data[2] = w->mu_re[a];
         }
         return sa > 0.25 && best < 1e-4;
+    }
+    case ND_CYC_BPC: {
+        double best = INFINITY;
+        for (size_t a = 1; a < n; a++) {
+            double d = cabs(w->mu_re[a] + I * w->mu_im[a] - 1.0);
+            if (d < best) best = d, data[2] = w->mu_re[a];
+        }
+        return sa > 0.25 && best < 1e-3 && fabs(v[w->N - 1]) > 1e-3 * cyc_vnorm(v, w->N);
     }
     case ND_CYC_NS: {
         double best = INFINITY;

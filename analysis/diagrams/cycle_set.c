@@ -505,3 +505,71 @@ nd_status nd_cycles_from_pd(const nd_bif_diagram *d, const double *p, const nd_r
     cs->progress = progress;
     return st;
 }
+
+/* ---- the other branch at a branch point of cycles ------------------------------------------------ */
+typedef struct bpc_from {
+    nd_cycle_set *cs;
+    size_t c, s;
+    int dir;
+} bpc_from;
+
+static nd_status start_at_bpc(nd_cycle_curve *c, const void *from, int direction, double *u0, double *v0,
+                              nd_error *err)
+{
+    (void)direction;
+    const bpc_from *f = from;
+    return nd_cycle_curve_from_bpc(c, &f->cs->curve[f->c], &f->cs->branch[f->c], f->s, f->dir, u0, v0, NULL, err);
+}
+
+/* Whether both branches through BPC s of branch c are in cs: one was switched from it, or another
+ * branch has a BPC at the same place (the same parameter to 1e-6 of the range, period to 1e-6). */
+static int bpc_done(const nd_cycle_set *cs, size_t c, size_t s, double range)
+{
+    const nd_special_point *sp = &cs->branch[c].special[s];
+    for (size_t i = 0; i < cs->n; i++) {
+        if (cs->origin[i] == ND_CYCLE_FROM_BPC && cs->parent[i] == (long)c && cs->parent_special[i] == s) return 1;
+        for (size_t t = 0; i != c && t < cs->branch[i].n_special; t++) {
+            const nd_special_point *o = &cs->branch[i].special[t];
+            if (o->test == ND_CYC_BPC && fabs(o->data[1] - sp->data[1]) < 1e-6 * range &&
+                fabs(o->data[0] - sp->data[0]) < 1e-6 * sp->data[0])
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The number of BPC switches that led to branch c. */
+static unsigned bpc_generation(const nd_cycle_set *cs, size_t c)
+{
+    unsigned g = 0;
+    for (long i = (long)c; i >= 0 && g < 64; i = cs->parent[i])
+        if (cs->origin[i] == ND_CYCLE_FROM_BPC) g++;
+    return g;
+}
+
+nd_status nd_cycles_from_bpc(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo, double p_hi,
+                             unsigned depth, nd_cycle_set *cs, nd_error *err)
+{
+    if (!d || !p || !cs) return nd_fail(err, ND_EINVAL, "cycle branches: NULL argument");
+    if (!(p_lo < p_hi)) return nd_fail(err, ND_EINVAL, "cycle branches: empty range [%g, %g]", p_lo, p_hi);
+    if (depth > 10) return nd_fail(err, ND_EINVAL, "cycle branches: branch-point depth %u (0..10)", depth);
+    void (*progress)(void *, double) = cs->progress;
+    cs->progress = NULL;
+    nd_status st = ND_OK;
+    for (size_t c = 0; c < cs->n && !st; c++) { /* breadth first, as nd_cycles_from_pd */
+        if (bpc_generation(cs, c) >= depth) continue;
+        for (size_t s = 0; s < cs->branch[c].n_special && !st; s++) {
+            if (cs->branch[c].special[s].test != ND_CYC_BPC || bpc_done(cs, c, s, p_hi - p_lo)) continue;
+            for (int dir = 1; dir >= -1 && !st; dir -= 2) {
+                bpc_from f = {cs, c, s, dir};
+                size_t before = cs->n, mult = cs->multiple[c];
+                double at = cs->branch[c].special[s].data[1];
+                st = add_branch_mesh(cs, d->m, p, d->par, r, p_lo, p_hi, start_at_bpc, &f, 1, ND_CYCLE_FROM_BPC,
+                                     "branch point of cycles", at, cs->curve[c].ntst, mult, err);
+                if (!st && cs->n > before) cs->multiple[before] = mult, cs->parent[before] = (long)c, cs->parent_special[before] = s;
+            }
+        }
+    }
+    cs->progress = progress;
+    return st;
+}

@@ -38,11 +38,16 @@
  * cycles: canards, relaxation oscillations, spikes).
  *
  * Test functions (Kuznetsov, Elements of Applied Bifurcation Theory, 3rd ed., sec. 10.3;
- * MatCont's limitcycle curve):
+ * MatCont's limitcycle curve; BPC as AUTO-07p's branch points of periodic solutions):
  *   LPC  the parameter component of the tangent (fold of cycles),
  *   PD   prod (mu_i + 1) over the non-trivial multipliers (period doubling),
  *   NS   prod_{i<j} (mu_i mu_j - 1) over the non-trivial multipliers (Neimark–Sacker; a real
  *        pair with mu_i mu_j = 1, a neutral saddle cycle, is rejected),
+ *   BPC  sign(v_p) prod (mu_i - 1) over the non-trivial multipliers (AUTO-07p's: the fixed-
+ *        parameter BVP Jacobian's determinant changes sign at LPC and BPC, the tangent's parameter
+ *        component v_p at LPC only): a branch point of cycles (a pitchfork of a symmetric cycle,
+ *        a transcritical crossing), reported where a non-trivial multiplier is within 1e-3 of +1
+ *        (analysis/cycles/test_functions.c),
  * At a Hopf point the cycles shrink to the equilibrium and the branch would go on retracing
  * itself (half a period shifted); the corrector cannot converge at the point itself (the branch
  * of constant solutions crosses there). Each accepted point is therefore compared with the one
@@ -50,7 +55,8 @@
  * bounces off it shows a small minimum of the amplitude where the parameter turns): the branch
  * stops, and the Hopf point is extrapolated to zero amplitude from two cycles computed at 2%
  * and 1% of the last amplitude (Richardson on p = p_H + c a^2 + O(a^4)); nd_cycle_continue
- * reports it as the special point H. The engine evaluates LPC, PD and NS (n_tests = 3).
+ * reports it as the special point H. The engine evaluates LPC, PD, NS and BPC (n_tests = 5,
+ * the test of H is a constant).
  *
  * Typical use (from a Hopf point of an equilibrium branch computed with the same region):
  *
@@ -80,11 +86,11 @@ extern "C" {
 
 /* Test functions of the cycle curve, the `test` of its special points (H: added by
  * nd_cycle_continue where a branch ends at a Hopf point). */
-enum { ND_CYC_LPC = 0, ND_CYC_PD = 1, ND_CYC_NS = 2, ND_CYC_H = 3 };
+enum { ND_CYC_LPC = 0, ND_CYC_PD = 1, ND_CYC_NS = 2, ND_CYC_H = 3, ND_CYC_BPC = 4 };
 
 /* Data of special points (nd_special_point.data): [0] period, [1] parameter, [2] PD: the
  * critical multiplier (close to -1); NS: the angle theta in (0, pi) of the critical pair
- * exp(+-i theta); LPC and H: 0. [3] the deviation |mu_trivial - 1| there (LPC, PD, NS). The u of
+ * exp(+-i theta); BPC: the non-trivial multiplier closest to +1; LPC and H: 0. [3] the deviation |mu_trivial - 1| there (LPC, PD, NS). The u of
  * a special point is expressed on the mesh of the branch point before it (info(after)->mesh);
  * that of H is the equilibrium as a constant cycle. LPC, PD and NS are located by the continuer
  * (Illinois on arclength to its locate_tol); a PD needs a multiplier within 1e-4 of -1 there, a
@@ -193,6 +199,18 @@ typedef struct nd_cycle_switch {
 nd_status nd_cycle_curve_from_pd(nd_cycle_curve *c, nd_cycle_curve *from, const nd_branch *b, size_t s, double *u0,
                                  double *v0, nd_cycle_switch *info, nd_error *err);
 
+/* Start the other branch through the branch point of cycles (BPC) s of branch b, computed with
+ * the curve `from` (records intact; its current mesh becomes the BPC's). c must have been set up
+ * by nd_cycle_curve_init with from's model, parameters, parameter, region, ntst and ncol. The
+ * second kernel vector w of the collocation Jacobian at the BPC (orthogonal to the branch's
+ * tangent) is found by inverse iteration on the bordered matrix; the BPC cycle is moved along
+ * +w (direction > 0) or -w and corrected onto the other branch (AUTO-07p's switching at branch
+ * points; method in analysis/cycles/switch.c). u0, v0 (c->type.dim values each) start it for
+ * nd_cycle_continue, the tangent pointing away from the BPC. info (may be NULL) as for a PD;
+ * its multiplier is the non-trivial one next to +1, gap is NaN. */
+nd_status nd_cycle_curve_from_bpc(nd_cycle_curve *c, nd_cycle_curve *from, const nd_branch *b, size_t s, int direction,
+                                  double *u0, double *v0, nd_cycle_switch *info, nd_error *err);
+
 /* nd_continue with mesh adaptation: the branch is computed in runs of adapt_every points; after
  * each run the mesh is redistributed (equidistribution of the estimated collocation error,
  * AUTO's mesh adaptation), the last point and its tangent are interpolated onto the new mesh,
@@ -249,7 +267,7 @@ nd_status nd_cycle_curve_profile(const nd_cycle_curve *c, const nd_branch *b, si
  * over the range, so a step means the same in mV as in volts; the point budget, when not given,
  * is 40 / h_max (a branch can cross the scaled box several times, through folds, a canard or
  * an approach to a homoclinic orbit, and still end naturally). */
-enum { ND_CYCLE_FROM_HOPF = 0, ND_CYCLE_FROM_SIMULATION = 1, ND_CYCLE_FROM_PD = 2 };
+enum { ND_CYCLE_FROM_HOPF = 0, ND_CYCLE_FROM_SIMULATION = 1, ND_CYCLE_FROM_PD = 2, ND_CYCLE_FROM_BPC = 3 };
 
 typedef struct nd_cycle_set {
     size_t ntst, ncol;     /* settings: mesh intervals and collocation points (0: 80, 4) */
@@ -333,6 +351,18 @@ nd_status nd_cycles_from_scan(const nd_bif_diagram *d, const double *p, const nd
  * are not counted as starts). */
 nd_status nd_cycles_from_pd(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo, double p_hi,
                             unsigned depth, int unstable_too, nd_cycle_set *cs, nd_error *err);
+
+/* Follows the other branch through every branch point of cycles (BPC) of the branches of cs
+ * (nd_cycle_curve_from_bpc, both halves: +w and -w, on the parent's mesh intervals), continued
+ * over [p_lo, p_hi] away from the BPC; the BPCs on those branches in turn, up to `depth`
+ * switches from a branch not itself switched at a BPC (0: nothing). A BPC is not switched when
+ * both branches through it are in cs already (a branch switched from it, or another branch with
+ * a BPC at the same parameter and period: 1e-6 of the range, 1e-6 relative). A branch switched
+ * at a BPC has origin ND_CYCLE_FROM_BPC, the parent's period multiple, and parent and
+ * parent_special naming the BPC. A switch that fails is counted in n_failed. Progress is not
+ * reported. */
+nd_status nd_cycles_from_bpc(const nd_bif_diagram *d, const double *p, const nd_region *r, double p_lo, double p_hi,
+                             unsigned depth, nd_cycle_set *cs, nd_error *err);
 
 /* Whether a branch of cs holds a cycle with this period and these extremes (n_vars values each,
  * the model's variables) at parameter value par: period within 1%, extremes within 1% of the box

@@ -126,7 +126,7 @@ nd_plot_status nd_plot_fixed_points(const nd_model *m, const double *p, const nd
 /* The full state of diagram point u: free variables from u, the others from at (NaN if NULL). */
 void nd_diagram_full_state(const nd_bif_diagram *d, const double *u, const double *at, double *x);
 const char *nd_eq_special_name(int test);    /* "LP", "H", "BP" */
-const char *nd_cycle_special_name(int test); /* "LPC", "PD", "NS", "H" */
+const char *nd_cycle_special_name(int test); /* "LPC", "PD", "NS", "H", "BPC" */
 
 /* branches.tsv (branch, parameter, every variable, stable), cycles.tsv when cs is given
  * (branch, parameter, period, max_V/min_V per variable, stable) and special_points.tsv (type,

@@ -91,6 +91,14 @@ typedef struct nd_poincare_opts {
     size_t max_crossings; /* stop after this many recorded crossings (0: 100000) */
     double rtol;        /* 0: 1e-10 */
     const double *x0;   /* NULL: the model's initial state */
+    /* 1: the section dx[var]/dt = 0 instead (level ignored), the local extrema of x[var]: dir -1
+     * keeps the maxima (dx[var]/dt crosses 0 downward), +1 the minima, 0 both; a crossing's
+     * recorded dir is -1 at a maximum, +1 at a minimum. Located by the sign change of
+     * f_var(x) over an integrator step and the Illinois method on the time within the step (each
+     * trial state integrated from the step's start at 1e-2 of rtol, the time to 1e-14 relative),
+     * so x[var] is the extremum to the accuracy of the trajectory. Models with a spike rule are
+     * refused (their reset is no extremum); a stochastic model's drift is sectioned. */
+    int extremum;
 } nd_poincare_opts;
 
 void nd_poincare_opts_init(nd_poincare_opts *o);

@@ -482,6 +482,7 @@ typedef struct nd_poincare_opts {
     size_t max_crossings;
     double rtol;
     const double *x0;
+    int extremum;
 } nd_poincare_opts;
 void nd_poincare_opts_init(nd_poincare_opts *o);
 typedef struct nd_poincare {
