@@ -64,9 +64,10 @@ Test(homoclinic, lorenz_explosion_from_the_cycle_branch)
 {
     /* Lorenz (sigma = 10, beta = 8/3): the cycles born in the subcritical Hopf bifurcations of C+-
      * at rho = 24.74 shrink their parameter to the homoclinic explosion, where the origin's
-     * unstable manifold returns to it: rho = 13.92655740752 (Kuznetsov, Elements of Applied
-     * Bifurcation Theory, 3rd ed., sec. 6.4 / the HomCont demo lor: 13.9265574075).
-     * Independent check: bisection on the side the unstable manifold goes (lorenz_crosses). */
+     * unstable manifold returns to it: rho = 13.92655740752, the value of the issue that asked
+     * for this test, from an unstable-manifold bisection (rho ~ 13.9265 in Doedel, Krauskopf &
+     * Osinga, Nonlinearity 19 (2006) 2947). Reproduced here independently of the BVP: bisection
+     * on the side the unstable manifold goes (lorenz_crosses, GSL rk8pd). */
     const double ref = 13.92655740752;
     const nd_model *m = nd_builtin_find("lorenz");
     double p[3];
