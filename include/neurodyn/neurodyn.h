@@ -16,6 +16,7 @@
 #include "continuation.h"
 #include "codim2.h"
 #include "cycles.h"
+#include "cycle_codim2.h"
 #include "prc.h"
 #include "fastslow.h"
 #include "connect.h"

@@ -1,0 +1,97 @@
+/* neurodyn — two-parameter curves of cycle bifurcations: the fold of cycles (LPC) continued in
+ * (P1, P2) on the collocation discretisation of include/neurodyn/cycles.h, with its codim-2
+ * points.
+ *
+ * Minimally augmented system (MatCont's limitpointcycle curve: Dhooge, Govaerts & Kuznetsov,
+ * "Numerical continuation of fold bifurcations of limit cycles in MATCONT", ICCS 2003; Kuznetsov,
+ * Govaerts, Doedel & Dhooge, SIAM J. Numer. Anal. 43 (2005) 1407): the unknowns are the
+ * cycle's collocation unknowns u = (x at the nodes, ln T, P1) and P2; the equations are the
+ * cycle's (collocation, periodicity, integral phase condition) and one scalar G defined by the
+ * bordered collocation system
+ *
+ *     [ F_x  F_T  F_P1 ] [ v  ]   [ 0 ]
+ *     [ phi^T      0   ] [ vT ] = [ 0 ]       G = g,
+ *                        [ g  ]   [ 1 ]
+ *
+ * i.e. [F_(x,T) w; phi^T 0] [v; G] = [0; 1] with the border column w = F_P1 (MatCont takes the
+ * adjoint null vector; any w outside the range of F_(x,T) gives the same zero set: by Cramer's
+ * rule G = det F_(x,T) / det of the bordered matrix, and w = F_P1 lies outside that range exactly
+ * when the fold is non-degenerate in P1, the transversality condition of an LPC). G = 0 exactly
+ * where F_(x,T) is singular: a fold of cycles. phi, the border row, is the null vector (v, vT) of
+ * the last accepted point (adapted after every point, as MatCont does), so the system stays well
+ * conditioned. The bordered matrix is the cycle curve's own [F_u; b^T] with b = (phi, 0): it is
+ * factored by the existing condensation of parameters + KLU.
+ *
+ * Newton on the (N + 1)-dimensional system uses block elimination around K = [F_u; phi^T]
+ * (again condensation + KLU; non-singular along the curve since phi spans the kernel of F_u):
+ * the derivatives of G enter only as directional derivatives G_u . y for three vectors per
+ * solve, taken by central differences of G (each one more condensed factorisation), so no
+ * second derivatives of the model and no transposed solve are needed.
+ *
+ * Codim-2 points (test functions):
+ *   ND_LPC_CPC   cusp of cycles: the P2 component of the tangent (a fold of the LPC curve in P2;
+ *                since the LPC curve is locally a graph P1(P2) wherever the fold is
+ *                non-degenerate in P1, P2' vanishes only at a cusp, where the curve turns
+ *                back; a cusp whose axis is exactly along P1 would be missed).
+ *   ND_LPC_LPPD  fold-flip: prod (mu + 1) over the non-trivial Floquet multipliers (a
+ *                multiplier -1 besides the fold's +1). data[3] = that multiplier.
+ *   ND_LPC_LPNS  fold-Neimark-Sacker: prod_{i<j} (mu_i mu_j - 1) over the non-trivial
+ *                multipliers other than the fold's (the one nearest 1): a complex pair on the
+ *                unit circle (a real pair mu, 1/mu is rejected). data[3] = its angle.
+ * data[0] = period, data[1] = P1, data[2] = P2 for all of them.
+ *
+ * The mesh is the one of the LPC point the curve starts from, fixed along the curve (the
+ * collocation error then varies with the cycle's shape; ntst as in the one-parameter run). */
+#ifndef NEURODYN_CYCLE_CODIM2_H
+#define NEURODYN_CYCLE_CODIM2_H
+
+#include <stddef.h>
+
+#include "cycles.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { ND_LPC_CPC = 0, ND_LPC_LPPD = 1, ND_LPC_LPNS = 2 };
+
+typedef struct nd_lpc_curve {
+    nd_cycle_curve cyc;   /* the cycle system and K = [F_u; phi^T] */
+    nd_cycle_curve aux;   /* the same discretisation for evaluations of G (its own factors) */
+    int par1, par2;
+    size_t N;             /* the cycle's unknowns: (ntst ncol + 1) k + 2 */
+    double *phi;          /* N: the border row of the G system (x-space, unit, last entry 0) */
+    double *phis;         /* N: phi in the continuer's scaled unknowns, unit (the row of K) */
+    double *z, *bord;     /* N + 1: the point of the last factorisation, the continuer's border */
+    double *Fq, *yq, *yphi, *y, *xs, *sol, *F2; /* scratch */
+    double gq, g_yq, g_yphi;
+    nd_curve_type type;   /* dim N + 1: u = (cycle unknowns as the cycle curve scales them, P2) */
+} nd_lpc_curve;
+
+/* The LPC curve of m in (par1, par2), on ntst x ncol collocation (those of the one-parameter
+ * run it starts from). p holds all parameters (p[par2] is the start's P2). */
+nd_status nd_lpc_curve_init(nd_lpc_curve *c, const nd_model *m, const double *p, int par1, int par2,
+                            const nd_region *region, size_t ntst, size_t ncol, nd_error *err);
+void nd_lpc_curve_free(nd_lpc_curve *c);
+
+/* The start z0 (type.dim values) from the LPC special point s of branch b computed by the cycle
+ * curve `from` in par1 (records intact: the point's mesh is taken from them). */
+nd_status nd_lpc_curve_start(nd_lpc_curve *c, const nd_cycle_curve *from, const nd_branch *b, size_t s, double *z0,
+                             nd_error *err);
+
+/* Resets the borders (the null vector phi) and the phase reference at z. */
+nd_status nd_lpc_curve_reset(nd_lpc_curve *c, const double *z, nd_error *err);
+
+/* Both halves through z0 (out[0]: P2 growing, out[1]: falling). o may be NULL. */
+nd_status nd_lpc_curve_continue(nd_lpc_curve *c, const double *z0, const nd_cont_opts *o, nd_branch out[2],
+                                nd_error *err);
+
+/* P1 (which 0) or P2 (which 1), and the period, of point z of the curve. */
+double nd_lpc_curve_par(const nd_lpc_curve *c, const double *z, int which);
+double nd_lpc_curve_period(const nd_lpc_curve *c, const double *z);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,275 @@
+/* Two-parameter curves of cycle bifurcations (analysis/cycles/cycle_codim2.c): the fold of cycles
+ * (LPC) continued in two parameters, against closed forms (planar normal forms whose cycles are
+ * circles with a radius that solves a polynomial equation) and against LPC points located
+ * independently by one-parameter cycle continuation at fixed values of the second parameter.
+ * Tolerances are stated at each check. */
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neurodyn/cycle_codim2.h"
+#include "neurodyn/neurodyn.h"
+
+/* ---- models ------------------------------------------------------------------------------------- */
+static const char *const xy[] = {"x", "y"}, *const b12[] = {"b1", "b2"};
+static const double zero2[] = {0, 0};
+
+/* Bautin normal form r' = r (b1 + b2 r^2 - r^4), theta' = 1 (Kuznetsov, Elements of Applied
+ * Bifurcation Theory, 3rd ed., sec. 8.3). Cycles: rho = r^2 solves b1 + b2 rho - rho^2 = 0; the
+ * fold of cycles is b2 = 2 rho, i.e. the LPC curve b1 = -b2^2 / 4 (b2 > 0), rho = b2 / 2,
+ * period 2 pi exactly. */
+ND_RHS(bautin2)
+{
+    double r2 = x[0] * x[0] + x[1] * x[1], g = p[0] + p[1] * r2 - r2 * r2;
+    dxdt[0] = g * x[0] - x[1];
+    dxdt[1] = x[0] + g * x[1];
+}
+static const double bautin_p[] = {-0.5, 1.0};
+static const nd_model bautin2_model = {.name = "bautin2", .n_vars = 2, .n_pars = 2, .var_names = xy,
+                                       .par_names = b12, .par_defaults = bautin_p, .init = zero2, .rhs = bautin2_rhs};
+
+/* A cusp of cycles in closed form: r' = r g(r^2), theta' = 1 with g(rho) = b1 + b2 s - s^3,
+ * s = rho - 1. Cycles: b1 + b2 s - s^3 = 0 (s > -1); folds where also b2 = 3 s^2, so the LPC
+ * curve is b1 = -2 s^3, b2 = 3 s^2, i.e. b1 = -+2 (b2 / 3)^(3/2): two LPC branches meeting in a
+ * cusp of cycles (CPC) at b1 = b2 = 0 on the unit circle (s = 0); period 2 pi everywhere. */
+ND_RHS(cusp2)
+{
+    double s = x[0] * x[0] + x[1] * x[1] - 1, g = p[0] + p[1] * s - s * s * s;
+    dxdt[0] = g * x[0] - x[1];
+    dxdt[1] = x[0] + g * x[1];
+}
+static const double cusp_p[] = {0.0, 1.0};
+static const nd_model cusp2_model = {.name = "cusp2", .n_vars = 2, .n_pars = 2, .var_names = xy, .par_names = b12,
+                                     .par_defaults = cusp_p, .init = zero2, .rhs = cusp2_rhs};
+
+/* ---- helpers ------------------------------------------------------------------------------------ */
+static const nd_special_point *nth(const nd_branch *b, int test, int k)
+{
+    for (size_t i = 0; i < b->n_special; i++)
+        if (b->special[i].test == test && k-- == 0) return &b->special[i];
+    return NULL;
+}
+
+/* The Hopf point at the origin in b1 (eigenvalues g(0) +- i): an equilibrium branch from p_lo. */
+static void hopf_branch(const nd_model *m, const double *p, double p_lo, double p_hi, nd_branch *b)
+{
+    double lo[2] = {-10, -10}, hi[2] = {10, 10}, x0[2] = {0, 0}, u0[3] = {0, 0, p_lo};
+    double blo[3] = {-10, -10, p_lo - 1e-9}, bhi[3] = {10, 10, p_hi}, pp[2] = {p[0], p[1]};
+    pp[0] = p_lo;
+    nd_region r = {lo, hi, NULL, x0};
+    nd_eq_curve ec;
+    nd_error err;
+    cr_assert_eq(nd_eq_curve_init(&ec, m, pp, 0, &r, &err), ND_OK, "%s", err.msg);
+    nd_cont_opts o;
+    nd_cont_opts_init(&o);
+    o.lo = blo, o.hi = bhi, o.h_max = (p_hi - p_lo) / 20, o.direction = 1;
+    cr_assert_eq(nd_continue(&ec.type, u0, NULL, &o, b, &err), ND_OK, "%s", err.msg);
+    nd_eq_curve_free(&ec);
+}
+
+/* The cycle branch in b1 from the Hopf point at b2 = p[1], on a fixed uniform mesh (so that its
+ * discretisation is the LPC curve's), over [b1_lo, b1_hi]. */
+static void cycle_branch(nd_cycle_curve *c, const nd_model *m, const double *p, double hopf_lo, double hopf_hi,
+                         double b1_lo, double b1_hi, nd_branch *b)
+{
+    nd_branch eb;
+    hopf_branch(m, p, hopf_lo, hopf_hi, &eb);
+    const nd_special_point *h = nth(&eb, ND_EQ_H, 0);
+    cr_assert_not_null(h, "no Hopf point (stop: %s)", eb.stop_reason);
+    nd_error err;
+    cr_assert_eq(nd_cycle_curve_init(c, m, p, 0, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
+    c->adapt_every = 0;
+    size_t N = c->type.dim;
+    double *u0 = malloc(N * sizeof *u0), *v0 = malloc(N * sizeof *v0), *lo = malloc(N * sizeof *lo),
+           *hi = malloc(N * sizeof *hi);
+    cr_assert(u0 && v0 && lo && hi);
+    cr_assert_eq(nd_cycle_curve_from_hopf(c, h, 0, u0, v0, &err), ND_OK, "%s", err.msg);
+    for (size_t i = 0; i < N; i++) lo[i] = -INFINITY, hi[i] = INFINITY;
+    lo[N - 1] = b1_lo, hi[N - 1] = b1_hi;
+    nd_cont_opts o;
+    nd_cont_opts_init(&o);
+    o.lo = lo, o.hi = hi, o.h_max = 0.05, o.max_points = 2000;
+    cr_assert_eq(nd_cycle_continue(c, u0, v0, &o, b, &err), ND_OK, "%s", err.msg);
+    free(u0), free(v0), free(lo), free(hi);
+    nd_branch_free(&eb);
+}
+
+/* Options of an LPC curve: a box on (b1, b2) only. */
+static void lpc_opts(nd_cont_opts *o, size_t dim, double *lo, double *hi, const double box[4])
+{
+    nd_cont_opts_init(o);
+    for (size_t i = 0; i < dim; i++) lo[i] = -INFINITY, hi[i] = INFINITY;
+    lo[dim - 2] = box[0], hi[dim - 2] = box[1], lo[dim - 1] = box[2], hi[dim - 1] = box[3];
+    o->lo = lo, o->hi = hi, o->h_max = 0.05, o->max_points = 400;
+}
+
+/* ---- tests -------------------------------------------------------------------------------------- */
+/* Bautin: every point of the LPC curve on b1 = -b2^2 / 4 (closed form above) to 1e-8, period 2 pi
+ * to 1e-9, radius sqrt(b2 / 2); the curve runs from b2 = 1 both ways to the box. */
+Test(cycle_curves, bautin_lpc_curve_closed_form)
+{
+    double p[2] = {-0.5, 1.0};
+    nd_cycle_curve c;
+    nd_branch b;
+    cycle_branch(&c, &bautin2_model, p, -0.5, 0.5, -0.5, 0.3, &b);
+    const nd_special_point *lpc = nth(&b, ND_CYC_LPC, 0);
+    cr_assert_not_null(lpc, "no LPC on the cycle branch (stop: %s)", b.stop_reason);
+    nd_lpc_curve lc;
+    nd_error err;
+    cr_assert_eq(nd_lpc_curve_init(&lc, &bautin2_model, p, 0, 1, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
+    size_t dim = lc.type.dim;
+    double *z0 = malloc(dim * sizeof *z0), *lo = malloc(dim * sizeof *lo), *hi = malloc(dim * sizeof *hi);
+    cr_assert(z0 && lo && hi);
+    cr_assert_eq(nd_lpc_curve_start(&lc, &c, &b, (size_t)(lpc - b.special), z0, &err), ND_OK, "%s", err.msg);
+    nd_cont_opts o;
+    lpc_opts(&o, dim, lo, hi, (double[]){-2, 0.5, 0.3, 2.5});
+    nd_branch half[2];
+    cr_assert_eq(nd_lpc_curve_continue(&lc, z0, &o, half, &err), ND_OK, "%s", err.msg);
+    double worst = 0, worst_T = 0;
+    size_t total = 0;
+    for (int k = 0; k < 2; k++) {
+        cr_log_info("Bautin LPC half %d: %zu points, stop: %s", k, half[k].n, half[k].stop_reason);
+        for (size_t i = 0; i < half[k].n; i++) {
+            const double *z = half[k].u + i * dim;
+            double b1 = nd_lpc_curve_par(&lc, z, 0), b2 = nd_lpc_curve_par(&lc, z, 1);
+            worst = fmax(worst, fabs(b1 + b2 * b2 / 4));
+            worst_T = fmax(worst_T, fabs(nd_lpc_curve_period(&lc, z) - 2 * M_PI));
+            total++;
+        }
+    }
+    cr_log_info("Bautin LPC curve: %zu points, max |b1 + b2^2/4| = %.2e, max |T - 2 pi| = %.2e", total, worst, worst_T);
+    cr_expect(total > 20, "%zu points", total);
+    cr_expect(worst < 1e-8, "max |b1 + b2^2/4| = %.3g", worst);
+    cr_expect(worst_T < 1e-9, "max |T - 2 pi| = %.3g", worst_T);
+    /* the curve reached b2 = 2.5 (box) and b2 -> 0.3 (box) */
+    double b2max = -INFINITY, b2min = INFINITY;
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < half[k].n; i++) {
+            double b2 = nd_lpc_curve_par(&lc, half[k].u + i * dim, 1);
+            b2max = fmax(b2max, b2), b2min = fmin(b2min, b2);
+        }
+    cr_expect(b2max > 2.49 && b2min < 0.31, "b2 covered %.4g .. %.4g", b2min, b2max);
+    for (int k = 0; k < 2; k++) nd_branch_free(&half[k]);
+    nd_lpc_curve_free(&lc);
+    nd_branch_free(&b);
+    nd_cycle_curve_free(&c);
+    free(z0), free(lo), free(hi);
+}
+
+/* The LPC curve passes through the LPC points that one-parameter cycle continuation in b1 locates
+ * independently at fixed b2 (same discretisation: 20 x 4 collocation on a uniform mesh): the
+ * curve is continued from the LPC at b2 = 1 up to a box face at b2 = b2* (its last point is then
+ * corrected onto the face), and its b1 there is compared with the LPC of the cycle branch
+ * computed at b2 = b2*. Agreement 1e-8 (both are located to the continuer's tolerances); both
+ * also against the closed form -b2*^2 / 4. */
+Test(cycle_curves, bautin_lpc_curve_through_one_parameter_lpc_points)
+{
+    double p[2] = {-0.5, 1.0};
+    nd_cycle_curve c;
+    nd_branch b;
+    cycle_branch(&c, &bautin2_model, p, -0.5, 0.5, -0.5, 0.3, &b);
+    const nd_special_point *lpc = nth(&b, ND_CYC_LPC, 0);
+    cr_assert_not_null(lpc);
+    nd_lpc_curve lc;
+    nd_error err;
+    cr_assert_eq(nd_lpc_curve_init(&lc, &bautin2_model, p, 0, 1, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
+    size_t dim = lc.type.dim;
+    double *z0 = malloc(dim * sizeof *z0), *lo = malloc(dim * sizeof *lo), *hi = malloc(dim * sizeof *hi);
+    cr_assert(z0 && lo && hi);
+    cr_assert_eq(nd_lpc_curve_start(&lc, &c, &b, (size_t)(lpc - b.special), z0, &err), ND_OK, "%s", err.msg);
+    const double targets[] = {0.6, 1.7, 2.4};
+    for (int t = 0; t < 3; t++) {
+        double b2 = targets[t];
+        /* the one-parameter LPC at b2 */
+        double q[2] = {-0.5 * b2 * b2, b2};
+        nd_cycle_curve c1;
+        nd_branch b1;
+        cycle_branch(&c1, &bautin2_model, q, -0.5 * b2 * b2, 0.5, -b2 * b2, 0.3, &b1);
+        const nd_special_point *l1 = nth(&b1, ND_CYC_LPC, 0);
+        cr_assert_not_null(l1, "no LPC at b2 = %g (stop: %s)", b2, b1.stop_reason);
+        double b1_one = l1->data[1];
+        /* the LPC curve up to the face b2 = b2* */
+        nd_cont_opts o;
+        double box[4] = {-10, 10, b2 < 1 ? b2 : 0.1, b2 < 1 ? 3 : b2};
+        lpc_opts(&o, dim, lo, hi, box);
+        o.direction = b2 < 1 ? -1 : 1;
+        nd_branch half;
+        cr_assert_eq(nd_lpc_curve_reset(&lc, z0, &err), ND_OK, "%s", err.msg);
+        cr_assert_eq(nd_continue(&lc.type, z0, NULL, &o, &half, &err), ND_OK, "%s", err.msg);
+        cr_assert_eq(half.stop, ND_STOP_BOX, "b2* = %g: %s", b2, half.stop_reason);
+        const double *z = half.u + (half.n - 1) * dim;
+        double b1_two = nd_lpc_curve_par(&lc, z, 0), b2_two = nd_lpc_curve_par(&lc, z, 1);
+        cr_log_info("b2 = %g: LPC by 1-parameter continuation b1 = %.14g, on the LPC curve %.14g (b2 %.14g); exact "
+                    "%.14g; difference %.2e", b2, b1_one, b1_two, b2_two, -b2 * b2 / 4, b1_two - b1_one);
+        cr_expect(fabs(b2_two - b2) < 1e-12, "the curve ends on the face b2 = %g: %.15g", b2, b2_two);
+        cr_expect(fabs(b1_two - b1_one) < 1e-8, "b2 = %g: b1 %.14g (curve) vs %.14g (1-parameter)", b2, b1_two, b1_one);
+        cr_expect(fabs(b1_one + b2 * b2 / 4) < 1e-8, "b2 = %g: 1-parameter LPC b1 = %.14g", b2, b1_one);
+        cr_expect(fabs(nd_lpc_curve_period(&lc, z) - l1->data[0]) < 1e-9, "periods %.14g vs %.14g",
+                  nd_lpc_curve_period(&lc, z), l1->data[0]);
+        nd_branch_free(&half);
+        nd_branch_free(&b1);
+        nd_cycle_curve_free(&c1);
+    }
+    nd_lpc_curve_free(&lc);
+    nd_branch_free(&b);
+    nd_cycle_curve_free(&c);
+    free(z0), free(lo), free(hi);
+}
+
+/* The cusp of cycles (closed form above): from the LPC of the cycle branch at b2 = 1 (b1 =
+ * 2 / (3 sqrt 3), s = -1 / sqrt 3) the LPC curve runs down to the CPC at b1 = b2 = 0 and back up
+ * along the other LPC branch, through the second LPC of the b2 = 1 branch (b1 = -2 / (3 sqrt 3)).
+ * Checks: every point on 27 b1^2 = 4 b2^3 (1e-8), exactly one CPC, at (0, 0) to 1e-7, and the
+ * curve reaching b1 = -2 / (3 sqrt 3) at b2 = 1 to 1e-8. */
+Test(cycle_curves, cusp_of_cycles_closed_form)
+{
+    double p[2] = {0.0, 1.0};
+    nd_cycle_curve c;
+    nd_branch b;
+    cycle_branch(&c, &cusp2_model, p, -0.5, 0.5, -1, 1, &b);
+    const nd_special_point *lpc = nth(&b, ND_CYC_LPC, 0);
+    cr_assert_not_null(lpc, "no LPC (stop: %s)", b.stop_reason);
+    double b1_lpc = 2 / (3 * sqrt(3.0));
+    cr_expect(fabs(lpc->data[1] - b1_lpc) < 1e-8, "first LPC at b1 = %.12g, exact %.12g", lpc->data[1], b1_lpc);
+    nd_lpc_curve lc;
+    nd_error err;
+    cr_assert_eq(nd_lpc_curve_init(&lc, &cusp2_model, p, 0, 1, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
+    size_t dim = lc.type.dim;
+    double *z0 = malloc(dim * sizeof *z0), *lo = malloc(dim * sizeof *lo), *hi = malloc(dim * sizeof *hi);
+    cr_assert(z0 && lo && hi);
+    cr_assert_eq(nd_lpc_curve_start(&lc, &c, &b, (size_t)(lpc - b.special), z0, &err), ND_OK, "%s", err.msg);
+    nd_cont_opts o;
+    lpc_opts(&o, dim, lo, hi, (double[]){-1, 1, -0.5, 1.0});
+    o.direction = -1; /* b2 falling: towards the cusp */
+    nd_branch half;
+    cr_assert_eq(nd_continue(&lc.type, z0, NULL, &o, &half, &err), ND_OK, "%s", err.msg);
+    cr_log_info("cusp LPC curve: %zu points, %zu special, stop: %s", half.n, half.n_special, half.stop_reason);
+    double worst = 0;
+    for (size_t i = 0; i < half.n; i++) {
+        const double *z = half.u + i * dim;
+        double b1 = nd_lpc_curve_par(&lc, z, 0), b2 = nd_lpc_curve_par(&lc, z, 1);
+        worst = fmax(worst, fabs(27 * b1 * b1 - 4 * b2 * b2 * b2));
+    }
+    cr_expect(worst < 1e-8, "max |27 b1^2 - 4 b2^3| = %.3g", worst);
+    size_t ncpc = 0;
+    for (size_t i = 0; i < half.n_special; i++) ncpc += half.special[i].test == ND_LPC_CPC;
+    cr_expect_eq(ncpc, 1, "%zu CPC points", ncpc);
+    const nd_special_point *cpc = nth(&half, ND_LPC_CPC, 0);
+    cr_assert_not_null(cpc);
+    cr_log_info("CPC at b1 = %.3e, b2 = %.3e, T = %.15g", cpc->data[1], cpc->data[2], cpc->data[0]);
+    cr_expect(fabs(cpc->data[1]) < 1e-7 && fabs(cpc->data[2]) < 1e-7, "CPC at (%.3g, %.3g), exact (0, 0)", cpc->data[1],
+              cpc->data[2]);
+    cr_expect(fabs(cpc->data[0] - 2 * M_PI) < 1e-9);
+    cr_assert_eq(half.stop, ND_STOP_BOX, "%s", half.stop_reason);
+    const double *z = half.u + (half.n - 1) * dim;
+    cr_expect(fabs(nd_lpc_curve_par(&lc, z, 1) - 1) < 1e-12 && fabs(nd_lpc_curve_par(&lc, z, 0) + b1_lpc) < 1e-8,
+              "the curve ends at (%.12g, %.12g), the second LPC of b2 = 1 is at (%.12g, 1)", nd_lpc_curve_par(&lc, z, 0),
+              nd_lpc_curve_par(&lc, z, 1), -b1_lpc);
+    nd_branch_free(&half);
+    nd_lpc_curve_free(&lc);
+    nd_branch_free(&b);
+    nd_cycle_curve_free(&c);
+    free(z0), free(lo), free(hi);
+}
