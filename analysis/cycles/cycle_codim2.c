@@ -399,3 +399,9 @@ double nd_lpc_curve_period(const nd_lpc_curve *c, const double *z)
 {
     return exp(z[c->N - 2]);
 }
+
+nd_status nd_lpc_curve_describe(nd_lpc_curve *c, const double *z, const nd_cycle_info **info, nd_error *err)
+{
+    set_q(&c->aux, c->par2, z[c->N]);
+    return nd_cycle_curve_describe(&c->aux, z, info, err);
+}

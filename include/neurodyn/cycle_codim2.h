@@ -47,6 +47,7 @@
 
 #include <stddef.h>
 
+#include "codim2.h"
 #include "cycles.h"
 
 #ifdef __cplusplus
@@ -89,6 +90,49 @@ nd_status nd_lpc_curve_continue(nd_lpc_curve *c, const double *z0, const nd_cont
 /* P1 (which 0) or P2 (which 1), and the period, of point z of the curve. */
 double nd_lpc_curve_par(const nd_lpc_curve *c, const double *z, int which);
 double nd_lpc_curve_period(const nd_lpc_curve *c, const double *z);
+
+/* Describes the cycle of point z of the curve (period, extrema, multipliers; see
+ * nd_cycle_curve_describe): the result lives in the curve until the next call. */
+nd_status nd_lpc_curve_describe(nd_lpc_curve *c, const double *z, const nd_cycle_info **info, nd_error *err);
+
+/* ---- the cycle curves of a two-parameter diagram (bifurcation2 --cycles) -------------------- */
+/* The cycle branches in P2 born at the Hopf points of the diagram's starting diagram (at the
+ * current P1; nd_cycles_from_hopf), and every LPC point on them continued as an LPC curve in
+ * (P1, P2), both ways, until the box. A start whose (P1, P2) lies on an LPC curve computed already
+ * (within 1e-4 of the box, same period to 1e-4) is dropped: a curve through two folds of one
+ * branch (the two sides of a cusp of cycles) is computed once. */
+enum { ND_CYCLE_CODIM2_LPC = 0 };
+
+typedef struct nd_cycle_codim2_curve {
+    int kind;               /* ND_CYCLE_CODIM2_LPC */
+    nd_branch branch;       /* u = (cycle unknowns, P1): read with nd_cycle_codim2_par / _period */
+    size_t N;               /* the cycle unknowns (u has N + 1 values) */
+    double *xmax, *xmin;    /* n x n_vars: the orbit's extrema at every point (fixed variables: their
+                               values) */
+    double *special_xmax;   /* n_special x n_vars: the same at the special points */
+} nd_cycle_codim2_curve;
+
+typedef struct nd_cycle_codim2 {
+    nd_cycle_set cycles;    /* the one-parameter cycle branches in P2 the curves start from */
+    size_t n;
+    nd_cycle_codim2_curve *curves;
+    size_t n_dropped;       /* starts on a curve computed already */
+    size_t n_failed;        /* starts that gave no curve, and why the last failed */
+    char failure[200];
+} nd_cycle_codim2;
+
+/* d: the two-parameter diagram of the same model, parameters p and region r (its starting
+ * diagram and ranges are used); o as for nd_bifurcation_2d (steps in box units, with the orbit's
+ * L2 norm over the variables' box widths). */
+nd_status nd_cycle_curves_2d(const nd_codim2_diagram *d, const double *p, const nd_region *r,
+                             const nd_codim2_opts *o, nd_cycle_codim2 *out, nd_error *err);
+void nd_cycle_codim2_free(nd_cycle_codim2 *cc);
+/* P1 (which 0) or P2 (which 1), and the period, of point u of curve c. */
+double nd_cycle_codim2_par(const nd_cycle_codim2_curve *c, const double *u, int which);
+double nd_cycle_codim2_period(const nd_cycle_codim2_curve *c, const double *u);
+/* "LPC"; the names of the special points: "CPC", "LPPD", "LPNS". */
+const char *nd_cycle_codim2_kind_name(int kind);
+const char *nd_cycle_codim2_special_name(int kind, int test);
 
 #ifdef __cplusplus
 }
