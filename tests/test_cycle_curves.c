@@ -273,3 +273,58 @@ Test(cycle_curves, cusp_of_cycles_closed_form)
     nd_cycle_curve_free(&c);
     free(z0), free(lo), free(hi);
 }
+
+/* A neuron: Morris–Lecar (zoo defaults, Hopf set: a subcritical Hopf point in I whose unstable
+ * cycles fold at an LPC). The diagram's LPC curve in (phi, I), from the LPC at phi = 0.04, runs to
+ * the face phi = 0.07 of the box; there its I must equal the LPC located independently by the
+ * one-parameter cycle diagram in I at phi = 0.07 (its own Hopf start and adapted mesh; the two
+ * discretisations differ, 80 x 4 collocation: agreement 1e-9 relative stated, 1.6e-12 measured). */
+Test(cycle_curves, morris_lecar_lpc_curve_meets_one_parameter_lpc)
+{
+    const nd_model *m = nd_builtin_find("morris_lecar");
+    cr_assert_not_null(m);
+    double p[13], x[2], lo[2] = {-80, -0.1}, hi[2] = {60, 1};
+    nd_model_default_params(m, p);
+    nd_model_default_state(m, x);
+    nd_region r = {lo, hi, NULL, x};
+    int phi = nd_model_par_index(m, "phi", NULL), I = nd_model_par_index(m, "I", NULL);
+    cr_assert(phi >= 0 && I >= 0);
+    nd_codim2_diagram d;
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_2d(m, p, phi, 0.04, 0.07, I, 60, 160, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+    nd_cycle_codim2 cc;
+    cr_assert_eq(nd_cycle_curves_2d(&d, p, &r, NULL, &cc, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(cc.n, 1, "%zu LPC curves (failed %zu: %s)", cc.n, cc.n_failed, cc.failure);
+    const nd_cycle_codim2_curve *cv = &cc.curves[0];
+    const nd_branch *b = &cv->branch;
+    /* the end on the face phi = 0.07 */
+    const double *u = NULL;
+    for (int end = 0; end < 2; end++) {
+        const double *e = b->u + (end ? b->n - 1 : 0) * b->dim;
+        if (fabs(nd_cycle_codim2_par(cv, e, 0) - 0.07) < 1e-12) u = e;
+    }
+    cr_assert_not_null(u, "the curve ends: %s / %s", b->begin_reason, b->stop_reason);
+    double I_two = nd_cycle_codim2_par(cv, u, 1), T_two = nd_cycle_codim2_period(cv, u);
+    /* the one-parameter LPC at phi = 0.07 */
+    p[phi] = 0.07;
+    nd_bif_diagram d1;
+    cr_assert_eq(nd_bifurcation_1d(m, p, I, 60, 160, &r, NULL, &d1, &err), ND_OK, "%s", err.msg);
+    nd_cycle_set cs = {0};
+    nd_cycle_set_opts_init(&cs.opts);
+    cr_assert_eq(nd_cycles_from_hopf(&d1, p, &r, 60, 160, &cs, &err), ND_OK, "%s", err.msg);
+    const nd_special_point *lpc = NULL;
+    for (size_t i = 0; i < cs.n && !lpc; i++)
+        for (size_t s = 0; s < cs.branch[i].n_special && !lpc; s++)
+            if (cs.branch[i].special[s].test == ND_CYC_LPC) lpc = &cs.branch[i].special[s];
+    cr_assert_not_null(lpc, "no LPC at phi = 0.07");
+    cr_log_info("Morris-Lecar phi = 0.07: LPC curve I = %.12g (T %.10g), 1-parameter LPC I = %.12g (T %.10g), rel. "
+                "difference %.2e", I_two, T_two, lpc->data[1], lpc->data[0], (I_two - lpc->data[1]) / lpc->data[1]);
+    cr_expect(fabs(I_two - lpc->data[1]) < 1e-9 * fabs(lpc->data[1]), "I %.12g vs %.12g", I_two, lpc->data[1]);
+    cr_expect(fabs(T_two - lpc->data[0]) < 1e-7 * lpc->data[0], "T %.10g vs %.10g", T_two, lpc->data[0]);
+    /* no codim-2 points of cycles on this stretch; the fold joins an unstable and a stable cycle */
+    cr_expect_eq(b->n_special, 0);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d1);
+    nd_cycle_codim2_free(&cc);
+    nd_codim2_diagram_free(&d);
+}
