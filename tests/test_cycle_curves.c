@@ -5,12 +5,15 @@
  * Tolerances are stated at each check. */
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
+#include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "neurodyn/cycle_codim2.h"
 #include "neurodyn/neurodyn.h"
+#include "cli_run.h"
 
 /* ---- models ------------------------------------------------------------------------------------- */
 static const char *const xy[] = {"x", "y"}, *const b12[] = {"b1", "b2"};
@@ -327,4 +330,57 @@ Test(cycle_curves, morris_lecar_lpc_curve_meets_one_parameter_lpc)
     nd_bif_diagram_free(&d1);
     nd_cycle_codim2_free(&cc);
     nd_codim2_diagram_free(&d);
+}
+
+/* The command line: bifurcation2 --cycles on Morris-Lecar writes the LPC curve (kind LPC, with the
+ * period and the orbit's maximum) into the JSON, curves.tsv and the figure; without --cycles the
+ * files are as before. */
+Test(cycle_curves, bifurcation2_cycles_on_the_command_line)
+{
+    char dir[256], args[1024], buf[1 << 16];
+    cli_tmpdir_make(dir);
+    snprintf(args, sizeof args, "bifurcation2 ml --par phi=0.02:0.1 --par I=60:160 --cycles --outdir %s/out --plot %s/f.png "
+             "--json", dir, dir);
+    int status = cli_run_in(dir, args);
+    char path[512];
+    snprintf(path, sizeof path, "%s/stderr", dir);
+    cli_slurp(path, buf, sizeof buf);
+    cr_assert_eq(status, 0, "%s", buf);
+    snprintf(path, sizeof path, "%s/stdout", dir);
+    cli_slurp(path, buf, sizeof buf);
+    json_t *j = json_loads(buf, 0, NULL);
+    cr_assert_not_null(j, "%.200s", buf);
+    json_t *curves = json_object_get(j, "curves");
+    size_t lpc = 0, checked = 0;
+    for (size_t c = 0; c < json_array_size(curves); c++) {
+        json_t *cv = json_array_get(curves, c);
+        if (strcmp(json_string_value(json_object_get(cv, "kind")), "LPC")) continue;
+        lpc++;
+        json_t *pts = json_object_get(cv, "points");
+        for (size_t i = 0; i < json_array_size(pts); i++) {
+            json_t *pt = json_array_get(pts, i);
+            double T = json_number_value(json_object_get(pt, "period"));
+            double V = json_number_value(json_object_get(json_object_get(pt, "max"), "V"));
+            cr_expect(T > 10 && T < 1000 && V > -80 && V < 60, "point %zu: T %g, max V %g", i, T, V);
+            checked++;
+        }
+    }
+    cr_expect_eq(lpc, 1, "%zu LPC curves", lpc);
+    cr_expect(checked > 20, "%zu points", checked);
+    json_decref(j);
+    snprintf(path, sizeof path, "%s/out/curves.tsv", dir);
+    cli_slurp(path, buf, sizeof buf);
+    cr_expect(strstr(buf, "curve\tkind\tphi\tI\tV\tw\tneutral_saddle\tperiod\n") == buf, "%.100s", buf);
+    cr_expect(strstr(buf, "\tLPC\t"), "no LPC rows");
+    snprintf(path, sizeof path, "%s/f.png", dir);
+    FILE *f = fopen(path, "rb");
+    cr_expect_not_null(f, "no figure");
+    if (f) fclose(f);
+    /* without --cycles: the equilibrium curves only, the header as before */
+    snprintf(args, sizeof args, "bifurcation2 ml --par phi=0.02:0.1 --par I=60:160 --outdir %s/eq", dir);
+    cr_assert_eq(cli_run_in(dir, args), 0);
+    snprintf(path, sizeof path, "%s/eq/curves.tsv", dir);
+    cli_slurp(path, buf, sizeof buf);
+    cr_expect(!strstr(buf, "LPC") && strstr(buf, "\tneutral_saddle\n"), "%.100s", buf);
+    cli_tmpdir_remove(dir);
 }
