@@ -119,26 +119,26 @@ Test(cycle_curves, bautin_lpc_curve_closed_form)
     cycle_branch(&c, &bautin2_model, p, -0.5, 0.5, -0.5, 0.3, &b);
     const nd_special_point *lpc = nth(&b, ND_CYC_LPC, 0);
     cr_assert_not_null(lpc, "no LPC on the cycle branch (stop: %s)", b.stop_reason);
-    nd_lpc_curve lc;
+    nd_cycle2_curve lc;
     nd_error err;
-    cr_assert_eq(nd_lpc_curve_init(&lc, &bautin2_model, p, 0, 1, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycle2_curve_init(&lc, ND_CYCLE_CODIM2_LPC, &bautin2_model, p, 0, 1, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
     size_t dim = lc.type.dim;
     double *z0 = malloc(dim * sizeof *z0), *lo = malloc(dim * sizeof *lo), *hi = malloc(dim * sizeof *hi);
     cr_assert(z0 && lo && hi);
-    cr_assert_eq(nd_lpc_curve_start(&lc, &c, &b, (size_t)(lpc - b.special), z0, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycle2_curve_start(&lc, &c, &b, (size_t)(lpc - b.special), z0, &err), ND_OK, "%s", err.msg);
     nd_cont_opts o;
     lpc_opts(&o, dim, lo, hi, (double[]){-2, 0.5, 0.3, 2.5});
     nd_branch half[2];
-    cr_assert_eq(nd_lpc_curve_continue(&lc, z0, &o, half, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycle2_curve_continue(&lc, z0, &o, half, &err), ND_OK, "%s", err.msg);
     double worst = 0, worst_T = 0;
     size_t total = 0;
     for (int k = 0; k < 2; k++) {
         cr_log_info("Bautin LPC half %d: %zu points, stop: %s", k, half[k].n, half[k].stop_reason);
         for (size_t i = 0; i < half[k].n; i++) {
             const double *z = half[k].u + i * dim;
-            double b1 = nd_lpc_curve_par(&lc, z, 0), b2 = nd_lpc_curve_par(&lc, z, 1);
+            double b1 = nd_cycle2_curve_par(&lc, z, 0), b2 = nd_cycle2_curve_par(&lc, z, 1);
             worst = fmax(worst, fabs(b1 + b2 * b2 / 4));
-            worst_T = fmax(worst_T, fabs(nd_lpc_curve_period(&lc, z) - 2 * M_PI));
+            worst_T = fmax(worst_T, fabs(nd_cycle2_curve_period(&lc, z) - 2 * M_PI));
             total++;
         }
     }
@@ -150,12 +150,12 @@ Test(cycle_curves, bautin_lpc_curve_closed_form)
     double b2max = -INFINITY, b2min = INFINITY;
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < half[k].n; i++) {
-            double b2 = nd_lpc_curve_par(&lc, half[k].u + i * dim, 1);
+            double b2 = nd_cycle2_curve_par(&lc, half[k].u + i * dim, 1);
             b2max = fmax(b2max, b2), b2min = fmin(b2min, b2);
         }
     cr_expect(b2max > 2.49 && b2min < 0.31, "b2 covered %.4g .. %.4g", b2min, b2max);
     for (int k = 0; k < 2; k++) nd_branch_free(&half[k]);
-    nd_lpc_curve_free(&lc);
+    nd_cycle2_curve_free(&lc);
     nd_branch_free(&b);
     nd_cycle_curve_free(&c);
     free(z0), free(lo), free(hi);
@@ -175,13 +175,13 @@ Test(cycle_curves, bautin_lpc_curve_through_one_parameter_lpc_points)
     cycle_branch(&c, &bautin2_model, p, -0.5, 0.5, -0.5, 0.3, &b);
     const nd_special_point *lpc = nth(&b, ND_CYC_LPC, 0);
     cr_assert_not_null(lpc);
-    nd_lpc_curve lc;
+    nd_cycle2_curve lc;
     nd_error err;
-    cr_assert_eq(nd_lpc_curve_init(&lc, &bautin2_model, p, 0, 1, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycle2_curve_init(&lc, ND_CYCLE_CODIM2_LPC, &bautin2_model, p, 0, 1, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
     size_t dim = lc.type.dim;
     double *z0 = malloc(dim * sizeof *z0), *lo = malloc(dim * sizeof *lo), *hi = malloc(dim * sizeof *hi);
     cr_assert(z0 && lo && hi);
-    cr_assert_eq(nd_lpc_curve_start(&lc, &c, &b, (size_t)(lpc - b.special), z0, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycle2_curve_start(&lc, &c, &b, (size_t)(lpc - b.special), z0, &err), ND_OK, "%s", err.msg);
     const double targets[] = {0.6, 1.7, 2.4};
     for (int t = 0; t < 3; t++) {
         double b2 = targets[t];
@@ -199,23 +199,23 @@ Test(cycle_curves, bautin_lpc_curve_through_one_parameter_lpc_points)
         lpc_opts(&o, dim, lo, hi, box);
         o.direction = b2 < 1 ? -1 : 1;
         nd_branch half;
-        cr_assert_eq(nd_lpc_curve_reset(&lc, z0, &err), ND_OK, "%s", err.msg);
+        cr_assert_eq(nd_cycle2_curve_reset(&lc, z0, &err), ND_OK, "%s", err.msg);
         cr_assert_eq(nd_continue(&lc.type, z0, NULL, &o, &half, &err), ND_OK, "%s", err.msg);
         cr_assert_eq(half.stop, ND_STOP_BOX, "b2* = %g: %s", b2, half.stop_reason);
         const double *z = half.u + (half.n - 1) * dim;
-        double b1_two = nd_lpc_curve_par(&lc, z, 0), b2_two = nd_lpc_curve_par(&lc, z, 1);
+        double b1_two = nd_cycle2_curve_par(&lc, z, 0), b2_two = nd_cycle2_curve_par(&lc, z, 1);
         cr_log_info("b2 = %g: LPC by 1-parameter continuation b1 = %.14g, on the LPC curve %.14g (b2 %.14g); exact "
                     "%.14g; difference %.2e", b2, b1_one, b1_two, b2_two, -b2 * b2 / 4, b1_two - b1_one);
         cr_expect(fabs(b2_two - b2) < 1e-12, "the curve ends on the face b2 = %g: %.15g", b2, b2_two);
         cr_expect(fabs(b1_two - b1_one) < 1e-8, "b2 = %g: b1 %.14g (curve) vs %.14g (1-parameter)", b2, b1_two, b1_one);
         cr_expect(fabs(b1_one + b2 * b2 / 4) < 1e-8, "b2 = %g: 1-parameter LPC b1 = %.14g", b2, b1_one);
-        cr_expect(fabs(nd_lpc_curve_period(&lc, z) - l1->data[0]) < 1e-9, "periods %.14g vs %.14g",
-                  nd_lpc_curve_period(&lc, z), l1->data[0]);
+        cr_expect(fabs(nd_cycle2_curve_period(&lc, z) - l1->data[0]) < 1e-9, "periods %.14g vs %.14g",
+                  nd_cycle2_curve_period(&lc, z), l1->data[0]);
         nd_branch_free(&half);
         nd_branch_free(&b1);
         nd_cycle_curve_free(&c1);
     }
-    nd_lpc_curve_free(&lc);
+    nd_cycle2_curve_free(&lc);
     nd_branch_free(&b);
     nd_cycle_curve_free(&c);
     free(z0), free(lo), free(hi);
@@ -236,13 +236,13 @@ Test(cycle_curves, cusp_of_cycles_closed_form)
     cr_assert_not_null(lpc, "no LPC (stop: %s)", b.stop_reason);
     double b1_lpc = 2 / (3 * sqrt(3.0));
     cr_expect(fabs(lpc->data[1] - b1_lpc) < 1e-8, "first LPC at b1 = %.12g, exact %.12g", lpc->data[1], b1_lpc);
-    nd_lpc_curve lc;
+    nd_cycle2_curve lc;
     nd_error err;
-    cr_assert_eq(nd_lpc_curve_init(&lc, &cusp2_model, p, 0, 1, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycle2_curve_init(&lc, ND_CYCLE_CODIM2_LPC, &cusp2_model, p, 0, 1, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
     size_t dim = lc.type.dim;
     double *z0 = malloc(dim * sizeof *z0), *lo = malloc(dim * sizeof *lo), *hi = malloc(dim * sizeof *hi);
     cr_assert(z0 && lo && hi);
-    cr_assert_eq(nd_lpc_curve_start(&lc, &c, &b, (size_t)(lpc - b.special), z0, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycle2_curve_start(&lc, &c, &b, (size_t)(lpc - b.special), z0, &err), ND_OK, "%s", err.msg);
     nd_cont_opts o;
     lpc_opts(&o, dim, lo, hi, (double[]){-1, 1, -0.5, 1.0});
     o.direction = -1; /* b2 falling: towards the cusp */
@@ -252,7 +252,7 @@ Test(cycle_curves, cusp_of_cycles_closed_form)
     double worst = 0;
     for (size_t i = 0; i < half.n; i++) {
         const double *z = half.u + i * dim;
-        double b1 = nd_lpc_curve_par(&lc, z, 0), b2 = nd_lpc_curve_par(&lc, z, 1);
+        double b1 = nd_cycle2_curve_par(&lc, z, 0), b2 = nd_cycle2_curve_par(&lc, z, 1);
         worst = fmax(worst, fabs(27 * b1 * b1 - 4 * b2 * b2 * b2));
     }
     cr_expect(worst < 1e-8, "max |27 b1^2 - 4 b2^3| = %.3g", worst);
@@ -267,11 +267,11 @@ Test(cycle_curves, cusp_of_cycles_closed_form)
     cr_expect(fabs(cpc->data[0] - 2 * M_PI) < 1e-9);
     cr_assert_eq(half.stop, ND_STOP_BOX, "%s", half.stop_reason);
     const double *z = half.u + (half.n - 1) * dim;
-    cr_expect(fabs(nd_lpc_curve_par(&lc, z, 1) - 1) < 1e-12 && fabs(nd_lpc_curve_par(&lc, z, 0) + b1_lpc) < 1e-8,
-              "the curve ends at (%.12g, %.12g), the second LPC of b2 = 1 is at (%.12g, 1)", nd_lpc_curve_par(&lc, z, 0),
-              nd_lpc_curve_par(&lc, z, 1), -b1_lpc);
+    cr_expect(fabs(nd_cycle2_curve_par(&lc, z, 1) - 1) < 1e-12 && fabs(nd_cycle2_curve_par(&lc, z, 0) + b1_lpc) < 1e-8,
+              "the curve ends at (%.12g, %.12g), the second LPC of b2 = 1 is at (%.12g, 1)", nd_cycle2_curve_par(&lc, z, 0),
+              nd_cycle2_curve_par(&lc, z, 1), -b1_lpc);
     nd_branch_free(&half);
-    nd_lpc_curve_free(&lc);
+    nd_cycle2_curve_free(&lc);
     nd_branch_free(&b);
     nd_cycle_curve_free(&c);
     free(z0), free(lo), free(hi);
@@ -383,4 +383,104 @@ Test(cycle_curves, bifurcation2_cycles_on_the_command_line)
     cli_slurp(path, buf, sizeof buf);
     cr_expect(!strstr(buf, "LPC") && strstr(buf, "\tneutral_saddle\n"), "%.100s", buf);
     cli_tmpdir_remove(dir);
+}
+
+/* ---- period doubling ----------------------------------------------------------------------------- */
+/* The period-1 cycle of Rössler (a = 0.2, b = b0) simulated at c = 2.5 and continued in c over
+ * [2.4, 4.3] (80 x 4 collocation, the cycle set's defaults); its first PD. */
+static const nd_special_point *rossler_pd(double b0, nd_cycle_set *cs, nd_bif_diagram *d, size_t *branch)
+{
+    const nd_model *m = nd_builtin_find("rossler");
+    static double lo[3], hi[3], x[3];
+    double p[3] = {0.2, b0, 2.5};
+    for (int i = 0; i < 3; i++) lo[i] = m->var_lo[i], hi[i] = m->var_hi[i], x[i] = m->init[i];
+    nd_region r = {lo, hi, NULL, x};
+    nd_error err;
+    cr_assert_eq(nd_bifurcation_1d(m, p, 2, 2.4, 4.3, &r, NULL, d, &err), ND_OK, "%s", err.msg);
+    memset(cs, 0, sizeof *cs);
+    nd_cycle_set_opts_init(&cs->opts);
+    nd_cycle cyc;
+    cr_assert_eq(nd_cycle_by_simulation(m, p, m->init, 0, 500, 2000, 1000, &cyc, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycles_from_simulation(m, p, 2, &r, &cyc, 2.4, 4.3, cs, &err), ND_OK, "%s", err.msg);
+    nd_cycle_free(&cyc);
+    const nd_special_point *best = NULL;
+    for (size_t i = 0; i < cs->n; i++)
+        for (size_t s = 0; s < cs->branch[i].n_special; s++) {
+            const nd_special_point *sp = &cs->branch[i].special[s];
+            if (sp->test == ND_CYC_PD && (!best || sp->data[1] < best->data[1])) best = sp, *branch = i;
+        }
+    cr_assert_not_null(best, "no PD at b = %g", b0);
+    return best;
+}
+
+/* Rössler's PD curve in (c, b) from the first PD at a = b = 0.2 (c = 2.8324450278625, issue 19's
+ * independent shooting value; the collocation PD agrees to 5e-11, tests/test_cycles_pd.c): it is
+ * continued to the faces b = 0.18 and b = 0.23 of its box, where its c must equal the PD located
+ * independently by one-parameter cycle continuation in c at that b (agreement 1e-8 stated), with
+ * the critical multiplier -1 along the whole curve. */
+Test(cycle_curves, rossler_pd_curve_through_one_parameter_pd_points)
+{
+    const nd_model *m = nd_builtin_find("rossler");
+    nd_cycle_set cs;
+    nd_bif_diagram d;
+    size_t br = 0;
+    const nd_special_point *pd = rossler_pd(0.2, &cs, &d, &br);
+    cr_log_info("PD at b = 0.2: c = %.13f", pd->data[1]);
+    cr_expect(fabs(pd->data[1] - 2.8324450278625) < 5e-11, "c_PD = %.13f", pd->data[1]);
+    double p[3] = {0.2, 0.2, 2.5}, lo[3], hi[3], x[3];
+    for (int i = 0; i < 3; i++) lo[i] = m->var_lo[i], hi[i] = m->var_hi[i], x[i] = m->init[i];
+    nd_region r = {lo, hi, NULL, x};
+    nd_cycle2_curve pc;
+    nd_error err;
+    const nd_cycle_curve *from = &cs.curve[br];
+    cr_assert_eq(nd_cycle2_curve_init(&pc, ND_CYCLE_CODIM2_PD, m, p, 2, 1, &r, from->ntst, from->ncol, &err), ND_OK,
+                 "%s", err.msg);
+    size_t dim = pc.type.dim;
+    double *z0 = malloc(dim * sizeof *z0), *blo = malloc(dim * sizeof *blo), *bhi = malloc(dim * sizeof *bhi);
+    cr_assert(z0 && blo && bhi);
+    cr_assert_eq(nd_cycle2_curve_start(&pc, from, &cs.branch[br], (size_t)(pd - cs.branch[br].special), z0, &err),
+                 ND_OK, "%s", err.msg);
+    const double targets[] = {0.18, 0.23};
+    for (int t = 0; t < 2; t++) {
+        double b = targets[t];
+        nd_cont_opts o;
+        lpc_opts(&o, dim, blo, bhi, (double[]){2.4, 4.3, b < 0.2 ? b : 0.1, b < 0.2 ? 0.3 : b});
+        o.direction = b < 0.2 ? -1 : 1;
+        o.h_max = 0.02;
+        nd_branch half;
+        cr_assert_eq(nd_cycle2_curve_reset(&pc, z0, &err), ND_OK, "%s", err.msg);
+        cr_assert_eq(nd_continue(&pc.type, z0, NULL, &o, &half, &err), ND_OK, "%s", err.msg);
+        cr_log_info("PD curve to b = %g: %zu points, stop: %s", b, half.n, half.stop_reason);
+        cr_assert_eq(half.stop, ND_STOP_BOX, "%s", half.stop_reason);
+        double worst = 0;
+        for (size_t i = 0; i < half.n; i++) {
+            const nd_cycle_info *in;
+            cr_assert_eq(nd_cycle2_curve_describe(&pc, half.u + i * dim, &in, &err), ND_OK, "%s", err.msg);
+            double best = INFINITY;
+            for (size_t k = 1; k < 3; k++) best = fmin(best, hypot(in->mu_re[k] + 1, in->mu_im[k]));
+            worst = fmax(worst, best);
+        }
+        cr_log_info("b = %g: max over the curve of min |mu + 1| = %.2e", b, worst);
+        cr_expect(worst < 1e-8, "a multiplier -1 along the PD curve: %.3g", worst);
+        const double *z = half.u + (half.n - 1) * dim;
+        double c_two = nd_cycle2_curve_par(&pc, z, 0), b_two = nd_cycle2_curve_par(&pc, z, 1);
+        /* the one-parameter PD at b */
+        nd_cycle_set cs1;
+        nd_bif_diagram d1;
+        size_t br1 = 0;
+        const nd_special_point *pd1 = rossler_pd(b, &cs1, &d1, &br1);
+        cr_log_info("b = %g: PD curve c = %.13f (b %.15g), 1-parameter PD c = %.13f, difference %.2e", b, c_two, b_two,
+                    pd1->data[1], c_two - pd1->data[1]);
+        cr_expect(fabs(b_two - b) < 1e-12);
+        cr_expect(fabs(c_two - pd1->data[1]) < 1e-8, "b = %g: c %.13f (curve) vs %.13f (1-parameter)", b, c_two,
+                  pd1->data[1]);
+        cr_expect(fabs(nd_cycle2_curve_period(&pc, z) - pd1->data[0]) < 1e-7 * pd1->data[0]);
+        nd_cycle_set_free(&cs1);
+        nd_bif_diagram_free(&d1);
+        nd_branch_free(&half);
+    }
+    nd_cycle2_curve_free(&pc);
+    free(z0), free(blo), free(bhi);
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
 }

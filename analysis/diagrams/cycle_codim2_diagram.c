@@ -74,7 +74,7 @@ static int on_a_curve(const nd_cycle_codim2 *cc, const nd_codim2_diagram *d, dou
 }
 
 /* The continuation options of an LPC curve (lo/hi/scale: dim values, caller-owned). */
-static void lpc_opts(const nd_lpc_curve *lc, const nd_codim2_diagram *d, const nd_region *r, const nd_codim2_opts *o,
+static void lpc_opts(const nd_cycle2_curve *lc, const nd_codim2_diagram *d, const nd_region *r, const nd_codim2_opts *o,
                      nd_cont_opts *co, double *lo, double *hi, double *scale)
 {
     size_t N = lc->N, k = lc->cyc.k, nodes = (N - 2) / k;
@@ -96,7 +96,7 @@ static void lpc_opts(const nd_lpc_curve *lc, const nd_codim2_diagram *d, const n
 }
 
 /* The extrema of every point and special point of curve cv (computed with lc). */
-static nd_status describe_curve(nd_lpc_curve *lc, nd_cycle_codim2_curve *cv, const nd_model *m, const nd_region *r,
+static nd_status describe_curve(nd_cycle2_curve *lc, nd_cycle_codim2_curve *cv, const nd_model *m, const nd_region *r,
                                 nd_error *err)
 {
     const nd_branch *b = &cv->branch;
@@ -109,7 +109,7 @@ static nd_status describe_curve(nd_lpc_curve *lc, nd_cycle_codim2_curve *cv, con
         double *xmax = i < b->n ? cv->xmax + i * nv : cv->special_xmax + (i - b->n) * nv;
         double *xmin = i < b->n ? cv->xmin + i * nv : NULL;
         const nd_cycle_info *in = NULL;
-        int ok = !nd_lpc_curve_describe(lc, u, &in, NULL);
+        int ok = !nd_cycle2_curve_describe(lc, u, &in, NULL);
         for (size_t v = 0; v < nv; v++) {
             double at = r && r->fixed && r->fixed[v] && r->at ? r->at[v] : NAN;
             xmax[v] = at;
@@ -135,22 +135,22 @@ static nd_status lpc_from(nd_cycle_codim2 *cc, const nd_codim2_diagram *d, const
         cc->n_dropped++;
         return ND_OK;
     }
-    nd_lpc_curve lc;
+    nd_cycle2_curve lc;
     nd_error e;
     double *q = malloc(d->m->n_pars * sizeof *q);
     if (!q) return nd_fail(err, ND_ENOMEM, "cycle curves: no memory");
     memcpy(q, p, d->m->n_pars * sizeof *q);
-    nd_status st = nd_lpc_curve_init(&lc, d->m, q, d->par[1], d->par[0], r, from->ntst, from->ncol, &e);
+    nd_status st = nd_cycle2_curve_init(&lc, ND_CYCLE_CODIM2_LPC, d->m, q, d->par[1], d->par[0], r, from->ntst, from->ncol, &e);
     free(q);
     size_t dim = st ? 0 : lc.type.dim;
     double *z0 = st ? NULL : malloc(4 * dim * sizeof *z0);
     if (!st && !z0) st = nd_fail(&e, ND_ENOMEM, "cycle curves: no memory");
     nd_branch half[2];
-    if (!st) st = nd_lpc_curve_start(&lc, from, b, s, z0, &e);
+    if (!st) st = nd_cycle2_curve_start(&lc, from, b, s, z0, &e);
     if (!st) {
         nd_cont_opts co;
         lpc_opts(&lc, d, r, o, &co, z0 + dim, z0 + 2 * dim, z0 + 3 * dim);
-        st = nd_lpc_curve_continue(&lc, z0, &co, half, &e);
+        st = nd_cycle2_curve_continue(&lc, z0, &co, half, &e);
     }
     nd_cycle_codim2_curve cv = {.kind = ND_CYCLE_CODIM2_LPC, .N = dim ? dim - 1 : 0};
     if (!st) {
@@ -159,7 +159,7 @@ static nd_status lpc_from(nd_cycle_codim2 *cc, const nd_codim2_diagram *d, const
     }
     if (!st) st = describe_curve(&lc, &cv, d->m, r, &e);
     free(z0);
-    nd_lpc_curve_free(&lc);
+    nd_cycle2_curve_free(&lc);
     if (st == ND_ENOMEM || st == ND_ESTOPPED) {
         nd_branch_free(&cv.branch), free(cv.xmax), free(cv.xmin), free(cv.special_xmax);
         if (err) *err = e;

@@ -55,8 +55,12 @@ extern "C" {
 #endif
 
 enum { ND_LPC_CPC = 0, ND_LPC_LPPD = 1, ND_LPC_LPNS = 2 };
+enum { ND_PD_R2 = 0, ND_PD_LPPD = 1, ND_PD_PDNS = 2 };
+/* The curve kinds. */
+enum { ND_CYCLE_CODIM2_LPC = 0, ND_CYCLE_CODIM2_PD = 1 };
 
-typedef struct nd_lpc_curve {
+typedef struct nd_cycle2_curve {
+    int kind;             /* ND_CYCLE_CODIM2_LPC or _PD */
     nd_cycle_curve cyc;   /* the cycle system and K = [F_u; phi^T] */
     nd_cycle_curve aux;   /* the same discretisation for evaluations of G (its own factors) */
     int par1, par2;
@@ -65,35 +69,37 @@ typedef struct nd_lpc_curve {
     double *phis;         /* N: phi in the continuer's scaled unknowns, unit (the row of K) */
     double *z, *bord;     /* N + 1: the point of the last factorisation, the continuer's border */
     double *Fq, *yq, *yphi, *y, *xs, *sol, *F2; /* scratch */
+    double *tx;           /* PD: the x-space tangent of the cycle branch in P1 (K's row) */
+    double *wcol;         /* PD: the border column on the collocation rows */
     double gq, g_yq, g_yphi;
     nd_curve_type type;   /* dim N + 1: u = (cycle unknowns as the cycle curve scales them, P2) */
-} nd_lpc_curve;
+} nd_cycle2_curve;
 
 /* The LPC curve of m in (par1, par2), on ntst x ncol collocation (those of the one-parameter
  * run it starts from). p holds all parameters (p[par2] is the start's P2). */
-nd_status nd_lpc_curve_init(nd_lpc_curve *c, const nd_model *m, const double *p, int par1, int par2,
-                            const nd_region *region, size_t ntst, size_t ncol, nd_error *err);
-void nd_lpc_curve_free(nd_lpc_curve *c);
+nd_status nd_cycle2_curve_init(nd_cycle2_curve *c, int kind, const nd_model *m, const double *p, int par1, int par2,
+                               const nd_region *region, size_t ntst, size_t ncol, nd_error *err);
+void nd_cycle2_curve_free(nd_cycle2_curve *c);
 
 /* The start z0 (type.dim values) from the LPC special point s of branch b computed by the cycle
  * curve `from` in par1 (records intact: the point's mesh is taken from them). */
-nd_status nd_lpc_curve_start(nd_lpc_curve *c, const nd_cycle_curve *from, const nd_branch *b, size_t s, double *z0,
+nd_status nd_cycle2_curve_start(nd_cycle2_curve *c, const nd_cycle_curve *from, const nd_branch *b, size_t s, double *z0,
                              nd_error *err);
 
 /* Resets the borders (the null vector phi) and the phase reference at z. */
-nd_status nd_lpc_curve_reset(nd_lpc_curve *c, const double *z, nd_error *err);
+nd_status nd_cycle2_curve_reset(nd_cycle2_curve *c, const double *z, nd_error *err);
 
 /* Both halves through z0 (out[0]: P2 growing, out[1]: falling). o may be NULL. */
-nd_status nd_lpc_curve_continue(nd_lpc_curve *c, const double *z0, const nd_cont_opts *o, nd_branch out[2],
+nd_status nd_cycle2_curve_continue(nd_cycle2_curve *c, const double *z0, const nd_cont_opts *o, nd_branch out[2],
                                 nd_error *err);
 
 /* P1 (which 0) or P2 (which 1), and the period, of point z of the curve. */
-double nd_lpc_curve_par(const nd_lpc_curve *c, const double *z, int which);
-double nd_lpc_curve_period(const nd_lpc_curve *c, const double *z);
+double nd_cycle2_curve_par(const nd_cycle2_curve *c, const double *z, int which);
+double nd_cycle2_curve_period(const nd_cycle2_curve *c, const double *z);
 
 /* Describes the cycle of point z of the curve (period, extrema, multipliers; see
  * nd_cycle_curve_describe): the result lives in the curve until the next call. */
-nd_status nd_lpc_curve_describe(nd_lpc_curve *c, const double *z, const nd_cycle_info **info, nd_error *err);
+nd_status nd_cycle2_curve_describe(nd_cycle2_curve *c, const double *z, const nd_cycle_info **info, nd_error *err);
 
 /* ---- the cycle curves of a two-parameter diagram (bifurcation2 --cycles) -------------------- */
 /* The cycle branches in P2 born at the Hopf points of the diagram's starting diagram (at the
@@ -101,7 +107,6 @@ nd_status nd_lpc_curve_describe(nd_lpc_curve *c, const double *z, const nd_cycle
  * (P1, P2), both ways, until the box. A start whose (P1, P2) lies on an LPC curve computed already
  * (within 1e-4 of the box, same period to 1e-4) is dropped: a curve through two folds of one
  * branch (the two sides of a cusp of cycles) is computed once. */
-enum { ND_CYCLE_CODIM2_LPC = 0 };
 
 typedef struct nd_cycle_codim2_curve {
     int kind;               /* ND_CYCLE_CODIM2_LPC */
