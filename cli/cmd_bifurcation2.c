@@ -34,11 +34,15 @@ static const char *HELP =
     "                     nor --brute, no files unless --outdir is given)\n"
     "  --plot FILE        draw the two-parameter diagram (PNG, SVG or PDF)\n"
     "  --json             print the curves as JSON on stdout\n"
-    "  --cycles           also the cycles born at the Hopf points of the diagram in P2, and\n"
-    "                     every fold of cycles (LPC) on them continued as an LPC curve in\n"
-    "                     (P1, P2), locating cusps of cycles (CPC), fold-flip (LPPD) and\n"
-    "                     fold-Neimark-Sacker (LPNS) points; kind LPC in curves.tsv (with\n"
-    "                     the orbit's maximum and the period)\n"
+    "  --cycles           also the cycles of the diagram in P2 (from its Hopf points and\n"
+    "                     through the stable cycles simulated at --cycle-scan values), and\n"
+    "                     every fold of cycles (LPC) and period doubling (PD) on them\n"
+    "                     continued as a curve in (P1, P2): on LPC curves cusps of cycles\n"
+    "                     (CPC), fold-flip (LPPD) and fold-Neimark-Sacker (LPNS) points, on PD\n"
+    "                     curves 1:2 resonances (R2), LPPD and PDNS; kinds LPC and PD in\n"
+    "                     curves.tsv (with the orbit's maximum and the period)\n"
+    "  --cycle-scan N     simulate at N values of P2 for --cycles (default 5, 0: Hopf\n"
+    "                     points only)\n"
     "\n"
     "Run control (AUTO's NMX, DS, DSMAX; rarely needed):\n"
     "  --max-points N     points per curve (default: about 20 box diagonals of the largest\n"
@@ -51,12 +55,12 @@ typedef struct bif2_args {
     const char *model, *par[2], *outdir, *plot;
     const char **ranges, **sets, **fixes;
     int n_par, n_ranges, n_sets, n_fixes, json, brute, cycles;
-    unsigned long grid;
+    unsigned long grid, scan;
     double t1, transient;
     cli_run_control run; /* --max-points, --ds, --ds-max (no cycles here: no --ntst, --ncol) */
 } bif2_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_BRUTE, O_GRID, O_T1, O_TRANS, O_CYCLES, O_RUN };
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_BRUTE, O_GRID, O_T1, O_TRANS, O_CYCLES, O_SCAN, O_RUN };
 
 static int parse(int argc, char **argv, bif2_args *a)
 {
@@ -68,7 +72,8 @@ static int parse(int argc, char **argv, bif2_args *a)
         {"brute", no_argument, 0, O_BRUTE},         {"grid", required_argument, 0, O_GRID},
         {"t1", required_argument, 0, O_T1},         {"transient", required_argument, 0, O_TRANS},
         {"max-points", required_argument, 0, O_RUN}, {"ds", required_argument, 0, O_RUN + 1},
-        {"ds-max", required_argument, 0, O_RUN + 2}, {"cycles", no_argument, 0, O_CYCLES}, {0, 0, 0, 0}};
+        {"ds-max", required_argument, 0, O_RUN + 2}, {"cycles", no_argument, 0, O_CYCLES},
+        {"cycle-scan", required_argument, 0, O_SCAN}, {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
     int c, rc = 0;
@@ -76,6 +81,7 @@ static int parse(int argc, char **argv, bif2_args *a)
         switch (c) {
         case O_BRUTE: a->brute = 1; break;
         case O_CYCLES: a->cycles = 1; break;
+        case O_SCAN: rc = cli_count("bifurcation2", "cycle-scan", optarg, 0, 1000, &a->scan); break;
         case O_GRID: rc = cli_count("bifurcation2", "grid", optarg, 2, 1000, &a->grid); break;
         case O_T1: rc = cli_number("bifurcation2", "t1", optarg, &a->t1); break;
         case O_TRANS: rc = cli_number("bifurcation2", "transient", optarg, &a->transient); break;
@@ -226,7 +232,7 @@ static json_t *json_codim2_point(const nd_codim2_diagram *d, size_t i, const dou
     return o;
 }
 
-/* An LPC curve: kind, ends, points with P1, P2, the period and the orbit's maximum of every variable. */
+/* An LPC or PD curve: kind, ends, points with P1, P2, the period and the orbit's maximum of every variable. */
 static json_t *json_cycle_curve(const nd_codim2_diagram *d, const nd_cycle_codim2_curve *cv)
 {
     const nd_model *m = d->m;
@@ -249,7 +255,8 @@ static json_t *json_cycle_curve(const nd_codim2_diagram *d, const nd_cycle_codim
     return o;
 }
 
-/* A codim-2 point of an LPC curve: CPC, LPPD (multiplier, about -1), LPNS (angle). */
+/* A codim-2 point of an LPC curve: CPC, LPPD (multiplier, about -1), LPNS (angle); of a PD
+ * curve: R2 (the second multiplier, about -1), LPPD (about +1), PDNS (angle). */
 static json_t *json_cycle_point(const nd_codim2_diagram *d, const nd_cycle_codim2_curve *cv, size_t k, size_t index)
 {
     const nd_model *m = d->m;
@@ -259,8 +266,10 @@ static json_t *json_cycle_point(const nd_codim2_diagram *d, const nd_cycle_codim
     json_object_set_new(o, m->par_names[d->par[0]], cli_json_real(nd_cycle_codim2_par(cv, sp->u, 0)));
     json_object_set_new(o, m->par_names[d->par[1]], cli_json_real(nd_cycle_codim2_par(cv, sp->u, 1)));
     json_object_set_new(o, "period", cli_json_real(sp->data[0]));
-    if (sp->test == ND_LPC_LPPD) json_object_set_new(o, "multiplier", cli_json_real(sp->data[3]));
-    if (sp->test == ND_LPC_LPNS) json_object_set_new(o, "angle", cli_json_real(sp->data[3]));
+    int angle = sp->test == (cv->kind == ND_CYCLE_CODIM2_PD ? ND_PD_PDNS : ND_LPC_LPNS);
+    if (angle) json_object_set_new(o, "angle", cli_json_real(sp->data[3]));
+    else if (cv->kind == ND_CYCLE_CODIM2_PD || sp->test != ND_LPC_CPC)
+        json_object_set_new(o, "multiplier", cli_json_real(sp->data[3]));
     for (size_t v = 0; v < m->n_vars; v++) json_object_set_new(mx, m->var_names[v], cli_json_real(cv->special_xmax[k * m->n_vars + v]));
     json_object_set_new(o, "max", mx);
     json_object_set_new(o, "curve", json_integer((json_int_t)index));
@@ -319,7 +328,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                 d.failure);
     nd_cycle_codim2 cc = {0};
     if (!rc && a->cycles) {
-        if (nd_cycle_curves_2d(&d, p, &r, &run_opts, &cc, &err)) rc = cli_error(cmd, &err);
+        if (nd_cycle_curves_2d(&d, p, &r, &run_opts, a->scan, &cc, &err)) rc = cli_error(cmd, &err);
         else d.cycles = &cc;
         if (!rc && cc.cycles.n_failed)
             fprintf(stderr, "neurodyn bifurcation2: %zu cycle branch%s not computed; the last: %s\n", cc.cycles.n_failed,
@@ -343,10 +352,11 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                m->name, m->par_names[pl.pidx[0]], m->par_names[pl.pidx[1]], folds, d.n - folds, d.n - folds == 1 ? "" : "s",
                d.n_points, d.n_points == 1 ? "" : "s", a->outdir);
         if (a->cycles) {
-            size_t pts = 0;
-            for (size_t c = 0; c < cc.n; c++) pts += cc.curves[c].branch.n_special;
-            printf("  cycles: %zu branch%s from the Hopf points, %zu fold-of-cycles (LPC) curve%s, %zu codim-2 point%s on "
-                   "them\n", cc.cycles.n, cc.cycles.n == 1 ? "" : "es", cc.n, cc.n == 1 ? "" : "s", pts, pts == 1 ? "" : "s");
+            size_t pts = 0, lpc = 0;
+            for (size_t c = 0; c < cc.n; c++) pts += cc.curves[c].branch.n_special, lpc += cc.curves[c].kind == ND_CYCLE_CODIM2_LPC;
+            printf("  cycles: %zu branch%s, %zu fold-of-cycles (LPC) and %zu period-doubling (PD) curve%s, %zu codim-2 "
+                   "point%s on them\n", cc.cycles.n, cc.cycles.n == 1 ? "" : "es", lpc, cc.n - lpc, cc.n - lpc == 1 ? "" : "s",
+                   pts, pts == 1 ? "" : "s");
         }
         size_t cut = 0, last = 0;
         for (size_t c = 0; c < d.n; c++)
@@ -364,7 +374,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
 int cmd_bifurcation2(int argc, char **argv)
 {
     bif2_args a = {0};
-    a.grid = 40, a.t1 = 500, a.transient = 250;
+    a.grid = 40, a.t1 = 500, a.transient = 250, a.scan = 5;
     a.ranges = calloc((size_t)argc, sizeof *a.ranges);
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);

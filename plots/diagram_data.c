@@ -349,7 +349,7 @@ nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const c
 
 /* ---- two-parameter diagrams --------------------------------------------------------------------- */
 
-/* The cycle curves (kind LPC) after the equilibrium curves, numbered from first: P1, P2, the
+/* The cycle curves (kinds LPC, PD) after the equilibrium curves, numbered from first: P1, P2, the
  * orbit's maximum of every variable, neutral_saddle 0, the period. */
 static void write_cycle_curves(FILE *f, const nd_cycle_codim2 *cc, size_t first, size_t nv)
 {
@@ -367,8 +367,8 @@ static void write_cycle_curves(FILE *f, const nd_cycle_codim2 *cc, size_t first,
     }
 }
 
-/* Their codim-2 points (CPC, LPPD, LPNS): the orbit's maximum, data0 the period, data1 the
- * critical multiplier (LPPD) or angle (LPNS), NaN for CPC. */
+/* Their codim-2 points (LPC: CPC, LPPD, LPNS; PD: R2, LPPD, PDNS): the orbit's maximum, data0
+ * the period, data1 the critical multiplier (LPPD, R2) or angle (LPNS, PDNS), NaN for CPC. */
 static void write_cycle_points(FILE *s, const nd_cycle_codim2 *cc, size_t first, size_t nv)
 {
     for (size_t c = 0; cc && c < cc->n; c++) {
@@ -379,7 +379,8 @@ static void write_cycle_points(FILE *s, const nd_cycle_codim2 *cc, size_t first,
             fprintf(s, "%s\t%zu", nd_cycle_codim2_special_name(cv->kind, sp->test), first + c);
             nd_tsv_cell(s, nd_cycle_codim2_par(cv, sp->u, 0)), nd_tsv_cell(s, nd_cycle_codim2_par(cv, sp->u, 1));
             for (size_t v = 0; v < nv; v++) nd_tsv_cell(s, cv->special_xmax[k * nv + v]);
-            nd_tsv_cell(s, sp->data[0]), nd_tsv_cell(s, sp->test == ND_LPC_CPC ? NAN : sp->data[3]);
+            int cpc = cv->kind == ND_CYCLE_CODIM2_LPC && sp->test == ND_LPC_CPC;
+            nd_tsv_cell(s, sp->data[0]), nd_tsv_cell(s, cpc ? NAN : sp->data[3]);
             fprintf(s, "\t%zu\n", first + c);
         }
     }

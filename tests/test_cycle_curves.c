@@ -296,7 +296,7 @@ Test(cycle_curves, morris_lecar_lpc_curve_meets_one_parameter_lpc)
     nd_error err;
     cr_assert_eq(nd_bifurcation_2d(m, p, phi, 0.04, 0.07, I, 60, 160, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
     nd_cycle_codim2 cc;
-    cr_assert_eq(nd_cycle_curves_2d(&d, p, &r, NULL, &cc, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycle_curves_2d(&d, p, &r, NULL, 0, &cc, &err), ND_OK, "%s", err.msg);
     cr_assert_eq(cc.n, 1, "%zu LPC curves (failed %zu: %s)", cc.n, cc.n_failed, cc.failure);
     const nd_cycle_codim2_curve *cv = &cc.curves[0];
     const nd_branch *b = &cv->branch;

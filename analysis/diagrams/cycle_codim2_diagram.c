@@ -1,7 +1,7 @@
 /* The cycle curves of a two-parameter diagram (include/neurodyn/cycle_codim2.h): the cycle
- * branches in P2 from the Hopf points of the starting diagram (at the current P1), and every fold
- * of cycles (LPC) on them continued as an LPC curve in (P1, P2), both ways, until the box. The
- * LPC curve keeps the mesh of its start (the one-parameter run's adapted mesh there) and the
+ * branches in P2 from the Hopf points of the starting diagram (at the current P1) and through the
+ * stable cycles simulated at `scan` values, and every fold of cycles (LPC) and period doubling (PD)
+ * on them continued as an LPC or PD curve in (P1, P2), both ways, until the box. A curve keeps the mesh of its start (the one-parameter run's adapted mesh there) and the
  * one-parameter run's ntst x ncol. Each curve once: a start lying on a computed curve is dropped
  * (a curve through both folds of one branch, the two sides of a cusp of cycles, is met twice).
  *
@@ -40,23 +40,24 @@ double nd_cycle_codim2_period(const nd_cycle_codim2_curve *c, const double *u)
 
 const char *nd_cycle_codim2_kind_name(int kind)
 {
-    return kind == ND_CYCLE_CODIM2_LPC ? "LPC" : "?";
+    return kind == ND_CYCLE_CODIM2_LPC ? "LPC" : kind == ND_CYCLE_CODIM2_PD ? "PD" : "?";
 }
 
 const char *nd_cycle_codim2_special_name(int kind, int test)
 {
-    static const char *lpc[] = {"CPC", "LPPD", "LPNS"};
-    if (kind != ND_CYCLE_CODIM2_LPC || test < 0 || test > 2) return "?";
-    return lpc[test];
+    static const char *lpc[] = {"CPC", "LPPD", "LPNS"}, *pd[] = {"R2", "LPPD", "PDNS"};
+    if ((kind != ND_CYCLE_CODIM2_LPC && kind != ND_CYCLE_CODIM2_PD) || test < 0 || test > 2) return "?";
+    return kind == ND_CYCLE_CODIM2_PD ? pd[test] : lpc[test];
 }
 
 /* Whether (P1, P2, T) lies on a computed curve: within ND_CC2_SAME of one of its segments in box
  * units, with the period there within ND_CC2_SAME relative. */
-static int on_a_curve(const nd_cycle_codim2 *cc, const nd_codim2_diagram *d, double p1, double p2, double T)
+static int on_a_curve(const nd_cycle_codim2 *cc, const nd_codim2_diagram *d, int kind, double p1, double p2, double T)
 {
     double w1 = d->hi[0] - d->lo[0], w2 = d->hi[1] - d->lo[1];
     for (size_t c = 0; c < cc->n; c++) {
         const nd_cycle_codim2_curve *cv = &cc->curves[c];
+        if (cv->kind != kind) continue;
         const nd_branch *b = &cv->branch;
         for (size_t i = 0; i + 1 < b->n; i++) {
             const double *u = b->u + i * b->dim, *v = u + b->dim;
@@ -123,15 +124,15 @@ static nd_status describe_curve(nd_cycle2_curve *lc, nd_cycle_codim2_curve *cv, 
     return ND_OK;
 }
 
-/* The LPC curve from special point s of branch i of the cycle set; appended to cc (a failure is
- * counted). */
-static nd_status lpc_from(nd_cycle_codim2 *cc, const nd_codim2_diagram *d, const double *p, const nd_region *r,
-                          const nd_codim2_opts *o, size_t i, size_t s, nd_error *err)
+/* The LPC or PD curve (kind) from special point s of branch i of the cycle set; appended to cc (a
+ * failure is counted). */
+static nd_status curve_from(nd_cycle_codim2 *cc, const nd_codim2_diagram *d, const double *p, const nd_region *r,
+                            const nd_codim2_opts *o, int kind, size_t i, size_t s, nd_error *err)
 {
     const nd_cycle_curve *from = &cc->cycles.curve[i];
     const nd_branch *b = &cc->cycles.branch[i];
     const nd_special_point *sp = &b->special[s];
-    if (on_a_curve(cc, d, p[d->par[0]], sp->data[1], sp->data[0])) {
+    if (on_a_curve(cc, d, kind, p[d->par[0]], sp->data[1], sp->data[0])) {
         cc->n_dropped++;
         return ND_OK;
     }
@@ -140,7 +141,7 @@ static nd_status lpc_from(nd_cycle_codim2 *cc, const nd_codim2_diagram *d, const
     double *q = malloc(d->m->n_pars * sizeof *q);
     if (!q) return nd_fail(err, ND_ENOMEM, "cycle curves: no memory");
     memcpy(q, p, d->m->n_pars * sizeof *q);
-    nd_status st = nd_cycle2_curve_init(&lc, ND_CYCLE_CODIM2_LPC, d->m, q, d->par[1], d->par[0], r, from->ntst, from->ncol, &e);
+    nd_status st = nd_cycle2_curve_init(&lc, kind, d->m, q, d->par[1], d->par[0], r, from->ntst, from->ncol, &e);
     free(q);
     size_t dim = st ? 0 : lc.type.dim;
     double *z0 = st ? NULL : malloc(4 * dim * sizeof *z0);
@@ -152,7 +153,7 @@ static nd_status lpc_from(nd_cycle_codim2 *cc, const nd_codim2_diagram *d, const
         lpc_opts(&lc, d, r, o, &co, z0 + dim, z0 + 2 * dim, z0 + 3 * dim);
         st = nd_cycle2_curve_continue(&lc, z0, &co, half, &e);
     }
-    nd_cycle_codim2_curve cv = {.kind = ND_CYCLE_CODIM2_LPC, .N = dim ? dim - 1 : 0};
+    nd_cycle_codim2_curve cv = {.kind = kind, .N = dim ? dim - 1 : 0};
     if (!st) {
         st = nd_branch_join(&half[1], &half[0], &cv.branch, &e);
         nd_branch_free(&half[0]), nd_branch_free(&half[1]);
@@ -168,7 +169,8 @@ static nd_status lpc_from(nd_cycle_codim2 *cc, const nd_codim2_diagram *d, const
     if (st) {
         nd_branch_free(&cv.branch), free(cv.xmax), free(cv.xmin), free(cv.special_xmax);
         cc->n_failed++;
-        snprintf(cc->failure, sizeof cc->failure, "no LPC curve from the fold of cycles at %.20s = %.8g: %.90s",
+        snprintf(cc->failure, sizeof cc->failure, "no %s curve from the %s at %.20s = %.8g: %.90s",
+                 nd_cycle_codim2_kind_name(kind), kind == ND_CYCLE_CODIM2_PD ? "period doubling" : "fold of cycles",
                  d->m->par_names[d->par[1]], sp->data[1], e.msg);
         return ND_OK;
     }
@@ -183,7 +185,7 @@ static nd_status lpc_from(nd_cycle_codim2 *cc, const nd_codim2_diagram *d, const
 }
 
 nd_status nd_cycle_curves_2d(const nd_codim2_diagram *d, const double *p, const nd_region *r,
-                             const nd_codim2_opts *o, nd_cycle_codim2 *out, nd_error *err)
+                             const nd_codim2_opts *o, size_t scan, nd_cycle_codim2 *out, nd_error *err)
 {
     if (!out) return nd_fail(err, ND_EINVAL, "cycle curves: result is NULL");
     memset(out, 0, sizeof *out);
@@ -191,9 +193,13 @@ nd_status nd_cycle_curves_2d(const nd_codim2_diagram *d, const double *p, const 
     if (d->start.n_free < 2) return ND_OK; /* no cycles in one free variable */
     nd_cycle_set_opts_init(&out->cycles.opts);
     nd_status st = nd_cycles_from_hopf(&d->start, p, r, d->lo[1], d->hi[1], &out->cycles, err);
+    if (!st && scan) st = nd_cycles_from_scan(&d->start, p, r, d->lo[1], d->hi[1], scan, &out->cycles, err);
     for (size_t i = 0; !st && i < out->cycles.n; i++)
-        for (size_t s = 0; !st && s < out->cycles.branch[i].n_special; s++)
-            if (out->cycles.branch[i].special[s].test == ND_CYC_LPC) st = lpc_from(out, d, p, r, o, i, s, err);
+        for (size_t s = 0; !st && s < out->cycles.branch[i].n_special; s++) {
+            int t = out->cycles.branch[i].special[s].test;
+            if (t == ND_CYC_LPC || t == ND_CYC_PD)
+                st = curve_from(out, d, p, r, o, t == ND_CYC_PD ? ND_CYCLE_CODIM2_PD : ND_CYCLE_CODIM2_LPC, i, s, err);
+        }
     if (st) nd_cycle_codim2_free(out);
     return st;
 }

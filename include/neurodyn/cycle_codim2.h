@@ -103,13 +103,14 @@ nd_status nd_cycle2_curve_describe(nd_cycle2_curve *c, const double *z, const nd
 
 /* ---- the cycle curves of a two-parameter diagram (bifurcation2 --cycles) -------------------- */
 /* The cycle branches in P2 born at the Hopf points of the diagram's starting diagram (at the
- * current P1; nd_cycles_from_hopf), and every LPC point on them continued as an LPC curve in
- * (P1, P2), both ways, until the box. A start whose (P1, P2) lies on an LPC curve computed already
- * (within 1e-4 of the box, same period to 1e-4) is dropped: a curve through two folds of one
- * branch (the two sides of a cusp of cycles) is computed once. */
+ * current P1; nd_cycles_from_hopf) and through the stable cycles simulated at `scan` values of P2
+ * (nd_cycles_from_scan; 0: none), and every LPC and PD point on them continued as an LPC or PD
+ * curve in (P1, P2), both ways, until the box. A start whose (P1, P2) lies on a curve of its kind
+ * computed already (within 1e-4 of the box, same period to 1e-4) is dropped: a curve through two
+ * folds of one branch (the two sides of a cusp of cycles) is computed once. */
 
 typedef struct nd_cycle_codim2_curve {
-    int kind;               /* ND_CYCLE_CODIM2_LPC */
+    int kind;               /* ND_CYCLE_CODIM2_LPC or _PD */
     nd_branch branch;       /* u = (cycle unknowns, P1): read with nd_cycle_codim2_par / _period */
     size_t N;               /* the cycle unknowns (u has N + 1 values) */
     double *xmax, *xmin;    /* n x n_vars: the orbit's extrema at every point (fixed variables: their
@@ -130,12 +131,12 @@ typedef struct nd_cycle_codim2 {
  * diagram and ranges are used); o as for nd_bifurcation_2d (steps in box units, with the orbit's
  * L2 norm over the variables' box widths). */
 nd_status nd_cycle_curves_2d(const nd_codim2_diagram *d, const double *p, const nd_region *r,
-                             const nd_codim2_opts *o, nd_cycle_codim2 *out, nd_error *err);
+                             const nd_codim2_opts *o, size_t scan, nd_cycle_codim2 *out, nd_error *err);
 void nd_cycle_codim2_free(nd_cycle_codim2 *cc);
 /* P1 (which 0) or P2 (which 1), and the period, of point u of curve c. */
 double nd_cycle_codim2_par(const nd_cycle_codim2_curve *c, const double *u, int which);
 double nd_cycle_codim2_period(const nd_cycle_codim2_curve *c, const double *u);
-/* "LPC"; the names of the special points: "CPC", "LPPD", "LPNS". */
+/* "LPC", "PD"; the names of the special points: LPC "CPC", "LPPD", "LPNS"; PD "R2", "LPPD", "PDNS". */
 const char *nd_cycle_codim2_kind_name(int kind);
 const char *nd_cycle_codim2_special_name(int kind, int test);
 
