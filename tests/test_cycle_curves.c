@@ -484,3 +484,40 @@ Test(cycle_curves, rossler_pd_curve_through_one_parameter_pd_points)
     nd_cycle_set_free(&cs);
     nd_bif_diagram_free(&d);
 }
+
+/* bifurcation2 --cycles on Rössler in (b, c): PD curves of kind PD in the JSON, one of them through
+ * the first PD of the cascade at a = b = 0.2, c = 2.8324450278625 (issue 19's shooting value; the
+ * curve starts at the collocation PD, 4e-12 from it: 1e-9 stated). */
+Test(cycle_curves, bifurcation2_rossler_pd_curves_on_the_command_line)
+{
+    char dir[256], args[1024], path[512];
+    static char buf[1 << 22];
+    cli_tmpdir_make(dir);
+    snprintf(args, sizeof args, "bifurcation2 rossler --par b=0.1:0.3 --par c=2:4.5 --cycles --json");
+    int status = cli_run_in(dir, args);
+    snprintf(path, sizeof path, "%s/stderr", dir);
+    cli_slurp(path, buf, sizeof buf);
+    cr_assert_eq(status, 0, "%s", buf);
+    snprintf(path, sizeof path, "%s/stdout", dir);
+    cli_slurp(path, buf, sizeof buf);
+    json_t *j = json_loads(buf, 0, NULL);
+    cr_assert_not_null(j, "%.200s", buf);
+    json_t *curves = json_object_get(j, "curves");
+    size_t pd = 0;
+    double best = INFINITY;
+    for (size_t c = 0; c < json_array_size(curves); c++) {
+        json_t *cv = json_array_get(curves, c);
+        if (strcmp(json_string_value(json_object_get(cv, "kind")), "PD")) continue;
+        pd++;
+        json_t *pts = json_object_get(cv, "points");
+        for (size_t i = 0; i < json_array_size(pts); i++) {
+            json_t *pt = json_array_get(pts, i);
+            double b = json_number_value(json_object_get(pt, "b")), cc = json_number_value(json_object_get(pt, "c"));
+            if (fabs(b - 0.2) < 1e-9) best = fmin(best, fabs(cc - 2.8324450278625));
+        }
+    }
+    cr_expect(pd >= 1, "%zu PD curves", pd);
+    cr_expect(best < 1e-9, "the PD curves pass b = 0.2 at |c - 2.8324450278625| >= %.3g", best);
+    json_decref(j);
+    cli_tmpdir_remove(dir);
+}
