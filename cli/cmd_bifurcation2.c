@@ -334,7 +334,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
             fprintf(stderr, "neurodyn bifurcation2: %zu cycle branch%s not computed; the last: %s\n", cc.cycles.n_failed,
                     cc.cycles.n_failed == 1 ? "" : "es", cc.cycles.failure);
         if (!rc && cc.n_failed)
-            fprintf(stderr, "neurodyn bifurcation2: %zu LPC curve%s not computed; the last: %s\n", cc.n_failed,
+            fprintf(stderr, "neurodyn bifurcation2: %zu cycle curve%s not computed; the last: %s\n", cc.n_failed,
                     cc.n_failed == 1 ? "" : "s", cc.failure);
     }
     if (!rc && a->brute) rc = write_brute2(a, m, p, &r, &pl, d.start.n_free ? d.start.free_idx[0] : 0);
