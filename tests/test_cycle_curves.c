@@ -521,3 +521,91 @@ Test(cycle_curves, bifurcation2_rossler_pd_curves_on_the_command_line)
     json_decref(j);
     cli_tmpdir_remove(dir);
 }
+
+/* ---- fold-flip (LPPD) in closed form ------------------------------------------------------------ */
+/* Bautin's planar cycle (x, y), r' = r (b1 + b2 rho - rho^2), theta' = 1, rho = r^2, with a twisted
+ * transverse plane (u, v): in the frame turning by theta / 2, alpha' = lambda alpha and
+ * beta' = -beta, lambda = rho - 1; in (u, v) that is the matrix (lambda - 1)/2 I + (lambda + 1)/2
+ * S(theta) + (1/2) J, S = [cos, sin; sin, -cos], J = [0, -1; 1, 0] (the construction of
+ * tests/test_cycles.c's "flip" model). The cycles are the circles rho = const, u = v = 0, period
+ * 2 pi; after one period the frame has turned by pi, so the multipliers are 1, exp(4 pi rho g'),
+ * -exp(2 pi lambda) and -exp(-2 pi). On the LPC curve b1 = -b2^2 / 4 (rho = b2 / 2) the multiplier
+ * -exp(2 pi (b2 / 2 - 1)) passes -1 at b2 = 2, b1 = -1: a fold-flip point (LPPD) there exactly. */
+ND_RHS(bautin_flip)
+{
+    double r2 = x[0] * x[0] + x[1] * x[1], r = sqrt(r2), c = x[0] / r, s = x[1] / r;
+    double g = p[0] + p[1] * r2 - r2 * r2, lam = r2 - 1, u = x[2], v = x[3];
+    double Su = c * u + s * v, Sv = s * u - c * v;
+    dxdt[0] = g * x[0] - x[1];
+    dxdt[1] = x[0] + g * x[1];
+    dxdt[2] = 0.5 * (lam - 1) * u + 0.5 * (lam + 1) * Su - 0.5 * v;
+    dxdt[3] = 0.5 * (lam - 1) * v + 0.5 * (lam + 1) * Sv + 0.5 * u;
+}
+static const char *const xyuv[] = {"x", "y", "u", "v"};
+static const double bflip_x0[] = {1, 0, 0, 0};
+static const nd_model bautin_flip_model = {.name = "bautin_flip", .n_vars = 4, .n_pars = 2, .var_names = xyuv,
+                                           .par_names = b12, .par_defaults = bautin_p, .init = bflip_x0,
+                                           .rhs = bautin_flip_rhs};
+
+Test(cycle_curves, fold_flip_on_the_lpc_curve_closed_form)
+{
+    /* the stable outer cycle at b1 = -0.1, b2 = 1 (rho = (1 + sqrt(0.6)) / 2), sampled exactly */
+    double p[2] = {-0.1, 1.0}, rho = (1 + sqrt(0.6)) / 2, R = sqrt(rho);
+    size_t ns = 401;
+    nd_cycle cyc = {.period = 2 * M_PI, .n_vars = 4, .n = ns};
+    cyc.t = malloc(ns * sizeof *cyc.t), cyc.x = calloc(4 * ns, sizeof *cyc.x);
+    cyc.xmax = malloc(4 * sizeof *cyc.xmax), cyc.xmin = malloc(4 * sizeof *cyc.xmin);
+    cr_assert(cyc.t && cyc.x && cyc.xmax && cyc.xmin);
+    for (size_t i = 0; i < ns; i++) {
+        double t = 2 * M_PI * (double)i / (double)(ns - 1);
+        cyc.t[i] = t, cyc.x[4 * i] = R * cos(t), cyc.x[4 * i + 1] = R * sin(t);
+    }
+    double mx[4] = {R, R, 0, 0}, mn[4] = {-R, -R, 0, 0};
+    memcpy(cyc.xmax, mx, sizeof mx), memcpy(cyc.xmin, mn, sizeof mn);
+    nd_cycle_curve c;
+    nd_error err;
+    cr_assert_eq(nd_cycle_curve_init(&c, &bautin_flip_model, p, 0, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
+    c.adapt_every = 0;
+    size_t N = c.type.dim;
+    double *u0 = malloc(N * sizeof *u0), *v0 = malloc(N * sizeof *v0), *lo = malloc((N + 1) * sizeof *lo),
+           *hi = malloc((N + 1) * sizeof *hi);
+    cr_assert(u0 && v0 && lo && hi);
+    cr_assert_eq(nd_cycle_curve_from_cycle(&c, &cyc, -1, u0, v0, &err), ND_OK, "%s", err.msg);
+    for (size_t i = 0; i < N; i++) lo[i] = -INFINITY, hi[i] = INFINITY;
+    lo[N - 1] = -0.5, hi[N - 1] = 0.0;
+    nd_cont_opts o;
+    nd_cont_opts_init(&o);
+    o.lo = lo, o.hi = hi, o.h_max = 0.05, o.max_points = 2000;
+    nd_branch b;
+    cr_assert_eq(nd_cycle_continue(&c, u0, v0, &o, &b, &err), ND_OK, "%s", err.msg);
+    const nd_special_point *lpc = nth(&b, ND_CYC_LPC, 0);
+    cr_assert_not_null(lpc, "no LPC (stop: %s)", b.stop_reason);
+    cr_expect(fabs(lpc->data[1] + 0.25) < 1e-8, "LPC at b1 = %.12g, exact -0.25", lpc->data[1]);
+    nd_cycle2_curve lc;
+    cr_assert_eq(nd_cycle2_curve_init(&lc, ND_CYCLE_CODIM2_LPC, &bautin_flip_model, p, 0, 1, NULL, 20, 4, &err), ND_OK,
+                 "%s", err.msg);
+    size_t dim = lc.type.dim;
+    double *z0 = malloc(dim * sizeof *z0);
+    cr_assert(z0);
+    cr_assert_eq(nd_cycle2_curve_start(&lc, &c, &b, (size_t)(lpc - b.special), z0, &err), ND_OK, "%s", err.msg);
+    lpc_opts(&o, dim, lo, hi, (double[]){-3, 0.5, 0.5, 2.5});
+    o.direction = 1;
+    nd_branch half;
+    cr_assert_eq(nd_continue(&lc.type, z0, NULL, &o, &half, &err), ND_OK, "%s", err.msg);
+    cr_log_info("bautin_flip LPC curve: %zu points, %zu special, stop: %s", half.n, half.n_special, half.stop_reason);
+    size_t n_lppd = 0;
+    for (size_t i = 0; i < half.n_special; i++) n_lppd += half.special[i].test == ND_LPC_LPPD;
+    cr_expect_eq(n_lppd, 1, "%zu LPPD points", n_lppd);
+    const nd_special_point *lppd = nth(&half, ND_LPC_LPPD, 0);
+    cr_assert_not_null(lppd);
+    cr_log_info("LPPD at b1 = %.14g, b2 = %.14g, multiplier %.14g", lppd->data[1], lppd->data[2], lppd->data[3]);
+    cr_expect(fabs(lppd->data[2] - 2) < 1e-8 && fabs(lppd->data[1] + 1) < 1e-8, "LPPD at (%.12g, %.12g), exact (-1, 2)",
+              lppd->data[1], lppd->data[2]);
+    cr_expect(fabs(lppd->data[3] + 1) < 1e-6, "multiplier %.12g", lppd->data[3]);
+    nd_branch_free(&half);
+    nd_cycle2_curve_free(&lc);
+    nd_branch_free(&b);
+    nd_cycle_curve_free(&c);
+    nd_cycle_free(&cyc);
+    free(u0), free(v0), free(lo), free(hi), free(z0);
+}
