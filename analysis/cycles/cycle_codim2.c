@@ -1,17 +1,19 @@
-/* Fold-of-cycles (LPC) curves in two parameters (include/neurodyn/cycle_codim2.h): MatCont's
- * minimally augmented system on the collocation discretisation (Dhooge, Govaerts & Kuznetsov,
- * ICCS 2003; Kuznetsov, Govaerts, Doedel & Dhooge, SIAM J. Numer. Anal. 43 (2005) 1407), its
- * bordered linear algebra by block elimination around the cycle curve's condensation + KLU, and
- * the test functions of CPC, LPPD and LPNS.
+/* Fold-of-cycles (LPC) and period-doubling (PD) curves in two parameters
+ * (include/neurodyn/cycle_codim2.h): MatCont's minimally augmented systems on the collocation
+ * discretisation (Dhooge, Govaerts & Kuznetsov, ICCS 2003; Kuznetsov, Govaerts, Doedel & Dhooge,
+ * SIAM J. Numer. Anal. 43 (2005) 1407), their bordered linear algebra by block elimination around
+ * the cycle curve's condensation + KLU, and the test functions of CPC, LPPD, LPNS (LPC) and R2,
+ * LPPD, PDNS (PD).
  *
  * Block elimination (Govaerts, Numerical Methods for Bifurcations of Dynamical Equilibria, SIAM
  * 2000, sec. 3.6): the continuer's matrix is
- *     M = [F_u  F_q; G_u  G_q; b_u^T  b_q]        (u: N cycle unknowns, q = P2)
- * With K = [F_u; phi^T] (non-singular near the curve, phi spanning the kernel of F_u) and
- * z_u = K^{-1} [r_F - F_q z_q; s], the two last rows leave a 2 x 2 system in (z_q, s). K is
- * factored once per point; K^{-1} [F_q; 0] and K^{-1} e_N once per factorisation, one more solve
- * per right-hand side; G_u enters only as G_u y for those three vectors (central differences of
- * G along y). */
+ *     M = [F_u  F_q; G_u  G_q; b_u^T  b_q]        (u: N cycle unknowns, q = par2)
+ * With K = [F_u; r^T] (non-singular near the curve: r the kernel of F_u at an LPC, the cycle
+ * branch's tangent at a PD) and z_u = K^{-1} [r_F - F_q z_q; s], the two last rows leave a 2 x 2
+ * system in (z_q, s). K is factored once per point; K^{-1} [F_q; 0] and K^{-1} e_N once per
+ * factorisation, one more solve per right-hand side; G_u enters only as G_u y for those three
+ * vectors (central differences of G along y, G evaluated on a second copy of the cycle system,
+ * `aux`, so that K's factors survive). */
 #include <complex.h>
 #include <float.h>
 #include <math.h>
@@ -135,7 +137,7 @@ static nd_status lpc_residual(void *ctx, const double *z, double *F, nd_error *e
     nd_cycle2_curve *c = ctx;
     size_t N = c->N;
     for (size_t i = 0; i <= N; i++)
-        if (!isfinite(z[i])) return nd_fail(err, ND_ENONFINITE, "LPC curve: non-finite unknown %zu", i);
+        if (!isfinite(z[i])) return nd_fail(err, ND_ENONFINITE, "%s curve: non-finite unknown %zu", c->type.name, i);
     z_to_x(c, z, c->xs);
     set_q(&c->cyc, c->par2, z[N]);
     nd_status st = cyc_residual(&c->cyc, c->xs, F, err);
@@ -202,7 +204,7 @@ static nd_status lpc_solve(void *ctx, double *r, nd_error *err)
     double a21 = dot(bu, c->yq, N) + bq, a22 = dot(bu, c->yphi, N), r2 = rB - dot(bu, y0, N);
     double det = a11 * a22 - a12 * a21;
     if (!(fabs(det) > 1e-300) || !isfinite(det))
-        return nd_fail(err, ND_EFAILED, "LPC curve: the bordered system is singular");
+        return nd_fail(err, ND_EFAILED, "%s curve: the bordered system is singular", c->type.name);
     double zq = (r1 * a22 - a12 * r2) / det, s = (a11 * r2 - a21 * r1) / det;
     for (size_t i = 0; i < N; i++) r[i] = y0[i] + zq * c->yq[i] + s * c->yphi[i];
     r[N] = zq;
@@ -249,7 +251,7 @@ static nd_status lpc_tests(void *ctx, const double *z, const double *v, const do
     size_t n = W(&c->aux)->n;
     double re[64], im[64];
     if (c->kind != ND_CYCLE_CODIM2_PD) psi[ND_LPC_CPC] = v[c->N];
-    if (lpc_multipliers(c, z, re, im)) return nd_fail(err, ND_EFAILED, "LPC curve: no Floquet multipliers");
+    if (lpc_multipliers(c, z, re, im)) return nd_fail(err, ND_EFAILED, "%s curve: no Floquet multipliers", c->type.name);
     /* as the cycle curve's tests: factors z / (1 + |z|) keep the signs and zeros, never overflow */
     /* LPC: LPPD prod (mu + 1) over all, LPNS the NS product without the fold's (last);
      * PD: R2 prod (mu + 1) and LPPD prod (mu - 1) without the critical one, PDNS as LPNS */
@@ -369,14 +371,14 @@ void nd_cycle2_curve_free(nd_cycle2_curve *c)
 nd_status nd_cycle2_curve_init(nd_cycle2_curve *c, int kind, const nd_model *m, const double *p, int par1, int par2,
                                const nd_region *region, size_t ntst, size_t ncol, nd_error *err)
 {
-    if (!c) return nd_fail(err, ND_EINVAL, "LPC curve: the curve is NULL");
+    if (!c) return nd_fail(err, ND_EINVAL, "cycle bifurcation curve: the curve is NULL");
     memset(c, 0, sizeof *c);
     if (kind != ND_CYCLE_CODIM2_LPC && kind != ND_CYCLE_CODIM2_PD)
         return nd_fail(err, ND_EINVAL, "cycle bifurcation curve: kind %d (LPC %d or PD %d)", kind, ND_CYCLE_CODIM2_LPC,
                        ND_CYCLE_CODIM2_PD);
     c->kind = kind;
     if (m && (par2 < 0 || (size_t)par2 >= m->n_pars || par2 == par1))
-        return nd_fail(err, ND_EINVAL, "LPC curve: the second parameter (index %d) must be a parameter of %s other "
+        return nd_fail(err, ND_EINVAL, "cycle bifurcation curve: the second parameter (index %d) must be a parameter of %s other "
                        "than the first", par2, m->name);
     nd_status st = nd_cycle_curve_init(&c->cyc, m, p, par1, region, ntst, ncol, err);
     if (!st) st = nd_cycle_curve_init(&c->aux, m, p, par1, region, ntst, ncol, err);
@@ -395,7 +397,7 @@ nd_status nd_cycle2_curve_init(nd_cycle2_curve *c, int kind, const nd_model *m, 
     if (!c->phi || !c->phis || !c->z || !c->bord || !c->Fq || !c->yq || !c->yphi || !c->y || !c->xs || !c->sol ||
         !c->F2 || !c->tx || !c->wcol) {
         nd_cycle2_curve_free(c);
-        return nd_fail(err, ND_ENOMEM, "LPC curve: no memory");
+        return nd_fail(err, ND_ENOMEM, "cycle bifurcation curve: no memory");
     }
     if (kind == ND_CYCLE_CODIM2_PD) W(&c->aux)->antiperiodic = 1, W(&c->aux)->pd_col = c->wcol;
     c->type = (nd_curve_type){
@@ -455,7 +457,7 @@ nd_status nd_cycle2_curve_reset(nd_cycle2_curve *c, const double *z, nd_error *e
     cyc_set_reference(&c->aux, x);
     r[N - 1] = 0.0;
     double s = cyc_vnorm(r, N);
-    if (!(s > 0)) return nd_fail(err, ND_EFAILED, "LPC curve: no null vector at the start");
+    if (!(s > 0)) return nd_fail(err, ND_EFAILED, "cycle bifurcation curve: no null vector at the start");
     for (size_t i = 0; i < N; i++) r[i] /= s;
     return k_row(c, x, err);
 }
@@ -470,7 +472,7 @@ nd_status nd_cycle2_curve_start(nd_cycle2_curve *c, const nd_cycle_curve *from, 
     const nd_special_point *sp = &b->special[s];
     const nd_cycle_info *in = nd_cycle_curve_info(from, sp->after);
     if (!in || from->ntst != c->cyc.ntst || from->ncol != c->cyc.ncol || b->dim != c->N)
-        return nd_fail(err, ND_EINVAL, "LPC curve: the branch (dimension %zu, %zu x %zu collocation) does not match the "
+        return nd_fail(err, ND_EINVAL, "cycle bifurcation curve: the branch (dimension %zu, %zu x %zu collocation) does not match the "
                        "curve (%zu, %zu x %zu)", b->dim, from->ntst, from->ncol, c->N, c->cyc.ntst, c->cyc.ncol);
     for (int k = 0; k < 2; k++) {
         nd_cycle_curve *cc = k ? &c->aux : &c->cyc;

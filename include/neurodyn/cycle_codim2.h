@@ -1,47 +1,60 @@
-/* neurodyn — two-parameter curves of cycle bifurcations: the fold of cycles (LPC) continued in
- * (P1, P2) on the collocation discretisation of include/neurodyn/cycles.h, with its codim-2
- * points.
+/* neurodyn — two-parameter curves of cycle bifurcations: the fold of cycles (LPC) and the period
+ * doubling (PD) continued in two parameters on the collocation discretisation of
+ * include/neurodyn/cycles.h, with their codim-2 points.
  *
- * Minimally augmented system (MatCont's limitpointcycle curve: Dhooge, Govaerts & Kuznetsov,
- * "Numerical continuation of fold bifurcations of limit cycles in MATCONT", ICCS 2003; Kuznetsov,
- * Govaerts, Doedel & Dhooge, SIAM J. Numer. Anal. 43 (2005) 1407): the unknowns are the
- * cycle's collocation unknowns u = (x at the nodes, ln T, P1) and P2; the equations are the
- * cycle's (collocation, periodicity, integral phase condition) and one scalar G defined by the
- * bordered collocation system
+ * Notation: par1 is the cycle curve's own parameter (u = (x at the nodes, ln T, par1), N values,
+ * scaled as the cycle curve scales them), par2 = q the second one; the curve's unknowns are
+ * z = (u, q), N + 1 values (nd_cycle2_curve_par: which 0 gives par1, 1 gives q).
  *
- *     [ F_x  F_T  F_P1 ] [ v  ]   [ 0 ]
- *     [ phi^T      0   ] [ vT ] = [ 0 ]       G = g,
- *                        [ g  ]   [ 1 ]
+ * Minimally augmented systems (MatCont's limitpointcycle and perioddoubling curves: Dhooge,
+ * Govaerts & Kuznetsov, "Numerical continuation of fold bifurcations of limit cycles in MATCONT",
+ * ICCS 2003; Kuznetsov, Govaerts, Doedel & Dhooge, SIAM J. Numer. Anal. 43 (2005) 1407; Doedel,
+ * Govaerts & Kuznetsov, SIAM J. Numer. Anal. 41 (2003) 401): the equations are the cycle's
+ * (collocation, periodicity, integral phase condition) and one scalar G from a bordered
+ * collocation system that is singular exactly at the bifurcation:
  *
- * i.e. [F_(x,T) w; phi^T 0] [v; G] = [0; 1] with the border column w = F_P1 (MatCont takes the
- * adjoint null vector; any w outside the range of F_(x,T) gives the same zero set: by Cramer's
- * rule G = det F_(x,T) / det of the bordered matrix, and w = F_P1 lies outside that range exactly
- * when the fold is non-degenerate in P1, the transversality condition of an LPC). G = 0 exactly
- * where F_(x,T) is singular: a fold of cycles. phi, the border row, is the null vector (v, vT) of
- * the last accepted point (adapted after every point, as MatCont does), so the system stays well
- * conditioned. The bordered matrix is the cycle curve's own [F_u; b^T] with b = (phi, 0): it is
- * factored by the existing condensation of parameters + KLU.
+ *   LPC  [F_(x,T) w; phi^T 0] [v; G] = [0; 1], F_(x,T) the cycle operator's derivative in the
+ *        orbit and the period (collocation, periodicity, phase). The border column is w = F_par1
+ *        (MatCont takes the adjoint null vector; any w outside the range of F_(x,T) gives the same
+ *        zero set: by Cramer's rule G = det F_(x,T) / det of the bordered matrix, and F_par1 lies
+ *        outside that range exactly when the fold is non-degenerate, the LPC's transversality
+ *        condition), so the bordered matrix is the cycle curve's own [F_u; (phi, 0)^T]. phi is the
+ *        null vector (v, vT) of the last accepted point.
+ *   PD   [D - T f_x, w; delta_0 + delta_1, 0; phi^T, 0] [v; G] = [0; 0; 1]: the collocation
+ *        operator with the antiperiodic condition v(0) + v(1) = 0. phi is the antiperiodic
+ *        eigenfunction of the last point; w its values at the collocation points times the
+ *        interval lengths (it pairs with the adjoint eigenfunction like int <phi*, phi> dt, not 0
+ *        at a simple multiplier -1: Floquet eigenfunctions are biorthogonal). Factored by the
+ *        cycle curve's condensation with its periodicity rows and T column switched
+ *        (analysis/cycles/internal.h: antiperiodic, pd_col).
  *
- * Newton on the (N + 1)-dimensional system uses block elimination around K = [F_u; phi^T]
- * (again condensation + KLU; non-singular along the curve since phi spans the kernel of F_u):
- * the derivatives of G enter only as directional derivatives G_u . y for three vectors per
- * solve, taken by central differences of G (each one more condensed factorisation), so no
- * second derivatives of the model and no transposed solve are needed.
+ * The borders are adapted after every accepted point, as MatCont does. Newton on the (N + 1)-
+ * dimensional system uses block elimination around K = [F_u; r^T] (condensation + KLU; r: LPC
+ * the kernel phi of F_u, PD the cycle branch's tangent, F_u being regular at a PD): the
+ * derivatives of G enter only as G_u . y for three vectors per solve, by central differences of G
+ * (each one more condensed factorisation), so no second derivatives of the model and no
+ * transposed solve are needed.
  *
- * Codim-2 points (test functions):
- *   ND_LPC_CPC   cusp of cycles: the P2 component of the tangent (a fold of the LPC curve in P2;
- *                since the LPC curve is locally a graph P1(P2) wherever the fold is
- *                non-degenerate in P1, P2' vanishes only at a cusp, where the curve turns
- *                back; a cusp whose axis is exactly along P1 would be missed).
+ * Codim-2 points (test functions; "critical": the fold's multiplier nearest 1 on an LPC curve,
+ * the one nearest -1 on a PD curve):
+ *   ND_LPC_CPC   cusp of cycles: the q component of the tangent (a fold of the LPC curve in q;
+ *                the LPC curve is locally a graph par1(q) wherever the fold is non-degenerate in
+ *                par1, so q' vanishes only at a cusp, where the curve turns back; a cusp whose
+ *                axis is exactly along par1 would be missed).
  *   ND_LPC_LPPD  fold-flip: prod (mu + 1) over the non-trivial Floquet multipliers (a
  *                multiplier -1 besides the fold's +1). data[3] = that multiplier.
  *   ND_LPC_LPNS  fold-Neimark-Sacker: prod_{i<j} (mu_i mu_j - 1) over the non-trivial
- *                multipliers other than the fold's (the one nearest 1): a complex pair on the
- *                unit circle (a real pair mu, 1/mu is rejected). data[3] = its angle.
- * data[0] = period, data[1] = P1, data[2] = P2 for all of them.
+ *                multipliers but the critical one: a complex pair on the unit circle (a real pair
+ *                mu, 1/mu is rejected). data[3] = its angle.
+ *   ND_PD_R2     1:2 resonance: prod (mu + 1) over the non-trivial multipliers but the critical
+ *                one (a second multiplier -1). data[3] = that multiplier.
+ *   ND_PD_LPPD   fold-flip: prod (mu - 1) over the same (a multiplier +1). data[3] = it.
+ *   ND_PD_PDNS   flip-Neimark-Sacker: as ND_LPC_LPNS. data[3] = the angle.
+ * data[0] = period, data[1] = par1, data[2] = q for all of them. Not detected: the generalised
+ * period doubling (GPD: needs the PD normal-form coefficient, i.e. adjoint eigenfunctions).
  *
- * The mesh is the one of the LPC point the curve starts from, fixed along the curve (the
- * collocation error then varies with the cycle's shape; ntst as in the one-parameter run). */
+ * The mesh is the one of the point the curve starts from, fixed along the curve (the collocation
+ * error then varies with the cycle's shape; ntst x ncol as in the one-parameter run). */
 #ifndef NEURODYN_CYCLE_CODIM2_H
 #define NEURODYN_CYCLE_CODIM2_H
 
@@ -65,35 +78,40 @@ typedef struct nd_cycle2_curve {
     nd_cycle_curve aux;   /* the same discretisation for evaluations of G (its own factors) */
     int par1, par2;
     size_t N;             /* the cycle's unknowns: (ntst ncol + 1) k + 2 */
-    double *phi;          /* N: the border row of the G system (x-space, unit, last entry 0) */
-    double *phis;         /* N: phi in the continuer's scaled unknowns, unit (the row of K) */
+    double *phi;          /* N: the border row of the G system (x-space, unit; LPC: last entry 0,
+                             PD: the nodes only) */
+    double *phis;         /* N: the row of K in the continuer's scaled unknowns, unit */
     double *z, *bord;     /* N + 1: the point of the last factorisation, the continuer's border */
     double *Fq, *yq, *yphi, *y, *xs, *sol, *F2; /* scratch */
-    double *tx;           /* PD: the x-space tangent of the cycle branch in P1 (K's row) */
+    double *tx;           /* PD: the x-space tangent of the cycle branch in par1 (K's row) */
     double *wcol;         /* PD: the border column on the collocation rows */
     double gq, g_yq, g_yphi;
-    nd_curve_type type;   /* dim N + 1: u = (cycle unknowns as the cycle curve scales them, P2) */
+    nd_curve_type type;   /* dim N + 1: z = (cycle unknowns as the cycle curve scales them, q) */
 } nd_cycle2_curve;
 
-/* The LPC curve of m in (par1, par2), on ntst x ncol collocation (those of the one-parameter
- * run it starts from). p holds all parameters (p[par2] is the start's P2). */
+/* The curve of kind ND_CYCLE_CODIM2_LPC or _PD of m in (par1, par2), on ntst x ncol collocation
+ * (those of the one-parameter run it starts from). p holds all parameters (p[par2] is the
+ * start's q). Per-point label: 1 when the multipliers but the critical one lie inside the unit
+ * circle. */
 nd_status nd_cycle2_curve_init(nd_cycle2_curve *c, int kind, const nd_model *m, const double *p, int par1, int par2,
                                const nd_region *region, size_t ntst, size_t ncol, nd_error *err);
 void nd_cycle2_curve_free(nd_cycle2_curve *c);
 
-/* The start z0 (type.dim values) from the LPC special point s of branch b computed by the cycle
- * curve `from` in par1 (records intact: the point's mesh is taken from them). */
+/* The start z0 (type.dim values) from the LPC (LPC curve) or PD (PD curve) special point s of
+ * branch b computed by the cycle curve `from` in par1 (records intact: the point's mesh is taken
+ * from them; from's ntst and ncol must be the curve's). */
 nd_status nd_cycle2_curve_start(nd_cycle2_curve *c, const nd_cycle_curve *from, const nd_branch *b, size_t s, double *z0,
                              nd_error *err);
 
-/* Resets the borders (the null vector phi) and the phase reference at z. */
+/* Resets the borders (phi, K's row; PD: the eigenfunction by inverse iteration through the PD
+ * system) and the phase reference at z. */
 nd_status nd_cycle2_curve_reset(nd_cycle2_curve *c, const double *z, nd_error *err);
 
-/* Both halves through z0 (out[0]: P2 growing, out[1]: falling). o may be NULL. */
+/* Both halves through z0 (out[0]: q growing, out[1]: falling). o may be NULL. */
 nd_status nd_cycle2_curve_continue(nd_cycle2_curve *c, const double *z0, const nd_cont_opts *o, nd_branch out[2],
                                 nd_error *err);
 
-/* P1 (which 0) or P2 (which 1), and the period, of point z of the curve. */
+/* par1 (which 0) or q (which 1), and the period, of point z of the curve. */
 double nd_cycle2_curve_par(const nd_cycle2_curve *c, const double *z, int which);
 double nd_cycle2_curve_period(const nd_cycle2_curve *c, const double *z);
 
