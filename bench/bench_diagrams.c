@@ -165,6 +165,20 @@ int main(void)
         if (t < 0) printf("    %-42s  failed (run from the repository root)\n", sw[i].title);
         else printf("    %-42s %8.3f s\n", sw[i].title, t);
     }
+
+    /* two-parameter curves of cycle bifurcations (LPC and PD curves, bifurcation2 --cycles); no
+     * AUTO-07p or MatCont timings of these runs exist here */
+    static const struct {
+        const char *title, *args[12];
+    } cycle2[] = {
+        {"Morris-Lecar LPC curve (phi, I)", {"bifurcation2", "ml", "--par", "phi=0.02:0.1", "--par", "I=60:160", "--cycles", NULL}},
+        {"Hodgkin-Huxley LPC curve (gK, Iext)", {"bifurcation2", "hh", "--par", "gK=20:50", "--par", "Iext=0:20", "--cycles", NULL}},
+        {"Rossler 3 PD curves (b, c)", {"bifurcation2", "rossler", "--par", "b=0.1:0.3", "--par", "c=2:4.5", "--cycles", NULL}},
+    };
+    printf("\n[d] two-parameter cycle curves, `neurodyn bifurcation2 ... --cycles` (the whole command: equilibrium\n"
+           "    curves, the cycle branches and their scan, the LPC/PD curves; CPU seconds, best of 3)\n");
+    for (size_t i = 0; i < sizeof cycle2 / sizeof *cycle2; i++)
+        printf("    %-36s %9.3fs\n", cycle2[i].title, neurodyn_case(cli, tmp, cycle2[i].args));
     char cmd[64];
     snprintf(cmd, sizeof cmd, "%s", tmp);
     char *rm[] = {"/bin/rm", "-rf", cmd, NULL};

@@ -1,6 +1,8 @@
 /* neurodyn bifurcation2 MODEL --par A=LO:HI --par B=LO:HI [...]: fold (LP) and Hopf (H) curves
  * in two parameters with their codimension-2 points (BT, CP, ZH, GH, HH), started from the
- * LP and H points of the equilibrium diagram in the second parameter. */
+ * LP and H points of the equilibrium diagram in the second parameter; with --cycles also the
+ * fold-of-cycles (LPC) curves from the folds of the cycles born at its Hopf points (CPC, LPPD,
+ * LPNS). */
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include "brute2.h"
 #include "cli.h"
 #include "cluster.h"
+#include "neurodyn/cycle_codim2.h"
 
 static const char *HELP =
     "usage: neurodyn bifurcation2 MODEL --par P1=LO:HI --par P2=LO:HI [options]\n"
@@ -34,6 +37,15 @@ static const char *HELP =
     "                     nor --brute, no files unless --outdir is given)\n"
     "  --plot FILE        draw the two-parameter diagram (PNG, SVG or PDF)\n"
     "  --json             print the curves as JSON on stdout\n"
+    "  --cycles           also the cycles of the diagram in P2 (from its Hopf points and\n"
+    "                     through the stable cycles simulated at --cycle-scan values), and\n"
+    "                     every fold of cycles (LPC) and period doubling (PD) on them\n"
+    "                     continued as a curve in (P1, P2): on LPC curves cusps of cycles\n"
+    "                     (CPC), fold-flip (LPPD) and fold-Neimark-Sacker (LPNS) points, on PD\n"
+    "                     curves 1:2 resonances (R2), LPPD and PDNS; kinds LPC and PD in\n"
+    "                     curves.tsv (with the orbit's maximum and the period)\n"
+    "  --cycle-scan N     simulate at N values of P2 for --cycles (default 5, 0: Hopf\n"
+    "                     points only)\n"
     "\n"
     "Run control (AUTO's NMX, DS, DSMAX; rarely needed):\n"
     "  --max-points N     points per curve (default: about 20 box diagonals of the largest\n"
@@ -45,13 +57,13 @@ static const char *HELP =
 typedef struct bif2_args {
     const char *model, *par[2], *outdir, *plot;
     const char **ranges, **sets, **fixes;
-    int n_par, n_ranges, n_sets, n_fixes, json, brute;
-    unsigned long grid;
+    int n_par, n_ranges, n_sets, n_fixes, json, brute, cycles;
+    unsigned long grid, scan;
     double t1, transient;
     cli_run_control run; /* --max-points, --ds, --ds-max (no cycles here: no --ntst, --ncol) */
 } bif2_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_BRUTE, O_GRID, O_T1, O_TRANS, O_RUN };
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_BRUTE, O_GRID, O_T1, O_TRANS, O_CYCLES, O_SCAN, O_RUN };
 
 static int parse(int argc, char **argv, bif2_args *a)
 {
@@ -63,13 +75,16 @@ static int parse(int argc, char **argv, bif2_args *a)
         {"brute", no_argument, 0, O_BRUTE},         {"grid", required_argument, 0, O_GRID},
         {"t1", required_argument, 0, O_T1},         {"transient", required_argument, 0, O_TRANS},
         {"max-points", required_argument, 0, O_RUN}, {"ds", required_argument, 0, O_RUN + 1},
-        {"ds-max", required_argument, 0, O_RUN + 2}, {0, 0, 0, 0}};
+        {"ds-max", required_argument, 0, O_RUN + 2}, {"cycles", no_argument, 0, O_CYCLES},
+        {"cycle-scan", required_argument, 0, O_SCAN}, {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
     int c, rc = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case O_BRUTE: a->brute = 1; break;
+        case O_CYCLES: a->cycles = 1; break;
+        case O_SCAN: rc = cli_count("bifurcation2", "cycle-scan", optarg, 0, 1000, &a->scan); break;
         case O_GRID: rc = cli_count("bifurcation2", "grid", optarg, 2, 1000, &a->grid); break;
         case O_T1: rc = cli_number("bifurcation2", "t1", optarg, &a->t1); break;
         case O_TRANS: rc = cli_number("bifurcation2", "transient", optarg, &a->transient); break;
@@ -169,6 +184,51 @@ static json_t *json_codim2_point(const nd_codim2_diagram *d, size_t i, const dou
     return o;
 }
 
+/* An LPC or PD curve: kind, ends, points with P1, P2, the period and the orbit's maximum of every variable. */
+static json_t *json_cycle_curve(const nd_codim2_diagram *d, const nd_cycle_codim2_curve *cv)
+{
+    const nd_model *m = d->m;
+    const nd_branch *b = &cv->branch;
+    json_t *o = json_object(), *pts = json_array();
+    json_object_set_new(o, "kind", json_string(nd_cycle_codim2_kind_name(cv->kind)));
+    cli_json_branch_ends(o, b, NULL);
+    for (size_t j = 0; j < b->n; j++) {
+        const double *u = b->u + j * b->dim;
+        json_t *pt = json_object(), *mx = json_object();
+        json_object_set_new(pt, m->par_names[d->par[0]], cli_json_real(nd_cycle_codim2_par(cv, u, 0)));
+        json_object_set_new(pt, m->par_names[d->par[1]], cli_json_real(nd_cycle_codim2_par(cv, u, 1)));
+        json_object_set_new(pt, "period", cli_json_real(nd_cycle_codim2_period(cv, u)));
+        for (size_t v = 0; v < m->n_vars; v++) json_object_set_new(mx, m->var_names[v], cli_json_real(cv->xmax[j * m->n_vars + v]));
+        json_object_set_new(pt, "max", mx);
+        json_object_set_new(pt, "stable_side", json_boolean(b->label[j] == 1));
+        json_array_append_new(pts, pt);
+    }
+    json_object_set_new(o, "points", pts);
+    return o;
+}
+
+/* A codim-2 point of an LPC curve: CPC, LPPD (multiplier, about -1), LPNS (angle); of a PD
+ * curve: R2 (the second multiplier, about -1), LPPD (about +1), PDNS (angle). */
+static json_t *json_cycle_point(const nd_codim2_diagram *d, const nd_cycle_codim2_curve *cv, size_t k, size_t index)
+{
+    const nd_model *m = d->m;
+    const nd_special_point *sp = &cv->branch.special[k];
+    json_t *o = json_object(), *mx = json_object();
+    json_object_set_new(o, "type", json_string(nd_cycle_codim2_special_name(cv->kind, sp->test)));
+    json_object_set_new(o, m->par_names[d->par[0]], cli_json_real(nd_cycle_codim2_par(cv, sp->u, 0)));
+    json_object_set_new(o, m->par_names[d->par[1]], cli_json_real(nd_cycle_codim2_par(cv, sp->u, 1)));
+    json_object_set_new(o, "period", cli_json_real(sp->data[0]));
+    int angle = sp->test == (cv->kind == ND_CYCLE_CODIM2_PD ? ND_PD_PDNS : ND_LPC_LPNS);
+    if (angle) json_object_set_new(o, "angle", cli_json_real(sp->data[3]));
+    else if (cv->kind == ND_CYCLE_CODIM2_PD || sp->test != ND_LPC_CPC)
+        json_object_set_new(o, "multiplier", cli_json_real(sp->data[3]));
+    for (size_t v = 0; v < m->n_vars; v++) json_object_set_new(mx, m->var_names[v], cli_json_real(cv->special_xmax[k * m->n_vars + v]));
+    json_object_set_new(o, "max", mx);
+    json_object_set_new(o, "curve", json_integer((json_int_t)index));
+    json_object_set_new(o, "curves", json_pack("[I]", (json_int_t)index));
+    return o;
+}
+
 static int print_json(const nd_codim2_diagram *d, const double *at)
 {
     const nd_model *m = d->m;
@@ -177,6 +237,12 @@ static int print_json(const nd_codim2_diagram *d, const double *at)
     json_object_set_new(doc, "parameters", json_pack("[s, s]", m->par_names[d->par[0]], m->par_names[d->par[1]]));
     for (size_t c = 0; c < d->n; c++) json_array_append_new(curves, json_curve(d, c, at));
     for (size_t i = 0; i < d->n_points; i++) json_array_append_new(points, json_codim2_point(d, i, at));
+    for (size_t c = 0; d->cycles && c < d->cycles->n; c++) {
+        const nd_cycle_codim2_curve *cv = &d->cycles->curves[c];
+        json_array_append_new(curves, json_cycle_curve(d, cv));
+        for (size_t k = 0; k < cv->branch.n_special; k++)
+            json_array_append_new(points, json_cycle_point(d, cv, k, d->n + c));
+    }
     json_object_set_new(doc, "curves", curves);
     json_object_set_new(doc, "special_points", points);
     json_object_set_new(doc, "starts_on_known_curves", json_integer((json_int_t)d->n_dropped));
@@ -218,13 +284,24 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && d.n_failed)
         fprintf(stderr, "neurodyn bifurcation2: %zu curve%s not computed; the last: %s\n", d.n_failed, d.n_failed == 1 ? "" : "s",
                 d.failure);
+    nd_cycle_codim2 cc = {0};
+    if (!rc && a->cycles) {
+        if (nd_cycle_curves_2d(&d, p, &r, &run_opts, a->scan, &cc, &err)) rc = cli_error(cmd, &err);
+        else d.cycles = &cc;
+        if (!rc && cc.cycles.n_failed)
+            fprintf(stderr, "neurodyn bifurcation2: %zu cycle branch%s not computed; the last: %s\n", cc.cycles.n_failed,
+                    cc.cycles.n_failed == 1 ? "" : "es", cc.cycles.failure);
+        if (!rc && cc.n_failed)
+            fprintf(stderr, "neurodyn bifurcation2: %zu cycle curve%s not computed; the last: %s\n", cc.n_failed,
+                    cc.n_failed == 1 ? "" : "s", cc.failure);
+    }
     if (a->brute) { /* every rank must come here under MPI: brute2_run agrees first */
         int brc = brute2_run(&(brute2_map){m, p, &r, {pl.pidx[0], pl.pidx[1]}, {pl.plo[0], pl.plo[1]},
                                            {pl.phi[0], pl.phi[1]}, a->grid, a->t1, a->transient}, a->outdir, !rc);
         rc = rc ? rc : brc;
     }
-    if (!rc && a->plot && d.n == 0) fprintf(stderr, "neurodyn bifurcation2: no LP or H point to continue; %s not written\n", a->plot);
-    if (!rc && a->plot && d.n > 0) {
+    if (!rc && a->plot && d.n + cc.n == 0) fprintf(stderr, "neurodyn bifurcation2: no LP or H point to continue; %s not written\n", a->plot);
+    if (!rc && a->plot && d.n + cc.n > 0) {
         if (nd_plot_codim2(&d, p, x, a->brute, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
     } else if (!rc && a->outdir && nd_write_codim2(&d, x, a->outdir, &err)) {
         rc = cli_error(cmd, &err);
@@ -236,6 +313,13 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         printf("two-parameter diagram of %s in (%s, %s): %zu fold and %zu Hopf curve%s, %zu codim-2 point%s, written to %s\n",
                m->name, m->par_names[pl.pidx[0]], m->par_names[pl.pidx[1]], folds, d.n - folds, d.n - folds == 1 ? "" : "s",
                d.n_points, d.n_points == 1 ? "" : "s", a->outdir);
+        if (a->cycles) {
+            size_t pts = 0, lpc = 0;
+            for (size_t c = 0; c < cc.n; c++) pts += cc.curves[c].branch.n_special, lpc += cc.curves[c].kind == ND_CYCLE_CODIM2_LPC;
+            printf("  cycles: %zu branch%s, %zu fold-of-cycles (LPC) and %zu period-doubling (PD) curve%s, %zu codim-2 "
+                   "point%s on them\n", cc.cycles.n, cc.cycles.n == 1 ? "" : "es", lpc, cc.n - lpc, cc.n - lpc == 1 ? "" : "s",
+                   pts, pts == 1 ? "" : "s");
+        }
         size_t cut = 0, last = 0;
         for (size_t c = 0; c < d.n; c++)
             if (cli_branch_cut_short(&d.curves[c].branch)) cut++, last = c;
@@ -244,6 +328,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                    d.curves[last].branch.stop_reason);
     }
     nd_codim2_diagram_free(&d);
+    nd_cycle_codim2_free(&cc);
     free(lo), free(hi), free(fixed);
     return rc;
 }
@@ -252,7 +337,7 @@ int cmd_bifurcation2(int argc, char **argv)
 {
     bif2_args a = {0};
     if (cli_cluster_start("bifurcation2")) return EXIT_OK;
-    a.grid = 40, a.t1 = 500, a.transient = 250;
+    a.grid = 40, a.t1 = 500, a.transient = 250, a.scan = 5;
     a.ranges = calloc((size_t)argc, sizeof *a.ranges);
     a.sets = calloc((size_t)argc, sizeof *a.sets);
     a.fixes = calloc((size_t)argc, sizeof *a.fixes);

@@ -7,6 +7,7 @@
 
 #include "neurodyn/tsv.h"
 #include "neurodyn/plot.h"
+#include "neurodyn/cycle_codim2.h"
 #include "data_io.h"
 
 FILE *nd_data_open(const char *dir, const char *name, nd_error *err)
@@ -348,6 +349,43 @@ nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const c
 
 /* ---- two-parameter diagrams --------------------------------------------------------------------- */
 
+/* The cycle curves (kinds LPC, PD) after the equilibrium curves, numbered from first: P1, P2, the
+ * orbit's maximum of every variable, neutral_saddle 0, the period. */
+static void write_cycle_curves(FILE *f, const nd_cycle_codim2 *cc, size_t first, size_t nv)
+{
+    for (size_t c = 0; cc && c < cc->n; c++) {
+        const nd_cycle_codim2_curve *cv = &cc->curves[c];
+        const nd_branch *b = &cv->branch;
+        if (first + c) fprintf(f, "\n\n");
+        for (size_t i = 0; i < b->n; i++) {
+            const double *u = b->u + i * b->dim;
+            fprintf(f, "%zu\t%s", first + c, nd_cycle_codim2_kind_name(cv->kind));
+            nd_tsv_cell(f, nd_cycle_codim2_par(cv, u, 0)), nd_tsv_cell(f, nd_cycle_codim2_par(cv, u, 1));
+            for (size_t v = 0; v < nv; v++) nd_tsv_cell(f, cv->xmax[i * nv + v]);
+            fprintf(f, "\t0"), nd_tsv_cell(f, nd_cycle_codim2_period(cv, u)), fputc('\n', f);
+        }
+    }
+}
+
+/* Their codim-2 points (LPC: CPC, LPPD, LPNS; PD: R2, LPPD, PDNS): the orbit's maximum, data0
+ * the period, data1 the critical multiplier (LPPD, R2) or angle (LPNS, PDNS), NaN for CPC. */
+static void write_cycle_points(FILE *s, const nd_cycle_codim2 *cc, size_t first, size_t nv)
+{
+    for (size_t c = 0; cc && c < cc->n; c++) {
+        const nd_cycle_codim2_curve *cv = &cc->curves[c];
+        const nd_branch *b = &cv->branch;
+        for (size_t k = 0; k < b->n_special; k++) {
+            const nd_special_point *sp = &b->special[k];
+            fprintf(s, "%s\t%zu", nd_cycle_codim2_special_name(cv->kind, sp->test), first + c);
+            nd_tsv_cell(s, nd_cycle_codim2_par(cv, sp->u, 0)), nd_tsv_cell(s, nd_cycle_codim2_par(cv, sp->u, 1));
+            for (size_t v = 0; v < nv; v++) nd_tsv_cell(s, cv->special_xmax[k * nv + v]);
+            int cpc = cv->kind == ND_CYCLE_CODIM2_LPC && sp->test == ND_LPC_CPC;
+            nd_tsv_cell(s, sp->data[0]), nd_tsv_cell(s, cpc ? NAN : sp->data[3]);
+            fprintf(s, "\t%zu\n", first + c);
+        }
+    }
+}
+
 nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const char *dir, nd_error *err)
 {
     if (!d || !d->m || !dir) return nd_fail(err, ND_EINVAL, "two-parameter diagram files: NULL argument");
@@ -360,7 +398,8 @@ nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const ch
     fprintf(f, "curve\tkind\t%s\t%s", P1, P2);
     fprintf(s, "type\tcurve\t%s\t%s", P1, P2);
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]), fprintf(s, "\t%s", m->var_names[v]);
-    fprintf(f, "\tneutral_saddle\n");
+    const nd_cycle_codim2 *cc = d->cycles && d->cycles->n ? d->cycles : NULL;
+    fprintf(f, cc ? "\tneutral_saddle\tperiod\n" : "\tneutral_saddle\n");
     fprintf(s, "\tdata0\tdata1\tcurves\n");
     double x[64];
     for (size_t c = 0; c < d->n; c++) {
@@ -372,9 +411,10 @@ nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const ch
             nd_diagram_full_state(&d->start, u, at, x);
             fprintf(f, "%zu\t%s", c, cv->hopf ? "H" : "LP"), nd_tsv_cell(f, nd_codim2_curve_par(cv, u, 0)), nd_tsv_cell(f, nd_codim2_curve_par(cv, u, 1));
             for (size_t v = 0; v < m->n_vars; v++) nd_tsv_cell(f, x[v]);
-            fprintf(f, "\t%d\n", cv->hopf && b->label[i] == 0);
+            fprintf(f, "\t%d%s\n", cv->hopf && b->label[i] == 0, cc ? "\tNaN" : "");
         }
     }
+    write_cycle_curves(f, cc, d->n, m->n_vars);
     for (size_t i = 0; i < d->n_points; i++) {
         const nd_codim2_point *pt = &d->points[i];
         const nd_codim2_curve *cv = &d->curves[pt->curve];
@@ -386,6 +426,7 @@ nd_status nd_write_codim2(const nd_codim2_diagram *d, const double *at, const ch
         for (size_t j = 0; j < pt->n_on; j++) fprintf(s, "%s%zu", j ? "," : "", pt->on[j]);
         fprintf(s, "\n");
     }
+    write_cycle_points(s, cc, d->n, m->n_vars);
     nd_status st = nd_data_close(f, "curves.tsv", err);
     nd_status st2 = nd_data_close(s, "special_points.tsv", err);
     return st ? st : st2;

@@ -68,7 +68,7 @@ static void rwalk(cw *w, walker *k)
     size_t row = w->ntst * n;
     for (size_t r = 0; r < n; r++) {
         put(k, row + r, r, 1.0);
-        put(k, row + r, w->ntst * n + r, -1.0);
+        put(k, row + r, w->ntst * n + r, w->antiperiodic ? 1.0 : -1.0);
     }
     for (size_t col = 0; col < Nr; col++) put(k, Nr - 2, col, k->pattern ? 0.0 : w->rphase[col]);
     for (size_t col = 0; col < Nr; col++) put(k, Nr - 1, col, k->pattern ? 0.0 : w->rborder[col]);
@@ -177,7 +177,7 @@ nd_status cyc_factor(void *ctx, const double *u, const double *v, nd_error *err)
                     double dl = w->D[i][kk], hl = h * T * w->L[i][kk];
                     for (size_t cc = 0; cc < n; cc++) row[kk * n + cc] = (r == cc ? dl : 0.0) - hl * A[r * n + cc];
                 }
-                row[q + n] = -h * T * f[r]; /* d/d(ln T) */
+                row[q + n] = w->antiperiodic ? w->pd_col[qq * n + r] : -h * T * f[r]; /* d/d(ln T) */
                 row[q + n + 1] = -h * T * fp[r];
             }
         }
@@ -195,7 +195,7 @@ nd_status cyc_factor(void *ctx, const double *u, const double *v, nd_error *err)
             w->rphase[g * n + r] = w->phase[g * q + r];
             w->rborder[g * n + r] = v[g * q + r];
         }
-    w->rphase[Nr - 2] = 0.0, w->rphase[Nr - 1] = 0.0;
+    w->rphase[Nr - 2] = 0.0, w->rphase[Nr - 1] = w->antiperiodic ? 1.0 : 0.0;
     w->rborder[Nr - 2] = v[Nx], w->rborder[Nr - 1] = v[Nx + 1];
     memcpy(w->G, w->G0, w->ntst * q * ncl * sizeof *w->G);
     for (size_t j = 0; j < w->ntst; j++) {
@@ -315,8 +315,9 @@ void cyc_matvec(const cw *w, const double *x, double *y)
             y[j * q + rr] = s;
         }
     }
-    for (size_t r = 0; r < n; r++) y[w->ncp * n + r] = x[r] - x[(w->nodes - 1) * n + r];
-    double s = 0.0, t = 0.0;
+    double sign = w->antiperiodic ? -1.0 : 1.0;
+    for (size_t r = 0; r < n; r++) y[w->ncp * n + r] = x[r] - sign * x[(w->nodes - 1) * n + r];
+    double s = w->antiperiodic ? x[Nx + 1] : 0.0, t = 0.0;
     for (size_t i = 0; i < Nx; i++) s += w->phase[i] * x[i];
     for (size_t i = 0; i < N; i++) t += w->border[i] * x[i];
     y[Nx] = s, y[N - 1] = t;

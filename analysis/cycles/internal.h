@@ -82,6 +82,12 @@ typedef struct cw {
     double nc[MAXC];                           /* Newton-Cotes weights int_0^1 l_k */
     double *sc;                                /* N: u = sc * x (sqrt of the quadrature weight of a node; 1 for ln T, p) */
     double *xs, *vs, *tmpN;                    /* N each: scratch of the engine callbacks */
+    /* The period-doubling test system of cycle_codim2.c (0 on every cycle curve): the bordered
+     * matrix becomes [D - hT A, w; delta_0 + delta_1, 0; e_p^T; v^T] (antiperiodic boundary
+     * condition, the T column replaced by pd_col on the collocation rows, the phase row pinning
+     * the p slot to 0); pd_col holds ncp * n values. */
+    int antiperiodic;
+    const double *pd_col;
 } cw;
 
 static inline cw *W(const nd_cycle_curve *c) { return c->work; }

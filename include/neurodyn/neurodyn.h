@@ -17,6 +17,7 @@
 #include "codim2.h"
 #include "cycles.h"
 #include "homoclinic.h"
+#include "cycle_codim2.h"
 #include "prc.h"
 #include "fastslow.h"
 #include "connect.h"
