@@ -256,7 +256,7 @@ typedef struct nd_codim2_diagram {
     size_t n_dropped;       /* starts that lay on a curve computed already */
     size_t n_failed;        /* starts that gave no curve, and why the last failed */
     char failure[200];
-    /* Optional, set by the caller: the cycle curves (LPC) of the same plane (cycle_codim2.h,
+    /* Optional, set by the caller: the cycle curves (LPC, PD) of the same plane (cycle_codim2.h,
      * nd_cycle_curves_2d), written and drawn with the rest by nd_write_codim2 / nd_plot_codim2;
      * not owned (nd_codim2_diagram_free leaves it). */
     const struct nd_cycle_codim2 *cycles;

@@ -288,6 +288,7 @@ typedef struct nd_codim2_diagram {
     nd_codim2_point *points;
     size_t n_dropped, n_failed;
     char failure[200];
+    const void *cycles;
 } nd_codim2_diagram;
 typedef struct nd_codim2_opts { double h0, h_max; size_t max_points; } nd_codim2_opts;
 int nd_bifurcation_2d(const nd_model *m, const double *p, int par1, double lo1, double hi1, int par2,
