@@ -9,6 +9,7 @@
 #include "brute2.h"
 #include "cli.h"
 #include "cluster.h"
+#include "homoclinic2.h"
 
 static const char *HELP =
     "usage: neurodyn bifurcation2 MODEL --par P1=LO:HI --par P2=LO:HI [options]\n"
@@ -29,6 +30,9 @@ static const char *HELP =
     "                     equilibria, how many are stable, and whether the attractor reached\n"
     "                     from the initial state oscillates (BrainPy's two-parameter sweep);\n"
     "                     under mpirun or srun its rows are shared among the ranks\n"
+    "  --homoclinic       also the homoclinic (HC) curves, from the homoclinic ends of the cycle\n"
+    "                     branches in P2, and the SNIC segments of the fold curves with their\n"
+    "                     ends (NCH points; docs/homoclinic.md)\n"
     "  --grid N           grid of the map (default 40), --t1 T (500), --transient T (250)\n"
     "  --outdir DIR       output folder (default: bifurcation2; with --json and neither --plot\n"
     "                     nor --brute, no files unless --outdir is given)\n"
@@ -45,13 +49,13 @@ static const char *HELP =
 typedef struct bif2_args {
     const char *model, *par[2], *outdir, *plot;
     const char **ranges, **sets, **fixes;
-    int n_par, n_ranges, n_sets, n_fixes, json, brute;
+    int n_par, n_ranges, n_sets, n_fixes, json, brute, homoclinic;
     unsigned long grid;
     double t1, transient;
     cli_run_control run; /* --max-points, --ds, --ds-max (no cycles here: no --ntst, --ncol) */
 } bif2_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_BRUTE, O_GRID, O_T1, O_TRANS, O_RUN };
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_BRUTE, O_GRID, O_T1, O_TRANS, O_RUN, O_HOM = 1100 };
 
 static int parse(int argc, char **argv, bif2_args *a)
 {
@@ -63,13 +67,14 @@ static int parse(int argc, char **argv, bif2_args *a)
         {"brute", no_argument, 0, O_BRUTE},         {"grid", required_argument, 0, O_GRID},
         {"t1", required_argument, 0, O_T1},         {"transient", required_argument, 0, O_TRANS},
         {"max-points", required_argument, 0, O_RUN}, {"ds", required_argument, 0, O_RUN + 1},
-        {"ds-max", required_argument, 0, O_RUN + 2}, {0, 0, 0, 0}};
+        {"ds-max", required_argument, 0, O_RUN + 2}, {"homoclinic", no_argument, 0, O_HOM}, {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
     int c, rc = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case O_BRUTE: a->brute = 1; break;
+        case O_HOM: a->homoclinic = 1; break;
         case O_GRID: rc = cli_count("bifurcation2", "grid", optarg, 2, 1000, &a->grid); break;
         case O_T1: rc = cli_number("bifurcation2", "t1", optarg, &a->t1); break;
         case O_TRANS: rc = cli_number("bifurcation2", "transient", optarg, &a->transient); break;
@@ -169,7 +174,7 @@ static json_t *json_codim2_point(const nd_codim2_diagram *d, size_t i, const dou
     return o;
 }
 
-static int print_json(const nd_codim2_diagram *d, const double *at)
+static int print_json(const nd_codim2_diagram *d, const double *at, const nd_hom2_set *hom)
 {
     const nd_model *m = d->m;
     json_t *doc = json_object(), *curves = json_array(), *points = json_array();
@@ -180,6 +185,7 @@ static int print_json(const nd_codim2_diagram *d, const double *at)
     json_object_set_new(doc, "curves", curves);
     json_object_set_new(doc, "special_points", points);
     json_object_set_new(doc, "starts_on_known_curves", json_integer((json_int_t)d->n_dropped));
+    if (hom) hom2_json(doc, d, hom);
     return cli_json_print(doc);
 }
 
@@ -215,6 +221,8 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && nd_bifurcation_2d(m, p, pl.pidx[0], pl.plo[0], pl.phi[0], pl.pidx[1], pl.plo[1], pl.phi[1], &r, &run_opts,
                                  &d, &err))
         rc = cli_error(cmd, &err);
+    nd_hom2_set hom = {0};
+    if (!rc && a->homoclinic) rc = hom2_compute(cmd, &d, p, &r, a->run.max_points, &hom);
     if (!rc && d.n_failed)
         fprintf(stderr, "neurodyn bifurcation2: %zu curve%s not computed; the last: %s\n", d.n_failed, d.n_failed == 1 ? "" : "s",
                 d.failure);
@@ -224,18 +232,22 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         rc = rc ? rc : brc;
     }
     if (!rc && a->plot && d.n == 0) fprintf(stderr, "neurodyn bifurcation2: no LP or H point to continue; %s not written\n", a->plot);
-    if (!rc && a->plot && d.n > 0) {
+    if (!rc && a->homoclinic && (a->plot && d.n > 0 ? 1 : a->outdir != NULL)) {
+        rc = a->plot && d.n > 0 ? hom2_plot(cmd, &d, &hom, p, x, a->brute, a->outdir, a->plot)
+                                : hom2_write(cmd, &d, &hom, x, a->outdir);
+    } else if (!rc && a->plot && d.n > 0) {
         if (nd_plot_codim2(&d, p, x, a->brute, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
     } else if (!rc && a->outdir && nd_write_codim2(&d, x, a->outdir, &err)) {
         rc = cli_error(cmd, &err);
     }
-    if (!rc && a->json) rc = print_json(&d, x);
+    if (!rc && a->json) rc = print_json(&d, x, a->homoclinic ? &hom : NULL);
     else if (!rc) {
         size_t folds = 0;
         for (size_t c = 0; c < d.n; c++) folds += !d.curves[c].hopf;
         printf("two-parameter diagram of %s in (%s, %s): %zu fold and %zu Hopf curve%s, %zu codim-2 point%s, written to %s\n",
                m->name, m->par_names[pl.pidx[0]], m->par_names[pl.pidx[1]], folds, d.n - folds, d.n - folds == 1 ? "" : "s",
                d.n_points, d.n_points == 1 ? "" : "s", a->outdir);
+        if (a->homoclinic) hom2_summary(&hom);
         size_t cut = 0, last = 0;
         for (size_t c = 0; c < d.n; c++)
             if (cli_branch_cut_short(&d.curves[c].branch)) cut++, last = c;
@@ -243,6 +255,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
             printf("  %zu curve%s cut short (the last: %s); see --max-points and --ds-max\n", cut, cut == 1 ? "" : "s",
                    d.curves[last].branch.stop_reason);
     }
+    nd_hom2_set_free(&hom);
     nd_codim2_diagram_free(&d);
     free(lo), free(hi), free(fixed);
     return rc;

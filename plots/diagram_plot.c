@@ -190,6 +190,7 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_err
  * (brute: whether to look). */
 typedef struct bif2_contents {
     size_t fold, hopf, neutral, oscillating;
+    size_t hc, snic; /* segments of homoclinic (HC) curves and of SNIC stretches of fold curves */
     int ns_column; /* curves.tsv's neutral_saddle column, 1-based (0: none, every H row is Hopf) */
 } bif2_contents;
 
@@ -212,7 +213,9 @@ static void bif2_count(const char *dir, int brute, bif2_contents *n)
             if (row > 0 && col == n->ns_column) ns = atoi(tok) == 1;
         }
         if (row > 0) cls = strcmp(kind, "LP") == 0 ? 1 : strcmp(kind, "H") == 0 ? 2 + ns : 0;
-        if (cls && cls == prev) *(cls == 1 ? &n->fold : cls == 2 ? &n->hopf : &n->neutral) += 1;
+        if (row > 0 && !cls) cls = strcmp(kind, "HC") == 0 ? 4 : strcmp(kind, "SNIC") == 0 ? 5 : 0;
+        size_t *count[] = {NULL, &n->fold, &n->hopf, &n->neutral, &n->hc, &n->snic};
+        if (cls && cls == prev) *count[cls] += 1;
         prev = cls;
     }
     if (f) fclose(f);
@@ -229,15 +232,17 @@ static void bif2_count(const char *dir, int brute, bif2_contents *n)
 /* "fold and Hopf curves", "fold curves", ..., "no curves": what is drawn. */
 static void bif2_title(FILE *f, const nd_bif2_plot *s, const bif2_contents *n)
 {
-    const char *parts[2];
+    const char *parts[5];
     int np = 0;
     if (n->fold) parts[np++] = "fold";
     if (n->hopf) parts[np++] = "Hopf";
     if (n->neutral && !n->hopf) parts[np++] = "neutral-saddle"; /* else part of the Hopf curves */
+    if (n->hc) parts[np++] = "homoclinic";
+    if (n->snic) parts[np++] = "SNIC";
     char what[300];
     snprintf(what, sizeof what, "%s: ", s->title);
     for (int i = 0; i < np; i++)
-        snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s", i == 0 ? "" : " and ", parts[i]);
+        snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s", i == 0 ? "" : i == np - 1 ? " and " : ", ", parts[i]);
     strncat(what, np ? " curves" : "no curves", sizeof what - strlen(what) - 1);
     nd_gp_title(f, what, s->params);
 }
@@ -257,6 +262,10 @@ static void bif2_entries(nd_gp_plot *p, const nd_bif2_plot *s, const bif2_conten
         nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'H' ? column(4) : NaN) with lines lw 2.5 lc rgb '#1f77b4' title 'Hopf (H) curves'", ref[0]);
     if (n->neutral)
         nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'H' && column(%d) == 1 ? column(4) : NaN) with lines lw 1.5 dt 2 lc rgb '#555555' title 'neutral saddles (κ < 0)'", ref[0], c);
+    if (n->snic)
+        nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'SNIC' ? column(4) : NaN) with lines lw 5 lc rgb '#2ca02c' title 'SNIC (fold on an invariant circle)'", ref[0]);
+    if (n->hc)
+        nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'HC' ? column(4) : NaN) with lines lw 2.5 lc rgb '#9467bd' title 'homoclinic (HC) curves'", ref[0]);
     if (n_points) nd_gp_plot_add(p, "keyentry with points pt 7 ps 1.6 lc rgb 'black' title 'codim-2 points'");
 }
 
