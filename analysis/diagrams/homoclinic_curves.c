@@ -25,6 +25,8 @@
 #define HOM2_H_MAX 0.02     /* largest step, box units (as the fold and Hopf curves) */
 #define HOM2_SAME 2e-3      /* an HC start this close (box units) to a computed HC point is on it */
 #define HOM2_BISECT 1e-7    /* SNIC ends: bisection to this fraction of the chord */
+#define HOM2_FINE_START 5e-4 /* nd_snic_check_at's start and radius in the bisection */
+#define HOM2_FINE_RADIUS 2.5e-3
 
 void nd_hom2_set_free(nd_hom2_set *s)
 {
@@ -199,6 +201,7 @@ typedef struct snic_work {
     nd_fold_curve fold;
     double p[256];
     size_t k;
+    double start, radius; /* nd_snic_check_at's: the defaults along the curve, finer in bisection */
 } snic_work;
 
 /* nd_snic_check at fold point u (x, P1, P2): 1 on a circle, 0 not, -1 no answer. */
@@ -208,7 +211,7 @@ static int on_circle(snic_work *w, const double *u)
     w->p[d->par[0]] = u[w->k], w->p[d->par[1]] = u[w->k + 1];
     int yes = 0;
     nd_error e;
-    if (nd_snic_check(d->m, w->p, u, 0, &yes, NULL, &e)) return -1;
+    if (nd_snic_check_at(d->m, w->p, u, 0, w->start, w->radius, &yes, NULL, &e)) return -1;
     return yes;
 }
 
@@ -267,6 +270,11 @@ static void bisect_end(snic_work *w, const double *a, const double *b, int ya, d
     double s0 = 0, s1 = 1, v[65];
     memcpy(u, a, w->fold.type.dim * sizeof *u);
     if (nd_fold_curve_reset(&w->fold, a, NULL)) return;
+    /* finer: the decision is made closer to the saddle-node (the error near NCH falls with the
+     * start and the radius: 5e-4 of phi with the defaults, 2e-6 with these, in Morris-Lecar),
+     * unless the finer test disagrees at the ends (a slow passage longer than t_max) */
+    w->start = HOM2_FINE_START, w->radius = HOM2_FINE_RADIUS;
+    if (on_circle(w, a) != ya || on_circle(w, b) != !ya) w->start = 1e-2, w->radius = 0.05;
     while (s1 - s0 > HOM2_BISECT) {
         double s = 0.5 * (s0 + s1);
         if (fold_point_between(w, a, b, s, v)) break;
@@ -276,6 +284,7 @@ static void bisect_end(snic_work *w, const double *a, const double *b, int ya, d
         else s1 = s;
         memcpy(u, v, w->fold.type.dim * sizeof *u);
     }
+    w->start = 1e-2, w->radius = 0.05;
 }
 
 static nd_status add_end(nd_hom2_set *s, size_t curve, int fold, const double *u, size_t k, nd_error *err)
@@ -333,7 +342,7 @@ static nd_status snic_curves(const nd_codim2_diagram *d, const double *p, const 
     if (d->start.n_free != d->m->n_vars || d->m->n_pars > 256 || d->m->n_vars > 63) return ND_OK;
     snic_work *w = calloc(1, sizeof *w);
     if (!w) return nd_fail(err, ND_ENOMEM, "homoclinic curves: no memory");
-    w->d = d, w->k = d->m->n_vars;
+    w->d = d, w->k = d->m->n_vars, w->start = 1e-2, w->radius = 0.05;
     memcpy(w->p, p, d->m->n_pars * sizeof *p);
     nd_error e;
     nd_status st = nd_fold_curve_init(&w->fold, d->m, p, d->par[0], d->par[1], r, &e);

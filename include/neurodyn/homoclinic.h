@@ -136,6 +136,12 @@ nd_status nd_cycle_set_locate_homoclinics(nd_cycle_set *cs, const nd_bif_diagram
  * smallest singular value above 1e-5 of its largest). */
 nd_status nd_snic_check(const nd_model *m, const double *p, const double *x_sn, double t_max, int *on_circle,
                         double *return_time, nd_error *err);
+/* The same with the start's offset (nd_snic_check: 1e-2) and the return ball's radius (0.05),
+ * fractions of the box, 0 < start < radius <= 0.5. Smaller values decide closer to a
+ * non-central saddle-node homoclinic point (where the orbit returns along the strong stable
+ * manifold), at the cost of a longer integration (the slow passage grows like 1 / start). */
+nd_status nd_snic_check_at(const nd_model *m, const double *p, const double *x_sn, double t_max, double start,
+                           double radius, int *on_circle, double *return_time, nd_error *err);
 
 /* ---- two parameters: homoclinic and SNIC curves of a two-parameter diagram ------------------- */
 /* analysis/diagrams/homoclinic_curves.c. With d a two-parameter diagram (nd_bifurcation_2d):
@@ -150,10 +156,12 @@ nd_status nd_snic_check(const nd_model *m, const double *p, const double *x_sn, 
  *     finds the saddle-node on an invariant circle; consecutive such points form a SNIC segment.
  *     Where the answer changes between two points of the fold curve the change is bisected along
  *     the curve (points corrected onto it by Newton in the hyperplane normal to the chord) to
- *     1e-7 of the chord: that end is a non-central saddle-node homoclinic point (MatCont's NCH;
- *     Kuznetsov, Elements of Applied Bifurcation Theory, 3rd ed., sec. 7.1 and fig. 8.23: the
- *     saddle homoclinic curve ends there, tangent to the fold curve). Its accuracy is limited by
- *     nd_snic_check's finite start (1e-2 of the box off the saddle-node). */
+ *     1e-7 of the chord, with nd_snic_check_at's start 5e-4 and radius 2.5e-3 (the defaults
+ *     where the finer test disagrees at the ends): that end is a non-central saddle-node
+ *     homoclinic point (MatCont's NCH; Kuznetsov, Elements of Applied Bifurcation Theory, 3rd
+ *     ed., sec. 7.1: the saddle homoclinic curve ends there on the fold curve). Its accuracy is
+ *     limited by the finite start and radius (Morris-Lecar: 1.5e-6 in phi from the HC curve's
+ *     end; 5e-4 with the defaults). */
 typedef struct nd_hom2_curve {
     int snic;           /* 0: saddle homoclinic curve (HC); 1: SNIC segment of a fold curve */
     int from;           /* HC: the cycle branch of the starting diagram; SNIC: the fold curve of d */
