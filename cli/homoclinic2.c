@@ -12,6 +12,8 @@ int hom2_compute(const char *cmd, const nd_codim2_diagram *d, const double *p, c
                  unsigned long max_points, nd_hom2_set *s)
 {
     nd_error err;
+    if (d->start.n_free != d->m->n_vars)
+        fprintf(stderr, "neurodyn %s: --homoclinic needs every variable free (no --fix): no HC or SNIC curves\n", cmd);
     if (nd_homoclinic_curves_2d(d, p, r, max_points, s, &err)) return cli_error(cmd, &err);
     if (s->n_failed)
         fprintf(stderr, "neurodyn %s: %zu homoclinic curve%s not computed; the last: %s\n", cmd, s->n_failed,
