@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli_run.h"
+#include "neurodyn/neurodyn.h"
 
 static char tmp[256];
 static char out[1 << 22];
@@ -141,4 +142,20 @@ Test(homoclinic_cli, a_model_without_homoclinic_orbits)
     cr_expect_eq(count_kind(doc, "HC", &pts), 0);
     cr_expect_eq(count_kind(doc, "SNIC", &pts), 0);
     json_decref(doc);
+}
+
+Test(homoclinic_cli, snic_check_at_refuses_a_start_outside_its_ball)
+{
+    /* nd_snic_check_at (the SNIC ends' finer test): the start must lie inside the return ball */
+    const nd_model *m = nd_builtin_find("morris_lecar_snic");
+    double p[32], x[2] = {-29.38977740548439, 0.008514399137820323};
+    nd_model_default_params(m, p);
+    p[nd_model_par_index(m, "I", NULL)] = 39.96315309274536;
+    int yes = -1;
+    nd_error err;
+    cr_expect_eq(nd_snic_check_at(m, p, x, 0, 0.1, 0.05, &yes, NULL, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "start") != NULL, "%s", err.msg);
+    /* at phi = 1/15 (the default) the fold is a SNIC with the finer test too */
+    cr_expect_eq(nd_snic_check_at(m, p, x, 0, 5e-4, 2.5e-3, &yes, NULL, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(yes, 1);
 }
