@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "cluster.h"
 #include "neurodyn/cycle_codim2.h"
+#include "homoclinic2.h"
 
 static const char *HELP =
     "usage: neurodyn bifurcation2 MODEL --par P1=LO:HI --par P2=LO:HI [options]\n"
@@ -32,6 +33,9 @@ static const char *HELP =
     "                     equilibria, how many are stable, and whether the attractor reached\n"
     "                     from the initial state oscillates (BrainPy's two-parameter sweep);\n"
     "                     under mpirun or srun its rows are shared among the ranks\n"
+    "  --homoclinic       also the homoclinic (HC) curves, from the homoclinic ends of the cycle\n"
+    "                     branches in P2, and the SNIC segments of the fold curves with their\n"
+    "                     ends (NCH points; docs/homoclinic.md)\n"
     "  --grid N           grid of the map (default 40), --t1 T (500), --transient T (250)\n"
     "  --outdir DIR       output folder (default: bifurcation2; with --json and neither --plot\n"
     "                     nor --brute, no files unless --outdir is given)\n"
@@ -57,13 +61,13 @@ static const char *HELP =
 typedef struct bif2_args {
     const char *model, *par[2], *outdir, *plot;
     const char **ranges, **sets, **fixes;
-    int n_par, n_ranges, n_sets, n_fixes, json, brute, cycles;
+    int n_par, n_ranges, n_sets, n_fixes, json, brute, cycles, homoclinic;
     unsigned long grid, scan;
     double t1, transient;
     cli_run_control run; /* --max-points, --ds, --ds-max (no cycles here: no --ntst, --ncol) */
 } bif2_args;
 
-enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_BRUTE, O_GRID, O_T1, O_TRANS, O_CYCLES, O_SCAN, O_RUN };
+enum { O_PAR = 1000, O_RANGE, O_SET, O_FIX, O_OUTDIR, O_PLOT, O_JSON, O_HELP, O_BRUTE, O_GRID, O_T1, O_TRANS, O_CYCLES, O_SCAN, O_RUN, O_HOM = 1100 };
 
 static int parse(int argc, char **argv, bif2_args *a)
 {
@@ -76,7 +80,8 @@ static int parse(int argc, char **argv, bif2_args *a)
         {"t1", required_argument, 0, O_T1},         {"transient", required_argument, 0, O_TRANS},
         {"max-points", required_argument, 0, O_RUN}, {"ds", required_argument, 0, O_RUN + 1},
         {"ds-max", required_argument, 0, O_RUN + 2}, {"cycles", no_argument, 0, O_CYCLES},
-        {"cycle-scan", required_argument, 0, O_SCAN}, {0, 0, 0, 0}};
+        {"cycle-scan", required_argument, 0, O_SCAN}, {"homoclinic", no_argument, 0, O_HOM},
+        {0, 0, 0, 0}};
     opterr = 0;
     optind = 1;
     int c, rc = 0;
@@ -85,6 +90,7 @@ static int parse(int argc, char **argv, bif2_args *a)
         case O_BRUTE: a->brute = 1; break;
         case O_CYCLES: a->cycles = 1; break;
         case O_SCAN: rc = cli_count("bifurcation2", "cycle-scan", optarg, 0, 1000, &a->scan); break;
+        case O_HOM: a->homoclinic = 1; break;
         case O_GRID: rc = cli_count("bifurcation2", "grid", optarg, 2, 1000, &a->grid); break;
         case O_T1: rc = cli_number("bifurcation2", "t1", optarg, &a->t1); break;
         case O_TRANS: rc = cli_number("bifurcation2", "transient", optarg, &a->transient); break;
@@ -229,7 +235,7 @@ static json_t *json_cycle_point(const nd_codim2_diagram *d, const nd_cycle_codim
     return o;
 }
 
-static int print_json(const nd_codim2_diagram *d, const double *at)
+static int print_json(const nd_codim2_diagram *d, const double *at, const nd_hom2_set *hom)
 {
     const nd_model *m = d->m;
     json_t *doc = json_object(), *curves = json_array(), *points = json_array();
@@ -246,6 +252,7 @@ static int print_json(const nd_codim2_diagram *d, const double *at)
     json_object_set_new(doc, "curves", curves);
     json_object_set_new(doc, "special_points", points);
     json_object_set_new(doc, "starts_on_known_curves", json_integer((json_int_t)d->n_dropped));
+    if (hom) hom2_json(doc, d, hom);
     return cli_json_print(doc);
 }
 
@@ -281,6 +288,8 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
     if (!rc && nd_bifurcation_2d(m, p, pl.pidx[0], pl.plo[0], pl.phi[0], pl.pidx[1], pl.plo[1], pl.phi[1], &r, &run_opts,
                                  &d, &err))
         rc = cli_error(cmd, &err);
+    nd_hom2_set hom = {0};
+    if (!rc && a->homoclinic) rc = hom2_compute(cmd, &d, p, &r, a->run.max_points, &hom);
     if (!rc && d.n_failed)
         fprintf(stderr, "neurodyn bifurcation2: %zu curve%s not computed; the last: %s\n", d.n_failed, d.n_failed == 1 ? "" : "s",
                 d.failure);
@@ -301,12 +310,15 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
         rc = rc ? rc : brc;
     }
     if (!rc && a->plot && d.n + cc.n == 0) fprintf(stderr, "neurodyn bifurcation2: no LP or H point to continue; %s not written\n", a->plot);
-    if (!rc && a->plot && d.n + cc.n > 0) {
+    if (!rc && a->homoclinic && (a->plot && d.n + cc.n > 0 ? 1 : a->outdir != NULL)) {
+        rc = a->plot && d.n + cc.n > 0 ? hom2_plot(cmd, &d, &hom, p, x, a->brute, a->outdir, a->plot)
+                                       : hom2_write(cmd, &d, &hom, x, a->outdir);
+    } else if (!rc && a->plot && d.n + cc.n > 0) {
         if (nd_plot_codim2(&d, p, x, a->brute, a->outdir, a->plot, &err) == ND_PLOT_FAILED) rc = cli_error(cmd, &err);
     } else if (!rc && a->outdir && nd_write_codim2(&d, x, a->outdir, &err)) {
         rc = cli_error(cmd, &err);
     }
-    if (!rc && a->json) rc = print_json(&d, x);
+    if (!rc && a->json) rc = print_json(&d, x, a->homoclinic ? &hom : NULL);
     else if (!rc) {
         size_t folds = 0;
         for (size_t c = 0; c < d.n; c++) folds += !d.curves[c].hopf;
@@ -320,6 +332,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                    "point%s on them\n", cc.cycles.n, cc.cycles.n == 1 ? "" : "es", lpc, cc.n - lpc, cc.n - lpc == 1 ? "" : "s",
                    pts, pts == 1 ? "" : "s");
         }
+        if (a->homoclinic) hom2_summary(&hom);
         size_t cut = 0, last = 0;
         for (size_t c = 0; c < d.n; c++)
             if (cli_branch_cut_short(&d.curves[c].branch)) cut++, last = c;
@@ -327,6 +340,7 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
             printf("  %zu curve%s cut short (the last: %s); see --max-points and --ds-max\n", cut, cut == 1 ? "" : "s",
                    d.curves[last].branch.stop_reason);
     }
+    nd_hom2_set_free(&hom);
     nd_codim2_diagram_free(&d);
     nd_cycle_codim2_free(&cc);
     free(lo), free(hi), free(fixed);

@@ -190,6 +190,7 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_err
  * (brute: whether to look). */
 typedef struct bif2_contents {
     size_t fold, hopf, neutral, oscillating, lpc, pd;
+    size_t hc, snic; /* segments of homoclinic (HC) curves and of SNIC stretches of fold curves */
     int ns_column; /* curves.tsv's neutral_saddle column, 1-based (0: none, every H row is Hopf) */
 } bif2_contents;
 
@@ -211,9 +212,11 @@ static void bif2_count(const char *dir, int brute, bif2_contents *n)
             if (row > 0 && col == 2) snprintf(kind, sizeof kind, "%.7s", tok);
             if (row > 0 && col == n->ns_column) ns = atoi(tok) == 1;
         }
-        if (row > 0) cls = strcmp(kind, "LP") == 0 ? 1 : strcmp(kind, "H") == 0 ? 2 + ns : strcmp(kind, "LPC") == 0 ? 4 : strcmp(kind, "PD") == 0 ? 5 : 0;
-        if (cls && cls == prev)
-            *(cls == 1 ? &n->fold : cls == 2 ? &n->hopf : cls == 3 ? &n->neutral : cls == 4 ? &n->lpc : &n->pd) += 1;
+        if (row > 0) cls = strcmp(kind, "LP") == 0 ? 1 : strcmp(kind, "H") == 0 ? 2 + ns : 0;
+        if (row > 0 && !cls)
+            cls = strcmp(kind, "LPC") == 0 ? 4 : strcmp(kind, "PD") == 0 ? 5 : strcmp(kind, "HC") == 0 ? 6 : strcmp(kind, "SNIC") == 0 ? 7 : 0;
+        size_t *count[] = {NULL, &n->fold, &n->hopf, &n->neutral, &n->lpc, &n->pd, &n->hc, &n->snic};
+        if (cls && cls == prev) *count[cls] += 1;
         prev = cls;
     }
     if (f) fclose(f);
@@ -230,13 +233,15 @@ static void bif2_count(const char *dir, int brute, bif2_contents *n)
 /* "fold and Hopf curves", "fold curves", ..., "no curves": what is drawn. */
 static void bif2_title(FILE *f, const nd_bif2_plot *s, const bif2_contents *n)
 {
-    const char *parts[4];
+    const char *parts[7];
     int np = 0;
     if (n->fold) parts[np++] = "fold";
     if (n->hopf) parts[np++] = "Hopf";
     if (n->neutral && !n->hopf) parts[np++] = "neutral-saddle"; /* else part of the Hopf curves */
     if (n->lpc) parts[np++] = "fold-of-cycles";
     if (n->pd) parts[np++] = "period-doubling";
+    if (n->hc) parts[np++] = "homoclinic";
+    if (n->snic) parts[np++] = "SNIC";
     char what[300];
     snprintf(what, sizeof what, "%s: ", s->title);
     for (int i = 0; i < np; i++)
@@ -264,6 +269,10 @@ static void bif2_entries(nd_gp_plot *p, const nd_bif2_plot *s, const bif2_conten
         nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'LPC' ? column(4) : NaN) with lines lw 2.5 lc rgb '#2ca02c' title 'fold of cycles (LPC)'", ref[0]);
     if (n->pd)
         nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'PD' ? column(4) : NaN) with lines lw 2.5 lc rgb '#9467bd' title 'period doubling (PD)'", ref[0]);
+    if (n->snic)
+        nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'SNIC' ? column(4) : NaN) with lines lw 5 lc rgb '#17becf' title 'SNIC (fold on an invariant circle)'", ref[0]);
+    if (n->hc)
+        nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'HC' ? column(4) : NaN) with lines lw 2.5 lc rgb '#8c564b' title 'homoclinic (HC) curves'", ref[0]);
     if (n_points) nd_gp_plot_add(p, "keyentry with points pt 7 ps 1.6 lc rgb 'black' title 'codim-2 points'");
 }
 

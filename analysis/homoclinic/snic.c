@@ -46,6 +46,12 @@ static double box_dist(const nd_model *m, const double *a, const double *b)
 nd_status nd_snic_check(const nd_model *m, const double *p, const double *x_sn, double t_max, int *on_circle,
                         double *return_time, nd_error *err)
 {
+    return nd_snic_check_at(m, p, x_sn, t_max, 1e-2, 0.05, on_circle, return_time, err);
+}
+
+nd_status nd_snic_check_at(const nd_model *m, const double *p, const double *x_sn, double t_max, double start,
+                           double radius, int *on_circle, double *return_time, nd_error *err)
+{
     if (!m || !p || !x_sn || !on_circle) return nd_fail(err, ND_EINVAL, "snic check: no model, parameters or point");
     size_t n = m->n_vars;
     *on_circle = 0;
@@ -81,7 +87,11 @@ nd_status nd_snic_check(const nd_model *m, const double *p, const double *x_sn, 
         goto done;
     }
     for (size_t i = 0; i < n; i++) l[i] /= lq;
-    double e = 1e-2 / sqrt(qs), R = 0.05; /* only which way it comes back matters: a start 1e-2 off */
+    if (!(start > 0 && start < radius && radius <= 0.5)) {
+        st = nd_fail(err, ND_EINVAL, "snic check: need 0 < start (%g) < radius (%g) <= 0.5", start, radius);
+        goto done;
+    }
+    double e = start / sqrt(qs), R = radius; /* only which way it comes back matters */
     for (size_t i = 0; i < n; i++) y[i] = x_sn[i] + e * q[i];
     m->rhs(0.0, y, p, f);
     double a = 0;

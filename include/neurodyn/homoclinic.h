@@ -44,6 +44,7 @@
 #include <stddef.h>
 
 #include "analysis.h"
+#include "codim2.h"
 #include "continuation.h"
 #include "cycles.h"
 
@@ -135,6 +136,65 @@ nd_status nd_cycle_set_locate_homoclinics(nd_cycle_set *cs, const nd_bif_diagram
  * smallest singular value above 1e-5 of its largest). */
 nd_status nd_snic_check(const nd_model *m, const double *p, const double *x_sn, double t_max, int *on_circle,
                         double *return_time, nd_error *err);
+/* The same with the start's offset (nd_snic_check: 1e-2) and the return ball's radius (0.05),
+ * fractions of the box, 0 < start < radius <= 0.5. Smaller values decide closer to a
+ * non-central saddle-node homoclinic point (where the orbit returns along the strong stable
+ * manifold), at the cost of a longer integration (the slow passage grows like 1 / start). */
+nd_status nd_snic_check_at(const nd_model *m, const double *p, const double *x_sn, double t_max, double start,
+                           double radius, int *on_circle, double *return_time, nd_error *err);
+
+/* ---- two parameters: homoclinic and SNIC curves of a two-parameter diagram ------------------- */
+/* analysis/diagrams/homoclinic_curves.c. With d a two-parameter diagram (nd_bifurcation_2d):
+ *   HC curves: the cycle branches of d's starting diagram (in P2, at the current P1; the cycles
+ *     from its Hopf points, nd_cycles_from_hopf) whose end nd_cycle_set_locate_homoclinics
+ *     locates as a saddle homoclinic orbit; each such orbit continued both ways in (P1, P2)
+ *     (the homoclinic curve type, ntst 200, ncol 4, truncation lengthened once by 2 / lambda)
+ *     until the box, a failure of Newton (the saddle loses hyperbolicity: typically where the
+ *     curve reaches a fold curve) or the point budget; a start lying on a computed HC curve is
+ *     dropped.
+ *   SNIC curves: on every fold curve of d (every variable free), the points where nd_snic_check
+ *     finds the saddle-node on an invariant circle; consecutive such points form a SNIC segment.
+ *     Where the answer changes between two points of the fold curve the change is bisected along
+ *     the curve (points corrected onto it by Newton in the hyperplane normal to the chord) to
+ *     1e-7 of the chord, with nd_snic_check_at's start 5e-4 and radius 2.5e-3 (the defaults
+ *     where the finer test disagrees at the ends): that end is a non-central saddle-node
+ *     homoclinic point (MatCont's NCH; Kuznetsov, Elements of Applied Bifurcation Theory, 3rd
+ *     ed., sec. 7.1: the saddle homoclinic curve ends there on the fold curve). Its accuracy is
+ *     limited by the finite start and radius (Morris-Lecar: 1.5e-6 in phi from the HC curve's
+ *     end; 5e-4 with the defaults). */
+typedef struct nd_hom2_curve {
+    int snic;           /* 0: saddle homoclinic curve (HC); 1: SNIC segment of a fold curve */
+    int from;           /* HC: the cycle branch of the starting diagram; SNIC: the fold curve of d */
+    size_t n;           /* points */
+    double *p1, *p2;    /* P1, P2 of each point */
+    double *x;          /* n x n_vars: the saddle (HC) or the saddle-node (SNIC) */
+    char stop[200];     /* HC: why each half ended ("; " between them) */
+} nd_hom2_curve;
+
+typedef struct nd_hom2_point {
+    size_t curve;       /* the SNIC curve it ends */
+    int fold_curve;     /* the fold curve of d it lies on */
+    double p1, p2;
+    double *x;          /* n_vars: the saddle-node */
+} nd_hom2_point;
+
+typedef struct nd_hom2_set {
+    const nd_model *m;
+    int par[2];
+    size_t n, n_points;
+    nd_hom2_curve *curves;
+    nd_hom2_point *points;  /* NCH points: the ends of SNIC segments inside a fold curve */
+    size_t n_cycles;        /* cycle branches of the starting diagram, */
+    size_t n_homoclinic;    /* of which the homoclinic ends located */
+    size_t n_failed;        /* HC starts that gave no curve; why the last failed */
+    char failure[200];
+} nd_hom2_set;
+
+/* d: the two-parameter diagram, computed for m = d->m with parameters p and region r (every
+ * variable free for HC curves). max_points: points per half of an HC curve (0: 300). */
+nd_status nd_homoclinic_curves_2d(const nd_codim2_diagram *d, const double *p, const nd_region *r,
+                                  size_t max_points, nd_hom2_set *out, nd_error *err);
+void nd_hom2_set_free(nd_hom2_set *s);
 
 #ifdef __cplusplus
 }
