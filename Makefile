@@ -98,14 +98,15 @@ $(BUILD)/obj/%.o: %.c | $(STAMP)
 # pass still computes constants' terms in double).
 SINGLE_PASS = -DND_SINGLE_PASS $(if $(findstring clang,$(CC)),,-fsingle-precision-constant)
 # ND_VECMATH: the math functions of model bodies are SLEEF's, vectorised in the lanes (vecmath.h).
-$(BUILD)/obj/models/%.o: CPPFLAGS += -DND_VECMATH
+# ND_WITH_SCALAR_PASS: the plain RHS, Jacobian and diffusion are the scalar pass's, with libm (model.h).
+$(BUILD)/obj/models/%.o: CPPFLAGS += -DND_VECMATH -DND_WITH_SCALAR_PASS
 $(BUILD)/obj/models/%.o: models/%.c | $(STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $(@:.o=.double.o)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) $(SINGLE_PASS) -c $< -o $(@:.o=.single.o)
 	objcopy --wildcard --keep-global-symbol='*_ens_single' $(@:.o=.single.o)
-	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -DND_SCALAR_PASS -c $< -o $(@:.o=.scalar.o)
-	objcopy --wildcard --keep-global-symbol='*_drv_fixed' $(@:.o=.scalar.o)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -DND_SCALAR_PASS -UND_VECMATH -c $< -o $(@:.o=.scalar.o)
+	objcopy --wildcard --keep-global-symbol='*_drv_fixed' --keep-global-symbol='nd_libm__*' $(@:.o=.scalar.o)
 	ld -r $(@:.o=.double.o) $(@:.o=.single.o) $(@:.o=.scalar.o) -o $@
 	rm -f $(@:.o=.double.o) $(@:.o=.single.o) $(@:.o=.scalar.o)
 

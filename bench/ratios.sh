@@ -36,7 +36,7 @@ row "Lorenz sweep 10^4 x 10^5" 1.3 "$t_lz" "$b_lz"
 t_sim=$(best "$cli" simulate hh --t1 10000 --dt 0.01 --method rk4 --json)
 b_sim=$(best "$bin/hh_rk4")
 row "HH simulate 10^6 rk4 steps (--json)" 1.1 "$t_sim" "$b_sim"
-# the same baseline with SLEEF's scalar exp, the driver's (its latency is most of the gap above)
+# the same baseline with SLEEF's scalar exp, the lanes' (the driver used it until 2026-12: 1.33x above)
 if [ -x "$bin/hh_rk4_sleef" ]; then
     row "  ... against hh_rk4 with SLEEF's exp" - "$t_sim" "$(best "$bin/hh_rk4_sleef")"
 fi

@@ -17,8 +17,10 @@
 #include "toolchain.h"
 
 /* ND_VECMATH: the model body's exp, log, pow, tanh, ... are SLEEF's, vectorised in the ensemble
- * lanes and the same in the driver (neurodyn/vecmath.h); the link then needs libsleef. */
-#define COMPILE_FLAGS "-std=c11 -O2 -march=native -fopenmp-simd -fPIC -DND_VECMATH"
+ * lanes (neurodyn/vecmath.h); the link then needs libsleef. ND_WITH_SCALAR_PASS: the plain RHS,
+ * Jacobian and diffusion are the scalar pass's, compiled without ND_VECMATH (libm), as the
+ * single-trajectory driver is (neurodyn/model.h). */
+#define COMPILE_FLAGS "-std=c11 -O2 -march=native -fopenmp-simd -fPIC -DND_VECMATH -DND_WITH_SCALAR_PASS"
 #if defined(__has_include)
 #if __has_include(<sleef.h>)
 #define LINK_LIBS "-lsleef -lm"
@@ -108,23 +110,27 @@ static nd_status compile_pass(const model_job *j, const char *src, const char *e
     return nd_run_compiler(&a, what, obj, err);
 }
 
-/* The float lanes' pass keeps only its *_ens_single entry, the scalar pass its *_drv_fixed. */
-static int keep_only_entry(const char *obj, const char *pattern)
+/* The float lanes' pass keeps only its *_ens_single entry, the scalar pass its *_drv_fixed and
+ * the nd_libm__* plain functions (model.h). */
+static int keep_only_entry(const char *obj, const char *pattern, const char *pattern2)
 {
     nd_args a = {0};
     nd_args_add(&a, "objcopy");
     nd_args_add(&a, "--wildcard");
     nd_args_addf(&a, "--keep-global-symbol=%s", pattern);
+    if (pattern2) nd_args_addf(&a, "--keep-global-symbol=%s", pattern2);
     nd_args_add(&a, obj);
     nd_error ignored;
     return nd_run_compiler(&a, "objcopy", obj, &ignored) == ND_OK;
 }
 
 /* The file as it is, its float pass (kernels.h, ND_SINGLE_PASS: the RK4 lanes with the RHS in
- * float) and its scalar pass (ND_SCALAR_PASS: the single-trajectory driver with lazy selects),
- * linked into one shared object, as the Makefile builds the zoo. The last two are optional: a
- * file that only compiles in double still loads; --precision single then runs its RHS in double,
- * and the driver is the main pass's (the same numbers, computing both sides of each select). */
+ * float) and its scalar pass (ND_SCALAR_PASS without ND_VECMATH: the single-trajectory driver
+ * with lazy selects, and the plain RHS, Jacobian and diffusion, all with libm's functions), linked
+ * into one shared object, as the Makefile builds the zoo. The last two are optional: a file that
+ * only compiles in double still loads; --precision single then runs its RHS in double, and the
+ * driver and plain functions are the main pass's (SLEEF's functions, computing both sides of
+ * each select). */
 static nd_status compile_model(const char *out, const char *src, void *ctx, nd_error *err)
 {
     const model_job *j = ctx;
@@ -138,9 +144,9 @@ static nd_status compile_model(const char *out, const char *src, void *ctx, nd_e
     const char *single = strstr(compiler(), "clang") ? "-DND_SINGLE_PASS" /* no single constants */
                                                      : "-DND_SINGLE_PASS -fsingle-precision-constant";
     int have_single = compile_pass(j, src, single, sgl, &ignored) == ND_OK &&
-                      keep_only_entry(sgl, "*_ens_single");
-    int have_scalar = compile_pass(j, src, "-DND_SCALAR_PASS", scl, &ignored) == ND_OK &&
-                      keep_only_entry(scl, "*_drv_fixed");
+                      keep_only_entry(sgl, "*_ens_single", NULL);
+    int have_scalar = compile_pass(j, src, "-DND_SCALAR_PASS -UND_VECMATH", scl, &ignored) == ND_OK &&
+                      keep_only_entry(scl, "*_drv_fixed", "nd_libm__*");
     nd_args a = {0};
     nd_args_split(&a, compiler());
     nd_args_add(&a, "-shared");
@@ -172,7 +178,7 @@ static nd_status cached_object(const char *src, char *so, size_t len, uint64_t *
     snprintf(model_h, sizeof model_h, "%s/neurodyn/model.h", j.inc);
     snprintf(kernels_h, sizeof kernels_h, "%s/neurodyn/kernels.h", j.inc);
     snprintf(vecmath_h, sizeof vecmath_h, "%s/neurodyn/vecmath.h", j.inc);
-    snprintf(salt, sizeof salt, "%s %s %s, float and scalar passes, cpu %016llx", COMPILE_FLAGS, LINK_LIBS, compiler(),
+    snprintf(salt, sizeof salt, "%s %s %s, float and libm scalar passes, cpu %016llx", COMPILE_FLAGS, LINK_LIBS, compiler(),
              (unsigned long long)nd_cpu_features_hash());
     const char *headers[] = {model_h, kernels_h, vecmath_h};
     nd_cache_job job = {.prefix = "model", .ext = "so", .salt = salt, .headers = headers, .n_headers = 3,

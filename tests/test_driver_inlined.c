@@ -128,11 +128,12 @@ Test(driver_inlined, max_steps_is_kept)
 
 Test(driver_inlined, evaluates_only_the_side_a_select_picks)
 {
-    /* The driver's steps come from the model file's scalar pass (kernels.h, ND_SCALAR_PASS),
-     * where ND_SELECT is a real conditional; the main pass's plain RHS computes both sides. A
-     * user model compiled by the loader counts the calls of the side never picked (x stays
-     * positive): none in 1000 driver steps, one per call of the plain RHS. The counter is the
-     * main pass's; the scalar pass refers to it, so it cannot count in a copy of its own. */
+    /* The driver's steps and the plain RHS come from the model file's scalar pass (kernels.h,
+     * model.h: ND_SCALAR_PASS), where ND_SELECT is a real conditional; the lanes of the main
+     * pass compute both sides. A user model compiled by the loader counts the calls of the side
+     * never picked (x stays positive): none in 1000 driver steps or in a call of the plain RHS,
+     * one per lane and stage in an ensemble. The counter is the main pass's; the scalar pass
+     * refers to it, so it cannot count in a copy of its own. */
     char dir[] = "/tmp/nd-lazy-XXXXXX", path[64], cache[64];
     cr_assert_not_null(mkdtemp(dir));
     snprintf(cache, sizeof cache, "%s/cache", dir);
@@ -169,7 +170,15 @@ Test(driver_inlined, evaluates_only_the_side_a_select_picks)
     cr_expect_eq(*calls, 0, "the driver computed the unpicked side %ld times", *calls);
     cr_expect_float_eq(x, exp(-10.0), 1e-9); /* RK4's error at h = 0.01: ~1e-12 relative */
     ref.model->rhs(0.0, &x, &p, &dx);
-    cr_expect_eq(*calls, 1, "the plain RHS computes both sides");
+    cr_expect_eq(*calls, 0, "the plain RHS is the main pass's: it computed the unpicked side");
+    nd_ensemble_opts eo;
+    nd_ensemble_opts_init(&eo);
+    eo.method = "rk4", eo.t1 = 0.1, eo.dt = 0.01, eo.device = ND_DEVICE_CPU, eo.event_var = -1, eo.keep_minmax = 0;
+    double P[3] = {1.0, 1.0, 1.0}, X[3] = {1.0, 1.0, 1.0};
+    nd_ensemble_result r;
+    cr_assert_eq(nd_ensemble_run(ref.model, 3, P, 3, X, 3, &eo, &r, &err), ND_OK, "%s", err.msg);
+    cr_expect_eq(*calls, 3 * 4 * 10, "the lanes' select: %ld calls of the unpicked side, 120 expected", *calls);
+    nd_ensemble_result_free(&r);
     nd_model_unload(&ref);
     unsetenv("NEURODYN_CACHE");
     char cmd[128];

@@ -1,7 +1,9 @@
 /* Vector math in model bodies (include/neurodyn/vecmath.h): SLEEF's scalar and vector versions
- * of one rounding family agree bitwise, so the vectorised lanes of the conductance-based models
- * (whose bodies call exp, expm1, tanh, cosh) equal single runs of the driver bitwise, for the zoo
- * and for a user model file compiled at run time. */
+ * of one rounding family agree bitwise, so a lane's result does not depend on its place in the
+ * block; SLEEF and libm differ by at most 2 ulp per call, so the vectorised lanes of the
+ * conductance-based models (whose bodies call exp, tanh, cosh) stay within a stated bound of
+ * single runs of the driver (libm), and equal them bitwise where the body calls no math
+ * function; for the zoo and for a user model file compiled at run time. */
 #define ND_VECMATH 1 /* this file uses the header as a model file would */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -11,6 +13,15 @@
 #include <unistd.h>
 
 #include "neurodyn/neurodyn.h"
+
+/* Lanes (SLEEF) against the driver (libm) after 3000 steps of the conductance-based models,
+ * relative: measured at most 1.9e-14 (I_Na,p+I_K, RK4); the bound leaves a factor 50 for other
+ * CPUs and compilers. */
+#define LANE_TOL 1e-12
+
+/* Bitwise, except that a NaN equals any NaN: AVX-512 log of a negative number is -NaN where the
+ * other widths give NaN (a lane and the driver then both fail alike). */
+static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0 || (a != a && b != b); }
 
 #ifdef ND_HAVE_VECMATH
 /* Arguments spread over [lo, hi] by a fixed LCG, plus the ends and a few special values. */
@@ -23,9 +34,6 @@ static double arg_at(long k, double lo, double hi)
     return lo + (hi - lo) * (double)(s >> 11) * 0x1.0p-53;
 }
 
-/* Bitwise, except that a NaN equals any NaN: AVX-512 log of a negative number is -NaN where the
- * other widths give NaN (a lane and the driver then both fail alike). */
-static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0 || (a != a && b != b); }
 
 /* The scalar version against every vector width the file is compiled for, lane by lane. */
 #define CHECK_UNARY(fn, lo, hi)                                                              \
@@ -88,13 +96,49 @@ Test(vecmath, pow_scalar_equals_vector)
     cr_expect_eq(bad, 0, "pow: %ld of 10^5 differ", bad);
 }
 
-Test(vecmath, model_bodies_call_sleef)
+/* Distance in units in the last place between two finite doubles of one sign (0 if equal). */
+static double ulps(double a, double b)
 {
-    /* the names model files use are SLEEF's, within 1 ulp of libm's (u10) */
-    for (long k = 0; k < 10000; k++) {
-        const double x = arg_at(k, -700, 700), e = nd_exp(x), ref = exp(x);
-        cr_assert(fabs(e - ref) <= 2 * fabs(ref) * 0x1.0p-52, "exp(%a): %a vs libm %a", x, e, ref);
+    if (a == b) return 0.0;
+    long long ia, ib;
+    memcpy(&ia, &a, sizeof a), memcpy(&ib, &b, sizeof b);
+    if ((ia < 0) != (ib < 0)) return INFINITY;
+    return fabs((double)(ia - ib));
+}
+
+Test(vecmath, sleef_within_two_ulp_of_libm)
+{
+    /* The lanes call SLEEF's u10 functions (at most 1.0 ulp from the exact result, Shibata &
+     * Petrogalli 2020), the driver and the plain RHS glibc's (exp, log, pow: < 1 ulp; the others
+     * within glibc's documented few ulp): one call differs by at most 2 ulp here, measured on 10^5
+     * arguments per function. The libm names are taken without a call (`exp`, not `exp(`), so
+     * model.h's mapping of exp(...) to SLEEF does not apply. */
+    static const struct {
+        const char *name;
+        double (*sleef)(double), (*libm)(double);
+        double lo, hi;
+    } fn[] = {
+        {"exp", ND_VM_D1(exp, u10), exp, -700, 700},     {"expm1", ND_VM_D1(expm1, u10), expm1, -40, 40},
+        {"log", ND_VM_D1(log, u10), log, 1e-300, 1e300}, {"log1p", ND_VM_D1(log1p, u10), log1p, -0.999, 1e6},
+        {"tanh", ND_VM_D1(tanh, u10), tanh, -25, 25},    {"cosh", ND_VM_D1(cosh, u10), cosh, -30, 30},
+        {"sinh", ND_VM_D1(sinh, u10), sinh, -30, 30},    {"sin", ND_VM_D1(sin, u10), sin, -1e3, 1e3},
+        {"atan", ND_VM_D1(atan, u10), atan, -1e3, 1e3},
+    };
+    for (size_t f = 0; f < sizeof fn / sizeof fn[0]; f++) {
+        double worst = 0.0, at = 0.0;
+        for (long k = 8; k < 100008; k++) {
+            const double x = arg_at(k, fn[f].lo, fn[f].hi), d = ulps(fn[f].sleef(x), fn[f].libm(x));
+            if (d > worst) worst = d, at = x;
+        }
+        cr_expect(worst <= 2.0, "%s: SLEEF and libm differ by %g ulp at %a", fn[f].name, worst, at);
     }
+    double worst = 0.0;
+    for (long k = 8; k < 100008; k++) {
+        const double a = arg_at(k, 1e-3, 1e3), b = arg_at(k + 7, -30, 30);
+        const double d = ulps(ND_VM_D1(pow, u10)(a, b), (pow)(a, b)); /* (pow): libm, not the macro */
+        worst = d > worst ? d : worst;
+    }
+    cr_expect(worst <= 2.0, "pow: SLEEF and libm differ by %g ulp", worst);
 }
 #endif
 
@@ -109,52 +153,109 @@ static void inputs(const nd_model *m, size_t n, int par, double lo, double hi, d
     }
 }
 
-/* The ensemble's final states against nd_solve's, bitwise; with reductions (stepped lanes) and
- * without (lean lanes). */
-static void expect_lanes_equal_driver(const nd_model *m, int par, double lo, double hi, const char *method)
+/* The ensemble of n trajectories (reductions on or off) into r. */
+static void run_lanes(const nd_model *m, size_t n, const double *P, const double *X, const char *method, int reduce,
+                      nd_ensemble_result *r)
+{
+    nd_ensemble_opts o;
+    nd_ensemble_opts_init(&o);
+    o.method = method, o.t1 = 30.0, o.dt = 0.01, o.device = ND_DEVICE_CPU;
+    if (reduce) o.event_var = 0, o.event_level = -20.0;
+    else o.event_var = -1, o.keep_minmax = 0;
+    nd_error err;
+    cr_assert_eq(nd_ensemble_run(m, n, P, n * m->n_pars, X, n * m->n_vars, &o, r, &err), ND_OK, "%s", err.msg);
+    cr_expect(r->vectorised, "%s: not run by the lanes", m->name);
+}
+
+/* The ensemble's final states after 3000 steps against single runs of the driver (nd_solve),
+ * with reductions (stepped lanes) and without (lean lanes). The lanes call SLEEF's u10
+ * functions, the driver libm's (model.h, kernels.h): one call differs by at most 2 ulp
+ * (vecmath::sleef_within_two_ulp_of_libm), and the difference a trajectory accumulates is
+ * asserted below tol, relative to max(|x|, 1) (the variables are mV, ms-scale gates and
+ * currents). tol = 0 asks for bitwise equality (a body without math calls). */
+static void expect_lanes_near_driver(const nd_model *m, int par, double lo, double hi, const char *method, double tol)
 {
     const size_t n = 37; /* not a multiple of the vector width: the scalar remainder too */
     double *P, *X;
     inputs(m, n, par, lo, hi, &P, &X);
     for (int reduce = 0; reduce < 2; reduce++) {
-        nd_ensemble_opts o;
-        nd_ensemble_opts_init(&o);
-        o.method = method, o.t1 = 30.0, o.dt = 0.01, o.device = ND_DEVICE_CPU;
-        if (reduce) o.event_var = 0, o.event_level = -20.0;
-        else o.event_var = -1, o.keep_minmax = 0;
         nd_ensemble_result r;
-        nd_error err;
-        cr_assert_eq(nd_ensemble_run(m, n, P, n * m->n_pars, X, n * m->n_vars, &o, &r, &err), ND_OK, "%s", err.msg);
-        cr_expect(r.vectorised, "%s: not run by the lanes", m->name);
-        long differ = 0;
+        run_lanes(m, n, P, X, method, reduce, &r);
+        double worst = 0.0;
         for (size_t i = 0; i < n; i++) {
             double p[16], x[16];
             for (size_t k = 0; k < m->n_pars; k++) p[k] = P[k * n + i];
             for (size_t v = 0; v < m->n_vars; v++) x[v] = X[v * n + i];
             nd_solve_opts so;
             nd_solve_opts_init(&so);
-            so.method = method, so.dt = o.dt;
-            cr_assert_eq(nd_solve(m, p, 0.0, o.t1, x, &so, NULL, &err), ND_OK, "%s", err.msg);
-            for (size_t v = 0; v < m->n_vars; v++) differ += !(x[v] == r.x[v * n + i]);
+            so.method = method, so.dt = 0.01;
+            nd_error err;
+            cr_assert_eq(nd_solve(m, p, 0.0, 30.0, x, &so, NULL, &err), ND_OK, "%s", err.msg);
+            for (size_t v = 0; v < m->n_vars; v++) {
+                const double d = fabs(x[v] - r.x[v * n + i]) / fmax(fabs(x[v]), 1.0);
+                worst = d > worst || d != d ? d : worst;
+            }
         }
-        cr_expect_eq(differ, 0, "%s %s (reductions %d): %ld values differ from nd_solve", m->name, method, reduce,
-                     differ);
+        cr_expect(worst <= tol, "%s %s (reductions %d): lanes differ from nd_solve by %.3g relative (bound %.3g)",
+                  m->name, method, reduce, worst, tol);
         nd_ensemble_result_free(&r);
     }
     free(P), free(X);
 }
 
-Test(vecmath, conductance_lanes_equal_the_driver_bitwise)
+/* A lane's result does not depend on where it runs: trajectories 30..34 of a block of 37 (the
+ * scalar remainder of an 8-wide loop, SLEEF's scalar functions) equal the same 5 run alone and
+ * at the front of a block of 16 (vector lanes), bitwise. */
+static void expect_lanes_independent_of_position(const nd_model *m, int par, double lo, double hi)
+{
+    const size_t n = 37, k0 = 30, k = 5, n16 = 16;
+    double *P, *X;
+    inputs(m, n, par, lo, hi, &P, &X);
+    double *Pk = malloc(m->n_pars * n16 * sizeof *Pk), *Xk = malloc(m->n_vars * n16 * sizeof *Xk);
+    for (size_t sizes = 0; sizes < 2; sizes++) {
+        const size_t nk = sizes ? n16 : k;
+        for (size_t i = 0; i < nk; i++) {
+            const size_t src = k0 + (i < k ? i : i % k);
+            for (size_t q = 0; q < m->n_pars; q++) Pk[q * nk + i] = P[q * n + src];
+            for (size_t v = 0; v < m->n_vars; v++) Xk[v * nk + i] = X[v * n + src];
+        }
+        nd_ensemble_result all, part;
+        run_lanes(m, n, P, X, "rk4", 1, &all);
+        run_lanes(m, nk, Pk, Xk, "rk4", 1, &part);
+        long differ = 0;
+        for (size_t i = 0; i < k; i++)
+            for (size_t v = 0; v < m->n_vars; v++) differ += !same_bits(all.x[v * n + k0 + i], part.x[v * nk + i]);
+        cr_expect_eq(differ, 0, "%s: %ld values of trajectories 30..34 change with the block (%zu lanes)", m->name,
+                     differ, nk);
+        nd_ensemble_result_free(&all), nd_ensemble_result_free(&part);
+    }
+    free(P), free(X), free(Pk), free(Xk);
+}
+
+Test(vecmath, conductance_lanes_near_the_driver)
 {
     const char *methods[] = {"rk4", "heun3"};
     for (int k = 0; k < 2; k++) {
-        expect_lanes_equal_driver(nd_builtin_find("hh"), 7, 0.0, 20.0, methods[k]);
-        expect_lanes_equal_driver(nd_builtin_find("morris_lecar"), 1, 0.0, 200.0, methods[k]);
-        expect_lanes_equal_driver(nd_builtin_find("inap_ik"), 1, 0.0, 20.0, methods[k]);
+        expect_lanes_near_driver(nd_builtin_find("hh"), 7, 0.0, 20.0, methods[k], LANE_TOL);
+        expect_lanes_near_driver(nd_builtin_find("morris_lecar"), 1, 0.0, 200.0, methods[k], LANE_TOL);
+        expect_lanes_near_driver(nd_builtin_find("inap_ik"), 1, 0.0, 20.0, methods[k], LANE_TOL);
     }
 }
 
-Test(vecmath, user_model_lanes_equal_the_driver_bitwise)
+Test(vecmath, polynomial_lanes_equal_the_driver_bitwise)
+{
+    /* no math function in the body: the same arithmetic (explicit FMAs, no contraction) in both */
+    expect_lanes_near_driver(nd_builtin_find("lorenz"), 1, 20.0, 30.0, "rk4", 0.0);
+    expect_lanes_near_driver(nd_builtin_find("hindmarsh_rose"), 0, 1.0, 3.5, "rk4", 0.0);
+}
+
+Test(vecmath, lanes_do_not_depend_on_their_block)
+{
+    expect_lanes_independent_of_position(nd_builtin_find("hh"), 7, 0.0, 20.0);
+    expect_lanes_independent_of_position(nd_builtin_find("morris_lecar"), 1, 0.0, 200.0);
+}
+
+Test(vecmath, user_model_lanes_near_the_driver)
 {
     /* a model file compiled at run time gets the same math (the loader's -DND_VECMATH -lsleef) */
     char dir[] = "/tmp/nd-vecmath-XXXXXX", path[64], cache[64];
@@ -184,10 +285,11 @@ Test(vecmath, user_model_lanes_equal_the_driver_bitwise)
     nd_model_ref ref;
     nd_error err;
     cr_assert_eq(nd_model_load(path, &ref, &err), ND_OK, "%s", err.msg);
-    expect_lanes_equal_driver(ref.model, 0, 0.0, 200.0, "rk4");
+    expect_lanes_near_driver(ref.model, 0, 0.0, 200.0, "rk4", LANE_TOL);
+    expect_lanes_independent_of_position(ref.model, 0, 0.0, 200.0);
     nd_model_unload(&ref);
 #ifdef ND_HAVE_VECMATH
-    /* and the lanes call SLEEF's vector tanh (bitwise equality alone would hold with libm too) */
+    /* and the lanes call SLEEF's vector tanh */
     char probe[192];
     snprintf(probe, sizeof probe, "nm '%s'/*.so 2>/dev/null | grep -q '_ZGV[a-z]N[0-9]*v_nd_tanh'", cache);
     cr_expect_eq(system(probe), 0, "the user model has no vector tanh");

@@ -811,13 +811,16 @@ ND_LANE_FN long nd_ens_first_reduced_step(const nd_ens_block *b)
     static const nd_model_kernels name##_kernels = {(NV), (NP), NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 #endif
 
-/* The scalar pass: the model file compiled a third time with ND_SCALAR_PASS, where ND_SELECT is
- * a real conditional (model.h) that evaluates only the side it picks, and linked into the same
- * object. ND_KERNELS then defines only name##_drv_fixed, the single-trajectory driver's fixed
- * steps, which overrides the main pass's weak one. The lanes need the branch-free select to
- * vectorise; one trajectory is latency-bound and gains from skipping the unused side (Hodgkin–
- * Huxley's exprel: 18% of a run). Both selects pick the same value, so the driver still equals
- * a lane bitwise. */
+/* The scalar pass: the model file compiled a third time with ND_SCALAR_PASS and without
+ * ND_VECMATH, and linked into the same object. ND_SELECT is a real conditional there (model.h)
+ * that evaluates only the side it picks, and exp, log, pow, ... are the C library's. ND_KERNELS
+ * then defines only name##_drv_fixed, the single-trajectory driver's fixed steps, which overrides
+ * the main pass's weak one, as the pass's plain RHS, Jacobian and diffusion override theirs
+ * (model.h). The lanes need the branch-free select and SLEEF's vector functions to vectorise; one
+ * trajectory is latency-bound and gains from skipping the unused side (Hodgkin–Huxley's exprel:
+ * 18% of a run) and from glibc's exp, whose latency is 15 ns against SLEEF's 21 (one RK4 stage
+ * waits for its exps). The driver and the table stepper both call libm, so they agree bitwise;
+ * a lane differs from them by rounding where the body calls a math function (vecmath.h). */
 #ifdef ND_SCALAR_PASS
 #undef ND_KERNELS
 #define ND_KERNELS(name, NV, NP)                                                             \

@@ -224,6 +224,28 @@ typedef struct nd_model {
 } nd_model;
 
 /* ---- defining a model ----------------------------------------------------------------- */
+/* The plain functions a descriptor points at (name_rhs, name_jac, name_diffusion and its
+ * Jacobian) compute one state: in a file built with a scalar pass (the zoo's Makefile rule and
+ * the loader define ND_WITH_SCALAR_PASS; kernels.h), the scalar pass's versions, compiled without
+ * ND_VECMATH so that their exp, log, pow, ... are the C library's, replace the main pass's, which
+ * are weak. So one trajectory, the continuation and every other single-state computation use
+ * libm, as hand-written C does, and only the ensemble lanes use SLEEF's vector functions (a lane
+ * then differs from a single run by rounding: vecmath.h). Their symbols carry a prefix of their
+ * own (nd_libm__NAME_rhs), which the build's objcopy keeps; elsewhere (a test or program that
+ * compiles a model file itself) they are plain static functions. */
+#if defined(ND_SINGLE_PASS) || !(defined(ND_SCALAR_PASS) || defined(ND_WITH_SCALAR_PASS))
+#define ND_LIBM_ENTRY(fn, label) static void fn(double, const double *, const double *, double *);
+#define ND_LIBM_LINKAGE ND_UNUSED static
+#else
+#ifdef ND_SCALAR_PASS
+#define ND_LIBM_LINKAGE __attribute__((visibility("hidden"), unused))
+#else
+#define ND_LIBM_LINKAGE __attribute__((weak, visibility("hidden"), unused))
+#endif
+#define ND_LIBM_ENTRY(fn, label)                                                             \
+    ND_LIBM_LINKAGE void fn(double, const double *, const double *, double *) __asm__("nd_libm__" label);
+#endif
+
 /* ND_RHS(name) { ... } defines name_rhs_body (inlinable) and name_rhs (plain). */
 #ifdef ND_SINGLE_PASS
 /* The float pass of a model file (kernels.h, ND_ENS_SINGLE_DECL): the body with float state,
@@ -298,8 +320,8 @@ typedef struct nd_model {
     ND_FN void name##_rhs_body(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x,     \
                                ND_UNUSED const double *ND_RESTRICT p,                        \
                                double *ND_RESTRICT dxdt);                                     \
-    ND_UNUSED static void name##_rhs(double t, const double *x, const double *p,             \
-                                     double *dxdt)                                            \
+    ND_LIBM_ENTRY(name##_rhs, #name "_rhs")                                                   \
+    ND_LIBM_LINKAGE void name##_rhs(double t, const double *x, const double *p, double *dxdt) \
     {                                                                                         \
         name##_rhs_body(t, x, p, dxdt);                                                       \
     }                                                                                         \
@@ -309,7 +331,8 @@ typedef struct nd_model {
 
 /* ND_JACOBIAN(name) { jac[i*n + j] = ...; } defines name_jac. */
 #define ND_JACOBIAN(name)                                                                    \
-    static void name##_jac(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x,         \
+    ND_LIBM_ENTRY(name##_jac, #name "_jac")                                                   \
+    ND_LIBM_LINKAGE void name##_jac(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x,         \
                            ND_UNUSED const double *ND_RESTRICT p, double *ND_RESTRICT jac)
 
 /* ND_DIFFUSION(name) { g[...] = ...; } defines name_diffusion_body and name_diffusion. */
@@ -317,8 +340,8 @@ typedef struct nd_model {
     ND_FN void name##_diffusion_body(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x, \
                                      ND_UNUSED const double *ND_RESTRICT p,                  \
                                      double *ND_RESTRICT g);                                  \
-    ND_UNUSED static void name##_diffusion(double t, const double *x, const double *p,       \
-                                           double *g)                                         \
+    ND_LIBM_ENTRY(name##_diffusion, #name "_diffusion")                                       \
+    ND_LIBM_LINKAGE void name##_diffusion(double t, const double *x, const double *p, double *g) \
     {                                                                                         \
         name##_diffusion_body(t, x, p, g);                                                    \
     }                                                                                         \
@@ -328,7 +351,8 @@ typedef struct nd_model {
 
 /* ND_DIFFUSION_JACOBIAN(name) { dg[i*n + j] = d g_i / d x_j; } defines name_diffusion_jac. */
 #define ND_DIFFUSION_JACOBIAN(name)                                                          \
-    static void name##_diffusion_jac(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x, \
+    ND_LIBM_ENTRY(name##_diffusion_jac, #name "_diffusion_jac")                               \
+    ND_LIBM_LINKAGE void name##_diffusion_jac(ND_UNUSED double t, ND_UNUSED const double *ND_RESTRICT x, \
                                      ND_UNUSED const double *ND_RESTRICT p,                  \
                                      double *ND_RESTRICT jac)
 

@@ -5,15 +5,20 @@
  * (at most 1.0 ulp; Shibata & Petrogalli, "SLEEF: A Portable Vectorized Library of C Standard
  * Mathematical Functions", IEEE TPDS 31(6), 2020). Each is declared `simd`, so GCC's `omp simd`
  * loops over ensemble lanes call SLEEF's vector versions through the x86-64 vector function ABI
- * (_ZGV<isa>N<lanes>v_nd_exp, defined below for the ISAs the file is compiled for), while the
- * scalar RHS of the single-trajectory driver calls the scalar version of the same family.
+ * (_ZGV<isa>N<lanes>v_nd_exp, defined below for the ISAs the file is compiled for), and a lane
+ * loop's scalar remainder calls the scalar version of the same family. Everything that computes
+ * one state (the single-trajectory driver, the plain RHS, the Jacobian) comes from the model
+ * file's scalar pass, compiled without ND_VECMATH: glibc's functions, faster in a dependent
+ * chain (exp: 15 ns against SLEEF's 21) and within 2 ulp of SLEEF's (kernels.h, model.h).
  *
  * SLEEF computes one algorithm in every width, but the FMA and non-FMA builds round differently:
  * with FMA the purecfma scalar and the avx2128, avx2 and avx512f vectors agree bitwise, without
  * it purec, sse2/sse4, avx and avx512fnofma do (tests/test_vecmath.c checks it on 10^6 arguments
  * per function; only the sign of a NaN may differ). The plain Sleef_exp_u10 is the purec one and differs from the FMA vectors in
- * about one exp result in ten, so it is never called here. A lane therefore equals the driver
- * bitwise. sqrt is the hardware square root in every width (correctly rounded: equal too).
+ * about one exp result in ten, so it is never called here. A lane's result therefore does not
+ * depend on its place in the block; it differs from a single run by rounding only where the body
+ * calls one of these functions (tests/test_vecmath.c states the bound). sqrt is the hardware
+ * square root in every width (correctly rounded: equal everywhere).
  *
  * Device code (nvcc) keeps CUDA's math; without ND_VECMATH, with clang (which lacks GCC's `simd`
  * function attribute), on other architectures or without <sleef.h> the names stay libm's (then exp does not vectorise, and lanes still equal the
