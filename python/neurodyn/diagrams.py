@@ -45,8 +45,8 @@ def bifurcation2(m, par1=None, lo1=None, hi1=None, par2=None, lo2=None, hi2=None
     unit circle), "stop", "stop_kind", "cut_short"}; its codim-2 points in "special_points":
     {"type" (CPC, LPPD, LPNS on LPC curves; R2, LPPD, PDNS on PD curves; whatever the library
     names), par1, par2, "period", "value" (the point's datum: a multiplier or an angle, by type),
-    "multiplier" or "angle" (as the CLI's JSON, for LPPD, R2, LPNS, PDNS), "max", "curve",
-    "curves"}. Also "cycle_branches" (how many branches in par2), "cycle_starts_on_known_curves"
+    "multiplier" or "angle" (as the CLI's JSON: LPPD, R2, LPNS, PDNS on LPC and PD curves),
+    "max", "curve", "curves"}. Also "cycle_branches" (how many branches in par2), "cycle_starts_on_known_curves"
     and "cycle_curves_not_computed" ({"count", "last"}).
 
     homoclinic=True (`--homoclinic`, every variable free): also the saddle homoclinic curves and
@@ -141,9 +141,11 @@ def _codim2_dict(m, d, at, par1, par2):
             "starts_on_known_curves": d.n_dropped}
 
 
-# The CLI's JSON key for data[3] of a cycle curve's codim-2 point (cycle_codim2.h); a point type
-# not named here (a kind or test added to the C library) still comes through, with "value".
-_CYCLE_POINT_DATUM = {"LPNS": "angle", "PDNS": "angle", "LPPD": "multiplier", "R2": "multiplier"}
+# The CLI's JSON key for data[3] of a cycle curve's codim-2 point by (curve kind, point type)
+# (cycle_codim2.h); a kind or point not named here (one added to the C library) still comes
+# through, with its datum as "value".
+_CYCLE_POINT_DATUM = {("LPC", "LPPD"): "multiplier", ("LPC", "LPNS"): "angle", ("PD", "R2"): "multiplier",
+                      ("PD", "LPPD"): "multiplier", ("PD", "PDNS"): "angle"}
 
 
 def _by_var(m, values, rows):
@@ -176,8 +178,8 @@ def _add_cycle_curves(out, m, cc, first, par1, par2):
             kind_name = text(lib.nd_cycle_codim2_special_name(cv.kind, sp.test))
             pt = {"type": kind_name, par1: lib.nd_cycle_codim2_par(cv, sp.u, 0),
                   par2: lib.nd_cycle_codim2_par(cv, sp.u, 1), "period": sp.data[0], "value": sp.data[3]}
-            if kind_name in _CYCLE_POINT_DATUM:
-                pt[_CYCLE_POINT_DATUM[kind_name]] = sp.data[3]
+            if (kind, kind_name) in _CYCLE_POINT_DATUM:
+                pt[_CYCLE_POINT_DATUM[kind, kind_name]] = sp.data[3]
             pt["max"] = _by_var(m, [cv.special_xmax[k * m.n_vars + v] for v in range(m.n_vars)], None)
             pt["curve"], pt["curves"] = first + c, [first + c]
             out["special_points"].append(pt)
