@@ -2,6 +2,7 @@
 with homoclinic, the homoclinic and SNIC curves) and the fast–slow (Rinzel) analysis: the
 content of `neurodyn bifurcation2 --json` and `neurodyn fast-slow --json`."""
 import math
+import warnings
 
 import numpy as np
 
@@ -44,10 +45,10 @@ def bifurcation2(m, par1=None, lo1=None, hi1=None, par2=None, lo2=None, hi2=None
     orbit's extrema), "stable_side" (bool array: the multipliers but the critical one inside the
     unit circle), "stop", "stop_kind", "cut_short"}; its codim-2 points in "special_points":
     {"type" (CPC, LPPD, LPNS on LPC curves; R2, LPPD, PDNS on PD curves; whatever the library
-    names), par1, par2, "period", "value" (the point's datum: a multiplier or an angle, by type),
-    "multiplier" or "angle" (as the CLI's JSON: LPPD, R2, LPNS, PDNS on LPC and PD curves),
-    "max", "curve", "curves"}. Also "cycle_branches" (how many branches in par2), "cycle_starts_on_known_curves"
-    and "cycle_curves_not_computed" ({"count", "last"}).
+    names), par1, par2, "period", "value" (the point's datum: a multiplier or an angle, by type;
+    0 for CPC), "multiplier" or "angle" (as the CLI's JSON: LPPD, R2, LPNS, PDNS on LPC and PD
+    curves), "max", "curve", "curves"}. Also "cycle_branches" (how many branches in par2),
+    "cycle_starts_on_known_curves" and "cycle_curves_not_computed" ({"count", "last"}).
 
     homoclinic=True (`--homoclinic`, every variable free): also the saddle homoclinic curves and
     the SNIC segments of the fold curves (include/neurodyn/homoclinic.h), after the cycle curves
@@ -79,6 +80,8 @@ def bifurcation2(m, par1=None, lo1=None, hi1=None, par2=None, lo2=None, hi2=None
         check(lib.nd_bifurcation_2d(m._m, p, i1, float(lo1), float(hi1), i2, float(lo2), float(hi2), region, o, d,
                                     err), err)
         if homoclinic:
+            if d.start.n_free != m.n_vars:
+                warnings.warn("homoclinic=True needs every variable free (no fix): no HC or SNIC curves")
             check(lib.nd_homoclinic_curves_2d(d, p, region, int(max_points), hom, err), err)
         if cycles:
             check(lib.nd_cycle_curves_2d(d, p, region, o, scan, cc, err), err)

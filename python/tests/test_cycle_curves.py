@@ -152,6 +152,14 @@ class Options(unittest.TestCase):
             nd.bifurcation2(nd.model("ml"), "phi", 0.02, 0.1, "I", 60, 160, cycles=True, cycle_scan=-1)
         self.assertIn("cycle_scan", str(e.exception))
 
+    def test_homoclinic_in_a_slice_warns_and_gives_none(self):
+        """As the CLI's --homoclinic with --fix: a warning, the other curves, no HC or SNIC."""
+        with self.assertWarns(UserWarning) as w:
+            d = nd.bifurcation2(nd.model("hr"), "r", 0.001, 0.01, "I", 0, 4, fix={"z": 1.0}, homoclinic=True)
+        self.assertIn("every variable free", str(w.warning))
+        kinds = [c["kind"] for c in d["curves"]]
+        self.assertTrue(kinds and not {"HC", "SNIC"} & set(kinds), kinds)
+
     def test_a_model_without_homoclinic_orbits(self):
         d = nd.bifurcation2(nd.model("fhn"), "a", 0.5, 1, "Iext", 0, 1, homoclinic=True)
         self.assertEqual([c for c in d["curves"] if c["kind"] in ("HC", "SNIC")], [])
