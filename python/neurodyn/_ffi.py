@@ -300,6 +300,60 @@ int nd_codim2_bt_degenerate(const nd_codim2_diagram *d, const nd_special_point *
 const nd_special_point *nd_codim2_point_special(const nd_codim2_diagram *d, size_t i);
 const char *nd_codim2_point_name(const nd_codim2_diagram *d, size_t i);
 
+/* ---- cycle_codim2.h (the cycle curves of a two-parameter diagram) ---- */
+typedef struct nd_cycle_codim2_curve {
+    int kind;
+    nd_branch branch;
+    size_t N;
+    double *xmax, *xmin;
+    double *special_xmax;
+} nd_cycle_codim2_curve;
+typedef struct nd_cycle_codim2 {
+    nd_cycle_set cycles;
+    size_t n;
+    nd_cycle_codim2_curve *curves;
+    size_t n_dropped;
+    size_t n_failed;
+    char failure[200];
+} nd_cycle_codim2;
+int nd_cycle_curves_2d(const nd_codim2_diagram *d, const double *p, const nd_region *r,
+                       const nd_codim2_opts *o, size_t scan, nd_cycle_codim2 *out, nd_error *err);
+void nd_cycle_codim2_free(nd_cycle_codim2 *cc);
+double nd_cycle_codim2_par(const nd_cycle_codim2_curve *c, const double *u, int which);
+double nd_cycle_codim2_period(const nd_cycle_codim2_curve *c, const double *u);
+const char *nd_cycle_codim2_kind_name(int kind);
+const char *nd_cycle_codim2_special_name(int kind, int test);
+
+/* ---- homoclinic.h (homoclinic and SNIC curves of a two-parameter diagram) ---- */
+typedef struct nd_hom2_curve {
+    int snic;
+    int from;
+    size_t n;
+    double *p1, *p2;
+    double *x;
+    char stop[200];
+} nd_hom2_curve;
+typedef struct nd_hom2_point {
+    size_t curve;
+    int fold_curve;
+    double p1, p2;
+    double *x;
+} nd_hom2_point;
+typedef struct nd_hom2_set {
+    const nd_model *m;
+    int par[2];
+    size_t n, n_points;
+    nd_hom2_curve *curves;
+    nd_hom2_point *points;
+    size_t n_cycles;
+    size_t n_homoclinic;
+    size_t n_failed;
+    char failure[200];
+} nd_hom2_set;
+int nd_homoclinic_curves_2d(const nd_codim2_diagram *d, const double *p, const nd_region *r,
+                            size_t max_points, nd_hom2_set *out, nd_error *err);
+void nd_hom2_set_free(nd_hom2_set *s);
+
 /* ---- fastslow.h ---- */
 typedef struct nd_fast_subsystem {
     nd_model model;
@@ -506,7 +560,8 @@ STRUCTS = [
     "nd_fp_result", "nd_curve", "nd_nullclines", "nd_vector_field", "nd_phase_opts",
     "nd_phase_portrait", "nd_curve_type", "nd_cont_opts", "nd_special_point", "nd_branch",
     "nd_bif_diagram", "nd_cycle_info", "nd_cycle_curve", "nd_cycle_set", "nd_codim2_curve",
-    "nd_codim2_point", "nd_codim2_diagram", "nd_codim2_opts", "nd_fast_subsystem", "nd_fs_opts",
+    "nd_codim2_point", "nd_codim2_diagram", "nd_codim2_opts", "nd_cycle_codim2_curve",
+    "nd_cycle_codim2", "nd_hom2_curve", "nd_hom2_point", "nd_hom2_set", "nd_fast_subsystem", "nd_fs_opts",
     "nd_fs_special", "nd_fast_slow", "nd_ensemble_opts", "nd_ensemble_result", "nd_input",
     "nd_coba_params", "nd_prc_opts", "nd_prc", "nd_poincare_opts", "nd_poincare",
 ]
