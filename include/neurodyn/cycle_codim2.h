@@ -70,10 +70,12 @@ extern "C" {
 enum { ND_LPC_CPC = 0, ND_LPC_LPPD = 1, ND_LPC_LPNS = 2 };
 enum { ND_PD_R2 = 0, ND_PD_LPPD = 1, ND_PD_PDNS = 2 };
 /* The curve kinds. */
-enum { ND_CYCLE_CODIM2_LPC = 0, ND_CYCLE_CODIM2_PD = 1 };
+enum { ND_CYCLE_CODIM2_LPC = 0, ND_CYCLE_CODIM2_PD = 1, ND_CYCLE_CODIM2_NS = 2 };
+/* The NS curve's codim-2 points (analysis/cycles/cycle_ns.c). */
+enum { ND_NS_R1 = 0, ND_NS_R2 = 1, ND_NS_R3 = 2, ND_NS_R4 = 3, ND_NS_LPNS = 4, ND_NS_PDNS = 5 };
 
 typedef struct nd_cycle2_curve {
-    int kind;             /* ND_CYCLE_CODIM2_LPC or _PD */
+    int kind;             /* ND_CYCLE_CODIM2_LPC, _PD or _NS */
     nd_cycle_curve cyc;   /* the cycle system and K = [F_u; phi^T] */
     nd_cycle_curve aux;   /* the same discretisation for evaluations of G (its own factors) */
     int par1, par2;
@@ -86,6 +88,7 @@ typedef struct nd_cycle2_curve {
     double *tx;           /* PD: the x-space tangent of the cycle branch in par1 (K's row) */
     double *wcol;         /* PD: the border column on the collocation rows */
     double gq, g_yq, g_yphi;
+    double kappa;         /* NS: kappa of the critical pair at the last accepted point */
     nd_curve_type type;   /* dim N + 1: z = (cycle unknowns as the cycle curve scales them, q) */
 } nd_cycle2_curve;
 
@@ -110,6 +113,10 @@ nd_status nd_cycle2_curve_reset(nd_cycle2_curve *c, const double *z, nd_error *e
 /* Both halves through z0 (out[0]: q growing, out[1]: falling). o may be NULL. */
 nd_status nd_cycle2_curve_continue(nd_cycle2_curve *c, const double *z0, const nd_cont_opts *o, nd_branch out[2],
                                 nd_error *err);
+
+/* NS curve: kappa = (mu_1 + mu_2) / (2 sqrt(mu_1 mu_2)) of the critical pair at z (cos theta on
+ * the curve; |kappa| > 1: a real pair, a neutral saddle cycle); NAN if none or another kind. */
+double nd_cycle2_curve_kappa(nd_cycle2_curve *c, const double *z);
 
 /* par1 (which 0) or q (which 1), and the period, of point z of the curve. */
 double nd_cycle2_curve_par(const nd_cycle2_curve *c, const double *z, int which);
