@@ -17,6 +17,7 @@
  * The third non-trivial multiplier exp(-2 mu1 T) (radial in z1) is never +-1: no LPNS or PDNS. */
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 
 #include "neurodyn/cycle_codim2.h"
 #include "neurodyn/neurodyn.h"
+#include "cli_run.h"
 
 static const char *const v4[] = {"x1", "y1", "x2", "y2"}, *const pn[] = {"mu1", "mu2", "w2", "a", "e1", "e2"};
 static const double x4[] = {0.5, 0, 0.01, 0};
@@ -228,4 +230,125 @@ Test(cycle_ns, r1_and_r4_closed_form)
     cr_expect(fabs(r1->data[2] - 1) < 1e-6, "R1 at mu1 = %.12g, exact 1", r1->data[2]);
     nd_branch_free(&half[0]), nd_branch_free(&half[1]);
     nd_cycle2_curve_free(&nc);
+}
+
+/* bifurcation2 --cycles on examples/ns_resonance.ode (the model above with e2 = 0, as an XPPAUT
+ * file): one NS curve, on mu2 = -a mu1 (1e-9), with R4, R3 and R2 at the closed-form mu1 (1e-7),
+ * and no other cycle curve. */
+Test(cycle_ns, bifurcation2_ns_curve_on_the_command_line)
+{
+    const char *src = getenv("ND_SRC");
+    cr_assert_not_null(src, "ND_SRC must name the source tree (make test sets it)");
+    char dir[256], args[1024], path[512];
+    static char buf[1 << 22];
+    cli_tmpdir_make(dir);
+    snprintf(args, sizeof args,
+             "bifurcation2 %s/examples/ns_resonance.ode --par mu1=0.1:1.5 --par mu2=-1:0.5 --range x1=-1.5:1.5 "
+             "--range y1=-1.5:1.5 --range x2=-1:1 --range y2=-1:1 --cycles --json", src);
+    int status = cli_run_in(dir, args);
+    snprintf(path, sizeof path, "%s/stderr", dir);
+    cli_slurp(path, buf, sizeof buf);
+    cr_assert_eq(status, 0, "%s", buf);
+    snprintf(path, sizeof path, "%s/stdout", dir);
+    cli_slurp(path, buf, sizeof buf);
+    json_t *j = json_loads(buf, 0, NULL);
+    cr_assert_not_null(j, "%.200s", buf);
+    json_t *curves = json_object_get(j, "curves"), *pts = json_object_get(j, "special_points");
+    size_t ns = 0, other = 0;
+    double worst = 0;
+    for (size_t c = 0; c < json_array_size(curves); c++) {
+        const char *kind = json_string_value(json_object_get(json_array_get(curves, c), "kind"));
+        if (!strcmp(kind, "NS")) {
+            ns++;
+            json_t *cp = json_object_get(json_array_get(curves, c), "points");
+            for (size_t i = 0; i < json_array_size(cp); i++) {
+                json_t *pt = json_array_get(cp, i);
+                double m1 = json_number_value(json_object_get(pt, "mu1")), m2 = json_number_value(json_object_get(pt, "mu2"));
+                worst = fmax(worst, fabs(m2 + A * m1));
+            }
+        } else if (!strcmp(kind, "LPC") || !strcmp(kind, "PD")) {
+            other++;
+        }
+    }
+    cr_expect_eq(ns, 1, "%zu NS curves", ns);
+    cr_expect_eq(other, 0, "%zu LPC / PD curves", other);
+    cr_expect(worst < 1e-9, "max |mu2 + a mu1| = %.3g on the NS curve", worst);
+    const char *names[] = {"R4", "R3", "R2"};
+    const double at[] = {11.0 / 36, 56.0 / 81, 1.0}, kap[] = {0, -0.5, -1};
+    for (int k = 0; k < 3; k++) {
+        int found = 0;
+        for (size_t i = 0; i < json_array_size(pts); i++) {
+            json_t *pt = json_array_get(pts, i);
+            if (strcmp(json_string_value(json_object_get(pt, "type")), names[k])) continue;
+            found++;
+            double m1 = json_number_value(json_object_get(pt, "mu1")), kp = json_number_value(json_object_get(pt, "kappa"));
+            cr_expect(fabs(m1 - at[k]) < 1e-7 && fabs(kp - kap[k]) < 1e-9, "%s at mu1 = %.12g (exact %.12g), kappa %.12g",
+                      names[k], m1, at[k], kp);
+        }
+        cr_expect_eq(found, 1, "%d points %s", found, names[k]);
+    }
+    json_decref(j);
+    cli_tmpdir_remove(dir);
+}
+
+/* A zoo model: FitzHugh-Rinzel (v' = v - v^3/3 - w + y + I, w' = delta (a + v - b w),
+ * y' = mu (c - y - v)) is invariant under (a, I, w) -> (a + b k, I + k, w + k), so its NS curve
+ * in (a, I) is exactly a line a - b I = const (b = 0.8), with the period constant along it. The
+ * curve from bifurcation2 --cycles must be that line (1e-9) through the NS point that the
+ * one-parameter run in I at a = 0.7 locates (I = 0.13902727033196 measured; 1e-9). */
+static json_t *run_json(const char *args)
+{
+    char dir[256], path[512];
+    static char buf[1 << 22];
+    cli_tmpdir_make(dir);
+    int status = cli_run_in(dir, args);
+    snprintf(path, sizeof path, "%s/stderr", dir);
+    cli_slurp(path, buf, sizeof buf);
+    cr_assert_eq(status, 0, "%s: %s", args, buf);
+    snprintf(path, sizeof path, "%s/stdout", dir);
+    cli_slurp(path, buf, sizeof buf);
+    cli_tmpdir_remove(dir);
+    json_t *j = json_loads(buf, 0, NULL);
+    cr_assert_not_null(j, "%.200s", buf);
+    return j;
+}
+
+Test(cycle_ns, fitzhugh_rinzel_ns_curve_is_its_symmetry_line)
+{
+    json_t *one = run_json("bifurcation fhr --par I=0:1 --cycles --json");
+    double I_ns = NAN;
+    json_t *pts = json_object_get(one, "special_points");
+    for (size_t i = 0; i < json_array_size(pts); i++) {
+        json_t *pt = json_array_get(pts, i);
+        if (!strcmp(json_string_value(json_object_get(pt, "type")), "NS")) I_ns = json_number_value(json_object_get(pt, "I"));
+    }
+    json_decref(one);
+    cr_assert(isfinite(I_ns), "no NS point in I at a = 0.7");
+    cr_log_info("fhr: one-parameter NS at I = %.14g (a = 0.7)", I_ns);
+    json_t *j = run_json("bifurcation2 fhr --par a=0.5:0.9 --par I=0:1 --cycles --json");
+    json_t *curves = json_object_get(j, "curves");
+    size_t ns = 0, n = 0;
+    double worst = 0, T0 = NAN, worst_T = 0, c0 = 0.7 - 0.8 * I_ns;
+    for (size_t c = 0; c < json_array_size(curves); c++) {
+        json_t *cv = json_array_get(curves, c);
+        if (strcmp(json_string_value(json_object_get(cv, "kind")), "NS")) continue;
+        ns++;
+        json_t *cp = json_object_get(cv, "points");
+        for (size_t i = 0; i < json_array_size(cp); i++, n++) {
+            json_t *pt = json_array_get(cp, i);
+            double a = json_number_value(json_object_get(pt, "a")), I = json_number_value(json_object_get(pt, "I"));
+            double T = json_number_value(json_object_get(pt, "period"));
+            if (!isfinite(T0)) T0 = T;
+            worst = fmax(worst, fabs(a - 0.8 * I - c0)), worst_T = fmax(worst_T, fabs(T - T0));
+        }
+    }
+    cr_log_info("fhr: %zu NS curve(s), %zu points, max |a - b I - c| = %.2e, period spread %.2e", ns, n, worst, worst_T);
+    cr_expect_eq(ns, 1, "%zu NS curves", ns);
+    cr_expect(n > 10 && worst < 1e-9, "%zu points, max |a - b I - (0.7 - b I_NS)| = %.3g", n, worst);
+    cr_expect(worst_T < 1e-9 * T0, "period spread %.3g", worst_T);
+    json_t *sp = json_object_get(j, "special_points");
+    for (size_t i = 0; i < json_array_size(sp); i++) /* kappa is constant on the line: no resonance */
+        cr_expect(json_string_value(json_object_get(json_array_get(sp, i), "type"))[0] != 'R',
+                  "%s on the FitzHugh-Rinzel curves", json_string_value(json_object_get(json_array_get(sp, i), "type")));
+    json_decref(j);
 }
