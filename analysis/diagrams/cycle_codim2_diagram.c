@@ -127,7 +127,7 @@ static nd_status describe_curve(nd_cycle2_curve *lc, nd_cycle_codim2_curve *cv, 
     return ND_OK;
 }
 
-/* The LPC or PD curve (kind) from special point s of branch i of the cycle set; appended to cc (a
+/* The LPC, PD or NS curve (kind) from special point s of branch i of the cycle set; appended to cc (a
  * failure is counted). */
 static nd_status curve_from(nd_cycle_codim2 *cc, const nd_codim2_diagram *d, const double *p, const nd_region *r,
                             const nd_codim2_opts *o, int kind, size_t i, size_t s, nd_error *err)
