@@ -352,3 +352,31 @@ Test(cycle_ns, fitzhugh_rinzel_ns_curve_is_its_symmetry_line)
                   "%s on the FitzHugh-Rinzel curves", json_string_value(json_object_get(json_array_get(sp, i), "type")));
     json_decref(j);
 }
+
+/* Bad input: an unknown kind is refused with the kinds named; an NS curve will not start from a
+ * point that is not an NS point. */
+Test(cycle_ns, bad_kind_and_start_are_refused)
+{
+    double p[6];
+    memcpy(p, nsres_p, sizeof p);
+    p[1] = -1.0;
+    nd_cycle2_curve nc;
+    nd_error err;
+    cr_expect_eq(nd_cycle2_curve_init(&nc, 7, &nsres_model, p, 1, 0, NULL, 20, 4, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "kind 7") && strstr(err.msg, "NS"), "%s", err.msg);
+    nd_cycle_curve c;
+    nd_branch b;
+    ns_branch(&c, p, &b);
+    const nd_special_point *ns = nth(&b, ND_CYC_NS, 0);
+    cr_assert_not_null(ns);
+    cr_assert_eq(nd_cycle2_curve_init(&nc, ND_CYCLE_CODIM2_LPC, &nsres_model, p, 1, 0, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
+    double *z0 = malloc(nc.type.dim * sizeof *z0);
+    cr_assert(z0);
+    cr_expect_eq(nd_cycle2_curve_start(&nc, &c, &b, (size_t)(ns - b.special), z0, &err), ND_EINVAL);
+    cr_expect(strstr(err.msg, "LPC"), "%s", err.msg);
+    cr_expect(isnan(nd_cycle2_curve_kappa(&nc, z0)), "kappa of an LPC curve");
+    nd_cycle2_curve_free(&nc);
+    free(z0);
+    nd_branch_free(&b);
+    nd_cycle_curve_free(&c);
+}
