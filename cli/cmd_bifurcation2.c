@@ -43,11 +43,12 @@ static const char *HELP =
     "  --json             print the curves as JSON on stdout\n"
     "  --cycles           also the cycles of the diagram in P2 (from its Hopf points and\n"
     "                     through the stable cycles simulated at --cycle-scan values), and\n"
-    "                     every fold of cycles (LPC) and period doubling (PD) on them\n"
-    "                     continued as a curve in (P1, P2): on LPC curves cusps of cycles\n"
-    "                     (CPC), fold-flip (LPPD) and fold-Neimark-Sacker (LPNS) points, on PD\n"
-    "                     curves 1:2 resonances (R2), LPPD and PDNS; kinds LPC and PD in\n"
-    "                     curves.tsv (with the orbit's maximum and the period)\n"
+    "                     every fold of cycles (LPC), period doubling (PD) and Neimark-Sacker\n"
+    "                     point (NS) on them continued as a curve in (P1, P2): on LPC curves\n"
+    "                     cusps of cycles (CPC), fold-flip (LPPD) and fold-Neimark-Sacker\n"
+    "                     (LPNS) points, on PD curves 1:2 resonances (R2), LPPD and PDNS, on NS\n"
+    "                     curves strong resonances R1, R2, R3, R4, LPNS and PDNS; kinds LPC,\n"
+    "                     PD and NS in curves.tsv (with the orbit's maximum and the period)\n"
     "  --cycle-scan N     simulate at N values of P2 for --cycles (default 5, 0: Hopf\n"
     "                     points only)\n"
     "\n"
@@ -206,7 +207,9 @@ static json_t *json_cycle_curve(const nd_codim2_diagram *d, const nd_cycle_codim
         json_object_set_new(pt, "period", cli_json_real(nd_cycle_codim2_period(cv, u)));
         for (size_t v = 0; v < m->n_vars; v++) json_object_set_new(mx, m->var_names[v], cli_json_real(cv->xmax[j * m->n_vars + v]));
         json_object_set_new(pt, "max", mx);
-        json_object_set_new(pt, "stable_side", json_boolean(b->label[j] == 1));
+        json_object_set_new(pt, "stable_side", json_boolean(b->label[j] >= 0 && (b->label[j] & 1)));
+        if (cv->kind == ND_CYCLE_CODIM2_NS) /* a real pair mu, 1/mu: the curve goes on beyond R1 / R2 */
+            json_object_set_new(pt, "neutral_saddle", json_boolean(b->label[j] >= 0 && (b->label[j] & 2)));
         json_array_append_new(pts, pt);
     }
     json_object_set_new(o, "points", pts);
@@ -224,8 +227,12 @@ static json_t *json_cycle_point(const nd_codim2_diagram *d, const nd_cycle_codim
     json_object_set_new(o, m->par_names[d->par[0]], cli_json_real(nd_cycle_codim2_par(cv, sp->u, 0)));
     json_object_set_new(o, m->par_names[d->par[1]], cli_json_real(nd_cycle_codim2_par(cv, sp->u, 1)));
     json_object_set_new(o, "period", cli_json_real(sp->data[0]));
-    int angle = sp->test == (cv->kind == ND_CYCLE_CODIM2_PD ? ND_PD_PDNS : ND_LPC_LPNS);
-    if (angle) json_object_set_new(o, "angle", cli_json_real(sp->data[3]));
+    int ns = cv->kind == ND_CYCLE_CODIM2_NS;
+    int angle = !ns && sp->test == (cv->kind == ND_CYCLE_CODIM2_PD ? ND_PD_PDNS : ND_LPC_LPNS);
+    if (ns) {
+        json_object_set_new(o, "kappa", cli_json_real(sp->data[3]));
+        if (sp->test == ND_NS_LPNS || sp->test == ND_NS_PDNS) json_object_set_new(o, "multiplier", cli_json_real(sp->data[4]));
+    } else if (angle) json_object_set_new(o, "angle", cli_json_real(sp->data[3]));
     else if (cv->kind == ND_CYCLE_CODIM2_PD || sp->test != ND_LPC_CPC)
         json_object_set_new(o, "multiplier", cli_json_real(sp->data[3]));
     for (size_t v = 0; v < m->n_vars; v++) json_object_set_new(mx, m->var_names[v], cli_json_real(cv->special_xmax[k * m->n_vars + v]));
@@ -326,11 +333,13 @@ static int run(const void *args, const nd_model *m, double *p, double *x)
                m->name, m->par_names[pl.pidx[0]], m->par_names[pl.pidx[1]], folds, d.n - folds, d.n - folds == 1 ? "" : "s",
                d.n_points, d.n_points == 1 ? "" : "s", a->outdir);
         if (a->cycles) {
-            size_t pts = 0, lpc = 0;
-            for (size_t c = 0; c < cc.n; c++) pts += cc.curves[c].branch.n_special, lpc += cc.curves[c].kind == ND_CYCLE_CODIM2_LPC;
-            printf("  cycles: %zu branch%s, %zu fold-of-cycles (LPC) and %zu period-doubling (PD) curve%s, %zu codim-2 "
-                   "point%s on them\n", cc.cycles.n, cc.cycles.n == 1 ? "" : "es", lpc, cc.n - lpc, cc.n - lpc == 1 ? "" : "s",
-                   pts, pts == 1 ? "" : "s");
+            size_t pts = 0, lpc = 0, nsc = 0;
+            for (size_t c = 0; c < cc.n; c++)
+                pts += cc.curves[c].branch.n_special, lpc += cc.curves[c].kind == ND_CYCLE_CODIM2_LPC,
+                    nsc += cc.curves[c].kind == ND_CYCLE_CODIM2_NS;
+            printf("  cycles: %zu branch%s, %zu fold-of-cycles (LPC), %zu period-doubling (PD) and %zu Neimark-Sacker (NS) "
+                   "curve%s, %zu codim-2 point%s on them\n", cc.cycles.n, cc.cycles.n == 1 ? "" : "es", lpc, cc.n - lpc - nsc,
+                   nsc, nsc == 1 ? "" : "s", pts, pts == 1 ? "" : "s");
         }
         if (a->homoclinic) hom2_summary(&hom);
         size_t cut = 0, last = 0;

@@ -349,8 +349,9 @@ nd_plot_status nd_plot_fast_slow(const nd_fast_slow *d, const char *dir, const c
 
 /* ---- two-parameter diagrams --------------------------------------------------------------------- */
 
-/* The cycle curves (kinds LPC, PD) after the equilibrium curves, numbered from first: P1, P2, the
- * orbit's maximum of every variable, neutral_saddle 0, the period. */
+/* The cycle curves (kinds LPC, PD, NS) after the equilibrium curves, numbered from first: P1, P2,
+ * the orbit's maximum of every variable, neutral_saddle (NS curves: 1 where the critical pair is
+ * real, a neutral saddle cycle; else 0), the period. */
 static void write_cycle_curves(FILE *f, const nd_cycle_codim2 *cc, size_t first, size_t nv)
 {
     for (size_t c = 0; cc && c < cc->n; c++) {
@@ -362,13 +363,16 @@ static void write_cycle_curves(FILE *f, const nd_cycle_codim2 *cc, size_t first,
             fprintf(f, "%zu\t%s", first + c, nd_cycle_codim2_kind_name(cv->kind));
             nd_tsv_cell(f, nd_cycle_codim2_par(cv, u, 0)), nd_tsv_cell(f, nd_cycle_codim2_par(cv, u, 1));
             for (size_t v = 0; v < nv; v++) nd_tsv_cell(f, cv->xmax[i * nv + v]);
-            fprintf(f, "\t0"), nd_tsv_cell(f, nd_cycle_codim2_period(cv, u)), fputc('\n', f);
+            int neutral = cv->kind == ND_CYCLE_CODIM2_NS && b->label[i] >= 0 && (b->label[i] & 2);
+            fprintf(f, "\t%d", neutral), nd_tsv_cell(f, nd_cycle_codim2_period(cv, u)), fputc('\n', f);
         }
     }
 }
 
-/* Their codim-2 points (LPC: CPC, LPPD, LPNS; PD: R2, LPPD, PDNS): the orbit's maximum, data0
- * the period, data1 the critical multiplier (LPPD, R2) or angle (LPNS, PDNS), NaN for CPC. */
+/* Their codim-2 points (LPC: CPC, LPPD, LPNS; PD: R2, LPPD, PDNS; NS: R1, R2, R3, R4, LPNS,
+ * PDNS): the orbit's maximum, data0 the period, data1 the critical multiplier (LPPD, R2 of a PD
+ * curve) or angle (LPNS, PDNS of LPC and PD curves), kappa = cos theta of the pair (NS curves), NaN
+ * for CPC. */
 static void write_cycle_points(FILE *s, const nd_cycle_codim2 *cc, size_t first, size_t nv)
 {
     for (size_t c = 0; cc && c < cc->n; c++) {

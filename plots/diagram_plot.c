@@ -191,6 +191,7 @@ nd_plot_status nd_plot_bifurcation(const nd_bif_plot *s, const char *out, nd_err
 typedef struct bif2_contents {
     size_t fold, hopf, neutral, oscillating, lpc, pd;
     size_t hc, snic; /* segments of homoclinic (HC) curves and of SNIC stretches of fold curves */
+    size_t nsc, nsn; /* segments of Neimark-Sacker (NS) curves of cycles: NS proper, neutral saddle cycles */
     int ns_column; /* curves.tsv's neutral_saddle column, 1-based (0: none, every H row is Hopf) */
 } bif2_contents;
 
@@ -214,8 +215,9 @@ static void bif2_count(const char *dir, int brute, bif2_contents *n)
         }
         if (row > 0) cls = strcmp(kind, "LP") == 0 ? 1 : strcmp(kind, "H") == 0 ? 2 + ns : 0;
         if (row > 0 && !cls)
-            cls = strcmp(kind, "LPC") == 0 ? 4 : strcmp(kind, "PD") == 0 ? 5 : strcmp(kind, "HC") == 0 ? 6 : strcmp(kind, "SNIC") == 0 ? 7 : 0;
-        size_t *count[] = {NULL, &n->fold, &n->hopf, &n->neutral, &n->lpc, &n->pd, &n->hc, &n->snic};
+            cls = strcmp(kind, "LPC") == 0 ? 4 : strcmp(kind, "PD") == 0 ? 5 : strcmp(kind, "HC") == 0 ? 6 : strcmp(kind, "SNIC") == 0 ? 7
+                : strcmp(kind, "NS") == 0 ? 8 + ns : 0;
+        size_t *count[] = {NULL, &n->fold, &n->hopf, &n->neutral, &n->lpc, &n->pd, &n->hc, &n->snic, &n->nsc, &n->nsn};
         if (cls && cls == prev) *count[cls] += 1;
         prev = cls;
     }
@@ -233,13 +235,14 @@ static void bif2_count(const char *dir, int brute, bif2_contents *n)
 /* "fold and Hopf curves", "fold curves", ..., "no curves": what is drawn. */
 static void bif2_title(FILE *f, const nd_bif2_plot *s, const bif2_contents *n)
 {
-    const char *parts[7];
+    const char *parts[8];
     int np = 0;
     if (n->fold) parts[np++] = "fold";
     if (n->hopf) parts[np++] = "Hopf";
     if (n->neutral && !n->hopf) parts[np++] = "neutral-saddle"; /* else part of the Hopf curves */
     if (n->lpc) parts[np++] = "fold-of-cycles";
     if (n->pd) parts[np++] = "period-doubling";
+    if (n->nsc) parts[np++] = "Neimark-Sacker";
     if (n->hc) parts[np++] = "homoclinic";
     if (n->snic) parts[np++] = "SNIC";
     char what[300];
@@ -269,6 +272,10 @@ static void bif2_entries(nd_gp_plot *p, const nd_bif2_plot *s, const bif2_conten
         nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'LPC' ? column(4) : NaN) with lines lw 2.5 lc rgb '#2ca02c' title 'fold of cycles (LPC)'", ref[0]);
     if (n->pd)
         nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'PD' ? column(4) : NaN) with lines lw 2.5 lc rgb '#9467bd' title 'period doubling (PD)'", ref[0]);
+    if (n->nsc && c)
+        nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'NS' && column(%d) == 0 ? column(4) : NaN) with lines lw 2.5 lc rgb '#d62728' title 'Neimark-Sacker (NS) of cycles'", ref[0], c);
+    if (n->nsn && c)
+        nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'NS' && column(%d) == 1 ? column(4) : NaN) with lines lw 1.5 dt 2 lc rgb '#d62728' title 'neutral saddle cycles (NS curve, real pair)'", ref[0], c);
     if (n->snic)
         nd_gp_plot_add(p, "%s skip 1 using 3:(stringcolumn(2) eq 'SNIC' ? column(4) : NaN) with lines lw 5 lc rgb '#17becf' title 'SNIC (fold on an invariant circle)'", ref[0]);
     if (n->hc)

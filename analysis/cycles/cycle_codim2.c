@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cycle_ns.h"
 #include "internal.h"
 #include "neurodyn/codim2.h"
 #include "neurodyn/cycle_codim2.h"
@@ -46,6 +47,7 @@ static nd_status lpc_G(nd_cycle2_curve *c, const double *x, double q, double *G,
 {
     nd_cycle_curve *a = &c->aux;
     size_t N = c->N;
+    if (c->kind == ND_CYCLE_CODIM2_NS) return cyc_ns_G(c, x, q, G, err); /* from the multipliers: cycle_ns.c */
     set_q(a, c->par2, q);
     W(a)->level = 0; /* G is cheap next to its factorisation: no caching across calls */
     nd_status st = cyc_factor(a, x, c->phi, err);
@@ -89,11 +91,11 @@ static void pd_borders_from(nd_cycle2_curve *c, const double *sol)
     pd_column(c);
 }
 
-/* The row of K: LPC phi itself (the kernel of F_u); PD the tangent of the cycle branch in P1 (F_u
- * is regular at a PD), refined from the last one. */
+/* The row of K: LPC phi itself (the kernel of F_u); PD and NS the tangent of the cycle branch in
+ * P1 (F_u is regular there), refined from the last one. */
 static nd_status k_row(nd_cycle2_curve *c, const double *x, nd_error *err)
 {
-    if (c->kind != ND_CYCLE_CODIM2_PD) {
+    if (c->kind == ND_CYCLE_CODIM2_LPC) {
         cyc_tangent_to_u(W(&c->cyc), c->phi, c->phis);
         return ND_OK;
     }
@@ -373,9 +375,9 @@ nd_status nd_cycle2_curve_init(nd_cycle2_curve *c, int kind, const nd_model *m, 
 {
     if (!c) return nd_fail(err, ND_EINVAL, "cycle bifurcation curve: the curve is NULL");
     memset(c, 0, sizeof *c);
-    if (kind != ND_CYCLE_CODIM2_LPC && kind != ND_CYCLE_CODIM2_PD)
-        return nd_fail(err, ND_EINVAL, "cycle bifurcation curve: kind %d (LPC %d or PD %d)", kind, ND_CYCLE_CODIM2_LPC,
-                       ND_CYCLE_CODIM2_PD);
+    if (kind != ND_CYCLE_CODIM2_LPC && kind != ND_CYCLE_CODIM2_PD && kind != ND_CYCLE_CODIM2_NS)
+        return nd_fail(err, ND_EINVAL, "cycle bifurcation curve: kind %d (LPC %d, PD %d or NS %d)", kind,
+                       ND_CYCLE_CODIM2_LPC, ND_CYCLE_CODIM2_PD, ND_CYCLE_CODIM2_NS);
     c->kind = kind;
     if (m && (par2 < 0 || (size_t)par2 >= m->n_pars || par2 == par1))
         return nd_fail(err, ND_EINVAL, "cycle bifurcation curve: the second parameter (index %d) must be a parameter of %s other "
@@ -420,6 +422,7 @@ nd_status nd_cycle2_curve_init(nd_cycle2_curve *c, int kind, const nd_model *m, 
         c->type.test_names[0] = "R2", c->type.test_names[1] = "LPPD", c->type.test_names[2] = "PDNS";
         c->type.test_kind[0] = ND_TEST_PLAIN;
     }
+    if (kind == ND_CYCLE_CODIM2_NS) cyc_ns_setup(c);
     return ND_OK;
 }
 
@@ -437,6 +440,11 @@ nd_status nd_cycle2_curve_reset(nd_cycle2_curve *c, const double *z, nd_error *e
         nd_status st = cyc_tangent_at(&c->cyc, x, r, t, err);
         if (st) return st;
         memcpy(r, t, N * sizeof *t);
+    }
+    if (c->kind == ND_CYCLE_CODIM2_NS) { /* K's row: that tangent; the critical pair's kappa */
+        memcpy(c->tx, r, N * sizeof *r);
+        cyc_tangent_to_u(W(&c->cyc), c->tx, c->phis);
+        return cyc_ns_reset(c, z, err);
     }
     if (c->kind == ND_CYCLE_CODIM2_PD) {
         /* K's row: that tangent; the antiperiodic eigenfunction by inverse iteration through the
@@ -465,10 +473,10 @@ nd_status nd_cycle2_curve_reset(nd_cycle2_curve *c, const double *z, nd_error *e
 nd_status nd_cycle2_curve_start(nd_cycle2_curve *c, const nd_cycle_curve *from, const nd_branch *b, size_t s, double *z0,
                              nd_error *err)
 {
-    int want = c && c->kind == ND_CYCLE_CODIM2_PD ? ND_CYC_PD : ND_CYC_LPC;
+    int want = !c ? ND_CYC_LPC : c->kind == ND_CYCLE_CODIM2_PD ? ND_CYC_PD : c->kind == ND_CYCLE_CODIM2_NS ? ND_CYC_NS : ND_CYC_LPC;
     if (!c || !from || !b || !z0 || s >= b->n_special || b->special[s].test != want)
         return nd_fail(err, ND_EINVAL, "cycle bifurcation curve: the start must be an %s special point of the branch",
-                       want == ND_CYC_PD ? "PD" : "LPC");
+                       want == ND_CYC_PD ? "PD" : want == ND_CYC_NS ? "NS" : "LPC");
     const nd_special_point *sp = &b->special[s];
     const nd_cycle_info *in = nd_cycle_curve_info(from, sp->after);
     if (!in || from->ntst != c->cyc.ntst || from->ncol != c->cyc.ncol || b->dim != c->N)

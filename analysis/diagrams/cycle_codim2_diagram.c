@@ -1,7 +1,8 @@
 /* The cycle curves of a two-parameter diagram (include/neurodyn/cycle_codim2.h): the cycle
  * branches in P2 from the Hopf points of the starting diagram (at the current P1) and through the
- * stable cycles simulated at `scan` values, and every fold of cycles (LPC) and period doubling (PD)
- * on them continued as an LPC or PD curve in (P1, P2), both ways, until the box. A curve keeps the mesh of its start (the one-parameter run's adapted mesh there) and the
+ * stable cycles simulated at `scan` values, and every fold of cycles (LPC), period doubling (PD)
+ * and Neimark-Sacker point (NS) on them continued as an LPC, PD or NS curve in (P1, P2), both
+ * ways, until the box. A curve keeps the mesh of its start (the one-parameter run's adapted mesh there) and the
  * one-parameter run's ntst x ncol. Each curve once: a start lying on a computed curve is dropped
  * (a curve through both folds of one branch, the two sides of a cusp of cycles, is met twice).
  *
@@ -40,12 +41,14 @@ double nd_cycle_codim2_period(const nd_cycle_codim2_curve *c, const double *u)
 
 const char *nd_cycle_codim2_kind_name(int kind)
 {
-    return kind == ND_CYCLE_CODIM2_LPC ? "LPC" : kind == ND_CYCLE_CODIM2_PD ? "PD" : "?";
+    return kind == ND_CYCLE_CODIM2_LPC ? "LPC" : kind == ND_CYCLE_CODIM2_PD ? "PD" : kind == ND_CYCLE_CODIM2_NS ? "NS" : "?";
 }
 
 const char *nd_cycle_codim2_special_name(int kind, int test)
 {
-    static const char *lpc[] = {"CPC", "LPPD", "LPNS"}, *pd[] = {"R2", "LPPD", "PDNS"};
+    static const char *lpc[] = {"CPC", "LPPD", "LPNS"}, *pd[] = {"R2", "LPPD", "PDNS"},
+                      *ns[] = {"R1", "R2", "R3", "R4", "LPNS", "PDNS"};
+    if (kind == ND_CYCLE_CODIM2_NS) return test >= 0 && test < 6 ? ns[test] : "?";
     if ((kind != ND_CYCLE_CODIM2_LPC && kind != ND_CYCLE_CODIM2_PD) || test < 0 || test > 2) return "?";
     return kind == ND_CYCLE_CODIM2_PD ? pd[test] : lpc[test];
 }
@@ -124,7 +127,7 @@ static nd_status describe_curve(nd_cycle2_curve *lc, nd_cycle_codim2_curve *cv, 
     return ND_OK;
 }
 
-/* The LPC or PD curve (kind) from special point s of branch i of the cycle set; appended to cc (a
+/* The LPC, PD or NS curve (kind) from special point s of branch i of the cycle set; appended to cc (a
  * failure is counted). */
 static nd_status curve_from(nd_cycle_codim2 *cc, const nd_codim2_diagram *d, const double *p, const nd_region *r,
                             const nd_codim2_opts *o, int kind, size_t i, size_t s, nd_error *err)
@@ -170,7 +173,8 @@ static nd_status curve_from(nd_cycle_codim2 *cc, const nd_codim2_diagram *d, con
         nd_branch_free(&cv.branch), free(cv.xmax), free(cv.xmin), free(cv.special_xmax);
         cc->n_failed++;
         snprintf(cc->failure, sizeof cc->failure, "no %s curve from the %s at %.20s = %.8g: %.90s",
-                 nd_cycle_codim2_kind_name(kind), kind == ND_CYCLE_CODIM2_PD ? "period doubling" : "fold of cycles",
+                 nd_cycle_codim2_kind_name(kind),
+                 kind == ND_CYCLE_CODIM2_PD ? "period doubling" : kind == ND_CYCLE_CODIM2_NS ? "Neimark-Sacker point" : "fold of cycles",
                  d->m->par_names[d->par[1]], sp->data[1], e.msg);
         return ND_OK;
     }
@@ -197,8 +201,8 @@ nd_status nd_cycle_curves_2d(const nd_codim2_diagram *d, const double *p, const 
     for (size_t i = 0; !st && i < out->cycles.n; i++)
         for (size_t s = 0; !st && s < out->cycles.branch[i].n_special; s++) {
             int t = out->cycles.branch[i].special[s].test;
-            if (t == ND_CYC_LPC || t == ND_CYC_PD)
-                st = curve_from(out, d, p, r, o, t == ND_CYC_PD ? ND_CYCLE_CODIM2_PD : ND_CYCLE_CODIM2_LPC, i, s, err);
+            int kind = t == ND_CYC_PD ? ND_CYCLE_CODIM2_PD : t == ND_CYC_NS ? ND_CYCLE_CODIM2_NS : ND_CYCLE_CODIM2_LPC;
+            if (t == ND_CYC_LPC || t == ND_CYC_PD || t == ND_CYC_NS) st = curve_from(out, d, p, r, o, kind, i, s, err);
         }
     if (st) nd_cycle_codim2_free(out);
     return st;

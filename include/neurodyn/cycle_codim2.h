@@ -1,5 +1,6 @@
-/* neurodyn — two-parameter curves of cycle bifurcations: the fold of cycles (LPC) and the period
- * doubling (PD) continued in two parameters on the collocation discretisation of
+/* neurodyn — two-parameter curves of cycle bifurcations: the fold of cycles (LPC), the period
+ * doubling (PD) and the Neimark-Sacker bifurcation (NS; analysis/cycles/cycle_ns.c) continued in
+ * two parameters on the collocation discretisation of
  * include/neurodyn/cycles.h, with their codim-2 points.
  *
  * Notation: par1 is the cycle curve's own parameter (u = (x at the nodes, ln T, par1), N values,
@@ -50,6 +51,12 @@
  *                one (a second multiplier -1). data[3] = that multiplier.
  *   ND_PD_LPPD   fold-flip: prod (mu - 1) over the same (a multiplier +1). data[3] = it.
  *   ND_PD_PDNS   flip-Neimark-Sacker: as ND_LPC_LPNS. data[3] = the angle.
+ * On an NS curve (G = ln(mu_1 mu_2) / 2 of the critical multiplier pair, kappa = cos theta; see
+ * analysis/cycles/cycle_ns.c), MatCont's tests: ND_NS_R1 .. ND_NS_R4 the strong resonances 1:1 ..
+ * 1:4 (kappa - 1, kappa + 1, kappa + 1/2, kappa; data[3] = kappa), ND_NS_LPNS / ND_NS_PDNS a
+ * multiplier +1 / -1 besides the pair (data[3] = kappa, data[4] = that multiplier). Its label:
+ * bit 0 as below, bit 1 set where the pair is real (|kappa| > 1, a neutral saddle cycle: the
+ * curve goes on through R1 and R2). The Chenciner point is not detected.
  * data[0] = period, data[1] = par1, data[2] = q for all of them. Not detected: the generalised
  * period doubling (GPD: needs the PD normal-form coefficient, i.e. adjoint eigenfunctions).
  *
@@ -70,10 +77,12 @@ extern "C" {
 enum { ND_LPC_CPC = 0, ND_LPC_LPPD = 1, ND_LPC_LPNS = 2 };
 enum { ND_PD_R2 = 0, ND_PD_LPPD = 1, ND_PD_PDNS = 2 };
 /* The curve kinds. */
-enum { ND_CYCLE_CODIM2_LPC = 0, ND_CYCLE_CODIM2_PD = 1 };
+enum { ND_CYCLE_CODIM2_LPC = 0, ND_CYCLE_CODIM2_PD = 1, ND_CYCLE_CODIM2_NS = 2 };
+/* The NS curve's codim-2 points (analysis/cycles/cycle_ns.c). */
+enum { ND_NS_R1 = 0, ND_NS_R2 = 1, ND_NS_R3 = 2, ND_NS_R4 = 3, ND_NS_LPNS = 4, ND_NS_PDNS = 5 };
 
 typedef struct nd_cycle2_curve {
-    int kind;             /* ND_CYCLE_CODIM2_LPC or _PD */
+    int kind;             /* ND_CYCLE_CODIM2_LPC, _PD or _NS */
     nd_cycle_curve cyc;   /* the cycle system and K = [F_u; phi^T] */
     nd_cycle_curve aux;   /* the same discretisation for evaluations of G (its own factors) */
     int par1, par2;
@@ -86,10 +95,11 @@ typedef struct nd_cycle2_curve {
     double *tx;           /* PD: the x-space tangent of the cycle branch in par1 (K's row) */
     double *wcol;         /* PD: the border column on the collocation rows */
     double gq, g_yq, g_yphi;
+    double kappa;         /* NS: kappa of the critical pair at the last accepted point */
     nd_curve_type type;   /* dim N + 1: z = (cycle unknowns as the cycle curve scales them, q) */
 } nd_cycle2_curve;
 
-/* The curve of kind ND_CYCLE_CODIM2_LPC or _PD of m in (par1, par2), on ntst x ncol collocation
+/* The curve of kind ND_CYCLE_CODIM2_LPC, _PD or _NS of m in (par1, par2), on ntst x ncol collocation
  * (those of the one-parameter run it starts from). p holds all parameters (p[par2] is the
  * start's q). Per-point label: 1 when the multipliers but the critical one lie inside the unit
  * circle. */
@@ -97,7 +107,7 @@ nd_status nd_cycle2_curve_init(nd_cycle2_curve *c, int kind, const nd_model *m, 
                                const nd_region *region, size_t ntst, size_t ncol, nd_error *err);
 void nd_cycle2_curve_free(nd_cycle2_curve *c);
 
-/* The start z0 (type.dim values) from the LPC (LPC curve) or PD (PD curve) special point s of
+/* The start z0 (type.dim values) from the LPC (LPC curve), PD (PD curve) or NS (NS curve) special point s of
  * branch b computed by the cycle curve `from` in par1 (records intact: the point's mesh is taken
  * from them; from's ntst and ncol must be the curve's). */
 nd_status nd_cycle2_curve_start(nd_cycle2_curve *c, const nd_cycle_curve *from, const nd_branch *b, size_t s, double *z0,
@@ -111,6 +121,10 @@ nd_status nd_cycle2_curve_reset(nd_cycle2_curve *c, const double *z, nd_error *e
 nd_status nd_cycle2_curve_continue(nd_cycle2_curve *c, const double *z0, const nd_cont_opts *o, nd_branch out[2],
                                 nd_error *err);
 
+/* NS curve: kappa = (mu_1 + mu_2) / (2 sqrt(mu_1 mu_2)) of the critical pair at z (cos theta on
+ * the curve; |kappa| > 1: a real pair, a neutral saddle cycle); NAN if none or another kind. */
+double nd_cycle2_curve_kappa(nd_cycle2_curve *c, const double *z);
+
 /* par1 (which 0) or q (which 1), and the period, of point z of the curve. */
 double nd_cycle2_curve_par(const nd_cycle2_curve *c, const double *z, int which);
 double nd_cycle2_curve_period(const nd_cycle2_curve *c, const double *z);
@@ -122,13 +136,13 @@ nd_status nd_cycle2_curve_describe(nd_cycle2_curve *c, const double *z, const nd
 /* ---- the cycle curves of a two-parameter diagram (bifurcation2 --cycles) -------------------- */
 /* The cycle branches in P2 born at the Hopf points of the diagram's starting diagram (at the
  * current P1; nd_cycles_from_hopf) and through the stable cycles simulated at `scan` values of P2
- * (nd_cycles_from_scan; 0: none), and every LPC and PD point on them continued as an LPC or PD
+ * (nd_cycles_from_scan; 0: none), and every LPC, PD and NS point on them continued as an LPC, PD or NS
  * curve in (P1, P2), both ways, until the box. A start whose (P1, P2) lies on a curve of its kind
  * computed already (within 1e-4 of the box, same period to 1e-4) is dropped: a curve through two
  * folds of one branch (the two sides of a cusp of cycles) is computed once. */
 
 typedef struct nd_cycle_codim2_curve {
-    int kind;               /* ND_CYCLE_CODIM2_LPC or _PD */
+    int kind;               /* ND_CYCLE_CODIM2_LPC, _PD or _NS */
     nd_branch branch;       /* u = (cycle unknowns, P1): read with nd_cycle_codim2_par / _period */
     size_t N;               /* the cycle unknowns (u has N + 1 values) */
     double *xmax, *xmin;    /* n x n_vars: the orbit's extrema at every point (fixed variables: their
@@ -154,7 +168,8 @@ void nd_cycle_codim2_free(nd_cycle_codim2 *cc);
 /* P1 (which 0) or P2 (which 1), and the period, of point u of curve c. */
 double nd_cycle_codim2_par(const nd_cycle_codim2_curve *c, const double *u, int which);
 double nd_cycle_codim2_period(const nd_cycle_codim2_curve *c, const double *u);
-/* "LPC", "PD"; the names of the special points: LPC "CPC", "LPPD", "LPNS"; PD "R2", "LPPD", "PDNS". */
+/* "LPC", "PD", "NS"; the names of the special points: LPC "CPC", "LPPD", "LPNS"; PD "R2", "LPPD",
+ * "PDNS"; NS "R1", "R2", "R3", "R4", "LPNS", "PDNS". */
 const char *nd_cycle_codim2_kind_name(int kind);
 const char *nd_cycle_codim2_special_name(int kind, int test);
 
