@@ -50,8 +50,11 @@
  *                one (a second multiplier -1). data[3] = that multiplier.
  *   ND_PD_LPPD   fold-flip: prod (mu - 1) over the same (a multiplier +1). data[3] = it.
  *   ND_PD_PDNS   flip-Neimark-Sacker: as ND_LPC_LPNS. data[3] = the angle.
- * data[0] = period, data[1] = par1, data[2] = q for all of them. Not detected: the generalised
- * period doubling (GPD: needs the PD normal-form coefficient, i.e. adjoint eigenfunctions).
+ *   ND_PD_GPD    generalised period doubling: the PD normal-form coefficient c
+ *                (include/neurodyn/cycle_normal_form.h: adjoint eigenfunctions on the collocation
+ *                mesh, MatCont's nf_PD) at every point. data[3] = the critical multiplier,
+ *                data[4] = c there (about 0).
+ * data[0] = period, data[1] = par1, data[2] = q for all of them.
  *
  * The mesh is the one of the point the curve starts from, fixed along the curve (the collocation
  * error then varies with the cycle's shape; ntst x ncol as in the one-parameter run). */
@@ -68,7 +71,7 @@ extern "C" {
 #endif
 
 enum { ND_LPC_CPC = 0, ND_LPC_LPPD = 1, ND_LPC_LPNS = 2 };
-enum { ND_PD_R2 = 0, ND_PD_LPPD = 1, ND_PD_PDNS = 2 };
+enum { ND_PD_R2 = 0, ND_PD_LPPD = 1, ND_PD_PDNS = 2, ND_PD_GPD = 3 };
 /* The curve kinds. */
 enum { ND_CYCLE_CODIM2_LPC = 0, ND_CYCLE_CODIM2_PD = 1 };
 
@@ -86,6 +89,7 @@ typedef struct nd_cycle2_curve {
     double *tx;           /* PD: the x-space tangent of the cycle branch in par1 (K's row) */
     double *wcol;         /* PD: the border column on the collocation rows */
     double gq, g_yq, g_yphi;
+    double gpd_last;      /* PD: the last PD coefficient computed (the GPD test where one fails) */
     nd_curve_type type;   /* dim N + 1: z = (cycle unknowns as the cycle curve scales them, q) */
 } nd_cycle2_curve;
 
@@ -154,7 +158,8 @@ void nd_cycle_codim2_free(nd_cycle_codim2 *cc);
 /* P1 (which 0) or P2 (which 1), and the period, of point u of curve c. */
 double nd_cycle_codim2_par(const nd_cycle_codim2_curve *c, const double *u, int which);
 double nd_cycle_codim2_period(const nd_cycle_codim2_curve *c, const double *u);
-/* "LPC", "PD"; the names of the special points: LPC "CPC", "LPPD", "LPNS"; PD "R2", "LPPD", "PDNS". */
+/* "LPC", "PD"; the names of the special points: LPC "CPC", "LPPD", "LPNS"; PD "R2", "LPPD", "PDNS",
+ * "GPD". */
 const char *nd_cycle_codim2_kind_name(int kind);
 const char *nd_cycle_codim2_special_name(int kind, int test);
 
