@@ -305,3 +305,78 @@ Test(cycle_normal_form, rossler_first_pd_is_supercritical)
     }
     cr_expect(fabs(cvals[0] - cvals[1]) < 1e-4 * fabs(cvals[1]), "c = %.10g (80) vs %.10g (160)", cvals[0], cvals[1]);
 }
+
+/* ---- R2 on a PD curve --------------------------------------------------------------------------- */
+/* "flip2": flip5's cycle with both transverse coordinates twisted: in the frame turning by
+ * theta / 2, (alpha, beta)' = L (alpha, beta) - alpha^3 (1, 1), L = [mu, 1; nu, 0] (the linear
+ * part of the 1:2 resonance's unfolding, Kuznetsov, Elements, sec. 9.5). In (a, b) =
+ * R(theta/2)(alpha, beta) the linear part is R L R^-1 + (w/2) J = p I + u S(theta) + v S'(theta)
+ * + (q + w/2) J with p = u = mu/2, q = (nu - 1)/2, v = (nu + 1)/2, S = [cos, sin; sin, -cos],
+ * S' = [-sin, cos; cos, sin], J = [0, -1; 1, 0]. The multipliers are -exp(lambda T), lambda^2 -
+ * mu lambda - nu = 0: the PD curve (lambda = 0) is nu = 0, and on it the second lambda = mu
+ * reaches 0 at mu = 0 with a Jordan block (the coupling 1): a 1:2 resonance (R2) at (0, 0)
+ * exactly. (c has a pole there: the adjoint (0, -1/mu) of the critical direction (1, -mu).) */
+ND_RHS(flip2)
+{
+    double r = sqrt(x[0] * x[0] + x[1] * x[1]), c = x[0] / r, s = x[1] / r, a = r - 1, b = x[2];
+    double mu = p[0], nu = p[1], w = p[2];
+    double pp = 0.5 * mu, u = 0.5 * mu, q = 0.5 * (nu - 1) + 0.5 * w, v = 0.5 * (nu + 1);
+    double Pa = 0.5 * (a + c * a + s * b), Pb = 0.5 * (b + s * a - c * b); /* alpha e1 */
+    double al2 = a * Pa + b * Pb;                                          /* alpha^2 */
+    double da = pp * a + u * (c * a + s * b) + v * (-s * a + c * b) - q * b - al2 * (Pa - Pb);
+    double db = pp * b + u * (s * a - c * b) + v * (c * a + s * b) + q * a - al2 * (Pb + Pa);
+    dxdt[0] = da / r * x[0] - w * x[1];
+    dxdt[1] = da / r * x[1] + w * x[0];
+    dxdt[2] = db;
+}
+static const char *const flip2_p[] = {"mu", "nu", "w"};
+static const double flip2_d[] = {-0.5, -0.5, 1.0};
+static const nd_model flip2_model = {.name = "flip2", .n_vars = 3, .n_pars = 3, .var_names = xyz,
+                                     .par_names = flip2_p, .par_defaults = flip2_d, .init = flip5_x0,
+                                     .rhs = flip2_rhs};
+
+Test(cycle_normal_form, r2_on_the_pd_curve_closed_form)
+{
+    double p[3] = {-0.5, -0.5, 1.0};
+    nd_cycle cyc;
+    circle(3, 1.0, 1.0, &cyc);
+    nd_cycle_curve c;
+    nd_branch b;
+    branch(&c, &flip2_model, p, 1, &cyc, 1, -0.5, 0.5, 40, &b);
+    const nd_special_point *pd = nth(&b, ND_CYC_PD, 0);
+    cr_assert_not_null(pd, "no PD (stop: %s)", b.stop_reason);
+    cr_expect(fabs(pd->data[1]) < 1e-8, "PD at nu = %.3g, exact 0", pd->data[1]);
+    nd_cycle2_curve pc;
+    nd_error err;
+    cr_assert_eq(nd_cycle2_curve_init(&pc, ND_CYCLE_CODIM2_PD, &flip2_model, p, 1, 0, NULL, 40, 4, &err), ND_OK, "%s",
+                 err.msg);
+    size_t dim = pc.type.dim;
+    double *z0 = malloc(dim * sizeof *z0), *lo = malloc(dim * sizeof *lo), *hi = malloc(dim * sizeof *hi);
+    cr_assert(z0 && lo && hi);
+    cr_assert_eq(nd_cycle2_curve_start(&pc, &c, &b, (size_t)(pd - b.special), z0, &err), ND_OK, "%s", err.msg);
+    for (size_t i = 0; i < dim; i++) lo[i] = -INFINITY, hi[i] = INFINITY;
+    lo[dim - 2] = -1, hi[dim - 2] = 1, lo[dim - 1] = -0.6, hi[dim - 1] = 0.4; /* nu, mu */
+    nd_cont_opts o;
+    nd_cont_opts_init(&o);
+    o.lo = lo, o.hi = hi, o.h_max = 0.1, o.max_points = 200, o.direction = 1;
+    cr_assert_eq(nd_cycle2_curve_reset(&pc, z0, &err), ND_OK, "%s", err.msg);
+    nd_branch half;
+    cr_assert_eq(nd_continue(&pc.type, z0, NULL, &o, &half, &err), ND_OK, "%s", err.msg);
+    cr_log_info("flip2 PD curve: %zu points, %zu special, stop: %s", half.n, half.n_special, half.stop_reason);
+    size_t n_r2 = 0, n_gpd = 0;
+    for (size_t i = 0; i < half.n_special; i++) n_r2 += half.special[i].test == ND_PD_R2, n_gpd += half.special[i].test == ND_PD_GPD;
+    cr_expect_eq(n_r2, 1, "%zu R2 points", n_r2);
+    cr_expect_eq(n_gpd, 0, "%zu GPD points (c changes sign only through its pole at R2)", n_gpd);
+    const nd_special_point *r2 = nth(&half, ND_PD_R2, 0);
+    cr_assert_not_null(r2);
+    cr_log_info("R2 at nu = %.3e, mu = %.3e, second multiplier %.12g", r2->data[1], r2->data[2], r2->data[3]);
+    cr_expect(fabs(r2->data[1]) < 1e-8 && fabs(r2->data[2]) < 1e-6, "R2 at (nu, mu) = (%.3g, %.3g), exact (0, 0)",
+              r2->data[1], r2->data[2]);
+    cr_expect(fabs(r2->data[3] + 1) < 1e-4, "second multiplier %.12g", r2->data[3]);
+    nd_branch_free(&half);
+    nd_cycle2_curve_free(&pc);
+    nd_branch_free(&b);
+    nd_cycle_curve_free(&c);
+    nd_cycle_free(&cyc);
+    free(z0), free(lo), free(hi);
+}
