@@ -5,6 +5,8 @@
  * hand (derivations at each model). Tolerances are stated at each check. */
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "neurodyn/cycle_codim2.h"
 #include "neurodyn/cycle_normal_form.h"
 #include "neurodyn/neurodyn.h"
+#include "cli_run.h"
 
 #include <complex.h> /* after neurodyn.h: its I macro would clash with sim.h's parameter names */
 
@@ -379,4 +382,51 @@ Test(cycle_normal_form, r2_on_the_pd_curve_closed_form)
     nd_cycle_curve_free(&c);
     nd_cycle_free(&cyc);
     free(z0), free(lo), free(hi);
+}
+
+/* The CLI: `bifurcation rossler --cycles` reports the PD's coefficient and its criticality in the
+ * JSON (the same value as the C API above, to 1e-6 relative: the CLI's mesh adapts) and in the
+ * normal_form column of special_points.tsv. */
+Test(cycle_normal_form, cli_reports_the_coefficients)
+{
+    char dir[256], args[1024], path[512];
+    static char buf[1 << 22];
+    cli_tmpdir_make(dir);
+    snprintf(args, sizeof args, "bifurcation rossler --par c=2.4:3.2 --cycles --pd-depth 0 --json --outdir %s/out", dir);
+    int status = cli_run_in(dir, args);
+    snprintf(path, sizeof path, "%s/stderr", dir);
+    cli_slurp(path, buf, sizeof buf);
+    cr_assert_eq(status, 0, "%s", buf);
+    snprintf(path, sizeof path, "%s/stdout", dir);
+    cli_slurp(path, buf, sizeof buf);
+    json_t *j = json_loads(buf, 0, NULL);
+    cr_assert_not_null(j, "%.200s", buf);
+    json_t *sps = json_object_get(j, "special_points");
+    size_t n_pd = 0;
+    for (size_t i = 0; i < json_array_size(sps); i++) {
+        json_t *sp = json_array_get(sps, i);
+        if (strcmp(json_string_value(json_object_get(sp, "type")), "PD")) continue;
+        n_pd++;
+        double c = json_number_value(json_object_get(sp, "normal_form"));
+        const char *kind = json_string_value(json_object_get(sp, "criticality"));
+        cr_log_info("PD at c = %.13f: normal form %.10g (%s)", json_number_value(json_object_get(sp, "c")), c,
+                    kind ? kind : "?");
+        cr_expect(fabs(c + 0.0217197131) < 1e-6 * 0.0217197131, "normal_form %.10g, C API -0.0217197131", c);
+        cr_expect(kind && !strcmp(kind, "supercritical"), "criticality %s", kind ? kind : "(none)");
+    }
+    cr_expect_eq(n_pd, 1, "%zu PD points", n_pd);
+    json_decref(j);
+    snprintf(path, sizeof path, "%s/out/special_points.tsv", dir);
+    cli_slurp(path, buf, sizeof buf);
+    cr_expect(strstr(buf, "\tfrequency\tfirst_lyapunov\tnormal_form\tlabel\n"), "%.200s", buf);
+    const char *row = strstr(buf, "\nPD\t");
+    cr_assert_not_null(row, "no PD row: %.300s", buf);
+    /* the normal_form column is the one before the label (the row's last) */
+    const char *end = strchr(row + 1, '\n'), *tab = end;
+    cr_assert_not_null(end);
+    int tabs = 0;
+    while (tab > row && tabs < 2) tabs += *--tab == '\t';
+    cr_expect(fabs(strtod(tab + 1, NULL) + 0.0217197131) < 1e-6 * 0.0217197131, "TSV row %.*s", (int)(end - row - 1),
+              row + 1);
+    cli_tmpdir_remove(dir);
 }
