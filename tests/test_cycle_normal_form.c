@@ -158,6 +158,51 @@ Test(cycle_normal_form, pd_coefficient_closed_form)
     }
 }
 
+/* "flip5q": flip5 in the coordinates X = Phi(x): Z = z + k1 z^2 and the radius R = r + k2 z^2 (the
+ * angle kept). Phi is the identity to first order on the cycle (z = 0), so the eigenfunctions and
+ * the normal form are those of flip5: c = c0 again, but now B does not vanish (a != 0, h2 != 0),
+ * which checks the quadratic terms of the formula (3 B(v, h2) - 6 a A v). */
+ND_RHS(flip5q)
+{
+    double k1 = p[3], k2 = p[4], Z = x[2];
+    double z = k1 != 0 ? (-1 + sqrt(1 + 4 * k1 * Z)) / (2 * k1) : Z;
+    double R = sqrt(x[0] * x[0] + x[1] * x[1]), cs = x[0] / R, sn = x[1] / R, r = R - k2 * z * z;
+    double y[3] = {r * cs, r * sn, z}, dy[3];
+    flip5_rhs(t, y, p, dy);
+    double dr = cs * dy[0] + sn * dy[1], dth = (cs * dy[1] - sn * dy[0]) / r;
+    double dR = dr + 2 * k2 * z * dy[2];
+    dxdt[0] = dR * cs - R * dth * sn;
+    dxdt[1] = dR * sn + R * dth * cs;
+    dxdt[2] = (1 + 2 * k1 * z) * dy[2];
+}
+static const char *const flip5q_p[] = {"mu", "w", "c0", "k1", "k2"};
+static const double flip5q_d[] = {-0.5, 1.0, -1.0, 0.7, -0.4};
+static const nd_model flip5q_model = {.name = "flip5q", .n_vars = 3, .n_pars = 5, .var_names = xyz,
+                                      .par_names = flip5q_p, .par_defaults = flip5q_d, .init = flip5_x0,
+                                      .rhs = flip5q_rhs};
+
+/* c = c0 in the curved coordinates too (to 1e-6 relative), both signs of c0 and of the curvature. */
+Test(cycle_normal_form, pd_coefficient_invariant_under_quadratic_coordinates)
+{
+    const double c0s[] = {-1.0, 0.5}, k1s[] = {0.7, -0.5}, k2s[] = {-0.4, 0.6};
+    for (size_t k = 0; k < 2; k++) {
+        double p[5] = {-0.5, 1.0, c0s[k], k1s[k], k2s[k]};
+        nd_cycle cyc;
+        circle(3, 1.0, 1.0, &cyc);
+        nd_cycle_curve c;
+        nd_branch b;
+        branch(&c, &flip5q_model, p, 0, &cyc, 1, -0.5, 0.5, 40, &b);
+        const nd_special_point *pd = nth(&b, ND_CYC_PD, 0);
+        cr_assert_not_null(pd, "no PD (stop: %s)", b.stop_reason);
+        cr_log_info("flip5q c0 = %g, k1 = %g, k2 = %g: PD at mu = %.3g, c = %.12g", c0s[k], k1s[k], k2s[k], pd->data[1],
+                    pd->data[4]);
+        cr_expect(fabs(pd->data[4] - c0s[k]) < 1e-6 * fabs(c0s[k]), "c = %.12g, exact %g", pd->data[4], c0s[k]);
+        nd_branch_free(&b);
+        nd_cycle_curve_free(&c);
+        nd_cycle_free(&cyc);
+    }
+}
+
 /* ---- LPC ---------------------------------------------------------------------------------------- */
 /* b = b2 W / k with W = 1 + k b2 / 2 (derivation at bautin_w): to 1e-6 relative. */
 Test(cycle_normal_form, lpc_coefficient_closed_form)
@@ -269,6 +314,58 @@ Test(cycle_normal_form, gpd_on_the_pd_curve_closed_form)
 }
 
 /* ---- zoo ---------------------------------------------------------------------------------------- */
+/* The first PD of the Rössler cycle (a = 0.2, b = b0) simulated at c = c_sim and continued in c over
+ * [c_lo, c_hi], on ntst x 4: its normal-form coefficient (data[4]) and parameter. */
+static double rossler_pd_coefficient(double b0, double c_sim, double c_lo, double c_hi, size_t ntst, double *c_pd)
+{
+    const nd_model *m = nd_builtin_find("rossler");
+    double p[3] = {0.2, b0, c_sim}, lo[3], hi[3], x[3];
+    for (int i = 0; i < 3; i++) lo[i] = m->var_lo[i], hi[i] = m->var_hi[i], x[i] = m->init[i];
+    nd_region r = {lo, hi, NULL, x};
+    nd_error err;
+    nd_bif_diagram d;
+    cr_assert_eq(nd_bifurcation_1d(m, p, 2, c_lo, c_hi, &r, NULL, &d, &err), ND_OK, "%s", err.msg);
+    nd_cycle_set cs;
+    memset(&cs, 0, sizeof cs);
+    nd_cycle_set_opts_init(&cs.opts);
+    cs.ntst = ntst;
+    nd_cycle cyc;
+    cr_assert_eq(nd_cycle_by_simulation(m, p, m->init, 0, 500, 2000, 1000, &cyc, &err), ND_OK, "%s", err.msg);
+    cr_assert_eq(nd_cycles_from_simulation(m, p, 2, &r, &cyc, c_lo, c_hi, &cs, &err), ND_OK, "%s", err.msg);
+    nd_cycle_free(&cyc);
+    const nd_special_point *best = NULL;
+    for (size_t i = 0; i < cs.n; i++)
+        for (size_t s = 0; s < cs.branch[i].n_special; s++) {
+            const nd_special_point *sp = &cs.branch[i].special[s];
+            if (sp->test == ND_CYC_PD && (!best || sp->data[1] < best->data[1])) best = sp;
+        }
+    cr_assert_not_null(best, "no PD");
+    double coef = best->data[4];
+    *c_pd = best->data[1];
+    nd_cycle_set_free(&cs);
+    nd_bif_diagram_free(&d);
+    return coef;
+}
+
+/* Rössler at b = 0.13: the period-2 cycle (simulated at c = 3.6) doubles at c = 3.69662315; its
+ * doubled cycles, found by simulation at c = 3.8 and continued down to the PD, are stable: a
+ * supercritical flip. c = -0.0336501527 on 80, 160 and 320 mesh intervals alike (1e-8 relative;
+ * with KLU's default pivoting threshold the null vectors of this strongly contracting cycle, third
+ * multiplier about 1e-17, were not even of the right sign). */
+Test(cycle_normal_form, rossler_period_two_pd_is_supercritical_on_every_mesh)
+{
+    double cpd, ref = rossler_pd_coefficient(0.13, 3.6, 3.5, 3.75, 80, &cpd);
+    cr_log_info("Rossler b = 0.13: PD at c = %.10f, normal form %.10g (80 x 4)", cpd, ref);
+    cr_expect(fabs(cpd - 3.69662315) < 1e-7, "c_PD = %.10f", cpd);
+    cr_expect(ref < 0, "c = %g: not supercritical", ref);
+    const size_t meshes[2] = {160, 320};
+    for (int k = 0; k < 2; k++) {
+        double c = rossler_pd_coefficient(0.13, 3.6, 3.5, 3.75, meshes[k], &cpd);
+        cr_log_info("Rossler b = 0.13: normal form %.10g (%zu x 4)", c, meshes[k]);
+        cr_expect(fabs(c - ref) < 1e-8 * fabs(ref), "c = %.10g on %zu x 4, %.10g on 80 x 4", c, meshes[k], ref);
+    }
+}
+
 /* Rössler (a = b = 0.2): the first PD of the period-1 cycle in c (2.8324450278625, issue 19's
  * shooting value) is supercritical: c < 0 (a stable doubled cycle beyond it, as the cascade shows);
  * its value is checked against a finer mesh (160 x 4): the two agree to 1e-4 relative. */
