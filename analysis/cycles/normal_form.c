@@ -18,7 +18,9 @@
  *
  * With phi* the periodic adjoint (W(phi*, f) = 1), the formulas (derived in t-time, then written in
  * s; every one is invariant under that change since it is a ratio of integrals):
- *   LPC  M_1 v = T f (Jordan chain: dv/dt - A v = f);  b = W(phi*, B(v,v) + 2 A v) / (2 W(phi*, v)).
+ *   LPC  the Jordan chain v' - T A v = T f (dv/dt - A v = f) and phi* as the right and left null
+ *        vectors of M_1 extended by the period's column and a phase row (MatCont's nf_LPC:
+ *        F_(x,T) of the cycle itself); b = W(phi*, B(v,v) + 2 A v) / (2 W(phi*, v)).
  *   PD   M_{-1} v = 0, int |v|^2 = 1, v* its left null vector;  a = W(phi*, B(v,v)) / 2;
  *        M_1 h2 = T (B(v,v) - 2 a f), W(phi*, h2) = 0;
  *        c = W(v*, C(v,v,v) + 3 B(v,h2) - 6 a A v) / (6 W(v*, v)).
@@ -64,6 +66,9 @@ typedef struct nf {
     double T, par;
     nd_codim2_sys sys;
     double *tmp;          /* scratch: 4 n */
+    /* LPC: the operator extended by the period's column ext_col (on the collocation rows) and the
+     * phase row ext_row (on the nodes), as the cycle's own F_(x,T); NULL otherwise */
+    const double *ext_col, *ext_row;
 } nf;
 
 static void bvp_free(bvp *b)
@@ -91,10 +96,10 @@ static double border_entry(size_t i, unsigned salt)
 static nd_status bvp_factor(nf *s, cplx sigma, int bordered, bvp *out, nd_error *err)
 {
     cw *w = s->w;
-    size_t n = s->n, m = s->m, Nx = s->Nx, Nb = Nx + (bordered ? 1 : 0), crow = s->ncp * n;
+    size_t E = s->ext_col ? 1 : 0, n = s->n, m = s->m, Nx = s->Nx, Nb = Nx + E + (bordered ? 1 : 0), crow = s->ncp * n;
     memset(out, 0, sizeof *out);
     out->Nb = Nb, out->bordered = bordered;
-    size_t cap = s->ntst * (m + 1) * n * m * n + 2 * n + (bordered ? 2 * Nb : 0) + 8;
+    size_t cap = s->ntst * (m + 1) * n * m * n + 2 * n + (bordered ? 2 * Nb : 0) + E * (Nx + crow) + 8;
     out->Ap = malloc((Nb + 1) * sizeof *out->Ap);
     out->Ai = malloc(cap * sizeof *out->Ai);
     out->Ax = malloc(2 * cap * sizeof *out->Ax);
@@ -133,9 +138,14 @@ static nd_status bvp_factor(nf *s, cplx sigma, int bordered, bvp *out, nd_error 
             if (g == s->ntst * m) {
                 out->Ai[nz] = (int)(crow + b), out->Ax[2 * nz] = 1.0, out->Ax[2 * nz + 1] = 0, nz++;
             }
-            if (bordered) out->Ai[nz] = (int)Nx, out->Ax[2 * nz] = border_entry(col, 1), out->Ax[2 * nz + 1] = 0, nz++;
+            if (E) out->Ai[nz] = (int)Nx, out->Ax[2 * nz] = s->ext_row[col], out->Ax[2 * nz + 1] = 0, nz++;
+            if (bordered) out->Ai[nz] = (int)(Nx + E), out->Ax[2 * nz] = border_entry(col, 1), out->Ax[2 * nz + 1] = 0, nz++;
+        } else if (E && col == Nx) { /* the period's column */
+            for (size_t q = 0; q < crow; q++)
+                out->Ai[nz] = (int)q, out->Ax[2 * nz] = s->ext_col[q], out->Ax[2 * nz + 1] = 0, nz++;
+            if (bordered) out->Ai[nz] = (int)(Nx + E), out->Ax[2 * nz] = border_entry(col, 1), out->Ax[2 * nz + 1] = 0, nz++;
         } else { /* the border column */
-            for (size_t r = 0; r < Nx; r++)
+            for (size_t r = 0; r < Nx + E; r++)
                 out->Ai[nz] = (int)r, out->Ax[2 * nz] = border_entry(r, 2), out->Ax[2 * nz + 1] = 0, nz++;
         }
     }
@@ -509,21 +519,45 @@ nd_status nd_cycle_lpc_coefficient_x(nd_cycle_curve *c, const double *x, double 
     nf s;
     nd_status st = nf_open(&s, c, x, err);
     if (st) return st;
-    size_t n = s.n, Nx = s.Nx, P = s.ncp * n;
-    bvp M1 = {0};
-    cplx *buf = malloc((3 * Nx + 4 * P + 1) * sizeof *buf);
-    if (!buf) {
+    size_t n = s.n, m = s.m, Nx = s.Nx, P = s.ncp * n;
+    bvp M = {0};
+    cplx *buf = malloc((2 * (Nx + 1) + 3 * P) * sizeof *buf);
+    double *col = malloc((P + Nx) * sizeof *col);
+    if (!buf || !col) {
+        free(buf), free(col);
         nf_close(&s);
         return nd_fail(err, ND_ENOMEM, "cycle normal form: no memory");
     }
-    cplx *phi = buf, *ws = phi + Nx, *v = ws + Nx, *fc = v + Nx, *vc = fc + P, *g = vc + P, *Bvv = g + P;
-    st = periodic_adjoint(&s, &M1, phi, ws, err);
-    if (!st) {
-        for (size_t i = 0; i < P; i++) fc[i] = s.w->fc[i];
-        /* the Jordan chain v' - T A v = T f, solvable at the fold: f lies in the range of M_1 */
-        st = periodic_solve(&s, &M1, phi, ws, fc, 0, v, vc, err);
+    cplx *y = buf, *ws = y + Nx + 1, *vc = ws + Nx + 1, *g = vc + P, *fc = g + P;
+    double *row = col + P;
+    /* F_(x,T) as MatCont's nf_LPC builds it: the collocation rows with the period's column
+     * -h_j T f (so that a null vector (y, S) gives the Jordan chain v = y / S: v' - T A v = T f)
+     * and the phase row int <y, f> ds; v and phi* are its right and left null vectors, which stay
+     * well defined a locating tolerance away from the fold (the solvability of v' - T A v = T f
+     * does not) */
+    memset(row, 0, Nx * sizeof *row);
+    for (size_t j = 0; j < s.ntst; j++) {
+        double h = c->mesh[j + 1] - c->mesh[j];
+        for (size_t i = 0; i < m; i++) {
+            const double *f = s.w->fc + (j * m + i) * n;
+            for (size_t r = 0; r < n; r++) {
+                col[(j * m + i) * n + r] = -h * s.T * f[r];
+                for (size_t k = 0; k <= m; k++) row[(j * m + k) * n + r] += h * s.w->gw[i] * s.w->L[i][k] * f[r];
+            }
+        }
     }
+    s.ext_col = col, s.ext_row = row;
+    st = bvp_factor(&s, 1.0, 1, &M, err);
+    s.ext_col = s.ext_row = NULL;
+    if (!st) st = null_vector(&M, 0, y, err);
+    if (!st) st = null_vector(&M, 1, ws, err);
+    if (!st && !(cabs(y[Nx]) > 0)) st = nd_fail(err, ND_EFAILED, "cycle normal form: no Jordan chain at the fold");
     double rv[64], out[64];
+    if (!st) {
+        for (size_t i = 0; i < Nx; i++) y[i] /= y[Nx];
+        at_points(&s, y, vc);
+        for (size_t i = 0; i < P; i++) fc[i] = s.w->fc[i];
+    }
     for (size_t q = 0; !st && q < s.ncp; q++) {
         point(&s, q, err);
         for (size_t r = 0; r < n; r++) rv[r] = creal(vc[q * n + r]);
@@ -532,15 +566,15 @@ nd_status nd_cycle_lpc_coefficient_x(nd_cycle_curve *c, const double *x, double 
         for (size_t r = 0; !st && r < n; r++) {
             double a = 0;
             for (size_t b = 0; b < n; b++) a += A[r * n + b] * rv[b];
-            Bvv[q * n + r] = out[r], g[q * n + r] = out[r] + 2 * a;
+            g[q * n + r] = out[r] + 2 * a;
         }
     }
     if (!st) {
         *coef = creal(functional(&s, ws, g) / functional(&s, ws, vc)) / 2;
         st = finite_or_fail(*coef, "fold-of-cycles", err);
     }
-    bvp_free(&M1);
-    free(buf);
+    bvp_free(&M);
+    free(buf), free(col);
     nf_close(&s);
     return st;
 }
