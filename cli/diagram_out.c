@@ -144,6 +144,12 @@ static json_t *cycle_special(const char *pn, const nd_special_point *sp, size_t 
     json_object_set_new(o, "period", cli_json_real(sp->data[0]));
     if (sp->test == ND_CYC_PD || sp->test == ND_CYC_BPC) json_object_set_new(o, "multiplier", cli_json_real(sp->data[2]));
     if (sp->test == ND_CYC_NS) json_object_set_new(o, "angle", cli_json_real(sp->data[2]));
+    if (sp->test == ND_CYC_LPC || sp->test == ND_CYC_PD || sp->test == ND_CYC_NS) {
+        /* periodic normal form (include/neurodyn/cycle_normal_form.h): LPC b, PD c, NS Re d */
+        json_object_set_new(o, "normal_form", cli_json_real(sp->data[4]));
+        if (sp->test != ND_CYC_LPC && isfinite(sp->data[4]))
+            json_object_set_new(o, "criticality", json_string(sp->data[4] < 0 ? "supercritical" : "subcritical"));
+    }
     json_object_set_new(o, "branch", json_integer((json_int_t)branch));
     return o;
 }

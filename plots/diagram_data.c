@@ -114,7 +114,8 @@ const char *nd_cycle_special_name(int test)
 /* One row of a cycle's special point: the state columns hold the cycle's maximum of each
  * variable there (the plot labels the point on the envelope), frequency its 2 pi / T. */
 static void cycle_row_special(FILE *f, const nd_bif_diagram *d, const char *type, size_t branch, double par,
-                              const nd_cycle_curve *cc, const nd_cycle_info *in, double period, size_t *label)
+                              const nd_cycle_curve *cc, const nd_cycle_info *in, double period, double coefficient,
+                              size_t *label)
 {
     fprintf(f, "%s\t%zu", type, branch), nd_tsv_cell(f, par);
     for (size_t v = 0, a = 0; v < d->m->n_vars; v++) {
@@ -122,7 +123,7 @@ static void cycle_row_special(FILE *f, const nd_bif_diagram *d, const char *type
         nd_tsv_cell(f, free_v && in ? in->xmax[a] : NAN);
         a += free_v;
     }
-    nd_tsv_cell(f, 2 * M_PI / period), fprintf(f, "\tnan\t%zu\n", ++*label);
+    nd_tsv_cell(f, 2 * M_PI / period), fprintf(f, "\tnan"), nd_tsv_cell(f, coefficient), fprintf(f, "\t%zu\n", ++*label);
 }
 
 /* Cycle points follow the equilibrium ones; a branch whose period grows without bound ends at
@@ -136,13 +137,14 @@ static void cycle_specials(FILE *f, const nd_bif_diagram *d, const nd_cycle_set 
             const nd_special_point *sp = &br->special[s];
             if (sp->test == ND_CYC_H) continue; /* reported on its equilibrium branch */
             cycle_row_special(f, d, nd_cycle_special_name(sp->test), d->n_branches + c, sp->data[1], cc,
-                              nd_cycle_curve_info(cc, sp->after), sp->data[0], label);
+                              nd_cycle_curve_info(cc, sp->after), sp->data[0],
+                              sp->test == ND_CYC_BPC ? NAN : sp->data[4], label);
         }
         double par;
         int snic;
         const nd_cycle_info *last = br->n ? nd_cycle_curve_info(cc, br->n - 1) : NULL;
         if (last && nd_cycle_set_homoclinic_end(cs, c, d, d->p_lo, d->p_hi, &par, &snic))
-            cycle_row_special(f, d, snic ? "SNIC" : "HC", d->n_branches + c, par, cc, last, last->period, label);
+            cycle_row_special(f, d, snic ? "SNIC" : "HC", d->n_branches + c, par, cc, last, last->period, NAN, label);
     }
 }
 
@@ -154,7 +156,7 @@ static nd_status write_specials(const nd_bif_diagram *d, const nd_cycle_set *cs,
     const nd_model *m = d->m;
     fprintf(f, "type\tbranch\t%s", m->par_names[d->par]);
     for (size_t v = 0; v < m->n_vars; v++) fprintf(f, "\t%s", m->var_names[v]);
-    fprintf(f, "\tfrequency\tfirst_lyapunov\tlabel\n");
+    fprintf(f, "\tfrequency\tfirst_lyapunov\tnormal_form\tlabel\n");
     double x[64];
     size_t label = 0; /* the row's number, 1 first: what --from DIR:LABEL restarts from */
     for (size_t b = 0; b < d->n_branches; b++)
@@ -165,7 +167,7 @@ static nd_status write_specials(const nd_bif_diagram *d, const nd_cycle_set *cs,
             for (size_t v = 0; v < m->n_vars; v++) nd_tsv_cell(f, x[v]);
             if (sp->test == ND_EQ_H) nd_tsv_cell(f, sp->data[0]), nd_tsv_cell(f, sp->data[1]);
             else fprintf(f, "\tnan\tnan");
-            fprintf(f, "\t%zu\n", ++label);
+            fprintf(f, "\tnan\t%zu\n", ++label);
         }
     cycle_specials(f, d, cs, &label);
     return nd_data_close(f, "special_points.tsv", err);

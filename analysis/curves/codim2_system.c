@@ -306,6 +306,20 @@ nd_status nd_codim2_form(nd_codim2_sys *s, int order, const double *const *v, do
 }
 
 
+nd_status nd_codim2_power_form(nd_codim2_sys *s, int order, const double *w, double *out, nd_error *err)
+{
+    if (order < 2 || order > 5) return nd_fail(err, ND_EINVAL, "multilinear form: order %d (2..5 supported)", order);
+    double A[KMAX * KMAX], term[KMAX] = {0};
+    if (s->k <= KMAX && nd_codim2_jacobian(s, A, NULL) == ND_OK)
+        for (size_t a = 0; a < s->k; a++)
+            for (size_t b = 0; b < s->k; b++) term[a] += fabs(A[a * s->k + b] * s->x[s->free_idx[b]]);
+    if (directional(s, order, w, term, out))
+        return nd_fail(err, ND_ENONFINITE, "multilinear form: the right-hand side of %s is not finite near the point",
+                       s->m->name);
+    return ND_OK;
+}
+
+
 nd_status nd_codim2_continue_both(const nd_curve_type *type, nd_status (*reset)(void *curve, const double *u, nd_error *err),
                                   void *curve, const double *u0, const nd_cont_opts *o, nd_branch out[2], nd_error *err)
 {

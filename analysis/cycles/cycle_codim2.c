@@ -25,6 +25,7 @@
 #include "internal.h"
 #include "neurodyn/codim2.h"
 #include "neurodyn/cycle_codim2.h"
+#include "neurodyn/cycle_normal_form.h"
 
 /* ---- the model's parameter P2 in both cycle systems -------------------------------------------- */
 static void set_q(nd_cycle_curve *cc, int par2, double q)
@@ -246,6 +247,17 @@ static int lpc_multipliers(nd_cycle2_curve *c, const double *z, double *re, doub
     return 0;
 }
 
+/* GPD's test: the PD normal-form coefficient c at z (analysis/cycles/normal_form.c, on the aux
+ * copy of the cycle system); where it cannot be computed the last value stands (no false zero). */
+static double pd_coefficient(nd_cycle2_curve *c, const double *z)
+{
+    double coef;
+    z_to_x(c, z, c->xs);
+    set_q(&c->aux, c->par2, z[c->N]);
+    if (!nd_cycle_pd_coefficient_x(&c->aux, c->xs, &coef, NULL)) c->gpd_last = coef;
+    return c->gpd_last;
+}
+
 static nd_status lpc_tests(void *ctx, const double *z, const double *v, const double *J, double *psi, nd_error *err)
 {
     nd_cycle2_curve *c = ctx;
@@ -275,11 +287,32 @@ static nd_status lpc_tests(void *ctx, const double *z, const double *v, const do
         psi[ND_PD_R2] = n >= 3 ? creal(pd) : 1.0;
         psi[ND_PD_LPPD] = n >= 3 ? creal(lp) : 1.0;
         psi[ND_PD_PDNS] = n >= 4 ? creal(ns) : 1.0;
+        psi[ND_PD_GPD] = pd_coefficient(c, z);
         return ND_OK;
     }
     psi[ND_LPC_LPPD] = creal(pd);
     psi[ND_LPC_LPNS] = n >= 4 ? creal(ns) : 1.0;
     return ND_OK;
+}
+
+/* GPD: a genuine zero of c (a sign change across it, c much smaller at the point: no jump of a
+ * failed evaluation), with a multiplier at -1; data[3] the critical multiplier, data[4] c there. */
+static int gpd_values(void *curve, const double *z, double *psi)
+{
+    nd_cycle2_curve *c = curve;
+    return lpc_tests(c, z, z, NULL, psi, NULL) != ND_OK;
+}
+
+static int gpd_accept(nd_cycle2_curve *c, const double *z, const double *v, double *data)
+{
+    double re[64], im[64];
+    size_t n = W(&c->aux)->n;
+    if (lpc_multipliers(c, z, re, im)) return 0;
+    data[3] = re[n - 2];
+    if (cabs(re[n - 2] + I * im[n - 2] + 1.0) > 1e-4) return 0;
+    if (!nd_codim2_genuine_zero(&c->type, gpd_values, c, ND_PD_GPD, z, v)) return 0;
+    data[4] = pd_coefficient(c, z);
+    return 1;
 }
 
 static int lpc_accept(void *ctx, int test, const double *z, const double *v, double *data)
@@ -291,6 +324,7 @@ static int lpc_accept(void *ctx, int test, const double *z, const double *v, dou
     data[0] = nd_cycle2_curve_period(c, z), data[1] = z[N - 1], data[2] = z[N];
     int pdc = c->kind == ND_CYCLE_CODIM2_PD;
     if (!pdc && test == ND_LPC_CPC) return 1;
+    if (pdc && test == ND_PD_GPD) return gpd_accept(c, z, v, data);
     if (lpc_multipliers(c, z, re, im)) return 0;
     if (pdc && test != ND_PD_PDNS) {
         /* R2: a second multiplier at -1; LPPD: one at +1 (besides the trivial one) */
@@ -379,6 +413,7 @@ nd_status nd_cycle2_curve_init(nd_cycle2_curve *c, int kind, const nd_model *m, 
         return nd_fail(err, ND_EINVAL, "cycle bifurcation curve: kind %d (LPC %d, PD %d or NS %d)", kind,
                        ND_CYCLE_CODIM2_LPC, ND_CYCLE_CODIM2_PD, ND_CYCLE_CODIM2_NS);
     c->kind = kind;
+    c->gpd_last = NAN;
     if (m && (par2 < 0 || (size_t)par2 >= m->n_pars || par2 == par1))
         return nd_fail(err, ND_EINVAL, "cycle bifurcation curve: the second parameter (index %d) must be a parameter of %s other "
                        "than the first", par2, m->name);
@@ -420,7 +455,9 @@ nd_status nd_cycle2_curve_init(nd_cycle2_curve *c, int kind, const nd_model *m, 
     };
     if (kind == ND_CYCLE_CODIM2_PD) {
         c->type.test_names[0] = "R2", c->type.test_names[1] = "LPPD", c->type.test_names[2] = "PDNS";
-        c->type.test_kind[0] = ND_TEST_PLAIN;
+        c->type.test_names[3] = "GPD";
+        c->type.test_kind[0] = ND_TEST_PLAIN, c->type.test_kind[3] = ND_TEST_PLAIN;
+        c->type.n_tests = 4;
     }
     if (kind == ND_CYCLE_CODIM2_NS) cyc_ns_setup(c);
     return ND_OK;

@@ -9,7 +9,8 @@
  *   curve.c           setup, the continuer's callbacks, Newton at a fixed parameter, tangents
  *   start.c           starting points (Hopf point, simulated cycle)
  *   switch.c          branch switching at a period doubling: the doubled branch's start
- *   continue.c        branches with mesh adaptation; the cycle at a given parameter value */
+ *   continue.c        branches with mesh adaptation; the cycle at a given parameter value
+ *   normal_form.c     normal-form coefficients of LPC, PD, NS (periodic normalisation) */
 #ifndef ND_CYCLES_INTERNAL_H
 #define ND_CYCLES_INTERNAL_H
 

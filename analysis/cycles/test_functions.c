@@ -30,6 +30,7 @@
 #include <klu.h>
 
 #include "internal.h"
+#include "neurodyn/cycle_normal_form.h"
 
 /* ---- test functions ---------------------------------------------------------------------------------- */
 nd_status cyc_tests(void *ctx, const double *u, const double *v, const double *J, double *psi, nd_error *err)
@@ -119,14 +120,18 @@ int cyc_accept(void *ctx, int test, const double *u, const double *v, double *da
     case ND_CYC_LPC:
         /* the tangent's parameter component also vanishes where the branch passes through a
          * Hopf point (the cycle shrinks to the equilibrium and the branch turns back) */
-        return sa > 0.25;
+        if (!(sa > 0.25)) return 0;
+        if (nd_cycle_lpc_coefficient_x(c, u, &data[4], NULL)) data[4] = NAN;
+        return 1;
     case ND_CYC_PD: {
         double best = INFINITY;
         for (size_t a = 1; a < n; a++) {
             double d = cabs(w->mu_re[a] + I * w->mu_im[a] + 1.0);
             if (d < best) best = d, data[2] = w->mu_re[a];
         }
-        return sa > 0.25 && best < 1e-4;
+        if (!(sa > 0.25 && best < 1e-4)) return 0;
+        if (nd_cycle_pd_coefficient_x(c, u, &data[4], NULL)) data[4] = NAN;
+        return 1;
     }
     case ND_CYC_BPC: {
         double best = INFINITY;
@@ -151,7 +156,9 @@ int cyc_accept(void *ctx, int test, const double *u, const double *v, double *da
         if (!(fabs(cimag(pa)) > 1e-6 * cabs(pa) && cabs(pa - conj(pb)) < 1e-6 * cabs(pa))) return 0;
         double theta = fabs(carg(pa));
         data[2] = theta;
-        return sa > 0.25 && theta > 1e-4;
+        if (!(sa > 0.25 && theta > 1e-4)) return 0;
+        if (nd_cycle_ns_coefficient_x(c, u, theta, &data[4], NULL)) data[4] = NAN;
+        return 1;
     }
     }
     return 1;

@@ -46,10 +46,11 @@ const char *nd_cycle_codim2_kind_name(int kind)
 
 const char *nd_cycle_codim2_special_name(int kind, int test)
 {
-    static const char *lpc[] = {"CPC", "LPPD", "LPNS"}, *pd[] = {"R2", "LPPD", "PDNS"},
+    static const char *lpc[] = {"CPC", "LPPD", "LPNS"}, *pd[] = {"R2", "LPPD", "PDNS", "GPD"},
                       *ns[] = {"R1", "R2", "R3", "R4", "LPNS", "PDNS"};
     if (kind == ND_CYCLE_CODIM2_NS) return test >= 0 && test < 6 ? ns[test] : "?";
-    if ((kind != ND_CYCLE_CODIM2_LPC && kind != ND_CYCLE_CODIM2_PD) || test < 0 || test > 2) return "?";
+    if ((kind != ND_CYCLE_CODIM2_LPC && kind != ND_CYCLE_CODIM2_PD) || test < 0 || test > (kind == ND_CYCLE_CODIM2_PD ? 3 : 2))
+        return "?";
     return kind == ND_CYCLE_CODIM2_PD ? pd[test] : lpc[test];
 }
 

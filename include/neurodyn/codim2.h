@@ -121,6 +121,9 @@ nd_status nd_codim2_jacobian(nd_codim2_sys *s, double *A, nd_error *err);
 /* The symmetric multilinear form of order 2..5 of f at the current point (B, C, D, E in
  * Kuznetsov's notation): out = D^order f [v[0], ..., v[order-1]] (k values; v[i] k values). */
 nd_status nd_codim2_form(nd_codim2_sys *s, int order, const double *const *v, double *out, nd_error *err);
+/* The same form with all arguments equal, D^order f [w, ..., w] (one Ridders extrapolation, where
+ * nd_codim2_form with equal arguments polarises into 2^(order-1) of them). */
+nd_status nd_codim2_power_form(nd_codim2_sys *s, int order, const double *w, double *out, nd_error *err);
 /* First (and, when l2 is not NULL, second) Lyapunov coefficient at the current point, which must
  * have a pair of eigenvalues near +-i omega: omega_in > 0 selects the pair closest to
  * +-i omega_in and is used as omega; omega_in <= 0 takes the pair closest to the imaginary axis.

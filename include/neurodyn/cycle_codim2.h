@@ -51,14 +51,17 @@
  *                one (a second multiplier -1). data[3] = that multiplier.
  *   ND_PD_LPPD   fold-flip: prod (mu - 1) over the same (a multiplier +1). data[3] = it.
  *   ND_PD_PDNS   flip-Neimark-Sacker: as ND_LPC_LPNS. data[3] = the angle.
+ *   ND_PD_GPD    generalised period doubling: the PD normal-form coefficient c
+ *                (include/neurodyn/cycle_normal_form.h: adjoint eigenfunctions on the collocation
+ *                mesh, MatCont's nf_PD) at every point. data[3] = the critical multiplier,
+ *                data[4] = c there (about 0).
  * On an NS curve (G = ln(mu_1 mu_2) / 2 of the critical multiplier pair, kappa = cos theta; see
  * analysis/cycles/cycle_ns.c), MatCont's tests: ND_NS_R1 .. ND_NS_R4 the strong resonances 1:1 ..
  * 1:4 (kappa - 1, kappa + 1, kappa + 1/2, kappa; data[3] = kappa), ND_NS_LPNS / ND_NS_PDNS a
  * multiplier +1 / -1 besides the pair (data[3] = kappa, data[4] = that multiplier). Its label:
  * bit 0 as below, bit 1 set where the pair is real (|kappa| > 1, a neutral saddle cycle: the
  * curve goes on through R1 and R2). The Chenciner point is not detected.
- * data[0] = period, data[1] = par1, data[2] = q for all of them. Not detected: the generalised
- * period doubling (GPD: needs the PD normal-form coefficient, i.e. adjoint eigenfunctions).
+ * data[0] = period, data[1] = par1, data[2] = q for all of them.
  *
  * The mesh is the one of the point the curve starts from, fixed along the curve (the collocation
  * error then varies with the cycle's shape; ntst x ncol as in the one-parameter run). */
@@ -75,7 +78,7 @@ extern "C" {
 #endif
 
 enum { ND_LPC_CPC = 0, ND_LPC_LPPD = 1, ND_LPC_LPNS = 2 };
-enum { ND_PD_R2 = 0, ND_PD_LPPD = 1, ND_PD_PDNS = 2 };
+enum { ND_PD_R2 = 0, ND_PD_LPPD = 1, ND_PD_PDNS = 2, ND_PD_GPD = 3 };
 /* The curve kinds. */
 enum { ND_CYCLE_CODIM2_LPC = 0, ND_CYCLE_CODIM2_PD = 1, ND_CYCLE_CODIM2_NS = 2 };
 /* The NS curve's codim-2 points (analysis/cycles/cycle_ns.c). */
@@ -96,6 +99,7 @@ typedef struct nd_cycle2_curve {
     double *wcol;         /* PD: the border column on the collocation rows */
     double gq, g_yq, g_yphi;
     double kappa;         /* NS: kappa of the critical pair at the last accepted point */
+    double gpd_last;      /* PD: the last PD coefficient computed (the GPD test where one fails) */
     nd_curve_type type;   /* dim N + 1: z = (cycle unknowns as the cycle curve scales them, q) */
 } nd_cycle2_curve;
 
@@ -169,7 +173,7 @@ void nd_cycle_codim2_free(nd_cycle_codim2 *cc);
 double nd_cycle_codim2_par(const nd_cycle_codim2_curve *c, const double *u, int which);
 double nd_cycle_codim2_period(const nd_cycle_codim2_curve *c, const double *u);
 /* "LPC", "PD", "NS"; the names of the special points: LPC "CPC", "LPPD", "LPNS"; PD "R2", "LPPD",
- * "PDNS"; NS "R1", "R2", "R3", "R4", "LPNS", "PDNS". */
+ * "PDNS", "GPD"; NS "R1", "R2", "R3", "R4", "LPNS", "PDNS". */
 const char *nd_cycle_codim2_kind_name(int kind);
 const char *nd_cycle_codim2_special_name(int kind, int test);
 

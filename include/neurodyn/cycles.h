@@ -90,7 +90,10 @@ enum { ND_CYC_LPC = 0, ND_CYC_PD = 1, ND_CYC_NS = 2, ND_CYC_H = 3, ND_CYC_BPC = 
 
 /* Data of special points (nd_special_point.data): [0] period, [1] parameter, [2] PD: the
  * critical multiplier (close to -1); NS: the angle theta in (0, pi) of the critical pair
- * exp(+-i theta); BPC: the non-trivial multiplier closest to +1; LPC and H: 0. [3] the deviation |mu_trivial - 1| there (LPC, PD, NS). The u of
+ * exp(+-i theta); BPC: the non-trivial multiplier closest to +1; LPC and H: 0. [3] the deviation |mu_trivial - 1| there (LPC, PD, NS).
+ * [4] the normal-form coefficient (include/neurodyn/cycle_normal_form.h; NaN where it could not be
+ * computed): LPC b, PD c (< 0: supercritical, the doubled cycle stable), NS Re d (< 0:
+ * supercritical); 0 for H and BPC. The u of
  * a special point is expressed on the mesh of the branch point before it (info(after)->mesh);
  * that of H is the equilibrium as a constant cycle. LPC, PD and NS are located by the continuer
  * (Illinois on arclength to its locate_tol); a PD needs a multiplier within 1e-4 of -1 there, a

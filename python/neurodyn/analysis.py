@@ -214,6 +214,10 @@ def diagram_dict(m, d, at, cs, p_lo, p_hi):
                 pt["multiplier"] = sp.data[2]
             if sp.test == 2:
                 pt["angle"] = sp.data[2]
+            if sp.test in (0, 1, 2):  # LPC b, PD c, NS Re d (cycle_normal_form.h), as the CLI's JSON
+                pt["normal_form"] = sp.data[4]
+                if sp.test != 0 and math.isfinite(sp.data[4]):
+                    pt["criticality"] = "supercritical" if sp.data[4] < 0 else "subcritical"
             pt["branch"] = d.n_branches + c
             special.append(pt)
         par, snic = ffi.new("double *"), ffi.new("int *")
