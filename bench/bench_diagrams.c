@@ -10,8 +10,9 @@
  * times recorded on this kind of machine. AUTO-07p's own code is not part of neurodyn. Then
  * branch switching on cycles: the Rossler period-doubling cascade and a pitchfork of cycles
  * (examples/sl_pair.ode), each without and with the switched branches; the two-parameter cycle
- * curves; and three two-parameter runs against AUTO-07p's runs for the same curves (LPC, PD and
- * HomCont's homoclinic curves, bench/auto/mlc, rpd, hrh). Prints, never asserts. */
+ * curves; and four two-parameter runs against AUTO-07p's runs for the same curves (LPC, PD,
+ * HomCont's homoclinic and Neimark-Sacker curves, bench/auto/mlc, rpd, hrh, fns). Prints, never
+ * asserts. */
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -216,20 +217,25 @@ int main(void)
         printf("    %-36s %9.3fs\n", cycle2[i].title, neurodyn_case(cli, tmp, cycle2[i].args));
 
     /* Two-parameter curves against AUTO-07p (issue 19 item 8): the whole neurodyn command against
-     * AUTO-07p's runs for the same curves (bench/auto/mlc, rpd, hrh; NTST 80, NCOL 4, the curve
+     * AUTO-07p's runs for the same curves (bench/auto/mlc, rpd, hrh, fns; NTST 80, NCOL 4, the curve
      * runs at EPSL = EPSU = 1e-10 as neurodyn's corrector tolerance), recorded times when
      * ND_AUTO_DIR is not set (docs/bifurcation.md, "Measured"). AUTO-07p reaches Rossler's
      * period-1 cycle through the Hopf point in a at c = 2.5 (the Hopf point in c coincides with
      * the fold at c = 0.4), the 2T and 4T cycles by its PD branch switching; neurodyn finds them
      * by its scan. neurodyn's --homoclinic also tests every point of the fold curves for a SNIC
      * (a centre-manifold integration each), which AUTO-07p does not: on the HR fast subsystem
-     * that is most of its time (docs/performance.md). */
+     * that is most of its time (docs/performance.md). FitzHugh-Rinzel (fns): the Hopf and NS (AUTO's
+     * TR, ISW = 2) curves and the two LPC curves; neurodyn also continues the PD curve of the cycles
+     * at period 38.78 (a - 0.8 I = 0.508775), which AUTO-07p's cycle run does not flag (its
+     * complex pair of multipliers meets the negative axis and one crosses -1 within one step). */
     static const char *const mlc_steps[] = {"eq:-", "hb1:eq", "hb2:eq", "po:eq", "lps:po", "lpc1:lps", "lpc2:lps", NULL};
     static const char *const rpd_steps[] = {"eq:-", "poa:eq", "poc:poa", "pds:poc", "pd1:pds", "pd2:pds", "p2:poc",
                                             "q2s:p2", "q2a:q2s", "q2b:q2s", "p4:p2", "q4s:p4", "q4a:q4s", "q4b:q4s",
                                             NULL};
     static const char *const hrh_steps[] = {"eq:-", "e2a:eq", "e2b:eq", "e3a:eq", "e3b:eq", "e4a:eq", "e4b:eq",
                                             "po:eq", "hc1:po", "hc2:po", NULL};
+    static const char *const fns_steps[] = {"eq:-", "hb1:eq", "hb2:eq", "po:eq", "nss:po", "ns1:nss", "ns2:nss",
+                                            "las:po", "la1:las", "la2:las", "lbs:po", "lb1:lbs", "lb2:lbs", NULL};
     static const struct {
         const char *name, *title, *args[16];
         const char *const *steps;
@@ -243,6 +249,9 @@ int main(void)
         {"hrh", "HR fast subsystem LP + H + HC (I, z)",
          {"bifurcation2", "tests/data/ode/hr_fast.ode", "--par", "I=0:2", "--par", "z=0:4", "--homoclinic", NULL},
          hrh_steps, 0.250},
+        {"fns", "FitzHugh-Rinzel H + NS + 2 LPC (a, I)",
+         {"bifurcation2", "fhr", "--par", "a=0.5:0.9", "--par", "I=0:1", "--cycles", "--cycle-scan", "0", NULL},
+         fns_steps, 0.557},
     };
     printf("\n[e] two-parameter curves against AUTO-07p (NTST 80, NCOL 4; the whole neurodyn command)%s\n",
            auto_dir ? "" : ": AUTO-07p not built here (ND_AUTO_DIR), its recorded times");
