@@ -130,7 +130,9 @@ nd_status nd_cycle_set_locate_homoclinics(nd_cycle_set *cs, const nd_bif_diagram
  * of m at parameters p lies on an invariant circle: the branch of its one-dimensional centre
  * manifold that leaves it is followed (GSL rk8pd, tolerances 1e-10, at most t_max; 0: 50 times
  * the model's t_sim) until it comes back within 0.05 of the box; *on_circle = 1 when it returns
- * along the other branch of the centre manifold (a SNIC), 0 when it does not come back or comes
+ * along the other branch of the centre manifold (a SNIC), 0 when it does not come back (by
+ * t_max, or once its closest approach to x_sn has stayed the same, to 1e-4 and outside 1.5 times
+ * the return radius, over three windows of t_max / 50: it settled on an attractor away from x_sn) or comes
  * back from the side it left (then it is no saddle-node homoclinic orbit). return_time (may be
  * NULL): the time of that return. ND_EINVAL when x_sn is not a saddle-node (the Jacobian's
  * smallest singular value above 1e-5 of its largest). */
