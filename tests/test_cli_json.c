@@ -115,38 +115,3 @@ Test(cli_json, non_finite_values_are_null_not_nan)
     cr_expect(json_is_null(json_object_get(pars, "k")) && json_is_null(json_object_get(pars, "big")), "%s", out);
     json_decref(j);
 }
-
-/* No period doubling at a fold of cycles: there the collocation monodromy is ill-conditioned and
- * a multiplier pair (mu, 1/mu) passes through infinity and zero, which flips the PD test without
- * a multiplier -1 (AUTO-07p's multipliers do the same at these folds). Regression: the cycle
- * branches of FitzHugh-Rinzel (LPC at I = 0.534942) and Hindmarsh-Rose (LPC at I = 1.25978)
- * reported a PD at the LPC's parameter, with a normal-form coefficient of -2e13. The genuine PD
- * of FitzHugh-Rinzel (I = 0.239031, multiplier -1 to 2e-13) stays. */
-static void expect_no_pd_at_an_lpc(const char *args, int n_pd)
-{
-    json_t *j = run_json(args);
-    json_t *sp = json_object_get(j, "special_points"), *s, *o;
-    size_t i, k;
-    int pd = 0;
-    json_array_foreach(sp, i, s)
-    {
-        if (strcmp(json_string_value(json_object_get(s, "type")), "PD")) continue;
-        pd++;
-        const char *par = json_object_get(s, "I") ? "I" : "Iext";
-        double p = json_real_value(json_object_get(s, par));
-        json_array_foreach(sp, k, o)
-        {
-            if (strcmp(json_string_value(json_object_get(o, "type")), "LPC")) continue;
-            double q = json_real_value(json_object_get(o, par));
-            cr_expect(fabs(p - q) > 1e-6, "%s: a PD at the LPC %s = %.12g", args, par, q);
-        }
-    }
-    cr_expect_eq(pd, n_pd, "%s: %d PD points, %d expected", args, pd, n_pd);
-    json_decref(j);
-}
-
-Test(cli_json, no_period_doubling_at_a_fold_of_cycles)
-{
-    expect_no_pd_at_an_lpc("bifurcation fitzhugh_rinzel --cycles --json", 1);
-    expect_no_pd_at_an_lpc("bifurcation hindmarsh_rose --cycles --json", 1);
-}

@@ -129,12 +129,7 @@ int cyc_accept(void *ctx, int test, const double *u, const double *v, double *da
             double d = cabs(w->mu_re[a] + I * w->mu_im[a] + 1.0);
             if (d < best) best = d, data[2] = w->mu_re[a];
         }
-        /* not at a fold: there the monodromy computed from the collocation blocks is ill-
-         * conditioned, a multiplier pair (mu, 1/mu) passes through infinity and zero and changes
-         * the sign of the PD test without a multiplier -1 (FitzHugh-Rinzel's LPC at I =
-         * 0.534942; AUTO-07p's multipliers do the same there); a PD exactly at a fold would be
-         * a codim-2 fold-flip (LPPD) */
-        if (!(sa > 0.25 && best < 1e-4 && fabs(v[w->N - 1]) > 1e-3 * cyc_vnorm(v, w->N))) return 0;
+        if (!(sa > 0.25 && best < 1e-4)) return 0;
         if (nd_cycle_pd_coefficient_x(c, u, &data[4], NULL)) data[4] = NAN;
         return 1;
     }
