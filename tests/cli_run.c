@@ -1,5 +1,6 @@
 /* Running the neurodyn command from the tests (see cli_run.h). */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -38,4 +39,19 @@ int cli_run_in(const char *dir, const char *args)
     snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s > '%s/stdout' 2> '%s/stderr' < /dev/null", dir, cli, args, dir, dir);
     int rc = system(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}
+
+json_t *cli_json_in(const char *dir, const char *args)
+{
+    static char buf[1 << 22]; /* a diagram's JSON is a few MB */
+    char path[512];
+    int status = cli_run_in(dir, args);
+    snprintf(path, sizeof path, "%s/stderr", dir);
+    cli_slurp(path, buf, sizeof buf);
+    cr_assert_eq(status, 0, "neurodyn %s: exit %d: %s", args, status, buf);
+    snprintf(path, sizeof path, "%s/stdout", dir);
+    cli_slurp(path, buf, sizeof buf);
+    json_t *j = json_loads(buf, 0, NULL);
+    cr_assert_not_null(j, "neurodyn %s: not JSON: %.200s", args, buf);
+    return j;
 }

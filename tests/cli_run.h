@@ -16,4 +16,9 @@ int cli_run_in(const char *dir, const char *args);
 /* Reads a file into buf (len bytes, NUL-terminated; "" when missing). */
 void cli_slurp(const char *path, char *buf, size_t len);
 
+/* Runs `neurodyn ARGS` in dir (cli_run_in), asserts exit status 0 (its stderr in the message)
+ * and returns its stdout parsed as JSON (asserted to parse); the caller json_decref's it. */
+struct json_t;
+struct json_t *cli_json_in(const char *dir, const char *args);
+
 #endif

@@ -14,6 +14,7 @@
 #include "neurodyn/cycle_codim2.h"
 #include "neurodyn/neurodyn.h"
 #include "cli_run.h"
+#include "cycle_samples.h"
 
 /* ---- models ------------------------------------------------------------------------------------- */
 static const char *const xy[] = {"x", "y"}, *const b12[] = {"b1", "b2"};
@@ -490,18 +491,10 @@ Test(cycle_curves, rossler_pd_curve_through_one_parameter_pd_points)
  * curve starts at the collocation PD, 4e-12 from it: 1e-9 stated). */
 Test(cycle_curves, bifurcation2_rossler_pd_curves_on_the_command_line)
 {
-    char dir[256], args[1024], path[512];
-    static char buf[1 << 22];
+    char dir[256], args[1024];
     cli_tmpdir_make(dir);
     snprintf(args, sizeof args, "bifurcation2 rossler --par b=0.1:0.3 --par c=2:4.5 --cycles --json");
-    int status = cli_run_in(dir, args);
-    snprintf(path, sizeof path, "%s/stderr", dir);
-    cli_slurp(path, buf, sizeof buf);
-    cr_assert_eq(status, 0, "%s", buf);
-    snprintf(path, sizeof path, "%s/stdout", dir);
-    cli_slurp(path, buf, sizeof buf);
-    json_t *j = json_loads(buf, 0, NULL);
-    cr_assert_not_null(j, "%.200s", buf);
+    json_t *j = cli_json_in(dir, args);
     json_t *curves = json_object_get(j, "curves");
     size_t pd = 0;
     double best = INFINITY;
@@ -552,16 +545,7 @@ Test(cycle_curves, fold_flip_on_the_lpc_curve_closed_form)
     /* the stable outer cycle at b1 = -0.1, b2 = 1 (rho = (1 + sqrt(0.6)) / 2), sampled exactly */
     double p[2] = {-0.1, 1.0}, rho = (1 + sqrt(0.6)) / 2, R = sqrt(rho);
     size_t ns = 401;
-    nd_cycle cyc = {.period = 2 * M_PI, .n_vars = 4, .n = ns};
-    cyc.t = malloc(ns * sizeof *cyc.t), cyc.x = calloc(4 * ns, sizeof *cyc.x);
-    cyc.xmax = malloc(4 * sizeof *cyc.xmax), cyc.xmin = malloc(4 * sizeof *cyc.xmin);
-    cr_assert(cyc.t && cyc.x && cyc.xmax && cyc.xmin);
-    for (size_t i = 0; i < ns; i++) {
-        double t = 2 * M_PI * (double)i / (double)(ns - 1);
-        cyc.t[i] = t, cyc.x[4 * i] = R * cos(t), cyc.x[4 * i + 1] = R * sin(t);
-    }
-    double mx[4] = {R, R, 0, 0}, mn[4] = {-R, -R, 0, 0};
-    memcpy(cyc.xmax, mx, sizeof mx), memcpy(cyc.xmin, mn, sizeof mn);
+    nd_cycle cyc = circle_cycle_4d(R, ns);
     nd_cycle_curve c;
     nd_error err;
     cr_assert_eq(nd_cycle_curve_init(&c, &bautin_flip_model, p, 0, NULL, 20, 4, &err), ND_OK, "%s", err.msg);

@@ -490,14 +490,7 @@ Test(cycle_normal_form, cli_reports_the_coefficients)
     static char buf[1 << 22];
     cli_tmpdir_make(dir);
     snprintf(args, sizeof args, "bifurcation rossler --par c=2.4:3.2 --cycles --pd-depth 0 --json --outdir %s/out", dir);
-    int status = cli_run_in(dir, args);
-    snprintf(path, sizeof path, "%s/stderr", dir);
-    cli_slurp(path, buf, sizeof buf);
-    cr_assert_eq(status, 0, "%s", buf);
-    snprintf(path, sizeof path, "%s/stdout", dir);
-    cli_slurp(path, buf, sizeof buf);
-    json_t *j = json_loads(buf, 0, NULL);
-    cr_assert_not_null(j, "%.200s", buf);
+    json_t *j = cli_json_in(dir, args);
     json_t *sps = json_object_get(j, "special_points");
     size_t n_pd = 0;
     for (size_t i = 0; i < json_array_size(sps); i++) {

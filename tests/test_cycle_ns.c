@@ -26,6 +26,7 @@
 #include "neurodyn/cycle_codim2.h"
 #include "neurodyn/neurodyn.h"
 #include "cli_run.h"
+#include "cycle_samples.h"
 
 static const char *const v4[] = {"x1", "y1", "x2", "y2"}, *const pn[] = {"mu1", "mu2", "w2", "a", "e1", "e2"};
 static const double x4[] = {0.5, 0, 0.01, 0};
@@ -68,16 +69,7 @@ static void ns_branch(nd_cycle_curve *c, double *p, nd_branch *b)
 {
     size_t ns = 400;
     double R = sqrt(p[0]);
-    nd_cycle cyc = {.period = 2 * M_PI, .n_vars = 4, .n = ns};
-    cyc.t = malloc(ns * sizeof *cyc.t), cyc.x = calloc(4 * ns, sizeof *cyc.x);
-    cyc.xmax = malloc(4 * sizeof *cyc.xmax), cyc.xmin = malloc(4 * sizeof *cyc.xmin);
-    cr_assert(cyc.t && cyc.x && cyc.xmax && cyc.xmin);
-    for (size_t i = 0; i < ns; i++) {
-        double t = 2 * M_PI * (double)i / (double)(ns - 1);
-        cyc.t[i] = t, cyc.x[4 * i] = R * cos(t), cyc.x[4 * i + 1] = R * sin(t);
-    }
-    double mx[4] = {R, R, 0, 0}, mn[4] = {-R, -R, 0, 0};
-    memcpy(cyc.xmax, mx, sizeof mx), memcpy(cyc.xmin, mn, sizeof mn);
+    nd_cycle cyc = circle_cycle_4d(R, ns);
     nd_error err;
     cr_assert_eq(nd_cycle_curve_init(c, &nsres_model, p, 1, NULL, 20, 4, &err), ND_OK, "%s", err.msg);
     c->adapt_every = 0;
@@ -239,20 +231,12 @@ Test(cycle_ns, bifurcation2_ns_curve_on_the_command_line)
 {
     const char *src = getenv("ND_SRC");
     cr_assert_not_null(src, "ND_SRC must name the source tree (make test sets it)");
-    char dir[256], args[1024], path[512];
-    static char buf[1 << 22];
+    char dir[256], args[1024];
     cli_tmpdir_make(dir);
     snprintf(args, sizeof args,
              "bifurcation2 %s/examples/ns_resonance.ode --par mu1=0.1:1.5 --par mu2=-1:0.5 --range x1=-1.5:1.5 "
              "--range y1=-1.5:1.5 --range x2=-1:1 --range y2=-1:1 --cycles --json", src);
-    int status = cli_run_in(dir, args);
-    snprintf(path, sizeof path, "%s/stderr", dir);
-    cli_slurp(path, buf, sizeof buf);
-    cr_assert_eq(status, 0, "%s", buf);
-    snprintf(path, sizeof path, "%s/stdout", dir);
-    cli_slurp(path, buf, sizeof buf);
-    json_t *j = json_loads(buf, 0, NULL);
-    cr_assert_not_null(j, "%.200s", buf);
+    json_t *j = cli_json_in(dir, args);
     json_t *curves = json_object_get(j, "curves"), *pts = json_object_get(j, "special_points");
     size_t ns = 0, other = 0;
     double worst = 0;
